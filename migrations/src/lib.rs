@@ -1,0 +1,52 @@
+//! Database migrations, one file per change. Append-only once landed: never edit a migration that
+//! is on `main`; add a new one. Table and column names are plain strings so a reader sees the SQL
+//! names at a glance. Every table must work on SQLite and PostgreSQL (see TECH-NOTES: no ALTER of
+//! columns on SQLite, string-backed enums, UUIDs as blobs on SQLite).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_accounts;
+mod m20261123_000002_organisation;
+mod m20261123_000003_students;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_accounts::Migration),
+            Box::new(m20261123_000002_organisation::Migration),
+            Box::new(m20261123_000003_students::Migration),
+        ]
+    }
+}
+
+/// A foreign key from `table.column` to `target.id`, deleting children with the parent only where
+/// the child has no meaning alone (sessions of an account, say).
+pub(crate) fn fk(
+    table: &'static str,
+    column: &'static str,
+    target: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{column}"))
+        .from(table, column)
+        .to(target, "id")
+        .on_delete(on_delete)
+        .to_owned()
+}
+
+/// A (possibly unique) index named after its table and columns.
+pub(crate) fn index(table: &'static str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
+    let mut stmt = Index::create();
+    stmt.name(format!("ix_{table}_{}", columns.join("_"))).table(table);
+    for column in columns {
+        stmt.col(*column);
+    }
+    if unique {
+        stmt.unique();
+    }
+    stmt.to_owned()
+}

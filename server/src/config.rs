@@ -1,0 +1,100 @@
+//! Typed settings: defaults → optional TOML file → environment (`JIAXIAO_…`, plus the
+//! conventional `DATABASE_URL` and `REDIS_URL`). Injected into [`crate::Application::build`];
+//! never a global. The embedded default needs no configuration at all.
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Address to listen on (`JIAXIAO_LISTEN`).
+    pub listen: String,
+    /// Folder for the SQLite file, the generated JWT secret and (later) outbox files (`JIAXIAO_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…` (`DATABASE_URL`). Unset: `<data_dir>/jiaxiao.db`.
+    pub database_url: Option<String>,
+    /// Database pool size (`JIAXIAO_DB_MAX_CONNECTIONS`).
+    pub db_max_connections: u32,
+    /// `redis://…` (`REDIS_URL`). Unset: in-process rate limits, bus and locks (one instance only).
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key, so several deployments (or test runs) can share one Redis.
+    pub redis_key_prefix: String,
+    /// HMAC secret for access tokens (`JIAXIAO_JWT_SECRET`), at least 32 bytes. Required on
+    /// PostgreSQL (several instances must share it); on SQLite one is generated into the data folder.
+    pub jwt_secret: Option<String>,
+    /// Lifetime of an access token, seconds.
+    pub access_token_ttl_secs: i64,
+    /// Lifetime of a refresh token, days.
+    pub refresh_token_ttl_days: i64,
+    /// Lifetime of a one-time activation code, days.
+    pub activation_code_ttl_days: i64,
+    /// Failed or attempted sign-ins allowed per login in one window.
+    pub login_attempts_per_login: u32,
+    /// Sign-in attempts allowed per client IP in one window.
+    pub login_attempts_per_ip: u32,
+    /// Length of the rate-limit window for sign-in and activation, seconds.
+    pub login_window_secs: u64,
+    /// Trust `X-Forwarded-For` for the client IP (only behind your own load balancer).
+    pub trust_proxy: bool,
+    /// Largest roster CSV accepted, bytes.
+    pub max_csv_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            db_max_connections: 10,
+            redis_url: None,
+            redis_key_prefix: "jiaxiao:".into(),
+            jwt_secret: None,
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_days: 30,
+            activation_code_ttl_days: 30,
+            login_attempts_per_login: 10,
+            login_attempts_per_ip: 100,
+            login_window_secs: 15 * 60,
+            trust_proxy: false,
+            max_csv_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+impl Settings {
+    /// Loads defaults, then `config_file` if given (or `jiaxiao.toml` in the working directory if
+    /// present), then the environment.
+    pub fn load(config_file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match config_file {
+            Some(path) => {
+                anyhow::ensure!(path.exists(), "config file {} does not exist", path.display());
+                figment = figment.merge(Toml::file(path));
+            }
+            None => figment = figment.merge(Toml::file("jiaxiao.toml")),
+        }
+        let settings: Settings = figment
+            .merge(Env::prefixed("JIAXIAO_"))
+            .merge(Env::raw().only(&["DATABASE_URL", "REDIS_URL"]))
+            .extract()?;
+        Ok(settings)
+    }
+
+    /// The database URL in force: the configured one, or the embedded SQLite file.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.clone(),
+            _ => format!("sqlite://{}?mode=rwc", self.data_dir.join("jiaxiao.db").display()),
+        }
+    }
+
+    /// Production means a shared PostgreSQL: several instances, so secrets must be configured.
+    pub fn is_production(&self) -> bool {
+        self.effective_database_url().starts_with("postgres")
+    }
+}

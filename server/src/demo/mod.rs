@@ -1,0 +1,216 @@
+//! The demo district behind `server --demo`: a bureau, three schools (one 五四制), classes in
+//! grades 1–9, teachers, about 1,000 students with guardians — including a family with children in
+//! two schools. Built through the same services as real data (bootstrap, school creation, roster
+//! import), so the demo exercises the real code paths. Deterministic, and seeded only once.
+
+use std::fmt::Write as _;
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::auth::credentials::Login;
+use crate::auth::provisioning;
+use crate::auth::repo::find_account_by_login;
+use crate::org::model::{StageSystem, district, school, staff};
+use crate::roster::dto::RosterKind;
+use crate::roster::service::{ImportOptions, ImportTarget, NoProgress, import};
+
+pub const DISTRICT: &str = "示范区";
+pub const PASSWORD: &str = "jiaxiao-demo";
+pub const BUREAU_LOGIN: &str = "bureau@demo.jiaxiao.cn";
+
+/// One way to sign in to the demo.
+pub struct DemoLogin {
+    pub role: &'static str,
+    pub login: String,
+    pub who: String,
+}
+
+struct DemoSchool {
+    name: &'static str,
+    stage_system: StageSystem,
+    grades: std::ops::RangeInclusive<i16>,
+    classes_per_grade: i16,
+    admin_login: &'static str,
+}
+
+const SCHOOLS: [DemoSchool; 3] = [
+    DemoSchool {
+        name: "示范区实验小学",
+        stage_system: StageSystem::SixThree,
+        grades: 1..=6,
+        classes_per_grade: 2,
+        admin_login: "admin@shiyan.demo.jiaxiao.cn",
+    },
+    DemoSchool {
+        name: "示范区第一初级中学",
+        stage_system: StageSystem::SixThree,
+        grades: 7..=9,
+        classes_per_grade: 3,
+        admin_login: "admin@yizhong.demo.jiaxiao.cn",
+    },
+    DemoSchool {
+        name: "示范区五四制学校",
+        stage_system: StageSystem::FiveFour,
+        grades: 1..=9,
+        classes_per_grade: 1,
+        admin_login: "admin@wusi.demo.jiaxiao.cn",
+    },
+];
+
+const SURNAMES: [&str; 20] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高",
+    "罗",
+];
+const GIVEN: [&str; 24] = [
+    "子涵", "浩然", "欣怡", "梓萱", "宇轩", "雨桐", "俊杰", "诗琪", "一诺", "明轩", "若曦", "思远", "嘉怡", "天佑",
+    "可馨", "博文", "语嫣", "晨阳", "佳琪", "皓宇", "雅琳", "泽宇", "梦瑶", "晓东",
+];
+const ADULT_GIVEN: [&str; 12] = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰"];
+const STUDENTS_PER_CLASS: usize = 33;
+
+fn name(seed: usize, given: &[&str]) -> String {
+    format!("{}{}", SURNAMES[seed % SURNAMES.len()], given[(seed / SURNAMES.len() + seed * 7) % given.len()])
+}
+
+/// Seeds the demo district unless it exists; returns how to sign in either way.
+pub async fn seed(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<Vec<DemoLogin>> {
+    let already = district::Entity::find().filter(district::Column::Name.eq(DISTRICT)).one(db).await?.is_some();
+    if !already {
+        seed_fresh(db, now).await?;
+    }
+    logins(db).await
+}
+
+async fn seed_fresh(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+    let outcome = crate::org::service::bootstrap(db, now, DISTRICT, BUREAU_LOGIN, PASSWORD).await?;
+    let options = ImportOptions { now, activation_code_ttl_days: 30 };
+    let mut phone_seq = 0u32;
+    let mut next_phone = || {
+        phone_seq += 1;
+        format!("139{:08}", phone_seq)
+    };
+    // A family with children in the first two schools: one parent account sees both.
+    let shared_parent_phone = "13900000000".to_owned();
+    let mut student_seq = 0usize;
+    for (s, spec) in SCHOOLS.iter().enumerate() {
+        let school_id = Uuid::new_v4();
+        let admin_login = Login::parse(spec.admin_login).ok_or_else(|| anyhow::anyhow!("bad demo login"))?;
+        crate::org::service::insert_school_with_admin(
+            db,
+            outcome.district.id,
+            school_id,
+            spec.name,
+            spec.stage_system,
+            &format!("{}管理员", spec.name),
+            &admin_login,
+            crate::org::service::DEFAULT_TIME_ZONE,
+            now,
+            30,
+        )
+        .await?;
+
+        let mut staff_csv = String::from("staff_no,name,phone,email,roles,classes\n");
+        let mut students_csv = String::from(
+            "student_no,name,grade,class,guardian1_name,guardian1_phone,guardian1_email,guardian1_relation,guardian2_name,guardian2_phone,guardian2_email,guardian2_relation\n",
+        );
+        let classes: Vec<(i16, i16)> =
+            spec.grades.clone().flat_map(|g| (1..=spec.classes_per_grade).map(move |c| (g, c))).collect();
+        let _ =
+            writeln!(staff_csv, "A{s}00,{},,{},school_admin,", format_args!("{}管理员", spec.name), spec.admin_login);
+        for (i, (grade, class)) in classes.iter().enumerate() {
+            // Class teacher (also teaches Chinese), a maths and an English teacher per class pair.
+            let head_no = format!("T{s}{i:02}");
+            let teacher_email = if s == 0 && i == 4 { "teacher@demo.jiaxiao.cn".to_owned() } else { String::new() };
+            let _ = writeln!(
+                staff_csv,
+                "{head_no},{},{},{teacher_email},teacher,{grade}-{class}:head;{grade}-{class}:chinese",
+                name(s * 100 + i, &ADULT_GIVEN),
+                next_phone()
+            );
+            if i % 2 == 0 {
+                let pair: Vec<String> = classes[i..(i + 2).min(classes.len())]
+                    .iter()
+                    .flat_map(|(g, c)| [format!("{g}-{c}:math")])
+                    .collect();
+                let _ = writeln!(
+                    staff_csv,
+                    "M{s}{i:02},{},{},,teacher,{}",
+                    name(s * 100 + i + 50, &ADULT_GIVEN),
+                    next_phone(),
+                    pair.join(";")
+                );
+                let pair: Vec<String> =
+                    classes[i..(i + 2).min(classes.len())].iter().map(|(g, c)| format!("{g}-{c}:english")).collect();
+                let _ = writeln!(
+                    staff_csv,
+                    "E{s}{i:02},{},{},,teacher,{}",
+                    name(s * 100 + i + 75, &ADULT_GIVEN),
+                    next_phone(),
+                    pair.join(";")
+                );
+            }
+            for k in 0..STUDENTS_PER_CLASS {
+                student_seq += 1;
+                let child = name(student_seq, &GIVEN);
+                let surname = &child[..child.char_indices().nth(1).map_or(child.len(), |(i, _)| i)];
+                let father = format!("{surname}{}", ADULT_GIVEN[student_seq % ADULT_GIVEN.len()]);
+                let mother = name(student_seq + 7, &ADULT_GIVEN);
+                let father_phone = if s < 2 && i == 0 && k == 0 { shared_parent_phone.clone() } else { next_phone() };
+                let father_email = if father_phone == shared_parent_phone { "parent@demo.jiaxiao.cn" } else { "" };
+                let _ = writeln!(
+                    students_csv,
+                    "S{s}{student_seq:05},{child},{grade},{class},{father},{father_phone},{father_email},父亲,{mother},{},,母亲",
+                    next_phone()
+                );
+            }
+        }
+        let target = ImportTarget::operator(school_id);
+        import(db, target, RosterKind::Staff, staff_csv.as_bytes(), &options, &NoProgress)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        import(db, target, RosterKind::Students, students_csv.as_bytes(), &options, &NoProgress)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    for login in [
+        SCHOOLS[0].admin_login,
+        SCHOOLS[1].admin_login,
+        SCHOOLS[2].admin_login,
+        "teacher@demo.jiaxiao.cn",
+        "parent@demo.jiaxiao.cn",
+    ] {
+        let login = Login::parse(login).ok_or_else(|| anyhow::anyhow!("bad demo login {login}"))?;
+        let account = find_account_by_login(db, &login)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo account {} missing", login.as_str()))?;
+        provisioning::set_password(db, account, PASSWORD, now).await?;
+    }
+    Ok(())
+}
+
+async fn logins(db: &DatabaseConnection) -> anyhow::Result<Vec<DemoLogin>> {
+    let mut out =
+        vec![DemoLogin { role: "bureau_officer", login: BUREAU_LOGIN.into(), who: format!("{DISTRICT}教育局") }];
+    for spec in &SCHOOLS {
+        out.push(DemoLogin { role: "school_admin", login: spec.admin_login.into(), who: spec.name.into() });
+    }
+    out.push(DemoLogin {
+        role: "teacher",
+        login: "teacher@demo.jiaxiao.cn".into(),
+        who: "示范区实验小学 3年级1班 班主任".into(),
+    });
+    out.push(DemoLogin {
+        role: "guardian",
+        login: "parent@demo.jiaxiao.cn".into(),
+        who: "两个孩子，分别在实验小学和第一初级中学".into(),
+    });
+    // Sanity: the seeded schools exist (a half-seeded database says so instead of printing lies).
+    let schools = school::Entity::find().count(db).await?;
+    let staff_count = staff::Entity::find().count(db).await?;
+    anyhow::ensure!(
+        schools >= SCHOOLS.len() as u64 && staff_count > 0,
+        "the demo district exists but its schools are missing"
+    );
+    Ok(out)
+}

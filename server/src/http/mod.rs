@@ -1,0 +1,9 @@
+//! HTTP plumbing shared by every domain: the authenticated-caller extractor, request-body
+//! configuration (so malformed input becomes a 4xx envelope, never a 500), pagination, language
+//! negotiation and the OpenAPI document.
+
+pub mod extractors;
+pub mod lang;
+pub mod openapi;
+pub mod pagination;
+pub mod payload;

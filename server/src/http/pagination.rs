@@ -1,0 +1,63 @@
+//! Seek pagination: `?cursor=&limit=` in, `{"items": [...], "next_cursor": ...}` out.
+//!
+//! A cursor is an opaque, URL-safe encoding of the sort key of the last item returned; the next
+//! page starts strictly after it, so inserts between calls never duplicate or skip items.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::ApiError;
+
+pub const DEFAULT_LIMIT: u64 = 50;
+pub const MAX_LIMIT: u64 = 200;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// `next_cursor` of the previous page; omit for the first page.
+    pub cursor: Option<String>,
+    /// Items per page, 1–200 (default 50).
+    pub limit: Option<u64>,
+}
+
+impl PageQuery {
+    pub fn limit(&self) -> Result<u64, ApiError> {
+        match self.limit {
+            None => Ok(DEFAULT_LIMIT),
+            Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            Some(_) => {
+                Err(ApiError::validation("limit", "limit 须在 1 到 200 之间。", "limit must be between 1 and 200."))
+            }
+        }
+    }
+
+    /// The decoded sort key the page starts after.
+    pub fn after(&self) -> Result<Option<String>, ApiError> {
+        let Some(cursor) = self.cursor.as_deref().filter(|c| !c.is_empty()) else { return Ok(None) };
+        URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .map(Some)
+            .ok_or_else(|| ApiError::validation("cursor", "cursor 无效。", "cursor is invalid."))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T: ToSchema> Page<T> {
+    /// Builds a page from up to `limit + 1` fetched rows: the extra row only says there is more.
+    pub fn from_rows(mut rows: Vec<T>, limit: u64, key: impl Fn(&T) -> String) -> Self {
+        let more = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        let next_cursor = if more { rows.last().map(|last| URL_SAFE_NO_PAD.encode(key(last))) } else { None };
+        Page { items: rows, next_cursor }
+    }
+}

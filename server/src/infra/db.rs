@@ -1,0 +1,77 @@
+//! Database connection for both backends, and migrations.
+//!
+//! SQLite (the embedded default) runs in WAL mode with a busy timeout and foreign keys on; every
+//! query inside a transaction must go through that transaction (TECH-NOTES, trap 6).
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+
+use crate::Settings;
+
+pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let url = settings.effective_database_url();
+    if url.starts_with("sqlite") {
+        std::fs::create_dir_all(&settings.data_dir)?;
+    }
+    let mut options = ConnectOptions::new(url.clone());
+    options
+        .max_connections(settings.db_max_connections.max(1))
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if url.starts_with("sqlite") {
+        options.map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    }
+    let db = Database::connect(options)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to the database ({}): {e}", redact(&url)))?;
+    Ok(db)
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await?;
+    Ok(())
+}
+
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.execute_unprepared("SELECT 1").await.is_ok()
+}
+
+pub fn backend_name(db: &DatabaseConnection) -> &'static str {
+    match db.get_database_backend() {
+        DbBackend::Postgres => "postgresql",
+        DbBackend::Sqlite => "sqlite",
+        _ => "other",
+    }
+}
+
+/// Hides the password of a connection URL before it is logged.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &credentials[..colon], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}

@@ -1,0 +1,27 @@
+//! Jiaxiao (家校): the server behind a parent/teacher app for family–school collaboration under 双减.
+//!
+//! Where things live — one folder per domain, each with `mod.rs` (what it owns, its routes),
+//! `handlers.rs` (HTTP in/out), `dto.rs` (what the mobile app sees), `service.rs` (transactions),
+//! `repo.rs` (sea-orm queries) and `model.rs` (entities and domain types):
+//! - [`auth`]: accounts, activation, sign-in, tokens, sessions.
+//! - [`access`]: the one place that decides who may see what.
+//! - [`org`]: districts, schools, classes, staff, students, guardians, `/me`.
+//! - [`roster`]: CSV roster import (staff and students with guardians).
+//! - [`demo`]: the demo district behind `server --demo`.
+//! - [`http`], [`infra`]: cross-cutting plumbing (extractors, pagination, OpenAPI; database,
+//!   Redis, rate limits, clock).
+
+pub mod access;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod infra;
+pub mod org;
+pub mod roster;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::{AppState, Application};

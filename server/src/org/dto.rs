@@ -1,0 +1,214 @@
+//! What the mobile app sees of the organisation.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::org::model::{AccessLevel, Stage, StageSystem, TeachingRole, school};
+
+/// The caller's identity and every role they hold.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub account_id: Uuid,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Any of `guardian`, `teacher`, `school_admin`, `bureau_officer`.
+    pub roles: Vec<String>,
+    /// Children the caller may see as a guardian (pickup-only links are not listed).
+    pub children: Vec<ChildSummary>,
+    /// One entry per school the caller works at.
+    pub staff: Vec<StaffProfile>,
+    /// Districts the caller serves as a bureau officer.
+    pub districts: Vec<DistrictRef>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChildSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub school_id: Uuid,
+    pub school_name: String,
+    /// 1–9.
+    pub grade: i16,
+    pub stage: Stage,
+    pub class_id: Uuid,
+    /// Class number within the grade.
+    pub class_number: i16,
+    pub access_level: AccessLevel,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffProfile {
+    pub staff_id: Uuid,
+    pub school_id: Uuid,
+    pub school_name: String,
+    pub is_school_admin: bool,
+    pub is_teacher: bool,
+    pub classes: Vec<ClassRole>,
+}
+
+/// One role of a staff member in one class.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClassRole {
+    pub class_id: Uuid,
+    pub grade: i16,
+    pub class_number: i16,
+    pub role: TeachingRole,
+    /// The subject taught; null for the class teacher (班主任) role.
+    pub subject: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DistrictRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateSchoolRequest {
+    #[schema(example = "虹口区第一中心小学")]
+    pub name: String,
+    /// `6-3` (六三制) or `5-4` (五四制).
+    pub stage_system: StageSystem,
+    /// The school's first admin.
+    pub admin_name: String,
+    /// The admin's mobile number or email: their login.
+    pub admin_login: String,
+    /// Needed only by an officer of several districts.
+    pub district_id: Option<Uuid>,
+    /// IANA time zone; default Asia/Shanghai.
+    pub time_zone: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct School {
+    pub id: Uuid,
+    pub district_id: Uuid,
+    pub name: String,
+    pub stage_system: StageSystem,
+    pub time_zone: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<school::Model> for School {
+    fn from(s: school::Model) -> Self {
+        Self {
+            id: s.id,
+            district_id: s.district_id,
+            name: s.name,
+            stage_system: s.stage_system,
+            time_zone: s.time_zone,
+            created_at: s.created_at,
+        }
+    }
+}
+
+/// An account created (or found) for a person; the code is shown once and never again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProvisionedAccount {
+    pub account_id: Uuid,
+    pub name: String,
+    pub login: String,
+    /// One-time activation code; null when the account already has a password.
+    pub activation_code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedSchool {
+    pub school: School,
+    pub admin: ProvisionedAccount,
+}
+
+/// Head counts of a school: for its staff and its bureau.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolCounts {
+    pub classes: u64,
+    pub students: u64,
+    pub staff: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolDetail {
+    #[serde(flatten)]
+    pub school: School,
+    /// Present for the school's staff and its bureau; absent for families.
+    pub counts: Option<SchoolCounts>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClassSummary {
+    pub id: Uuid,
+    pub grade: i16,
+    pub number: i16,
+    pub stage: Stage,
+    pub student_count: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GuardianContact {
+    pub guardian_id: Uuid,
+    pub name: String,
+    pub relation: String,
+    pub access_level: AccessLevel,
+    /// Masked (`138****8000`): staff reach families through the app, not private numbers.
+    pub phone_masked: Option<String>,
+    /// Whether the guardian has activated their account.
+    pub activated: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClassStudent {
+    pub id: Uuid,
+    pub student_no: String,
+    pub name: String,
+    pub guardians: Vec<GuardianContact>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeacherRef {
+    pub name: String,
+    pub role: TeachingRole,
+    pub subject: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChildDetail {
+    #[serde(flatten)]
+    pub child: ChildSummary,
+    /// The child's class teacher and subject teachers.
+    pub teachers: Vec<TeacherRef>,
+}
+
+/// District-wide figures for the bureau: counts only, never individual records.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DistrictOverview {
+    pub district: DistrictRef,
+    pub schools: u64,
+    pub classes: u64,
+    pub students: u64,
+    pub primary_students: u64,
+    pub junior_students: u64,
+    pub staff: u64,
+    /// Guardian accounts linked to the district's students.
+    pub guardians: u64,
+    /// Of those, how many have activated their account.
+    pub guardians_activated: u64,
+    pub per_school: Vec<SchoolFigures>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolFigures {
+    pub school_id: Uuid,
+    pub name: String,
+    pub stage_system: StageSystem,
+    pub classes: u64,
+    pub students: u64,
+    pub staff: u64,
+}
+
+/// Masks the middle four digits of a mobile number.
+pub fn mask_phone(phone: &str) -> String {
+    if phone.len() == 11 && phone.is_ascii() { format!("{}****{}", &phone[..3], &phone[7..]) } else { "****".into() }
+}

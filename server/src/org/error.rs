@@ -1,0 +1,41 @@
+//! Organisation errors and their answers.
+
+use crate::error::{ApiError, Message};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrgError {
+    #[error("a school with this name exists in the district")]
+    SchoolExists,
+    #[error("invalid login")]
+    InvalidLogin { field: &'static str },
+    #[error("name empty or too long")]
+    InvalidName { field: &'static str },
+}
+
+impl From<OrgError> for ApiError {
+    fn from(error: OrgError) -> Self {
+        match error {
+            OrgError::SchoolExists => ApiError::conflict(
+                "school_exists",
+                Message::new("本区已有同名学校。", "A school with this name already exists in the district."),
+            ),
+            OrgError::InvalidLogin { field } => ApiError::validation(
+                field,
+                "须为 11 位手机号或电子邮箱。",
+                "Must be an 11-digit mainland mobile number or an email address.",
+            ),
+            OrgError::InvalidName { field } => {
+                ApiError::validation(field, "名称不能为空，且不超过 100 个字符。", "Must be 1–100 characters.")
+            }
+        }
+    }
+}
+
+/// A trimmed name of 1–100 characters.
+pub fn valid_name(raw: &str, field: &'static str) -> Result<String, OrgError> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(OrgError::InvalidName { field });
+    }
+    Ok(name.to_owned())
+}

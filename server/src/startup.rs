@@ -1,0 +1,192 @@
+//! Building the application: state (database, Redis, keys, clock), the route table, the server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use redis::aio::ConnectionManager;
+use sea_orm::DatabaseConnection;
+use serde::Serialize;
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::Settings;
+use crate::auth::credentials::JwtKeys;
+use crate::http::{lang, payload};
+use crate::infra::clock::{Clock, SystemClock};
+use crate::infra::rate_limit::RateLimiter;
+use crate::infra::{db, redis as redis_infra};
+
+/// Everything a request handler may need, shared by all workers.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub jwt: JwtKeys,
+    pub limiter: RateLimiter,
+    pub clock: Arc<dyn Clock>,
+    pub redis: Option<ConnectionManager>,
+    /// The OpenAPI document, rendered once.
+    pub openapi_json: Arc<String>,
+}
+
+impl AppState {
+    /// Connects to the database (running migrations) and Redis, and loads the signing key.
+    pub async fn init(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let jwt = JwtKeys::from_secret(&load_jwt_secret(&settings)?);
+        let db = db::connect(&settings).await?;
+        db::migrate(&db).await?;
+        let redis = match settings.redis_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            Some(url) => Some(redis_infra::connect(url).await?),
+            None => None,
+        };
+        let limiter = match &redis {
+            Some(manager) => RateLimiter::Redis { manager: manager.clone(), prefix: settings.redis_key_prefix.clone() },
+            None => RateLimiter::memory(),
+        };
+        Ok(Self {
+            db,
+            settings: Arc::new(settings),
+            jwt,
+            limiter,
+            clock,
+            redis,
+            openapi_json: Arc::new(crate::http::openapi::document_json()),
+        })
+    }
+}
+
+/// The configured secret, or on the embedded default one generated into the data folder.
+fn load_jwt_secret(settings: &Settings) -> anyhow::Result<Vec<u8>> {
+    if let Some(secret) = settings.jwt_secret.as_deref().filter(|s| !s.is_empty()) {
+        anyhow::ensure!(secret.len() >= 32, "JIAXIAO_JWT_SECRET must be at least 32 bytes long");
+        return Ok(secret.as_bytes().to_vec());
+    }
+    anyhow::ensure!(
+        !settings.is_production(),
+        "JIAXIAO_JWT_SECRET is required with PostgreSQL: every instance must sign with the same secret"
+    );
+    std::fs::create_dir_all(&settings.data_dir)?;
+    let path = settings.data_dir.join("jwt_secret");
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && existing.trim().len() >= 32
+    {
+        return Ok(existing.trim().as_bytes().to_vec());
+    }
+    let secret = crate::auth::credentials::new_refresh_token();
+    std::fs::write(&path, &secret)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(secret.into_bytes())
+}
+
+/// Every `/api/v1` route, documented: the server and the OpenAPI document both come from here.
+pub fn api_routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(crate::auth::routes)
+            .configure(crate::org::routes)
+            .configure(crate::roster::routes),
+    );
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.listen)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState::init(settings, clock).await?);
+        let server_state = state.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .into_utoipa_app()
+                .configure(api_routes)
+                .into_app()
+                .app_data(server_state.clone())
+                .app_data(payload::json_config())
+                .app_data(payload::query_config())
+                .app_data(payload::path_config())
+                .route("/healthz", web::get().to(healthz))
+                .route("/readyz", web::get().to(readyz))
+                .route("/api/v1/openapi.json", web::get().to(openapi_json))
+                .default_service(web::to(payload::no_such_route))
+                .wrap(from_fn(lang::with_request_lang))
+        })
+        .workers(if cfg!(debug_assertions) { 1 } else { std::thread::available_parallelism().map_or(2, |n| n.get()) })
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+}
+
+#[derive(Serialize)]
+struct Readiness {
+    status: &'static str,
+    database: Check,
+    redis: Check,
+}
+
+#[derive(Serialize)]
+struct Check {
+    status: &'static str,
+    backend: &'static str,
+}
+
+/// Readiness: the database (and Redis, when configured) answer. 503 otherwise, so a load balancer
+/// stops sending traffic here.
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let database_ok = db::ping(&state.db).await;
+    let redis = match &state.redis {
+        None => Check { status: "not_configured", backend: "in-process" },
+        Some(manager) => {
+            let mut manager = manager.clone();
+            let ok = redis_infra::ping(&mut manager).await.is_ok();
+            Check { status: if ok { "ok" } else { "unreachable" }, backend: "redis" }
+        }
+    };
+    let ready = database_ok && redis.status != "unreachable";
+    let body = Readiness {
+        status: if ready { "ready" } else { "not_ready" },
+        database: Check {
+            status: if database_ok { "ok" } else { "unreachable" },
+            backend: db::backend_name(&state.db),
+        },
+        redis,
+    };
+    if ready { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
+}
+
+async fn openapi_json(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(state.openapi_json.as_str().to_owned())
+}

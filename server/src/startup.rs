@@ -113,6 +113,8 @@ impl Application {
         let server_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
+                // Before the `/api/v1` scope, which would otherwise claim this path.
+                .route("/api/v1/openapi.json", web::get().to(openapi_json))
                 .into_utoipa_app()
                 .configure(api_routes)
                 .into_app()
@@ -122,7 +124,6 @@ impl Application {
                 .app_data(payload::path_config())
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))
-                .route("/api/v1/openapi.json", web::get().to(openapi_json))
                 .default_service(web::to(payload::no_such_route))
                 .wrap(from_fn(lang::with_request_lang))
         })

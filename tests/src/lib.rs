@@ -1,1 +1,207 @@
+//! Test harness: spawns the real server on a random port with a fresh database (a temporary
+//! SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL` is set) and, when
+//! `TEST_REDIS_URL` is set, real Redis under a key prefix of its own. Tests drive it over HTTP.
+//!
+//! A service that was asked for and cannot be reached fails the test: nothing is skipped.
 
+pub mod world;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::Value;
+use server::infra::clock::FixedClock;
+use server::{AppState, Application, Settings};
+use uuid::Uuid;
+
+pub use reqwest;
+pub use serde_json::json;
+
+/// The instant every test starts at: Monday 2026-11-23 16:00 in Shanghai.
+pub fn start_of_test() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).single().expect("valid instant")
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: FixedClock,
+    pub state: actix_web::web::Data<AppState>,
+    _data_dir: tempfile::TempDir,
+    postgres: Option<PostgresDatabase>,
+}
+
+/// A database created for one test, dropped when the test ends.
+struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // The test's runtime is going away; drop the database from a runtime of our own.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let db = Database::connect(&admin_url).await.ok()?;
+                db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// The test's own database URL, creating the PostgreSQL database if one is asked for.
+async fn test_database(data_dir: &std::path::Path) -> (Option<String>, Option<PostgresDatabase>) {
+    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        None => (Some(format!("sqlite://{}?mode=rwc", data_dir.join("test.db").display())), None),
+        Some(admin_url) => {
+            let name = format!("jiaxiao_test_{}", Uuid::new_v4().simple());
+            let admin = Database::connect(&admin_url)
+                .await
+                .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
+            let base = admin_url.split('?').next().unwrap_or(&admin_url);
+            let prefix = &base[..base.rfind('/').expect("TEST_DATABASE_URL has a database path")];
+            (Some(format!("{prefix}/{name}")), Some(PostgresDatabase { admin_url, name }))
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Spawns the app after `customise` adjusts its settings (limits, lifetimes…).
+pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+    server::telemetry::init();
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (database_url, postgres) = test_database(data_dir.path()).await;
+    let mut settings = Settings {
+        listen: "127.0.0.1:0".into(),
+        data_dir: data_dir.path().to_path_buf(),
+        database_url,
+        db_max_connections: 5,
+        jwt_secret: Some("test-secret-test-secret-test-secret-0123".into()),
+        ..Settings::default()
+    };
+    if let Some(redis_url) = std::env::var("TEST_REDIS_URL").ok().filter(|u| !u.is_empty()) {
+        settings.redis_url = Some(redis_url);
+        settings.redis_key_prefix = format!("jiaxiao-test:{}:", Uuid::new_v4().simple());
+    }
+    customise(&mut settings);
+    let clock = FixedClock::new(start_of_test());
+    let app = Application::build_with_clock(settings, Arc::new(clock.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("the app failed to start: {e:#}"));
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().expect("client"),
+        clock,
+        state,
+        _data_dir: data_dir,
+        postgres,
+    }
+}
+
+/// A response: status and JSON body (`Value::Null` when empty or not JSON).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Reply {
+    async fn from(response: reqwest::Response) -> Self {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, body, headers }
+    }
+
+    /// The stable error code of an error reply.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
+        self
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    fn authorised(&self, builder: reqwest::RequestBuilder, token: Option<&str>) -> reqwest::RequestBuilder {
+        match token {
+            Some(t) => builder.bearer_auth(t),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        let request = self.authorised(self.client.get(self.url(path)), token);
+        Reply::from(request.send().await.expect("request sent")).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        let request = self.authorised(self.client.post(self.url(path)).json(&body), token);
+        Reply::from(request.send().await.expect("request sent")).await
+    }
+
+    /// POSTs raw bytes with a content type: for CSV uploads and malformed bodies.
+    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Reply {
+        let request =
+            self.authorised(self.client.post(self.url(path)), token).header("content-type", content_type).body(body);
+        Reply::from(request.send().await.expect("request sent")).await
+    }
+
+    pub async fn post_csv(&self, path: &str, token: Option<&str>, csv: &str) -> Reply {
+        self.post_raw(path, token, "text/csv", csv.as_bytes().to_vec()).await
+    }
+
+    /// Signs in and returns the access token.
+    pub async fn login(&self, login: &str, password: &str) -> String {
+        let reply =
+            self.post("/api/v1/auth/login", None, json!({ "login": login, "password": password })).await.expect(200);
+        reply.body["access_token"].as_str().expect("access token").to_owned()
+    }
+
+    /// Activates an account with its code and returns the access token.
+    pub async fn activate(&self, login: &str, code: &str, password: &str) -> String {
+        let reply = self
+            .post("/api/v1/auth/activate", None, json!({ "login": login, "code": code, "password": password }))
+            .await
+            .expect(200);
+        reply.body["access_token"].as_str().expect("access token").to_owned()
+    }
+}
+
+impl TestApp {
+    /// The app's (fixed) current time.
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        use server::infra::clock::Clock;
+        self.clock.now()
+    }
+}

@@ -23,8 +23,8 @@ use crate::org::dto::{
 };
 use crate::org::error::{OrgError, valid_name};
 use crate::org::model::{
-    Stage, StageSystem, TeachingRole, bureau_officer, class, district, guardian, guardianship, school, staff, student,
-    teaching_assignment,
+    AccessLevel, Stage, StageSystem, TeachingRole, bureau_officer, class, district, guardian, guardianship, school,
+    staff, student, teaching_assignment,
 };
 use crate::org::repo;
 use crate::startup::AppState;
@@ -256,7 +256,7 @@ pub async fn me(state: &AppState, user: &AuthUser) -> ApiResult<Me> {
 
 fn child_summary(
     child: &student::Model,
-    access_level: crate::org::model::AccessLevel,
+    access_level: AccessLevel,
     schools: &HashMap<Uuid, school::Model>,
     classes: &HashMap<Uuid, class::Model>,
 ) -> Option<ChildSummary> {
@@ -395,7 +395,6 @@ pub async fn class_students(state: &AppState, proof: &ClassStaff, page: &PageQue
     let students = query.order_by_asc(student::Column::StudentNo).limit(limit + 1).all(db).await?;
     let links = guardianship::Entity::find()
         .filter(guardianship::Column::StudentId.is_in(students.iter().map(|s| s.id)))
-        .order_by_asc(guardianship::Column::CreatedAt)
         .all(db)
         .await?;
     let guardians: HashMap<Uuid, guardian::Model> = guardian::Entity::find()
@@ -415,7 +414,7 @@ pub async fn class_students(state: &AppState, proof: &ClassStaff, page: &PageQue
     let items = students
         .into_iter()
         .map(|s| {
-            let contacts = links
+            let mut contacts: Vec<GuardianContact> = links
                 .iter()
                 .filter(|l| l.student_id == s.id)
                 .filter_map(|l| {
@@ -431,10 +430,20 @@ pub async fn class_students(state: &AppState, proof: &ClassStaff, page: &PageQue
                     })
                 })
                 .collect();
+            // Primary contacts first: full access, then informational, then pickup-only.
+            contacts.sort_by_key(|c| (access_rank(c.access_level), c.name.clone()));
             ClassStudent { id: s.id, student_no: s.student_no, name: s.name, guardians: contacts }
         })
         .collect();
     Ok(Page::from_rows(items, limit, |s| s.student_no.clone()))
+}
+
+fn access_rank(level: AccessLevel) -> u8 {
+    match level {
+        AccessLevel::Full => 0,
+        AccessLevel::Informational => 1,
+        AccessLevel::Pickup => 2,
+    }
 }
 
 /// A guardian's view of one child: school, class and teachers.

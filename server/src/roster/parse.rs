@@ -259,7 +259,7 @@ fn optional_email(row: usize, column: &'static str, raw: &str, problems: &mut Ve
 }
 
 fn parse_grade(row: usize, column: &'static str, raw: &str, problems: &mut Vec<RowProblem>) -> Option<i16> {
-    let grade = raw.trim_end_matches('年').trim_end_matches('级').parse::<i16>().ok().filter(|g| (1..=9).contains(g));
+    let grade = raw.trim_end_matches('级').trim_end_matches('年').parse::<i16>().ok().filter(|g| (1..=9).contains(g));
     if grade.is_none() {
         problems.push(RowProblem::new(
             row,

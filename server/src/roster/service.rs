@@ -591,10 +591,10 @@ async fn import_students(
     // Write, parents before children.
     let total = new_accounts.len() + new_guardians.len() + new_students.len() + new_links.len();
     progress.phase("write", total as u64);
-    write_chunks(db, new_accounts, progress, |c| account::Entity::insert_many(c)).await?;
-    write_chunks(db, new_guardians, progress, |c| guardian::Entity::insert_many(c)).await?;
-    write_chunks(db, new_students, progress, |c| student::Entity::insert_many(c)).await?;
-    write_chunks(db, new_links, progress, |c| guardianship::Entity::insert_many(c)).await?;
+    write_chunks(db, new_accounts, progress, account::Entity::insert_many).await?;
+    write_chunks(db, new_guardians, progress, guardian::Entity::insert_many).await?;
+    write_chunks(db, new_students, progress, student::Entity::insert_many).await?;
+    write_chunks(db, new_links, progress, guardianship::Entity::insert_many).await?;
     for (account, email) in account_emails {
         let mut active = account.into_active_model();
         active.email = Set(Some(email));

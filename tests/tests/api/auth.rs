@@ -1,0 +1,217 @@
+//! Activation, sign-in, token rotation and revocation, rate limits.
+
+use chrono::Duration;
+use jiaxiao_tests::world::{self, PASSWORD};
+use jiaxiao_tests::{TestApp, json, spawn_app, spawn_app_with};
+
+/// A bureau officer and a school whose admin has not activated yet: (admin login, code).
+async fn pending_admin(app: &TestApp) -> (String, String) {
+    let (_, bureau) = world::bootstrap_district(app, "甲区", "bureau@test.cn").await;
+    let reply = app
+        .post(
+            "/api/v1/schools",
+            Some(&bureau),
+            json!({ "name": "一小", "stage_system": "6-3", "admin_name": "校管理员", "admin_login": "13912345678" }),
+        )
+        .await
+        .expect(201);
+    ("13912345678".into(), reply.body["admin"]["activation_code"].as_str().expect("code").into())
+}
+
+#[tokio::test]
+async fn an_activation_code_sets_the_password_once() {
+    let app = spawn_app().await;
+    let (login, code) = pending_admin(&app).await;
+    // Not activated yet: cannot sign in.
+    assert_eq!(
+        app.post("/api/v1/auth/login", None, json!({ "login": login, "password": PASSWORD })).await.expect(401).code(),
+        "invalid_credentials"
+    );
+    // Codes are typed by people: case and separators do not matter.
+    let typed = format!("{}-{}", &code[..5], &code[5..]).to_lowercase();
+    let token = app.activate("+86 139 1234 5678", &typed, PASSWORD).await;
+    app.get("/api/v1/me", Some(&token)).await.expect(200);
+    app.login(&login, PASSWORD).await;
+    let again = app
+        .post("/api/v1/auth/activate", None, json!({ "login": login, "code": code, "password": "another-password" }))
+        .await
+        .expect(401);
+    assert_eq!(again.code(), "invalid_activation_code");
+}
+
+#[tokio::test]
+async fn an_expired_activation_code_is_refused() {
+    let app = spawn_app().await;
+    let (login, code) = pending_admin(&app).await;
+    app.clock.advance(Duration::days(31));
+    let reply = app
+        .post("/api/v1/auth/activate", None, json!({ "login": login, "code": code, "password": PASSWORD }))
+        .await
+        .expect(401);
+    assert_eq!(reply.code(), "invalid_activation_code");
+}
+
+#[tokio::test]
+async fn a_short_password_is_refused_at_activation() {
+    let app = spawn_app().await;
+    let (login, code) = pending_admin(&app).await;
+    let reply = app
+        .post("/api/v1/auth/activate", None, json!({ "login": login, "code": code, "password": "short" }))
+        .await
+        .expect(422);
+    assert_eq!(reply.code(), "weak_password");
+    // The code still works after a refused attempt.
+    app.activate(&login, &code, PASSWORD).await;
+}
+
+#[tokio::test]
+async fn unknown_logins_and_wrong_passwords_get_the_same_answer() {
+    let app = spawn_app().await;
+    world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
+    let wrong = app
+        .post("/api/v1/auth/login", None, json!({ "login": "bureau@test.cn", "password": "wrong-password" }))
+        .await
+        .expect(401);
+    let unknown = app
+        .post("/api/v1/auth/login", None, json!({ "login": "nobody@test.cn", "password": PASSWORD }))
+        .await
+        .expect(401);
+    let garbage =
+        app.post("/api/v1/auth/login", None, json!({ "login": "???", "password": PASSWORD })).await.expect(401);
+    assert_eq!(wrong.body, unknown.body);
+    assert_eq!(wrong.body, garbage.body);
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_token_are_401() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/api/v1/me", None).await.expect(401).code(), "unauthenticated");
+    assert_eq!(app.get("/api/v1/me", Some("not-a-jwt")).await.expect(401).code(), "unauthenticated");
+}
+
+#[tokio::test]
+async fn an_access_token_expires() {
+    let app = spawn_app().await;
+    let (_, token) = world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
+    app.get("/api/v1/me", Some(&token)).await.expect(200);
+    app.clock.advance(Duration::minutes(16));
+    app.get("/api/v1/me", Some(&token)).await.expect(401);
+}
+
+async fn sign_in_pair(app: &TestApp) -> (String, String) {
+    let reply = app
+        .post("/api/v1/auth/login", None, json!({ "login": "bureau@test.cn", "password": PASSWORD }))
+        .await
+        .expect(200);
+    (
+        reply.body["access_token"].as_str().expect("access").into(),
+        reply.body["refresh_token"].as_str().expect("refresh").into(),
+    )
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_reusing_an_old_token_ends_the_session() {
+    let app = spawn_app().await;
+    world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
+    let (_, first_refresh) = sign_in_pair(&app).await;
+    let rotated = app.post("/api/v1/auth/refresh", None, json!({ "refresh_token": first_refresh })).await.expect(200);
+    let second_access = rotated.body["access_token"].as_str().expect("access").to_owned();
+    let second_refresh = rotated.body["refresh_token"].as_str().expect("refresh").to_owned();
+    assert_ne!(second_refresh, first_refresh);
+    app.get("/api/v1/me", Some(&second_access)).await.expect(200);
+
+    // A replay of the rotated token: the whole session (family) is revoked.
+    let replay = app.post("/api/v1/auth/refresh", None, json!({ "refresh_token": first_refresh })).await.expect(401);
+    assert_eq!(replay.code(), "refresh_token_reused");
+    app.get("/api/v1/me", Some(&second_access)).await.expect(401);
+    let after = app.post("/api/v1/auth/refresh", None, json!({ "refresh_token": second_refresh })).await.expect(401);
+    assert_eq!(after.code(), "refresh_token_invalid");
+}
+
+#[tokio::test]
+async fn an_expired_refresh_token_is_refused() {
+    let app = spawn_app().await;
+    world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
+    let (_, refresh) = sign_in_pair(&app).await;
+    app.clock.advance(Duration::days(31));
+    let reply = app.post("/api/v1/auth/refresh", None, json!({ "refresh_token": refresh })).await.expect(401);
+    assert_eq!(reply.code(), "refresh_token_invalid");
+}
+
+#[tokio::test]
+async fn logout_ends_only_this_session() {
+    let app = spawn_app().await;
+    world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
+    let (phone, phone_refresh) = sign_in_pair(&app).await;
+    let (tablet, _) = sign_in_pair(&app).await;
+    app.post("/api/v1/auth/logout", Some(&phone), json!({})).await.expect(204);
+    app.get("/api/v1/me", Some(&phone)).await.expect(401);
+    app.post("/api/v1/auth/refresh", None, json!({ "refresh_token": phone_refresh })).await.expect(401);
+    app.get("/api/v1/me", Some(&tablet)).await.expect(200);
+}
+
+#[tokio::test]
+async fn changing_the_password_signs_out_the_other_sessions() {
+    let app = spawn_app().await;
+    world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
+    let (this, _) = sign_in_pair(&app).await;
+    let (other, other_refresh) = sign_in_pair(&app).await;
+    let wrong = app
+        .post(
+            "/api/v1/auth/password",
+            Some(&this),
+            json!({ "current_password": "nope-nope", "new_password": "brand-new-password" }),
+        )
+        .await
+        .expect(401);
+    assert_eq!(wrong.code(), "invalid_credentials");
+    app.post(
+        "/api/v1/auth/password",
+        Some(&this),
+        json!({ "current_password": PASSWORD, "new_password": "brand-new-password" }),
+    )
+    .await
+    .expect(204);
+    app.get("/api/v1/me", Some(&this)).await.expect(200);
+    app.get("/api/v1/me", Some(&other)).await.expect(401);
+    app.post("/api/v1/auth/refresh", None, json!({ "refresh_token": other_refresh })).await.expect(401);
+    app.post("/api/v1/auth/login", None, json!({ "login": "bureau@test.cn", "password": PASSWORD })).await.expect(401);
+    app.login("bureau@test.cn", "brand-new-password").await;
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_login() {
+    let app = spawn_app_with(|s| s.login_attempts_per_login = 4).await;
+    // Bootstrapping signs the officer in once: every attempt counts, successful or not.
+    world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
+    for _ in 0..3 {
+        app.post("/api/v1/auth/login", None, json!({ "login": "bureau@test.cn", "password": "wrong-password" }))
+            .await
+            .expect(401);
+    }
+    let limited = app
+        .post("/api/v1/auth/login", None, json!({ "login": "bureau@test.cn", "password": PASSWORD }))
+        .await
+        .expect(429);
+    assert_eq!(limited.code(), "rate_limited");
+    assert!(limited.headers.contains_key("retry-after"));
+    // Another login is not affected; the window passing lifts the limit.
+    app.post("/api/v1/auth/login", None, json!({ "login": "other@test.cn", "password": PASSWORD })).await.expect(401);
+    app.clock.advance(Duration::minutes(15));
+    app.login("bureau@test.cn", PASSWORD).await;
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_ip() {
+    let app = spawn_app_with(|s| s.login_attempts_per_ip = 4).await;
+    for i in 0..4 {
+        app.post("/api/v1/auth/login", None, json!({ "login": format!("user{i}@test.cn"), "password": PASSWORD }))
+            .await
+            .expect(401);
+    }
+    let limited = app
+        .post("/api/v1/auth/login", None, json!({ "login": "fresh@test.cn", "password": PASSWORD }))
+        .await
+        .expect(429);
+    assert_eq!(limited.code(), "rate_limited");
+}

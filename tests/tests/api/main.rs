@@ -1,0 +1,9 @@
+//! Black-box tests over HTTP: one binary, every test on a fresh app and database.
+
+mod access;
+mod auth;
+mod errors;
+mod health;
+mod provisioning;
+mod roster;
+mod spec;

@@ -191,3 +191,27 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 async fn openapi_json(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(state.openapi_json.as_str().to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_without_a_jwt_secret_refuses_to_start() {
+        let settings = Settings { database_url: Some("postgres://db.internal/jiaxiao".into()), ..Settings::default() };
+        let error = load_jwt_secret(&settings).unwrap_err();
+        assert!(error.to_string().contains("JIAXIAO_JWT_SECRET"));
+        let short = Settings { jwt_secret: Some("too short".into()), ..settings };
+        assert!(load_jwt_secret(&short).is_err());
+    }
+
+    #[test]
+    fn the_embedded_default_generates_a_secret_once_and_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings { data_dir: dir.path().to_path_buf(), ..Settings::default() };
+        let first = load_jwt_secret(&settings).unwrap();
+        let second = load_jwt_secret(&settings).unwrap();
+        assert!(first.len() >= 32);
+        assert_eq!(first, second);
+    }
+}

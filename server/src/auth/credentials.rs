@@ -74,6 +74,26 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Password hashing is deliberately slow (tens of milliseconds): run it off the async workers so a
+/// burst of sign-ins does not stall every other request.
+pub async fn hash_password_off_thread(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password)).await?
+}
+
+/// Verifies against `stored`, or (when there is no account or no password yet) burns the same time
+/// on a dummy hash so response times do not tell which logins exist. Off the async workers.
+pub async fn verify_password_off_thread(password: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || match stored {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            dummy_verify(&password);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
 /// A hash to burn the same time as a real verification when the login does not exist, so that
 /// response times do not reveal which logins are registered.
 pub fn dummy_verify(password: &str) {

@@ -64,18 +64,12 @@ pub async fn login(state: &AppState, raw_login: &str, password: &str, ip: Option
     let login = Login::parse(raw_login);
     let login_key = login.as_ref().map_or_else(|| raw_login.trim().to_lowercase(), |l| l.as_str().to_owned());
     check_rate_limits(state, "login", &login_key, ip).await?;
-    let Some(login) = login else {
-        credentials::dummy_verify(password);
-        return Err(AuthError::InvalidCredentials.into());
+    let account = match &login {
+        Some(login) => repo::find_account_by_login(&state.db, login).await?,
+        None => None,
     };
-    let account = repo::find_account_by_login(&state.db, &login).await?;
-    let verified = match account.as_ref().and_then(|a| a.password_hash.as_deref()) {
-        Some(hash) => credentials::verify_password(password, hash),
-        None => {
-            credentials::dummy_verify(password);
-            false
-        }
-    };
+    let stored = account.as_ref().and_then(|a| a.password_hash.clone());
+    let verified = credentials::verify_password_off_thread(password.to_owned(), stored).await;
     let account = account.filter(|_| verified).ok_or(AuthError::InvalidCredentials)?;
     let txn = state.db.begin().await?;
     let tokens = open_session(state, &txn, account.id).await?;
@@ -108,7 +102,8 @@ pub async fn activate(
         .ok_or(AuthError::InvalidActivationCode)?;
     let account_id = account.id;
     let mut active = account.into_active_model();
-    active.password_hash = Set(Some(credentials::hash_password(password).map_err(ApiError::internal)?));
+    active.password_hash =
+        Set(Some(credentials::hash_password_off_thread(password.to_owned()).await.map_err(ApiError::internal)?));
     active.activation_code_hash = Set(None);
     active.activation_expires_at = Set(None);
     active.password_changed_at = Set(Some(now));
@@ -161,12 +156,13 @@ pub async fn change_password(state: &AppState, user: &AuthUser, current: &str, n
     let txn = state.db.begin().await?;
     let account =
         account::Entity::find_by_id(user.account_id).one(&txn).await?.ok_or_else(ApiError::unauthenticated)?;
-    let verified = account.password_hash.as_deref().is_some_and(|h| credentials::verify_password(current, h));
+    let verified = credentials::verify_password_off_thread(current.to_owned(), account.password_hash.clone()).await;
     if !verified {
         return Err(AuthError::InvalidCredentials.into());
     }
     let mut active = account.into_active_model();
-    active.password_hash = Set(Some(credentials::hash_password(new).map_err(ApiError::internal)?));
+    active.password_hash =
+        Set(Some(credentials::hash_password_off_thread(new.to_owned()).await.map_err(ApiError::internal)?));
     active.password_changed_at = Set(Some(now));
     active.update(&txn).await?;
     repo::revoke_other_sessions(&txn, user.account_id, Some(user.session_id), now).await?;

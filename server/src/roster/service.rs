@@ -124,30 +124,18 @@ async fn ensure_classes(
     Ok((classes, created))
 }
 
-async fn accounts_by_phone(
+/// Existing accounts whose `column` (phone or email) is one of `values`, keyed by that value.
+async fn accounts_by(
     db: &impl ConnectionTrait,
-    phones: &[String],
+    column: account::Column,
+    values: &[String],
 ) -> Result<HashMap<String, account::Model>, DbErr> {
     let mut found = HashMap::new();
-    for chunk in phones.chunks(CHUNK) {
-        for a in account::Entity::find().filter(account::Column::Phone.is_in(chunk.to_vec())).all(db).await? {
-            if let Some(phone) = a.phone.clone() {
-                found.insert(phone, a);
-            }
-        }
-    }
-    Ok(found)
-}
-
-async fn accounts_by_email(
-    db: &impl ConnectionTrait,
-    emails: &[String],
-) -> Result<HashMap<String, account::Model>, DbErr> {
-    let mut found = HashMap::new();
-    for chunk in emails.chunks(CHUNK) {
-        for a in account::Entity::find().filter(account::Column::Email.is_in(chunk.to_vec())).all(db).await? {
-            if let Some(email) = a.email.clone() {
-                found.insert(email, a);
+    for chunk in values.chunks(CHUNK) {
+        for a in account::Entity::find().filter(column.is_in(chunk.to_vec())).all(db).await? {
+            let key = if matches!(column, account::Column::Phone) { a.phone.clone() } else { a.email.clone() };
+            if let Some(key) = key {
+                found.insert(key, a);
             }
         }
     }
@@ -178,8 +166,8 @@ async fn import_staff(
     let by_account: HashMap<Uuid, staff::Model> = existing.iter().map(|s| (s.account_id, s.clone())).collect();
     let phones: Vec<String> = records.iter().filter_map(|r| r.phone.clone()).collect();
     let emails: Vec<String> = records.iter().filter_map(|r| r.email.clone()).collect();
-    let mut by_phone = accounts_by_phone(db, &phones).await?;
-    let mut by_email = accounts_by_email(db, &emails).await?;
+    let mut by_phone = accounts_by(db, account::Column::Phone, &phones).await?;
+    let mut by_email = accounts_by(db, account::Column::Email, &emails).await?;
     let mut accounts_by_id: HashMap<Uuid, account::Model> = account::Entity::find()
         .filter(account::Column::Id.is_in(existing.iter().map(|s| s.account_id)))
         .all(db)
@@ -426,8 +414,9 @@ async fn import_students(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let by_phone = accounts_by_phone(db, &phones).await?;
-    let mut email_taken: HashSet<String> = accounts_by_email(db, &emails).await?.into_keys().collect();
+    let by_phone = accounts_by(db, account::Column::Phone, &phones).await?;
+    let mut email_taken: HashSet<String> =
+        accounts_by(db, account::Column::Email, &emails).await?.into_keys().collect();
     let mut guardian_by_account: HashMap<Uuid, guardian::Model> = HashMap::new();
     let account_ids: Vec<Uuid> = by_phone.values().map(|a| a.id).collect();
     for chunk in account_ids.chunks(CHUNK) {

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_accounts;
 mod m20261123_000002_organisation;
 mod m20261123_000003_students;
+mod m20261123_000004_notices_and_inbox;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_accounts::Migration),
             Box::new(m20261123_000002_organisation::Migration),
             Box::new(m20261123_000003_students::Migration),
+            Box::new(m20261123_000004_notices_and_inbox::Migration),
         ]
     }
 }

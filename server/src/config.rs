@@ -42,6 +42,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Largest roster CSV accepted, bytes.
     pub max_csv_bytes: usize,
+    /// How often scheduled jobs run, seconds; 0 disables them (tests run them by hand).
+    pub jobs_interval_secs: u64,
 }
 
 impl Default for Settings {
@@ -62,6 +64,7 @@ impl Default for Settings {
             login_window_secs: 15 * 60,
             trust_proxy: false,
             max_csv_bytes: 20 * 1024 * 1024,
+            jobs_interval_secs: 10,
         }
     }
 }

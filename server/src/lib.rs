@@ -7,6 +7,10 @@
 //! - [`access`]: the one place that decides who may see what.
 //! - [`org`]: districts, schools, classes, staff, students, guardians, `/me`.
 //! - [`roster`]: CSV roster import (staff and students with guardians).
+//! - [`policy`]: the 双减 content rules every text sent to families passes (rule ids of DOMAIN.md).
+//! - [`notices`]: school → families and bureau → schools notices, receipts, recall.
+//! - [`inbox`]: the one inbox of everything addressed to a person.
+//! - [`jobs`]: scheduled work (scheduled notices).
 //! - [`demo`]: the demo district behind `server --demo`.
 //! - [`http`], [`infra`]: cross-cutting plumbing (extractors, pagination, OpenAPI; database,
 //!   Redis, rate limits, clock).
@@ -17,8 +21,12 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod inbox;
 pub mod infra;
+pub mod jobs;
+pub mod notices;
 pub mod org;
+pub mod policy;
 pub mod roster;
 pub mod startup;
 pub mod telemetry;

@@ -90,6 +90,9 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/api/v1")
             .configure(crate::auth::routes)
             .configure(crate::org::routes)
+            .configure(crate::policy::routes)
+            .configure(crate::notices::routes)
+            .configure(crate::inbox::routes)
             .configure(crate::roster::routes),
     );
 }
@@ -109,6 +112,7 @@ impl Application {
         let listener = TcpListener::bind(&settings.listen)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
         let port = listener.local_addr()?.port();
+        let jobs_interval_secs = settings.jobs_interval_secs;
         let state = web::Data::new(AppState::init(settings, clock).await?);
         let server_state = state.clone();
         let server = HttpServer::new(move || {
@@ -130,6 +134,9 @@ impl Application {
         .workers(if cfg!(debug_assertions) { 1 } else { std::thread::available_parallelism().map_or(2, |n| n.get()) })
         .listen(listener)?
         .run();
+        if jobs_interval_secs > 0 {
+            crate::jobs::spawn(state.clone(), std::time::Duration::from_secs(jobs_interval_secs));
+        }
         Ok(Self { port, server, state })
     }
 

@@ -206,3 +206,26 @@ pub async fn guardian_children(
         .filter_map(|link| students.remove(&link.student_id).map(|child| (guardian.clone(), child, link.access_level)))
         .collect())
 }
+
+/// Whether the caller manages a notice: its sender, an admin of its school, or (for a bureau
+/// notice) an officer of its district. Managers see receipts and may remind and recall.
+pub async fn notice_manager(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    sender_account_id: Uuid,
+    school_id: Option<Uuid>,
+    district_id: Uuid,
+) -> ApiResult<bool> {
+    if user.account_id == sender_account_id {
+        return Ok(true);
+    }
+    Ok(match school_id {
+        Some(school_id) => staff_row(db, user, school_id).await?.is_some_and(|s| s.is_school_admin),
+        None => bureau_officer::Entity::find()
+            .filter(bureau_officer::Column::AccountId.eq(user.account_id))
+            .filter(bureau_officer::Column::DistrictId.eq(district_id))
+            .one(db)
+            .await?
+            .is_some(),
+    })
+}

@@ -23,6 +23,9 @@ use crate::error::ErrorBody;
         (name = "auth", description = "Activation, sign-in, tokens and sessions"),
         (name = "org", description = "Districts, schools, classes, children and the caller's profile"),
         (name = "roster", description = "CSV roster import by school admins"),
+        (name = "policy", description = "双减 content rules: lint a draft before sending"),
+        (name = "notices", description = "Notices with receipts: school → families, bureau → schools"),
+        (name = "inbox", description = "One inbox of everything addressed to the caller"),
     )
 )]
 struct ApiDoc;

@@ -4,6 +4,8 @@ mod access;
 mod auth;
 mod errors;
 mod health;
+mod inbox;
+mod notices;
 mod provisioning;
 mod roster;
 mod spec;

@@ -1,0 +1,74 @@
+//! Inbox entities: one row per item per recipient, and the children an item concerns.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// What an inbox item is. Later issues add homework, enrolment, visits and courses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Notice,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Notice => "notice",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "notice" => Some(ItemKind::Notice),
+            _ => None,
+        }
+    }
+}
+
+pub mod inbox_item {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "inbox_items")]
+    pub struct Model {
+        /// Monotonic across the whole inbox table: ordering, cursor and real-time event id.
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        pub account_id: Uuid,
+        pub kind: String,
+        pub ref_id: Uuid,
+        pub created_at: DateTimeUtc,
+        pub read_at: Option<DateTimeUtc>,
+        pub responded_at: Option<DateTimeUtc>,
+        pub response_option: Option<String>,
+        pub response_text: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod inbox_item_child {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "inbox_item_children")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub account_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub ref_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub student_id: Uuid,
+        pub class_id: Uuid,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,113 @@
+//! Inbox reads.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use uuid::Uuid;
+
+use super::dto::{InboxItem, InboxQuery, UnreadCount};
+use super::model::{ItemKind, inbox_item, inbox_item_child};
+use crate::error::{ApiError, ApiResult};
+use crate::http::extractors::AuthUser;
+use crate::http::pagination::{Page, PageQuery};
+use crate::notices::dto::ChildRef;
+use crate::notices::model::{ResponseMode, notice};
+use crate::org::model::student;
+use crate::startup::AppState;
+
+const PREVIEW_CHARS: usize = 80;
+
+pub async fn list(
+    state: &AppState,
+    user: &AuthUser,
+    filter: &InboxQuery,
+    page: &PageQuery,
+) -> ApiResult<Page<InboxItem>> {
+    let db = &state.db;
+    let limit = page.limit()?;
+    let mut query = inbox_item::Entity::find().filter(inbox_item::Column::AccountId.eq(user.account_id));
+    if filter.unread {
+        query = query.filter(inbox_item::Column::ReadAt.is_null());
+    }
+    if let Some(after) = page.after()? {
+        let seq: i64 =
+            after.parse().map_err(|_| ApiError::validation("cursor", "cursor 无效。", "cursor is invalid."))?;
+        query = query.filter(inbox_item::Column::Seq.lt(seq));
+    }
+    let items = query.order_by_desc(inbox_item::Column::Seq).limit(limit + 1).all(db).await?;
+
+    let notice_ids: Vec<Uuid> =
+        items.iter().filter(|i| i.kind == ItemKind::Notice.as_str()).map(|i| i.ref_id).collect();
+    let notices: HashMap<Uuid, notice::Model> = notice::Entity::find()
+        .filter(notice::Column::Id.is_in(notice_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n))
+        .collect();
+    let child_rows = inbox_item_child::Entity::find()
+        .filter(inbox_item_child::Column::AccountId.eq(user.account_id))
+        .filter(inbox_item_child::Column::RefId.is_in(notice_ids))
+        .all(db)
+        .await?;
+    let names: HashMap<Uuid, String> = student::Entity::find()
+        .filter(student::Column::Id.is_in(child_rows.iter().map(|c| c.student_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+
+    let rows: Vec<InboxItem> = items
+        .into_iter()
+        .filter_map(|item| {
+            let kind = ItemKind::parse(&item.kind)?;
+            let n = notices.get(&item.ref_id)?;
+            let recalled = n.recalled_at.is_some();
+            let mut children: Vec<ChildRef> = child_rows
+                .iter()
+                .filter(|c| c.ref_id == item.ref_id && c.kind == item.kind)
+                .map(|c| ChildRef { id: c.student_id, name: names.get(&c.student_id).cloned().unwrap_or_default() })
+                .collect();
+            children.sort_by(|a, b| a.name.cmp(&b.name));
+            Some(InboxItem {
+                seq: item.seq,
+                kind,
+                ref_id: item.ref_id,
+                created_at: item.created_at,
+                read: item.read_at.is_some(),
+                title: n.title.clone(),
+                preview: if recalled { String::new() } else { n.body.chars().take(PREVIEW_CHARS).collect() },
+                sender_name: n.sender_name.clone(),
+                urgent: n.urgent,
+                recalled,
+                awaiting_response: !recalled && n.response_mode != ResponseMode::Read && item.responded_at.is_none(),
+                children,
+            })
+        })
+        .collect();
+    Ok(Page::from_rows(rows, limit, |i| i.seq.to_string()))
+}
+
+pub async fn unread_count(state: &AppState, user: &AuthUser) -> ApiResult<UnreadCount> {
+    let db = &state.db;
+    let unread = inbox_item::Entity::find()
+        .filter(inbox_item::Column::AccountId.eq(user.account_id))
+        .filter(inbox_item::Column::ReadAt.is_null())
+        .count(db)
+        .await?;
+    let awaiting_notices = notice::Entity::find()
+        .select_only()
+        .column(notice::Column::Id)
+        .filter(notice::Column::ResponseMode.ne(ResponseMode::Read))
+        .filter(notice::Column::RecalledAt.is_null())
+        .into_query();
+    let awaiting_response = inbox_item::Entity::find()
+        .filter(inbox_item::Column::AccountId.eq(user.account_id))
+        .filter(inbox_item::Column::Kind.eq(ItemKind::Notice.as_str()))
+        .filter(inbox_item::Column::RespondedAt.is_null())
+        .filter(inbox_item::Column::RefId.in_subquery(awaiting_notices))
+        .count(db)
+        .await?;
+    Ok(UnreadCount { unread, awaiting_response })
+}

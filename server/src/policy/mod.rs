@@ -1,0 +1,85 @@
+//! Content rules for everything a school sends families — notices, messages, and (from the
+//! homework issue) homework. One module, called by every sender, so a rule added here applies
+//! everywhere at once. Pure: text in, violations out; no I/O, no clock.
+//!
+//! Rule ids are those of `../shared/DOMAIN.md`; the rule table is in [`rules`], readable and
+//! extendable by a reviewer without touching the matching code here.
+
+pub mod dto;
+pub mod handlers;
+mod normalise;
+pub mod rules;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::Message;
+pub use rules::RuleId;
+
+/// Where the text goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Notice,
+    Message,
+    Homework,
+}
+
+/// Who reads it: a group (a class, a grade, the school) or one family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Group,
+    OneFamily,
+}
+
+/// One text to check, named by the field it came from (`title`, `body`, `options[1]`…).
+pub struct Field<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// A rule broken by a span of one field.
+#[derive(Debug, Clone)]
+pub struct Violation {
+    pub rule: RuleId,
+    pub field: String,
+    /// Character offsets `[start, end)` in the field's original text.
+    pub start: usize,
+    pub end: usize,
+    /// The offending text as written.
+    pub excerpt: String,
+    pub explanation: Message,
+    pub suggestion: Message,
+}
+
+/// Checks every field against every rule that applies to the channel and audience.
+pub fn check(fields: &[Field<'_>], channel: Channel, audience: Audience) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    for field in fields {
+        let normalised = normalise::normalise(field.text);
+        for rule in rules::table() {
+            if !rule.applies_to(channel, audience) {
+                continue;
+            }
+            for (byte_start, byte_end) in rule.find(&normalised.text) {
+                let (start, end) = normalised.original_span(byte_start, byte_end);
+                violations.push(Violation {
+                    rule: rule.id,
+                    field: field.name.to_owned(),
+                    start,
+                    end,
+                    excerpt: field.text.chars().skip(start).take(end - start).collect(),
+                    explanation: rule.explanation(),
+                    suggestion: rule.suggestion(),
+                });
+            }
+        }
+    }
+    violations.sort_by(|a, b| (&a.field, a.start).cmp(&(&b.field, b.start)));
+    violations
+}
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(handlers::check_draft);
+}

@@ -1,0 +1,217 @@
+//! Text normalisation before rules match, so that a rule written once catches the variants people
+//! (or evaders) type: full-width letters and digits, traditional characters, letter case, and
+//! spaces or punctuation slipped between Chinese characters ("排 名", "排-名", "排*名").
+//!
+//! Every normalised character remembers the original character it came from, so a match is
+//! reported as a span of the original text.
+
+/// Normalised text plus, for each of its characters, the index of the original character.
+pub struct Normalised {
+    pub text: String,
+    /// `origin[i]` is the char index in the original text of the i-th char of `text`.
+    origin: Vec<usize>,
+    /// Byte offset in `text` of each char of `text`, plus the end.
+    byte_starts: Vec<usize>,
+}
+
+impl Normalised {
+    /// The original char span `[start, end)` covered by the byte range of a match in `text`.
+    pub fn original_span(&self, byte_start: usize, byte_end: usize) -> (usize, usize) {
+        let first = self.byte_starts.partition_point(|&b| b < byte_start);
+        let last = self.byte_starts.partition_point(|&b| b < byte_end).saturating_sub(1);
+        let start = self.origin.get(first).copied().unwrap_or(0);
+        let end = self.origin.get(last).map_or(start, |&o| o + 1);
+        (start, end.max(start))
+    }
+}
+
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// Characters that may be slipped between two Chinese characters without changing what is read.
+fn is_filler(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '_'
+                | '*'
+                | '.'
+                | '·'
+                | '•'
+                | '/'
+                | '\\'
+                | '|'
+                | '~'
+                | '#'
+                | '+'
+                | '='
+                | '^'
+                | '、'
+                | '…'
+                | '\''
+                | '"'
+                | '`'
+        )
+}
+
+/// Full-width ASCII to half-width, ideographic space to space, traditional to simplified, lower case.
+fn fold(c: char) -> char {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    };
+    let c = traditional_to_simplified(c);
+    if c.is_ascii_uppercase() { c.to_ascii_lowercase() } else { c }
+}
+
+/// The traditional forms of the characters the rules use (and their neighbours in common phrases).
+fn traditional_to_simplified(c: char) -> char {
+    const PAIRS: &[(char, char)] = &[
+        ('績', '绩'),
+        ('單', '单'),
+        ('數', '数'),
+        ('學', '学'),
+        ('級', '级'),
+        ('檢', '检'),
+        ('簽', '签'),
+        ('與', '与'),
+        ('請', '请'),
+        ('長', '长'),
+        ('對', '对'),
+        ('業', '业'),
+        ('後', '后'),
+        ('習', '习'),
+        ('題', '题'),
+        ('課', '课'),
+        ('閱', '阅'),
+        ('訂', '订'),
+        ('幫', '帮'),
+        ('寫', '写'),
+        ('聽', '听'),
+        ('讀', '读'),
+        ('為', '为'),
+        ('會', '会'),
+        ('給', '给'),
+        ('發', '发'),
+        ('傳', '传'),
+        ('報', '报'),
+        ('圖', '图'),
+        ('實', '实'),
+        ('驗', '验'),
+        ('過', '过'),
+        ('還', '还'),
+        ('時', '时'),
+        ('個', '个'),
+        ('們', '们'),
+        ('論', '论'),
+        ('覽', '览'),
+        ('佈', '布'),
+        ('開', '开'),
+        ('試', '试'),
+        ('測', '测'),
+        ('榮', '荣'),
+        ('區', '区'),
+        ('將', '将'),
+        ('無', '无'),
+        ('麼', '么'),
+        ('這', '这'),
+        ('讓', '让'),
+        ('號', '号'),
+        ('則', '则'),
+        ('並', '并'),
+        ('誰', '谁'),
+        ('說', '说'),
+        ('話', '话'),
+        ('記', '记'),
+        ('錄', '录'),
+        ('復', '复'),
+        ('類', '类'),
+        ('總', '总'),
+        ('統', '统'),
+        ('計', '计'),
+        ('評', '评'),
+        ('較', '较'),
+        ('張', '张'),
+        ('紙', '纸'),
+        ('冊', '册'),
+        ('頁', '页'),
+        ('親', '亲'),
+        ('媽', '妈'),
+        ('爺', '爷'),
+        ('見', '见'),
+        ('準', '准'),
+        ('備', '备'),
+        ('務', '务'),
+        ('處', '处'),
+        ('雙', '双'),
+        ('減', '减'),
+        ('負', '负'),
+        ('擔', '担'),
+        ('辦', '办'),
+        ('機', '机'),
+        ('掃', '扫'),
+        ('電', '电'),
+        ('腦', '脑'),
+        ('貼', '贴'),
+        ('錯', '错'),
+        ('誤', '误'),
+        ('須', '须'),
+        ('約', '约'),
+        ('麗', '丽'),
+        ('獎', '奖'),
+        ('狀', '状'),
+        ('優', '优'),
+    ];
+    PAIRS.iter().find(|(t, _)| *t == c).map_or(c, |(_, s)| *s)
+}
+
+pub fn normalise(original: &str) -> Normalised {
+    let chars: Vec<char> = original.chars().map(fold).collect();
+    let mut text = String::with_capacity(original.len());
+    let mut origin = Vec::with_capacity(chars.len());
+    let mut byte_starts = Vec::with_capacity(chars.len() + 1);
+    for (i, &c) in chars.iter().enumerate() {
+        if is_filler(c) {
+            let prev = chars[..i].iter().rev().find(|c| !is_filler(**c));
+            let next = chars[i + 1..].iter().find(|c| !is_filler(**c));
+            if prev.is_some_and(|p| is_han(*p)) && next.is_some_and(|n| is_han(*n)) {
+                continue; // "排 名", "排-名": read as "排名"
+            }
+        }
+        let c = if c.is_whitespace() { ' ' } else { c };
+        if c == ' ' && (text.is_empty() || text.ends_with(' ')) {
+            continue; // one space between words is enough
+        }
+        byte_starts.push(text.len());
+        text.push(c);
+        origin.push(i);
+    }
+    byte_starts.push(text.len());
+    Normalised { text, origin, byte_starts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evasions_fold_to_the_plain_form() {
+        assert_eq!(normalise("排 名").text, "排名");
+        assert_eq!(normalise("排-名").text, "排名");
+        assert_eq!(normalise("排*名").text, "排名");
+        assert_eq!(normalise("成績").text, "成绩");
+        assert_eq!(normalise("ＲＡＮＫ １２").text, "rank 12");
+        assert_eq!(normalise("top  10").text, "top 10");
+    }
+
+    #[test]
+    fn spans_point_into_the_original_text() {
+        let n = normalise("请看 排 名 表");
+        let start = n.text.find("排名").unwrap();
+        let (s, e) = n.original_span(start, start + "排名".len());
+        let original: String = "请看 排 名 表".chars().skip(s).take(e - s).collect();
+        assert_eq!(original, "排 名");
+    }
+}

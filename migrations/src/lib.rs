@@ -9,6 +9,7 @@ mod m20261123_000001_accounts;
 mod m20261123_000002_organisation;
 mod m20261123_000003_students;
 mod m20261123_000004_notices_and_inbox;
+mod m20261123_000005_delivery;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_organisation::Migration),
             Box::new(m20261123_000003_students::Migration),
             Box::new(m20261123_000004_notices_and_inbox::Migration),
+            Box::new(m20261123_000005_delivery::Migration),
         ]
     }
 }

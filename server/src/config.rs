@@ -44,6 +44,15 @@ pub struct Settings {
     pub max_csv_bytes: usize,
     /// How often scheduled jobs run, seconds; 0 disables them (tests run them by hand).
     pub jobs_interval_secs: u64,
+    /// How often the delivery worker looks for due deliveries, milliseconds; 0 disables it.
+    pub delivery_poll_millis: u64,
+    /// SMTP server (`smtp://host:25`, `smtps://user:pass@host:465`, lettre's URL form). Unset:
+    /// emails are written as `.eml` files into `<data_dir>/outbox`.
+    pub smtp_url: Option<String>,
+    /// Sender of emails.
+    pub mail_from: String,
+    /// Base URL of the push gateway (see mobile-api-spec/push-gateway.md). Unset: no push.
+    pub push_gateway_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -65,6 +74,10 @@ impl Default for Settings {
             trust_proxy: false,
             max_csv_bytes: 20 * 1024 * 1024,
             jobs_interval_secs: 10,
+            delivery_poll_millis: 1_000,
+            smtp_url: None,
+            mail_from: "家校 Jiaxiao <no-reply@jiaxiao.invalid>".into(),
+            push_gateway_url: None,
         }
     }
 }

@@ -10,7 +10,8 @@
 //! - [`policy`]: the 双减 content rules every text sent to families passes (rule ids of DOMAIN.md).
 //! - [`notices`]: school → families and bureau → schools notices, receipts, recall.
 //! - [`inbox`]: the one inbox of everything addressed to a person.
-//! - [`jobs`]: scheduled work (scheduled notices).
+//! - [`delivery`]: the outbox and its worker: push, email, quiet hours, devices, preferences.
+//! - [`jobs`]: scheduled work (scheduled notices, deadline reminders).
 //! - [`demo`]: the demo district behind `server --demo`.
 //! - [`http`], [`infra`]: cross-cutting plumbing (extractors, pagination, OpenAPI; database,
 //!   Redis, rate limits, clock).
@@ -18,6 +19,7 @@
 pub mod access;
 pub mod auth;
 pub mod config;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod http;

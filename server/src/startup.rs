@@ -29,6 +29,8 @@ pub struct AppState {
     pub redis: Option<ConnectionManager>,
     /// The OpenAPI document, rendered once.
     pub openapi_json: Arc<String>,
+    pub mailer: crate::delivery::email::Mailer,
+    pub push: Option<crate::delivery::push::PushGateway>,
 }
 
 impl AppState {
@@ -45,8 +47,18 @@ impl AppState {
             Some(manager) => RateLimiter::Redis { manager: manager.clone(), prefix: settings.redis_key_prefix.clone() },
             None => RateLimiter::memory(),
         };
+        let mailer = match settings.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            Some(url) => crate::delivery::email::Mailer::smtp(url)?,
+            None => crate::delivery::email::Mailer::files(settings.data_dir.join("outbox"))?,
+        };
+        let push = match settings.push_gateway_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            Some(url) => Some(crate::delivery::push::PushGateway::new(url)?),
+            None => None,
+        };
         Ok(Self {
             db,
+            mailer,
+            push,
             settings: Arc::new(settings),
             jwt,
             limiter,
@@ -93,6 +105,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(crate::policy::routes)
             .configure(crate::notices::routes)
             .configure(crate::inbox::routes)
+            .configure(crate::delivery::routes)
             .configure(crate::roster::routes),
     );
 }
@@ -113,6 +126,7 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
         let port = listener.local_addr()?.port();
         let jobs_interval_secs = settings.jobs_interval_secs;
+        let delivery_poll_millis = settings.delivery_poll_millis;
         let state = web::Data::new(AppState::init(settings, clock).await?);
         let server_state = state.clone();
         let server = HttpServer::new(move || {
@@ -136,6 +150,9 @@ impl Application {
         .run();
         if jobs_interval_secs > 0 {
             crate::jobs::spawn(state.clone(), std::time::Duration::from_secs(jobs_interval_secs));
+        }
+        if delivery_poll_millis > 0 {
+            crate::delivery::worker::spawn(state.clone(), std::time::Duration::from_millis(delivery_poll_millis));
         }
         Ok(Self { port, server, state })
     }

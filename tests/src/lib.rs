@@ -4,6 +4,7 @@
 //!
 //! A service that was asked for and cannot be reached fails the test: nothing is skipped.
 
+pub mod fakes;
 pub mod world;
 
 use std::sync::Arc;
@@ -81,7 +82,7 @@ pub async fn spawn_app() -> TestApp {
 
 /// Spawns the app after `customise` adjusts its settings (limits, lifetimes…).
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
-    server::telemetry::init();
+    server::telemetry::init_with_default("warn");
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (database_url, postgres) = test_database(data_dir.path()).await;
     let mut settings = Settings {
@@ -90,6 +91,9 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         database_url,
         db_max_connections: 5,
         jwt_secret: Some("test-secret-test-secret-test-secret-0123".into()),
+        // Background loops off: tests run jobs and the delivery worker themselves, deterministically.
+        jobs_interval_secs: 0,
+        delivery_poll_millis: 0,
         ..Settings::default()
     };
     if let Some(redis_url) = std::env::var("TEST_REDIS_URL").ok().filter(|u| !u.is_empty()) {
@@ -203,5 +207,27 @@ impl TestApp {
     pub fn clock_now(&self) -> DateTime<Utc> {
         use server::infra::clock::Clock;
         self.clock.now()
+    }
+}
+
+impl TestApp {
+    /// Runs the delivery worker until the outbox has nothing due.
+    pub async fn deliver(&self) -> server::delivery::worker::Pass {
+        let mut total = server::delivery::worker::Pass::default();
+        loop {
+            let pass = server::delivery::worker::run_once(&self.state, 100, None).await.expect("worker");
+            total.claimed += pass.claimed;
+            total.delivered += pass.delivered;
+            total.retried += pass.retried;
+            total.failed += pass.failed;
+            if pass.claimed == 0 {
+                return total;
+            }
+        }
+    }
+
+    /// Runs every scheduled job once.
+    pub async fn run_jobs(&self) -> server::jobs::JobReport {
+        server::jobs::run_due(&self.state).await.expect("jobs")
     }
 }

@@ -26,6 +26,7 @@ use crate::error::ErrorBody;
         (name = "policy", description = "双减 content rules: lint a draft before sending"),
         (name = "notices", description = "Notices with receipts: school → families, bureau → schools"),
         (name = "inbox", description = "One inbox of everything addressed to the caller"),
+        (name = "delivery", description = "Devices, notification preferences, school quiet hours"),
     )
 )]
 struct ApiDoc;

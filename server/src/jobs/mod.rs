@@ -12,12 +12,15 @@ use crate::startup::AppState;
 #[derive(Debug, Default)]
 pub struct JobReport {
     pub notices_sent: u64,
+    pub deadline_reminders: u64,
 }
 
 /// Runs every job once, now.
 pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
     let notices_sent = crate::notices::service::send_due(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(JobReport { notices_sent })
+    let deadline_reminders =
+        crate::notices::service::remind_before_deadlines(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(JobReport { notices_sent, deadline_reminders })
 }
 
 /// Runs the jobs every `interval` for as long as the server runs.

@@ -156,3 +156,9 @@ pub struct Receipts {
     /// Staff notices: who has not read it yet.
     pub staff_unread: Vec<RecipientRef>,
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reminded {
+    /// How many recipients (who had not read or answered) will be reminded.
+    pub reminded: u64,
+}

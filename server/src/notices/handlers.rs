@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use uuid::Uuid;
 
-use super::dto::{CreateNoticeRequest, MyResponse, Notice, Preview, PreviewRequest, Receipts, ReplyRequest};
+use super::dto::{CreateNoticeRequest, MyResponse, Notice, Preview, PreviewRequest, Receipts, Reminded, ReplyRequest};
 use super::service;
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::extractors::AuthUser;
@@ -185,4 +185,27 @@ pub async fn receipts(
 #[post("/notices/{notice_id}/recall")]
 pub async fn recall(state: web::Data<AppState>, user: AuthUser, path: web::Path<Uuid>) -> ApiResult<web::Json<Notice>> {
     Ok(web::Json(service::recall(&state, &user, path.into_inner()).await?))
+}
+
+/// Remind everyone who has not read (or, for confirm and reply notices, answered); at most once
+/// per 6 hours per notice. Reminders respect quiet hours.
+#[utoipa::path(
+    tag = "notices",
+    security(("bearer" = [])),
+    params(("notice_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = Reminded),
+        (status = 403, description = "`forbidden`: a recipient, not a manager", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`notice_recalled` or `not_sent_yet`", body = ErrorBody),
+        (status = 429, description = "`remind_too_soon`, with `Retry-After`", body = ErrorBody),
+    )
+)]
+#[post("/notices/{notice_id}/remind")]
+pub async fn remind(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Uuid>,
+) -> ApiResult<web::Json<Reminded>> {
+    Ok(web::Json(service::remind(&state, &user, path.into_inner()).await?))
 }

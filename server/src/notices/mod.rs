@@ -23,5 +23,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::confirm)
         .service(handlers::reply)
         .service(handlers::receipts)
-        .service(handlers::recall);
+        .service(handlers::recall)
+        .service(handlers::remind);
 }

@@ -12,6 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::audience::{self, Target};
+use super::dto::Reminded;
 use super::dto::{
     ChildRef, ClassReceipts, CreateNoticeRequest, MyResponse, Notice, OptionCount, Preview, PreviewRequest, Receipts,
     RecipientRef, ReplyRequest,
@@ -20,7 +21,9 @@ use super::error::NoticeError;
 use super::model::{RecipientKind, ResponseMode, SenderRole, notice};
 use super::repo;
 use crate::access;
-use crate::error::{ApiError, ApiResult};
+use crate::delivery::model::delivery;
+use crate::delivery::outbox::{self, Recipients};
+use crate::error::{ApiError, ApiResult, Message};
 use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery};
 use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
@@ -30,6 +33,12 @@ use crate::startup::AppState;
 
 /// A sender may recall a notice for this long after sending it.
 pub const RECALL_WINDOW_HOURS: i64 = 24;
+/// At most one manual reminder per notice in this many hours.
+pub const REMIND_INTERVAL_HOURS: i64 = 6;
+/// The automatic reminder goes out this long before a deadline.
+pub const DEADLINE_REMINDER_HOURS: i64 = 24;
+const REMINDER_KIND: &str = "notice_reminder";
+const DEADLINE_REMINDER_KIND: &str = "notice_deadline_reminder";
 
 pub async fn preview(state: &AppState, user: &AuthUser, req: &PreviewRequest) -> ApiResult<Preview> {
     let resolved = audience::resolve(&state.db, user, &req.audience, req.school_id).await?;
@@ -160,6 +169,10 @@ async fn deliver(
     now: DateTime<Utc>,
 ) -> ApiResult<notice::Model> {
     let count = repo::fan_out(db, notice.id, target, now).await?;
+    // Push and email follow through the outbox, committed with the notice, after quiet hours.
+    let after = outbox::deliver_after(db, notice.school_id, notice.urgent, now).await?;
+    let kind = ItemKind::Notice.as_str();
+    outbox::enqueue(db, kind, notice.id, kind, 0, notice.urgent, Recipients::All, after, now).await?;
     let mut active = notice.into_active_model();
     active.sent_at = Set(Some(now));
     active.recipient_count = Set(count.min(i32::MAX as u64) as i32);
@@ -567,4 +580,113 @@ pub async fn recall(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<No
     let notice = active.update(&txn).await?;
     txn.commit().await?;
     Ok(to_dto(notice, Vec::new(), None, true))
+}
+
+/// Who a reminder goes to: those who have not read a `read` notice, or not answered the others.
+fn reminder_recipients(mode: ResponseMode) -> Recipients {
+    match mode {
+        ResponseMode::Read => Recipients::Unread,
+        ResponseMode::Confirm | ResponseMode::Reply => Recipients::Unanswered,
+    }
+}
+
+/// Reminds everyone who has not read (or answered) a notice; at most once per 6 hours.
+pub async fn remind(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Reminded> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let notice = managed_notice(&txn, user, id).await?;
+    if notice.recalled_at.is_some() {
+        return Err(NoticeError::Recalled.into());
+    }
+    if notice.sent_at.is_none() {
+        return Err(NoticeError::NotSentYet.into());
+    }
+    if let Some(last) = notice.last_reminded_at {
+        let next = last + Duration::hours(REMIND_INTERVAL_HOURS);
+        if next > now {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                "remind_too_soon",
+                Message::new("每条通知 6 小时内只能提醒一次。", "A notice can be reminded at most once every 6 hours."),
+            )
+            .with_details(serde_json::json!({ "retry_after_secs": (next - now).num_seconds().max(1) })));
+        }
+    }
+    let previous: Option<i32> = delivery::Entity::find()
+        .select_only()
+        .column_as(delivery::Column::Round.max(), "round")
+        .filter(delivery::Column::Kind.eq(REMINDER_KIND))
+        .filter(delivery::Column::RefId.eq(id))
+        .into_tuple::<Option<i32>>()
+        .one(&txn)
+        .await?
+        .flatten();
+    let after = outbox::deliver_after(&txn, notice.school_id, false, now).await?;
+    let kind = ItemKind::Notice.as_str();
+    let round = previous.unwrap_or(0) + 1;
+    let reminded = outbox::enqueue(
+        &txn,
+        kind,
+        id,
+        REMINDER_KIND,
+        round,
+        false,
+        reminder_recipients(notice.response_mode),
+        after,
+        now,
+    )
+    .await?;
+    let mut active = notice.into_active_model();
+    active.last_reminded_at = Set(Some(now));
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(Reminded { reminded })
+}
+
+/// The automatic reminder before a deadline, once per notice, to those who have not answered.
+/// Safe on several instances: each notice is claimed by a conditional update.
+pub async fn remind_before_deadlines(state: &AppState) -> ApiResult<u64> {
+    let now = state.clock.now();
+    let horizon = now + Duration::hours(DEADLINE_REMINDER_HOURS);
+    let due = notice::Entity::find()
+        .filter(notice::Column::DeadlineRemindedAt.is_null())
+        .filter(notice::Column::RecalledAt.is_null())
+        .filter(notice::Column::SentAt.is_not_null())
+        .filter(notice::Column::ResponseMode.ne(ResponseMode::Read))
+        .filter(notice::Column::Deadline.gt(now))
+        .filter(notice::Column::Deadline.lte(horizon))
+        .limit(100)
+        .all(&state.db)
+        .await?;
+    let mut reminded = 0;
+    for n in due {
+        let txn = state.db.begin().await?;
+        let claimed = notice::Entity::update_many()
+            .col_expr(notice::Column::DeadlineRemindedAt, Expr::value(now))
+            .filter(notice::Column::Id.eq(n.id))
+            .filter(notice::Column::DeadlineRemindedAt.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        if claimed {
+            let after = outbox::deliver_after(&txn, n.school_id, false, now).await?;
+            let kind = ItemKind::Notice.as_str();
+            outbox::enqueue(
+                &txn,
+                kind,
+                n.id,
+                DEADLINE_REMINDER_KIND,
+                0,
+                false,
+                reminder_recipients(n.response_mode),
+                after,
+                now,
+            )
+            .await?;
+            reminded += 1;
+        }
+        txn.commit().await?;
+    }
+    Ok(reminded)
 }

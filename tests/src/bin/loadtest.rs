@@ -5,6 +5,9 @@
 //! for PostgreSQL + Redis. Scenarios:
 //! - `roster`: import 5,000 students with 10,000 guardians in one request, then re-import it.
 //! - `me`: `GET /api/v1/me` for a guardian under concurrent load (throughput, p50/p99).
+//! - `notice`: a school-wide notice to 50,000 guardians (POST latency: the fan-out commits with
+//!   the notice, so every inbox shows it when the POST returns), then `GET /api/v1/inbox` and
+//!   mark-read under concurrent load.
 //!
 //! Measurements, not assertions: nothing here fails because a number is slow.
 
@@ -21,6 +24,7 @@ async fn main() {
     println!("backend: {backend}; cores: {}", std::thread::available_parallelism().map_or(0, |n| n.get()));
     roster().await;
     me().await;
+    notice().await;
 }
 
 async fn roster() {
@@ -54,25 +58,32 @@ async fn roster() {
     );
 }
 
-async fn me() {
-    // A generous per-IP limit: the load comes from one address.
-    let app = spawn_app_with(|s| s.login_attempts_per_ip = 1_000_000).await;
-    let w = world::build(&app).await;
-    let token = w.g1.clone();
-    let concurrency = 32;
-    let per_task = 250;
+/// Runs `requests` GETs (or POSTs) over `concurrency` clients; returns (req/s, p50 ms, p99 ms).
+async fn hammer(
+    app: &jiaxiao_tests::TestApp,
+    tokens: &[String],
+    path_of: impl Fn(usize) -> (bool, String),
+    requests: usize,
+    concurrency: usize,
+) -> (f64, f64, f64) {
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..concurrency {
+    for worker in 0..concurrency {
         let client = app.client.clone();
-        let url = app.url("/api/v1/me");
-        let token = token.clone();
+        let jobs: Vec<(String, bool, String)> = (worker..requests)
+            .step_by(concurrency)
+            .map(|i| {
+                let (post, path) = path_of(i);
+                (tokens[i % tokens.len()].clone(), post, app.url(&path))
+            })
+            .collect();
         tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(per_task);
-            for _ in 0..per_task {
+            let mut latencies = Vec::with_capacity(jobs.len());
+            for (token, post, url) in jobs {
                 let t = Instant::now();
-                let response = client.get(&url).bearer_auth(&token).send().await.expect("sent");
-                assert!(response.status().is_success(), "status {}", response.status());
+                let request = if post { client.post(&url).json(&serde_json::json!({})) } else { client.get(&url) };
+                let response = request.bearer_auth(&token).send().await.expect("sent");
+                assert!(response.status().is_success(), "{url}: status {}", response.status());
                 let _ = response.bytes().await;
                 latencies.push(t.elapsed());
             }
@@ -85,13 +96,72 @@ async fn me() {
     }
     let elapsed = started.elapsed();
     latencies.sort();
-    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64() * 1e3;
+    (latencies.len() as f64 / elapsed.as_secs_f64(), pct(0.50), pct(0.99))
+}
+
+const NOTICE_STUDENTS: usize = 25_000;
+
+async fn notice() {
+    let app = spawn_app_with(|s| s.login_attempts_per_ip = 1_000_000).await;
+    let (_, bureau) = world::bootstrap_district(&app, "压测区", "bureau@load.test").await;
+    let (school, admin) = world::create_school(&app, &bureau, "压测学校", "6-3", "admin@load.test").await;
+    let rows: String = (0..NOTICE_STUDENTS)
+        .map(|i| {
+            format!(
+                "S{i:06},学生{i},{},{},父亲{i},139{i:08},,父亲,,母亲{i},137{i:08},,母亲,\n",
+                i % 9 + 1,
+                (i / 9) % 40 + 1
+            )
+        })
+        .collect();
+    let report = app
+        .post_csv(
+            &format!("/api/v1/schools/{school}/roster/students"),
+            Some(&admin),
+            &format!("{STUDENT_HEADER}{rows}"),
+        )
+        .await
+        .expect(200);
+    // Activate a sample of guardians to read their inboxes.
+    let codes = report.body["activation_codes"].as_array().expect("codes");
+    let mut tokens = Vec::new();
+    for issued in codes.iter().step_by(codes.len() / 50) {
+        tokens.push(
+            app.activate(
+                issued["login"].as_str().expect("login"),
+                issued["code"].as_str().expect("code"),
+                world::PASSWORD,
+            )
+            .await,
+        );
+    }
+    let body = serde_json::json!({ "title": "全校安全教育通知", "body": "请家长提醒孩子注意冬季交通安全。", "audience": {}, "response_mode": "read" });
+    let started = Instant::now();
+    let sent = app.post("/api/v1/notices", Some(&admin), body).await.expect(201);
+    let post_latency = started.elapsed();
+    let id = sent.body["id"].as_str().expect("id").to_owned();
     println!(
-        "GET /me (guardian of 3 children, {concurrency} concurrent clients): {} requests in {:.2} s = {:.0} req/s; p50 {:.1} ms, p99 {:.1} ms",
-        latencies.len(),
-        elapsed.as_secs_f64(),
-        latencies.len() as f64 / elapsed.as_secs_f64(),
-        pct(0.50).as_secs_f64() * 1e3,
-        pct(0.99).as_secs_f64() * 1e3
+        "notice: school-wide to {} guardians ({} children): POST {:.0} ms; every inbox shows it when the POST returns (fan-out commits with the notice)",
+        sent.body["recipient_count"],
+        NOTICE_STUDENTS,
+        post_latency.as_secs_f64() * 1e3
+    );
+    let (rps, p50, p99) = hammer(&app, &tokens, |_| (false, "/api/v1/inbox".to_owned()), 6_000, 32).await;
+    println!(
+        "GET /inbox ({} guardians, 32 concurrent clients): {rps:.0} req/s; p50 {p50:.1} ms, p99 {p99:.1} ms",
+        tokens.len()
+    );
+    let (rps, p50, p99) = hammer(&app, &tokens, |_| (true, format!("/api/v1/notices/{id}/read")), 3_000, 32).await;
+    println!("POST /notices/{{id}}/read (32 concurrent clients): {rps:.0} req/s; p50 {p50:.1} ms, p99 {p99:.1} ms");
+}
+
+async fn me() {
+    // A generous per-IP limit: the load comes from one address.
+    let app = spawn_app_with(|s| s.login_attempts_per_ip = 1_000_000).await;
+    let w = world::build(&app).await;
+    let (rps, p50, p99) = hammer(&app, std::slice::from_ref(&w.g1), |_| (false, "/api/v1/me".to_owned()), 8_000, 32).await;
+    println!(
+        "GET /me (guardian of 3 children in 2 schools, 32 concurrent clients): {rps:.0} req/s; p50 {p50:.1} ms, p99 {p99:.1} ms"
     );
 }

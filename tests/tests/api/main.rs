@@ -2,6 +2,7 @@
 
 mod access;
 mod auth;
+mod delivery;
 mod errors;
 mod health;
 mod inbox;

@@ -1,0 +1,72 @@
+//! Devices, preferences and school messaging settings as the app sees them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::inbox::model::ItemKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    Ios,
+    Android,
+    /// HarmonyOS.
+    Harmony,
+    Web,
+}
+
+impl Platform {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Ios => "ios",
+            Platform::Android => "android",
+            Platform::Harmony => "harmony",
+            Platform::Web => "web",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterDevice {
+    pub platform: Platform,
+    /// The push token from the platform (APNs, FCM, vendor channel), as the gateway expects it.
+    pub token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Device {
+    pub id: Uuid,
+    pub platform: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// How a person wants to be told. Kinds not listed are not sent on that channel (they still
+/// reach the inbox).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Preferences {
+    /// `zh-CN` or `en`: the language of push texts and emails.
+    pub locale: String,
+    pub push_kinds: Vec<ItemKind>,
+    pub email_kinds: Vec<ItemKind>,
+    /// One daily digest instead of instant push and email (not yet applied: instant delivery).
+    pub daily_digest: bool,
+}
+
+/// A school's messaging policy. Times are `HH:MM` in the school's time zone.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SchoolSettings {
+    /// Nothing is pushed or emailed between `quiet_start` and `quiet_end` (default 21:00–07:00);
+    /// urgent notices from school admins excepted.
+    #[schema(example = "21:00")]
+    pub quiet_start: String,
+    #[schema(example = "07:00")]
+    pub quiet_end: String,
+    /// Optional teacher office hours, shown to families.
+    pub office_hours_start: Option<String>,
+    pub office_hours_end: Option<String>,
+    /// When the daily digest and homework digest go out.
+    #[schema(example = "17:00")]
+    pub digest_time: String,
+}

@@ -1,0 +1,103 @@
+//! The transactional outbox: deliveries are queued by the same transaction as the change that
+//! causes them (a notice fanned out, a reminder asked for), so a committed change always gets
+//! delivered and a rolled-back one never does. Queuing is one set-based statement per item.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use uuid::Uuid;
+
+use super::model::school_settings;
+use super::quiet_hours::QuietHours;
+use crate::org::model::school;
+
+/// Which inbox recipients of an item get this delivery.
+pub enum Recipients {
+    /// Everyone who received the item.
+    All,
+    /// Those who have not read it.
+    Unread,
+    /// Those who have not confirmed or replied.
+    Unanswered,
+}
+
+/// Queues one delivery per selected recipient of an inbox item. Whether it goes by push, email or
+/// both is decided per person when it is delivered (preferences may change meanwhile).
+#[allow(clippy::too_many_arguments)]
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    item_kind: &str,
+    ref_id: Uuid,
+    delivery_kind: &str,
+    round: i32,
+    urgent: bool,
+    recipients: Recipients,
+    deliver_after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let mut select: SelectStatement = Query::select()
+        .column("account_id")
+        .expr(Expr::val(delivery_kind))
+        .expr(Expr::val(ref_id))
+        .expr(Expr::val(round))
+        .expr(Expr::val(urgent))
+        .expr(Expr::val(now))
+        .expr(Expr::val(deliver_after))
+        .expr(Expr::val(deliver_after))
+        .expr(Expr::val(0))
+        .from("inbox_items")
+        .and_where(Expr::col("kind").eq(item_kind))
+        .and_where(Expr::col("ref_id").eq(ref_id))
+        .to_owned();
+    match recipients {
+        Recipients::All => {}
+        Recipients::Unread => {
+            select.and_where(Expr::col("read_at").is_null());
+        }
+        Recipients::Unanswered => {
+            select.and_where(Expr::col("responded_at").is_null());
+        }
+    }
+    let insert = Query::insert()
+        .into_table("deliveries")
+        .columns([
+            "account_id",
+            "kind",
+            "ref_id",
+            "round",
+            "urgent",
+            "created_at",
+            "deliver_after",
+            "next_attempt_at",
+            "attempts",
+        ])
+        .select_from(select)
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .to_owned();
+    Ok(db.execute(&insert).await?.rows_affected())
+}
+
+/// When something sent now may reach families of a school: at once if urgent, else after the
+/// school's quiet hours (default 21:00–07:00 Asia/Shanghai).
+pub async fn deliver_after(
+    db: &impl ConnectionTrait,
+    school_id: Option<Uuid>,
+    urgent: bool,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, DbErr> {
+    if urgent {
+        return Ok(now);
+    }
+    let Some(school_id) = school_id else {
+        return Ok(QuietHours::default().next_allowed(now, chrono_tz::Asia::Shanghai));
+    };
+    let settings = school_settings::Entity::find_by_id(school_id).one(db).await?;
+    let quiet = settings.as_ref().and_then(|s| QuietHours::parse(&s.quiet_start, &s.quiet_end)).unwrap_or_default();
+    let tz: Tz = school::Entity::find_by_id(school_id)
+        .one(db)
+        .await?
+        .and_then(|s| s.time_zone.parse().ok())
+        .unwrap_or(chrono_tz::Asia::Shanghai);
+    Ok(quiet.next_allowed(now, tz))
+}

@@ -1,0 +1,167 @@
+//! Devices, preferences and school messaging settings.
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
+use uuid::Uuid;
+
+use super::dto::{Device, Preferences, RegisterDevice, SchoolSettings};
+use super::model::{device, preference, school_settings};
+use super::quiet_hours::{DEFAULT_END, DEFAULT_START, parse_hhmm};
+use crate::access::{SchoolAdmin, StaffMember};
+use crate::error::{ApiError, ApiResult};
+use crate::http::extractors::AuthUser;
+use crate::inbox::model::ItemKind;
+use crate::startup::AppState;
+
+pub const DEFAULT_DIGEST_TIME: &str = "17:00";
+
+/// Registers a push token for the caller. A token already known moves to the caller: a phone
+/// signed in with another account now belongs to this one.
+pub async fn register_device(state: &AppState, user: &AuthUser, req: RegisterDevice) -> ApiResult<Device> {
+    let token = req.token.trim().to_owned();
+    if token.is_empty() || token.len() > 512 || token.chars().any(char::is_control) {
+        return Err(ApiError::validation("token", "推送 token 无效。", "The push token is invalid."));
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let existing = device::Entity::find().filter(device::Column::Token.eq(&token)).one(&txn).await?;
+    let saved = match existing {
+        Some(found) => {
+            let mut active = found.into_active_model();
+            active.account_id = Set(user.account_id);
+            active.platform = Set(req.platform.as_str().into());
+            active.last_seen_at = Set(now);
+            active.update(&txn).await?
+        }
+        None => {
+            device::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                account_id: Set(user.account_id),
+                platform: Set(req.platform.as_str().into()),
+                token: Set(token),
+                created_at: Set(now),
+                last_seen_at: Set(now),
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    txn.commit().await?;
+    Ok(Device { id: saved.id, platform: saved.platform, created_at: saved.created_at })
+}
+
+pub async fn remove_device(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<()> {
+    let result = device::Entity::delete_many()
+        .filter(device::Column::Id.eq(id))
+        .filter(device::Column::AccountId.eq(user.account_id))
+        .exec(&state.db)
+        .await?;
+    if result.rows_affected == 0 { Err(ApiError::not_found()) } else { Ok(()) }
+}
+
+fn all_kinds() -> Vec<ItemKind> {
+    vec![ItemKind::Notice]
+}
+
+fn kinds_json(kinds: &[ItemKind]) -> String {
+    serde_json::to_string(kinds).unwrap_or_else(|_| "[]".into())
+}
+
+pub async fn preferences(state: &AppState, user: &AuthUser) -> ApiResult<Preferences> {
+    let saved = preference::Entity::find_by_id(user.account_id).one(&state.db).await?;
+    Ok(match saved {
+        Some(p) => Preferences {
+            locale: p.locale,
+            push_kinds: serde_json::from_str(&p.push_kinds).unwrap_or_default(),
+            email_kinds: serde_json::from_str(&p.email_kinds).unwrap_or_default(),
+            daily_digest: p.daily_digest,
+        },
+        None => Preferences {
+            locale: "zh-CN".into(),
+            push_kinds: all_kinds(),
+            email_kinds: all_kinds(),
+            daily_digest: false,
+        },
+    })
+}
+
+pub async fn set_preferences(state: &AppState, user: &AuthUser, req: Preferences) -> ApiResult<Preferences> {
+    if !matches!(req.locale.as_str(), "zh-CN" | "en") {
+        return Err(ApiError::validation("locale", "语言须为 zh-CN 或 en。", "locale must be zh-CN or en."));
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let model = preference::ActiveModel {
+        account_id: Set(user.account_id),
+        locale: Set(req.locale.clone()),
+        push_kinds: Set(kinds_json(&req.push_kinds)),
+        email_kinds: Set(kinds_json(&req.email_kinds)),
+        daily_digest: Set(req.daily_digest),
+        updated_at: Set(now),
+    };
+    match preference::Entity::find_by_id(user.account_id).one(&txn).await? {
+        Some(_) => model.update(&txn).await?,
+        None => model.insert(&txn).await?,
+    };
+    txn.commit().await?;
+    Ok(req)
+}
+
+pub async fn school_settings(state: &AppState, member: &StaffMember) -> ApiResult<SchoolSettings> {
+    let saved = school_settings::Entity::find_by_id(member.staff.school_id).one(&state.db).await?;
+    Ok(match saved {
+        Some(s) => SchoolSettings {
+            quiet_start: s.quiet_start,
+            quiet_end: s.quiet_end,
+            office_hours_start: s.office_hours_start,
+            office_hours_end: s.office_hours_end,
+            digest_time: s.digest_time,
+        },
+        None => SchoolSettings {
+            quiet_start: DEFAULT_START.into(),
+            quiet_end: DEFAULT_END.into(),
+            office_hours_start: None,
+            office_hours_end: None,
+            digest_time: DEFAULT_DIGEST_TIME.into(),
+        },
+    })
+}
+
+pub async fn set_school_settings(
+    state: &AppState,
+    admin: &SchoolAdmin,
+    req: SchoolSettings,
+) -> ApiResult<SchoolSettings> {
+    let time = |field: &'static str, value: &str| {
+        parse_hhmm(value)
+            .map(|t| t.format("%H:%M").to_string())
+            .ok_or_else(|| ApiError::validation(field, "时间格式须为 HH:MM。", "Times are HH:MM."))
+    };
+    let quiet_start = time("quiet_start", &req.quiet_start)?;
+    let quiet_end = time("quiet_end", &req.quiet_end)?;
+    let digest_time = time("digest_time", &req.digest_time)?;
+    let office_hours_start = req.office_hours_start.as_deref().map(|v| time("office_hours_start", v)).transpose()?;
+    let office_hours_end = req.office_hours_end.as_deref().map(|v| time("office_hours_end", v)).transpose()?;
+    if office_hours_start.is_some() != office_hours_end.is_some() {
+        return Err(ApiError::validation(
+            "office_hours_end",
+            "办公时间须同时给出开始和结束。",
+            "Give both ends of the office hours.",
+        ));
+    }
+    let txn = state.db.begin().await?;
+    let model = school_settings::ActiveModel {
+        school_id: Set(admin.school_id()),
+        quiet_start: Set(quiet_start.clone()),
+        quiet_end: Set(quiet_end.clone()),
+        office_hours_start: Set(office_hours_start.clone()),
+        office_hours_end: Set(office_hours_end.clone()),
+        digest_time: Set(digest_time.clone()),
+        updated_at: Set(state.clock.now()),
+    };
+    match school_settings::Entity::find_by_id(admin.school_id()).one(&txn).await? {
+        Some(_) => model.update(&txn).await?,
+        None => model.insert(&txn).await?,
+    };
+    txn.commit().await?;
+    Ok(SchoolSettings { quiet_start, quiet_end, office_hours_start, office_hours_end, digest_time })
+}

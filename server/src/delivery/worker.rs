@@ -1,0 +1,289 @@
+//! The delivery worker: claims due deliveries with a lease, sends each channel (push, email) and
+//! records it at once, retries failures with exponential back-off, and gives up after
+//! [`MAX_ATTEMPTS`]. A worker that dies mid-batch leaves its claims to expire: another (or the
+//! same, restarted) takes them over and sends only the channels not yet recorded — nothing is
+//! lost, and nothing already sent is sent again.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::email::{ItemEmail, build_message, render_item};
+use super::model::{delivery, device, preference};
+use super::push::{PushRequest, PushToken};
+use crate::auth::model::account;
+use crate::http::lang::Lang;
+use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
+use crate::notices::model::{ResponseMode, notice};
+use crate::org::model::student;
+use crate::startup::AppState;
+
+pub const MAX_ATTEMPTS: i32 = 8;
+/// How long a claim lasts before another worker may take the delivery over.
+pub const LEASE_SECS: i64 = 120;
+
+/// Back-off after the `attempts`-th failure: 30 s, 1 min, 2 min… capped at one hour.
+pub fn backoff(attempts: i32) -> Duration {
+    let exp = (attempts - 1).clamp(0, 7) as u32;
+    Duration::seconds((30 * 2i64.pow(exp)).min(3_600))
+}
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    pub claimed: usize,
+    pub delivered: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+/// Claims up to `batch` due deliveries and delivers them. `stop_after`, for tests of crash
+/// recovery, makes the worker "die" after that many channel sends, leaving its claims behind.
+pub async fn run_once(state: &AppState, batch: u64, stop_after: Option<usize>) -> anyhow::Result<Pass> {
+    let now = state.clock.now();
+    let claims = claim(state, batch, now).await?;
+    let mut pass = Pass { claimed: claims.len(), ..Pass::default() };
+    let mut sends = 0usize;
+    for claimed in claims {
+        match deliver(state, claimed.clone(), now, &mut sends, stop_after).await {
+            Ok(Outcome::Delivered) => pass.delivered += 1,
+            Ok(Outcome::Died) => return Ok(pass),
+            Err(error) => {
+                let attempts = claimed.attempts + 1;
+                let mut active = claimed.into_active_model();
+                active.attempts = Set(attempts);
+                active.locked_until = Set(None);
+                active.last_error = Set(Some(format!("{error:#}")));
+                if attempts >= MAX_ATTEMPTS {
+                    active.failed_at = Set(Some(now));
+                    pass.failed += 1;
+                } else {
+                    active.next_attempt_at = Set(now + backoff(attempts));
+                    pass.retried += 1;
+                }
+                active.update(&state.db).await?;
+            }
+        }
+    }
+    Ok(pass)
+}
+
+/// Marks due, unclaimed deliveries as ours for a lease, and returns them. The condition is
+/// repeated in the update so two workers racing for the same rows cannot both win.
+async fn claim(state: &AppState, batch: u64, now: DateTime<Utc>) -> anyhow::Result<Vec<delivery::Model>> {
+    let free =
+        || Condition::any().add(delivery::Column::LockedUntil.is_null()).add(delivery::Column::LockedUntil.lt(now));
+    let due = Query::select()
+        .column(delivery::Column::Seq)
+        .from(delivery::Entity)
+        .and_where(delivery::Column::DeliveredAt.is_null())
+        .and_where(delivery::Column::FailedAt.is_null())
+        .and_where(delivery::Column::NextAttemptAt.lte(now))
+        .cond_where(free())
+        .order_by(delivery::Column::Seq, sea_orm::sea_query::Order::Asc)
+        .limit(batch)
+        .to_owned();
+    let mut claimed = delivery::Entity::update_many()
+        .col_expr(delivery::Column::LockedUntil, Expr::value(now + Duration::seconds(LEASE_SECS)))
+        .filter(delivery::Column::Seq.in_subquery(due))
+        .filter(free())
+        .exec_with_returning(&state.db)
+        .await?;
+    claimed.sort_by_key(|d| d.seq);
+    Ok(claimed)
+}
+
+enum Outcome {
+    Delivered,
+    Died,
+}
+
+/// The content of a notice delivery, rendered per recipient.
+struct Content {
+    title: String,
+    body: String,
+    sender_name: String,
+    awaiting_response: bool,
+    children: Vec<String>,
+    item_seq: Option<i64>,
+}
+
+async fn content(state: &AppState, d: &delivery::Model) -> anyhow::Result<Option<Content>> {
+    let Some(notice) = notice::Entity::find_by_id(d.ref_id).one(&state.db).await? else { return Ok(None) };
+    if notice.recalled_at.is_some() {
+        return Ok(None); // recalled meanwhile: nothing to tell anyone
+    }
+    let kind = ItemKind::Notice.as_str();
+    let item = inbox_item::Entity::find()
+        .filter(inbox_item::Column::AccountId.eq(d.account_id))
+        .filter(inbox_item::Column::Kind.eq(kind))
+        .filter(inbox_item::Column::RefId.eq(d.ref_id))
+        .one(&state.db)
+        .await?;
+    let child_ids: Vec<Uuid> = inbox_item_child::Entity::find()
+        .filter(inbox_item_child::Column::AccountId.eq(d.account_id))
+        .filter(inbox_item_child::Column::Kind.eq(kind))
+        .filter(inbox_item_child::Column::RefId.eq(d.ref_id))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| c.student_id)
+        .collect();
+    let mut children: Vec<String> = student::Entity::find()
+        .filter(student::Column::Id.is_in(child_ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    children.sort();
+    Ok(Some(Content {
+        awaiting_response: notice.response_mode != ResponseMode::Read
+            && item.as_ref().is_some_and(|i| i.responded_at.is_none()),
+        title: notice.title,
+        body: notice.body,
+        sender_name: notice.sender_name,
+        children,
+        item_seq: item.map(|i| i.seq),
+    }))
+}
+
+fn kind_allowed(list_json: &str, kind: &str) -> bool {
+    serde_json::from_str::<Vec<String>>(list_json).map(|kinds| kinds.iter().any(|k| k == kind)).unwrap_or(true)
+}
+
+async fn deliver(
+    state: &AppState,
+    d: delivery::Model,
+    now: DateTime<Utc>,
+    sends: &mut usize,
+    stop_after: Option<usize>,
+) -> anyhow::Result<Outcome> {
+    let db = &state.db;
+    let dies = |sends: usize| stop_after.is_some_and(|limit| sends >= limit);
+    let reminder = d.kind.ends_with("_reminder");
+    let item_kind = ItemKind::Notice.as_str();
+    let content = content(state, &d).await?;
+    let account = account::Entity::find_by_id(d.account_id).one(db).await?;
+    let prefs = preference::Entity::find_by_id(d.account_id).one(db).await?;
+    let (Some(content), Some(account)) = (content, account) else {
+        return finish(state, d, now).await; // nothing left to deliver
+    };
+    let lang = match prefs.as_ref().map_or(account.locale.as_str(), |p| p.locale.as_str()) {
+        l if l.starts_with("en") => Lang::En,
+        _ => Lang::ZhCn,
+    };
+    let push_wanted = prefs.as_ref().is_none_or(|p| kind_allowed(&p.push_kinds, item_kind));
+    let email_wanted = prefs.as_ref().is_none_or(|p| kind_allowed(&p.email_kinds, item_kind));
+    let rendered = render_item(
+        lang,
+        &ItemEmail {
+            title: &content.title,
+            body: &content.body,
+            sender_name: &content.sender_name,
+            children: &content.children,
+            reminder,
+            awaiting_response: content.awaiting_response,
+        },
+    );
+
+    let mut d = d;
+    if d.push_done_at.is_none() {
+        if dies(*sends) {
+            return Ok(Outcome::Died);
+        }
+        let devices = device::Entity::find().filter(device::Column::AccountId.eq(d.account_id)).all(db).await?;
+        if let (true, Some(gateway), false) = (push_wanted, &state.push, devices.is_empty()) {
+            let request = PushRequest {
+                idempotency_key: format!("delivery-{}", d.seq),
+                tokens: devices.iter().map(|x| PushToken { platform: &x.platform, token: &x.token }).collect(),
+                title: &rendered.subject,
+                body: &content.body,
+                urgent: d.urgent,
+                data: serde_json::json!({ "kind": item_kind, "ref_id": d.ref_id, "seq": content.item_seq }),
+            };
+            let answer = gateway.send(&request).await?;
+            *sends += 1;
+            if !answer.rejected_tokens.is_empty() {
+                device::Entity::delete_many()
+                    .filter(device::Column::Token.is_in(answer.rejected_tokens))
+                    .exec(db)
+                    .await?;
+            }
+        }
+        let mut active = d.clone().into_active_model();
+        active.push_done_at = Set(Some(now));
+        d = active.update(db).await?;
+    }
+    if d.email_done_at.is_none() {
+        if dies(*sends) {
+            return Ok(Outcome::Died);
+        }
+        if let (true, Some(address)) = (email_wanted, account.email.as_deref()) {
+            let message_id = format!("<delivery-{}@jiaxiao>", d.seq);
+            let message = build_message(&state.settings.mail_from, address, &rendered, &message_id)?;
+            state.mailer.send(message).await?;
+            *sends += 1;
+        }
+        let mut active = d.clone().into_active_model();
+        active.email_done_at = Set(Some(now));
+        d = active.update(db).await?;
+    }
+    finish(state, d, now).await
+}
+
+async fn finish(state: &AppState, d: delivery::Model, now: DateTime<Utc>) -> anyhow::Result<Outcome> {
+    let mut active = d.into_active_model();
+    active.delivered_at = Set(Some(now));
+    active.locked_until = Set(None);
+    active.update(&state.db).await?;
+    Ok(Outcome::Delivered)
+}
+
+/// Counts of the outbox by state, for `/readyz`-style checks and tests.
+pub async fn pending(state: &AppState) -> anyhow::Result<HashMap<&'static str, u64>> {
+    use sea_orm::PaginatorTrait;
+    let db = &state.db;
+    let waiting = delivery::Entity::find()
+        .filter(delivery::Column::DeliveredAt.is_null())
+        .filter(delivery::Column::FailedAt.is_null())
+        .count(db)
+        .await?;
+    let failed = delivery::Entity::find().filter(delivery::Column::FailedAt.is_not_null()).count(db).await?;
+    let delivered = delivery::Entity::find().filter(delivery::Column::DeliveredAt.is_not_null()).count(db).await?;
+    Ok(HashMap::from([("waiting", waiting), ("failed", failed), ("delivered", delivered)]))
+}
+
+/// Drains the outbox every `interval` for as long as the server runs.
+pub fn spawn(state: actix_web::web::Data<AppState>, interval: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            loop {
+                match run_once(&state, 200, None).await {
+                    // A full batch: more may be waiting.
+                    Ok(pass) if pass.claimed == 200 => continue,
+                    Ok(_) => break,
+                    Err(error) => {
+                        tracing::error!("delivery worker failed: {error:#}");
+                        break;
+                    }
+                }
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn back_off_doubles_from_thirty_seconds_up_to_an_hour() {
+        let secs: Vec<i64> = (1..=9).map(|a| super::backoff(a).num_seconds()).collect();
+        assert_eq!(secs, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+    }
+}

@@ -11,6 +11,7 @@
 //! - [`notices`]: school → families and bureau → schools notices, receipts, recall.
 //! - [`inbox`]: the one inbox of everything addressed to a person.
 //! - [`delivery`]: the outbox and its worker: push, email, quiet hours, devices, preferences.
+//! - [`realtime`]: Server-Sent Events of new inbox items, and the bus behind them (Redis across instances).
 //! - [`jobs`]: scheduled work (scheduled notices, deadline reminders).
 //! - [`demo`]: the demo district behind `server --demo`.
 //! - [`http`], [`infra`]: cross-cutting plumbing (extractors, pagination, OpenAPI; database,
@@ -29,6 +30,7 @@ pub mod jobs;
 pub mod notices;
 pub mod org;
 pub mod policy;
+pub mod realtime;
 pub mod roster;
 pub mod startup;
 pub mod telemetry;

@@ -30,6 +30,8 @@ pub struct AppState {
     /// The OpenAPI document, rendered once.
     pub openapi_json: Arc<String>,
     pub mailer: crate::delivery::email::Mailer,
+    /// Real-time wake-ups: in-process, or across instances through Redis.
+    pub bus: crate::realtime::bus::Bus,
     pub push: Option<crate::delivery::push::PushGateway>,
 }
 
@@ -55,9 +57,17 @@ impl AppState {
             Some(url) => Some(crate::delivery::push::PushGateway::new(url)?),
             None => None,
         };
+        let bus = match (&redis, settings.redis_url.as_deref()) {
+            (Some(manager), Some(url)) => {
+                let channel = format!("{}events", settings.redis_key_prefix);
+                crate::realtime::bus::Bus::redis(url, manager.clone(), channel).await?
+            }
+            _ => crate::realtime::bus::Bus::in_process(),
+        };
         Ok(Self {
             db,
             mailer,
+            bus,
             push,
             settings: Arc::new(settings),
             jwt,
@@ -106,6 +116,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(crate::notices::routes)
             .configure(crate::inbox::routes)
             .configure(crate::delivery::routes)
+            .configure(crate::realtime::routes)
             .configure(crate::roster::routes),
     );
 }

@@ -27,6 +27,8 @@ pub fn start_of_test() -> DateTime<Utc> {
 
 pub struct TestApp {
     pub address: String,
+    /// The settings the app runs with (a peer instance reuses them).
+    pub settings: Settings,
     pub client: reqwest::Client,
     pub clock: FixedClock,
     pub state: actix_web::web::Data<AppState>,
@@ -102,20 +104,22 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     }
     customise(&mut settings);
     let clock = FixedClock::new(start_of_test());
-    let app = Application::build_with_clock(settings, Arc::new(clock.clone()))
+    let (address, state) = start(settings.clone(), clock.clone()).await;
+    TestApp { address, settings, client: client(), clock, state, _data_dir: data_dir, postgres }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().expect("client")
+}
+
+async fn start(settings: Settings, clock: FixedClock) -> (String, actix_web::web::Data<AppState>) {
+    let app = Application::build_with_clock(settings, Arc::new(clock))
         .await
         .unwrap_or_else(|e| panic!("the app failed to start: {e:#}"));
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     tokio::spawn(app.run_until_stopped());
-    TestApp {
-        address,
-        client: reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().expect("client"),
-        clock,
-        state,
-        _data_dir: data_dir,
-        postgres,
-    }
+    (address, state)
 }
 
 /// A response: status and JSON body (`Value::Null` when empty or not JSON).
@@ -229,5 +233,73 @@ impl TestApp {
     /// Runs every scheduled job once.
     pub async fn run_jobs(&self) -> server::jobs::JobReport {
         server::jobs::run_due(&self.state).await.expect("jobs")
+    }
+}
+
+impl TestApp {
+    /// A second server instance sharing this one's database, Redis and clock: a load-balanced peer.
+    pub async fn spawn_peer(&self) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let settings = Settings { data_dir: data_dir.path().to_path_buf(), ..self.settings.clone() };
+        let (address, state) = start(settings.clone(), self.clock.clone()).await;
+        TestApp {
+            address,
+            settings,
+            client: client(),
+            clock: self.clock.clone(),
+            state,
+            _data_dir: data_dir,
+            postgres: None,
+        }
+    }
+
+    /// Opens the real-time stream (`GET /api/v1/events`), optionally resuming after an event id.
+    pub async fn events(&self, token: &str, last_event_id: Option<i64>) -> EventStream {
+        let mut request = reqwest::Client::new().get(self.url("/api/v1/events")).bearer_auth(token);
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id.to_string());
+        }
+        let response = request.send().await.expect("events request");
+        assert_eq!(response.status().as_u16(), 200, "events stream refused");
+        EventStream { response, buffer: String::new() }
+    }
+}
+
+/// The client side of a Server-Sent Events stream.
+pub struct EventStream {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+/// One SSE event: its id and JSON data.
+#[derive(Debug)]
+pub struct Event {
+    pub id: i64,
+    pub data: Value,
+}
+
+impl EventStream {
+    /// The next event (comments skipped), or `None` if none arrives within `wait`.
+    pub async fn next_event(&mut self, wait: std::time::Duration) -> Option<Event> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let frame: String = self.buffer.drain(..end + 2).collect();
+                let mut id = None;
+                let mut data = None;
+                for line in frame.lines() {
+                    if let Some(v) = line.strip_prefix("id: ") {
+                        id = v.trim().parse().ok();
+                    } else if let Some(v) = line.strip_prefix("data: ") {
+                        data = serde_json::from_str(v).ok();
+                    }
+                }
+                if let (Some(id), Some(data)) = (id, data) {
+                    return Some(Event { id, data });
+                }
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk()).await.ok()?.ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
     }
 }

@@ -29,6 +29,7 @@ use crate::http::pagination::{Page, PageQuery};
 use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
 use crate::org::model::{guardian, staff, student};
 use crate::policy::{self, Audience, Channel, Field};
+use crate::realtime::bus::Wake;
 use crate::startup::AppState;
 
 /// A sender may recall a notice for this long after sending it.
@@ -158,6 +159,9 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateNoticeRequest)
         model = deliver(&txn, model, &resolved.target, now).await?;
     }
     txn.commit().await?;
+    if model.sent_at.is_some() {
+        state.bus.publish(Wake { accounts: None }).await;
+    }
     Ok(to_dto(model, Vec::new(), None, true))
 }
 
@@ -216,6 +220,7 @@ pub async fn send_due(state: &AppState) -> ApiResult<u64> {
             Err(error) => tracing::warn!(notice = %pending.id, "scheduled notice not sent: {error}"),
         }
         txn.commit().await?;
+        state.bus.publish(Wake { accounts: None }).await;
     }
     Ok(sent)
 }

@@ -160,7 +160,8 @@ async fn me() {
     // A generous per-IP limit: the load comes from one address.
     let app = spawn_app_with(|s| s.login_attempts_per_ip = 1_000_000).await;
     let w = world::build(&app).await;
-    let (rps, p50, p99) = hammer(&app, std::slice::from_ref(&w.g1), |_| (false, "/api/v1/me".to_owned()), 8_000, 32).await;
+    let (rps, p50, p99) =
+        hammer(&app, std::slice::from_ref(&w.g1), |_| (false, "/api/v1/me".to_owned()), 8_000, 32).await;
     println!(
         "GET /me (guardian of 3 children in 2 schools, 32 concurrent clients): {rps:.0} req/s; p50 {p50:.1} ms, p99 {p99:.1} ms"
     );

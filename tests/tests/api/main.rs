@@ -8,5 +8,6 @@ mod health;
 mod inbox;
 mod notices;
 mod provisioning;
+mod realtime;
 mod roster;
 mod spec;

@@ -1,0 +1,83 @@
+//! The real-time bus: "new inbox items may exist for these accounts". In-process on one instance;
+//! through Redis pub/sub when configured, so an event committed on one instance reaches clients
+//! connected to every other instance.
+//!
+//! The bus carries wake-ups, not content: a woken stream reads its own new items from the
+//! database, so a lost or duplicated wake-up never loses or duplicates an event.
+
+use futures_util::StreamExt;
+use redis::aio::ConnectionManager;
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+/// New items were committed for these accounts (`None`: possibly for anyone, e.g. a big notice).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Wake {
+    pub accounts: Option<Vec<Uuid>>,
+}
+
+impl Wake {
+    pub fn concerns(&self, account: Uuid) -> bool {
+        self.accounts.as_ref().is_none_or(|a| a.contains(&account))
+    }
+}
+
+pub struct Bus {
+    local: broadcast::Sender<Wake>,
+    redis: Option<(ConnectionManager, String)>,
+}
+
+/// Wake-ups a slow stream may fall behind by before it is told it lagged (and re-reads).
+const CAPACITY: usize = 1_024;
+
+impl Bus {
+    pub fn in_process() -> Self {
+        Self { local: broadcast::channel(CAPACITY).0, redis: None }
+    }
+
+    /// A bus across instances: publishes to `channel` and relays what arrives there to local
+    /// streams (its own messages included).
+    pub async fn redis(url: &str, manager: ConnectionManager, channel: String) -> anyhow::Result<Self> {
+        let (local, _) = broadcast::channel(CAPACITY);
+        let client = redis::Client::open(url)?;
+        let mut pubsub = client.get_async_pubsub().await?;
+        pubsub.subscribe(&channel).await?;
+        let relay = local.clone();
+        tokio::spawn(async move {
+            let mut messages = pubsub.into_on_message();
+            while let Some(message) = messages.next().await {
+                let Ok(payload) = message.get_payload::<String>() else { continue };
+                if let Ok(wake) = serde_json::from_str::<Wake>(&payload) {
+                    let _ = relay.send(wake);
+                }
+            }
+            tracing::error!("Redis pub/sub subscription ended: real-time events from other instances stop");
+        });
+        Ok(Self { local, redis: Some((manager, channel)) })
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Wake> {
+        self.local.subscribe()
+    }
+
+    /// Announces new items. Call after the transaction that wrote them has committed.
+    pub async fn publish(&self, wake: Wake) {
+        match &self.redis {
+            None => {
+                let _ = self.local.send(wake);
+            }
+            Some((manager, channel)) => {
+                let payload = serde_json::to_string(&wake).unwrap_or_default();
+                let mut conn = manager.clone();
+                let sent: redis::RedisResult<i64> =
+                    redis::cmd("PUBLISH").arg(channel).arg(payload).query_async(&mut conn).await;
+                if let Err(error) = sent {
+                    // Clients still get the items on their next reconnect or poll; say so loudly.
+                    tracing::error!("publishing a real-time event failed: {error}");
+                    let _ = self.local.send(wake);
+                }
+            }
+        }
+    }
+}

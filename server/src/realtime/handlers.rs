@@ -1,0 +1,153 @@
+//! `GET /api/v1/events`: Server-Sent Events of the caller's new inbox items.
+//!
+//! Each event is `id: <seq>`, `event: inbox`, `data: {"seq", "kind", "ref_id", "created_at"}`.
+//! The event id is the inbox item's `seq`: a client that reconnects with `Last-Event-ID` first
+//! receives every item after it, then live ones. A comment line every 15 seconds keeps proxies
+//! from closing an idle stream.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use super::bus::Wake;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::http::extractors::AuthUser;
+use crate::inbox::model::inbox_item;
+use crate::startup::AppState;
+
+const HEARTBEAT: Duration = Duration::from_secs(15);
+const BATCH: u64 = 200;
+
+#[derive(Serialize)]
+struct Event {
+    seq: i64,
+    kind: String,
+    ref_id: Uuid,
+    created_at: chrono::DateTime<chrono::Utc>,
+}
+
+struct Stream {
+    state: web::Data<AppState>,
+    account: Uuid,
+    last: i64,
+    wakes: broadcast::Receiver<Wake>,
+    pending: VecDeque<Bytes>,
+    heartbeat: tokio::time::Interval,
+    /// Read the database before waiting (backlog after `Last-Event-ID`).
+    catch_up: bool,
+}
+
+impl Stream {
+    /// New items after `last`, as SSE frames.
+    async fn read_new(&mut self) -> Result<(), sea_orm::DbErr> {
+        loop {
+            let items = inbox_item::Entity::find()
+                .filter(inbox_item::Column::AccountId.eq(self.account))
+                .filter(inbox_item::Column::Seq.gt(self.last))
+                .order_by_asc(inbox_item::Column::Seq)
+                .limit(BATCH)
+                .all(&self.state.db)
+                .await?;
+            let full = items.len() as u64 == BATCH;
+            for item in items {
+                self.last = item.seq;
+                let event = Event { seq: item.seq, kind: item.kind, ref_id: item.ref_id, created_at: item.created_at };
+                let data = serde_json::to_string(&event).unwrap_or_default();
+                self.pending.push_back(Bytes::from(format!("id: {}\nevent: inbox\ndata: {data}\n\n", event.seq)));
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn next_frame(mut self) -> Option<(Result<Bytes, actix_web::Error>, Self)> {
+        loop {
+            if let Some(frame) = self.pending.pop_front() {
+                return Some((Ok(frame), self));
+            }
+            if self.catch_up {
+                self.catch_up = false;
+                if let Err(error) = self.read_new().await {
+                    tracing::warn!("event stream read failed: {error}");
+                    return None; // the client reconnects with Last-Event-ID and misses nothing
+                }
+                continue;
+            }
+            tokio::select! {
+                wake = self.wakes.recv() => match wake {
+                    Ok(wake) if !wake.concerns(self.account) => {}
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => self.catch_up = true,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = self.heartbeat.tick() => return Some((Ok(Bytes::from_static(b": keep-alive\n\n")), self)),
+            }
+        }
+    }
+}
+
+/// A stream of the caller's new inbox items (Server-Sent Events). Reconnect with `Last-Event-ID`
+/// (or `?last_event_id=`) to resume; without it the stream starts from now.
+#[utoipa::path(
+    tag = "inbox",
+    security(("bearer" = [])),
+    params(
+        ("Last-Event-ID" = Option<i64>, Header, description = "The last `seq` received; events after it are sent first"),
+        ("last_event_id" = Option<i64>, Query, description = "Same, for clients that cannot set headers"),
+    ),
+    responses(
+        (status = 200, description = "`text/event-stream` of `inbox` events", content_type = "text/event-stream", body = String),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: Last-Event-ID is not a number", body = ErrorBody),
+    )
+)]
+#[get("/events")]
+pub async fn events(state: web::Data<AppState>, user: AuthUser, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let from_header = req.headers().get("last-event-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let from_query = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.get("last_event_id").cloned());
+    let resume = match from_header.or(from_query).filter(|v| !v.trim().is_empty()) {
+        Some(v) => Some(v.trim().parse::<i64>().map_err(|_| {
+            ApiError::validation("Last-Event-ID", "Last-Event-ID 须为数字。", "Last-Event-ID must be a number.")
+        })?),
+        None => None,
+    };
+    // Subscribe before reading the starting point, so nothing committed in between is missed.
+    let wakes = state.bus.subscribe();
+    let last = match resume {
+        Some(seq) => seq,
+        None => inbox_item::Entity::find()
+            .select_only()
+            .column_as(inbox_item::Column::Seq.max(), "seq")
+            .filter(inbox_item::Column::AccountId.eq(user.account_id))
+            .into_tuple::<Option<i64>>()
+            .one(&state.db)
+            .await?
+            .flatten()
+            .unwrap_or(0),
+    };
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.reset(); // the first tick after HEARTBEAT, not at once
+    let stream = Stream {
+        state: state.clone(),
+        account: user.account_id,
+        last,
+        wakes,
+        pending: VecDeque::from([Bytes::from_static(b": connected\n\n")]),
+        heartbeat,
+        catch_up: resume.is_some(),
+    };
+    let body = futures_util::stream::unfold(stream, Stream::next_frame);
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("Cache-Control", "no-cache"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(body))
+}

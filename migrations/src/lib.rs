@@ -10,6 +10,7 @@ mod m20261123_000002_organisation;
 mod m20261123_000003_students;
 mod m20261123_000004_notices_and_inbox;
 mod m20261123_000005_delivery;
+mod m20261123_000006_idempotency;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_students::Migration),
             Box::new(m20261123_000004_notices_and_inbox::Migration),
             Box::new(m20261123_000005_delivery::Migration),
+            Box::new(m20261123_000006_idempotency::Migration),
         ]
     }
 }

@@ -53,6 +53,10 @@ pub struct Settings {
     pub mail_from: String,
     /// Base URL of the push gateway (see mobile-api-spec/push-gateway.md). Unset: no push.
     pub push_gateway_url: Option<String>,
+    /// Notices and messages one person may send per hour.
+    pub sends_per_user_per_hour: u32,
+    /// Notices and messages one school may send per hour, all senders together.
+    pub sends_per_school_per_hour: u32,
 }
 
 impl Default for Settings {
@@ -78,6 +82,8 @@ impl Default for Settings {
             smtp_url: None,
             mail_from: "家校 Jiaxiao <no-reply@jiaxiao.invalid>".into(),
             push_gateway_url: None,
+            sends_per_user_per_hour: 60,
+            sends_per_school_per_hour: 600,
         }
     }
 }

@@ -154,6 +154,7 @@ impl Application {
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))
                 .default_service(web::to(payload::no_such_route))
+                .wrap(from_fn(crate::http::idempotency::idempotent))
                 .wrap(from_fn(lang::with_request_lang))
         })
         .workers(if cfg!(debug_assertions) { 1 } else { std::thread::available_parallelism().map_or(2, |n| n.get()) })

@@ -5,6 +5,7 @@
 pub mod dto;
 pub mod email;
 pub mod handlers;
+pub mod limits;
 pub mod model;
 pub mod outbox;
 pub mod push;

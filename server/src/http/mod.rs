@@ -3,6 +3,7 @@
 //! negotiation and the OpenAPI document.
 
 pub mod extractors;
+pub mod idempotency;
 pub mod lang;
 pub mod openapi;
 pub mod pagination;

@@ -13,6 +13,7 @@ use crate::startup::AppState;
 pub struct JobReport {
     pub notices_sent: u64,
     pub deadline_reminders: u64,
+    pub idempotency_keys_forgotten: u64,
 }
 
 /// Runs every job once, now.
@@ -20,16 +21,45 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
     let notices_sent = crate::notices::service::send_due(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let deadline_reminders =
         crate::notices::service::remind_before_deadlines(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(JobReport { notices_sent, deadline_reminders })
+    let idempotency_keys_forgotten = crate::http::idempotency::forget_expired(state).await?;
+    Ok(JobReport { notices_sent, deadline_reminders, idempotency_keys_forgotten })
 }
 
-/// Runs the jobs every `interval` for as long as the server runs.
+/// Takes the lock of one job run for `ttl`: with Redis, only one instance gets it per period;
+/// alone, the instance always does. (The jobs are safe without it; the lock saves the others
+/// the work.)
+pub async fn acquire_lock(state: &AppState, name: &str, ttl: Duration) -> bool {
+    let Some(manager) = &state.redis else { return true };
+    let mut conn = manager.clone();
+    let key = format!("{}lock:{name}", state.settings.redis_key_prefix);
+    let taken: redis::RedisResult<Option<String>> = redis::cmd("SET")
+        .arg(&key)
+        .arg("1")
+        .arg("NX")
+        .arg("PX")
+        .arg(ttl.as_millis().max(1) as u64)
+        .query_async(&mut conn)
+        .await;
+    match taken {
+        Ok(answer) => answer.is_some(),
+        Err(error) => {
+            tracing::warn!("job lock {key} unavailable ({error}); running anyway");
+            true
+        }
+    }
+}
+
+/// Runs the jobs every `interval` for as long as the server runs, on one instance per period.
 pub fn spawn(state: web::Data<AppState>, interval: Duration) {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
+            // Slightly shorter than the period, so the next tick anywhere may take it.
+            if !acquire_lock(&state, "jobs", interval.mul_f32(0.9)).await {
+                continue;
+            }
             if let Err(error) = run_due(&state).await {
                 tracing::error!("scheduled jobs failed: {error:#}");
             }

@@ -114,6 +114,7 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateNoticeRequest)
     if req.urgent && resolved.sender.role != SenderRole::SchoolAdmin {
         return Err(ApiError::forbidden().with_details(serde_json::json!({ "field": "urgent" })));
     }
+    crate::delivery::limits::check_send(state, user, resolved.sender.school_id).await?;
     if let Target::Families(families) = &resolved.target {
         // Content rules apply to everything a school sends families.
         let one_family = families.guardian_ids.len() == 1

@@ -5,6 +5,7 @@ mod auth;
 mod delivery;
 mod errors;
 mod health;
+mod idempotency;
 mod inbox;
 mod notices;
 mod provisioning;

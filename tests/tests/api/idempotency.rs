@@ -1,0 +1,91 @@
+//! Idempotency keys, send rate limits and job locks.
+
+use jiaxiao_tests::{Reply, TestApp, json, spawn_app, spawn_app_with, world};
+use serde_json::Value;
+
+async fn post_with_key(app: &TestApp, token: &str, key: &str, body: &Value) -> (Reply, bool) {
+    let response = app
+        .client
+        .post(app.url("/api/v1/notices"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .expect("sent");
+    let replayed = response.headers().contains_key("idempotent-replayed");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (Reply { status, body, headers }, replayed)
+}
+
+#[tokio::test]
+async fn a_retried_post_with_the_same_key_returns_the_first_response_and_creates_nothing_twice() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let body = json!({ "title": "明日停水", "body": "请备水。", "audience": {}, "response_mode": "read" });
+    let (first, replayed) = post_with_key(&app, &w.admin_a1, "retry-1", &body).await;
+    assert_eq!((first.status.as_u16(), replayed), (201, false));
+    let (again, replayed) = post_with_key(&app, &w.admin_a1, "retry-1", &body).await;
+    assert_eq!((again.status.as_u16(), replayed), (201, true));
+    assert_eq!(again.body, first.body);
+    let inbox = app.get("/api/v1/inbox", Some(&w.g1)).await.expect(200);
+    assert_eq!(inbox.body["items"].as_array().map(Vec::len), Some(1));
+
+    // The same key for another request is refused; another key is another notice.
+    let other = json!({ "title": "另一条", "body": "x", "audience": {}, "response_mode": "read" });
+    assert_eq!(
+        post_with_key(&app, &w.admin_a1, "retry-1", &other).await.0.expect(422).code(),
+        "idempotency_key_reused"
+    );
+    assert_eq!(post_with_key(&app, &w.admin_a1, "retry-2", &other).await.0.status.as_u16(), 201);
+    // Keys are per account: another sender's identical key is theirs alone.
+    let teacher = json!({ "title": "班级通知", "body": "x", "audience": { "class_ids": [w.class_a1_31] }, "response_mode": "read" });
+    assert_eq!(post_with_key(&app, &w.teacher_a1_head, "retry-1", &teacher).await.0.status.as_u16(), 201);
+    // Client errors are remembered too: the retry gets the same answer.
+    let invalid = json!({ "title": "", "body": "x", "audience": {}, "response_mode": "read" });
+    let (refused, _) = post_with_key(&app, &w.admin_a1, "retry-3", &invalid).await;
+    let (replay, replayed) = post_with_key(&app, &w.admin_a1, "retry-3", &invalid).await;
+    assert_eq!((refused.status.as_u16(), replay.status.as_u16(), replayed), (422, 422, true));
+}
+
+#[tokio::test]
+async fn sends_are_limited_per_person_and_per_school() {
+    let app = spawn_app_with(|s| {
+        s.sends_per_user_per_hour = 2;
+        s.sends_per_school_per_hour = 3;
+    })
+    .await;
+    let w = world::build(&app).await;
+    let to_class =
+        json!({ "title": "通知", "body": "x", "audience": { "class_ids": [w.class_a1_31] }, "response_mode": "read" });
+    let to_school = json!({ "title": "通知", "body": "x", "audience": {}, "response_mode": "read" });
+    app.post("/api/v1/notices", Some(&w.teacher_a1_head), to_class.clone()).await.expect(201);
+    app.post("/api/v1/notices", Some(&w.teacher_a1_head), to_class.clone()).await.expect(201);
+    assert_eq!(
+        app.post("/api/v1/notices", Some(&w.teacher_a1_head), to_class).await.expect(429).code(),
+        "rate_limited"
+    );
+    app.post("/api/v1/notices", Some(&w.admin_a1), to_school.clone()).await.expect(201);
+    // The school's fourth send this hour, whoever sends it.
+    app.post("/api/v1/notices", Some(&w.admin_a1), to_school.clone()).await.expect(429);
+    // Another school has its own budget.
+    app.post("/api/v1/notices", Some(&w.admin_b1), to_school).await.expect(201);
+}
+
+#[tokio::test]
+async fn with_redis_one_instance_takes_each_job_run() {
+    if std::env::var("TEST_REDIS_URL").is_ok_and(|u| !u.is_empty()) {
+        let app = spawn_app().await;
+        let peer = app.spawn_peer().await;
+        let period = std::time::Duration::from_secs(30);
+        assert!(server::jobs::acquire_lock(&app.state, "jobs", period).await);
+        assert!(!server::jobs::acquire_lock(&peer.state, "jobs", period).await, "the peer skips this period");
+        assert!(!server::jobs::acquire_lock(&app.state, "jobs", period).await);
+    } else {
+        // Alone, an instance always runs its jobs; the Redis lock is tested in the Redis pass.
+        let app = spawn_app().await;
+        assert!(server::jobs::acquire_lock(&app.state, "jobs", std::time::Duration::from_secs(30)).await);
+    }
+}

@@ -11,6 +11,7 @@ mod m20261123_000003_students;
 mod m20261123_000004_notices_and_inbox;
 mod m20261123_000005_delivery;
 mod m20261123_000006_idempotency;
+mod m20261123_000007_conversations;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_notices_and_inbox::Migration),
             Box::new(m20261123_000005_delivery::Migration),
             Box::new(m20261123_000006_idempotency::Migration),
+            Box::new(m20261123_000007_conversations::Migration),
         ]
     }
 }

@@ -57,6 +57,10 @@ pub struct Settings {
     pub sends_per_user_per_hour: u32,
     /// Notices and messages one school may send per hour, all senders together.
     pub sends_per_school_per_hour: u32,
+    /// Where conversation attachments are stored (default `<data_dir>/attachments`).
+    pub attachments_path: Option<std::path::PathBuf>,
+    /// Largest attachment accepted, bytes.
+    pub max_attachment_bytes: usize,
 }
 
 impl Default for Settings {
@@ -84,6 +88,8 @@ impl Default for Settings {
             push_gateway_url: None,
             sends_per_user_per_hour: 60,
             sends_per_school_per_hour: 600,
+            attachments_path: None,
+            max_attachment_bytes: 10 * 1024 * 1024,
         }
     }
 }
@@ -113,6 +119,11 @@ impl Settings {
             Some(url) if !url.trim().is_empty() => url.clone(),
             _ => format!("sqlite://{}?mode=rwc", self.data_dir.join("jiaxiao.db").display()),
         }
+    }
+
+    /// The attachments folder in force.
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.attachments_path.clone().unwrap_or_else(|| self.data_dir.join("attachments"))
     }
 
     /// Production means a shared PostgreSQL: several instances, so secrets must be configured.

@@ -9,6 +9,7 @@
 //! - [`roster`]: CSV roster import (staff and students with guardians).
 //! - [`policy`]: the 双减 content rules every text sent to families passes (rule ids of DOMAIN.md).
 //! - [`notices`]: school → families and bureau → schools notices, receipts, recall.
+//! - [`conversations`]: guardian–teacher threads with attachments, read state, cooling-off.
 //! - [`inbox`]: the one inbox of everything addressed to a person.
 //! - [`delivery`]: the outbox and its worker: push, email, quiet hours, devices, preferences.
 //! - [`realtime`]: Server-Sent Events of new inbox items, and the bus behind them (Redis across instances).
@@ -20,6 +21,7 @@
 pub mod access;
 pub mod auth;
 pub mod config;
+pub mod conversations;
 pub mod delivery;
 pub mod demo;
 pub mod error;

@@ -117,6 +117,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(crate::inbox::routes)
             .configure(crate::delivery::routes)
             .configure(crate::realtime::routes)
+            .configure(crate::conversations::routes)
             .configure(crate::roster::routes),
     );
 }

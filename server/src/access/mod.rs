@@ -229,3 +229,70 @@ pub async fn notice_manager(
             .is_some(),
     })
 }
+
+/// How the caller takes part in a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConversationRole {
+    Guardian,
+    Teacher,
+    /// A school admin reading the school's threads for safeguarding: read-only.
+    SafeguardingAdmin,
+}
+
+/// The caller's role in a conversation of `school_id` between these two accounts; anyone else
+/// gets 404.
+pub async fn conversation_role(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    school_id: Uuid,
+    guardian_account_id: Uuid,
+    staff_account_id: Uuid,
+) -> ApiResult<ConversationRole> {
+    if user.account_id == guardian_account_id {
+        return Ok(ConversationRole::Guardian);
+    }
+    if user.account_id == staff_account_id {
+        return Ok(ConversationRole::Teacher);
+    }
+    match staff_row(db, user, school_id).await? {
+        Some(staff) if staff.is_school_admin => Ok(ConversationRole::SafeguardingAdmin),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+/// Whether `staff_account_id` teaches the class of `student` (any subject, or as class teacher).
+pub async fn teaches_student(
+    db: &impl ConnectionTrait,
+    staff_account_id: Uuid,
+    student: &student::Model,
+) -> ApiResult<bool> {
+    let Some(staff) = staff::Entity::find()
+        .filter(staff::Column::AccountId.eq(staff_account_id))
+        .filter(staff::Column::SchoolId.eq(student.school_id))
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    Ok(teaching_assignment::Entity::find()
+        .filter(teaching_assignment::Column::StaffId.eq(staff.id))
+        .filter(teaching_assignment::Column::ClassId.eq(student.class_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Whether `account_id` is a full-access guardian of `student`.
+pub async fn full_guardian_of(db: &impl ConnectionTrait, account_id: Uuid, student_id: Uuid) -> ApiResult<bool> {
+    let Some(guardian) = guardian::Entity::find().filter(guardian::Column::AccountId.eq(account_id)).one(db).await?
+    else {
+        return Ok(false);
+    };
+    Ok(guardianship::Entity::find()
+        .filter(guardianship::Column::GuardianId.eq(guardian.id))
+        .filter(guardianship::Column::StudentId.eq(student_id))
+        .filter(guardianship::Column::AccessLevel.eq(AccessLevel::Full))
+        .one(db)
+        .await?
+        .is_some())
+}

@@ -59,7 +59,7 @@ pub async fn remove_device(state: &AppState, user: &AuthUser, id: Uuid) -> ApiRe
 }
 
 fn all_kinds() -> Vec<ItemKind> {
-    vec![ItemKind::Notice]
+    ItemKind::ALL.to_vec()
 }
 
 fn kinds_json(kinds: &[ItemKind]) -> String {

@@ -111,7 +111,27 @@ struct Content {
     item_seq: Option<i64>,
 }
 
+/// Which inbox kind a delivery kind announces.
+fn item_kind_of(delivery_kind: &str) -> ItemKind {
+    if delivery_kind == ItemKind::Message.as_str() { ItemKind::Message } else { ItemKind::Notice }
+}
+
 async fn content(state: &AppState, d: &delivery::Model) -> anyhow::Result<Option<Content>> {
+    if item_kind_of(&d.kind) == ItemKind::Message {
+        let summaries = crate::conversations::service::summaries(&state.db, vec![d.ref_id])
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let Some(m) = summaries.get(&d.ref_id) else { return Ok(None) };
+        let children = children_of(state, d, ItemKind::Message).await?;
+        return Ok(Some(Content {
+            title: m.sender_name.clone(),
+            body: m.preview.clone(),
+            sender_name: m.sender_name.clone(),
+            awaiting_response: false,
+            children,
+            item_seq: None,
+        }));
+    }
     let Some(notice) = notice::Entity::find_by_id(d.ref_id).one(&state.db).await? else { return Ok(None) };
     if notice.recalled_at.is_some() {
         return Ok(None); // recalled meanwhile: nothing to tell anyone
@@ -123,9 +143,23 @@ async fn content(state: &AppState, d: &delivery::Model) -> anyhow::Result<Option
         .filter(inbox_item::Column::RefId.eq(d.ref_id))
         .one(&state.db)
         .await?;
+    let children = children_of(state, d, ItemKind::Notice).await?;
+    Ok(Some(Content {
+        awaiting_response: notice.response_mode != ResponseMode::Read
+            && item.as_ref().is_some_and(|i| i.responded_at.is_none()),
+        title: notice.title,
+        body: notice.body,
+        sender_name: notice.sender_name,
+        children,
+        item_seq: item.map(|i| i.seq),
+    }))
+}
+
+/// Names of the recipient's children an item concerns.
+async fn children_of(state: &AppState, d: &delivery::Model, kind: ItemKind) -> anyhow::Result<Vec<String>> {
     let child_ids: Vec<Uuid> = inbox_item_child::Entity::find()
         .filter(inbox_item_child::Column::AccountId.eq(d.account_id))
-        .filter(inbox_item_child::Column::Kind.eq(kind))
+        .filter(inbox_item_child::Column::Kind.eq(kind.as_str()))
         .filter(inbox_item_child::Column::RefId.eq(d.ref_id))
         .all(&state.db)
         .await?
@@ -140,15 +174,7 @@ async fn content(state: &AppState, d: &delivery::Model) -> anyhow::Result<Option
         .map(|s| s.name)
         .collect();
     children.sort();
-    Ok(Some(Content {
-        awaiting_response: notice.response_mode != ResponseMode::Read
-            && item.as_ref().is_some_and(|i| i.responded_at.is_none()),
-        title: notice.title,
-        body: notice.body,
-        sender_name: notice.sender_name,
-        children,
-        item_seq: item.map(|i| i.seq),
-    }))
+    Ok(children)
 }
 
 fn kind_allowed(list_json: &str, kind: &str) -> bool {
@@ -165,7 +191,7 @@ async fn deliver(
     let db = &state.db;
     let dies = |sends: usize| stop_after.is_some_and(|limit| sends >= limit);
     let reminder = d.kind.ends_with("_reminder");
-    let item_kind = ItemKind::Notice.as_str();
+    let item_kind = item_kind_of(&d.kind).as_str();
     let content = content(state, &d).await?;
     let account = account::Entity::find_by_id(d.account_id).one(db).await?;
     let prefs = preference::Entity::find_by_id(d.account_id).one(db).await?;

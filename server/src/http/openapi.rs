@@ -27,6 +27,7 @@ use crate::error::ErrorBody;
         (name = "notices", description = "Notices with receipts: school → families, bureau → schools"),
         (name = "inbox", description = "One inbox of everything addressed to the caller"),
         (name = "delivery", description = "Devices, notification preferences, school quiet hours"),
+        (name = "conversations", description = "Guardian–teacher conversations with attachments"),
     )
 )]
 struct ApiDoc;

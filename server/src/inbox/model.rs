@@ -8,21 +8,27 @@ use utoipa::ToSchema;
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     Notice,
+    /// A conversation message.
+    Message,
 }
 
 impl ItemKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ItemKind::Notice => "notice",
+            ItemKind::Message => "message",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "notice" => Some(ItemKind::Notice),
+            "message" => Some(ItemKind::Message),
             _ => None,
         }
     }
+
+    pub const ALL: [ItemKind; 2] = [ItemKind::Notice, ItemKind::Message];
 }
 
 pub mod inbox_item {

@@ -36,18 +36,19 @@ pub async fn list(
     }
     let items = query.order_by_desc(inbox_item::Column::Seq).limit(limit + 1).all(db).await?;
 
-    let notice_ids: Vec<Uuid> =
-        items.iter().filter(|i| i.kind == ItemKind::Notice.as_str()).map(|i| i.ref_id).collect();
+    let ids_of =
+        |kind: ItemKind| items.iter().filter(|i| i.kind == kind.as_str()).map(|i| i.ref_id).collect::<Vec<Uuid>>();
     let notices: HashMap<Uuid, notice::Model> = notice::Entity::find()
-        .filter(notice::Column::Id.is_in(notice_ids.clone()))
+        .filter(notice::Column::Id.is_in(ids_of(ItemKind::Notice)))
         .all(db)
         .await?
         .into_iter()
         .map(|n| (n.id, n))
         .collect();
+    let messages = crate::conversations::service::summaries(db, ids_of(ItemKind::Message)).await?;
     let child_rows = inbox_item_child::Entity::find()
         .filter(inbox_item_child::Column::AccountId.eq(user.account_id))
-        .filter(inbox_item_child::Column::RefId.is_in(notice_ids))
+        .filter(inbox_item_child::Column::RefId.is_in(items.iter().map(|i| i.ref_id)))
         .all(db)
         .await?;
     let names: HashMap<Uuid, String> = student::Entity::find()
@@ -62,26 +63,42 @@ pub async fn list(
         .into_iter()
         .filter_map(|item| {
             let kind = ItemKind::parse(&item.kind)?;
-            let n = notices.get(&item.ref_id)?;
-            let recalled = n.recalled_at.is_some();
             let mut children: Vec<ChildRef> = child_rows
                 .iter()
                 .filter(|c| c.ref_id == item.ref_id && c.kind == item.kind)
                 .map(|c| ChildRef { id: c.student_id, name: names.get(&c.student_id).cloned().unwrap_or_default() })
                 .collect();
             children.sort_by(|a, b| a.name.cmp(&b.name));
+            let (title, preview, sender_name, urgent, recalled, awaiting_response) = match kind {
+                ItemKind::Notice => {
+                    let n = notices.get(&item.ref_id)?;
+                    let recalled = n.recalled_at.is_some();
+                    (
+                        n.title.clone(),
+                        if recalled { String::new() } else { n.body.chars().take(PREVIEW_CHARS).collect() },
+                        n.sender_name.clone(),
+                        n.urgent,
+                        recalled,
+                        !recalled && n.response_mode != ResponseMode::Read && item.responded_at.is_none(),
+                    )
+                }
+                ItemKind::Message => {
+                    let m = messages.get(&item.ref_id)?;
+                    (m.sender_name.clone(), m.preview.clone(), m.sender_name.clone(), false, false, false)
+                }
+            };
             Some(InboxItem {
                 seq: item.seq,
                 kind,
                 ref_id: item.ref_id,
                 created_at: item.created_at,
                 read: item.read_at.is_some(),
-                title: n.title.clone(),
-                preview: if recalled { String::new() } else { n.body.chars().take(PREVIEW_CHARS).collect() },
-                sender_name: n.sender_name.clone(),
-                urgent: n.urgent,
+                title,
+                preview,
+                sender_name,
+                urgent,
                 recalled,
-                awaiting_response: !recalled && n.response_mode != ResponseMode::Read && item.responded_at.is_none(),
+                awaiting_response,
                 children,
             })
         })

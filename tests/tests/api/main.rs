@@ -2,6 +2,7 @@
 
 mod access;
 mod auth;
+mod conversations;
 mod delivery;
 mod errors;
 mod health;

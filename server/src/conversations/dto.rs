@@ -1,0 +1,79 @@
+//! What the app sees of conversations.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StartConversation {
+    /// The child the conversation is about.
+    pub student_id: Uuid,
+    /// The other person: for a guardian, a teacher of the child's class; for a teacher, a
+    /// guardian of the child.
+    pub with_account_id: Uuid,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Participant {
+    pub account_id: Uuid,
+    pub name: String,
+    /// `guardian` or `teacher`.
+    pub role: &'static str,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Conversation {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub student_id: Uuid,
+    pub student_name: String,
+    pub guardian: Participant,
+    pub teacher: Participant,
+    pub last_message_at: DateTime<Utc>,
+    pub last_message_preview: Option<String>,
+    /// Messages from the other participant the caller has not read.
+    pub unread: u64,
+    /// Set while the teacher has paused the guardian's messages (cooling-off).
+    pub guardian_blocked_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConversationFilter {
+    /// School admins: every conversation of this school (safeguarding, read-only).
+    pub school_id: Option<Uuid>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SendMessage {
+    /// 1–2,000 characters (may be empty when an attachment is sent).
+    #[serde(default)]
+    pub body: String,
+    /// An attachment uploaded to this conversation first.
+    pub attachment_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Message {
+    pub id: Uuid,
+    pub sender_account_id: Uuid,
+    pub sender_name: String,
+    pub body: String,
+    pub attachment: Option<Attachment>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BlockRequest {
+    /// Cooling-off length, 1–168 hours.
+    pub hours: i64,
+}

@@ -60,6 +60,8 @@ impl MigrationTrait for Migration {
                     // 0 for the first delivery of an item; 1, 2… for reminders.
                     .col(integer("round"))
                     .col(boolean("urgent"))
+                    // Held for the recipient's daily digest instead of instant delivery.
+                    .col(boolean("held_for_digest").default(false))
                     .col(timestamp_with_time_zone("created_at"))
                     // Not before (quiet hours, digests).
                     .col(timestamp_with_time_zone("deliver_after"))

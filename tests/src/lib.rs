@@ -223,6 +223,7 @@ impl TestApp {
             total.claimed += pass.claimed;
             total.delivered += pass.delivered;
             total.retried += pass.retried;
+            total.held += pass.held;
             total.failed += pass.failed;
             if pass.claimed == 0 {
                 return total;

@@ -50,7 +50,8 @@ pub struct Preferences {
     pub locale: String,
     pub push_kinds: Vec<ItemKind>,
     pub email_kinds: Vec<ItemKind>,
-    /// One daily digest instead of instant push and email (not yet applied: instant delivery).
+    /// One push and one email a day (17:00 Shanghai), across all children and schools, instead of
+    /// instant notifications; urgent notices still go at once.
     pub daily_digest: bool,
 }
 

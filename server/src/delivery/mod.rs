@@ -2,6 +2,7 @@
 //! and its worker (retries, back-off, crash recovery), push through a gateway, email (SMTP, or
 //! `.eml` files on the embedded default), quiet hours, devices and notification preferences.
 
+pub mod digest;
 pub mod dto;
 pub mod email;
 pub mod handlers;

@@ -78,6 +78,7 @@ pub mod delivery {
         pub ref_id: Uuid,
         pub round: i32,
         pub urgent: bool,
+        pub held_for_digest: bool,
         pub created_at: DateTimeUtc,
         pub deliver_after: DateTimeUtc,
         pub next_attempt_at: DateTimeUtc,

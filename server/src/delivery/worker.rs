@@ -36,6 +36,8 @@ pub fn backoff(attempts: i32) -> Duration {
 pub struct Pass {
     pub claimed: usize,
     pub delivered: usize,
+    /// Set aside for the recipient's daily digest.
+    pub held: usize,
     pub retried: usize,
     pub failed: usize,
 }
@@ -46,29 +48,57 @@ pub async fn run_once(state: &AppState, batch: u64, stop_after: Option<usize>) -
     let now = state.clock.now();
     let claims = claim(state, batch, now).await?;
     let mut pass = Pass { claimed: claims.len(), ..Pass::default() };
-    let mut sends = 0usize;
-    for claimed in claims {
-        match deliver(state, claimed.clone(), now, &mut sends, stop_after).await {
-            Ok(Outcome::Delivered) => pass.delivered += 1,
-            Ok(Outcome::Died) => return Ok(pass),
+    let (held, instant): (Vec<delivery::Model>, Vec<delivery::Model>) =
+        claims.into_iter().partition(|d| d.held_for_digest);
+    // Digests: everything held for one person goes out together.
+    let mut by_account: HashMap<Uuid, Vec<delivery::Model>> = HashMap::new();
+    for d in held {
+        by_account.entry(d.account_id).or_default().push(d);
+    }
+    for (account_id, rows) in by_account {
+        match deliver_digest(state, account_id, &rows, now).await {
+            Ok(()) => pass.delivered += rows.len(),
             Err(error) => {
-                let attempts = claimed.attempts + 1;
-                let mut active = claimed.into_active_model();
-                active.attempts = Set(attempts);
-                active.locked_until = Set(None);
-                active.last_error = Set(Some(format!("{error:#}")));
-                if attempts >= MAX_ATTEMPTS {
-                    active.failed_at = Set(Some(now));
-                    pass.failed += 1;
-                } else {
-                    active.next_attempt_at = Set(now + backoff(attempts));
-                    pass.retried += 1;
+                for d in rows {
+                    record_failure(state, d, now, &error, &mut pass).await?;
                 }
-                active.update(&state.db).await?;
             }
         }
     }
+    let mut sends = 0usize;
+    for claimed in instant {
+        match deliver(state, claimed.clone(), now, &mut sends, stop_after).await {
+            Ok(Outcome::Delivered) => pass.delivered += 1,
+            Ok(Outcome::Held) => pass.held += 1,
+            Ok(Outcome::Died) => return Ok(pass),
+            Err(error) => record_failure(state, claimed, now, &error, &mut pass).await?,
+        }
+    }
     Ok(pass)
+}
+
+/// Schedules a retry with back-off, or gives up after [`MAX_ATTEMPTS`].
+async fn record_failure(
+    state: &AppState,
+    d: delivery::Model,
+    now: DateTime<Utc>,
+    error: &anyhow::Error,
+    pass: &mut Pass,
+) -> anyhow::Result<()> {
+    let attempts = d.attempts + 1;
+    let mut active = d.into_active_model();
+    active.attempts = Set(attempts);
+    active.locked_until = Set(None);
+    active.last_error = Set(Some(format!("{error:#}")));
+    if attempts >= MAX_ATTEMPTS {
+        active.failed_at = Set(Some(now));
+        pass.failed += 1;
+    } else {
+        active.next_attempt_at = Set(now + backoff(attempts));
+        pass.retried += 1;
+    }
+    active.update(&state.db).await?;
+    Ok(())
 }
 
 /// Marks due, unclaimed deliveries as ours for a lease, and returns them. The condition is
@@ -98,6 +128,8 @@ async fn claim(state: &AppState, batch: u64, now: DateTime<Utc>) -> anyhow::Resu
 
 enum Outcome {
     Delivered,
+    /// Set aside for the daily digest.
+    Held,
     Died,
 }
 
@@ -198,10 +230,15 @@ async fn deliver(
     let (Some(content), Some(account)) = (content, account) else {
         return finish(state, d, now).await; // nothing left to deliver
     };
-    let lang = match prefs.as_ref().map_or(account.locale.as_str(), |p| p.locale.as_str()) {
-        l if l.starts_with("en") => Lang::En,
-        _ => Lang::ZhCn,
-    };
+    if prefs.as_ref().is_some_and(|p| p.daily_digest) && !d.urgent {
+        let mut active = d.into_active_model();
+        active.held_for_digest = Set(true);
+        active.next_attempt_at = Set(super::digest::next_digest(now));
+        active.locked_until = Set(None);
+        active.update(db).await?;
+        return Ok(Outcome::Held);
+    }
+    let lang = language(&account, prefs.as_ref());
     let push_wanted = prefs.as_ref().is_none_or(|p| kind_allowed(&p.push_kinds, item_kind));
     let email_wanted = prefs.as_ref().is_none_or(|p| kind_allowed(&p.email_kinds, item_kind));
     let rendered = render_item(
@@ -259,6 +296,84 @@ async fn deliver(
         d = active.update(db).await?;
     }
     finish(state, d, now).await
+}
+
+fn language(account: &account::Model, prefs: Option<&preference::Model>) -> Lang {
+    match prefs.map_or(account.locale.as_str(), |p| p.locale.as_str()) {
+        l if l.starts_with("en") => Lang::En,
+        _ => Lang::ZhCn,
+    }
+}
+
+/// One push and one email summarising every held item of one person.
+async fn deliver_digest(
+    state: &AppState,
+    account_id: Uuid,
+    rows: &[delivery::Model],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let db = &state.db;
+    let account = account::Entity::find_by_id(account_id).one(db).await?;
+    let prefs = preference::Entity::find_by_id(account_id).one(db).await?;
+    let mut lines = Vec::new();
+    for d in rows {
+        if let Some(c) = content(state, d).await? {
+            lines.push(super::digest::DigestLine { title: c.title, sender_name: c.sender_name, children: c.children });
+        }
+    }
+    if let (Some(account), false) = (account, lines.is_empty()) {
+        let digest = super::digest::render(language(&account, prefs.as_ref()), &lines);
+        let first = rows.iter().map(|d| d.seq).min().unwrap_or(0);
+        if rows.iter().any(|d| d.push_done_at.is_none()) {
+            let devices = device::Entity::find().filter(device::Column::AccountId.eq(account_id)).all(db).await?;
+            let push_wanted = prefs.as_ref().is_none_or(|p| p.push_kinds != "[]");
+            if let (true, Some(gateway), false) = (push_wanted, &state.push, devices.is_empty()) {
+                let body = lines.iter().map(|l| l.title.as_str()).collect::<Vec<_>>().join("；");
+                let request = PushRequest {
+                    idempotency_key: format!("digest-{first}"),
+                    tokens: devices.iter().map(|x| PushToken { platform: &x.platform, token: &x.token }).collect(),
+                    title: &digest.subject,
+                    body: &body,
+                    urgent: false,
+                    data: serde_json::json!({ "kind": "digest" }),
+                };
+                let answer = gateway.send(&request).await?;
+                if !answer.rejected_tokens.is_empty() {
+                    device::Entity::delete_many()
+                        .filter(device::Column::Token.is_in(answer.rejected_tokens))
+                        .exec(db)
+                        .await?;
+                }
+            }
+            mark(state, rows, delivery::Column::PushDoneAt, now).await?;
+        }
+        if rows.iter().any(|d| d.email_done_at.is_none()) {
+            let email_wanted = prefs.as_ref().is_none_or(|p| p.email_kinds != "[]");
+            if let (true, Some(address)) = (email_wanted, account.email.as_deref()) {
+                let message =
+                    build_message(&state.settings.mail_from, address, &digest, &format!("<digest-{first}@jiaxiao>"))?;
+                state.mailer.send(message).await?;
+            }
+            mark(state, rows, delivery::Column::EmailDoneAt, now).await?;
+        }
+    }
+    mark(state, rows, delivery::Column::DeliveredAt, now).await?;
+    Ok(())
+}
+
+async fn mark(
+    state: &AppState,
+    rows: &[delivery::Model],
+    column: delivery::Column,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    delivery::Entity::update_many()
+        .col_expr(column, Expr::value(now))
+        .col_expr(delivery::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(delivery::Column::Seq.is_in(rows.iter().map(|d| d.seq)))
+        .exec(&state.db)
+        .await?;
+    Ok(())
 }
 
 async fn finish(state: &AppState, d: delivery::Model, now: DateTime<Utc>) -> anyhow::Result<Outcome> {

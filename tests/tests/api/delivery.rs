@@ -325,3 +325,51 @@ async fn devices_and_school_settings_are_guarded() {
     assert_eq!(read.body["quiet_start"], "21:30");
     app.get(&path, Some(&w.g1)).await.expect(404);
 }
+
+#[tokio::test]
+async fn a_family_that_asks_for_a_digest_gets_one_a_day_and_urgent_notices_at_once() {
+    let smtp = SmtpListener::start();
+    let gateway = PushGatewayFake::start();
+    let (smtp_url, gateway_url) = (smtp.url.clone(), gateway.url.clone());
+    let app = spawn_app_with(move |s| {
+        s.smtp_url = Some(smtp_url);
+        s.push_gateway_url = Some(gateway_url);
+    })
+    .await;
+    let f = families(&app, 2).await;
+    let digest = json!({ "locale": "zh-CN", "push_kinds": ["notice", "message"], "email_kinds": ["notice", "message"], "daily_digest": true });
+    let set = app
+        .client
+        .put(app.url("/api/v1/me/preferences"))
+        .bearer_auth(&f.guardians[0].1)
+        .json(&digest)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(set.status(), 200);
+    // 16:00: two ordinary notices and an urgent one.
+    app.post("/api/v1/notices", Some(&f.admin), read_notice("运动会通知")).await.expect(201);
+    app.post("/api/v1/notices", Some(&f.admin), read_notice("图书馆开放时间")).await.expect(201);
+    let mut urgent = read_notice("暴雨停课");
+    urgent["urgent"] = json!(true);
+    app.post("/api/v1/notices", Some(&f.admin), urgent).await.expect(201);
+    let pass = app.deliver().await;
+    assert_eq!(pass.held, 2, "the digest family's ordinary notices wait");
+    let to_first = |mails: &[jiaxiao_tests::fakes::Mail]| mails.iter().filter(|m| m.to == ["parent0@test.cn"]).count();
+    assert_eq!(to_first(&smtp.mails()), 1, "only the urgent one so far");
+    assert_eq!(smtp.mails().len(), 4, "the other family got all three at once");
+
+    app.clock.advance(Duration::minutes(59));
+    app.deliver().await;
+    assert_eq!(to_first(&smtp.mails()), 1);
+    app.clock.advance(Duration::minutes(1)); // 17:00
+    app.deliver().await;
+    let mails = smtp.mails();
+    assert_eq!(to_first(&mails), 2, "one digest for both");
+    let digest_mail = mails.iter().rev().find(|m| m.to == ["parent0@test.cn"]).expect("digest");
+    let text = digest_mail.body_text();
+    assert!(text.contains("运动会通知") && text.contains("图书馆开放时间"), "{text}");
+    let digest_pushes = gateway.received().iter().filter(|p| p["data"]["kind"] == "digest").count();
+    assert_eq!(digest_pushes, 1);
+    assert_eq!(app.deliver().await.claimed, 0);
+}

@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 
 use chrono::Duration;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 use uuid::Uuid;
 
 use crate::auth::credentials::{self, Claims, Login};
@@ -71,7 +71,7 @@ pub async fn login(state: &AppState, raw_login: &str, password: &str, ip: Option
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
     let verified = credentials::verify_password_off_thread(password.to_owned(), stored).await;
     let account = account.filter(|_| verified).ok_or(AuthError::InvalidCredentials)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let tokens = open_session(state, &txn, account.id).await?;
     txn.commit().await?;
     Ok(tokens)
@@ -94,7 +94,7 @@ pub async fn activate(
     let login = login?;
     let now = state.clock.now();
     let code_hash = credentials::sha256_hex(&credentials::normalise_activation_code(code));
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let account = repo::find_account_by_login(&txn, &login)
         .await?
         .filter(|a| a.activation_code_hash.as_deref() == Some(code_hash.as_str()))
@@ -120,7 +120,7 @@ pub async fn activate(
 pub async fn refresh(state: &AppState, presented: &str) -> ApiResult<TokenPair> {
     let now = state.clock.now();
     let hash = credentials::sha256_hex(presented.trim());
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let token =
         refresh_token::Entity::find_by_id(hash.clone()).one(&txn).await?.ok_or(AuthError::RefreshTokenInvalid)?;
     let session = session::Entity::find_by_id(token.session_id)
@@ -153,7 +153,7 @@ pub async fn change_password(state: &AppState, user: &AuthUser, current: &str, n
         return Err(AuthError::WeakPassword.into());
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let account =
         account::Entity::find_by_id(user.account_id).one(&txn).await?.ok_or_else(ApiError::unauthenticated)?;
     let verified = credentials::verify_password_off_thread(current.to_owned(), account.password_hash.clone()).await;

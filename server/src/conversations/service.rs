@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use uuid::Uuid;
 
@@ -55,7 +55,7 @@ pub async fn start(state: &AppState, user: &AuthUser, req: StartConversation) ->
         return Err(ApiError::not_found());
     };
     let now = state.clock.now();
-    let txn = db.begin().await?;
+    let txn = crate::infra::db::begin(db).await?;
     let existing = conversation::Entity::find()
         .filter(conversation::Column::StudentId.eq(student.id))
         .filter(conversation::Column::GuardianAccountId.eq(guardian_account))
@@ -289,7 +289,7 @@ pub async fn send(state: &AppState, user: &AuthUser, id: Uuid, req: SendMessage)
             "A message is 1–2,000 characters (or an attachment).",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let c = load(&txn, id).await?;
     let my_role = role(&txn, user, &c).await?;
     match my_role {
@@ -401,7 +401,7 @@ async fn mark_read_in(
 /// Marks everything in the conversation read for the caller (a participant).
 pub async fn mark_read(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<()> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let c = load(&txn, id).await?;
     if role(&txn, user, &c).await? == ConversationRole::SafeguardingAdmin {
         return Err(ApiError::forbidden());
@@ -417,7 +417,7 @@ pub async fn block(state: &AppState, user: &AuthUser, id: Uuid, hours: i64) -> A
         return Err(ApiError::validation("hours", "暂停时长须为 0 到 168 小时。", "hours must be 0 to 168."));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let c = load(&txn, id).await?;
     match role(&txn, user, &c).await? {
         ConversationRole::Teacher => {}
@@ -499,6 +499,9 @@ pub struct MessageSummary {
 
 /// Summaries of messages by id, in a fixed number of queries.
 pub async fn summaries(db: &impl ConnectionTrait, message_ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, MessageSummary>> {
+    if message_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     let messages = message::Entity::find().filter(message::Column::Id.is_in(message_ids)).all(db).await?;
     let senders: Vec<Uuid> = messages.iter().map(|m| m.sender_account_id).collect();
     let mut names: HashMap<Uuid, String> = account::Entity::find()

@@ -1,6 +1,6 @@
 //! Devices, preferences and school messaging settings.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::dto::{Device, Preferences, RegisterDevice, SchoolSettings};
@@ -22,7 +22,7 @@ pub async fn register_device(state: &AppState, user: &AuthUser, req: RegisterDev
         return Err(ApiError::validation("token", "推送 token 无效。", "The push token is invalid."));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let existing = device::Entity::find().filter(device::Column::Token.eq(&token)).one(&txn).await?;
     let saved = match existing {
         Some(found) => {
@@ -89,7 +89,7 @@ pub async fn set_preferences(state: &AppState, user: &AuthUser, req: Preferences
         return Err(ApiError::validation("locale", "语言须为 zh-CN 或 en。", "locale must be zh-CN or en."));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let model = preference::ActiveModel {
         account_id: Set(user.account_id),
         locale: Set(req.locale.clone()),
@@ -148,7 +148,7 @@ pub async fn set_school_settings(
             "Give both ends of the office hours.",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let model = school_settings::ActiveModel {
         school_id: Set(admin.school_id()),
         quiet_start: Set(quiet_start.clone()),

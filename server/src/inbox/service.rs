@@ -36,6 +36,9 @@ pub async fn list(
     }
     let items = query.order_by_desc(inbox_item::Column::Seq).limit(limit + 1).all(db).await?;
 
+    if items.is_empty() {
+        return Ok(Page { items: Vec::new(), next_cursor: None });
+    }
     let ids_of =
         |kind: ItemKind| items.iter().filter(|i| i.kind == kind.as_str()).map(|i| i.ref_id).collect::<Vec<Uuid>>();
     let notices: HashMap<Uuid, notice::Model> = notice::Entity::find()

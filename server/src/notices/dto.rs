@@ -130,7 +130,11 @@ pub struct ClassReceipts {
     pub recipients: u64,
     pub read: u64,
     pub responded: u64,
+    /// Who has read it.
+    pub read_by: Vec<RecipientRef>,
     pub unread: Vec<RecipientRef>,
+    /// Who has confirmed or replied (confirm and reply notices).
+    pub responded_by: Vec<RecipientRef>,
     /// Read but not confirmed or replied (confirm and reply notices).
     pub not_responded: Vec<RecipientRef>,
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -109,7 +109,7 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateNoticeRequest)
         .into());
     }
 
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let resolved = audience::resolve(&txn, user, &req.audience, req.school_id).await?;
     if req.urgent && resolved.sender.role != SenderRole::SchoolAdmin {
         return Err(ApiError::forbidden().with_details(serde_json::json!({ "field": "urgent" })));
@@ -198,7 +198,7 @@ pub async fn send_due(state: &AppState) -> ApiResult<u64> {
         .await?;
     let mut sent = 0;
     for pending in due {
-        let txn = state.db.begin().await?;
+        let txn = crate::infra::db::begin(&state.db).await?;
         let claimed = notice::Entity::update_many()
             .col_expr(notice::Column::SentAt, Expr::value(now))
             .filter(notice::Column::Id.eq(pending.id))
@@ -369,7 +369,7 @@ async fn answerable(
 /// Marks the notice read for the caller (idempotent: the first read time stays).
 pub async fn mark_read(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<MyResponse> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let item = my_item(&txn, user, id).await?.ok_or_else(ApiError::not_found)?;
     let item = if item.read_at.is_none() {
         let mut active = item.into_active_model();
@@ -385,7 +385,7 @@ pub async fn mark_read(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult
 /// One-tap acknowledgement (收到) of a `confirm` notice.
 pub async fn confirm(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<MyResponse> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let (notice, item) = answerable(&txn, user, id, now).await?;
     if notice.response_mode != ResponseMode::Confirm {
         return Err(NoticeError::WrongResponseMode.into());
@@ -408,7 +408,7 @@ pub async fn reply(state: &AppState, user: &AuthUser, id: Uuid, req: ReplyReques
             NoticeError::invalid("text", "回复内容不超过 200 个字符。", "The text is at most 200 characters.").into()
         );
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let (notice, item) = answerable(&txn, user, id, now).await?;
     if notice.response_mode != ResponseMode::Reply {
         return Err(NoticeError::WrongResponseMode.into());
@@ -547,7 +547,9 @@ async fn class_receipts(
                 recipients: accounts.len() as u64,
                 read: 0,
                 responded: 0,
+                read_by: Vec::new(),
                 unread: Vec::new(),
+                responded_by: Vec::new(),
                 not_responded: Vec::new(),
             };
             for (account, kids) in &accounts {
@@ -556,8 +558,10 @@ async fn class_receipts(
                     (false, _) => out.unread.push(reference(*account, kids)),
                     (true, responded) => {
                         out.read += 1;
+                        out.read_by.push(reference(*account, kids));
                         if responded {
                             out.responded += 1;
+                            out.responded_by.push(reference(*account, kids));
                         } else if expects_response {
                             out.not_responded.push(reference(*account, kids));
                         }
@@ -573,7 +577,7 @@ async fn class_receipts(
 /// Recipients keep the item, shown as recalled, without its body.
 pub async fn recall(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Notice> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let notice = managed_notice(&txn, user, id).await?;
     if notice.recalled_at.is_some() {
         return Err(NoticeError::Recalled.into());
@@ -599,7 +603,7 @@ fn reminder_recipients(mode: ResponseMode) -> Recipients {
 /// Reminds everyone who has not read (or answered) a notice; at most once per 6 hours.
 pub async fn remind(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Reminded> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let notice = managed_notice(&txn, user, id).await?;
     if notice.recalled_at.is_some() {
         return Err(NoticeError::Recalled.into());
@@ -666,7 +670,7 @@ pub async fn remind_before_deadlines(state: &AppState) -> ApiResult<u64> {
         .await?;
     let mut reminded = 0;
     for n in due {
-        let txn = state.db.begin().await?;
+        let txn = crate::infra::db::begin(&state.db).await?;
         let claimed = notice::Entity::update_many()
             .col_expr(notice::Column::DeadlineRemindedAt, Expr::value(now))
             .filter(notice::Column::Id.eq(n.id))

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -52,7 +52,7 @@ pub async fn bootstrap(
     let login =
         Login::parse(raw_login).ok_or_else(|| anyhow::anyhow!("--login must be a mobile number or an email"))?;
     anyhow::ensure!(crate::auth::credentials::password_is_acceptable(password), "--password must be 8–128 characters");
-    let txn = db.begin().await?;
+    let txn = crate::infra::db::begin(db).await?;
     let existing = district::Entity::find().filter(district::Column::Name.eq(&district_name)).one(&txn).await?;
     let (district, district_created) = match existing {
         Some(d) => (d, false),
@@ -105,7 +105,7 @@ pub async fn create_school(state: &AppState, user: &AuthUser, req: CreateSchoolR
         return Err(ApiError::validation("time_zone", "未知的时区。", "Unknown time zone."));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
     let officer = match req.district_id {
         Some(district_id) => access::bureau_officer_of(&txn, user, district_id).await?,
         None => access::bureau_officer(&txn, user).await?,

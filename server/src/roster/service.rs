@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -73,7 +73,7 @@ pub async fn import(
     if crate::org::model::school::Entity::find_by_id(target.school_id).one(db).await?.is_none() {
         return Err(RosterError::UnknownSchool);
     }
-    let txn = db.begin().await?;
+    let txn = crate::infra::db::begin(db).await?;
     let report = match kind {
         RosterKind::Staff => {
             let records = parse::parse_staff(&text).map_err(RosterError::Invalid)?;

@@ -25,6 +25,54 @@ async fn main() {
     roster().await;
     me().await;
     notice().await;
+    sse().await;
+}
+
+const SSE_STUDENTS: usize = 250;
+
+/// A class notice to 500 guardians connected by SSE: time until every one has the event.
+async fn sse() {
+    let app = spawn_app_with(|s| s.login_attempts_per_ip = 1_000_000).await;
+    let (_, bureau) = world::bootstrap_district(&app, "压测区", "bureau@load.test").await;
+    let (school, admin) = world::create_school(&app, &bureau, "压测学校", "6-3", "admin@load.test").await;
+    let rows: String = (0..SSE_STUDENTS)
+        .map(|i| format!("S{i:06},学生{i},5,1,父亲{i},139{i:08},,父亲,,母亲{i},137{i:08},,母亲,\n"))
+        .collect();
+    let (_, tokens) =
+        world::import_and_activate(&app, &admin, school, "students", &format!("{STUDENT_HEADER}{rows}")).await;
+    let class = app.get(&format!("/api/v1/schools/{school}/classes"), Some(&admin)).await.expect(200).body["items"][0]
+        ["id"]
+        .clone();
+    let mut streams = Vec::new();
+    for token in tokens.values() {
+        streams.push(app.events(token, None).await);
+    }
+    let started = Instant::now();
+    let waiting: Vec<_> = streams
+        .into_iter()
+        .map(|mut stream| {
+            tokio::spawn(async move {
+                stream.next_event(Duration::from_secs(30)).await.expect("event");
+                started.elapsed()
+            })
+        })
+        .collect();
+    let body = serde_json::json!({ "title": "五年级一班：明天春游", "body": "请带水杯。", "audience": { "class_ids": [class] }, "response_mode": "read" });
+    let sent = app.post("/api/v1/notices", Some(&admin), body).await.expect(201);
+    let post = started.elapsed();
+    let mut arrivals = Vec::new();
+    for task in waiting {
+        arrivals.push(task.await.expect("task"));
+    }
+    arrivals.sort();
+    println!(
+        "SSE: class notice to {} guardians, all {} connected: POST {:.0} ms; every stream had the event after {:.0} ms (median {:.0} ms)",
+        sent.body["recipient_count"],
+        arrivals.len(),
+        post.as_secs_f64() * 1e3,
+        arrivals.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
+        arrivals[arrivals.len() / 2].as_secs_f64() * 1e3
+    );
 }
 
 async fn roster() {

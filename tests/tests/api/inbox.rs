@@ -50,3 +50,30 @@ async fn the_inbox_needs_a_signed_in_caller_and_a_valid_cursor() {
     app.get("/api/v1/inbox?cursor=bm90LWEtbnVtYmVy", Some(&w.g1)).await.expect(422);
     app.get("/api/v1/inbox?limit=1000", Some(&w.g1)).await.expect(422);
 }
+
+#[tokio::test]
+async fn concurrent_writes_queue_instead_of_failing() {
+    // On SQLite a read-then-write transaction that loses the race for the write lock used to fail
+    // with "database is locked"; writes take the lock up front now.
+    let app = std::sync::Arc::new(spawn_app().await);
+    let w = world::build(&app).await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let body = json!({ "title": format!("通知{i}"), "body": "内容", "audience": {}, "response_mode": "confirm" });
+        ids.push(app.post("/api/v1/notices", Some(&w.admin_a1), body).await.expect(201).body["id"].as_str().expect("id").to_owned());
+    }
+    let mut tasks = Vec::new();
+    for round in 0..10 {
+        for (token, id) in [(&w.g1, &ids[round % 4]), (&w.g3, &ids[(round + 1) % 4])] {
+            let (app, token, id) = (app.clone(), token.clone(), id.clone());
+            tasks.push(tokio::spawn(async move {
+                let read = app.post(&format!("/api/v1/notices/{id}/read"), Some(&token), json!({})).await.status.as_u16();
+                let confirm = app.post(&format!("/api/v1/notices/{id}/confirm"), Some(&token), json!({})).await.status.as_u16();
+                (read, confirm)
+            }));
+        }
+    }
+    for task in tasks {
+        assert_eq!(task.await.expect("task"), (200, 200));
+    }
+}

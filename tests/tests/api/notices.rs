@@ -181,6 +181,10 @@ async fn confirmations_and_unread_lists_name_the_family_and_child() {
         receipts.body["classes"].as_array().expect("classes").iter().find(|c| c["number"] == 1).expect("3-1").clone();
     assert_eq!(class_31["unread"][0]["name"], "张伟");
     assert_eq!(class_31["unread"][0]["children"], json!(["张小一"]));
+    let class_32 =
+        receipts.body["classes"].as_array().expect("classes").iter().find(|c| c["number"] == 2).expect("3-2").clone();
+    assert_eq!(class_32["responded_by"][0]["name"], "周敏", "g3 confirmed");
+    assert_eq!(class_32["read_by"][0]["children"], json!(["张小二"]));
     // Receipts are for the sender and the school's admins only.
     app.get(&format!("/api/v1/notices/{id}/receipts"), Some(&w.g1)).await.expect(403);
     app.get(&format!("/api/v1/notices/{id}/receipts"), Some(&w.teacher_a1_head)).await.expect(404);

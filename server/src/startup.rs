@@ -30,6 +30,8 @@ pub struct AppState {
     /// The OpenAPI document, rendered once.
     pub openapi_json: Arc<String>,
     pub mailer: crate::delivery::email::Mailer,
+    /// Sessions recently seen live (saves a query per request).
+    pub sessions: crate::auth::session_cache::SessionCache,
     /// Real-time wake-ups: in-process, or across instances through Redis.
     pub bus: crate::realtime::bus::Bus,
     pub push: Option<crate::delivery::push::PushGateway>,
@@ -68,6 +70,7 @@ impl AppState {
             db,
             mailer,
             bus,
+            sessions: Default::default(),
             push,
             settings: Arc::new(settings),
             jwt,

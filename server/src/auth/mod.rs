@@ -13,6 +13,7 @@ pub mod model;
 pub mod provisioning;
 pub mod repo;
 pub mod service;
+pub mod session_cache;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

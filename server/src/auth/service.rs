@@ -112,6 +112,7 @@ pub async fn activate(
     repo::revoke_other_sessions(&txn, account_id, None, now).await?;
     let tokens = open_session(state, &txn, account_id).await?;
     txn.commit().await?;
+    state.sessions.forget_account(account_id);
     Ok(tokens)
 }
 
@@ -131,6 +132,7 @@ pub async fn refresh(state: &AppState, presented: &str) -> ApiResult<TokenPair> 
     if token.used_at.is_some() || !repo::consume_refresh_token(&txn, &hash, now).await? {
         repo::revoke_session(&txn, session.id, now).await?;
         txn.commit().await?;
+        state.sessions.forget_session(session.id);
         return Err(AuthError::RefreshTokenReused.into());
     }
     if token.expires_at <= now {
@@ -144,6 +146,7 @@ pub async fn refresh(state: &AppState, presented: &str) -> ApiResult<TokenPair> 
 
 pub async fn logout(state: &AppState, user: &AuthUser) -> ApiResult<()> {
     repo::revoke_session(&state.db, user.session_id, state.clock.now()).await?;
+    state.sessions.forget_session(user.session_id);
     Ok(())
 }
 
@@ -167,5 +170,6 @@ pub async fn change_password(state: &AppState, user: &AuthUser, current: &str, n
     active.update(&txn).await?;
     repo::revoke_other_sessions(&txn, user.account_id, Some(user.session_id), now).await?;
     txn.commit().await?;
+    state.sessions.forget_account(user.account_id);
     Ok(())
 }

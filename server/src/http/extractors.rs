@@ -37,13 +37,20 @@ impl FromRequest for AuthUser {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
             let token = token.ok_or_else(ApiError::unauthenticated)?;
             let claims = state.jwt.verify(&token, state.clock.now()).ok_or_else(ApiError::unauthenticated)?;
+            let user = AuthUser { account_id: claims.sub, session_id: claims.sid };
+            if state.sessions.is_live(claims.sid, claims.sub) {
+                return Ok(user);
+            }
             let live = session::Entity::find_by_id(claims.sid)
                 .filter(session::Column::AccountId.eq(claims.sub))
                 .filter(session::Column::RevokedAt.is_null())
                 .one(&state.db)
                 .await?;
             match live {
-                Some(_) => Ok(AuthUser { account_id: claims.sub, session_id: claims.sid }),
+                Some(_) => {
+                    state.sessions.remember(claims.sid, claims.sub);
+                    Ok(user)
+                }
                 None => Err(ApiError::unauthenticated()),
             }
         })

@@ -60,15 +60,22 @@ async fn concurrent_writes_queue_instead_of_failing() {
     let mut ids = Vec::new();
     for i in 0..4 {
         let body = json!({ "title": format!("通知{i}"), "body": "内容", "audience": {}, "response_mode": "confirm" });
-        ids.push(app.post("/api/v1/notices", Some(&w.admin_a1), body).await.expect(201).body["id"].as_str().expect("id").to_owned());
+        ids.push(
+            app.post("/api/v1/notices", Some(&w.admin_a1), body).await.expect(201).body["id"]
+                .as_str()
+                .expect("id")
+                .to_owned(),
+        );
     }
     let mut tasks = Vec::new();
     for round in 0..10 {
         for (token, id) in [(&w.g1, &ids[round % 4]), (&w.g3, &ids[(round + 1) % 4])] {
             let (app, token, id) = (app.clone(), token.clone(), id.clone());
             tasks.push(tokio::spawn(async move {
-                let read = app.post(&format!("/api/v1/notices/{id}/read"), Some(&token), json!({})).await.status.as_u16();
-                let confirm = app.post(&format!("/api/v1/notices/{id}/confirm"), Some(&token), json!({})).await.status.as_u16();
+                let read =
+                    app.post(&format!("/api/v1/notices/{id}/read"), Some(&token), json!({})).await.status.as_u16();
+                let confirm =
+                    app.post(&format!("/api/v1/notices/{id}/confirm"), Some(&token), json!({})).await.status.as_u16();
                 (read, confirm)
             }));
         }

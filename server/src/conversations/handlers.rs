@@ -1,15 +1,13 @@
 //! HTTP endpoints of conversations and attachments.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use futures_util::StreamExt;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::dto::{Attachment, BlockRequest, Conversation, ConversationFilter, Message, SendMessage, StartConversation};
 use super::service;
-use crate::error::{ApiError, ApiResult, ErrorBody, Message as Text};
+use crate::error::{ApiResult, ErrorBody};
 use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery};
 use crate::startup::AppState;
@@ -164,24 +162,10 @@ pub async fn upload(
     user: AuthUser,
     path: web::Path<Uuid>,
     query: web::Query<UploadQuery>,
-    mut body: web::Payload,
+    body: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let limit = state.settings.max_attachment_bytes;
-    let mut bytes = web::BytesMut::new();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_body",
-                Text::new("请求体读取失败。", "The body could not be read."),
-            )
-            .with_details(serde_json::json!({ "reason": e.to_string() }))
-        })?;
-        if bytes.len() + chunk.len() > limit {
-            return Err(crate::http::payload::payload_too_large());
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+    let bytes = crate::http::payload::read_limited(body, limit).await?;
     let name = query.file_name.as_deref().unwrap_or("attachment");
     let saved = service::upload(&state, &user, path.into_inner(), name, &bytes).await?;
     Ok(HttpResponse::Created().json(saved))

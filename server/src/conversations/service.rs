@@ -19,7 +19,7 @@ use crate::auth::model::account;
 use crate::delivery::outbox::{self, Recipients};
 use crate::error::{ApiError, ApiResult, Message as Text};
 use crate::http::extractors::AuthUser;
-use crate::http::pagination::{Page, PageQuery};
+use crate::http::pagination::{Page, PageQuery, instant_key, parse_instant_key};
 use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
 use crate::org::model::{guardian, staff, student};
 use crate::policy::{self, Audience, Channel, Field};
@@ -106,7 +106,7 @@ pub async fn list(
         ),
     };
     if let Some(after) = page.after()? {
-        let (at, id) = parse_cursor(&after)?;
+        let (at, id) = parse_instant_key(&after)?;
         query = query.filter(Condition::any().add(conversation::Column::LastMessageAt.lt(at)).add(
             Condition::all().add(conversation::Column::LastMessageAt.eq(at)).add(conversation::Column::Id.lt(id)),
         ));
@@ -118,17 +118,7 @@ pub async fn list(
         .all(db)
         .await?;
     let items = describe(db, user, rows).await?;
-    Ok(Page::from_rows(items, limit, |c| cursor(c.last_message_at, c.id)))
-}
-
-fn cursor(at: DateTime<Utc>, id: Uuid) -> String {
-    format!("{}|{id}", at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
-}
-
-fn parse_cursor(raw: &str) -> ApiResult<(DateTime<Utc>, Uuid)> {
-    raw.split_once('|')
-        .and_then(|(t, id)| Some((DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc), id.parse().ok()?)))
-        .ok_or_else(|| ApiError::validation("cursor", "cursor 无效。", "cursor is invalid."))
+    Ok(Page::from_rows(items, limit, |c| instant_key(c.last_message_at, c.id)))
 }
 
 /// Names, last message and unread counts for conversations, as `user` sees them.
@@ -205,7 +195,7 @@ pub async fn messages(state: &AppState, user: &AuthUser, id: Uuid, page: &PageQu
     let limit = page.limit()?;
     let mut query = message::Entity::find().filter(message::Column::ConversationId.eq(id));
     if let Some(after) = page.after()? {
-        let (at, mid) = parse_cursor(&after)?;
+        let (at, mid) = parse_instant_key(&after)?;
         query = query.filter(
             Condition::any()
                 .add(message::Column::CreatedAt.lt(at))
@@ -227,7 +217,7 @@ pub async fn messages(state: &AppState, user: &AuthUser, id: Uuid, page: &PageQu
         .map(|a| (a.id, a))
         .collect();
     let items = rows.into_iter().map(|m| to_dto(m, &names, &attachments)).collect();
-    Ok(Page::from_rows(items, limit, |m| cursor(m.created_at, m.id)))
+    Ok(Page::from_rows(items, limit, |m| instant_key(m.created_at, m.id)))
 }
 
 async fn participant_names(db: &impl ConnectionTrait, c: &conversation::Model) -> ApiResult<HashMap<Uuid, String>> {

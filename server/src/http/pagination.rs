@@ -8,6 +8,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use chrono::{DateTime, SecondsFormat, Utc};
+use uuid::Uuid;
+
 use crate::error::ApiError;
 
 pub const DEFAULT_LIMIT: u64 = 50;
@@ -43,6 +46,18 @@ impl PageQuery {
             .map(Some)
             .ok_or_else(|| ApiError::validation("cursor", "cursor 无效。", "cursor is invalid."))
     }
+}
+
+/// The sort key of lists ordered newest first by (instant, id): `"<rfc3339 µs>|<uuid>"`.
+pub fn instant_key(at: DateTime<Utc>, id: Uuid) -> String {
+    format!("{}|{id}", at.to_rfc3339_opts(SecondsFormat::Micros, true))
+}
+
+/// Reads back an [`instant_key`] from a decoded cursor.
+pub fn parse_instant_key(raw: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
+    raw.split_once('|')
+        .and_then(|(t, id)| Some((DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc), id.parse().ok()?)))
+        .ok_or_else(|| ApiError::validation("cursor", "cursor 无效。", "cursor is invalid."))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -68,3 +68,24 @@ pub fn payload_too_large() -> ApiError {
 pub async fn no_such_route() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::new(StatusCode::NOT_FOUND, "no_such_route", Message::new("没有这个接口。", "No such endpoint.")))
 }
+
+/// Reads a raw body of at most `limit` bytes (CSV rosters, attachments).
+pub async fn read_limited(mut body: web::Payload, limit: usize) -> Result<web::BytesMut, ApiError> {
+    use futures_util::StreamExt;
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                Message::new("请求体读取失败。", "The body could not be read."),
+            )
+            .with_details(serde_json::json!({ "reason": e.to_string() }))
+        })?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(payload_too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}

@@ -324,12 +324,7 @@ pub async fn list_sent(state: &AppState, user: &AuthUser, page: &PageQuery) -> A
             .add(notice::Column::SchoolId.is_in(admin_schools)),
     );
     if let Some(after) = page.after()? {
-        let (created, id) = after
-            .split_once('|')
-            .and_then(|(t, id)| {
-                Some((DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc), id.parse::<Uuid>().ok()?))
-            })
-            .ok_or_else(|| ApiError::validation("cursor", "cursor 无效。", "cursor is invalid."))?;
+        let (created, id) = crate::http::pagination::parse_instant_key(&after)?;
         query = query.filter(
             Condition::any()
                 .add(notice::Column::CreatedAt.lt(created))
@@ -343,9 +338,7 @@ pub async fn list_sent(state: &AppState, user: &AuthUser, page: &PageQuery) -> A
         .all(db)
         .await?;
     let items = rows.into_iter().map(|n| to_dto(n, Vec::new(), None, true)).collect();
-    Ok(Page::from_rows(items, limit, |n| {
-        format!("{}|{}", n.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), n.id)
-    }))
+    Ok(Page::from_rows(items, limit, |n| crate::http::pagination::instant_key(n.created_at, n.id)))
 }
 
 /// The caller's inbox item for a notice they received, refusing answers it cannot take.

@@ -2,13 +2,11 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, post, web};
-use futures_util::StreamExt;
 use uuid::Uuid;
 
 use crate::access;
 use crate::error::{ApiError, ApiResult, ErrorBody, Message};
 use crate::http::extractors::AuthUser;
-use crate::http::payload::payload_too_large;
 use crate::roster::dto::{ImportReport, RosterKind};
 use crate::roster::service::{self, ImportOptions, ImportTarget, NoProgress};
 use crate::startup::AppState;
@@ -73,7 +71,7 @@ async fn import(
     user: AuthUser,
     school_id: Uuid,
     req: HttpRequest,
-    mut body: web::Payload,
+    body: web::Payload,
     kind: RosterKind,
 ) -> ApiResult<web::Json<ImportReport>> {
     let admin = access::school_admin(&state.db, &user, school_id).await?;
@@ -87,21 +85,7 @@ async fn import(
         ));
     }
     let limit = state.settings.max_csv_bytes;
-    let mut bytes = web::BytesMut::new();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_body",
-                Message::new("请求体读取失败。", "The body could not be read."),
-            )
-            .with_details(serde_json::json!({ "reason": e.to_string() }))
-        })?;
-        if bytes.len() + chunk.len() > limit {
-            return Err(payload_too_large());
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+    let bytes = crate::http::payload::read_limited(body, limit).await?;
     let options =
         ImportOptions { now: state.clock.now(), activation_code_ttl_days: state.settings.activation_code_ttl_days };
     let report = service::import(&state.db, ImportTarget::from(&admin), kind, &bytes, &options, &NoProgress).await?;

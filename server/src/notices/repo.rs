@@ -31,9 +31,9 @@ fn family_rows(target: &FamilyTarget) -> SelectStatement {
             reach = reach.add(individual);
         }
     }
+    // No DISTINCT needed: a guardianship is unique per (student, guardian) and a guardian per account.
     let mut select = Query::select();
     select
-        .distinct()
         .column(("g", "account_id"))
         .column(("s", "id"))
         .column(("s", "class_id"))

@@ -173,11 +173,20 @@ async fn deliver(
     target: &Target,
     now: DateTime<Utc>,
 ) -> ApiResult<notice::Model> {
+    let started = std::time::Instant::now();
     let count = repo::fan_out(db, notice.id, target, now).await?;
+    let fanned_out = started.elapsed();
     // Push and email follow through the outbox, committed with the notice, after quiet hours.
     let after = outbox::deliver_after(db, notice.school_id, notice.urgent, now).await?;
     let kind = ItemKind::Notice.as_str();
     outbox::enqueue(db, kind, notice.id, kind, 0, notice.urgent, Recipients::All, after, now).await?;
+    tracing::debug!(
+        notice = %notice.id,
+        recipients = count,
+        fan_out_ms = fanned_out.as_millis() as u64,
+        outbox_ms = (started.elapsed() - fanned_out).as_millis() as u64,
+        "notice delivered to inboxes"
+    );
     let mut active = notice.into_active_model();
     active.sent_at = Set(Some(now));
     active.recipient_count = Set(count.min(i32::MAX as u64) as i32);

@@ -32,7 +32,11 @@ const SSE_STUDENTS: usize = 250;
 
 /// A class notice to 500 guardians connected by SSE: time until every one has the event.
 async fn sse() {
-    let app = spawn_app_with(|s| s.login_attempts_per_ip = 1_000_000).await;
+    let app = spawn_app_with(|s| {
+        s.login_attempts_per_ip = 1_000_000;
+        s.db_max_connections = 16;
+    })
+    .await;
     let (_, bureau) = world::bootstrap_district(&app, "压测区", "bureau@load.test").await;
     let (school, admin) = world::create_school(&app, &bureau, "压测学校", "6-3", "admin@load.test").await;
     let rows: String = (0..SSE_STUDENTS)
@@ -76,7 +80,7 @@ async fn sse() {
 }
 
 async fn roster() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|s| s.db_max_connections = 16).await;
     let (_, bureau) = world::bootstrap_district(&app, "压测区", "bureau@load.test").await;
     let (school, admin) = world::create_school(&app, &bureau, "压测学校", "6-3", "admin@load.test").await;
     let rows: String = (0..STUDENTS)
@@ -151,7 +155,11 @@ async fn hammer(
 const NOTICE_STUDENTS: usize = 25_000;
 
 async fn notice() {
-    let app = spawn_app_with(|s| s.login_attempts_per_ip = 1_000_000).await;
+    let app = spawn_app_with(|s| {
+        s.login_attempts_per_ip = 1_000_000;
+        s.db_max_connections = 16;
+    })
+    .await;
     let (_, bureau) = world::bootstrap_district(&app, "压测区", "bureau@load.test").await;
     let (school, admin) = world::create_school(&app, &bureau, "压测学校", "6-3", "admin@load.test").await;
     let rows: String = (0..NOTICE_STUDENTS)
@@ -206,7 +214,11 @@ async fn notice() {
 
 async fn me() {
     // A generous per-IP limit: the load comes from one address.
-    let app = spawn_app_with(|s| s.login_attempts_per_ip = 1_000_000).await;
+    let app = spawn_app_with(|s| {
+        s.login_attempts_per_ip = 1_000_000;
+        s.db_max_connections = 16;
+    })
+    .await;
     let w = world::build(&app).await;
     let (rps, p50, p99) =
         hammer(&app, std::slice::from_ref(&w.g1), |_| (false, "/api/v1/me".to_owned()), 8_000, 32).await;

@@ -13,8 +13,8 @@
 
 use std::time::{Duration, Instant};
 
+use jiaxiao_tests::spawn_app_with;
 use jiaxiao_tests::world::{self, STUDENT_HEADER};
-use jiaxiao_tests::{spawn_app, spawn_app_with};
 
 const STUDENTS: usize = 5_000;
 

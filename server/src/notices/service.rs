@@ -161,7 +161,7 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateNoticeRequest)
     }
     txn.commit().await?;
     if model.sent_at.is_some() {
-        state.bus.publish(Wake { accounts: None }).await;
+        announce(state, model.id).await;
     }
     Ok(to_dto(model, Vec::new(), None, true))
 }
@@ -193,6 +193,30 @@ async fn deliver(
     Ok(active.update(db).await?)
 }
 
+/// Above this many recipients a wake-up goes to every stream instead of a list of accounts.
+const NAMED_WAKE_LIMIT: i32 = 1_000;
+
+/// Wakes the real-time streams of a sent notice's recipients (after its commit): by name for a
+/// class-sized audience, so other streams stay asleep; everyone for a school-wide one.
+async fn announce(state: &AppState, notice_id: Uuid) {
+    let recipients =
+        notice::Entity::find_by_id(notice_id).one(&state.db).await.ok().flatten().map_or(0, |n| n.recipient_count);
+    let accounts = if recipients <= NAMED_WAKE_LIMIT {
+        inbox_item::Entity::find()
+            .select_only()
+            .column(inbox_item::Column::AccountId)
+            .filter(inbox_item::Column::Kind.eq(ItemKind::Notice.as_str()))
+            .filter(inbox_item::Column::RefId.eq(notice_id))
+            .into_tuple::<Uuid>()
+            .all(&state.db)
+            .await
+            .ok()
+    } else {
+        None
+    };
+    state.bus.publish(Wake { accounts }).await;
+}
+
 /// Sends scheduled notices whose time has come. Safe to run on several instances at once: each
 /// notice is claimed by a conditional update inside the transaction that fans it out.
 pub async fn send_due(state: &AppState) -> ApiResult<u64> {
@@ -219,6 +243,7 @@ pub async fn send_due(state: &AppState) -> ApiResult<u64> {
         if !claimed {
             continue;
         }
+        let notice_id = pending.id;
         let sender = AuthUser { account_id: pending.sender_account_id, session_id: Uuid::nil() };
         let spec = serde_json::from_str(&pending.audience).unwrap_or_default();
         // The audience is resolved when the notice goes out, with the sender's reach at that time.
@@ -230,7 +255,7 @@ pub async fn send_due(state: &AppState) -> ApiResult<u64> {
             Err(error) => tracing::warn!(notice = %pending.id, "scheduled notice not sent: {error}"),
         }
         txn.commit().await?;
-        state.bus.publish(Wake { accounts: None }).await;
+        announce(state, notice_id).await;
     }
     Ok(sent)
 }

@@ -393,19 +393,18 @@ async fn answerable(
     Ok((notice, item))
 }
 
-/// Marks the notice read for the caller (idempotent: the first read time stays).
+/// Marks the notice read for the caller (idempotent: the first read time stays). One conditional
+/// update, atomic on its own: concurrent opens neither wait for each other nor overwrite the time.
 pub async fn mark_read(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<MyResponse> {
-    let now = state.clock.now();
-    let txn = crate::infra::db::begin(&state.db).await?;
-    let item = my_item(&txn, user, id).await?.ok_or_else(ApiError::not_found)?;
-    let item = if item.read_at.is_none() {
-        let mut active = item.into_active_model();
-        active.read_at = Set(Some(now));
-        active.update(&txn).await?
-    } else {
-        item
-    };
-    txn.commit().await?;
+    inbox_item::Entity::update_many()
+        .col_expr(inbox_item::Column::ReadAt, Expr::value(state.clock.now()))
+        .filter(inbox_item::Column::AccountId.eq(user.account_id))
+        .filter(inbox_item::Column::Kind.eq(ItemKind::Notice.as_str()))
+        .filter(inbox_item::Column::RefId.eq(id))
+        .filter(inbox_item::Column::ReadAt.is_null())
+        .exec(&state.db)
+        .await?;
+    let item = my_item(&state.db, user, id).await?.ok_or_else(ApiError::not_found)?;
     Ok(my_response(item))
 }
 

@@ -48,6 +48,21 @@ pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr
     db.begin_with_options(options).await
 }
 
+/// Refreshes PostgreSQL's planner statistics after a bulk write (a roster import, a fan-out to a
+/// whole district). Until autovacuum gets to it the planner believes the tables are as small as
+/// before and may pick an index that scans every new row on each request. SQLite needs nothing.
+pub async fn refresh_statistics(db: &DatabaseConnection, tables: &[&str]) {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    if let Err(error) = db.execute_unprepared(&format!("ANALYZE {}", tables.join(", "))).await {
+        tracing::warn!("ANALYZE {tables:?} failed: {error}");
+    }
+}
+
+/// Rows written at once above which [`refresh_statistics`] is worth its cost.
+pub const BULK_ROWS: u64 = 1_000;
+
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await?;
     Ok(())

@@ -201,6 +201,13 @@ const NAMED_WAKE_LIMIT: i32 = 1_000;
 async fn announce(state: &AppState, notice_id: Uuid) {
     let recipients =
         notice::Entity::find_by_id(notice_id).one(&state.db).await.ok().flatten().map_or(0, |n| n.recipient_count);
+    if recipients as u64 >= crate::infra::db::BULK_ROWS {
+        // In the background: the sender need not wait for it.
+        let db = state.db.clone();
+        tokio::spawn(async move {
+            crate::infra::db::refresh_statistics(&db, &["inbox_items", "inbox_item_children", "deliveries"]).await;
+        });
+    }
     let accounts = if recipients <= NAMED_WAKE_LIMIT {
         inbox_item::Entity::find()
             .select_only()

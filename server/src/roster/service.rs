@@ -89,15 +89,10 @@ pub async fn import(
     Ok(report)
 }
 
-/// After a large import, PostgreSQL's planner still believes the tables are as small as before
-/// (autovacuum analyses them later), and picks plans that make the next import of the same file
-/// several times slower. Analysing now fixes that; SQLite needs nothing.
+/// A large import changes table sizes a lot: let PostgreSQL re-plan (see `infra::db::refresh_statistics`).
 async fn refresh_planner_statistics(db: &DatabaseConnection, report: &ImportReport) {
-    if db.get_database_backend() != sea_orm::DbBackend::Postgres || report.created + report.accounts_created < 1_000 {
-        return;
-    }
-    if let Err(error) = db.execute_unprepared("ANALYZE accounts, guardians, students, guardianships").await {
-        tracing::warn!("ANALYZE after roster import failed: {error}");
+    if report.created + report.accounts_created >= crate::infra::db::BULK_ROWS {
+        crate::infra::db::refresh_statistics(db, &["accounts", "guardians", "students", "guardianships"]).await;
     }
 }
 

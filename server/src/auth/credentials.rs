@@ -96,7 +96,7 @@ pub async fn verify_password_off_thread(password: String, stored: Option<String>
 
 /// A hash to burn the same time as a real verification when the login does not exist, so that
 /// response times do not reveal which logins are registered.
-pub fn dummy_verify(password: &str) {
+fn dummy_verify(password: &str) {
     static DUMMY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     if let Some(hash) = DUMMY.get_or_init(|| hash_password("not-a-real-password").ok()) {
         let _ = verify_password(password, hash);
@@ -130,7 +130,8 @@ pub fn normalise_activation_code(raw: &str) -> String {
 }
 
 /// Claims of an access token. `sid` names the session, so revoking a session ends its access
-/// tokens too (checked on every request).
+/// tokens too (checked on every request, through a 5-second per-instance cache: see
+/// `auth::session_cache`).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: Uuid,

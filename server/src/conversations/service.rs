@@ -19,7 +19,7 @@ use crate::auth::model::account;
 use crate::delivery::outbox::{self, Recipients};
 use crate::error::{ApiError, ApiResult, Message as Text};
 use crate::http::extractors::AuthUser;
-use crate::http::pagination::{Page, PageQuery, instant_key, parse_instant_key};
+use crate::http::pagination::{Page, PageQuery, instant_key};
 use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
 use crate::org::model::{guardian, staff, student};
 use crate::policy::{self, Audience, Channel, Field};
@@ -105,11 +105,8 @@ pub async fn list(
                 .add(conversation::Column::StaffAccountId.eq(user.account_id)),
         ),
     };
-    if let Some(after) = page.after()? {
-        let (at, id) = parse_instant_key(&after)?;
-        query = query.filter(Condition::any().add(conversation::Column::LastMessageAt.lt(at)).add(
-            Condition::all().add(conversation::Column::LastMessageAt.eq(at)).add(conversation::Column::Id.lt(id)),
-        ));
+    if let Some(older) = page.older_than(conversation::Column::LastMessageAt, conversation::Column::Id)? {
+        query = query.filter(older);
     }
     let rows = query
         .order_by_desc(conversation::Column::LastMessageAt)
@@ -194,13 +191,8 @@ pub async fn messages(state: &AppState, user: &AuthUser, id: Uuid, page: &PageQu
     role(db, user, &c).await?;
     let limit = page.limit()?;
     let mut query = message::Entity::find().filter(message::Column::ConversationId.eq(id));
-    if let Some(after) = page.after()? {
-        let (at, mid) = parse_instant_key(&after)?;
-        query = query.filter(
-            Condition::any()
-                .add(message::Column::CreatedAt.lt(at))
-                .add(Condition::all().add(message::Column::CreatedAt.eq(at)).add(message::Column::Id.lt(mid))),
-        );
+    if let Some(older) = page.older_than(message::Column::CreatedAt, message::Column::Id)? {
+        query = query.filter(older);
     }
     let rows = query
         .order_by_desc(message::Column::CreatedAt)

@@ -384,20 +384,6 @@ async fn finish(state: &AppState, d: delivery::Model, now: DateTime<Utc>) -> any
     Ok(Outcome::Delivered)
 }
 
-/// Counts of the outbox by state, for `/readyz`-style checks and tests.
-pub async fn pending(state: &AppState) -> anyhow::Result<HashMap<&'static str, u64>> {
-    use sea_orm::PaginatorTrait;
-    let db = &state.db;
-    let waiting = delivery::Entity::find()
-        .filter(delivery::Column::DeliveredAt.is_null())
-        .filter(delivery::Column::FailedAt.is_null())
-        .count(db)
-        .await?;
-    let failed = delivery::Entity::find().filter(delivery::Column::FailedAt.is_not_null()).count(db).await?;
-    let delivered = delivery::Entity::find().filter(delivery::Column::DeliveredAt.is_not_null()).count(db).await?;
-    Ok(HashMap::from([("waiting", waiting), ("failed", failed), ("delivered", delivered)]))
-}
-
 /// Drains the outbox every `interval` for as long as the server runs.
 pub fn spawn(state: actix_web::web::Data<AppState>, interval: std::time::Duration) {
     tokio::spawn(async move {

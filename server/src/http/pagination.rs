@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -54,10 +55,20 @@ pub fn instant_key(at: DateTime<Utc>, id: Uuid) -> String {
 }
 
 /// Reads back an [`instant_key`] from a decoded cursor.
-pub fn parse_instant_key(raw: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
+fn parse_instant_key(raw: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
     raw.split_once('|')
         .and_then(|(t, id)| Some((DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc), id.parse().ok()?)))
         .ok_or_else(|| ApiError::validation("cursor", "cursor 无效。", "cursor is invalid."))
+}
+
+impl PageQuery {
+    /// For lists ordered newest first by (`instant`, `id`) with [`instant_key`] cursors: the
+    /// condition selecting rows strictly after the cursor, if one was given.
+    pub fn older_than<C: ColumnTrait>(&self, instant: C, id: C) -> Result<Option<Condition>, ApiError> {
+        let Some(after) = self.after()? else { return Ok(None) };
+        let (at, last) = parse_instant_key(&after)?;
+        Ok(Some(Condition::any().add(instant.lt(at)).add(Condition::all().add(instant.eq(at)).add(id.lt(last)))))
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

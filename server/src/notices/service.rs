@@ -161,7 +161,7 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateNoticeRequest)
     }
     txn.commit().await?;
     if model.sent_at.is_some() {
-        announce(state, model.id).await;
+        announce(state, &model).await;
     }
     Ok(to_dto(model, Vec::new(), None, true))
 }
@@ -198,9 +198,8 @@ const NAMED_WAKE_LIMIT: i32 = 1_000;
 
 /// Wakes the real-time streams of a sent notice's recipients (after its commit): by name for a
 /// class-sized audience, so other streams stay asleep; everyone for a school-wide one.
-async fn announce(state: &AppState, notice_id: Uuid) {
-    let recipients =
-        notice::Entity::find_by_id(notice_id).one(&state.db).await.ok().flatten().map_or(0, |n| n.recipient_count);
+async fn announce(state: &AppState, sent: &notice::Model) {
+    let (notice_id, recipients) = (sent.id, sent.recipient_count);
     if recipients as u64 >= crate::infra::db::BULK_ROWS {
         // In the background: the sender need not wait for it.
         let db = state.db.clone();
@@ -254,15 +253,18 @@ pub async fn send_due(state: &AppState) -> ApiResult<u64> {
         let sender = AuthUser { account_id: pending.sender_account_id, session_id: Uuid::nil() };
         let spec = serde_json::from_str(&pending.audience).unwrap_or_default();
         // The audience is resolved when the notice goes out, with the sender's reach at that time.
-        match audience::resolve(&txn, &sender, &spec, pending.school_id).await {
-            Ok(resolved) => {
-                deliver(&txn, pending, &resolved.target, now).await?;
-                sent += 1;
+        let delivered = match audience::resolve(&txn, &sender, &spec, pending.school_id).await {
+            Ok(resolved) => Some(deliver(&txn, pending, &resolved.target, now).await?),
+            Err(error) => {
+                tracing::warn!(notice = %notice_id, "scheduled notice not sent: {error}");
+                None
             }
-            Err(error) => tracing::warn!(notice = %pending.id, "scheduled notice not sent: {error}"),
-        }
+        };
         txn.commit().await?;
-        announce(state, notice_id).await;
+        if let Some(notice) = delivered {
+            sent += 1;
+            announce(state, &notice).await;
+        }
     }
     Ok(sent)
 }
@@ -364,13 +366,8 @@ pub async fn list_sent(state: &AppState, user: &AuthUser, page: &PageQuery) -> A
             .add(notice::Column::SenderAccountId.eq(user.account_id))
             .add(notice::Column::SchoolId.is_in(admin_schools)),
     );
-    if let Some(after) = page.after()? {
-        let (created, id) = crate::http::pagination::parse_instant_key(&after)?;
-        query = query.filter(
-            Condition::any()
-                .add(notice::Column::CreatedAt.lt(created))
-                .add(Condition::all().add(notice::Column::CreatedAt.eq(created)).add(notice::Column::Id.lt(id))),
-        );
+    if let Some(older) = page.older_than(notice::Column::CreatedAt, notice::Column::Id)? {
+        query = query.filter(older);
     }
     let rows = query
         .order_by_desc(notice::Column::CreatedAt)

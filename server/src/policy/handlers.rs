@@ -7,8 +7,8 @@ use super::{Field, check};
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::extractors::AuthUser;
 
-/// Check a draft against the content rules (`EXAM_NO_RANKING`; homework rules arrive with the
-/// homework issue). Answers every violation with its span, an explanation and a suggestion.
+/// Check a draft against the content rules (`HW_PARENT_BURDEN`, `HW_SELF_GRADING`,
+/// `EXAM_NO_RANKING`). Answers every violation with its span, an explanation and a suggestion.
 #[utoipa::path(
     tag = "policy",
     security(("bearer" = [])),

@@ -8,6 +8,7 @@
 pub mod dto;
 pub mod handlers;
 mod normalise;
+mod requests;
 pub mod rules;
 
 use serde::{Deserialize, Serialize};
@@ -55,15 +56,18 @@ pub struct Violation {
 
 /// Checks every field against every rule that applies to the channel and audience.
 pub fn check(fields: &[Field<'_>], channel: Channel, audience: Audience) -> Vec<Violation> {
+    let normalised: Vec<_> = fields.iter().map(|f| normalise::normalise(f.text)).collect();
+    // "数学作业" in the title makes "请家长签字" in the body about homework.
+    let mentions_homework = normalised.iter().any(|n| rules::mentions_homework(&n.text));
     let mut violations = Vec::new();
-    for field in fields {
-        let normalised = normalise::normalise(field.text);
+    for (field, normalised) in fields.iter().zip(&normalised) {
+        let ctx = requests::Context { text: &normalised.text, channel, mentions_homework };
         for rule in rules::table() {
             if !rule.applies_to(channel, audience) {
                 continue;
             }
-            for (byte_start, byte_end) in rule.find(&normalised.text) {
-                let (start, end) = normalised.original_span(byte_start, byte_end);
+            for hit in rule.find(&ctx) {
+                let (start, end) = normalised.original_span(hit.start, hit.end);
                 violations.push(Violation {
                     rule: rule.id,
                     field: field.name.to_owned(),
@@ -71,7 +75,7 @@ pub fn check(fields: &[Field<'_>], channel: Channel, audience: Audience) -> Vec<
                     end,
                     excerpt: field.text.chars().skip(start).take(end - start).collect(),
                     explanation: rule.explanation(),
-                    suggestion: rule.suggestion(),
+                    suggestion: Message::new(hit.suggestion.0, hit.suggestion.1),
                 });
             }
         }

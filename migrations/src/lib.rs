@@ -12,6 +12,7 @@ mod m20261123_000004_notices_and_inbox;
 mod m20261123_000005_delivery;
 mod m20261123_000006_idempotency;
 mod m20261123_000007_conversations;
+mod m20261123_000008_homework;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_delivery::Migration),
             Box::new(m20261123_000006_idempotency::Migration),
             Box::new(m20261123_000007_conversations::Migration),
+            Box::new(m20261123_000008_homework::Migration),
         ]
     }
 }

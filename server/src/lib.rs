@@ -25,6 +25,7 @@ pub mod conversations;
 pub mod delivery;
 pub mod demo;
 pub mod error;
+pub mod homework;
 pub mod http;
 pub mod inbox;
 pub mod infra;

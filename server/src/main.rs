@@ -103,7 +103,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let app = Application::build_with_clock(settings, Arc::new(SystemClock)).await?;
     if demo {
         let state = app.state();
-        let logins = demo::seed(&state.db, state.clock.now()).await?;
+        let logins = demo::seed(&state).await?;
         println!("\nJiaxiao demo — {} — password for every account below: {}\n", demo::DISTRICT, demo::PASSWORD);
         for l in &logins {
             println!("  {:<15} {:<34} {}", l.role, l.login, l.who);

@@ -121,6 +121,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(crate::delivery::routes)
             .configure(crate::realtime::routes)
             .configure(crate::conversations::routes)
+            .configure(crate::homework::routes)
             .configure(crate::roster::routes),
     );
 }

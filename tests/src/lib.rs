@@ -178,6 +178,16 @@ impl TestApp {
         Reply::from(request.send().await.expect("request sent")).await
     }
 
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        let request = self.authorised(self.client.patch(self.url(path)).json(&body), token);
+        Reply::from(request.send().await.expect("request sent")).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        let request = self.authorised(self.client.put(self.url(path)).json(&body), token);
+        Reply::from(request.send().await.expect("request sent")).await
+    }
+
     /// POSTs raw bytes with a content type: for CSV uploads and malformed bodies.
     pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Reply {
         let request =

@@ -19,7 +19,8 @@ use uuid::Uuid;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extractors::AuthUser;
 use crate::org::model::{
-    AccessLevel, bureau_officer, class, guardian, guardianship, school, staff, student, teaching_assignment,
+    AccessLevel, TeachingRole, bureau_officer, class, guardian, guardianship, school, staff, student,
+    teaching_assignment,
 };
 
 /// A bureau officer, for one district.
@@ -57,6 +58,22 @@ impl SchoolAdmin {
 pub struct ClassStaff {
     pub staff: staff::Model,
     pub class: class::Model,
+}
+
+/// A teacher of one class, with what they teach there.
+#[derive(Debug, Clone)]
+pub struct ClassTeacher {
+    pub staff: staff::Model,
+    pub class: class::Model,
+    /// 班主任 of the class: may post any subject.
+    pub is_class_teacher: bool,
+    pub subjects: Vec<String>,
+}
+
+impl ClassTeacher {
+    pub fn teaches(&self, subject: &str) -> bool {
+        self.is_class_teacher || self.subjects.iter().any(|s| crate::org::subject::same(s, subject))
+    }
 }
 
 /// A guardian's link to one child, at `full` or `informational` level (never `pickup`).
@@ -165,6 +182,24 @@ pub async fn class_staff(db: &impl ConnectionTrait, user: &AuthUser, class_id: U
         .await?
         .is_some();
     if teaches { Ok(ClassStaff { staff, class }) } else { Err(ApiError::forbidden()) }
+}
+
+/// The caller as a teacher of `class_id` (class or subject teacher). Other staff of the school,
+/// admins included, get 403; everyone else 404.
+pub async fn class_teacher(db: &impl ConnectionTrait, user: &AuthUser, class_id: Uuid) -> ApiResult<ClassTeacher> {
+    let class = class::Entity::find_by_id(class_id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    let staff = staff_row(db, user, class.school_id).await?.ok_or_else(ApiError::not_found)?;
+    let assignments = teaching_assignment::Entity::find()
+        .filter(teaching_assignment::Column::StaffId.eq(staff.id))
+        .filter(teaching_assignment::Column::ClassId.eq(class.id))
+        .all(db)
+        .await?;
+    if assignments.is_empty() {
+        return Err(ApiError::forbidden());
+    }
+    let is_class_teacher = assignments.iter().any(|a| a.role == TeachingRole::ClassTeacher);
+    let subjects = assignments.into_iter().map(|a| a.subject).filter(|s| !s.is_empty()).collect();
+    Ok(ClassTeacher { staff, class, is_class_teacher, subjects })
 }
 
 /// The caller as a guardian of `student_id` with `full` or `informational` access. A pickup-only

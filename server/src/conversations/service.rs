@@ -16,7 +16,7 @@ use super::files;
 use super::model::{attachment, conversation, conversation_read, message};
 use crate::access::{self, ConversationRole};
 use crate::auth::model::account;
-use crate::delivery::outbox::{self, Recipients};
+use crate::delivery::outbox::{self, Recipients, When};
 use crate::error::{ApiError, ApiResult, Message as Text};
 use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery, instant_key};
@@ -282,7 +282,21 @@ pub async fn send(state: &AppState, user: &AuthUser, id: Uuid, req: SendMessage)
             }
         }
         ConversationRole::Teacher => {
-            policy::dto::enforce(&[Field { name: "body", text: &body }], Channel::Message, Audience::OneFamily)?;
+            let violations =
+                policy::check(&[Field { name: "body", text: &body }], Channel::Message, Audience::OneFamily);
+            if !violations.is_empty() {
+                drop(txn); // nothing stored; the refusal is counted in its own transaction
+                let district_id = crate::org::model::school::Entity::find_by_id(c.school_id)
+                    .one(&state.db)
+                    .await?
+                    .map(|s| s.district_id);
+                let sender = policy::blocks::Sender {
+                    district_id,
+                    school_id: Some(c.school_id),
+                    date: policy::blocks::local_date(now),
+                };
+                return Err(policy::blocks::refuse(&state.db, &violations, Channel::Message, sender, now).await);
+            }
         }
     }
     let attachment = match req.attachment_id {
@@ -337,7 +351,7 @@ pub async fn send(state: &AppState, user: &AuthUser, id: Uuid, req: SendMessage)
     .await?;
     // Quiet hours apply both ways: a parent's late message waits for the teacher's morning too.
     let after = outbox::deliver_after(&txn, Some(c.school_id), false, now).await?;
-    outbox::enqueue(&txn, kind, saved.id, kind, 0, false, Recipients::All, after, now).await?;
+    outbox::enqueue(&txn, kind, saved.id, kind, 0, false, Recipients::All, When::At(after), now).await?;
     let mut active = c.clone().into_active_model();
     active.last_message_at = Set(now);
     active.update(&txn).await?;

@@ -22,6 +22,15 @@ pub enum Recipients {
     Unanswered,
 }
 
+/// When a queued delivery may go.
+#[derive(Debug, Clone, Copy)]
+pub enum When {
+    /// From this instant (now, or the end of quiet hours).
+    At(DateTime<Utc>),
+    /// In the recipient's digest that goes out at this instant (homework: the school's digest time).
+    Digest(DateTime<Utc>),
+}
+
 /// Queues one delivery per selected recipient of an inbox item. Whether it goes by push, email or
 /// both is decided per person when it is delivered (preferences may change meanwhile).
 #[allow(clippy::too_many_arguments)]
@@ -33,9 +42,13 @@ pub async fn enqueue(
     round: i32,
     urgent: bool,
     recipients: Recipients,
-    deliver_after: DateTime<Utc>,
+    when: When,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
+    let (deliver_after, held_for_digest) = match when {
+        When::At(at) => (at, false),
+        When::Digest(at) => (at, true),
+    };
     let mut select: SelectStatement = Query::select()
         .column("account_id")
         .expr(Expr::val(delivery_kind))
@@ -46,6 +59,7 @@ pub async fn enqueue(
         .expr(Expr::val(deliver_after))
         .expr(Expr::val(deliver_after))
         .expr(Expr::val(0))
+        .expr(Expr::val(held_for_digest))
         .from("inbox_items")
         .and_where(Expr::col("kind").eq(item_kind))
         .and_where(Expr::col("ref_id").eq(ref_id))
@@ -71,6 +85,7 @@ pub async fn enqueue(
             "deliver_after",
             "next_attempt_at",
             "attempts",
+            "held_for_digest",
         ])
         .select_from(select)
         .map_err(|e| DbErr::Custom(e.to_string()))?

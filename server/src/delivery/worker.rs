@@ -15,6 +15,7 @@ use super::email::{ItemEmail, build_message, render_item};
 use super::model::{delivery, device, preference};
 use super::push::{PushRequest, PushToken};
 use crate::auth::model::account;
+use crate::homework::model::homework;
 use crate::http::lang::Lang;
 use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
 use crate::notices::model::{ResponseMode, notice};
@@ -52,7 +53,11 @@ pub async fn run_once(state: &AppState, batch: u64, stop_after: Option<usize>) -
         claims.into_iter().partition(|d| d.held_for_digest);
     // Digests: everything held for one person goes out together.
     let mut by_account: HashMap<Uuid, Vec<delivery::Model>> = HashMap::new();
-    for d in held {
+    let accounts: Vec<Uuid> = held.iter().map(|d| d.account_id).collect();
+    // A batch boundary must not split one person's digest in two.
+    let rest = claim_held(state, &accounts, now).await?;
+    pass.claimed += rest.len();
+    for d in held.into_iter().chain(rest) {
         by_account.entry(d.account_id).or_default().push(d);
     }
     for (account_id, rows) in by_account {
@@ -126,6 +131,25 @@ async fn claim(state: &AppState, batch: u64, now: DateTime<Utc>) -> anyhow::Resu
     Ok(claimed)
 }
 
+/// Claims the due, unclaimed digest deliveries of these accounts.
+async fn claim_held(state: &AppState, accounts: &[Uuid], now: DateTime<Utc>) -> anyhow::Result<Vec<delivery::Model>> {
+    if accounts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let free =
+        || Condition::any().add(delivery::Column::LockedUntil.is_null()).add(delivery::Column::LockedUntil.lt(now));
+    Ok(delivery::Entity::update_many()
+        .col_expr(delivery::Column::LockedUntil, Expr::value(now + Duration::seconds(LEASE_SECS)))
+        .filter(delivery::Column::AccountId.is_in(accounts.iter().copied()))
+        .filter(delivery::Column::HeldForDigest.eq(true))
+        .filter(delivery::Column::DeliveredAt.is_null())
+        .filter(delivery::Column::FailedAt.is_null())
+        .filter(delivery::Column::NextAttemptAt.lte(now))
+        .filter(free())
+        .exec_with_returning(&state.db)
+        .await?)
+}
+
 enum Outcome {
     Delivered,
     /// Set aside for the daily digest.
@@ -143,9 +167,9 @@ struct Content {
     item_seq: Option<i64>,
 }
 
-/// Which inbox kind a delivery kind announces.
+/// Which inbox kind a delivery kind announces (`notice_reminder` announces a notice).
 fn item_kind_of(delivery_kind: &str) -> ItemKind {
-    if delivery_kind == ItemKind::Message.as_str() { ItemKind::Message } else { ItemKind::Notice }
+    ItemKind::parse(delivery_kind).unwrap_or(ItemKind::Notice)
 }
 
 async fn content(state: &AppState, d: &delivery::Model) -> anyhow::Result<Option<Content>> {
@@ -159,6 +183,21 @@ async fn content(state: &AppState, d: &delivery::Model) -> anyhow::Result<Option
             title: m.sender_name.clone(),
             body: m.preview.clone(),
             sender_name: m.sender_name.clone(),
+            awaiting_response: false,
+            children,
+            item_seq: None,
+        }));
+    }
+    if item_kind_of(&d.kind) == ItemKind::Homework {
+        let Some(h) = homework::Entity::find_by_id(d.ref_id).one(&state.db).await? else { return Ok(None) };
+        if h.withdrawn_at.is_some() {
+            return Ok(None); // withdrawn before the digest: nothing to tell
+        }
+        let children = children_of(state, d, ItemKind::Homework).await?;
+        return Ok(Some(Content {
+            title: crate::homework::service::headline(&h),
+            body: h.content,
+            sender_name: h.teacher_name,
             awaiting_response: false,
             children,
             item_seq: None,

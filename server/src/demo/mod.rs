@@ -11,9 +11,11 @@ use uuid::Uuid;
 use crate::auth::credentials::Login;
 use crate::auth::provisioning;
 use crate::auth::repo::find_account_by_login;
+use crate::http::extractors::AuthUser;
 use crate::org::model::{StageSystem, district, school, staff};
 use crate::roster::dto::RosterKind;
 use crate::roster::service::{ImportOptions, ImportTarget, NoProgress, import};
+use crate::startup::AppState;
 
 pub const DISTRICT: &str = "示范区";
 pub const PASSWORD: &str = "jiaxiao-demo";
@@ -74,12 +76,127 @@ fn name(seed: usize, given: &[&str]) -> String {
 }
 
 /// Seeds the demo district unless it exists; returns how to sign in either way.
-pub async fn seed(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<Vec<DemoLogin>> {
+pub async fn seed(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
+    let (db, now) = (&state.db, state.clock.now());
     let already = district::Entity::find().filter(district::Column::Name.eq(DISTRICT)).one(db).await?.is_some();
     if !already {
         seed_fresh(db, now).await?;
+        seed_homework(state).await?;
     }
     logins(db).await
+}
+
+/// Today's homework in every class, posted by its teachers through the homework service (so the
+/// demo obeys the same rules): Chinese and maths written work within the cap, English orally, an
+/// optional extension; grades 1–2 read and do their written work at school.
+async fn seed_homework(state: &AppState) -> anyhow::Result<()> {
+    use crate::homework::dto::PostHomework;
+    use crate::homework::model::{HomeworkKind as Kind, Location, Tier};
+    use crate::org::model::{TeachingRole, class, teaching_assignment};
+
+    let db = &state.db;
+    let today = state.clock.now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let post = |subject: &str, title: &str, content: &str, kind: Kind, tier: Tier, minutes: i32, location: Location| {
+        PostHomework {
+            subject: subject.into(),
+            title: title.into(),
+            content: content.into(),
+            kind,
+            tier,
+            estimated_minutes: minutes,
+            location,
+            date: today,
+        }
+    };
+    for class in class::Entity::find().all(db).await? {
+        let assignments = teaching_assignment::Entity::find()
+            .filter(teaching_assignment::Column::ClassId.eq(class.id))
+            .all(db)
+            .await?;
+        let mut teacher_of = std::collections::HashMap::new();
+        for a in &assignments {
+            let key = if a.role == TeachingRole::ClassTeacher { "head".to_owned() } else { a.subject.clone() };
+            if let Some(member) = staff::Entity::find_by_id(a.staff_id).one(db).await? {
+                teacher_of.insert(key, member.account_id);
+            }
+        }
+        let mut posts = Vec::new();
+        if class.grade <= 2 {
+            posts.push((
+                "head",
+                post(
+                    "语文",
+                    "亲子共读",
+                    "读一本绘本，和家人说说故事讲了什么。",
+                    Kind::Reading,
+                    Tier::Basic,
+                    15,
+                    Location::Home,
+                ),
+            ));
+            posts.push((
+                "head",
+                post(
+                    "语文",
+                    "生字练习",
+                    "课后服务时间抄写本课生字，每个两遍。",
+                    Kind::Written,
+                    Tier::Basic,
+                    15,
+                    Location::School,
+                ),
+            ));
+        } else {
+            posts.push((
+                "head",
+                post(
+                    "语文",
+                    "课文练习",
+                    "完成《补充习题》第12页，明天课上讲评。",
+                    Kind::Written,
+                    Tier::Basic,
+                    20,
+                    Location::Home,
+                ),
+            ));
+            posts.push((
+                "math",
+                post(
+                    "数学",
+                    "口算练习",
+                    "口算练习一页，注意计算准确。",
+                    Kind::Written,
+                    Tier::Basic,
+                    20,
+                    Location::Home,
+                ),
+            ));
+            posts.push((
+                "english",
+                post("英语", "朗读", "跟读 Unit 3 课文三遍。", Kind::Oral, Tier::Basic, 10, Location::Home),
+            ));
+            posts.push((
+                "head",
+                post(
+                    "语文",
+                    "选做：好词摘抄",
+                    "摘抄课外阅读中的好词好句，选做。",
+                    Kind::Written,
+                    Tier::Optional,
+                    15,
+                    Location::Home,
+                ),
+            ));
+        }
+        for (role, req) in posts {
+            let Some(&account_id) = teacher_of.get(role) else { continue };
+            let teacher = AuthUser { account_id, session_id: Uuid::nil() };
+            crate::homework::service::post(state, &teacher, class.id, req)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo homework for class {}: {e:?}", class.id))?;
+        }
+    }
+    Ok(())
 }
 
 async fn seed_fresh(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {

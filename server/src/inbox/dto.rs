@@ -30,6 +30,7 @@ pub struct InboxItem {
     pub preview: String,
     pub sender_name: String,
     pub urgent: bool,
+    /// A notice recalled by its sender, or homework withdrawn by its teacher.
     pub recalled: bool,
     /// Whether the sender asked for a confirmation or a reply that the caller has not given yet.
     pub awaiting_response: bool,

@@ -3,13 +3,15 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// What an inbox item is. Later issues add homework, enrolment, visits and courses.
+/// What an inbox item is. Later issues add enrolment, visits and courses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     Notice,
     /// A conversation message.
     Message,
+    /// Homework of a child's class, announced in the school's daily homework digest.
+    Homework,
 }
 
 impl ItemKind {
@@ -17,6 +19,7 @@ impl ItemKind {
         match self {
             ItemKind::Notice => "notice",
             ItemKind::Message => "message",
+            ItemKind::Homework => "homework",
         }
     }
 
@@ -24,11 +27,12 @@ impl ItemKind {
         match s {
             "notice" => Some(ItemKind::Notice),
             "message" => Some(ItemKind::Message),
+            "homework" => Some(ItemKind::Homework),
             _ => None,
         }
     }
 
-    pub const ALL: [ItemKind; 2] = [ItemKind::Notice, ItemKind::Message];
+    pub const ALL: [ItemKind; 3] = [ItemKind::Notice, ItemKind::Message, ItemKind::Homework];
 }
 
 pub mod inbox_item {

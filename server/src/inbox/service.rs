@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::dto::{InboxItem, InboxQuery, UnreadCount};
 use super::model::{ItemKind, inbox_item, inbox_item_child};
 use crate::error::{ApiError, ApiResult};
+use crate::homework::model::homework;
 use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery};
 use crate::notices::dto::ChildRef;
@@ -49,6 +50,13 @@ pub async fn list(
         .map(|n| (n.id, n))
         .collect();
     let messages = crate::conversations::service::summaries(db, ids_of(ItemKind::Message)).await?;
+    let homework: HashMap<Uuid, homework::Model> = homework::Entity::find()
+        .filter(homework::Column::Id.is_in(ids_of(ItemKind::Homework)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
     let child_rows = inbox_item_child::Entity::find()
         .filter(inbox_item_child::Column::AccountId.eq(user.account_id))
         .filter(inbox_item_child::Column::RefId.is_in(items.iter().map(|i| i.ref_id)))
@@ -88,6 +96,18 @@ pub async fn list(
                 ItemKind::Message => {
                     let m = messages.get(&item.ref_id)?;
                     (m.sender_name.clone(), m.preview.clone(), m.sender_name.clone(), false, false, false)
+                }
+                ItemKind::Homework => {
+                    let h = homework.get(&item.ref_id)?;
+                    let withdrawn = h.withdrawn_at.is_some();
+                    (
+                        crate::homework::service::headline(h),
+                        if withdrawn { String::new() } else { h.content.chars().take(PREVIEW_CHARS).collect() },
+                        h.teacher_name.clone(),
+                        false,
+                        withdrawn,
+                        false,
+                    )
                 }
             };
             Some(InboxItem {

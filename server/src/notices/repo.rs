@@ -9,8 +9,6 @@ use uuid::Uuid;
 use super::audience::{FamilyTarget, Target};
 use crate::inbox::model::ItemKind;
 
-const KIND: &str = "notice";
-
 /// `(account, student, class)` of every guardian a family notice reaches, one row per child.
 fn family_rows(target: &FamilyTarget) -> SelectStatement {
     let access: Vec<&str> = if target.school_wide { vec!["full", "informational"] } else { vec!["full"] };
@@ -81,15 +79,16 @@ pub async fn count_reach(db: &impl ConnectionTrait, target: &Target) -> Result<(
     }
 }
 
-/// Delivers a notice into its recipients' inboxes: the children it concerns, then one inbox item
-/// per account. Returns the number of recipients.
+/// Delivers an item (a notice, homework) into its recipients' inboxes: the children it concerns,
+/// then one inbox item per account. Returns the number of recipients.
 pub async fn fan_out(
     db: &impl ConnectionTrait,
+    kind: ItemKind,
     notice_id: Uuid,
     target: &Target,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let kind = ItemKind::Notice.as_str();
+    let kind = kind.as_str();
     let accounts: SelectStatement = match target {
         Target::Families(families) => {
             let mut rows = family_rows(families);
@@ -105,7 +104,7 @@ pub async fn fan_out(
                 .distinct()
                 .column("account_id")
                 .from("inbox_item_children")
-                .and_where(Expr::col("kind").eq(KIND))
+                .and_where(Expr::col("kind").eq(kind))
                 .and_where(Expr::col("ref_id").eq(notice_id))
                 .to_owned()
         }

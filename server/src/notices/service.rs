@@ -22,7 +22,7 @@ use super::model::{RecipientKind, ResponseMode, SenderRole, notice};
 use super::repo;
 use crate::access;
 use crate::delivery::model::delivery;
-use crate::delivery::outbox::{self, Recipients};
+use crate::delivery::outbox::{self, Recipients, When};
 use crate::error::{ApiError, ApiResult, Message};
 use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery};
@@ -124,7 +124,17 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateNoticeRequest)
         let option_names: Vec<String> = (0..options.len()).map(|i| format!("options[{i}]")).collect();
         let mut fields = vec![Field { name: "title", text: &title }, Field { name: "body", text: &body }];
         fields.extend(options.iter().zip(&option_names).map(|(text, name)| Field { name, text }));
-        policy::dto::enforce(&fields, Channel::Notice, if one_family { Audience::OneFamily } else { Audience::Group })?;
+        let audience = if one_family { Audience::OneFamily } else { Audience::Group };
+        let violations = policy::check(&fields, Channel::Notice, audience);
+        if !violations.is_empty() {
+            drop(txn); // nothing stored; the refusal is counted in its own transaction
+            let sender = policy::blocks::Sender {
+                district_id: Some(resolved.sender.district_id),
+                school_id: resolved.sender.school_id,
+                date: policy::blocks::local_date(now),
+            };
+            return Err(policy::blocks::refuse(&state.db, &violations, Channel::Notice, sender, now).await);
+        }
     }
     let (school_wide, recipient_kind) = match &resolved.target {
         Target::Families(f) => (f.school_wide, RecipientKind::Family),
@@ -174,12 +184,12 @@ async fn deliver(
     now: DateTime<Utc>,
 ) -> ApiResult<notice::Model> {
     let started = std::time::Instant::now();
-    let count = repo::fan_out(db, notice.id, target, now).await?;
+    let count = repo::fan_out(db, ItemKind::Notice, notice.id, target, now).await?;
     let fanned_out = started.elapsed();
     // Push and email follow through the outbox, committed with the notice, after quiet hours.
     let after = outbox::deliver_after(db, notice.school_id, notice.urgent, now).await?;
     let kind = ItemKind::Notice.as_str();
-    outbox::enqueue(db, kind, notice.id, kind, 0, notice.urgent, Recipients::All, after, now).await?;
+    outbox::enqueue(db, kind, notice.id, kind, 0, notice.urgent, Recipients::All, When::At(after), now).await?;
     tracing::debug!(
         notice = %notice.id,
         recipients = count,
@@ -672,7 +682,7 @@ pub async fn remind(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Re
         round,
         false,
         reminder_recipients(notice.response_mode),
-        after,
+        When::At(after),
         now,
     )
     .await?;
@@ -720,7 +730,7 @@ pub async fn remind_before_deadlines(state: &AppState) -> ApiResult<u64> {
                 0,
                 false,
                 reminder_recipients(n.response_mode),
-                after,
+                When::At(after),
                 now,
             )
             .await?;

@@ -9,6 +9,7 @@ pub mod handlers;
 pub mod model;
 pub mod repo;
 pub mod service;
+pub mod subject;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -73,9 +73,3 @@ pub fn refused(violations: &[Violation]) -> ApiError {
     )
     .with_details(serde_json::json!({ "violations": violations_dto(violations) }))
 }
-
-/// Checks the fields and refuses the send if any rule is broken.
-pub fn enforce(fields: &[super::Field<'_>], channel: Channel, audience: Audience) -> Result<(), ApiError> {
-    let violations = super::check(fields, channel, audience);
-    if violations.is_empty() { Ok(()) } else { Err(refused(&violations)) }
-}

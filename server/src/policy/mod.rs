@@ -5,6 +5,7 @@
 //! Rule ids are those of `../shared/DOMAIN.md`; the rule table is in [`rules`], readable and
 //! extendable by a reviewer without touching the matching code here.
 
+pub mod blocks;
 pub mod dto;
 pub mod handlers;
 mod normalise;

@@ -6,6 +6,7 @@ mod conversations;
 mod delivery;
 mod errors;
 mod health;
+mod homework;
 mod idempotency;
 mod inbox;
 mod notices;

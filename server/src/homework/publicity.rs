@@ -1,0 +1,224 @@
+//! Reading homework as aggregates: the school's weekly publicity (`HW_PUBLICITY`) for its families,
+//! staff and bureau; estimate vs reported time per class for the school; the district's caps and
+//! refused-send counts for the bureau. Reads only.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use super::dto::{ClassFeedback, GradePublicity, HomeworkSettings, Publicity, SchoolFeedback, Share};
+use super::model::{district_settings, homework};
+use super::repo;
+use super::rules::{self, JUNIOR_CAP_MINUTES, PRIMARY_CAP_MINUTES};
+use crate::access;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extractors::AuthUser;
+use crate::org::model::{class, school};
+use crate::policy::blocks::{self, BlockCount};
+use crate::startup::AppState;
+
+/// School days a week, for the daily average.
+const SCHOOL_DAYS: f64 = 5.0;
+
+/// Monday and Sunday of an ISO week (`2026-W48`), or of the current week in Shanghai.
+pub fn week_range(week: Option<&str>, now: chrono::DateTime<Utc>) -> ApiResult<(String, NaiveDate, NaiveDate)> {
+    let monday = match week {
+        None => {
+            let today = now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+            today - Duration::days(i64::from(today.weekday().num_days_from_monday()))
+        }
+        Some(w) => {
+            let parsed = w
+                .split_once("-W")
+                .and_then(|(y, n)| Some((y.parse::<i32>().ok()?, n.parse::<u32>().ok()?)))
+                .and_then(|(y, n)| NaiveDate::from_isoywd_opt(y, n, Weekday::Mon));
+            parsed.ok_or_else(|| {
+                ApiError::validation("week", "week 须为 ISO 周，如 2026-W48。", "week is an ISO week such as 2026-W48.")
+            })?
+        }
+    };
+    let iso = monday.iso_week();
+    Ok((format!("{}-W{:02}", iso.year(), iso.week()), monday, monday + Duration::days(6)))
+}
+
+async fn week_of_school(
+    state: &AppState,
+    school_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Vec<homework::Model>> {
+    Ok(homework::Entity::find()
+        .filter(homework::Column::SchoolId.eq(school_id))
+        .filter(homework::Column::Date.gte(from))
+        .filter(homework::Column::Date.lte(to))
+        .filter(homework::Column::WithdrawnAt.is_null())
+        .all(&state.db)
+        .await?)
+}
+
+fn shares(entries: impl Iterator<Item = (String, i32)>) -> Vec<Share> {
+    let mut by_name: BTreeMap<String, (i32, u32)> = BTreeMap::new();
+    for (name, minutes) in entries {
+        let entry = by_name.entry(name).or_default();
+        entry.0 += minutes;
+        entry.1 += 1;
+    }
+    let mut shares: Vec<Share> =
+        by_name.into_iter().map(|(name, (minutes, items))| Share { name, minutes, items }).collect();
+    shares.sort_by(|a, b| b.minutes.cmp(&a.minutes).then_with(|| a.name.cmp(&b.name)));
+    shares
+}
+
+fn kind_name(kind: super::model::HomeworkKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// `HW_PUBLICITY`: per grade, the average daily written minutes and what the week's homework was
+/// made of. For the school's staff and families, and its district's bureau.
+pub async fn publicity(state: &AppState, user: &AuthUser, school_id: Uuid, week: Option<&str>) -> ApiResult<Publicity> {
+    let db = &state.db;
+    let school = school::Entity::find_by_id(school_id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    access::school_reader(db, user, &school).await?;
+    let (week, from, to) = week_range(week, state.clock.now())?;
+    let classes = class::Entity::find().filter(class::Column::SchoolId.eq(school.id)).all(db).await?;
+    let items = week_of_school(state, school.id, from, to).await?;
+    let caps = repo::caps(db, school.district_id).await?;
+    let mut grades: BTreeMap<i16, Vec<Uuid>> = BTreeMap::new();
+    for c in &classes {
+        grades.entry(c.grade).or_default().push(c.id);
+    }
+    let grades = grades
+        .into_iter()
+        .map(|(grade, class_ids)| {
+            let of_grade: Vec<&homework::Model> = items.iter().filter(|h| class_ids.contains(&h.class_id)).collect();
+            let written: i32 = of_grade
+                .iter()
+                .filter(|h| rules::counts_toward_cap(h.kind, h.tier, h.location))
+                .map(|h| h.estimated_minutes)
+                .sum();
+            let stage = school.stage_system.stage_of(grade);
+            let average = f64::from(written) / (class_ids.len() as f64 * SCHOOL_DAYS);
+            GradePublicity {
+                grade,
+                stage,
+                cap_minutes: caps.for_stage(stage),
+                classes: u32::try_from(class_ids.len()).unwrap_or(u32::MAX),
+                average_daily_written_minutes: (average * 10.0).round() / 10.0,
+                by_subject: shares(of_grade.iter().map(|h| (h.subject.clone(), h.estimated_minutes))),
+                by_kind: shares(of_grade.iter().map(|h| (kind_name(h.kind), h.estimated_minutes))),
+            }
+        })
+        .collect();
+    Ok(Publicity { school_id: school.id, school_name: school.name, week, from, to, grades })
+}
+
+/// Estimate vs reported time per class over a week, for the school's staff.
+pub async fn school_feedback(
+    state: &AppState,
+    user: &AuthUser,
+    school_id: Uuid,
+    week: Option<&str>,
+) -> ApiResult<SchoolFeedback> {
+    let db = &state.db;
+    access::staff_member(db, user, school_id).await?;
+    let (week, from, to) = week_range(week, state.clock.now())?;
+    let classes = class::Entity::find()
+        .filter(class::Column::SchoolId.eq(school_id))
+        .order_by_asc(class::Column::Grade)
+        .order_by_asc(class::Column::Number)
+        .all(db)
+        .await?;
+    let items = week_of_school(state, school_id, from, to).await?;
+    let totals = repo::feedback_totals(db, items.iter().map(|h| h.id).collect()).await?;
+    let classes = classes
+        .into_iter()
+        .map(|c| {
+            let mut row = ClassFeedback {
+                class_id: c.id,
+                grade: c.grade,
+                number: c.number,
+                items: 0,
+                items_with_reports: 0,
+                reports: 0,
+                estimated_minutes: 0,
+                reported_minutes: 0.0,
+            };
+            for h in items.iter().filter(|h| h.class_id == c.id) {
+                row.items += 1;
+                if let Some(&(n, total)) = totals.get(&h.id) {
+                    row.items_with_reports += 1;
+                    row.reports += u32::try_from(n).unwrap_or(0);
+                    row.estimated_minutes += h.estimated_minutes;
+                    row.reported_minutes += total as f64 / n as f64;
+                }
+            }
+            row.reported_minutes = (row.reported_minutes * 10.0).round() / 10.0;
+            row
+        })
+        .collect();
+    Ok(SchoolFeedback { school_id, week, classes })
+}
+
+pub async fn settings(state: &AppState, user: &AuthUser, district_id: Uuid) -> ApiResult<HomeworkSettings> {
+    access::bureau_officer_of(&state.db, user, district_id).await?;
+    let caps = repo::caps(&state.db, district_id).await?;
+    Ok(HomeworkSettings { primary_cap_minutes: caps.primary, junior_cap_minutes: caps.junior })
+}
+
+/// A district may set stricter daily caps than the national ones, never looser.
+pub async fn set_settings(
+    state: &AppState,
+    user: &AuthUser,
+    district_id: Uuid,
+    req: HomeworkSettings,
+) -> ApiResult<HomeworkSettings> {
+    for (field, value, max) in [
+        ("primary_cap_minutes", req.primary_cap_minutes, PRIMARY_CAP_MINUTES),
+        ("junior_cap_minutes", req.junior_cap_minutes, JUNIOR_CAP_MINUTES),
+    ] {
+        if !(10..=max).contains(&value) {
+            return Err(ApiError::validation(
+                field,
+                format!("上限须在 10 到 {max} 分钟之间（不得高于国家规定）。"),
+                format!("The cap is 10 to {max} minutes (never above the national cap)."),
+            ));
+        }
+    }
+    let txn = crate::infra::db::begin(&state.db).await?;
+    access::bureau_officer_of(&txn, user, district_id).await?;
+    let row = district_settings::ActiveModel {
+        district_id: Set(district_id),
+        primary_cap_minutes: Set(req.primary_cap_minutes),
+        junior_cap_minutes: Set(req.junior_cap_minutes),
+        updated_at: Set(state.clock.now()),
+    };
+    match district_settings::Entity::find_by_id(district_id).one(&txn).await? {
+        Some(_) => row.update(&txn).await?,
+        None => row.insert(&txn).await?,
+    };
+    txn.commit().await?;
+    Ok(req)
+}
+
+/// Refused sends in the district, by rule, channel, school and day (last 30 days by default).
+pub async fn blocked_sends(
+    state: &AppState,
+    user: &AuthUser,
+    district_id: Uuid,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> ApiResult<Vec<BlockCount>> {
+    access::bureau_officer_of(&state.db, user, district_id).await?;
+    let to = to.unwrap_or_else(|| blocks::local_date(state.clock.now()));
+    let from = from.unwrap_or(to - Duration::days(29));
+    if from > to || to - from > Duration::days(366) {
+        return Err(ApiError::validation(
+            "from",
+            "日期范围须在一年之内，且 from 不晚于 to。",
+            "The range is at most a year, with from not after to.",
+        ));
+    }
+    Ok(blocks::counts(&state.db, district_id, from, to).await?)
+}

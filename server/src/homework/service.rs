@@ -1,0 +1,642 @@
+//! Homework use cases: post, edit, withdraw (with history), the class's daily budget, the family
+//! view and duration feedback. Every post and edit is judged by the content rules
+//! ([`crate::policy`]) and the structural rules ([`super::rules`]) inside the transaction that
+//! would store it; a refused attempt stores nothing and is counted for the bureau.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::dto::{
+    ChildHomework, ClassBudget, DurationReport, EditHomework, FamilyHomework, FeedbackSummary, History, Homework,
+    HomeworkList, PostHomework, ReportDuration, Revision,
+};
+use super::model::{Change, feedback, homework, revision};
+use super::repo;
+use super::rules::{self, Budget};
+use crate::access::{self, ClassStaff};
+use crate::delivery::model::school_settings;
+use crate::delivery::outbox::{self, Recipients, When};
+use crate::delivery::quiet_hours::{QuietHours, parse_hhmm};
+use crate::error::{ApiError, ApiResult, Message};
+use crate::http::extractors::AuthUser;
+use crate::inbox::model::{ItemKind, inbox_item};
+use crate::notices::audience::{FamilyTarget, Target};
+use crate::notices::dto::ChildRef;
+use crate::org::model::{AccessLevel, class, school};
+use crate::policy::blocks::{self, Sender};
+use crate::policy::{self, Audience, Channel, Field, RuleId, Violation};
+use crate::startup::AppState;
+
+/// How far ahead homework may be posted.
+const MAX_DAYS_AHEAD: i64 = 30;
+const MAX_MINUTES: i32 = 180;
+const MAX_REPORTED_MINUTES: i32 = 300;
+
+/// A post's fields, validated.
+struct Draft {
+    subject: String,
+    title: String,
+    content: String,
+    kind: super::model::HomeworkKind,
+    tier: super::model::Tier,
+    location: super::model::Location,
+    estimated_minutes: i32,
+    date: NaiveDate,
+}
+
+fn text(value: &str, field: &'static str, max: usize) -> ApiResult<String> {
+    let trimmed = value.trim();
+    let n = trimmed.chars().count();
+    if n == 0 || n > max {
+        return Err(ApiError::validation(
+            field,
+            format!("长度须为 1 到 {max} 个字符。"),
+            format!("Must be 1 to {max} characters."),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+impl Draft {
+    fn parse(req: PostHomework) -> ApiResult<Draft> {
+        if !(1..=MAX_MINUTES).contains(&req.estimated_minutes) {
+            return Err(ApiError::validation(
+                "estimated_minutes",
+                format!("预计用时须为 1 到 {MAX_MINUTES} 分钟。"),
+                format!("The estimate is 1 to {MAX_MINUTES} minutes."),
+            ));
+        }
+        Ok(Draft {
+            subject: text(&req.subject, "subject", 20)?,
+            title: text(&req.title, "title", 100)?,
+            content: text(&req.content, "content", 2_000)?,
+            kind: req.kind,
+            tier: req.tier,
+            location: req.location,
+            estimated_minutes: req.estimated_minutes,
+            date: req.date,
+        })
+    }
+
+    fn counts_toward_cap(&self) -> bool {
+        rules::counts_toward_cap(self.kind, self.tier, self.location)
+    }
+}
+
+/// Why a post was refused by a rule.
+enum Blocked {
+    Content(Vec<Violation>),
+    NoWrittenG12 { grade: i16 },
+    DailyCap { budget: Budget, date: NaiveDate, requested: i32 },
+}
+
+impl Blocked {
+    fn rules(&self) -> Vec<RuleId> {
+        match self {
+            Blocked::Content(violations) => violations.iter().map(|v| v.rule).collect(),
+            Blocked::NoWrittenG12 { .. } => vec![RuleId::HwNoWrittenG12],
+            Blocked::DailyCap { .. } => vec![RuleId::HwDailyCap],
+        }
+    }
+
+    fn into_error(self) -> ApiError {
+        let unprocessable = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+        match self {
+            Blocked::Content(violations) => policy::dto::refused(&violations),
+            Blocked::NoWrittenG12 { grade } => ApiError::new(
+                unprocessable,
+                RuleId::HwNoWrittenG12.code(),
+                Message::new(
+                    "小学一、二年级不布置家庭书面作业（HW_NO_WRITTEN_G12）。可改为在校完成（location: school），或布置口头、阅读、实践类作业。",
+                    "Grades 1–2 get no written homework at home (HW_NO_WRITTEN_G12). Set it to be done at school, or set oral, reading or practical homework.",
+                ),
+            )
+            .with_details(serde_json::json!({ "grade": grade })),
+            Blocked::DailyCap { budget, date, requested } => {
+                let used: Vec<String> = budget.by_subject.iter().map(|s| format!("{} {}", s.subject, s.minutes)).collect();
+                ApiError::new(
+                    unprocessable,
+                    RuleId::HwDailyCap.code(),
+                    Message::new(
+                        format!(
+                            "超出本班 {date} 的书面作业总量上限（HW_DAILY_CAP）：上限 {} 分钟，已用 {} 分钟（{}），还剩 {} 分钟，本次 {requested} 分钟。请与年级组协调，或设为选做（tier: optional）。",
+                            budget.cap_minutes,
+                            budget.used_minutes,
+                            if used.is_empty() { "无".to_owned() } else { used.join("、") },
+                            budget.remaining_minutes
+                        ),
+                        format!(
+                            "Over the class's written-homework cap for {date} (HW_DAILY_CAP): cap {} min, used {} min ({}), {} min left, this post {requested} min. Coordinate with the grade team, or make it optional.",
+                            budget.cap_minutes,
+                            budget.used_minutes,
+                            if used.is_empty() { "none".to_owned() } else { used.join(", ") },
+                            budget.remaining_minutes
+                        ),
+                    ),
+                )
+                .with_details(serde_json::json!({
+                    "date": date,
+                    "requested_minutes": requested,
+                    "cap_minutes": budget.cap_minutes,
+                    "used_minutes": budget.used_minutes,
+                    "remaining_minutes": budget.remaining_minutes,
+                    "by_subject": budget.by_subject,
+                }))
+            }
+        }
+    }
+}
+
+fn zone(school: &school::Model) -> Tz {
+    school.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+}
+
+/// Today at the school.
+fn today(school: &school::Model, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&zone(school)).date_naive()
+}
+
+async fn school_of(db: &impl ConnectionTrait, school_id: Uuid) -> ApiResult<school::Model> {
+    school::Entity::find_by_id(school_id).one(db).await?.ok_or_else(ApiError::not_found)
+}
+
+fn check_date(school: &school::Model, date: NaiveDate, now: DateTime<Utc>) -> ApiResult<()> {
+    let today = today(school, now);
+    if date < today || date > today + Duration::days(MAX_DAYS_AHEAD) {
+        return Err(ApiError::validation(
+            "date",
+            format!("日期须在今天（{today}）到 {MAX_DAYS_AHEAD} 天之后之间。"),
+            format!("The date must be between today ({today}) and {MAX_DAYS_AHEAD} days ahead."),
+        ));
+    }
+    Ok(())
+}
+
+/// Judges a draft against every homework rule. Runs inside the transaction that would store it,
+/// after the class row is locked, so the budget it reads is the one the post lands in.
+async fn judge(
+    db: &impl ConnectionTrait,
+    school: &school::Model,
+    class: &class::Model,
+    draft: &Draft,
+    except: Option<Uuid>,
+) -> ApiResult<Result<(), Blocked>> {
+    let fields = [
+        Field { name: "subject", text: &draft.subject },
+        Field { name: "title", text: &draft.title },
+        Field { name: "content", text: &draft.content },
+    ];
+    let violations = policy::check(&fields, Channel::Homework, Audience::Group);
+    if !violations.is_empty() {
+        return Ok(Err(Blocked::Content(violations)));
+    }
+    if rules::breaks_no_written_g12(class.grade, draft.kind, draft.location) {
+        return Ok(Err(Blocked::NoWrittenG12 { grade: class.grade }));
+    }
+    if draft.counts_toward_cap() {
+        let cap = repo::caps(db, school.district_id).await?.for_stage(school.stage_system.stage_of(class.grade));
+        let budget = repo::day_budget(db, class.id, draft.date, cap, except).await?;
+        if !budget.admits(draft.estimated_minutes) {
+            return Ok(Err(Blocked::DailyCap { budget, date: draft.date, requested: draft.estimated_minutes }));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Counts a refused attempt and answers it. The transaction was dropped: nothing was stored.
+async fn refuse(state: &AppState, school: &school::Model, blocked: Blocked, now: DateTime<Utc>) -> ApiError {
+    let sender = Sender { district_id: Some(school.district_id), school_id: Some(school.id), date: today(school, now) };
+    if let Err(error) = blocks::record(&state.db, &blocked.rules(), Channel::Homework, sender, now).await {
+        tracing::error!("could not count a refused homework post: {error}");
+    }
+    blocked.into_error()
+}
+
+/// When the school's homework digest next goes out: its digest time (default 17:00), moved past
+/// quiet hours if the school put it inside them.
+async fn next_digest(
+    db: &impl ConnectionTrait,
+    school: &school::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<DateTime<Utc>> {
+    let settings = school_settings::Entity::find_by_id(school.id).one(db).await?;
+    let at = settings
+        .as_ref()
+        .and_then(|s| parse_hhmm(&s.digest_time))
+        .or_else(|| parse_hhmm(crate::delivery::digest::DIGEST_TIME))
+        .unwrap_or_default();
+    let quiet = settings.as_ref().and_then(|s| QuietHours::parse(&s.quiet_start, &s.quiet_end)).unwrap_or_default();
+    let tz = zone(school);
+    Ok(quiet.next_allowed(crate::delivery::digest::next_at(at, tz, now), tz))
+}
+
+fn record_revision(h: &homework::Model, change: Change, editor: Uuid, now: DateTime<Utc>) -> revision::ActiveModel {
+    revision::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        homework_id: Set(h.id),
+        revision: Set(h.revision),
+        change: Set(change),
+        editor_account_id: Set(editor),
+        subject: Set(h.subject.clone()),
+        title: Set(h.title.clone()),
+        content: Set(h.content.clone()),
+        kind: Set(h.kind),
+        tier: Set(h.tier),
+        location: Set(h.location),
+        estimated_minutes: Set(h.estimated_minutes),
+        date: Set(h.date),
+        created_at: Set(now),
+    }
+}
+
+fn not_your_subject(subject: &str) -> ApiError {
+    ApiError::forbidden().with_details(serde_json::json!({ "field": "subject", "subject": subject }))
+}
+
+/// A teacher of the class posts homework. Families' guardians (full access) get it in their inbox
+/// at once and in the school's daily homework digest by push and email — never in quiet hours.
+pub async fn post(state: &AppState, user: &AuthUser, class_id: Uuid, req: PostHomework) -> ApiResult<Homework> {
+    let now = state.clock.now();
+    let draft = Draft::parse(req)?;
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let teacher = access::class_teacher(&txn, user, class_id).await?;
+    if !teacher.teaches(&draft.subject) {
+        return Err(not_your_subject(&draft.subject));
+    }
+    let class = repo::lock_class(&txn, class_id).await?.ok_or_else(ApiError::not_found)?;
+    let school = school_of(&txn, class.school_id).await?;
+    check_date(&school, draft.date, now)?;
+    if let Err(blocked) = judge(&txn, &school, &class, &draft, None).await? {
+        drop(txn);
+        return Err(refuse(state, &school, blocked, now).await);
+    }
+    let saved = homework::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        school_id: Set(school.id),
+        class_id: Set(class.id),
+        teacher_account_id: Set(user.account_id),
+        teacher_name: Set(teacher.staff.name.clone()),
+        subject: Set(draft.subject),
+        title: Set(draft.title),
+        content: Set(draft.content),
+        kind: Set(draft.kind),
+        tier: Set(draft.tier),
+        location: Set(draft.location),
+        estimated_minutes: Set(draft.estimated_minutes),
+        date: Set(draft.date),
+        revision: Set(1),
+        withdrawn_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    record_revision(&saved, Change::Posted, user.account_id, now).insert(&txn).await?;
+    // Full-access guardians of the class's pupils; informational and pickup links get no homework.
+    let target = Target::Families(FamilyTarget {
+        school_id: school.id,
+        school_wide: false,
+        grades: Vec::new(),
+        class_ids: vec![class.id],
+        guardian_ids: Vec::new(),
+        guardian_classes: None,
+    });
+    crate::notices::repo::fan_out(&txn, ItemKind::Homework, saved.id, &target, now).await?;
+    let digest = next_digest(&txn, &school, now).await?;
+    let kind = ItemKind::Homework.as_str();
+    outbox::enqueue(&txn, kind, saved.id, kind, 0, false, Recipients::All, When::Digest(digest), now).await?;
+    txn.commit().await?;
+    Ok(to_dto(saved, None))
+}
+
+/// Loads an item for its author, or says who may not touch it: staff who can see the class 403,
+/// anyone else 404.
+async fn authored(db: &impl ConnectionTrait, user: &AuthUser, id: Uuid) -> ApiResult<homework::Model> {
+    let h = homework::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    if h.teacher_account_id == user.account_id {
+        return Ok(h);
+    }
+    access::class_staff(db, user, h.class_id).await?;
+    Err(ApiError::forbidden())
+}
+
+fn withdrawn() -> ApiError {
+    ApiError::conflict("homework_withdrawn", Message::new("该作业已撤回。", "This homework was withdrawn."))
+}
+
+/// The author edits an item: the given fields replace the current ones, every rule is judged
+/// again (the item's own minutes leave the budget first), and families see it as unread again.
+pub async fn edit(state: &AppState, user: &AuthUser, id: Uuid, req: EditHomework) -> ApiResult<Homework> {
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let current = authored(&txn, user, id).await?;
+    if current.withdrawn_at.is_some() {
+        return Err(withdrawn());
+    }
+    let draft = Draft::parse(PostHomework {
+        subject: req.subject.unwrap_or_else(|| current.subject.clone()),
+        title: req.title.unwrap_or_else(|| current.title.clone()),
+        content: req.content.unwrap_or_else(|| current.content.clone()),
+        kind: req.kind.unwrap_or(current.kind),
+        tier: req.tier.unwrap_or(current.tier),
+        estimated_minutes: req.estimated_minutes.unwrap_or(current.estimated_minutes),
+        location: req.location.unwrap_or(current.location),
+        date: req.date.unwrap_or(current.date),
+    })?;
+    let teacher = access::class_teacher(&txn, user, current.class_id).await?;
+    if !teacher.teaches(&draft.subject) {
+        return Err(not_your_subject(&draft.subject));
+    }
+    let class = repo::lock_class(&txn, current.class_id).await?.ok_or_else(ApiError::not_found)?;
+    let school = school_of(&txn, class.school_id).await?;
+    if draft.date != current.date {
+        check_date(&school, draft.date, now)?;
+    }
+    if let Err(blocked) = judge(&txn, &school, &class, &draft, Some(id)).await? {
+        drop(txn);
+        return Err(refuse(state, &school, blocked, now).await);
+    }
+    let mut active = current.clone().into_active_model();
+    active.subject = Set(draft.subject);
+    active.title = Set(draft.title);
+    active.content = Set(draft.content);
+    active.kind = Set(draft.kind);
+    active.tier = Set(draft.tier);
+    active.location = Set(draft.location);
+    active.estimated_minutes = Set(draft.estimated_minutes);
+    active.date = Set(draft.date);
+    active.revision = Set(current.revision + 1);
+    active.updated_at = Set(now);
+    let saved = active.update(&txn).await?;
+    record_revision(&saved, Change::Edited, user.account_id, now).insert(&txn).await?;
+    inbox_item::Entity::update_many()
+        .col_expr(inbox_item::Column::ReadAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(inbox_item::Column::Kind.eq(ItemKind::Homework.as_str()))
+        .filter(inbox_item::Column::RefId.eq(id))
+        .exec(&txn)
+        .await?;
+    let totals = repo::feedback_totals(&txn, vec![id]).await?;
+    txn.commit().await?;
+    Ok(to_dto(saved, totals.get(&id).copied()))
+}
+
+/// The author, or an admin of the school, withdraws an item: families then see it as withdrawn,
+/// and a digest not yet sent leaves it out.
+pub async fn withdraw(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Homework> {
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let current = match authored(&txn, user, id).await {
+        Ok(h) => h,
+        Err(denied) => {
+            let h = homework::Entity::find_by_id(id).one(&txn).await?.ok_or_else(ApiError::not_found)?;
+            match access::school_admin(&txn, user, h.school_id).await {
+                Ok(_) => h,
+                Err(_) => return Err(denied),
+            }
+        }
+    };
+    if current.withdrawn_at.is_some() {
+        return Err(withdrawn());
+    }
+    let mut active = current.clone().into_active_model();
+    active.withdrawn_at = Set(Some(now));
+    active.revision = Set(current.revision + 1);
+    active.updated_at = Set(now);
+    let saved = active.update(&txn).await?;
+    record_revision(&saved, Change::Withdrawn, user.account_id, now).insert(&txn).await?;
+    let totals = repo::feedback_totals(&txn, vec![id]).await?;
+    txn.commit().await?;
+    Ok(to_dto(saved, totals.get(&id).copied()))
+}
+
+/// Every revision of an item, oldest first, for staff who can see its class.
+pub async fn history(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<History> {
+    let db = &state.db;
+    let h = homework::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    access::class_staff(db, user, h.class_id).await?;
+    let items = revision::Entity::find()
+        .filter(revision::Column::HomeworkId.eq(id))
+        .order_by_asc(revision::Column::Revision)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| Revision {
+            revision: r.revision,
+            change: r.change,
+            subject: r.subject,
+            title: r.title,
+            content: r.content,
+            kind: r.kind,
+            tier: r.tier,
+            location: r.location,
+            estimated_minutes: r.estimated_minutes,
+            date: r.date,
+            created_at: r.created_at,
+        })
+        .collect();
+    Ok(History { items })
+}
+
+/// A class's homework for a day, as its teachers and the school's admins see it: estimates next
+/// to what families reported.
+pub async fn of_class(
+    state: &AppState,
+    user: &AuthUser,
+    class_id: Uuid,
+    date: Option<NaiveDate>,
+) -> ApiResult<HomeworkList> {
+    let db = &state.db;
+    let ClassStaff { class, .. } = access::class_staff(db, user, class_id).await?;
+    let school = school_of(db, class.school_id).await?;
+    let date = date.unwrap_or_else(|| today(&school, state.clock.now()));
+    let items = repo::of_class_on(db, class.id, date).await?;
+    let totals = repo::feedback_totals(db, items.iter().map(|h| h.id).collect()).await?;
+    Ok(HomeworkList {
+        items: items
+            .into_iter()
+            .map(|h| {
+                let t = totals.get(&h.id).copied();
+                to_dto(h, t)
+            })
+            .collect(),
+    })
+}
+
+/// `GET /classes/{id}/homework-budget`: what is left of the day's cap, and which subjects used it.
+pub async fn budget(
+    state: &AppState,
+    user: &AuthUser,
+    class_id: Uuid,
+    date: Option<NaiveDate>,
+) -> ApiResult<ClassBudget> {
+    let db = &state.db;
+    let ClassStaff { class, .. } = access::class_staff(db, user, class_id).await?;
+    let school = school_of(db, class.school_id).await?;
+    let date = date.unwrap_or_else(|| today(&school, state.clock.now()));
+    let stage = school.stage_system.stage_of(class.grade);
+    let cap = repo::caps(db, school.district_id).await?.for_stage(stage);
+    let budget = repo::day_budget(db, class.id, date, cap, None).await?;
+    Ok(ClassBudget {
+        class_id: class.id,
+        date,
+        grade: class.grade,
+        stage,
+        written_at_home_allowed: !rules::breaks_no_written_g12(
+            class.grade,
+            super::model::HomeworkKind::Written,
+            super::model::Location::Home,
+        ),
+        budget,
+    })
+}
+
+/// A child's homework for a day, for a guardian with full access: read-only.
+pub async fn of_child(
+    state: &AppState,
+    user: &AuthUser,
+    student_id: Uuid,
+    date: Option<NaiveDate>,
+) -> ApiResult<ChildHomework> {
+    let db = &state.db;
+    let link = access::guardian_of(db, user, student_id).await?;
+    if link.access_level != AccessLevel::Full {
+        return Err(ApiError::not_found()); // informational links receive school-wide notices only
+    }
+    let school = school_of(db, link.student.school_id).await?;
+    let date = date.unwrap_or_else(|| today(&school, state.clock.now()));
+    let items: Vec<homework::Model> = repo::of_class_on(db, link.student.class_id, date)
+        .await?
+        .into_iter()
+        .filter(|h| h.withdrawn_at.is_none())
+        .collect();
+    let reported: std::collections::HashMap<Uuid, i32> = feedback::Entity::find()
+        .filter(feedback::Column::StudentId.eq(student_id))
+        .filter(feedback::Column::HomeworkId.is_in(items.iter().map(|h| h.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.homework_id, f.minutes))
+        .collect();
+    let written_minutes = items
+        .iter()
+        .filter(|h| rules::counts_toward_cap(h.kind, h.tier, h.location))
+        .map(|h| h.estimated_minutes)
+        .sum();
+    Ok(ChildHomework {
+        child: ChildRef { id: link.student.id, name: link.student.name },
+        date,
+        written_minutes,
+        items: items
+            .into_iter()
+            .map(|h| FamilyHomework {
+                reported_minutes: reported.get(&h.id).copied(),
+                optional: h.tier == super::model::Tier::Optional,
+                edited: h.revision > 1,
+                id: h.id,
+                subject: h.subject,
+                title: h.title,
+                content: h.content,
+                kind: h.kind,
+                tier: h.tier,
+                location: h.location,
+                estimated_minutes: h.estimated_minutes,
+                teacher_name: h.teacher_name,
+            })
+            .collect(),
+    })
+}
+
+/// A guardian marks the homework item in their inbox read (as opening a notice does).
+pub async fn mark_read(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<()> {
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let item = inbox_item::Entity::find()
+        .filter(inbox_item::Column::AccountId.eq(user.account_id))
+        .filter(inbox_item::Column::Kind.eq(ItemKind::Homework.as_str()))
+        .filter(inbox_item::Column::RefId.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if item.read_at.is_none() {
+        let mut active = item.into_active_model();
+        active.read_at = Set(Some(state.clock.now()));
+        active.update(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A guardian (full access) reports how long an item took their child; a second report replaces
+/// the first.
+pub async fn report_duration(
+    state: &AppState,
+    user: &AuthUser,
+    id: Uuid,
+    req: ReportDuration,
+) -> ApiResult<DurationReport> {
+    let now = state.clock.now();
+    if !(1..=MAX_REPORTED_MINUTES).contains(&req.minutes) {
+        return Err(ApiError::validation(
+            "minutes",
+            format!("用时须为 1 到 {MAX_REPORTED_MINUTES} 分钟。"),
+            format!("Minutes are 1 to {MAX_REPORTED_MINUTES}."),
+        ));
+    }
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let link = access::guardian_of(&txn, user, req.student_id).await?;
+    let h = homework::Entity::find_by_id(id).one(&txn).await?.ok_or_else(ApiError::not_found)?;
+    if link.access_level != AccessLevel::Full || h.class_id != link.student.class_id {
+        return Err(ApiError::not_found());
+    }
+    if h.withdrawn_at.is_some() {
+        return Err(withdrawn());
+    }
+    let row = feedback::ActiveModel {
+        homework_id: Set(id),
+        student_id: Set(req.student_id),
+        reporter_account_id: Set(user.account_id),
+        minutes: Set(req.minutes),
+        reported_at: Set(now),
+    };
+    match feedback::Entity::find_by_id((id, req.student_id)).one(&txn).await? {
+        Some(_) => row.update(&txn).await?,
+        None => row.insert(&txn).await?,
+    };
+    txn.commit().await?;
+    Ok(DurationReport { homework_id: id, student_id: req.student_id, minutes: req.minutes, reported_at: now })
+}
+
+/// How an item is titled in inboxes, pushes and digests: "数学 · 口算练习 (2026-11-23)".
+pub fn headline(h: &homework::Model) -> String {
+    format!("{} · {} ({})", h.subject, h.title, h.date)
+}
+
+pub fn to_dto(h: homework::Model, feedback: Option<(i64, i64)>) -> Homework {
+    let (count, total) = feedback.unwrap_or((0, 0));
+    Homework {
+        counts_toward_cap: rules::counts_toward_cap(h.kind, h.tier, h.location),
+        feedback: FeedbackSummary {
+            report_count: u32::try_from(count).unwrap_or(u32::MAX),
+            average_minutes: (count > 0).then(|| (total as f64 / count as f64 * 10.0).round() / 10.0),
+        },
+        id: h.id,
+        class_id: h.class_id,
+        subject: h.subject,
+        title: h.title,
+        content: h.content,
+        kind: h.kind,
+        tier: h.tier,
+        location: h.location,
+        estimated_minutes: h.estimated_minutes,
+        date: h.date,
+        teacher_name: h.teacher_name,
+        revision: h.revision,
+        withdrawn_at: h.withdrawn_at,
+        created_at: h.created_at,
+        updated_at: h.updated_at,
+    }
+}

@@ -42,33 +42,51 @@ pub async fn list(
     }
     let ids_of =
         |kind: ItemKind| items.iter().filter(|i| i.kind == kind.as_str()).map(|i| i.ref_id).collect::<Vec<Uuid>>();
-    let notices: HashMap<Uuid, notice::Model> = notice::Entity::find()
-        .filter(notice::Column::Id.is_in(ids_of(ItemKind::Notice)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|n| (n.id, n))
-        .collect();
+    // One query per kind present on the page, and none for a kind that is not.
+    let notice_ids = ids_of(ItemKind::Notice);
+    let notices: HashMap<Uuid, notice::Model> = if notice_ids.is_empty() {
+        HashMap::new()
+    } else {
+        notice::Entity::find()
+            .filter(notice::Column::Id.is_in(notice_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n))
+            .collect()
+    };
     let messages = crate::conversations::service::summaries(db, ids_of(ItemKind::Message)).await?;
-    let homework: HashMap<Uuid, homework::Model> = homework::Entity::find()
-        .filter(homework::Column::Id.is_in(ids_of(ItemKind::Homework)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|h| (h.id, h))
-        .collect();
-    let child_rows = inbox_item_child::Entity::find()
+    let homework_ids = ids_of(ItemKind::Homework);
+    let homework: HashMap<Uuid, homework::Model> = if homework_ids.is_empty() {
+        HashMap::new()
+    } else {
+        homework::Entity::find()
+            .filter(homework::Column::Id.is_in(homework_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|h| (h.id, h))
+            .collect()
+    };
+    // The children each item concerns, with their names, in one join.
+    let child_rows: Vec<(String, Uuid, Uuid, String)> = inbox_item_child::Entity::find()
+        .select_only()
+        .column(inbox_item_child::Column::Kind)
+        .column(inbox_item_child::Column::RefId)
+        .column(inbox_item_child::Column::StudentId)
+        .column_as(student::Column::Name, "name")
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            inbox_item_child::Entity::belongs_to(student::Entity)
+                .from(inbox_item_child::Column::StudentId)
+                .to(student::Column::Id)
+                .into(),
+        )
         .filter(inbox_item_child::Column::AccountId.eq(user.account_id))
         .filter(inbox_item_child::Column::RefId.is_in(items.iter().map(|i| i.ref_id)))
+        .into_tuple()
         .all(db)
         .await?;
-    let names: HashMap<Uuid, String> = student::Entity::find()
-        .filter(student::Column::Id.is_in(child_rows.iter().map(|c| c.student_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
 
     let rows: Vec<InboxItem> = items
         .into_iter()
@@ -76,8 +94,8 @@ pub async fn list(
             let kind = ItemKind::parse(&item.kind)?;
             let mut children: Vec<ChildRef> = child_rows
                 .iter()
-                .filter(|c| c.ref_id == item.ref_id && c.kind == item.kind)
-                .map(|c| ChildRef { id: c.student_id, name: names.get(&c.student_id).cloned().unwrap_or_default() })
+                .filter(|(kind, ref_id, _, _)| *ref_id == item.ref_id && *kind == item.kind)
+                .map(|(_, _, id, name)| ChildRef { id: *id, name: name.clone() })
                 .collect();
             children.sort_by(|a, b| a.name.cmp(&b.name));
             let (title, preview, sender_name, urgent, recalled, awaiting_response) = match kind {

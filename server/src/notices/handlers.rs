@@ -38,7 +38,7 @@ pub async fn preview(
     security(("bearer" = [])),
     request_body = CreateNoticeRequest,
     responses(
-        (status = 201, description = "Sent or scheduled; `recipient_count` says how many received it", body = Notice),
+        (status = 201, description = "Sent (`sent_at` set); or, for 2,000 recipients or more, committed and being delivered to every inbox right after this answer (`sent_at` follows within seconds); or scheduled (`send_at`). `recipient_count` says how many it reaches", body = Notice),
         (status = 403, description = "`forbidden`: beyond the caller's reach, or `urgent` from a non-admin", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 422, description = "`validation_failed`, or a content rule such as `exam_no_ranking` with `details.violations`", body = ErrorBody),

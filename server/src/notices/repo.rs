@@ -57,6 +57,20 @@ fn staff_rows(school_ids: &[Uuid]) -> SelectStatement {
         .to_owned()
 }
 
+/// How many accounts a target reaches.
+pub async fn count_accounts(db: &impl ConnectionTrait, target: &Target) -> Result<u64, DbErr> {
+    let rows = match target {
+        Target::Families(families) => family_rows(families),
+        Target::Staff { school_ids } => staff_rows(school_ids),
+    };
+    let select = Query::select()
+        .expr_as(Expr::col("account_id").count_distinct(), Alias::new("n"))
+        .from_subquery(rows, Alias::new("r"))
+        .to_owned();
+    let row = db.query_one(&select).await?;
+    Ok(u64::try_from(row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0)).unwrap_or(0))
+}
+
 /// How many accounts and children a target reaches, without sending anything.
 pub async fn count_reach(db: &impl ConnectionTrait, target: &Target) -> Result<(u64, u64), DbErr> {
     let count = |rows: SelectStatement, distinct_column: &'static str| {

@@ -31,6 +31,7 @@ use crate::org::model::{guardian, staff, student};
 use crate::policy::{self, Audience, Channel, Field};
 use crate::realtime::bus::Wake;
 use crate::startup::AppState;
+use actix_web::web;
 
 /// A sender may recall a notice for this long after sending it.
 pub const RECALL_WINDOW_HOURS: i64 = 24;
@@ -93,7 +94,12 @@ fn validate_options(mode: ResponseMode, options: &[String]) -> Result<Vec<String
     Ok(options)
 }
 
-pub async fn create(state: &AppState, user: &AuthUser, req: CreateNoticeRequest) -> ApiResult<Notice> {
+/// From this many recipients on, a notice is fanned out right after its commit, in the
+/// background: the sender does not wait for tens of thousands of inbox rows. It is committed as
+/// due, so if this instance dies first the scheduled-notice job sends it (on any instance).
+pub const BACKGROUND_FAN_OUT: u64 = 2_000;
+
+pub async fn create(state: &web::Data<AppState>, user: &AuthUser, req: CreateNoticeRequest) -> ApiResult<Notice> {
     let now = state.clock.now();
     let title = chars_between(&req.title, "title", 1, 100)?;
     let body = chars_between(&req.body, "body", 1, 5_000)?;
@@ -166,12 +172,28 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateNoticeRequest)
     }
     .insert(&txn)
     .await?;
+    let mut in_background = false;
     if send_at <= now {
-        model = deliver(&txn, model, &resolved.target, now).await?;
+        let reach = repo::count_accounts(&txn, &resolved.target).await?;
+        if reach >= BACKGROUND_FAN_OUT {
+            in_background = true;
+            let mut active = model.into_active_model();
+            active.recipient_count = Set(reach.min(i32::MAX as u64) as i32);
+            model = active.update(&txn).await?;
+        } else {
+            model = deliver(&txn, model, &resolved.target, now).await?;
+        }
     }
     txn.commit().await?;
     if model.sent_at.is_some() {
         announce(state, &model).await;
+    } else if in_background {
+        let state = state.clone();
+        tokio::spawn(async move {
+            if let Err(error) = send_due(&state).await {
+                tracing::error!("background fan-out failed; the job will retry it: {error}");
+            }
+        });
     }
     Ok(to_dto(model, Vec::new(), None, true))
 }

@@ -164,7 +164,16 @@ fn traditional_to_simplified(c: char) -> char {
         ('狀', '状'),
         ('優', '优'),
     ];
-    PAIRS.iter().find(|(t, _)| *t == c).map_or(c, |(_, s)| *s)
+    if !is_han(c) {
+        return c;
+    }
+    static SORTED: std::sync::OnceLock<Vec<(char, char)>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut pairs = PAIRS.to_vec();
+        pairs.sort_unstable();
+        pairs
+    });
+    sorted.binary_search_by_key(&c, |(t, _)| *t).map_or(c, |i| sorted[i].1)
 }
 
 pub fn normalise(original: &str) -> Normalised {

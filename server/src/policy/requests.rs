@@ -136,8 +136,11 @@ pub struct CompiledVocabulary {
     fillers: Regex,
 }
 
-fn compile(pattern: &str) -> Regex {
-    Regex::new(pattern).unwrap_or_else(|e| panic!("rule pattern {pattern} does not compile: {e}"))
+/// Compiles a rule pattern. `\b` means an ASCII word boundary: the English words of the rules are
+/// ASCII, and a Unicode boundary would force the slow regex engine on every Chinese text.
+pub fn compile(pattern: &str) -> Regex {
+    let pattern = pattern.replace(r"\b", r"(?-u:\b)");
+    Regex::new(&pattern).unwrap_or_else(|e| panic!("rule pattern {pattern} does not compile: {e}"))
 }
 
 impl Vocabulary {
@@ -306,15 +309,14 @@ impl CompiledVocabulary {
         if self.causatives.is_match(before) {
             return (Who::Student, None); // 督促完成: the child is made to act
         }
+        let vocatives: Vec<(usize, usize)> = self.vocatives.find_iter(before).map(|v| (v.start(), v.end())).collect();
         let named: Vec<_> = self
             .actors
             .captures_iter(before)
             .filter_map(|c| {
                 let m = c.get(0)?;
                 // "各位家长," addresses the reader; it does not name who acts.
-                if c.name("parent").is_some()
-                    && self.vocatives.find_iter(before).any(|v| v.start() <= m.start() && m.end() <= v.end())
-                {
+                if c.name("parent").is_some() && vocatives.iter().any(|&(s, e)| s <= m.start() && m.end() <= e) {
                     return None;
                 }
                 // "孩子的作业", "your child's homework": a possessor, not an actor.

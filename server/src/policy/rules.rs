@@ -82,6 +82,10 @@ enum Matcher {
     Requests(Vec<CompiledRequest>),
 }
 
+fn requests(table: &[Request]) -> Matcher {
+    Matcher::Requests(table.iter().map(Request::compile).collect())
+}
+
 pub struct Rule {
     pub id: RuleId,
     matcher: Matcher,
@@ -149,10 +153,7 @@ impl Patterns {
 }
 
 fn compile(patterns: &[&str]) -> Vec<Regex> {
-    patterns
-        .iter()
-        .map(|p| Regex::new(p).unwrap_or_else(|e| panic!("rule pattern {p} does not compile: {e}")))
-        .collect()
+    patterns.iter().map(|p| super::requests::compile(p)).collect()
 }
 
 /// The words the homework rules reason with (Chinese and English, normalised: lower case,
@@ -358,7 +359,7 @@ pub fn table() -> &'static [Rule] {
             },
             Rule {
                 id: RuleId::HwParentBurden,
-                matcher: Matcher::Requests(PARENT_BURDEN.iter().map(Request::compile).collect()),
+                matcher: requests(PARENT_BURDEN),
                 group_only: false,
                 channels: ALL_CHANNELS,
                 explanation: (
@@ -369,7 +370,7 @@ pub fn table() -> &'static [Rule] {
             },
             Rule {
                 id: RuleId::HwSelfGrading,
-                matcher: Matcher::Requests(SELF_GRADING.iter().map(Request::compile).collect()),
+                matcher: requests(SELF_GRADING),
                 group_only: false,
                 channels: ALL_CHANNELS,
                 explanation: (
@@ -383,29 +384,30 @@ pub fn table() -> &'static [Rule] {
 }
 
 fn exam_no_ranking() -> Patterns {
+    let always = [
+        // Rankings and places.
+        r"(排名|名次|排行榜?|排序表)",
+        r"倒数第?[0-9一二三四五六七八九十]+名",
+        r"(年级|班级|全班|全年级|全校|全区)(第[一二三1-3]|前[0-9一二三四五六七八九十]+|状元|榜首)",
+        r"(光荣榜|红榜|黑榜|尖子生名单|优生名单|差生名单)",
+        // Publishing results to the group.
+        r"(公布|公示|晒|发布|张贴)[^。，,；;！!？?\n]{0,6}(成绩|分数|考分|排名)",
+        r"(成绩|分数)(单|表|排行|榜)",
+        r"(成绩|分数)[^。，,；;！!？?\n不未无]{0,4}(公布|公示|张贴)",
+        // A list of named scores: three or more "名字 95分" in a row.
+        r"(?:[\p{Han}]{2,4}[:：]?\s?[0-9]{2,3}(?:\.[0-9])?分?[，,、；;\s]*){3,}",
+        // English.
+        r"\b(rank(s|ed|ing|ings)?|league table|leaderboard|score list|list of scores)\b",
+        r"\b(top|bottom) [0-9]+ (students|scorers|pupils|of the (class|grade))\b",
+        r"\b(1st|2nd|3rd|[0-9]+th|first|second|third|last) place in (the )?(class|grade|exam|test)\b",
+    ];
+    let contextual = [r"(第|前|后)[0-9一二三四五六七八九十百]+名"];
     Patterns {
-        always: compile(&[
-            // Rankings and places.
-            r"(排名|名次|排行榜?|排序表)",
-            r"倒数第?[0-9一二三四五六七八九十]+名",
-            r"(年级|班级|全班|全年级|全校|全区)(第[一二三1-3]|前[0-9一二三四五六七八九十]+|状元|榜首)",
-            r"(光荣榜|红榜|黑榜|尖子生名单|优生名单|差生名单)",
-            // Publishing results to the group.
-            r"(公布|公示|晒|发布|张贴)[^。，,；;！!？?\n]{0,6}(成绩|分数|考分|排名)",
-            r"(成绩|分数)(单|表|排行|榜)",
-            r"(成绩|分数)[^。，,；;！!？?\n不未无]{0,4}(公布|公示|张贴)",
-            // A list of named scores: three or more "名字 95分" in a row.
-            r"(?:[\p{Han}]{2,4}[:：]?\s?[0-9]{2,3}(?:\.[0-9])?分?[，,、；;\s]*){3,}",
-            // English.
-            r"\b(rank(s|ed|ing|ings)?|league table|leaderboard|score list|list of scores)\b",
-            r"\b(top|bottom) [0-9]+ (students|scorers|pupils|of the (class|grade))\b",
-            r"\b(1st|2nd|3rd|[0-9]+th|first|second|third|last) place in (the )?(class|grade|exam|test)\b",
-        ]),
-        contextual: compile(&[r"(第|前|后)[0-9一二三四五六七八九十百]+名"]),
-        context: Some(
-            Regex::new(r"(考|测验|测试|成绩|分数|期中|期末|月考|语文|数学|英语|物理|化学|exam|test|score|marks|quiz)")
-                .unwrap_or_else(|e| panic!("{e}")),
-        ),
+        always: compile(&always),
+        contextual: compile(&contextual),
+        context: Some(super::requests::compile(
+            r"(考|测验|测试|成绩|分数|期中|期末|月考|语文|数学|英语|物理|化学|exam|test|score|marks|quiz)",
+        )),
         negations: compile(&[
             r"(不|不会|不得|不再|不予|不做|不进行|不作|禁止|严禁|没有|无|未|拒绝)[^不]{0,6}$",
             r"\b(no|not|never|without|won't|will not|do not|don't|does not|are not|is not|aren't|isn't)\b[a-z ]{0,20}$",

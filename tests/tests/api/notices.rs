@@ -311,3 +311,47 @@ async fn notices_validate_their_fields() {
         "validation_failed"
     );
 }
+
+#[tokio::test]
+async fn a_notice_to_thousands_answers_at_once_and_reaches_every_inbox_exactly_once() {
+    let app = spawn_app().await;
+    let (_, bureau) = world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
+    let (school, admin) = world::create_school(&app, &bureau, "大学校", "6-3", "admin@test.cn").await;
+    // 1,000 pupils with two guardians each: 2,000 recipients, the background fan-out threshold.
+    let rows: String = (0..1_000)
+        .map(|i| {
+            format!("S{i:04},学生{i},{},{},父亲{i},139{i:08},,父亲,,母亲{i},137{i:08},,母亲,\n", i % 6 + 1, i % 10 + 1)
+        })
+        .collect();
+    let report = app
+        .post_csv(
+            &format!("/api/v1/schools/{school}/roster/students"),
+            Some(&admin),
+            &format!("{}{rows}", world::STUDENT_HEADER),
+        )
+        .await
+        .expect(200);
+    let codes = report.body["activation_codes"].as_array().expect("codes");
+    let last = &codes[codes.len() - 1];
+    let guardian = app
+        .activate(last["login"].as_str().expect("login"), last["code"].as_str().expect("code"), world::PASSWORD)
+        .await;
+
+    let sent = send(&app, &admin, notice("全校通知", json!({}))).await.expect(201);
+    assert_eq!(sent.body["recipient_count"], 2_000);
+    assert!(sent.body["sent_at"].is_null(), "answered before the fan-out");
+    let id = sent.body["id"].as_str().expect("id").to_owned();
+    // The scheduled-notice job races the background fan-out: one of them sends it, once.
+    app.run_jobs().await;
+    let mut waited = 0;
+    while app.get(&format!("/api/v1/notices/{id}"), Some(&admin)).await.expect(200).body["sent_at"].is_null() {
+        assert!(waited < 200, "the notice was not fanned out");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    app.run_jobs().await;
+    let titles: Vec<String> = inbox(&app, &guardian).await.into_iter().map(|(title, _)| title).collect();
+    assert_eq!(titles, ["全校通知"]);
+    let receipts = app.get(&format!("/api/v1/notices/{id}/receipts"), Some(&admin)).await.expect(200);
+    assert_eq!(receipts.body["recipient_count"], 2_000, "{}", receipts.body);
+}

@@ -82,6 +82,20 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// An app that emails through a real SMTP listener and pushes through a local gateway, both
+/// started for the test.
+pub async fn spawn_app_with_mail_and_push() -> (TestApp, fakes::SmtpListener, fakes::PushGatewayFake) {
+    let smtp = fakes::SmtpListener::start();
+    let gateway = fakes::PushGatewayFake::start();
+    let (smtp_url, gateway_url) = (smtp.url.clone(), gateway.url.clone());
+    let app = spawn_app_with(move |s| {
+        s.smtp_url = Some(smtp_url);
+        s.push_gateway_url = Some(gateway_url);
+    })
+    .await;
+    (app, smtp, gateway)
+}
+
 /// Spawns the app after `customise` adjusts its settings (limits, lifetimes…).
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     server::telemetry::init_with_default("warn");

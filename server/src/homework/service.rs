@@ -442,6 +442,19 @@ pub async fn history(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<H
     Ok(History { items })
 }
 
+/// A class its staff may see, its school, and the day asked for (today at the school by default).
+async fn class_day(
+    state: &AppState,
+    user: &AuthUser,
+    class_id: Uuid,
+    date: Option<NaiveDate>,
+) -> ApiResult<(class::Model, school::Model, NaiveDate)> {
+    let ClassStaff { class, .. } = access::class_staff(&state.db, user, class_id).await?;
+    let school = school_of(&state.db, class.school_id).await?;
+    let date = date.unwrap_or_else(|| today(&school, state.clock.now()));
+    Ok((class, school, date))
+}
+
 /// A class's homework for a day, as its teachers and the school's admins see it: estimates next
 /// to what families reported.
 pub async fn of_class(
@@ -451,9 +464,7 @@ pub async fn of_class(
     date: Option<NaiveDate>,
 ) -> ApiResult<HomeworkList> {
     let db = &state.db;
-    let ClassStaff { class, .. } = access::class_staff(db, user, class_id).await?;
-    let school = school_of(db, class.school_id).await?;
-    let date = date.unwrap_or_else(|| today(&school, state.clock.now()));
+    let (class, _, date) = class_day(state, user, class_id, date).await?;
     let items = repo::of_class_on(db, class.id, date).await?;
     let totals = repo::feedback_totals(db, items.iter().map(|h| h.id).collect()).await?;
     Ok(HomeworkList {
@@ -475,9 +486,7 @@ pub async fn budget(
     date: Option<NaiveDate>,
 ) -> ApiResult<ClassBudget> {
     let db = &state.db;
-    let ClassStaff { class, .. } = access::class_staff(db, user, class_id).await?;
-    let school = school_of(db, class.school_id).await?;
-    let date = date.unwrap_or_else(|| today(&school, state.clock.now()));
+    let (class, school, date) = class_day(state, user, class_id, date).await?;
     let stage = school.stage_system.stage_of(class.grade);
     let cap = repo::caps(db, school.district_id).await?.for_stage(stage);
     let budget = repo::day_budget(db, class.id, date, cap, None).await?;

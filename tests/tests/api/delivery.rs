@@ -4,7 +4,7 @@
 use chrono::Duration;
 use jiaxiao_tests::fakes::{PushGatewayFake, SmtpListener};
 use jiaxiao_tests::world::{self, PASSWORD, STUDENT_HEADER};
-use jiaxiao_tests::{TestApp, json, spawn_app, spawn_app_with};
+use jiaxiao_tests::{TestApp, json, spawn_app, spawn_app_with, spawn_app_with_mail_and_push};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -37,26 +37,13 @@ async fn families(app: &TestApp, n: usize) -> Families {
     Families { admin, admin_login: "admin@test.cn".into(), school, guardians }
 }
 
-/// An app that emails through a real SMTP listener and pushes through a local gateway.
-async fn app_with_mail_and_push() -> (TestApp, SmtpListener, PushGatewayFake) {
-    let smtp = SmtpListener::start();
-    let gateway = PushGatewayFake::start();
-    let (smtp_url, gateway_url) = (smtp.url.clone(), gateway.url.clone());
-    let app = spawn_app_with(move |s| {
-        s.smtp_url = Some(smtp_url);
-        s.push_gateway_url = Some(gateway_url);
-    })
-    .await;
-    (app, smtp, gateway)
-}
-
 fn read_notice(title: &str) -> Value {
     json!({ "title": title, "body": "明天下午两点家长会。", "audience": {}, "response_mode": "read" })
 }
 
 #[tokio::test]
 async fn a_notice_is_emailed_and_pushed_exactly_once_to_each_recipient() {
-    let (app, smtp, gateway) = app_with_mail_and_push().await;
+    let (app, smtp, gateway) = spawn_app_with_mail_and_push().await;
     let f = families(&app, 3).await;
     app.post("/api/v1/notices", Some(&f.admin), read_notice("家长会通知")).await.expect(201);
     let pass = app.deliver().await;
@@ -133,7 +120,7 @@ async fn a_school_sets_its_own_quiet_hours() {
 
 #[tokio::test]
 async fn a_worker_that_dies_mid_batch_loses_nothing_and_repeats_nothing() {
-    let (app, smtp, gateway) = app_with_mail_and_push().await;
+    let (app, smtp, gateway) = spawn_app_with_mail_and_push().await;
     let f = families(&app, 5).await;
     app.post("/api/v1/notices", Some(&f.admin), read_notice("通知")).await.expect(201);
     // The worker claims all five, sends three messages (push, email, push) and dies.
@@ -238,7 +225,7 @@ async fn an_automatic_reminder_goes_out_once_before_the_deadline() {
 
 #[tokio::test]
 async fn preferences_choose_the_language_and_the_channels() {
-    let (app, smtp, gateway) = app_with_mail_and_push().await;
+    let (app, smtp, gateway) = spawn_app_with_mail_and_push().await;
     let f = families(&app, 2).await;
     let defaults = app.get("/api/v1/me/preferences", Some(&f.guardians[0].1)).await.expect(200);
     assert_eq!(
@@ -320,7 +307,7 @@ async fn devices_and_school_settings_are_guarded() {
 
 #[tokio::test]
 async fn a_family_that_asks_for_a_digest_gets_one_a_day_and_urgent_notices_at_once() {
-    let (app, smtp, gateway) = app_with_mail_and_push().await;
+    let (app, smtp, gateway) = spawn_app_with_mail_and_push().await;
     let f = families(&app, 2).await;
     let digest = json!({ "locale": "zh-CN", "push_kinds": ["notice", "message"], "email_kinds": ["notice", "message"], "daily_digest": true });
     let set = app

@@ -3,9 +3,9 @@
 //! district's caps and refused-send counts, and who may do what.
 
 use chrono::Duration;
-use jiaxiao_tests::fakes::{PushGatewayFake, SmtpListener};
+use jiaxiao_tests::fakes::PushGatewayFake;
 use jiaxiao_tests::world::{self, PASSWORD, STAFF_HEADER, STUDENT_HEADER, World};
-use jiaxiao_tests::{TestApp, json, spawn_app, spawn_app_with};
+use jiaxiao_tests::{TestApp, json, spawn_app, spawn_app_with, spawn_app_with_mail_and_push};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -555,14 +555,7 @@ async fn mailed_school(app: &TestApp, families: usize) -> (String, Uuid, String,
 
 #[tokio::test]
 async fn families_get_the_days_homework_in_one_digest_at_the_school_time() {
-    let smtp = SmtpListener::start();
-    let gateway = PushGatewayFake::start();
-    let (smtp_url, gateway_url) = (smtp.url.clone(), gateway.url.clone());
-    let app = spawn_app_with(move |s| {
-        s.smtp_url = Some(smtp_url);
-        s.push_gateway_url = Some(gateway_url);
-    })
-    .await;
+    let (app, smtp, gateway) = spawn_app_with_mail_and_push().await;
     let (teacher, class, _, _) = mailed_school(&app, 2).await;
     // 16:00: three posts, one withdrawn before the digest.
     app.post(&post_path(class), Some(&teacher), written("数学", 20)).await.expect(201);

@@ -163,7 +163,7 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
     vocatives: r"各位家长|家长朋友们?|(?:亲爱|尊敬)的家长(?:朋友)?们?|家长们?(?:您|你)?好|\b(?:dear|hello|hi) (?:parents|families|guardians|parent)\b",
     students: r"同学们?|学生们?|孩子们?|小朋友们?|小孩|儿童|宝贝|\byour (?:child|children|son|daughter|kids?)\b|\b(?:students?|pupils?|children|child|kids?|they|he|she)\b",
     teachers: r"任课教师|老师|教师|班主任|学校|我们|\b(?:teachers?|we|the school)\b",
-    helped_markers: r"帮|帮助|帮忙给|替|给|为|代|\b(?:help|helps|helping|for)\s*",
+    helped_markers: r"帮|帮助|帮忙给|替|给|为|代|拍一下|拍摄|拍|\b(?:help|helps|helping|for)\s*",
     companion_markers: r"和|与|跟|同|\b(?:with|and)\s*",
     subordinate_markers: r"在|等|待|当|对|把|将|\b(?:after|when|once)\s*",
     causatives: r"督促|提醒|叫|让|要求|鼓励|引导|\b(?:remind(?:s|ed)?(?: them| him| her)? to|ask(?:s|ed)?(?: them| him| her)? to)\s*",
@@ -238,7 +238,7 @@ const PARENT_BURDEN: &[Request] = &[
         ),
     },
     Request {
-        verb: r"批改|批阅|判作业|改作业|\b(?:grade[sd]?|grading|mark(?:s|ed|ing)?)\b",
+        verb: r"批改|批阅|批一下|批一批|判作业|改作业|\b(?:grade[sd]?|grading|mark(?:s|ed|ing)?)\b",
         actor: Actor::Parent,
         reader: Reader::Asked,
         object: Object::Homework,
@@ -257,7 +257,7 @@ const PARENT_BURDEN: &[Request] = &[
         suggestion: ("作业由老师评价，家长无需打分。", "Teachers assess homework; parents do not score it."),
     },
     Request {
-        verb: r"检查|检验|\b(?:check(?:s|ed|ing)?|go over|look over|look through)\b",
+        verb: r"检查|检验|核对|\b(?:check(?:s|ed|ing)?|go over|look over|look through)\b",
         actor: Actor::Parent,
         reader: Reader::Addressed,
         object: Object::Homework,
@@ -268,7 +268,7 @@ const PARENT_BURDEN: &[Request] = &[
         ),
     },
     Request {
-        verb: r"订正|纠错|改正|改错|\b(?:correct(?:s|ed|ing)?|fix (?:the )?mistakes)\b",
+        verb: r"订正|纠错|改正|改错|修改|改一改|改一下|\b(?:correct(?:s|ed|ing)?|fix (?:the )?mistakes)\b",
         actor: Actor::Parent,
         reader: Reader::Addressed,
         object: Object::Homework,
@@ -279,7 +279,7 @@ const PARENT_BURDEN: &[Request] = &[
         ),
     },
     Request {
-        verb: r"拍照|拍照片|拍下来?|上传|提交|发到群里?|发至群|发群里|\b(?:photograph|take (?:a )?(?:photo|picture)s?|upload(?:s|ed|ing)?|send (?:a )?(?:photo|picture)s?|post (?:a )?(?:photo|picture)s?)\b",
+        verb: r"拍照|拍照片|拍下来?|拍一下|拍视频|拍摄|录视频|录像|上传|提交|发到群里?|发至群|发群里|\b(?:photograph|take (?:a )?(?:photo|picture)s?|upload(?:s|ed|ing)?|send (?:a )?(?:photo|picture)s?|post (?:a )?(?:photo|picture)s?)\b",
         actor: Actor::Parent,
         reader: Reader::Imperative,
         object: Object::Homework,

@@ -29,6 +29,7 @@ pub fn next_at(at: NaiveTime, zone: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// One line of a digest.
+#[derive(Debug, Clone)]
 pub struct DigestLine {
     pub title: String,
     pub sender_name: String,

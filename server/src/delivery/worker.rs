@@ -354,20 +354,31 @@ async fn deliver_digest(
     let db = &state.db;
     let account = account::Entity::find_by_id(account_id).one(db).await?;
     let prefs = preference::Entity::find_by_id(account_id).one(db).await?;
-    let mut lines = Vec::new();
+    let mut lines: Vec<(&'static str, super::digest::DigestLine)> = Vec::new();
     for d in rows {
         if let Some(c) = content(state, d).await? {
-            lines.push(super::digest::DigestLine { title: c.title, sender_name: c.sender_name, children: c.children });
+            let line = super::digest::DigestLine { title: c.title, sender_name: c.sender_name, children: c.children };
+            lines.push((item_kind_of(&d.kind).as_str(), line));
         }
     }
-    if let (Some(account), false) = (account, lines.is_empty()) {
-        let digest = super::digest::render(language(&account, prefs.as_ref()), &lines);
+    // Each channel carries only the kinds the person wants on it.
+    let wanted = |kinds: Option<&String>| -> Vec<super::digest::DigestLine> {
+        lines
+            .iter()
+            .filter(|(kind, _)| kinds.is_none_or(|k| kind_allowed(k, kind)))
+            .map(|(_, line)| line.clone())
+            .collect()
+    };
+    let push_lines = wanted(prefs.as_ref().map(|p| &p.push_kinds));
+    let email_lines = wanted(prefs.as_ref().map(|p| &p.email_kinds));
+    if let Some(account) = account {
+        let lang = language(&account, prefs.as_ref());
         let first = rows.iter().map(|d| d.seq).min().unwrap_or(0);
         if rows.iter().any(|d| d.push_done_at.is_none()) {
             let devices = device::Entity::find().filter(device::Column::AccountId.eq(account_id)).all(db).await?;
-            let push_wanted = prefs.as_ref().is_none_or(|p| p.push_kinds != "[]");
-            if let (true, Some(gateway), false) = (push_wanted, &state.push, devices.is_empty()) {
-                let body = lines.iter().map(|l| l.title.as_str()).collect::<Vec<_>>().join("；");
+            if let (false, Some(gateway), false) = (push_lines.is_empty(), &state.push, devices.is_empty()) {
+                let digest = super::digest::render(lang, &push_lines);
+                let body = push_lines.iter().map(|l| l.title.as_str()).collect::<Vec<_>>().join("；");
                 let request = PushRequest {
                     idempotency_key: format!("digest-{first}"),
                     tokens: devices.iter().map(|x| PushToken { platform: &x.platform, token: &x.token }).collect(),
@@ -387,8 +398,8 @@ async fn deliver_digest(
             mark(state, rows, delivery::Column::PushDoneAt, now).await?;
         }
         if rows.iter().any(|d| d.email_done_at.is_none()) {
-            let email_wanted = prefs.as_ref().is_none_or(|p| p.email_kinds != "[]");
-            if let (true, Some(address)) = (email_wanted, account.email.as_deref()) {
+            if let (false, Some(address)) = (email_lines.is_empty(), account.email.as_deref()) {
+                let digest = super::digest::render(lang, &email_lines);
                 let message =
                     build_message(&state.settings.mail_from, address, &digest, &format!("<digest-{first}@jiaxiao>"))?;
                 state.mailer.send(message).await?;

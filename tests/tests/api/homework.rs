@@ -598,3 +598,17 @@ async fn a_digest_time_inside_quiet_hours_waits_for_the_morning() {
     app.deliver().await;
     assert_eq!(gateway.received().len(), 1);
 }
+
+#[tokio::test]
+async fn a_family_that_turned_homework_push_off_gets_the_digest_by_email_only() {
+    let (app, smtp, gateway) = spawn_app_with_mail_and_push().await;
+    let (teacher, class, _, _) = mailed_school(&app, 1).await;
+    let guardian = app.login("13800000000", PASSWORD).await;
+    let prefs = json!({ "locale": "zh-CN", "push_kinds": ["notice", "message"], "email_kinds": ["notice", "message", "homework"], "daily_digest": false });
+    app.put("/api/v1/me/preferences", Some(&guardian), prefs).await.expect(200);
+    app.post(&post_path(class), Some(&teacher), written("数学", 20)).await.expect(201);
+    app.clock.advance(Duration::hours(1));
+    app.deliver().await;
+    assert_eq!(smtp.mails().len(), 1);
+    assert!(gateway.received().is_empty(), "homework is not pushed to a family that turned it off");
+}

@@ -15,17 +15,12 @@ pub const DIGEST_ZONE: Tz = chrono_tz::Asia::Shanghai;
 /// The first digest time strictly after `now`.
 pub fn next_digest(now: DateTime<Utc>) -> DateTime<Utc> {
     let at = NaiveTime::parse_from_str(DIGEST_TIME, "%H:%M").unwrap_or(NaiveTime::MIN);
-    next_at(at, DIGEST_ZONE, now)
-}
-
-/// The first moment strictly after `now` when the clock in `zone` shows `at`.
-pub fn next_at(at: NaiveTime, zone: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
-    let local = now.with_timezone(&zone);
+    let local = now.with_timezone(&DIGEST_ZONE);
     let mut date = local.date_naive();
     if local.time() >= at {
         date += Duration::days(1);
     }
-    zone.from_local_datetime(&date.and_time(at)).earliest().map_or(now, |t| t.with_timezone(&Utc))
+    DIGEST_ZONE.from_local_datetime(&date.and_time(at)).earliest().map_or(now, |t| t.with_timezone(&Utc))
 }
 
 /// One line of a digest.

@@ -217,11 +217,13 @@ async fn refuse(state: &AppState, school: &school::Model, blocked: Blocked, now:
     blocked.into_error()
 }
 
-/// When the school's homework digest next goes out: its digest time (default 17:00), moved past
-/// quiet hours if the school put it inside them.
-async fn next_digest(
+/// When families hear of homework for `date`: at the school's digest time (default 17:00) on that
+/// day, so a week's homework posted on Monday arrives day by day; at once if that time has passed
+/// (homework for today posted at 18:00 should not wait for tomorrow); never in quiet hours.
+async fn digest_time_for(
     db: &impl ConnectionTrait,
     school: &school::Model,
+    date: NaiveDate,
     now: DateTime<Utc>,
 ) -> ApiResult<DateTime<Utc>> {
     let settings = school_settings::Entity::find_by_id(school.id).one(db).await?;
@@ -232,7 +234,8 @@ async fn next_digest(
         .unwrap_or_default();
     let quiet = settings.as_ref().and_then(|s| QuietHours::parse(&s.quiet_start, &s.quiet_end)).unwrap_or_default();
     let tz = zone(school);
-    Ok(quiet.next_allowed(crate::delivery::digest::next_at(at, tz, now), tz))
+    let on_the_day = date.and_time(at).and_local_timezone(tz).earliest().map_or(now, |t| t.with_timezone(&Utc));
+    Ok(quiet.next_allowed(on_the_day.max(now), tz))
 }
 
 fn record_revision(h: &homework::Model, change: Change, editor: Uuid, now: DateTime<Utc>) -> revision::ActiveModel {
@@ -307,7 +310,7 @@ pub async fn post(state: &AppState, user: &AuthUser, class_id: Uuid, req: PostHo
         guardian_classes: None,
     });
     crate::notices::repo::fan_out(&txn, ItemKind::Homework, saved.id, &target, now).await?;
-    let digest = next_digest(&txn, &school, now).await?;
+    let digest = digest_time_for(&txn, &school, saved.date, now).await?;
     let kind = ItemKind::Homework.as_str();
     outbox::enqueue(&txn, kind, saved.id, kind, 0, false, Recipients::All, When::Digest(digest), now).await?;
     txn.commit().await?;

@@ -612,3 +612,29 @@ async fn a_family_that_turned_homework_push_off_gets_the_digest_by_email_only() 
     assert_eq!(smtp.mails().len(), 1);
     assert!(gateway.received().is_empty(), "homework is not pushed to a family that turned it off");
 }
+
+#[tokio::test]
+async fn homework_reaches_families_on_its_own_day_and_a_late_post_at_once() {
+    let gateway = PushGatewayFake::start();
+    let url = gateway.url.clone();
+    let app = spawn_app_with(move |s| s.push_gateway_url = Some(url)).await;
+    let (teacher, class, _, _) = mailed_school(&app, 1).await;
+    // Monday 16:00: homework for Tuesday arrives with Tuesday's digest, not Monday's.
+    let mut tuesday = written("数学", 20);
+    tuesday["date"] = json!("2026-11-24");
+    app.post(&post_path(class), Some(&teacher), tuesday).await.expect(201);
+    app.clock.advance(Duration::hours(1)); // Monday 17:00
+    app.deliver().await;
+    assert!(gateway.received().is_empty());
+    app.clock.advance(Duration::hours(24)); // Tuesday 17:00
+    app.deliver().await;
+    assert_eq!(gateway.received().len(), 1);
+    // Tuesday 18:00: homework for today, posted after the digest, goes at once.
+    app.clock.advance(Duration::hours(1));
+    let teacher = app.login("13700000001", PASSWORD).await;
+    let mut late = written("语文", 20);
+    late["date"] = json!("2026-11-24");
+    app.post(&post_path(class), Some(&teacher), late).await.expect(201);
+    app.deliver().await;
+    assert_eq!(gateway.received().len(), 2);
+}

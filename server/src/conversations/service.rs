@@ -349,8 +349,12 @@ pub async fn send(state: &AppState, user: &AuthUser, id: Uuid, req: SendMessage)
     }
     .insert(&txn)
     .await?;
-    // Quiet hours apply both ways: a parent's late message waits for the teacher's morning too.
-    let after = outbox::deliver_after(&txn, Some(c.school_id), false, now).await?;
+    // Quiet hours apply both ways: a parent's late message waits for the teacher's morning too,
+    // and for the teacher's office hours when the school set them.
+    let after = match my_role {
+        ConversationRole::Guardian => outbox::deliver_to_staff_after(&txn, c.school_id, now).await?,
+        _ => outbox::deliver_after(&txn, Some(c.school_id), false, now).await?,
+    };
     outbox::enqueue(&txn, kind, saved.id, kind, 0, false, Recipients::All, When::At(after), now).await?;
     let mut active = c.clone().into_active_model();
     active.last_message_at = Set(now);

@@ -64,7 +64,8 @@ pub struct SchoolSettings {
     pub quiet_start: String,
     #[schema(example = "07:00")]
     pub quiet_end: String,
-    /// Optional teacher office hours, shown to families.
+    /// Optional teacher office hours, shown to families: families' messages reach teachers' phones
+    /// within them (and are in the teacher's inbox at once).
     pub office_hours_start: Option<String>,
     pub office_hours_end: Option<String>,
     /// When the daily digest and homework digest go out.

@@ -107,12 +107,44 @@ pub async fn deliver_after(
     let Some(school_id) = school_id else {
         return Ok(QuietHours::default().next_allowed(now, chrono_tz::Asia::Shanghai));
     };
-    let settings = school_settings::Entity::find_by_id(school_id).one(db).await?;
+    let (settings, tz) = school_windows(db, school_id).await?;
     let quiet = settings.as_ref().and_then(|s| QuietHours::parse(&s.quiet_start, &s.quiet_end)).unwrap_or_default();
+    Ok(quiet.next_allowed(now, tz))
+}
+
+/// When a family's message sent now may reach a teacher: after the school's quiet hours and, if
+/// the school set teacher office hours, within them (outside office hours is one more quiet window,
+/// from their end to their start).
+pub async fn deliver_to_staff_after(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, DbErr> {
+    let (settings, tz) = school_windows(db, school_id).await?;
+    let quiet = settings.as_ref().and_then(|s| QuietHours::parse(&s.quiet_start, &s.quiet_end)).unwrap_or_default();
+    let closed = settings.as_ref().and_then(|s| match (&s.office_hours_start, &s.office_hours_end) {
+        (Some(start), Some(end)) => QuietHours::parse(end, start),
+        _ => None,
+    });
+    let mut at = quiet.next_allowed(now, tz);
+    if let Some(closed) = closed {
+        // Two windows: step past each until neither holds the message.
+        for _ in 0..3 {
+            at = quiet.next_allowed(closed.next_allowed(at, tz), tz);
+        }
+    }
+    Ok(at)
+}
+
+async fn school_windows(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+) -> Result<(Option<school_settings::Model>, Tz), DbErr> {
+    let settings = school_settings::Entity::find_by_id(school_id).one(db).await?;
     let tz: Tz = school::Entity::find_by_id(school_id)
         .one(db)
         .await?
         .and_then(|s| s.time_zone.parse().ok())
         .unwrap_or(chrono_tz::Asia::Shanghai);
-    Ok(quiet.next_allowed(now, tz))
+    Ok((settings, tz))
 }

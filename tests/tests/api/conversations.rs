@@ -234,3 +234,35 @@ async fn messages_are_pushed_and_quiet_hours_hold_them_in_both_directions() {
     assert_eq!(pushes.len(), 2);
     assert_eq!(pushes[1]["tokens"][0]["token"], "teacher-phone");
 }
+
+#[tokio::test]
+async fn a_familys_message_reaches_the_teacher_within_the_schools_office_hours() {
+    let gateway = PushGatewayFake::start();
+    let url = gateway.url.clone();
+    let app = spawn_app_with(move |s| s.push_gateway_url = Some(url)).await;
+    let w = world::build(&app).await;
+    let settings = json!({ "quiet_start": "21:00", "quiet_end": "07:00", "office_hours_start": "08:00", "office_hours_end": "15:00", "digest_time": "17:00" });
+    app.put(&format!("/api/v1/schools/{}/messaging-settings", w.school_a1), Some(&w.admin_a1), settings)
+        .await
+        .expect(200);
+    app.post("/api/v1/devices", Some(&w.g1), json!({ "platform": "ios", "token": "guardian-phone" })).await.expect(201);
+    app.post("/api/v1/devices", Some(&w.teacher_a1_head), json!({ "platform": "android", "token": "teacher-phone" }))
+        .await
+        .expect(201);
+    let id = open(&app, &w).await;
+    let messages = format!("/api/v1/conversations/{id}/messages");
+    // 16:00, after office hours: the parent's message waits; the teacher's reply does not.
+    app.post(&messages, Some(&w.g1), json!({ "body": "老师，孩子明天请假。" })).await.expect(201);
+    app.post(&messages, Some(&w.teacher_a1_head), json!({ "body": "收到，注意休息。" })).await.expect(201);
+    app.deliver().await;
+    let tokens = |g: &PushGatewayFake| -> Vec<String> {
+        g.received().iter().map(|p| p["tokens"][0]["token"].as_str().unwrap_or("").to_owned()).collect()
+    };
+    assert_eq!(tokens(&gateway), ["guardian-phone"]);
+    app.clock.advance(Duration::hours(15)); // 07:00: quiet hours are over, office hours not yet begun
+    app.deliver().await;
+    assert_eq!(tokens(&gateway), ["guardian-phone"]);
+    app.clock.advance(Duration::hours(1)); // 08:00
+    app.deliver().await;
+    assert_eq!(tokens(&gateway), ["guardian-phone", "teacher-phone"]);
+}

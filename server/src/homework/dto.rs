@@ -229,6 +229,16 @@ pub struct Publicity {
     pub grades: Vec<GradePublicity>,
 }
 
+/// Every school's publicity of one week, for the district's bureau.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DistrictPublicity {
+    pub district_id: Uuid,
+    pub week: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub schools: Vec<Publicity>,
+}
+
 /// A district's daily caps for written homework; never above the national caps (60 / 90).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct HomeworkSettings {

@@ -8,8 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::dto::{
-    ChildHomework, ClassBudget, DateQuery, DurationReport, EditHomework, History, Homework, HomeworkList,
-    HomeworkSettings, PostHomework, Publicity, ReportDuration, SchoolFeedback, WeekQuery,
+    ChildHomework, ClassBudget, DateQuery, DistrictPublicity, DurationReport, EditHomework, History, Homework,
+    HomeworkList, HomeworkSettings, PostHomework, Publicity, ReportDuration, SchoolFeedback, WeekQuery,
 };
 use super::{publicity, service};
 use crate::error::{ApiResult, ErrorBody};
@@ -233,6 +233,28 @@ pub async fn school_publicity(
     query: web::Query<WeekQuery>,
 ) -> ApiResult<web::Json<Publicity>> {
     Ok(web::Json(publicity::publicity(&state, &user, path.into_inner(), query.week.as_deref()).await?))
+}
+
+/// `HW_PUBLICITY` for every school of the district (its bureau officers).
+#[utoipa::path(
+    tag = "homework",
+    security(("bearer" = [])),
+    params(("district_id" = Uuid, Path), WeekQuery),
+    responses(
+        (status = 200, body = DistrictPublicity),
+        (status = 403, description = "`forbidden`: not a bureau officer", body = ErrorBody),
+        (status = 404, description = "`not_found`: another district", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: bad week", body = ErrorBody),
+    )
+)]
+#[get("/districts/{district_id}/homework-publicity")]
+pub async fn district_publicity(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Uuid>,
+    query: web::Query<WeekQuery>,
+) -> ApiResult<web::Json<DistrictPublicity>> {
+    Ok(web::Json(publicity::district_publicity(&state, &user, path.into_inner(), query.week.as_deref()).await?))
 }
 
 /// Estimate vs reported time per class over a week, for the school's staff.

@@ -28,6 +28,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::report_duration)
         .service(handlers::child_homework)
         .service(handlers::school_publicity)
+        .service(handlers::district_publicity)
         .service(handlers::school_feedback)
         .service(handlers::settings)
         .service(handlers::set_settings)

@@ -8,7 +8,9 @@ use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
-use super::dto::{ClassFeedback, GradePublicity, HomeworkSettings, Publicity, SchoolFeedback, Share};
+use super::dto::{
+    ClassFeedback, DistrictPublicity, GradePublicity, HomeworkSettings, Publicity, SchoolFeedback, Share,
+};
 use super::model::{district_settings, homework};
 use super::repo;
 use super::rules::{self, JUNIOR_CAP_MINUTES, PRIMARY_CAP_MINUTES};
@@ -81,10 +83,43 @@ pub async fn publicity(state: &AppState, user: &AuthUser, school_id: Uuid, week:
     let db = &state.db;
     let school = school::Entity::find_by_id(school_id).one(db).await?.ok_or_else(ApiError::not_found)?;
     access::school_reader(db, user, &school).await?;
-    let (week, from, to) = week_range(week, state.clock.now())?;
-    let classes = class::Entity::find().filter(class::Column::SchoolId.eq(school.id)).all(db).await?;
-    let items = week_of_school(state, school.id, from, to).await?;
+    let week = week_range(week, state.clock.now())?;
     let caps = repo::caps(db, school.district_id).await?;
+    of_school(state, school, &week, caps).await
+}
+
+/// The same figures for every school of a district, for its bureau.
+pub async fn district_publicity(
+    state: &AppState,
+    user: &AuthUser,
+    district_id: Uuid,
+    week: Option<&str>,
+) -> ApiResult<DistrictPublicity> {
+    let db = &state.db;
+    access::bureau_officer_of(db, user, district_id).await?;
+    let (name, from, to) = week_range(week, state.clock.now())?;
+    let caps = repo::caps(db, district_id).await?;
+    let week = (name.clone(), from, to);
+    let mut schools = Vec::new();
+    for school in school::Entity::find()
+        .filter(school::Column::DistrictId.eq(district_id))
+        .order_by_asc(school::Column::Name)
+        .all(db)
+        .await?
+    {
+        schools.push(of_school(state, school, &week, caps).await?);
+    }
+    Ok(DistrictPublicity { district_id, week: name, from, to, schools })
+}
+
+async fn of_school(
+    state: &AppState,
+    school: school::Model,
+    (week, from, to): &(String, NaiveDate, NaiveDate),
+    caps: rules::Caps,
+) -> ApiResult<Publicity> {
+    let classes = class::Entity::find().filter(class::Column::SchoolId.eq(school.id)).all(&state.db).await?;
+    let items = week_of_school(state, school.id, *from, *to).await?;
     let mut grades: BTreeMap<i16, Vec<Uuid>> = BTreeMap::new();
     for c in &classes {
         grades.entry(c.grade).or_default().push(c.id);
@@ -111,7 +146,7 @@ pub async fn publicity(state: &AppState, user: &AuthUser, school_id: Uuid, week:
             }
         })
         .collect();
-    Ok(Publicity { school_id: school.id, school_name: school.name, week, from, to, grades })
+    Ok(Publicity { school_id: school.id, school_name: school.name, week: week.clone(), from: *from, to: *to, grades })
 }
 
 /// Estimate vs reported time per class over a week, for the school's staff.

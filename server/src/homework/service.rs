@@ -83,6 +83,19 @@ impl Draft {
         })
     }
 
+    fn same_as(&self, h: &homework::Model) -> bool {
+        (
+            &self.subject,
+            &self.title,
+            &self.content,
+            self.kind,
+            self.tier,
+            self.location,
+            self.estimated_minutes,
+            self.date,
+        ) == (&h.subject, &h.title, &h.content, h.kind, h.tier, h.location, h.estimated_minutes, h.date)
+    }
+
     fn counts_toward_cap(&self) -> bool {
         rules::counts_toward_cap(self.kind, self.tier, self.location)
     }
@@ -354,6 +367,11 @@ pub async fn edit(state: &AppState, user: &AuthUser, id: Uuid, req: EditHomework
     let teacher = access::class_teacher(&txn, user, current.class_id).await?;
     if !teacher.teaches(&draft.subject) {
         return Err(not_your_subject(&draft.subject));
+    }
+    if draft.same_as(&current) {
+        // A retried or empty edit: no new revision, families are not told again.
+        let totals = repo::feedback_totals(&txn, vec![id]).await?;
+        return Ok(to_dto(current, totals.get(&id).copied()));
     }
     let class = repo::lock_class(&txn, current.class_id).await?.ok_or_else(ApiError::not_found)?;
     let school = school_of(&txn, class.school_id).await?;

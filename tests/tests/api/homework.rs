@@ -412,6 +412,12 @@ async fn edits_are_judged_again_and_kept_in_the_history_and_withdrawal_reaches_f
         .await
         .expect(200);
     assert_eq!((edited.body["revision"].as_i64(), edited.body["title"].as_str()), (Some(2), Some("口算")));
+    // A retried edit changes nothing: no new revision.
+    let again = app
+        .patch(&item, Some(&w.teacher_a1_head), json!({ "estimated_minutes": 60, "title": "口算" }))
+        .await
+        .expect(200);
+    assert_eq!(again.body["revision"], 2);
     let family = app.get(&format!("/api/v1/children/{}/homework?date={TODAY}", w.s1), Some(&w.g1)).await.expect(200);
     assert_eq!(family.body["items"][0]["edited"], true);
     assert_eq!(open(&app.get("/api/v1/inbox", Some(&w.g1)).await.expect(200).body)["read"], false);
@@ -527,6 +533,28 @@ async fn publicity_shows_each_grade_to_the_schools_families_staff_and_bureau_onl
     app.get(&path, Some(&w.bureau_b)).await.expect(404);
     app.get(&path, Some(&w.g4)).await.expect(404);
     app.get(&path, Some(&w.teacher_b1)).await.expect(404);
+    // The bureau sees every school of its district in one call, and only its district.
+    let district = format!("/api/v1/districts/{}/homework-publicity?week=2026-W48", w.district_a);
+    let all = app.get(&district, Some(&w.bureau_a)).await.expect(200);
+    let schools: Vec<&str> = all.body["schools"]
+        .as_array()
+        .expect("schools")
+        .iter()
+        .map(|s| s["school_id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(schools.len(), 2);
+    assert!(schools.contains(&w.school_a1.to_string().as_str()) && schools.contains(&w.school_a2.to_string().as_str()));
+    let a1 = all.body["schools"]
+        .as_array()
+        .expect("schools")
+        .iter()
+        .find(|s| s["school_id"] == w.school_a1.to_string())
+        .cloned()
+        .expect("A1");
+    assert_eq!(a1["grades"], publicity.body["grades"]);
+    app.get(&district, Some(&w.bureau_b)).await.expect(404);
+    app.get(&district, Some(&w.admin_a1)).await.expect(403);
+    app.get(&district, Some(&w.g1)).await.expect(403);
     let bad_week = format!("/api/v1/schools/{}/homework-publicity?week=48", w.school_a1);
     assert_eq!(app.get(&bad_week, Some(&w.admin_a1)).await.expect(422).code(), "validation_failed");
 }

@@ -247,16 +247,13 @@ impl CompiledVocabulary {
                 // Who is asked: named in the clause, else earlier in the sentence. A negation
                 // reaches from where that person is named ("家长不需要报听写，听写…"), unless a
                 // contrast intervenes ("家长无需检查，但请签字").
-                let mut who = self.who(prefix, after);
+                let (mut who, _) = self.who(prefix, after);
                 let mut scope_start = clause_start;
-                if who.0 == Who::Reader && sentence_start < clause_start {
-                    let (earlier, at) = self.who(&text[sentence_start..clause_start], after);
-                    if earlier != Who::Reader {
-                        who = (earlier, at.map(|a| sentence_start + a));
-                        scope_start = who.1.unwrap_or(clause_start);
-                    }
+                if who == Who::Reader && sentence_start < clause_start {
+                    let named_at;
+                    (who, named_at) = self.who(&text[sentence_start..clause_start], after);
+                    scope_start = named_at.map_or(clause_start, |at| sentence_start + at);
                 }
-                let who = who.0;
                 let scope = &text[scope_start..m.start()];
                 let scope = self.contrasts.find_iter(scope).last().map_or(scope, |c| &scope[c.end()..]);
                 if self.is_negated(scope) {
@@ -271,20 +268,14 @@ impl CompiledVocabulary {
                 if !asked {
                     continue;
                 }
-                let about_homework = || {
-                    self.about_homework(
-                        ctx,
-                        (clause_start, clause_end),
-                        (sentence_start, sentence_end),
-                        (m.start(), m.end()),
-                    )
+                let object = || {
+                    let spans = ((clause_start, clause_end), (sentence_start, sentence_end));
+                    self.about_homework(ctx, spans.0, spans.1, (m.start(), m.end()))
                 };
                 let concerns = match request.object {
                     Object::Any => true,
-                    Object::Homework => {
-                        about_homework() == Some(true) || (about_homework().is_none() && self.text_is_homework(ctx))
-                    }
-                    Object::UnlessOther => about_homework() != Some(false),
+                    Object::Homework => object().unwrap_or_else(|| self.text_is_homework(ctx)),
+                    Object::UnlessOther => object() != Some(false),
                 };
                 if !concerns {
                     continue;

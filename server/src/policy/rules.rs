@@ -75,6 +75,8 @@ struct Patterns {
     contextual: Vec<Regex>,
     context: Option<Regex>,
     negations: Vec<Regex>,
+    /// What to say instead (request rules carry one per verb).
+    suggestion: (&'static str, &'static str),
 }
 
 enum Matcher {
@@ -93,7 +95,6 @@ pub struct Rule {
     group_only: bool,
     channels: &'static [Channel],
     explanation: (&'static str, &'static str),
-    suggestion: (&'static str, &'static str),
 }
 
 const ALL_CHANNELS: &[Channel] = &[Channel::Notice, Channel::Message, Channel::Homework];
@@ -114,7 +115,7 @@ impl Rule {
             Matcher::Patterns(patterns) => patterns
                 .find(ctx.text)
                 .into_iter()
-                .map(|(start, end)| Hit { start, end, suggestion: self.suggestion })
+                .map(|(start, end)| Hit { start, end, suggestion: patterns.suggestion })
                 .collect(),
             Matcher::Requests(requests) => vocabulary().find(requests, ctx),
         }
@@ -352,10 +353,6 @@ pub fn table() -> &'static [Rule] {
                     "双减要求考试不排名、不公布成绩，不得在家长群传播考试结果（EXAM_NO_RANKING）。",
                     "Exam results are not ranked or published, and never spread in parent groups (EXAM_NO_RANKING).",
                 ),
-                suggestion: (
-                    "请删除排名或成绩列表，改为私下告知每位家长自己孩子的等级，例如：“本次测验结果已通过私信发给各位家长，请查收。”",
-                    "Remove the ranking or list of scores; tell each family their own child's grade level privately, e.g. \"Each family has received their child's result in a private message.\"",
-                ),
             },
             Rule {
                 id: RuleId::HwParentBurden,
@@ -366,7 +363,6 @@ pub fn table() -> &'static [Rule] {
                     "双减严禁给家长布置或变相布置作业，严禁要求家长检查、批改作业（HW_PARENT_BURDEN）。",
                     "Homework is never given to parents, openly or in disguise, and parents are never asked to check or mark it (HW_PARENT_BURDEN).",
                 ),
-                suggestion: ("", ""),
             },
             Rule {
                 id: RuleId::HwSelfGrading,
@@ -377,7 +373,6 @@ pub fn table() -> &'static [Rule] {
                     "双减规定不得要求学生自批自改作业（HW_SELF_GRADING）。",
                     "Pupils are not asked to grade their own homework (HW_SELF_GRADING).",
                 ),
-                suggestion: ("", ""),
             },
         ]
     })
@@ -412,6 +407,10 @@ fn exam_no_ranking() -> Patterns {
             r"(不|不会|不得|不再|不予|不做|不进行|不作|禁止|严禁|没有|无|未|拒绝)[^不]{0,6}$",
             r"\b(no|not|never|without|won't|will not|do not|don't|does not|are not|is not|aren't|isn't)\b[a-z ]{0,20}$",
         ]),
+        suggestion: (
+            "请删除排名或成绩列表，改为私下告知每位家长自己孩子的等级，例如：“本次测验结果已通过私信发给各位家长，请查收。”",
+            "Remove the ranking or list of scores; tell each family their own child's grade level privately, e.g. \"Each family has received their child's result in a private message.\"",
+        ),
     }
 }
 

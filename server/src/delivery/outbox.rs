@@ -108,8 +108,7 @@ pub async fn deliver_after(
         return Ok(QuietHours::default().next_allowed(now, chrono_tz::Asia::Shanghai));
     };
     let (settings, tz) = school_windows(db, school_id).await?;
-    let quiet = settings.as_ref().and_then(|s| QuietHours::parse(&s.quiet_start, &s.quiet_end)).unwrap_or_default();
-    Ok(quiet.next_allowed(now, tz))
+    Ok(QuietHours::of_school(settings.as_ref()).next_allowed(now, tz))
 }
 
 /// When a family's message sent now may reach a teacher: after the school's quiet hours and, if
@@ -121,7 +120,7 @@ pub async fn deliver_to_staff_after(
     now: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, DbErr> {
     let (settings, tz) = school_windows(db, school_id).await?;
-    let quiet = settings.as_ref().and_then(|s| QuietHours::parse(&s.quiet_start, &s.quiet_end)).unwrap_or_default();
+    let quiet = QuietHours::of_school(settings.as_ref());
     let closed = settings.as_ref().and_then(|s| match (&s.office_hours_start, &s.office_hours_end) {
         (Some(start), Some(end)) => QuietHours::parse(end, start),
         _ => None,

@@ -32,6 +32,11 @@ impl QuietHours {
         Some(Self { start: parse_hhmm(start)?, end: parse_hhmm(end)? })
     }
 
+    /// A school's quiet hours from its settings row, or the default when it set none.
+    pub fn of_school(settings: Option<&super::model::school_settings::Model>) -> Self {
+        settings.and_then(|s| Self::parse(&s.quiet_start, &s.quiet_end)).unwrap_or_default()
+    }
+
     fn contains(&self, t: NaiveTime) -> bool {
         match self.start.cmp(&self.end) {
             std::cmp::Ordering::Equal => false, // an empty window: no quiet hours

@@ -18,7 +18,7 @@ use super::dto::{
 use super::model::{Change, feedback, homework, revision};
 use super::repo;
 use super::rules::{self, Budget};
-use crate::access::{self, ClassStaff};
+use crate::access::{self, ClassStaff, ClassTeacher};
 use crate::delivery::model::school_settings;
 use crate::delivery::outbox::{self, Recipients, When};
 use crate::delivery::quiet_hours::{QuietHours, parse_hhmm};
@@ -224,9 +224,7 @@ async fn judge(
 /// Counts a refused attempt and answers it. The transaction was dropped: nothing was stored.
 async fn refuse(state: &AppState, school: &school::Model, blocked: Blocked, now: DateTime<Utc>) -> ApiError {
     let sender = Sender { district_id: Some(school.district_id), school_id: Some(school.id), date: today(school, now) };
-    if let Err(error) = blocks::record(&state.db, &blocked.rules(), Channel::Homework, sender, now).await {
-        tracing::error!("could not count a refused homework post: {error}");
-    }
+    blocks::count_refusal(&state.db, &blocked.rules(), Channel::Homework, sender, now).await;
     blocked.into_error()
 }
 
@@ -245,7 +243,7 @@ async fn digest_time_for(
         .and_then(|s| parse_hhmm(&s.digest_time))
         .or_else(|| parse_hhmm(crate::delivery::digest::DIGEST_TIME))
         .unwrap_or_default();
-    let quiet = settings.as_ref().and_then(|s| QuietHours::parse(&s.quiet_start, &s.quiet_end)).unwrap_or_default();
+    let quiet = QuietHours::of_school(settings.as_ref());
     let tz = zone(school);
     let on_the_day = date.and_time(at).and_local_timezone(tz).earliest().map_or(now, |t| t.with_timezone(&Utc));
     Ok(quiet.next_allowed(on_the_day.max(now), tz))
@@ -270,8 +268,25 @@ fn record_revision(h: &homework::Model, change: Change, editor: Uuid, now: DateT
     }
 }
 
-fn not_your_subject(subject: &str) -> ApiError {
-    ApiError::forbidden().with_details(serde_json::json!({ "field": "subject", "subject": subject }))
+/// The caller as a teacher of the class who may set homework in `subject`.
+async fn teacher_of(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    class_id: Uuid,
+    subject: &str,
+) -> ApiResult<ClassTeacher> {
+    let teacher = access::class_teacher(db, user, class_id).await?;
+    if !teacher.teaches(subject) {
+        return Err(ApiError::forbidden().with_details(serde_json::json!({ "field": "subject", "subject": subject })));
+    }
+    Ok(teacher)
+}
+
+/// The staff view of an item, with families' reports on it.
+async fn with_feedback(db: &impl ConnectionTrait, h: homework::Model) -> ApiResult<Homework> {
+    let id = h.id;
+    let totals = repo::feedback_totals(db, vec![id]).await?;
+    Ok(to_dto(h, totals.get(&id).copied()))
 }
 
 /// A teacher of the class posts homework. Families' guardians (full access) get it in their inbox
@@ -280,10 +295,7 @@ pub async fn post(state: &AppState, user: &AuthUser, class_id: Uuid, req: PostHo
     let now = state.clock.now();
     let draft = Draft::parse(req)?;
     let txn = crate::infra::db::begin(&state.db).await?;
-    let teacher = access::class_teacher(&txn, user, class_id).await?;
-    if !teacher.teaches(&draft.subject) {
-        return Err(not_your_subject(&draft.subject));
-    }
+    let teacher = teacher_of(&txn, user, class_id, &draft.subject).await?;
     let class = repo::lock_class(&txn, class_id).await?.ok_or_else(ApiError::not_found)?;
     let school = school_of(&txn, class.school_id).await?;
     check_date(&school, draft.date, now)?;
@@ -330,11 +342,18 @@ pub async fn post(state: &AppState, user: &AuthUser, class_id: Uuid, req: PostHo
     Ok(to_dto(saved, None))
 }
 
-/// Loads an item for its author, or says who may not touch it: staff who can see the class 403,
-/// anyone else 404.
-async fn authored(db: &impl ConnectionTrait, user: &AuthUser, id: Uuid) -> ApiResult<homework::Model> {
+/// Loads an item for its author (and, with `admins_too`, its school's admins), or says who may not
+/// change it: staff who can see the class 403, anyone else 404.
+async fn changeable(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    id: Uuid,
+    admins_too: bool,
+) -> ApiResult<homework::Model> {
     let h = homework::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
-    if h.teacher_account_id == user.account_id {
+    if h.teacher_account_id == user.account_id
+        || (admins_too && access::school_admin(db, user, h.school_id).await.is_ok())
+    {
         return Ok(h);
     }
     access::class_staff(db, user, h.class_id).await?;
@@ -350,7 +369,7 @@ fn withdrawn() -> ApiError {
 pub async fn edit(state: &AppState, user: &AuthUser, id: Uuid, req: EditHomework) -> ApiResult<Homework> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let current = authored(&txn, user, id).await?;
+    let current = changeable(&txn, user, id, false).await?;
     if current.withdrawn_at.is_some() {
         return Err(withdrawn());
     }
@@ -364,14 +383,10 @@ pub async fn edit(state: &AppState, user: &AuthUser, id: Uuid, req: EditHomework
         location: req.location.unwrap_or(current.location),
         date: req.date.unwrap_or(current.date),
     })?;
-    let teacher = access::class_teacher(&txn, user, current.class_id).await?;
-    if !teacher.teaches(&draft.subject) {
-        return Err(not_your_subject(&draft.subject));
-    }
+    teacher_of(&txn, user, current.class_id, &draft.subject).await?;
     if draft.same_as(&current) {
         // A retried or empty edit: no new revision, families are not told again.
-        let totals = repo::feedback_totals(&txn, vec![id]).await?;
-        return Ok(to_dto(current, totals.get(&id).copied()));
+        return with_feedback(&txn, current).await;
     }
     let class = repo::lock_class(&txn, current.class_id).await?.ok_or_else(ApiError::not_found)?;
     let school = school_of(&txn, class.school_id).await?;
@@ -401,9 +416,9 @@ pub async fn edit(state: &AppState, user: &AuthUser, id: Uuid, req: EditHomework
         .filter(inbox_item::Column::RefId.eq(id))
         .exec(&txn)
         .await?;
-    let totals = repo::feedback_totals(&txn, vec![id]).await?;
+    let saved = with_feedback(&txn, saved).await?;
     txn.commit().await?;
-    Ok(to_dto(saved, totals.get(&id).copied()))
+    Ok(saved)
 }
 
 /// The author, or an admin of the school, withdraws an item: families then see it as withdrawn,
@@ -411,16 +426,7 @@ pub async fn edit(state: &AppState, user: &AuthUser, id: Uuid, req: EditHomework
 pub async fn withdraw(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Homework> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let current = match authored(&txn, user, id).await {
-        Ok(h) => h,
-        Err(denied) => {
-            let h = homework::Entity::find_by_id(id).one(&txn).await?.ok_or_else(ApiError::not_found)?;
-            match access::school_admin(&txn, user, h.school_id).await {
-                Ok(_) => h,
-                Err(_) => return Err(denied),
-            }
-        }
-    };
+    let current = changeable(&txn, user, id, true).await?;
     if current.withdrawn_at.is_some() {
         return Err(withdrawn());
     }
@@ -430,9 +436,9 @@ pub async fn withdraw(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<
     active.updated_at = Set(now);
     let saved = active.update(&txn).await?;
     record_revision(&saved, Change::Withdrawn, user.account_id, now).insert(&txn).await?;
-    let totals = repo::feedback_totals(&txn, vec![id]).await?;
+    let saved = with_feedback(&txn, saved).await?;
     txn.commit().await?;
-    Ok(to_dto(saved, totals.get(&id).copied()))
+    Ok(saved)
 }
 
 /// Every revision of an item, oldest first, for staff who can see its class.

@@ -57,40 +57,33 @@ fn staff_rows(school_ids: &[Uuid]) -> SelectStatement {
         .to_owned()
 }
 
-/// How many accounts a target reaches.
-pub async fn count_accounts(db: &impl ConnectionTrait, target: &Target) -> Result<u64, DbErr> {
-    let rows = match target {
-        Target::Families(families) => family_rows(families),
-        Target::Staff { school_ids } => staff_rows(school_ids),
-    };
+/// Distinct values of `column` among the rows.
+async fn count_distinct(db: &impl ConnectionTrait, rows: SelectStatement, column: &'static str) -> Result<u64, DbErr> {
     let select = Query::select()
-        .expr_as(Expr::col("account_id").count_distinct(), Alias::new("n"))
+        .expr_as(Expr::col(column).count_distinct(), Alias::new("n"))
         .from_subquery(rows, Alias::new("r"))
         .to_owned();
     let row = db.query_one(&select).await?;
     Ok(u64::try_from(row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0)).unwrap_or(0))
 }
 
+/// How many accounts a target reaches.
+pub async fn count_accounts(db: &impl ConnectionTrait, target: &Target) -> Result<u64, DbErr> {
+    let rows = match target {
+        Target::Families(families) => family_rows(families),
+        Target::Staff { school_ids } => staff_rows(school_ids),
+    };
+    count_distinct(db, rows, "account_id").await
+}
+
 /// How many accounts and children a target reaches, without sending anything.
 pub async fn count_reach(db: &impl ConnectionTrait, target: &Target) -> Result<(u64, u64), DbErr> {
-    let count = |rows: SelectStatement, distinct_column: &'static str| {
-        Query::select()
-            .expr_as(Expr::col(distinct_column).count_distinct(), Alias::new("n"))
-            .from_subquery(rows, Alias::new("r"))
-            .to_owned()
+    let accounts = count_accounts(db, target).await?;
+    let children = match target {
+        Target::Families(families) => count_distinct(db, family_rows(families), "id").await?,
+        Target::Staff { .. } => 0,
     };
-    let single = |select: SelectStatement| async move {
-        let row = db.query_one(&select).await?;
-        Ok::<u64, DbErr>(u64::try_from(row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0)).unwrap_or(0))
-    };
-    match target {
-        Target::Families(families) => {
-            let accounts = single(count(family_rows(families), "account_id")).await?;
-            let children = single(count(family_rows(families), "id")).await?;
-            Ok((accounts, children))
-        }
-        Target::Staff { school_ids } => Ok((single(count(staff_rows(school_ids), "account_id")).await?, 0)),
-    }
+    Ok((accounts, children))
 }
 
 /// Delivers an item (a notice, homework) into its recipients' inboxes: the children it concerns,

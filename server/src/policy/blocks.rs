@@ -126,6 +126,20 @@ pub async fn counts(
         .collect()
 }
 
+/// Counts a refused attempt. The refusal stands either way: a lost count is logged, not shown to
+/// the sender. Call it after dropping the send's transaction.
+pub async fn count_refusal(
+    db: &DatabaseConnection,
+    rules: &[RuleId],
+    channel: Channel,
+    sender: Sender,
+    now: DateTime<Utc>,
+) {
+    if let Err(error) = record(db, rules, channel, sender, now).await {
+        tracing::error!("could not count a refused {} send: {error}", channel_name(channel));
+    }
+}
+
 /// Refuses a send that broke content rules: counts the attempt, then answers 422 with every
 /// violation. Call it after dropping the send's transaction.
 pub async fn refuse(
@@ -136,10 +150,7 @@ pub async fn refuse(
     now: DateTime<Utc>,
 ) -> crate::error::ApiError {
     let rules: Vec<RuleId> = violations.iter().map(|v| v.rule).collect();
-    if let Err(error) = record(db, &rules, channel, sender, now).await {
-        // The refusal stands either way; a lost count is logged, not shown to the teacher.
-        tracing::error!("could not count a refused send: {error}");
-    }
+    count_refusal(db, &rules, channel, sender, now).await;
     super::dto::refused(violations)
 }
 

@@ -666,3 +666,44 @@ async fn homework_reaches_families_on_its_own_day_and_a_late_post_at_once() {
     app.deliver().await;
     assert_eq!(gateway.received().len(), 2);
 }
+
+#[tokio::test]
+async fn malformed_homework_requests_get_a_4xx_and_other_districts_settings_stay_hidden() {
+    let app = spawn_app().await;
+    let h = homework_world(&app).await;
+    let w = &h.w;
+    let posted = app.post(&post_path(w.class_a1_31), Some(&w.teacher_a1_head), written("数学", 20)).await.expect(201);
+    let item = format!("/api/v1/homework/{}", id_of(&posted.body));
+    for (path, token) in [
+        (format!("{}?date=tomorrow", post_path(w.class_a1_31)), &w.teacher_a1_head),
+        (format!("/api/v1/classes/{}/homework-budget?date=2026-13-40", w.class_a1_31), &w.teacher_a1_head),
+        (format!("/api/v1/children/{}/homework?date=x", w.s1), &w.g1),
+        (format!("/api/v1/schools/{}/homework-feedback?week=W48", w.school_a1), &w.admin_a1),
+        (format!("/api/v1/districts/{}/homework-publicity?week=2026-W99", w.district_a), &w.bureau_a),
+        (format!("/api/v1/districts/{}/blocked-sends?from=2026-11-23&to=2026-11-01", w.district_a), &w.bureau_a),
+        (format!("/api/v1/districts/{}/blocked-sends?from=yesterday", w.district_a), &w.bureau_a),
+        ("/api/v1/homework/not-a-uuid/history".to_owned(), &w.teacher_a1_head),
+    ] {
+        let reply = app.get(&path, Some(token)).await;
+        assert!(reply.status.is_client_error(), "{path}: {} {}", reply.status, reply.body);
+    }
+    let reply = app.patch(&item, Some(&w.teacher_a1_head), json!({ "estimated_minutes": 0 })).await.expect(422);
+    assert_eq!(reply.body["details"]["field"], "estimated_minutes");
+    assert_eq!(app.patch(&item, Some(&w.teacher_a1_head), json!({ "kind": "essay" })).await.status, 422);
+    let garbled = app
+        .client
+        .patch(app.url(&item))
+        .bearer_auth(&w.teacher_a1_head)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("sent");
+    assert!(garbled.status().is_client_error(), "{}", garbled.status());
+    app.post("/api/v1/homework/not-a-uuid/feedback", Some(&w.g1), json!({ "student_id": w.s1, "minutes": 10 }))
+        .await
+        .expect(404);
+    let settings = format!("/api/v1/districts/{}/homework-settings", w.district_a);
+    app.get(&settings, Some(&w.bureau_b)).await.expect(404);
+    app.get(&settings, Some(&w.teacher_a1_head)).await.expect(403);
+}

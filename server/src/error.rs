@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::http::lang::{Lang, current_lang};
+use crate::i18n::{Lang, current_lang};
 
 /// A message in both languages the product speaks.
 #[derive(Debug, Clone)]

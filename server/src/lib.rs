@@ -27,16 +27,21 @@ pub mod demo;
 pub mod error;
 pub mod homework;
 pub mod http;
+pub mod i18n;
 pub mod inbox;
 pub mod infra;
 pub mod jobs;
+#[cfg(test)]
+mod layers;
 pub mod notices;
 pub mod org;
 pub mod policy;
 pub mod realtime;
 pub mod roster;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 
 pub use config::Settings;
-pub use startup::{AppState, Application};
+pub use startup::Application;
+pub use state::AppState;

@@ -64,7 +64,7 @@ async fn main() {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(Command::Openapi) = cli.command {
-        print!("{}", server::http::openapi::document_json());
+        print!("{}", server::startup::openapi_json());
         return Ok(());
     }
     telemetry::init();

@@ -1,4 +1,5 @@
-//! Building the application: state (database, Redis, keys, clock), the route table, the server.
+//! The composition root: builds the state (database, Redis, keys, adapters), mounts every domain's
+//! routes, starts the background workers and the server. Only `main.rs` and `lib.rs` import it.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -6,80 +7,63 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use redis::aio::ConnectionManager;
-use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::Settings;
-use crate::auth::credentials::JwtKeys;
+use crate::config::Settings;
 use crate::http::{lang, payload};
+use crate::infra::bus::Bus;
 use crate::infra::clock::{Clock, SystemClock};
+use crate::infra::jwt::JwtKeys;
+use crate::infra::mailer::Mailer;
+use crate::infra::push_gateway::PushGateway;
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::{db, redis as redis_infra};
+use crate::state::AppState;
 
-/// Everything a request handler may need, shared by all workers.
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub settings: Arc<Settings>,
-    pub jwt: JwtKeys,
-    pub limiter: RateLimiter,
-    pub clock: Arc<dyn Clock>,
-    pub redis: Option<ConnectionManager>,
-    /// The OpenAPI document, rendered once.
-    pub openapi_json: Arc<String>,
-    pub mailer: crate::delivery::email::Mailer,
-    /// Sessions recently seen live (saves a query per request).
-    pub sessions: crate::auth::session_cache::SessionCache,
-    /// Real-time wake-ups: in-process, or across instances through Redis.
-    pub bus: crate::realtime::bus::Bus,
-    pub push: Option<crate::delivery::push::PushGateway>,
-}
-
-impl AppState {
-    /// Connects to the database (running migrations) and Redis, and loads the signing key.
-    pub async fn init(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let jwt = JwtKeys::from_secret(&load_jwt_secret(&settings)?);
-        let db = db::connect(&settings).await?;
-        db::migrate(&db).await?;
-        let redis = match settings.redis_url.as_deref().filter(|u| !u.trim().is_empty()) {
-            Some(url) => Some(redis_infra::connect(url).await?),
-            None => None,
-        };
-        let limiter = match &redis {
-            Some(manager) => RateLimiter::Redis { manager: manager.clone(), prefix: settings.redis_key_prefix.clone() },
-            None => RateLimiter::memory(),
-        };
-        let mailer = match settings.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) {
-            Some(url) => crate::delivery::email::Mailer::smtp(url)?,
-            None => crate::delivery::email::Mailer::files(settings.data_dir.join("outbox"))?,
-        };
-        let push = match settings.push_gateway_url.as_deref().filter(|u| !u.trim().is_empty()) {
-            Some(url) => Some(crate::delivery::push::PushGateway::new(url)?),
-            None => None,
-        };
-        let bus = match (&redis, settings.redis_url.as_deref()) {
-            (Some(manager), Some(url)) => {
-                let channel = format!("{}events", settings.redis_key_prefix);
-                crate::realtime::bus::Bus::redis(url, manager.clone(), channel).await?
-            }
-            _ => crate::realtime::bus::Bus::in_process(),
-        };
-        Ok(Self {
-            db,
-            mailer,
-            bus,
-            sessions: Default::default(),
-            push,
-            settings: Arc::new(settings),
-            jwt,
-            limiter,
-            clock,
-            redis,
-            openapi_json: Arc::new(crate::http::openapi::document_json()),
-        })
-    }
+/// Connects to the database (running migrations) and Redis, loads the signing key and builds the
+/// adapters: the whole `AppState`.
+pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    let jwt = JwtKeys::from_secret(&load_jwt_secret(&settings)?);
+    let db = db::connect(&settings).await?;
+    db::migrate(&db).await?;
+    let redis = match settings.redis_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(url) => Some(redis_infra::connect(url).await?),
+        None => None,
+    };
+    let limiter = match &redis {
+        Some(manager) => RateLimiter::Redis { manager: manager.clone(), prefix: settings.redis_key_prefix.clone() },
+        None => RateLimiter::memory(),
+    };
+    let mailer = match settings.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(url) => Mailer::smtp(url)?,
+        None => Mailer::files(settings.data_dir.join("outbox"))?,
+    };
+    let push = match settings.push_gateway_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(url) => Some(PushGateway::new(url)?),
+        None => None,
+    };
+    let bus = match (&redis, settings.redis_url.as_deref()) {
+        (Some(manager), Some(url)) => {
+            let channel = format!("{}events", settings.redis_key_prefix);
+            Bus::redis(url, manager.clone(), channel).await?
+        }
+        _ => Bus::in_process(),
+    };
+    Ok(AppState {
+        db,
+        mailer,
+        bus,
+        sessions: Default::default(),
+        push,
+        settings: Arc::new(settings),
+        jwt,
+        limiter,
+        clock,
+        redis,
+        openapi_json: Arc::new(openapi_json()),
+    })
 }
 
 /// The configured secret, or on the embedded default one generated into the data folder.
@@ -126,6 +110,16 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     );
 }
 
+/// The OpenAPI document, built from the same route table the server runs.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    crate::http::openapi::document(api_routes)
+}
+
+/// The document as committed in `mobile-api-spec/openapi.json`.
+pub fn openapi_json() -> String {
+    crate::http::openapi::to_committed_json(&openapi_document())
+}
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -143,12 +137,12 @@ impl Application {
         let port = listener.local_addr()?.port();
         let jobs_interval_secs = settings.jobs_interval_secs;
         let delivery_poll_millis = settings.delivery_poll_millis;
-        let state = web::Data::new(AppState::init(settings, clock).await?);
+        let state = web::Data::new(build_state(settings, clock).await?);
         let server_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
                 // Before the `/api/v1` scope, which would otherwise claim this path.
-                .route("/api/v1/openapi.json", web::get().to(openapi_json))
+                .route("/api/v1/openapi.json", web::get().to(serve_openapi_json))
                 .into_utoipa_app()
                 .configure(api_routes)
                 .into_app()
@@ -229,7 +223,7 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     if ready { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
 }
 
-async fn openapi_json(state: web::Data<AppState>) -> HttpResponse {
+async fn serve_openapi_json(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(state.openapi_json.as_str().to_owned())
 }
 

@@ -97,6 +97,15 @@ pub async fn spawn_app_with_mail_and_push() -> (TestApp, fakes::SmtpListener, fa
 }
 
 /// Spawns the app after `customise` adjusts its settings (limits, lifetimes…).
+/// For tests that only mean something across instances sharing Redis: they are `#[ignore]`d on
+/// the embedded default and run by the Redis pass of `.ci/run`, where a missing Redis fails them.
+pub fn require_redis() {
+    assert!(
+        std::env::var("TEST_REDIS_URL").is_ok_and(|u| !u.is_empty()),
+        "this test needs TEST_REDIS_URL (it runs in the PostgreSQL + Redis pass of .ci/run)"
+    );
+}
+
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     server::telemetry::init_with_default("warn");
     let data_dir = tempfile::tempdir().expect("temp dir");

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
-use crate::http::extractors::AuthUser;
 use crate::org::model::{
     AccessLevel, TeachingRole, bureau_officer, class, guardian, guardianship, school, staff, student,
     teaching_assignment,

@@ -6,12 +6,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Utc};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::Rng;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
 /// A sign-in identifier: a mainland mobile number or an email address, in canonical form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,11 +98,6 @@ fn dummy_verify(password: &str) {
     }
 }
 
-pub fn sha256_hex(input: &str) -> String {
-    let digest = Sha256::digest(input.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// An opaque 256-bit refresh token, URL-safe.
 pub fn new_refresh_token() -> String {
     let bytes: [u8; 32] = rand::rng().random();
@@ -127,42 +117,6 @@ pub fn new_activation_code() -> String {
 /// Codes are compared case-insensitively and without separators people type.
 pub fn normalise_activation_code(raw: &str) -> String {
     raw.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase()
-}
-
-/// Claims of an access token. `sid` names the session, so revoking a session ends its access
-/// tokens too (checked on every request, through a 5-second per-instance cache: see
-/// `auth::session_cache`).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Claims {
-    pub sub: Uuid,
-    pub sid: Uuid,
-    pub iat: i64,
-    pub exp: i64,
-}
-
-#[derive(Clone)]
-pub struct JwtKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-}
-
-impl JwtKeys {
-    pub fn from_secret(secret: &[u8]) -> Self {
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret) }
-    }
-
-    pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
-        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)?)
-    }
-
-    /// Verifies the signature; expiry is checked against the injected clock, not the system's.
-    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Option<Claims> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.validate_exp = false;
-        validation.required_spec_claims.clear();
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).ok()?.claims;
-        (claims.exp > now.timestamp()).then_some(claims)
-    }
 }
 
 #[cfg(test)]
@@ -199,18 +153,5 @@ mod tests {
         assert_eq!(code.len(), ACTIVATION_CODE_LEN);
         assert!(!code.contains(['0', 'O', '1', 'I', 'L']));
         assert_eq!(normalise_activation_code("k7m2-qw9x rt"), "K7M2QW9XRT");
-    }
-
-    #[test]
-    fn expired_or_forged_tokens_are_refused() {
-        let keys = JwtKeys::from_secret(b"0123456789abcdef0123456789abcdef");
-        let now = Utc::now();
-        let claims =
-            Claims { sub: Uuid::new_v4(), sid: Uuid::new_v4(), iat: now.timestamp(), exp: now.timestamp() + 60 };
-        let token = keys.sign(&claims).unwrap();
-        assert!(keys.verify(&token, now).is_some());
-        assert!(keys.verify(&token, now + chrono::Duration::seconds(61)).is_none());
-        let other = JwtKeys::from_secret(b"another secret of at least 32 bytes!!");
-        assert!(other.verify(&token, now).is_none());
     }
 }

@@ -2,11 +2,12 @@
 
 use actix_web::{HttpResponse, post, web};
 
+use crate::auth::AuthUser;
 use crate::auth::dto::{ActivateRequest, ChangePasswordRequest, LoginRequest, RefreshRequest, TokenPair};
 use crate::auth::service;
 use crate::error::{ApiResult, ErrorBody};
-use crate::http::extractors::{AuthUser, ClientIp};
-use crate::startup::AppState;
+use crate::http::extractors::ClientIp;
+use crate::state::AppState;
 
 /// Sign in with a login (mobile number or email) and password.
 #[utoipa::path(

@@ -8,13 +8,14 @@
 pub mod credentials;
 pub mod dto;
 pub mod error;
+pub mod extractor;
 pub mod handlers;
 pub mod model;
 pub mod provisioning;
 pub mod repo;
 pub mod service;
-pub mod session_cache;
 
+pub use extractor::AuthUser;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {

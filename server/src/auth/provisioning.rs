@@ -29,7 +29,7 @@ pub fn new_account(
         display_name: name.to_owned(),
         locale: "zh-CN".into(),
         password_hash: None,
-        activation_code_hash: Some(credentials::sha256_hex(&code)),
+        activation_code_hash: Some(crate::infra::digest::sha256_hex(&code)),
         activation_expires_at: Some(now + Duration::days(code_ttl_days)),
         password_changed_at: None,
         created_at: now,

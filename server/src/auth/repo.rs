@@ -85,3 +85,13 @@ pub async fn revoke_other_sessions(
     }
     Ok(update.exec(db).await?.rows_affected)
 }
+
+/// Whether the session exists for this account and has not been revoked.
+pub async fn session_is_live(db: &impl ConnectionTrait, session_id: Uuid, account_id: Uuid) -> Result<bool, DbErr> {
+    Ok(session::Entity::find_by_id(session_id)
+        .filter(session::Column::AccountId.eq(account_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+        .is_some())
+}

@@ -6,15 +6,16 @@ use chrono::Duration;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 use uuid::Uuid;
 
-use crate::auth::credentials::{self, Claims, Login};
+use crate::auth::AuthUser;
+use crate::auth::credentials::{self, Login};
 use crate::auth::dto::TokenPair;
 use crate::auth::error::AuthError;
 use crate::auth::model::{account, refresh_token, session};
 use crate::auth::repo;
 use crate::error::{ApiError, ApiResult};
-use crate::http::extractors::AuthUser;
+use crate::infra::jwt::Claims;
 use crate::infra::rate_limit::Verdict;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Counts one sign-in or activation attempt against the per-login and per-IP limits.
 async fn check_rate_limits(state: &AppState, action: &str, login_key: &str, ip: Option<IpAddr>) -> ApiResult<()> {
@@ -55,8 +56,14 @@ async fn issue_tokens(
     let access_token = state.jwt.sign(&claims).map_err(ApiError::internal)?;
     let refresh_token = credentials::new_refresh_token();
     let refresh_expires_at = now + Duration::days(state.settings.refresh_token_ttl_days);
-    repo::insert_refresh_token(db, session_id, credentials::sha256_hex(&refresh_token), now, refresh_expires_at)
-        .await?;
+    repo::insert_refresh_token(
+        db,
+        session_id,
+        crate::infra::digest::sha256_hex(&refresh_token),
+        now,
+        refresh_expires_at,
+    )
+    .await?;
     Ok(TokenPair { access_token, token_type: "Bearer", expires_in: ttl, refresh_token, refresh_expires_at })
 }
 
@@ -93,7 +100,7 @@ pub async fn activate(
     }
     let login = login?;
     let now = state.clock.now();
-    let code_hash = credentials::sha256_hex(&credentials::normalise_activation_code(code));
+    let code_hash = crate::infra::digest::sha256_hex(&credentials::normalise_activation_code(code));
     let txn = crate::infra::db::begin(&state.db).await?;
     let account = repo::find_account_by_login(&txn, &login)
         .await?
@@ -120,7 +127,7 @@ pub async fn activate(
 /// client or an attacker holds a stolen copy, and we cannot tell which.
 pub async fn refresh(state: &AppState, presented: &str) -> ApiResult<TokenPair> {
     let now = state.clock.now();
-    let hash = credentials::sha256_hex(presented.trim());
+    let hash = crate::infra::digest::sha256_hex(presented.trim());
     let txn = crate::infra::db::begin(&state.db).await?;
     let token =
         refresh_token::Entity::find_by_id(hash.clone()).one(&txn).await?.ok_or(AuthError::RefreshTokenInvalid)?;

@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use super::dto::{Attachment, BlockRequest, Conversation, ConversationFilter, Message, SendMessage, StartConversation};
 use super::service;
+use crate::auth::AuthUser;
 use crate::error::{ApiResult, ErrorBody};
-use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Open (or find) the conversation with a teacher of the child (guardians) or a guardian of the
 /// child (teachers).

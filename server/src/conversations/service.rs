@@ -15,16 +15,16 @@ use super::dto::{Attachment, Conversation, ConversationFilter, Message, Particip
 use super::files;
 use super::model::{attachment, conversation, conversation_read, message};
 use crate::access::{self, ConversationRole};
+use crate::auth::AuthUser;
 use crate::auth::model::account;
 use crate::delivery::outbox::{self, Recipients, When};
 use crate::error::{ApiError, ApiResult, Message as Text};
-use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery, instant_key};
 use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
+use crate::infra::bus::Wake;
 use crate::org::model::{guardian, staff, student};
 use crate::policy::{self, Audience, Channel, Field};
-use crate::realtime::bus::Wake;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const MAX_BODY_CHARS: usize = 2_000;
 pub const MAX_BLOCK_HOURS: i64 = 168;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::email::Email;
-use crate::http::lang::Lang;
+use crate::i18n::Lang;
 
 /// When digests go out: 17:00 in Shanghai, after school and before dinner.
 pub const DIGEST_TIME: &str = "17:00";

@@ -6,9 +6,9 @@ use uuid::Uuid;
 use super::dto::{Device, Preferences, RegisterDevice, SchoolSettings};
 use super::service;
 use crate::access;
+use crate::auth::AuthUser;
 use crate::error::{ApiResult, ErrorBody};
-use crate::http::extractors::AuthUser;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Register this device's push token (again after the platform rotates it).
 #[utoipa::path(

@@ -3,10 +3,10 @@
 
 use uuid::Uuid;
 
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
-use crate::http::extractors::AuthUser;
 use crate::infra::rate_limit::Verdict;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const HOUR: u64 = 3_600;
 

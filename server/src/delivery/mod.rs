@@ -9,7 +9,6 @@ pub mod handlers;
 pub mod limits;
 pub mod model;
 pub mod outbox;
-pub mod push;
 pub mod quiet_hours;
 pub mod service;
 pub mod worker;

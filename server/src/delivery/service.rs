@@ -7,10 +7,10 @@ use super::dto::{Device, Preferences, RegisterDevice, SchoolSettings};
 use super::model::{device, preference, school_settings};
 use super::quiet_hours::{DEFAULT_END, DEFAULT_START, parse_hhmm};
 use crate::access::{SchoolAdmin, StaffMember};
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
-use crate::http::extractors::AuthUser;
 use crate::inbox::model::ItemKind;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const DEFAULT_DIGEST_TIME: &str = "17:00";
 

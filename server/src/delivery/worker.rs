@@ -13,14 +13,14 @@ use uuid::Uuid;
 
 use super::email::{ItemEmail, build_message, render_item};
 use super::model::{delivery, device, preference};
-use super::push::{PushRequest, PushToken};
 use crate::auth::model::account;
 use crate::homework::model::homework;
-use crate::http::lang::Lang;
+use crate::i18n::Lang;
 use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
+use crate::infra::push_gateway::{PushRequest, PushToken};
 use crate::notices::model::{ResponseMode, notice};
 use crate::org::model::student;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const MAX_ATTEMPTS: i32 = 8;
 /// How long a claim lasts before another worker may take the delivery over.

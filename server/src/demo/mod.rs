@@ -8,14 +8,14 @@ use std::fmt::Write as _;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
+use crate::auth::AuthUser;
 use crate::auth::credentials::Login;
 use crate::auth::provisioning;
 use crate::auth::repo::find_account_by_login;
-use crate::http::extractors::AuthUser;
 use crate::org::model::{StageSystem, district, school, staff};
 use crate::roster::dto::RosterKind;
 use crate::roster::service::{ImportOptions, ImportTarget, NoProgress, import};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const DISTRICT: &str = "示范区";
 pub const PASSWORD: &str = "jiaxiao-demo";

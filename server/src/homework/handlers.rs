@@ -12,10 +12,10 @@ use super::dto::{
     HomeworkList, HomeworkSettings, PostHomework, Publicity, ReportDuration, SchoolFeedback, WeekQuery,
 };
 use super::{publicity, service};
+use crate::auth::AuthUser;
 use crate::error::{ApiResult, ErrorBody};
-use crate::http::extractors::AuthUser;
 use crate::policy::blocks::BlockCount;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Post homework to a class the caller teaches. Judged by `HW_PARENT_BURDEN`, `HW_SELF_GRADING`,
 /// `EXAM_NO_RANKING` (the text), `HW_NO_WRITTEN_G12` and `HW_DAILY_CAP`; a refusal stores nothing

@@ -15,11 +15,11 @@ use super::model::{district_settings, homework};
 use super::repo;
 use super::rules::{self, JUNIOR_CAP_MINUTES, PRIMARY_CAP_MINUTES};
 use crate::access;
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
-use crate::http::extractors::AuthUser;
 use crate::org::model::{class, school};
 use crate::policy::blocks::{self, BlockCount};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// School days a week, for the daily average.
 const SCHOOL_DAYS: f64 = 5.0;

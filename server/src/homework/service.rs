@@ -19,18 +19,18 @@ use super::model::{Change, feedback, homework, revision};
 use super::repo;
 use super::rules::{self, Budget};
 use crate::access::{self, ClassStaff, ClassTeacher};
+use crate::auth::AuthUser;
 use crate::delivery::model::school_settings;
 use crate::delivery::outbox::{self, Recipients, When};
 use crate::delivery::quiet_hours::{QuietHours, parse_hhmm};
 use crate::error::{ApiError, ApiResult, Message};
-use crate::http::extractors::AuthUser;
 use crate::inbox::model::{ItemKind, inbox_item};
 use crate::notices::audience::{FamilyTarget, Target};
 use crate::notices::dto::ChildRef;
 use crate::org::model::{AccessLevel, class, school};
 use crate::policy::blocks::{self, Sender};
 use crate::policy::{self, Audience, Channel, Field, RuleId, Violation};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// How far ahead homework may be posted.
 const MAX_DAYS_AHEAD: i64 = 30;

@@ -1,5 +1,5 @@
 //! The OpenAPI document the mobile team builds against. Paths and schemas are collected from the
-//! `#[utoipa::path]` handlers registered in [`crate::startup::api_routes`], so the document cannot
+//! `#[utoipa::path]` handlers registered in the server's route table (`startup::api_routes`), so the document cannot
 //! list a route the server does not serve. `mobile-api-spec/openapi.json` is this document,
 //! committed; a test fails when the two drift (`UPDATE_SPEC=1 cargo test` rewrites it).
 
@@ -7,6 +7,7 @@ use actix_web::App;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ErrorBody;
 
@@ -44,16 +45,15 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The whole document, built from the same route table the server runs.
-pub fn document() -> utoipa::openapi::OpenApi {
-    let (_app, api) =
-        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::startup::api_routes).split_for_parts();
+/// The whole document, from the routes `configure` mounts (the server's own route table).
+pub fn document(configure: fn(&mut ServiceConfig)) -> utoipa::openapi::OpenApi {
+    let (_app, api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure).split_for_parts();
     api
 }
 
 /// The document as committed: pretty JSON with a trailing newline.
-pub fn document_json() -> String {
-    let mut json = document().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+pub fn to_committed_json(document: &utoipa::openapi::OpenApi) -> String {
+    let mut json = document.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     json.push('\n');
     json
 }

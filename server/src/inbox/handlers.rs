@@ -4,10 +4,10 @@ use actix_web::{get, web};
 
 use super::dto::{InboxItem, InboxQuery, UnreadCount};
 use super::service;
+use crate::auth::AuthUser;
 use crate::error::{ApiResult, ErrorBody};
-use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Everything addressed to the caller, newest first, across all children and schools.
 #[utoipa::path(

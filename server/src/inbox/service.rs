@@ -7,14 +7,14 @@ use uuid::Uuid;
 
 use super::dto::{InboxItem, InboxQuery, UnreadCount};
 use super::model::{ItemKind, inbox_item, inbox_item_child};
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::homework::model::homework;
-use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery};
 use crate::notices::dto::ChildRef;
 use crate::notices::model::{ResponseMode, notice};
 use crate::org::model::student;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const PREVIEW_CHARS: usize = 80;
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use actix_web::web;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// What one pass did.
 #[derive(Debug, Default)]

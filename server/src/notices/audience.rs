@@ -10,8 +10,8 @@ use uuid::Uuid;
 use super::dto::AudienceSpec;
 use super::error::NoticeError;
 use super::model::SenderRole;
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
-use crate::http::extractors::AuthUser;
 use crate::org::model::{
     AccessLevel, bureau_officer, class, guardianship, school, staff, student, teaching_assignment,
 };

@@ -5,10 +5,10 @@ use uuid::Uuid;
 
 use super::dto::{CreateNoticeRequest, MyResponse, Notice, Preview, PreviewRequest, Receipts, Reminded, ReplyRequest};
 use super::service;
+use crate::auth::AuthUser;
 use crate::error::{ApiResult, ErrorBody};
-use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Count who a notice would reach, before sending it.
 #[utoipa::path(

@@ -21,16 +21,16 @@ use super::error::NoticeError;
 use super::model::{RecipientKind, ResponseMode, SenderRole, notice};
 use super::repo;
 use crate::access;
+use crate::auth::AuthUser;
 use crate::delivery::model::delivery;
 use crate::delivery::outbox::{self, Recipients, When};
 use crate::error::{ApiError, ApiResult, Message};
-use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery};
 use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
+use crate::infra::bus::Wake;
 use crate::org::model::{guardian, staff, student};
 use crate::policy::{self, Audience, Channel, Field};
-use crate::realtime::bus::Wake;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::web;
 
 /// A sender may recall a notice for this long after sending it.

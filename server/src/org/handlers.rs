@@ -4,15 +4,15 @@ use actix_web::{HttpResponse, get, post, web};
 use uuid::Uuid;
 
 use crate::access;
+use crate::auth::AuthUser;
 use crate::error::{ApiResult, ErrorBody};
-use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery};
 use crate::org::dto::{
     ChildDetail, ClassStudent, ClassSummary, CreateSchoolRequest, CreatedSchool, DistrictOverview, Me, School,
     SchoolDetail,
 };
 use crate::org::service;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The caller: roles, children (guardians), schools and classes (staff), districts (bureau).
 #[utoipa::path(

@@ -10,11 +10,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::access::{self, BureauOfficer, ClassStaff, GuardianOfChild, SchoolReader, StaffMember};
+use crate::auth::AuthUser;
 use crate::auth::credentials::Login;
 use crate::auth::model::account;
 use crate::auth::provisioning;
 use crate::error::{ApiError, ApiResult};
-use crate::http::extractors::AuthUser;
 use crate::http::pagination::{Page, PageQuery};
 use crate::org::dto::{
     ChildDetail, ChildSummary, ClassRole, ClassStudent, ClassSummary, CreateSchoolRequest, CreatedSchool,
@@ -27,7 +27,7 @@ use crate::org::model::{
     staff, student, teaching_assignment,
 };
 use crate::org::repo;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
 

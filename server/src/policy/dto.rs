@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use super::{Audience, Channel, Violation};
 use crate::error::{ApiError, Message};
-use crate::http::lang::current_lang;
+use crate::i18n::current_lang;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CheckRequest {

@@ -4,8 +4,8 @@ use actix_web::{post, web};
 
 use super::dto::{CheckRequest, CheckResponse, violations_dto};
 use super::{Field, check};
+use crate::auth::AuthUser;
 use crate::error::{ApiResult, ErrorBody};
-use crate::http::extractors::AuthUser;
 
 /// Check a draft against the content rules (`HW_PARENT_BURDEN`, `HW_SELF_GRADING`,
 /// `EXAM_NO_RANKING`). Answers every violation with its span, an explanation and a suggestion.

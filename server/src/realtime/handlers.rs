@@ -15,11 +15,11 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use super::bus::Wake;
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::http::extractors::AuthUser;
 use crate::inbox::model::inbox_item;
-use crate::startup::AppState;
+use crate::infra::bus::Wake;
+use crate::state::AppState;
 
 const HEARTBEAT: Duration = Duration::from_secs(15);
 const BATCH: u64 = 200;

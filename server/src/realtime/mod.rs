@@ -1,7 +1,6 @@
 //! The real-time stream: `GET /api/v1/events` (Server-Sent Events) announces new inbox items as
 //! they are committed, with `Last-Event-ID` resume so a reconnecting client misses nothing.
 
-pub mod bus;
 pub mod handlers;
 
 use utoipa_actix_web::service_config::ServiceConfig;

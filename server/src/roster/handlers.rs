@@ -5,11 +5,11 @@ use actix_web::{HttpRequest, post, web};
 use uuid::Uuid;
 
 use crate::access;
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody, Message};
-use crate::http::extractors::AuthUser;
 use crate::roster::dto::{ImportReport, RosterKind};
 use crate::roster::service::{self, ImportOptions, ImportTarget, NoProgress};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Import or update the school's staff: `staff_no,name,phone,email,roles,classes`.
 #[utoipa::path(

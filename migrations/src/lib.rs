@@ -13,6 +13,7 @@ mod m20261123_000005_delivery;
 mod m20261123_000006_idempotency;
 mod m20261123_000007_conversations;
 mod m20261123_000008_homework;
+mod m20261202_000009_inbox_entries;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_idempotency::Migration),
             Box::new(m20261123_000007_conversations::Migration),
             Box::new(m20261123_000008_homework::Migration),
+            Box::new(m20261202_000009_inbox_entries::Migration),
         ]
     }
 }

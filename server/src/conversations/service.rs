@@ -4,9 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use uuid::Uuid;
@@ -20,7 +19,8 @@ use crate::auth::model::account;
 use crate::delivery::outbox::{self, Recipients, When};
 use crate::error::{ApiError, ApiResult, Message as Text};
 use crate::http::pagination::{Page, PageQuery, instant_key};
-use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
+use crate::inbox::items;
+use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
 use crate::org::model::{guardian, staff, student};
 use crate::policy::{self, Audience, Channel, Field};
@@ -325,30 +325,19 @@ pub async fn send(state: &AppState, user: &AuthUser, id: Uuid, req: SendMessage)
     .await?;
     let peer = c.peer_of(user.account_id);
     let kind = ItemKind::Message.as_str();
-    inbox_item::ActiveModel {
-        seq: NotSet,
-        account_id: Set(peer),
-        kind: Set(kind.into()),
-        ref_id: Set(saved.id),
-        created_at: Set(now),
-        read_at: Set(None),
-        responded_at: Set(None),
-        response_option: Set(None),
-        response_text: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    let class_id =
-        student::Entity::find_by_id(c.student_id).one(&txn).await?.map(|s| s.class_id).unwrap_or(Uuid::nil());
-    inbox_item_child::ActiveModel {
-        account_id: Set(peer),
-        kind: Set(kind.into()),
-        ref_id: Set(saved.id),
-        student_id: Set(c.student_id),
-        class_id: Set(class_id),
-    }
-    .insert(&txn)
-    .await?;
+    let sender_name =
+        summaries(&txn, vec![saved.id]).await?.remove(&saved.id).map(|m| m.sender_name).unwrap_or_default();
+    let entry = items::Entry {
+        kind: ItemKind::Message,
+        ref_id: saved.id,
+        title: sender_name.clone(),
+        body: preview(&saved.body),
+        sender_name,
+        urgent: false,
+        needs_response: false,
+    };
+    items::publish(&txn, entry, now).await?;
+    items::deliver_to(&txn, peer, ItemKind::Message, saved.id, Some(c.student_id), now).await?;
     // Quiet hours apply both ways: a parent's late message waits for the teacher's morning too,
     // and for the teacher's office hours when the school set them.
     let after = match my_role {
@@ -387,14 +376,7 @@ async fn mark_read_in(
         .column(message::Column::Id)
         .filter(message::Column::ConversationId.eq(c.id))
         .into_query();
-    inbox_item::Entity::update_many()
-        .col_expr(inbox_item::Column::ReadAt, Expr::value(now))
-        .filter(inbox_item::Column::AccountId.eq(user.account_id))
-        .filter(inbox_item::Column::Kind.eq(ItemKind::Message.as_str()))
-        .filter(inbox_item::Column::ReadAt.is_null())
-        .filter(inbox_item::Column::RefId.in_subquery(of_conversation))
-        .exec(db)
-        .await?;
+    items::mark_read(db, user.account_id, ItemKind::Message, of_conversation, now).await?;
     Ok(())
 }
 
@@ -497,6 +479,11 @@ pub struct MessageSummary {
     pub preview: String,
 }
 
+/// How a message shows in an inbox, a push or an email: its start, or that it is an attachment.
+fn preview(body: &str) -> String {
+    if body.is_empty() { "[附件]".to_owned() } else { body.chars().take(80).collect() }
+}
+
 /// Summaries of messages by id, in a fixed number of queries.
 pub async fn summaries(db: &impl ConnectionTrait, message_ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, MessageSummary>> {
     if message_ids.is_empty() {
@@ -521,7 +508,7 @@ pub async fn summaries(db: &impl ConnectionTrait, message_ids: Vec<Uuid>) -> Api
     Ok(messages
         .into_iter()
         .map(|m| {
-            let preview = if m.body.is_empty() { "[附件]".to_owned() } else { m.body.chars().take(80).collect() };
+            let preview = preview(&m.body);
             (
                 m.id,
                 MessageSummary { sender_name: names.get(&m.sender_account_id).cloned().unwrap_or_default(), preview },

@@ -14,12 +14,10 @@ use uuid::Uuid;
 use super::email::{ItemEmail, build_message, render_item};
 use super::model::{delivery, device, preference};
 use crate::auth::model::account;
-use crate::homework::model::homework;
 use crate::i18n::Lang;
-use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
+use crate::inbox::items::{self, Summary};
+use crate::inbox::model::ItemKind;
 use crate::infra::push_gateway::{PushRequest, PushToken};
-use crate::notices::model::{ResponseMode, notice};
-use crate::org::model::student;
 use crate::state::AppState;
 
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -157,95 +155,15 @@ enum Outcome {
     Died,
 }
 
-/// The content of a notice delivery, rendered per recipient.
-struct Content {
-    title: String,
-    body: String,
-    sender_name: String,
-    awaiting_response: bool,
-    children: Vec<String>,
-    item_seq: Option<i64>,
-}
-
 /// Which inbox kind a delivery kind announces (`notice_reminder` announces a notice).
 fn item_kind_of(delivery_kind: &str) -> ItemKind {
     ItemKind::parse(delivery_kind).unwrap_or(ItemKind::Notice)
 }
 
-async fn content(state: &AppState, d: &delivery::Model) -> anyhow::Result<Option<Content>> {
-    if item_kind_of(&d.kind) == ItemKind::Message {
-        let summaries = crate::conversations::service::summaries(&state.db, vec![d.ref_id])
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let Some(m) = summaries.get(&d.ref_id) else { return Ok(None) };
-        let children = children_of(state, d, ItemKind::Message).await?;
-        return Ok(Some(Content {
-            title: m.sender_name.clone(),
-            body: m.preview.clone(),
-            sender_name: m.sender_name.clone(),
-            awaiting_response: false,
-            children,
-            item_seq: None,
-        }));
-    }
-    if item_kind_of(&d.kind) == ItemKind::Homework {
-        let Some(h) = homework::Entity::find_by_id(d.ref_id).one(&state.db).await? else { return Ok(None) };
-        if h.withdrawn_at.is_some() {
-            return Ok(None); // withdrawn before the digest: nothing to tell
-        }
-        let children = children_of(state, d, ItemKind::Homework).await?;
-        return Ok(Some(Content {
-            title: crate::homework::service::headline(&h),
-            body: h.content,
-            sender_name: h.teacher_name,
-            awaiting_response: false,
-            children,
-            item_seq: None,
-        }));
-    }
-    let Some(notice) = notice::Entity::find_by_id(d.ref_id).one(&state.db).await? else { return Ok(None) };
-    if notice.recalled_at.is_some() {
-        return Ok(None); // recalled meanwhile: nothing to tell anyone
-    }
-    let kind = ItemKind::Notice.as_str();
-    let item = inbox_item::Entity::find()
-        .filter(inbox_item::Column::AccountId.eq(d.account_id))
-        .filter(inbox_item::Column::Kind.eq(kind))
-        .filter(inbox_item::Column::RefId.eq(d.ref_id))
-        .one(&state.db)
-        .await?;
-    let children = children_of(state, d, ItemKind::Notice).await?;
-    Ok(Some(Content {
-        awaiting_response: notice.response_mode != ResponseMode::Read
-            && item.as_ref().is_some_and(|i| i.responded_at.is_none()),
-        title: notice.title,
-        body: notice.body,
-        sender_name: notice.sender_name,
-        children,
-        item_seq: item.map(|i| i.seq),
-    }))
-}
-
-/// Names of the recipient's children an item concerns.
-async fn children_of(state: &AppState, d: &delivery::Model, kind: ItemKind) -> anyhow::Result<Vec<String>> {
-    let child_ids: Vec<Uuid> = inbox_item_child::Entity::find()
-        .filter(inbox_item_child::Column::AccountId.eq(d.account_id))
-        .filter(inbox_item_child::Column::Kind.eq(kind.as_str()))
-        .filter(inbox_item_child::Column::RefId.eq(d.ref_id))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|c| c.student_id)
-        .collect();
-    let mut children: Vec<String> = student::Entity::find()
-        .filter(student::Column::Id.is_in(child_ids))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|s| s.name)
-        .collect();
-    children.sort();
-    Ok(children)
+/// What to tell the recipient of a delivery, as the inbox summarises the item; `None` when there
+/// is nothing left to tell (recalled, withdrawn, gone).
+async fn content(state: &AppState, d: &delivery::Model) -> anyhow::Result<Option<Summary>> {
+    Ok(items::summary_for(&state.db, d.account_id, item_kind_of(&d.kind), d.ref_id).await?)
 }
 
 fn kind_allowed(list_json: &str, kind: &str) -> bool {

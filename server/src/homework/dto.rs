@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::model::{Change, HomeworkKind, Location, Tier};
 use super::rules::Budget;
-use crate::notices::dto::ChildRef;
+use crate::org::dto::ChildRef;
 use crate::org::model::Stage;
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
@@ -24,9 +23,10 @@ use crate::delivery::model::school_settings;
 use crate::delivery::outbox::{self, Recipients, When};
 use crate::delivery::quiet_hours::{QuietHours, parse_hhmm};
 use crate::error::{ApiError, ApiResult, Message};
+use crate::inbox::items::{self, Entry};
 use crate::inbox::model::{ItemKind, inbox_item};
-use crate::notices::audience::{FamilyTarget, Target};
-use crate::notices::dto::ChildRef;
+use crate::org::audience::{self, FamilyTarget, Target};
+use crate::org::dto::ChildRef;
 use crate::org::model::{AccessLevel, class, school};
 use crate::policy::blocks::{self, Sender};
 use crate::policy::{self, Audience, Channel, Field, RuleId, Violation};
@@ -334,7 +334,8 @@ pub async fn post(state: &AppState, user: &AuthUser, class_id: Uuid, req: PostHo
         guardian_ids: Vec::new(),
         guardian_classes: None,
     });
-    crate::notices::repo::fan_out(&txn, ItemKind::Homework, saved.id, &target, now).await?;
+    items::publish(&txn, entry(&saved), now).await?;
+    items::fan_out(&txn, ItemKind::Homework, saved.id, audience::recipients(&target), now).await?;
     let digest = digest_time_for(&txn, &school, saved.date, now).await?;
     let kind = ItemKind::Homework.as_str();
     outbox::enqueue(&txn, kind, saved.id, kind, 0, false, Recipients::All, When::Digest(digest), now).await?;
@@ -410,12 +411,8 @@ pub async fn edit(state: &AppState, user: &AuthUser, id: Uuid, req: EditHomework
     active.updated_at = Set(now);
     let saved = active.update(&txn).await?;
     record_revision(&saved, Change::Edited, user.account_id, now).insert(&txn).await?;
-    inbox_item::Entity::update_many()
-        .col_expr(inbox_item::Column::ReadAt, Expr::value(Option::<DateTime<Utc>>::None))
-        .filter(inbox_item::Column::Kind.eq(ItemKind::Homework.as_str()))
-        .filter(inbox_item::Column::RefId.eq(id))
-        .exec(&txn)
-        .await?;
+    items::publish(&txn, entry(&saved), now).await?;
+    items::mark_unread_for_all(&txn, ItemKind::Homework, id).await?;
     let saved = with_feedback(&txn, saved).await?;
     txn.commit().await?;
     Ok(saved)
@@ -436,6 +433,7 @@ pub async fn withdraw(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<
     active.updated_at = Set(now);
     let saved = active.update(&txn).await?;
     record_revision(&saved, Change::Withdrawn, user.account_id, now).insert(&txn).await?;
+    items::withdraw(&txn, ItemKind::Homework, id, now).await?;
     let saved = with_feedback(&txn, saved).await?;
     txn.commit().await?;
     Ok(saved)
@@ -649,6 +647,19 @@ pub async fn report_duration(
 /// How an item is titled in inboxes, pushes and digests: "数学 · 口算练习 (2026-11-23)".
 pub fn headline(h: &homework::Model) -> String {
     format!("{} · {} ({})", h.subject, h.title, h.date)
+}
+
+/// What the inbox, a push and an email say about an item.
+fn entry(h: &homework::Model) -> Entry {
+    Entry {
+        kind: ItemKind::Homework,
+        ref_id: h.id,
+        title: headline(h),
+        body: h.content.clone(),
+        sender_name: h.teacher_name.clone(),
+        urgent: false,
+        needs_response: false,
+    }
 }
 
 pub fn to_dto(h: homework::Model, feedback: Option<(i64, i64)>) -> Homework {

@@ -4,6 +4,7 @@
 
 pub mod dto;
 pub mod handlers;
+pub mod items;
 pub mod model;
 pub mod service;
 

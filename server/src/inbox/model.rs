@@ -1,4 +1,5 @@
-//! Inbox entities: one row per item per recipient, and the children an item concerns.
+//! Inbox entities: what each item says (its entry), one row per item per recipient, and the
+//! children an item concerns.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -33,6 +34,32 @@ impl ItemKind {
     }
 
     pub const ALL: [ItemKind; 3] = [ItemKind::Notice, ItemKind::Message, ItemKind::Homework];
+}
+
+/// What an item says, once per item: written by the domain that owns it (see [`super::items`]).
+pub mod inbox_entry {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "inbox_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub ref_id: Uuid,
+        pub title: String,
+        pub body: String,
+        pub sender_name: String,
+        pub urgent: bool,
+        pub needs_response: bool,
+        pub withdrawn: bool,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
 }
 
 pub mod inbox_item {

@@ -2,17 +2,17 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 use uuid::Uuid;
 
 use super::dto::{InboxItem, InboxQuery, UnreadCount};
-use super::model::{ItemKind, inbox_item, inbox_item_child};
+use super::model::{ItemKind, inbox_entry, inbox_item, inbox_item_child};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
-use crate::homework::model::homework;
 use crate::http::pagination::{Page, PageQuery};
-use crate::notices::dto::ChildRef;
-use crate::notices::model::{ResponseMode, notice};
+use crate::org::dto::ChildRef;
 use crate::org::model::student;
 use crate::state::AppState;
 
@@ -40,34 +40,14 @@ pub async fn list(
     if items.is_empty() {
         return Ok(Page { items: Vec::new(), next_cursor: None });
     }
-    let ids_of =
-        |kind: ItemKind| items.iter().filter(|i| i.kind == kind.as_str()).map(|i| i.ref_id).collect::<Vec<Uuid>>();
-    // One query per kind present on the page, and none for a kind that is not.
-    let notice_ids = ids_of(ItemKind::Notice);
-    let notices: HashMap<Uuid, notice::Model> = if notice_ids.is_empty() {
-        HashMap::new()
-    } else {
-        notice::Entity::find()
-            .filter(notice::Column::Id.is_in(notice_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|n| (n.id, n))
-            .collect()
-    };
-    let messages = crate::conversations::service::summaries(db, ids_of(ItemKind::Message)).await?;
-    let homework_ids = ids_of(ItemKind::Homework);
-    let homework: HashMap<Uuid, homework::Model> = if homework_ids.is_empty() {
-        HashMap::new()
-    } else {
-        homework::Entity::find()
-            .filter(homework::Column::Id.is_in(homework_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|h| (h.id, h))
-            .collect()
-    };
+    // What each item says, in one query.
+    let entries: HashMap<(String, Uuid), inbox_entry::Model> = inbox_entry::Entity::find()
+        .filter(inbox_entry::Column::RefId.is_in(items.iter().map(|i| i.ref_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| ((e.kind.clone(), e.ref_id), e))
+        .collect();
     // The children each item concerns, with their names, in one join.
     let child_rows: Vec<(String, Uuid, Uuid, String)> = inbox_item_child::Entity::find()
         .select_only()
@@ -98,48 +78,20 @@ pub async fn list(
                 .map(|(_, _, id, name)| ChildRef { id: *id, name: name.clone() })
                 .collect();
             children.sort_by(|a, b| a.name.cmp(&b.name));
-            let (title, preview, sender_name, urgent, recalled, awaiting_response) = match kind {
-                ItemKind::Notice => {
-                    let n = notices.get(&item.ref_id)?;
-                    let recalled = n.recalled_at.is_some();
-                    (
-                        n.title.clone(),
-                        if recalled { String::new() } else { n.body.chars().take(PREVIEW_CHARS).collect() },
-                        n.sender_name.clone(),
-                        n.urgent,
-                        recalled,
-                        !recalled && n.response_mode != ResponseMode::Read && item.responded_at.is_none(),
-                    )
-                }
-                ItemKind::Message => {
-                    let m = messages.get(&item.ref_id)?;
-                    (m.sender_name.clone(), m.preview.clone(), m.sender_name.clone(), false, false, false)
-                }
-                ItemKind::Homework => {
-                    let h = homework.get(&item.ref_id)?;
-                    let withdrawn = h.withdrawn_at.is_some();
-                    (
-                        crate::homework::service::headline(h),
-                        if withdrawn { String::new() } else { h.content.chars().take(PREVIEW_CHARS).collect() },
-                        h.teacher_name.clone(),
-                        false,
-                        withdrawn,
-                        false,
-                    )
-                }
-            };
+            let entry = entries.get(&(item.kind.clone(), item.ref_id))?;
+            let recalled = entry.withdrawn;
             Some(InboxItem {
                 seq: item.seq,
                 kind,
                 ref_id: item.ref_id,
                 created_at: item.created_at,
                 read: item.read_at.is_some(),
-                title,
-                preview,
-                sender_name,
-                urgent,
+                title: entry.title.clone(),
+                preview: if recalled { String::new() } else { entry.body.chars().take(PREVIEW_CHARS).collect() },
+                sender_name: entry.sender_name.clone(),
+                urgent: entry.urgent,
                 recalled,
-                awaiting_response,
+                awaiting_response: !recalled && entry.needs_response && item.responded_at.is_none(),
                 children,
             })
         })
@@ -154,18 +106,46 @@ pub async fn unread_count(state: &AppState, user: &AuthUser) -> ApiResult<Unread
         .filter(inbox_item::Column::ReadAt.is_null())
         .count(db)
         .await?;
-    let awaiting_notices = notice::Entity::find()
+    let awaiting = inbox_entry::Entity::find()
         .select_only()
-        .column(notice::Column::Id)
-        .filter(notice::Column::ResponseMode.ne(ResponseMode::Read))
-        .filter(notice::Column::RecalledAt.is_null())
+        .column(inbox_entry::Column::RefId)
+        .filter(inbox_entry::Column::NeedsResponse.eq(true))
+        .filter(inbox_entry::Column::Withdrawn.eq(false))
         .into_query();
     let awaiting_response = inbox_item::Entity::find()
         .filter(inbox_item::Column::AccountId.eq(user.account_id))
-        .filter(inbox_item::Column::Kind.eq(ItemKind::Notice.as_str()))
         .filter(inbox_item::Column::RespondedAt.is_null())
-        .filter(inbox_item::Column::RefId.in_subquery(awaiting_notices))
+        .filter(inbox_item::Column::RefId.in_subquery(awaiting))
         .count(db)
         .await?;
     Ok(UnreadCount { unread, awaiting_response })
+}
+
+/// The account's inbox items after `seq`, oldest first, at most `limit` (the real-time stream).
+pub async fn items_after(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+    seq: i64,
+    limit: u64,
+) -> Result<Vec<inbox_item::Model>, DbErr> {
+    inbox_item::Entity::find()
+        .filter(inbox_item::Column::AccountId.eq(account_id))
+        .filter(inbox_item::Column::Seq.gt(seq))
+        .order_by_asc(inbox_item::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// The newest `seq` of the account's inbox (0 when empty): where a fresh stream starts.
+pub async fn latest_seq(db: &impl ConnectionTrait, account_id: Uuid) -> Result<i64, DbErr> {
+    Ok(inbox_item::Entity::find()
+        .select_only()
+        .column_as(inbox_item::Column::Seq.max(), "seq")
+        .filter(inbox_item::Column::AccountId.eq(account_id))
+        .into_tuple::<Option<i64>>()
+        .one(db)
+        .await?
+        .flatten()
+        .unwrap_or(0))
 }

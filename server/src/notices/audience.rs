@@ -12,31 +12,10 @@ use super::error::NoticeError;
 use super::model::SenderRole;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
+pub use crate::org::audience::{FamilyTarget, Target};
 use crate::org::model::{
     AccessLevel, bureau_officer, class, guardianship, school, staff, student, teaching_assignment,
 };
-
-/// The families a school notice reaches.
-#[derive(Debug, Clone)]
-pub struct FamilyTarget {
-    pub school_id: Uuid,
-    /// The whole school: informational guardians receive it too.
-    pub school_wide: bool,
-    pub grades: Vec<i16>,
-    pub class_ids: Vec<Uuid>,
-    pub guardian_ids: Vec<Uuid>,
-    /// A teacher's individually added guardians count only through children in these classes.
-    pub guardian_classes: Option<Vec<Uuid>>,
-}
-
-#[derive(Debug, Clone)]
-pub enum Target {
-    Families(FamilyTarget),
-    /// Staff of these schools (bureau notices).
-    Staff {
-        school_ids: Vec<Uuid>,
-    },
-}
 
 #[derive(Debug, Clone)]
 pub struct Sender {

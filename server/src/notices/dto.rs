@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::model::{RecipientKind, ResponseMode, SenderRole};
+pub use crate::org::dto::ChildRef;
 
 /// Who a notice goes to. A school admin: the whole school (nothing given), chosen `grades` and/or
 /// `class_ids`. A teacher: `class_ids` they teach. Either may add individual `guardian_ids` of
@@ -58,13 +59,6 @@ pub struct CreateNoticeRequest {
     pub urgent: bool,
     /// Which school to send as, for staff of several schools.
     pub school_id: Option<Uuid>,
-}
-
-/// A child a notice concerns, as its guardian sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ChildRef {
-    pub id: Uuid,
-    pub name: String,
 }
 
 /// The caller's own answer to a notice.

@@ -1,129 +1,20 @@
-//! Notice queries, including the fan-out: one set-based `INSERT … SELECT` resolves the audience
-//! into inbox items, never a row per round trip (a school-wide notice reaches tens of thousands).
+//! Notice queries. The audience is resolved by [`crate::org::audience`] and fanned out by the
+//! inbox ([`crate::inbox::items::fan_out`]).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, JoinType, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
-use super::audience::{FamilyTarget, Target};
+use crate::inbox::items;
 use crate::inbox::model::ItemKind;
+use crate::org::audience::{self, Target};
 
-/// `(account, student, class)` of every guardian a family notice reaches, one row per child.
-fn family_rows(target: &FamilyTarget) -> SelectStatement {
-    let access: Vec<&str> = if target.school_wide { vec!["full", "informational"] } else { vec!["full"] };
-    let mut reach = Condition::any();
-    if !target.school_wide {
-        if !target.grades.is_empty() {
-            reach = reach.add(Expr::col(("c", "grade")).is_in(target.grades.clone()));
-        }
-        if !target.class_ids.is_empty() {
-            reach = reach.add(Expr::col(("s", "class_id")).is_in(target.class_ids.clone()));
-        }
-        if !target.guardian_ids.is_empty() {
-            let mut individual =
-                Condition::all().add(Expr::col(("gs", "guardian_id")).is_in(target.guardian_ids.clone()));
-            if let Some(classes) = &target.guardian_classes {
-                individual = individual.add(Expr::col(("s", "class_id")).is_in(classes.clone()));
-            }
-            reach = reach.add(individual);
-        }
-    }
-    // No DISTINCT needed: a guardianship is unique per (student, guardian) and a guardian per account.
-    let mut select = Query::select();
-    select
-        .column(("g", "account_id"))
-        .column(("s", "id"))
-        .column(("s", "class_id"))
-        .from_as("students", "s")
-        .join_as(JoinType::InnerJoin, "classes", "c", Expr::col(("c", "id")).equals(("s", "class_id")))
-        .join_as(JoinType::InnerJoin, "guardianships", "gs", Expr::col(("gs", "student_id")).equals(("s", "id")))
-        .join_as(JoinType::InnerJoin, "guardians", "g", Expr::col(("g", "id")).equals(("gs", "guardian_id")))
-        .and_where(Expr::col(("s", "school_id")).eq(target.school_id))
-        .and_where(Expr::col(("gs", "access_level")).is_in(access));
-    if !target.school_wide {
-        select.cond_where(reach);
-    }
-    select
-}
-
-/// Accounts of the staff of these schools (bureau notices).
-fn staff_rows(school_ids: &[Uuid]) -> SelectStatement {
-    Query::select()
-        .distinct()
-        .column(("st", "account_id"))
-        .from_as("staff", "st")
-        .and_where(Expr::col(("st", "school_id")).is_in(school_ids.to_vec()))
-        .to_owned()
-}
-
-/// Distinct values of `column` among the rows.
-async fn count_distinct(db: &impl ConnectionTrait, rows: SelectStatement, column: &'static str) -> Result<u64, DbErr> {
-    let select = Query::select()
-        .expr_as(Expr::col(column).count_distinct(), Alias::new("n"))
-        .from_subquery(rows, Alias::new("r"))
-        .to_owned();
-    let row = db.query_one(&select).await?;
-    Ok(u64::try_from(row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0)).unwrap_or(0))
-}
-
-/// How many accounts a target reaches.
-pub async fn count_accounts(db: &impl ConnectionTrait, target: &Target) -> Result<u64, DbErr> {
-    let rows = match target {
-        Target::Families(families) => family_rows(families),
-        Target::Staff { school_ids } => staff_rows(school_ids),
-    };
-    count_distinct(db, rows, "account_id").await
-}
-
-/// How many accounts and children a target reaches, without sending anything.
-pub async fn count_reach(db: &impl ConnectionTrait, target: &Target) -> Result<(u64, u64), DbErr> {
-    let accounts = count_accounts(db, target).await?;
-    let children = match target {
-        Target::Families(families) => count_distinct(db, family_rows(families), "id").await?,
-        Target::Staff { .. } => 0,
-    };
-    Ok((accounts, children))
-}
-
-/// Delivers an item (a notice, homework) into its recipients' inboxes: the children it concerns,
-/// then one inbox item per account. Returns the number of recipients.
+/// Delivers a notice into its recipients' inboxes. Returns the number of recipients.
 pub async fn fan_out(
     db: &impl ConnectionTrait,
-    kind: ItemKind,
     notice_id: Uuid,
     target: &Target,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let kind = kind.as_str();
-    let accounts: SelectStatement = match target {
-        Target::Families(families) => {
-            let mut rows = family_rows(families);
-            rows.expr(Expr::val(kind)).expr(Expr::val(notice_id));
-            let insert = Query::insert()
-                .into_table("inbox_item_children")
-                .columns(["account_id", "student_id", "class_id", "kind", "ref_id"])
-                .select_from(rows)
-                .map_err(|e| DbErr::Custom(e.to_string()))?
-                .to_owned();
-            db.execute(&insert).await?;
-            Query::select()
-                .distinct()
-                .column("account_id")
-                .from("inbox_item_children")
-                .and_where(Expr::col("kind").eq(kind))
-                .and_where(Expr::col("ref_id").eq(notice_id))
-                .to_owned()
-        }
-        Target::Staff { school_ids } => staff_rows(school_ids),
-    };
-    let mut accounts = accounts;
-    accounts.expr(Expr::val(kind)).expr(Expr::val(notice_id)).expr(Expr::val(now));
-    let insert = Query::insert()
-        .into_table("inbox_items")
-        .columns(["account_id", "kind", "ref_id", "created_at"])
-        .select_from(accounts)
-        .map_err(|e| DbErr::Custom(e.to_string()))?
-        .to_owned();
-    Ok(db.execute(&insert).await?.rows_affected())
+    items::fan_out(db, ItemKind::Notice, notice_id, audience::recipients(target), now).await
 }

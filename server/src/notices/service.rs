@@ -44,7 +44,7 @@ const DEADLINE_REMINDER_KIND: &str = "notice_deadline_reminder";
 
 pub async fn preview(state: &AppState, user: &AuthUser, req: &PreviewRequest) -> ApiResult<Preview> {
     let resolved = audience::resolve(&state.db, user, &req.audience, req.school_id).await?;
-    let (recipient_count, child_count) = repo::count_reach(&state.db, &resolved.target).await?;
+    let (recipient_count, child_count) = crate::org::audience::count_reach(&state.db, &resolved.target).await?;
     Ok(Preview { recipient_count, child_count, recipient_kind: recipient_kind(&resolved.target) })
 }
 
@@ -174,7 +174,7 @@ pub async fn create(state: &web::Data<AppState>, user: &AuthUser, req: CreateNot
     .await?;
     let mut in_background = false;
     if send_at <= now {
-        let reach = repo::count_accounts(&txn, &resolved.target).await?;
+        let reach = crate::org::audience::count_accounts(&txn, &resolved.target).await?;
         if reach >= BACKGROUND_FAN_OUT {
             in_background = true;
             let mut active = model.into_active_model();
@@ -206,7 +206,17 @@ async fn deliver(
     now: DateTime<Utc>,
 ) -> ApiResult<notice::Model> {
     let started = std::time::Instant::now();
-    let count = repo::fan_out(db, ItemKind::Notice, notice.id, target, now).await?;
+    let entry = crate::inbox::items::Entry {
+        kind: ItemKind::Notice,
+        ref_id: notice.id,
+        title: notice.title.clone(),
+        body: notice.body.clone(),
+        sender_name: notice.sender_name.clone(),
+        urgent: notice.urgent,
+        needs_response: notice.response_mode != ResponseMode::Read,
+    };
+    crate::inbox::items::publish(db, entry, now).await?;
+    let count = repo::fan_out(db, notice.id, target, now).await?;
     let fanned_out = started.elapsed();
     // Push and email follow through the outbox, committed with the notice, after quiet hours.
     let after = outbox::deliver_after(db, notice.school_id, notice.urgent, now).await?;
@@ -240,15 +250,7 @@ async fn announce(state: &AppState, sent: &notice::Model) {
         });
     }
     let accounts = if recipients <= NAMED_WAKE_LIMIT {
-        inbox_item::Entity::find()
-            .select_only()
-            .column(inbox_item::Column::AccountId)
-            .filter(inbox_item::Column::Kind.eq(ItemKind::Notice.as_str()))
-            .filter(inbox_item::Column::RefId.eq(notice_id))
-            .into_tuple::<Uuid>()
-            .all(&state.db)
-            .await
-            .ok()
+        crate::inbox::items::recipients_of(&state.db, ItemKind::Notice, notice_id).await.ok()
     } else {
         None
     };
@@ -650,6 +652,7 @@ pub async fn recall(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<No
     let mut active = notice.into_active_model();
     active.recalled_at = Set(Some(now));
     let notice = active.update(&txn).await?;
+    crate::inbox::items::withdraw(&txn, ItemKind::Notice, notice.id, now).await?;
     txn.commit().await?;
     Ok(to_dto(notice, Vec::new(), None, true))
 }

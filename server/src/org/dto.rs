@@ -212,3 +212,10 @@ pub struct SchoolFigures {
 pub fn mask_phone(phone: &str) -> String {
     if phone.len() == 11 && phone.is_ascii() { format!("{}****{}", &phone[..3], &phone[7..]) } else { "****".into() }
 }
+
+/// A child an item (a notice, homework, a message) concerns, as its guardian sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChildRef {
+    pub id: Uuid,
+    pub name: String,
+}

@@ -3,6 +3,7 @@
 //! bootstrap command creates a district and its first officer, the bureau creates schools with
 //! their first admin, and school admins import rosters ([`crate::roster`]).
 
+pub mod audience;
 pub mod dto;
 pub mod error;
 pub mod handlers;

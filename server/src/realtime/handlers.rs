@@ -10,14 +10,12 @@ use std::time::Duration;
 
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::inbox::model::inbox_item;
 use crate::infra::bus::Wake;
 use crate::state::AppState;
 
@@ -47,13 +45,7 @@ impl Stream {
     /// New items after `last`, as SSE frames.
     async fn read_new(&mut self) -> Result<(), sea_orm::DbErr> {
         loop {
-            let items = inbox_item::Entity::find()
-                .filter(inbox_item::Column::AccountId.eq(self.account))
-                .filter(inbox_item::Column::Seq.gt(self.last))
-                .order_by_asc(inbox_item::Column::Seq)
-                .limit(BATCH)
-                .all(&self.state.db)
-                .await?;
+            let items = crate::inbox::service::items_after(&self.state.db, self.account, self.last, BATCH).await?;
             let full = items.len() as u64 == BATCH;
             for item in items {
                 self.last = item.seq;
@@ -123,15 +115,7 @@ pub async fn events(state: web::Data<AppState>, user: AuthUser, req: HttpRequest
     let wakes = state.bus.subscribe();
     let last = match resume {
         Some(seq) => seq,
-        None => inbox_item::Entity::find()
-            .select_only()
-            .column_as(inbox_item::Column::Seq.max(), "seq")
-            .filter(inbox_item::Column::AccountId.eq(user.account_id))
-            .into_tuple::<Option<i64>>()
-            .one(&state.db)
-            .await?
-            .flatten()
-            .unwrap_or(0),
+        None => crate::inbox::service::latest_seq(&state.db, user.account_id).await?,
     };
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.reset(); // the first tick after HEARTBEAT, not at once

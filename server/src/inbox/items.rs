@@ -1,0 +1,263 @@
+//! The inbox's API for the domains whose items it carries (notices, homework, conversations…):
+//! what an item says (its entry, written once per item), who gets it (the fan-out, one set-based
+//! `INSERT … SELECT`), and what a push or an email about it says to one recipient. The owning
+//! domain calls these inside its own transaction; the inbox never reads the owners' tables.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
+use uuid::Uuid;
+
+use super::model::{ItemKind, inbox_entry, inbox_item, inbox_item_child};
+pub use crate::org::audience::Recipients;
+use crate::org::model::student;
+
+/// What an item says, the same for every recipient.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub kind: ItemKind,
+    pub ref_id: Uuid,
+    pub title: String,
+    /// The whole text (a message: its preview).
+    pub body: String,
+    pub sender_name: String,
+    pub urgent: bool,
+    /// The recipient is asked to confirm or reply.
+    pub needs_response: bool,
+}
+
+/// Writes (or rewrites, after an edit) what an item says.
+pub async fn publish(db: &impl ConnectionTrait, entry: Entry, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let row = inbox_entry::ActiveModel {
+        kind: Set(entry.kind.as_str().to_owned()),
+        ref_id: Set(entry.ref_id),
+        title: Set(entry.title),
+        body: Set(entry.body),
+        sender_name: Set(entry.sender_name),
+        urgent: Set(entry.urgent),
+        needs_response: Set(entry.needs_response),
+        withdrawn: Set(false),
+        updated_at: Set(now),
+    };
+    inbox_entry::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([inbox_entry::Column::Kind, inbox_entry::Column::RefId])
+                .update_columns([
+                    inbox_entry::Column::Title,
+                    inbox_entry::Column::Body,
+                    inbox_entry::Column::SenderName,
+                    inbox_entry::Column::Urgent,
+                    inbox_entry::Column::NeedsResponse,
+                    inbox_entry::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks an item recalled or withdrawn: recipients see it as such, and nothing more is delivered.
+pub async fn withdraw(
+    db: &impl ConnectionTrait,
+    kind: ItemKind,
+    ref_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    inbox_entry::Entity::update_many()
+        .col_expr(inbox_entry::Column::Withdrawn, Expr::value(true))
+        .col_expr(inbox_entry::Column::UpdatedAt, Expr::value(now))
+        .filter(inbox_entry::Column::Kind.eq(kind.as_str()))
+        .filter(inbox_entry::Column::RefId.eq(ref_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Delivers an item into its recipients' inboxes: the children it concerns, then one inbox item
+/// per account. Returns the number of recipients.
+pub async fn fan_out(
+    db: &impl ConnectionTrait,
+    kind: ItemKind,
+    ref_id: Uuid,
+    recipients: Recipients,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let kind = kind.as_str();
+    let mut accounts: SelectStatement = match recipients {
+        Recipients::Families(mut rows) => {
+            rows.expr(Expr::val(kind)).expr(Expr::val(ref_id));
+            let insert = Query::insert()
+                .into_table("inbox_item_children")
+                .columns(["account_id", "student_id", "class_id", "kind", "ref_id"])
+                .select_from(rows)
+                .map_err(|e| DbErr::Custom(e.to_string()))?
+                .to_owned();
+            db.execute(&insert).await?;
+            Query::select()
+                .distinct()
+                .column("account_id")
+                .from("inbox_item_children")
+                .and_where(Expr::col("kind").eq(kind))
+                .and_where(Expr::col("ref_id").eq(ref_id))
+                .to_owned()
+        }
+        Recipients::Accounts(rows) => rows,
+    };
+    accounts.expr(Expr::val(kind)).expr(Expr::val(ref_id)).expr(Expr::val(now));
+    let insert = Query::insert()
+        .into_table("inbox_items")
+        .columns(["account_id", "kind", "ref_id", "created_at"])
+        .select_from(accounts)
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .to_owned();
+    Ok(db.execute(&insert).await?.rows_affected())
+}
+
+/// Delivers an item to one account, concerning one child (a conversation message).
+pub async fn deliver_to(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+    kind: ItemKind,
+    ref_id: Uuid,
+    child: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    inbox_item::Entity::insert(inbox_item::ActiveModel {
+        seq: sea_orm::NotSet,
+        account_id: Set(account_id),
+        kind: Set(kind.as_str().into()),
+        ref_id: Set(ref_id),
+        created_at: Set(now),
+        read_at: Set(None),
+        responded_at: Set(None),
+        response_option: Set(None),
+        response_text: Set(None),
+    })
+    .exec_without_returning(db)
+    .await?;
+    if let Some(student_id) = child {
+        let class_id = student::Entity::find_by_id(student_id).one(db).await?.map_or(Uuid::nil(), |s| s.class_id);
+        inbox_item_child::Entity::insert(inbox_item_child::ActiveModel {
+            account_id: Set(account_id),
+            kind: Set(kind.as_str().into()),
+            ref_id: Set(ref_id),
+            student_id: Set(student_id),
+            class_id: Set(class_id),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The accounts an item was delivered to.
+pub async fn recipients_of(db: &impl ConnectionTrait, kind: ItemKind, ref_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    inbox_item::Entity::find()
+        .select_only()
+        .column(inbox_item::Column::AccountId)
+        .filter(inbox_item::Column::Kind.eq(kind.as_str()))
+        .filter(inbox_item::Column::RefId.eq(ref_id))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await
+}
+
+/// Marks the item unread again for everyone (it changed: homework edited).
+pub async fn mark_unread_for_all(db: &impl ConnectionTrait, kind: ItemKind, ref_id: Uuid) -> Result<(), DbErr> {
+    inbox_item::Entity::update_many()
+        .col_expr(inbox_item::Column::ReadAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(inbox_item::Column::Kind.eq(kind.as_str()))
+        .filter(inbox_item::Column::RefId.eq(ref_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks read, for one account, its unread items of `kind` whose ref ids `refs` selects. Returns
+/// how many were unread. One conditional update: concurrent opens neither queue nor overwrite the
+/// first read time.
+pub async fn mark_read(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+    kind: ItemKind,
+    refs: SelectStatement,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(inbox_item::Entity::update_many()
+        .col_expr(inbox_item::Column::ReadAt, Expr::value(now))
+        .filter(inbox_item::Column::AccountId.eq(account_id))
+        .filter(inbox_item::Column::Kind.eq(kind.as_str()))
+        .filter(inbox_item::Column::ReadAt.is_null())
+        .filter(inbox_item::Column::RefId.in_subquery(refs))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// What a push or an email about an item says to one recipient.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub title: String,
+    pub body: String,
+    pub sender_name: String,
+    pub awaiting_response: bool,
+    /// Names of the recipient's children the item concerns, sorted.
+    pub children: Vec<String>,
+    /// The recipient's inbox item (the real-time event id), when they have one.
+    pub item_seq: Option<i64>,
+}
+
+/// The summary of an item for one recipient; `None` when it no longer exists or was recalled or
+/// withdrawn (nothing to tell anyone).
+pub async fn summary_for(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+    kind: ItemKind,
+    ref_id: Uuid,
+) -> Result<Option<Summary>, DbErr> {
+    let entry = inbox_entry::Entity::find_by_id((kind.as_str().to_owned(), ref_id)).one(db).await?;
+    let Some(entry) = entry.filter(|e| !e.withdrawn) else { return Ok(None) };
+    let item = inbox_item::Entity::find()
+        .filter(inbox_item::Column::AccountId.eq(account_id))
+        .filter(inbox_item::Column::Kind.eq(kind.as_str()))
+        .filter(inbox_item::Column::RefId.eq(ref_id))
+        .one(db)
+        .await?;
+    let children = children_names(db, account_id, kind, ref_id).await?;
+    Ok(Some(Summary {
+        awaiting_response: entry.needs_response && item.as_ref().is_some_and(|i| i.responded_at.is_none()),
+        title: entry.title,
+        body: entry.body,
+        sender_name: entry.sender_name,
+        children,
+        item_seq: item.map(|i| i.seq),
+    }))
+}
+
+/// Names of the recipient's children an item concerns, sorted.
+pub async fn children_names(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+    kind: ItemKind,
+    ref_id: Uuid,
+) -> Result<Vec<String>, DbErr> {
+    let mut names: Vec<String> = inbox_item_child::Entity::find()
+        .select_only()
+        .column(student::Column::Name)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            inbox_item_child::Entity::belongs_to(student::Entity)
+                .from(inbox_item_child::Column::StudentId)
+                .to(student::Column::Id)
+                .into(),
+        )
+        .filter(inbox_item_child::Column::AccountId.eq(account_id))
+        .filter(inbox_item_child::Column::Kind.eq(kind.as_str()))
+        .filter(inbox_item_child::Column::RefId.eq(ref_id))
+        .into_tuple::<String>()
+        .all(db)
+        .await?;
+    names.sort();
+    Ok(names)
+}

@@ -142,6 +142,23 @@ pub async fn school_admin(db: &impl ConnectionTrait, user: &AuthUser, school_id:
     }
 }
 
+/// Whether the caller administers `school_id` (a database error stays an error, never a "no").
+pub async fn administers(db: &impl ConnectionTrait, user: &AuthUser, school_id: Uuid) -> ApiResult<bool> {
+    Ok(staff_row(db, user, school_id).await?.is_some_and(|s| s.is_school_admin))
+}
+
+/// The schools the caller administers (none for everyone else).
+pub async fn schools_administered(db: &impl ConnectionTrait, user: &AuthUser) -> ApiResult<Vec<Uuid>> {
+    Ok(staff::Entity::find()
+        .filter(staff::Column::AccountId.eq(user.account_id))
+        .filter(staff::Column::IsSchoolAdmin.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.school_id)
+        .collect())
+}
+
 /// Staff of the school, officers of its district, and guardians (non-pickup) of its pupils may read
 /// a school's profile.
 pub async fn school_reader(
@@ -330,4 +347,145 @@ pub async fn full_guardian_of(db: &impl ConnectionTrait, account_id: Uuid, stude
         .one(db)
         .await?
         .is_some())
+}
+
+/// Who the caller sends a notice as, with the reach that role has.
+#[derive(Debug, Clone)]
+pub enum NoticeSender {
+    /// A school admin: the whole school.
+    SchoolAdmin { staff: staff::Model, school: school::Model },
+    /// A teacher: the classes they teach (and families of pupils in them).
+    Teacher { staff: staff::Model, school: school::Model, taught_class_ids: Vec<Uuid> },
+    /// A bureau officer: the staff of their district's schools.
+    BureauOfficer { officer: bureau_officer::Model, district_school_ids: Vec<Uuid> },
+}
+
+/// How the caller asks to send: which school they name (staff of several schools), the first
+/// school and class of the audience they address.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SenderChoice {
+    pub school_id: Option<Uuid>,
+    pub first_school_id: Option<Uuid>,
+    pub first_class_id: Option<Uuid>,
+}
+
+/// The account as a notice sender. Takes an account id, not a request, because a scheduled notice
+/// is re-checked at send time for its stored sender: a teacher who left the class by then no
+/// longer reaches it. Staff of several schools name one (`school_id`) or address classes of one;
+/// bureau officers who are also staff send as the bureau when they address schools.
+pub async fn notice_sender(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+    choice: SenderChoice,
+) -> ApiResult<NoticeSender> {
+    let staff_rows = staff::Entity::find().filter(staff::Column::AccountId.eq(account_id)).all(db).await?;
+    let officers =
+        bureau_officer::Entity::find().filter(bureau_officer::Column::AccountId.eq(account_id)).all(db).await?;
+    let as_bureau = !officers.is_empty()
+        && choice.school_id.is_none()
+        && (staff_rows.is_empty() || choice.first_school_id.is_some());
+    if as_bureau {
+        return bureau_sender(db, officers, choice.first_school_id).await;
+    }
+    let staff = pick_staff_row(db, staff_rows, choice).await?;
+    let school = school::Entity::find_by_id(staff.school_id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    if staff.is_school_admin {
+        return Ok(NoticeSender::SchoolAdmin { staff, school });
+    }
+    let mut taught_class_ids: Vec<Uuid> = teaching_assignment::Entity::find()
+        .filter(teaching_assignment::Column::StaffId.eq(staff.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.class_id)
+        .collect();
+    taught_class_ids.sort();
+    taught_class_ids.dedup();
+    Ok(NoticeSender::Teacher { staff, school, taught_class_ids })
+}
+
+/// The staff row to send as: the one the caller names, or their only school, or the school of the
+/// first class they address. Not staff at all: 403.
+async fn pick_staff_row(
+    db: &impl ConnectionTrait,
+    staff_rows: Vec<staff::Model>,
+    choice: SenderChoice,
+) -> ApiResult<staff::Model> {
+    if staff_rows.is_empty() {
+        return Err(ApiError::forbidden());
+    }
+    if let Some(school_id) = choice.school_id {
+        return staff_rows.into_iter().find(|s| s.school_id == school_id).ok_or_else(ApiError::not_found);
+    }
+    let mut rows = staff_rows.into_iter();
+    let (Some(first), second) = (rows.next(), rows.next()) else { return Err(ApiError::forbidden()) };
+    let Some(second) = second else { return Ok(first) };
+    if let Some(class_id) = choice.first_class_id
+        && let Some(class) = class::Entity::find_by_id(class_id).one(db).await?
+    {
+        let mut all = [first, second].into_iter().chain(rows);
+        if let Some(row) = all.find(|s| s.school_id == class.school_id) {
+            return Ok(row);
+        }
+    }
+    Err(ApiError::validation(
+        "school_id",
+        "您在多所学校任职，请指定 school_id。",
+        "You work at several schools: give school_id.",
+    ))
+}
+
+/// An officer sends as the bureau of the district of the first school they address (their first
+/// district when they address none).
+async fn bureau_sender(
+    db: &impl ConnectionTrait,
+    officers: Vec<bureau_officer::Model>,
+    first_school_id: Option<Uuid>,
+) -> ApiResult<NoticeSender> {
+    let district_ids: Vec<Uuid> = officers.iter().map(|o| o.district_id).collect();
+    let schools = school::Entity::find().filter(school::Column::DistrictId.is_in(district_ids)).all(db).await?;
+    let district = match first_school_id {
+        None => officers.first().map(|o| o.district_id),
+        Some(first) => {
+            Some(schools.iter().find(|s| s.id == first).map(|s| s.district_id).ok_or_else(ApiError::not_found)?)
+        }
+    };
+    let officer = officers.into_iter().find(|o| Some(o.district_id) == district).ok_or_else(ApiError::forbidden)?;
+    let mut district_school_ids: Vec<Uuid> =
+        schools.iter().filter(|s| s.district_id == officer.district_id).map(|s| s.id).collect();
+    district_school_ids.sort();
+    Ok(NoticeSender::BureauOfficer { officer, district_school_ids })
+}
+
+/// Every individually addressed guardian must have a (non-pickup) child in the school — and, when
+/// `classes` is given (a teacher), in one of those classes. Anyone else answers 404.
+pub async fn guardians_within_reach(
+    db: &impl ConnectionTrait,
+    guardian_ids: &[Uuid],
+    school_id: Uuid,
+    classes: Option<&[Uuid]>,
+) -> ApiResult<()> {
+    if guardian_ids.is_empty() {
+        return Ok(());
+    }
+    let links = guardianship::Entity::find()
+        .filter(guardianship::Column::GuardianId.is_in(guardian_ids.to_vec()))
+        .filter(guardianship::Column::AccessLevel.ne(AccessLevel::Pickup))
+        .all(db)
+        .await?;
+    let students = student::Entity::find()
+        .filter(student::Column::Id.is_in(links.iter().map(|l| l.student_id)))
+        .filter(student::Column::SchoolId.eq(school_id))
+        .all(db)
+        .await?;
+    for guardian in guardian_ids {
+        let reachable = links
+            .iter()
+            .filter(|l| l.guardian_id == *guardian)
+            .any(|l| students.iter().any(|s| s.id == l.student_id && classes.is_none_or(|c| c.contains(&s.class_id))));
+        if !reachable {
+            return Err(ApiError::not_found());
+        }
+    }
+    Ok(())
 }

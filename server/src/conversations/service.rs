@@ -16,7 +16,7 @@ use super::model::{attachment, conversation, conversation_read, message};
 use crate::access::{self, ConversationRole};
 use crate::auth::AuthUser;
 use crate::auth::model::account;
-use crate::delivery::outbox::{self, Recipients, When};
+use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::{ApiError, ApiResult, Message as Text};
 use crate::http::pagination::{Page, PageQuery, instant_key};
 use crate::inbox::items;
@@ -324,7 +324,6 @@ pub async fn send(state: &AppState, user: &AuthUser, id: Uuid, req: SendMessage)
     .insert(&txn)
     .await?;
     let peer = c.peer_of(user.account_id);
-    let kind = ItemKind::Message.as_str();
     let sender_name =
         summaries(&txn, vec![saved.id]).await?.remove(&saved.id).map(|m| m.sender_name).unwrap_or_default();
     let entry = items::Entry {
@@ -344,7 +343,7 @@ pub async fn send(state: &AppState, user: &AuthUser, id: Uuid, req: SendMessage)
         ConversationRole::Guardian => outbox::deliver_to_staff_after(&txn, c.school_id, now).await?,
         _ => outbox::deliver_after(&txn, Some(c.school_id), false, now).await?,
     };
-    outbox::enqueue(&txn, kind, saved.id, kind, 0, false, Recipients::All, When::At(after), now).await?;
+    outbox::enqueue(&txn, Delivery::of(ItemKind::Message, saved.id, When::At(after)), now).await?;
     let mut active = c.clone().into_active_model();
     active.last_message_at = Set(now);
     active.update(&txn).await?;

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::model::school_settings;
 use super::quiet_hours::QuietHours;
+use crate::inbox::model::ItemKind;
 use crate::org::model::school;
 
 /// Which inbox recipients of an item get this delivery.
@@ -31,20 +32,41 @@ pub enum When {
     Digest(DateTime<Utc>),
 }
 
+/// What to queue about one inbox item: to whom among its recipients, when, and as what.
+pub struct Delivery {
+    pub item_kind: ItemKind,
+    pub ref_id: Uuid,
+    /// What the delivery announces: the item itself (its kind's name) or a reminder of it.
+    pub kind: &'static str,
+    /// Distinguishes the reminders of one item (0 for the item itself).
+    pub round: i32,
+    /// Bypasses quiet hours and the digest.
+    pub urgent: bool,
+    pub recipients: Recipients,
+    pub when: When,
+}
+
+impl Delivery {
+    /// The item itself, to everyone who received it.
+    pub fn of(item_kind: ItemKind, ref_id: Uuid, when: When) -> Self {
+        Self { item_kind, ref_id, kind: item_kind.as_str(), round: 0, urgent: false, recipients: Recipients::All, when }
+    }
+
+    pub fn urgent(self, urgent: bool) -> Self {
+        Self { urgent, ..self }
+    }
+
+    /// A reminder of the item (`kind` names it, `round` tells it from earlier ones) to some recipients.
+    pub fn reminder(self, kind: &'static str, round: i32, recipients: Recipients) -> Self {
+        Self { kind, round, recipients, ..self }
+    }
+}
+
 /// Queues one delivery per selected recipient of an inbox item. Whether it goes by push, email or
 /// both is decided per person when it is delivered (preferences may change meanwhile).
-#[allow(clippy::too_many_arguments)]
-pub async fn enqueue(
-    db: &impl ConnectionTrait,
-    item_kind: &str,
-    ref_id: Uuid,
-    delivery_kind: &str,
-    round: i32,
-    urgent: bool,
-    recipients: Recipients,
-    when: When,
-    now: DateTime<Utc>,
-) -> Result<u64, DbErr> {
+pub async fn enqueue(db: &impl ConnectionTrait, delivery: Delivery, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let Delivery { item_kind, ref_id, kind: delivery_kind, round, urgent, recipients, when } = delivery;
+    let item_kind = item_kind.as_str();
     let (deliver_after, held_for_digest) = match when {
         When::At(at) => (at, false),
         When::Digest(at) => (at, true),

@@ -20,7 +20,7 @@ use super::rules::{self, Budget};
 use crate::access::{self, ClassStaff, ClassTeacher};
 use crate::auth::AuthUser;
 use crate::delivery::model::school_settings;
-use crate::delivery::outbox::{self, Recipients, When};
+use crate::delivery::outbox::{self, Delivery, When};
 use crate::delivery::quiet_hours::{QuietHours, parse_hhmm};
 use crate::error::{ApiError, ApiResult, Message};
 use crate::inbox::items::{self, Entry};
@@ -337,8 +337,7 @@ pub async fn post(state: &AppState, user: &AuthUser, class_id: Uuid, req: PostHo
     items::publish(&txn, entry(&saved), now).await?;
     items::fan_out(&txn, ItemKind::Homework, saved.id, audience::recipients(&target), now).await?;
     let digest = digest_time_for(&txn, &school, saved.date, now).await?;
-    let kind = ItemKind::Homework.as_str();
-    outbox::enqueue(&txn, kind, saved.id, kind, 0, false, Recipients::All, When::Digest(digest), now).await?;
+    outbox::enqueue(&txn, Delivery::of(ItemKind::Homework, saved.id, When::Digest(digest)), now).await?;
     txn.commit().await?;
     Ok(to_dto(saved, None))
 }
@@ -352,9 +351,7 @@ async fn changeable(
     admins_too: bool,
 ) -> ApiResult<homework::Model> {
     let h = homework::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
-    if h.teacher_account_id == user.account_id
-        || (admins_too && access::school_admin(db, user, h.school_id).await.is_ok())
-    {
+    if h.teacher_account_id == user.account_id || (admins_too && access::administers(db, user, h.school_id).await?) {
         return Ok(h);
     }
     access::class_staff(db, user, h.class_id).await?;

@@ -1,6 +1,6 @@
-//! Who may send a notice to whom: resolves the caller and the requested audience into a sender
-//! and a target, enforcing the sender's reach (an admin: their school; a teacher: the classes they
-//! teach; a bureau officer: the staff of their district's schools).
+//! Whom a notice goes to: the sender's role and reach come from [`crate::access::notice_sender`]
+//! (an admin: their school; a teacher: the classes they teach; a bureau officer: the staff of their
+//! district's schools); this module turns the audience they ask for into a target within it.
 
 use std::collections::HashSet;
 
@@ -10,12 +10,10 @@ use uuid::Uuid;
 use super::dto::AudienceSpec;
 use super::error::NoticeError;
 use super::model::SenderRole;
-use crate::auth::AuthUser;
+use crate::access::{self, NoticeSender, SenderChoice};
 use crate::error::{ApiError, ApiResult};
 pub use crate::org::audience::{FamilyTarget, Target};
-use crate::org::model::{
-    AccessLevel, bureau_officer, class, guardianship, school, staff, student, teaching_assignment,
-};
+use crate::org::model::{bureau_officer, class};
 
 #[derive(Debug, Clone)]
 pub struct Sender {
@@ -30,28 +28,29 @@ pub struct Resolved {
     pub target: Target,
 }
 
+/// Resolves the sender (`account_id`, checked by [`access::notice_sender`] now — for a scheduled
+/// notice, at send time) and the audience they ask for into a target within their reach.
 pub async fn resolve(
     db: &impl ConnectionTrait,
-    user: &AuthUser,
+    account_id: Uuid,
     spec: &AudienceSpec,
     school_hint: Option<Uuid>,
 ) -> ApiResult<Resolved> {
-    let staff_rows = staff::Entity::find().filter(staff::Column::AccountId.eq(user.account_id)).all(db).await?;
-    let officers =
-        bureau_officer::Entity::find().filter(bureau_officer::Column::AccountId.eq(user.account_id)).all(db).await?;
-    let as_bureau =
-        !officers.is_empty() && school_hint.is_none() && (staff_rows.is_empty() || !spec.school_ids.is_empty());
-    if as_bureau {
-        return resolve_bureau(db, officers, spec).await;
-    }
-    if staff_rows.is_empty() {
-        return Err(ApiError::forbidden());
-    }
-    let staff = pick_school(db, staff_rows, spec, school_hint).await?;
-    if spec.school_ids.iter().any(|id| *id != staff.school_id) {
+    let choice = SenderChoice {
+        school_id: school_hint,
+        first_school_id: spec.school_ids.first().copied(),
+        first_class_id: spec.class_ids.first().copied(),
+    };
+    let (staff, school, taught) = match access::notice_sender(db, account_id, choice).await? {
+        NoticeSender::BureauOfficer { officer, district_school_ids } => {
+            return bureau_target(officer, district_school_ids, spec);
+        }
+        NoticeSender::SchoolAdmin { staff, school } => (staff, school, None),
+        NoticeSender::Teacher { staff, school, taught_class_ids } => (staff, school, Some(taught_class_ids)),
+    };
+    if spec.school_ids.iter().any(|id| *id != school.id) {
         return Err(ApiError::not_found());
     }
-    let school = school::Entity::find_by_id(staff.school_id).one(db).await?.ok_or_else(ApiError::not_found)?;
     if let Some(bad) = spec.grades.iter().find(|g| !(1..=9).contains(*g)) {
         return Err(NoticeError::invalid(
             "audience.grades",
@@ -64,13 +63,13 @@ pub async fn resolve(
     if classes.len() != dedup(&spec.class_ids).len() || classes.iter().any(|c| c.school_id != school.id) {
         return Err(ApiError::not_found());
     }
-    let sender_base =
+    let sender =
         |role| Sender { role, name: staff.name.clone(), district_id: school.district_id, school_id: Some(school.id) };
-    if staff.is_school_admin {
-        check_guardians(db, &spec.guardian_ids, school.id, None).await?;
+    let Some(taught) = taught else {
+        access::guardians_within_reach(db, &spec.guardian_ids, school.id, None).await?;
         let school_wide = spec.grades.is_empty() && spec.class_ids.is_empty() && spec.guardian_ids.is_empty();
         return Ok(Resolved {
-            sender: sender_base(SenderRole::SchoolAdmin),
+            sender: sender(SenderRole::SchoolAdmin),
             target: Target::Families(FamilyTarget {
                 school_id: school.id,
                 school_wide,
@@ -80,19 +79,9 @@ pub async fn resolve(
                 guardian_classes: None,
             }),
         });
-    }
+    };
     // A teacher addresses the classes they teach, and families of pupils in them.
-    if !spec.grades.is_empty() {
-        return Err(ApiError::forbidden());
-    }
-    let taught: HashSet<Uuid> = teaching_assignment::Entity::find()
-        .filter(teaching_assignment::Column::StaffId.eq(staff.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| a.class_id)
-        .collect();
-    if spec.class_ids.iter().any(|c| !taught.contains(c)) {
+    if !spec.grades.is_empty() || spec.class_ids.iter().any(|c| !taught.contains(c)) {
         return Err(ApiError::forbidden());
     }
     if spec.class_ids.is_empty() && spec.guardian_ids.is_empty() {
@@ -103,10 +92,9 @@ pub async fn resolve(
         )
         .into());
     }
-    let taught: Vec<Uuid> = taught.into_iter().collect();
-    check_guardians(db, &spec.guardian_ids, school.id, Some(&taught)).await?;
+    access::guardians_within_reach(db, &spec.guardian_ids, school.id, Some(&taught)).await?;
     Ok(Resolved {
-        sender: sender_base(SenderRole::Teacher),
+        sender: sender(SenderRole::Teacher),
         target: Target::Families(FamilyTarget {
             school_id: school.id,
             school_wide: false,
@@ -124,69 +112,10 @@ fn dedup<T: Clone + Eq + std::hash::Hash + Ord>(values: &[T]) -> Vec<T> {
     out
 }
 
-/// The staff row to send as: the one the caller names, or their only school, or the school of
-/// the classes they address.
-async fn pick_school(
-    db: &impl ConnectionTrait,
-    staff_rows: Vec<staff::Model>,
-    spec: &AudienceSpec,
-    hint: Option<Uuid>,
-) -> ApiResult<staff::Model> {
-    if let Some(school_id) = hint {
-        return staff_rows.into_iter().find(|s| s.school_id == school_id).ok_or_else(ApiError::not_found);
-    }
-    if staff_rows.len() == 1 {
-        return Ok(staff_rows.into_iter().next().expect("one row"));
-    }
-    if let Some(first_class) = spec.class_ids.first()
-        && let Some(class) = class::Entity::find_by_id(*first_class).one(db).await?
-        && let Some(row) = staff_rows.iter().find(|s| s.school_id == class.school_id)
-    {
-        return Ok(row.clone());
-    }
-    Err(NoticeError::invalid(
-        "school_id",
-        "您在多所学校任职，请指定 school_id。",
-        "You work at several schools: give school_id.",
-    )
-    .into())
-}
-
-/// Every individually added guardian must have a (non-pickup) child in the sender's reach.
-async fn check_guardians(
-    db: &impl ConnectionTrait,
-    guardian_ids: &[Uuid],
-    school_id: Uuid,
-    classes: Option<&[Uuid]>,
-) -> ApiResult<()> {
-    if guardian_ids.is_empty() {
-        return Ok(());
-    }
-    let links = guardianship::Entity::find()
-        .filter(guardianship::Column::GuardianId.is_in(guardian_ids.to_vec()))
-        .filter(guardianship::Column::AccessLevel.ne(AccessLevel::Pickup))
-        .all(db)
-        .await?;
-    let students = student::Entity::find()
-        .filter(student::Column::Id.is_in(links.iter().map(|l| l.student_id)))
-        .filter(student::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await?;
-    for guardian in guardian_ids {
-        let reachable = links
-            .iter()
-            .filter(|l| l.guardian_id == *guardian)
-            .any(|l| students.iter().any(|s| s.id == l.student_id && classes.is_none_or(|c| c.contains(&s.class_id))));
-        if !reachable {
-            return Err(ApiError::not_found());
-        }
-    }
-    Ok(())
-}
-
-async fn resolve_bureau(
-    db: &impl ConnectionTrait,
-    officers: Vec<bureau_officer::Model>,
+/// A bureau notice goes to the staff of schools of the officer's district: the ones named, or all.
+fn bureau_target(
+    officer: bureau_officer::Model,
+    district_school_ids: Vec<Uuid>,
     spec: &AudienceSpec,
 ) -> ApiResult<Resolved> {
     if !spec.grades.is_empty() || !spec.class_ids.is_empty() || !spec.guardian_ids.is_empty() {
@@ -197,26 +126,10 @@ async fn resolve_bureau(
         )
         .into());
     }
-    let district_ids: Vec<Uuid> = officers.iter().map(|o| o.district_id).collect();
-    let schools = school::Entity::find().filter(school::Column::DistrictId.is_in(district_ids)).all(db).await?;
-    let officer = match spec.school_ids.first() {
-        None => officers.into_iter().next().expect("checked non-empty"),
-        Some(first) => {
-            let district =
-                schools.iter().find(|s| s.id == *first).map(|s| s.district_id).ok_or_else(ApiError::not_found)?;
-            officers.into_iter().find(|o| o.district_id == district).expect("district is one of the officer's")
-        }
-    };
-    let in_district: HashSet<Uuid> =
-        schools.iter().filter(|s| s.district_id == officer.district_id).map(|s| s.id).collect();
-    if spec.school_ids.iter().any(|id| !in_district.contains(id)) {
+    if spec.school_ids.iter().any(|id| !district_school_ids.contains(id)) {
         return Err(ApiError::not_found());
     }
-    let school_ids = if spec.school_ids.is_empty() {
-        dedup(&in_district.into_iter().collect::<Vec<_>>())
-    } else {
-        dedup(&spec.school_ids)
-    };
+    let school_ids = if spec.school_ids.is_empty() { district_school_ids } else { dedup(&spec.school_ids) };
     Ok(Resolved {
         sender: Sender {
             role: SenderRole::BureauOfficer,

@@ -18,6 +18,8 @@ pub enum NoticeError {
     RecallWindowPassed,
     #[error("not sent yet")]
     NotSentYet,
+    #[error("reminded less than six hours ago")]
+    RemindTooSoon { retry_after_secs: i64 },
 }
 
 impl NoticeError {
@@ -54,6 +56,12 @@ impl From<NoticeError> for ApiError {
                     "A notice can be recalled only within 24 hours of sending.",
                 ),
             ),
+            NoticeError::RemindTooSoon { retry_after_secs } => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "remind_too_soon",
+                Message::new("每条通知 6 小时内只能提醒一次。", "A notice can be reminded at most once every 6 hours."),
+            )
+            .with_details(serde_json::json!({ "retry_after_secs": retry_after_secs })),
             NoticeError::NotSentYet => ApiError::new(
                 conflict,
                 "not_sent_yet",

@@ -50,7 +50,7 @@ pub async fn create(
     user: AuthUser,
     body: web::Json<CreateNoticeRequest>,
 ) -> ApiResult<HttpResponse> {
-    let notice = service::create(&state, &user, body.into_inner()).await?;
+    let notice = service::create(&state.into_inner(), &user, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(notice))
 }
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod handlers;
 pub mod model;
 pub mod repo;
+pub mod rules;
 pub mod service;
 
 use utoipa_actix_web::service_config::ServiceConfig;

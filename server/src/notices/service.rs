@@ -20,30 +20,27 @@ use super::dto::{
 use super::error::NoticeError;
 use super::model::{RecipientKind, ResponseMode, SenderRole, notice};
 use super::repo;
+use super::rules;
 use crate::access;
 use crate::auth::AuthUser;
 use crate::delivery::model::delivery;
-use crate::delivery::outbox::{self, Recipients, When};
-use crate::error::{ApiError, ApiResult, Message};
+use crate::delivery::outbox::{self, Delivery, Recipients, When};
+use crate::error::{ApiError, ApiResult};
 use crate::http::pagination::{Page, PageQuery};
 use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
 use crate::infra::bus::Wake;
 use crate::org::model::{guardian, staff, student};
 use crate::policy::{self, Audience, Channel, Field};
 use crate::state::AppState;
-use actix_web::web;
+use std::sync::Arc;
 
-/// A sender may recall a notice for this long after sending it.
-pub const RECALL_WINDOW_HOURS: i64 = 24;
-/// At most one manual reminder per notice in this many hours.
-pub const REMIND_INTERVAL_HOURS: i64 = 6;
 /// The automatic reminder goes out this long before a deadline.
 pub const DEADLINE_REMINDER_HOURS: i64 = 24;
 const REMINDER_KIND: &str = "notice_reminder";
 const DEADLINE_REMINDER_KIND: &str = "notice_deadline_reminder";
 
 pub async fn preview(state: &AppState, user: &AuthUser, req: &PreviewRequest) -> ApiResult<Preview> {
-    let resolved = audience::resolve(&state.db, user, &req.audience, req.school_id).await?;
+    let resolved = audience::resolve(&state.db, user.account_id, &req.audience, req.school_id).await?;
     let (recipient_count, child_count) = crate::org::audience::count_reach(&state.db, &resolved.target).await?;
     Ok(Preview { recipient_count, child_count, recipient_kind: recipient_kind(&resolved.target) })
 }
@@ -99,7 +96,7 @@ fn validate_options(mode: ResponseMode, options: &[String]) -> Result<Vec<String
 /// due, so if this instance dies first the scheduled-notice job sends it (on any instance).
 pub const BACKGROUND_FAN_OUT: u64 = 2_000;
 
-pub async fn create(state: &web::Data<AppState>, user: &AuthUser, req: CreateNoticeRequest) -> ApiResult<Notice> {
+pub async fn create(state: &Arc<AppState>, user: &AuthUser, req: CreateNoticeRequest) -> ApiResult<Notice> {
     let now = state.clock.now();
     let title = chars_between(&req.title, "title", 1, 100)?;
     let body = chars_between(&req.body, "body", 1, 5_000)?;
@@ -115,8 +112,8 @@ pub async fn create(state: &web::Data<AppState>, user: &AuthUser, req: CreateNot
         .into());
     }
 
-    let txn = crate::infra::db::begin(&state.db).await?;
-    let resolved = audience::resolve(&txn, user, &req.audience, req.school_id).await?;
+    // Reads and the rate limit (Redis) come before the write transaction opens.
+    let resolved = audience::resolve(&state.db, user.account_id, &req.audience, req.school_id).await?;
     if req.urgent && resolved.sender.role != SenderRole::SchoolAdmin {
         return Err(ApiError::forbidden().with_details(serde_json::json!({ "field": "urgent" })));
     }
@@ -133,7 +130,6 @@ pub async fn create(state: &web::Data<AppState>, user: &AuthUser, req: CreateNot
         let audience = if one_family { Audience::OneFamily } else { Audience::Group };
         let violations = policy::check(&fields, Channel::Notice, audience);
         if !violations.is_empty() {
-            drop(txn); // nothing stored; the refusal is counted in its own transaction
             let sender = policy::blocks::Sender {
                 district_id: Some(resolved.sender.district_id),
                 school_id: resolved.sender.school_id,
@@ -142,6 +138,7 @@ pub async fn create(state: &web::Data<AppState>, user: &AuthUser, req: CreateNot
             return Err(policy::blocks::refuse(&state.db, &violations, Channel::Notice, sender, now).await);
         }
     }
+    let txn = crate::infra::db::begin(&state.db).await?;
     let (school_wide, recipient_kind) = match &resolved.target {
         Target::Families(f) => (f.school_wide, RecipientKind::Family),
         Target::Staff { .. } => (false, RecipientKind::Staff),
@@ -220,8 +217,7 @@ async fn deliver(
     let fanned_out = started.elapsed();
     // Push and email follow through the outbox, committed with the notice, after quiet hours.
     let after = outbox::deliver_after(db, notice.school_id, notice.urgent, now).await?;
-    let kind = ItemKind::Notice.as_str();
-    outbox::enqueue(db, kind, notice.id, kind, 0, notice.urgent, Recipients::All, When::At(after), now).await?;
+    outbox::enqueue(db, Delivery::of(ItemKind::Notice, notice.id, When::At(after)).urgent(notice.urgent), now).await?;
     tracing::debug!(
         notice = %notice.id,
         recipients = count,
@@ -284,10 +280,9 @@ pub async fn send_due(state: &AppState) -> ApiResult<u64> {
             continue;
         }
         let notice_id = pending.id;
-        let sender = AuthUser { account_id: pending.sender_account_id, session_id: Uuid::nil() };
         let spec = serde_json::from_str(&pending.audience).unwrap_or_default();
         // The audience is resolved when the notice goes out, with the sender's reach at that time.
-        let delivered = match audience::resolve(&txn, &sender, &spec, pending.school_id).await {
+        let delivered = match audience::resolve(&txn, pending.sender_account_id, &spec, pending.school_id).await {
             Ok(resolved) => Some(deliver(&txn, pending, &resolved.target, now).await?),
             Err(error) => {
                 tracing::warn!(notice = %notice_id, "scheduled notice not sent: {error}");
@@ -387,14 +382,7 @@ pub fn to_dto(n: notice::Model, children: Vec<ChildRef>, me: Option<MyResponse>,
 pub async fn list_sent(state: &AppState, user: &AuthUser, page: &PageQuery) -> ApiResult<Page<Notice>> {
     let db = &state.db;
     let limit = page.limit()?;
-    let admin_schools: Vec<Uuid> = staff::Entity::find()
-        .filter(staff::Column::AccountId.eq(user.account_id))
-        .filter(staff::Column::IsSchoolAdmin.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| s.school_id)
-        .collect();
+    let admin_schools = access::schools_administered(db, user).await?;
     let mut query = notice::Entity::find().filter(
         Condition::any()
             .add(notice::Column::SenderAccountId.eq(user.account_id))
@@ -418,16 +406,12 @@ async fn answerable(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     id: Uuid,
+    mode: ResponseMode,
     now: DateTime<Utc>,
 ) -> ApiResult<(notice::Model, inbox_item::Model)> {
     let item = my_item(db, user, id).await?.ok_or_else(ApiError::not_found)?;
     let notice = notice::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
-    if notice.recalled_at.is_some() {
-        return Err(NoticeError::Recalled.into());
-    }
-    if notice.deadline.is_some_and(|d| d < now) {
-        return Err(NoticeError::DeadlinePassed.into());
-    }
+    rules::can_answer(&notice, mode, now)?;
     Ok((notice, item))
 }
 
@@ -450,10 +434,7 @@ pub async fn mark_read(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult
 pub async fn confirm(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<MyResponse> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let (notice, item) = answerable(&txn, user, id, now).await?;
-    if notice.response_mode != ResponseMode::Confirm {
-        return Err(NoticeError::WrongResponseMode.into());
-    }
+    let (_, item) = answerable(&txn, user, id, ResponseMode::Confirm, now).await?;
     let mut active = item.clone().into_active_model();
     active.read_at = Set(Some(item.read_at.unwrap_or(now)));
     active.responded_at = Set(Some(item.responded_at.unwrap_or(now)));
@@ -473,10 +454,7 @@ pub async fn reply(state: &AppState, user: &AuthUser, id: Uuid, req: ReplyReques
         );
     }
     let txn = crate::infra::db::begin(&state.db).await?;
-    let (notice, item) = answerable(&txn, user, id, now).await?;
-    if notice.response_mode != ResponseMode::Reply {
-        return Err(NoticeError::WrongResponseMode.into());
-    }
+    let (notice, item) = answerable(&txn, user, id, ResponseMode::Reply, now).await?;
     let option = req.option.trim().to_owned();
     if !notice.options().contains(&option) {
         return Err(NoticeError::invalid(
@@ -643,12 +621,7 @@ pub async fn recall(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<No
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let notice = managed_notice(&txn, user, id).await?;
-    if notice.recalled_at.is_some() {
-        return Err(NoticeError::Recalled.into());
-    }
-    if notice.sent_at.is_some_and(|sent| now - sent > Duration::hours(RECALL_WINDOW_HOURS)) {
-        return Err(NoticeError::RecallWindowPassed.into());
-    }
+    rules::can_recall(&notice, now)?;
     let mut active = notice.into_active_model();
     active.recalled_at = Set(Some(now));
     let notice = active.update(&txn).await?;
@@ -670,23 +643,7 @@ pub async fn remind(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Re
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let notice = managed_notice(&txn, user, id).await?;
-    if notice.recalled_at.is_some() {
-        return Err(NoticeError::Recalled.into());
-    }
-    if notice.sent_at.is_none() {
-        return Err(NoticeError::NotSentYet.into());
-    }
-    if let Some(last) = notice.last_reminded_at {
-        let next = last + Duration::hours(REMIND_INTERVAL_HOURS);
-        if next > now {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-                "remind_too_soon",
-                Message::new("每条通知 6 小时内只能提醒一次。", "A notice can be reminded at most once every 6 hours."),
-            )
-            .with_details(serde_json::json!({ "retry_after_secs": (next - now).num_seconds().max(1) })));
-        }
-    }
+    rules::can_remind(&notice, now)?;
     let previous: Option<i32> = delivery::Entity::find()
         .select_only()
         .column_as(delivery::Column::Round.max(), "round")
@@ -697,20 +654,13 @@ pub async fn remind(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Re
         .await?
         .flatten();
     let after = outbox::deliver_after(&txn, notice.school_id, false, now).await?;
-    let kind = ItemKind::Notice.as_str();
     let round = previous.unwrap_or(0) + 1;
-    let reminded = outbox::enqueue(
-        &txn,
-        kind,
-        id,
+    let reminder = Delivery::of(ItemKind::Notice, id, When::At(after)).reminder(
         REMINDER_KIND,
         round,
-        false,
         reminder_recipients(notice.response_mode),
-        When::At(after),
-        now,
-    )
-    .await?;
+    );
+    let reminded = outbox::enqueue(&txn, reminder, now).await?;
     let mut active = notice.into_active_model();
     active.last_reminded_at = Set(Some(now));
     active.update(&txn).await?;
@@ -746,19 +696,12 @@ pub async fn remind_before_deadlines(state: &AppState) -> ApiResult<u64> {
             == 1;
         if claimed {
             let after = outbox::deliver_after(&txn, n.school_id, false, now).await?;
-            let kind = ItemKind::Notice.as_str();
-            outbox::enqueue(
-                &txn,
-                kind,
-                n.id,
+            let reminder = Delivery::of(ItemKind::Notice, n.id, When::At(after)).reminder(
                 DEADLINE_REMINDER_KIND,
                 0,
-                false,
                 reminder_recipients(n.response_mode),
-                When::At(after),
-                now,
-            )
-            .await?;
+            );
+            outbox::enqueue(&txn, reminder, now).await?;
             reminded += 1;
         }
         txn.commit().await?;

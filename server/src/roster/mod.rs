@@ -7,6 +7,8 @@ pub mod dto;
 pub mod error;
 pub mod handlers;
 pub mod parse;
+pub mod plan;
+pub mod repo;
 pub mod service;
 
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -100,6 +100,9 @@ pub struct GuardianRecord {
     pub name: String,
     pub phone: String,
     pub email: Option<String>,
+    /// The column the email came from (`guardian1_email` or `guardian2_email`), for problems
+    /// found once the file meets the database.
+    pub email_column: &'static str,
     pub relation: String,
     pub access_level: AccessLevel,
 }
@@ -490,7 +493,14 @@ pub fn parse_students(text: &str) -> Result<Vec<StudentRecord>, Vec<RowProblem>>
                         "Both guardians have the same phone number.",
                     ));
                 } else {
-                    guardians.push(GuardianRecord { name, phone, email, relation: relation.into(), access_level });
+                    guardians.push(GuardianRecord {
+                        name,
+                        phone,
+                        email,
+                        email_column: email_col,
+                        relation: relation.into(),
+                        access_level,
+                    });
                 }
             }
         }

@@ -113,6 +113,22 @@ async fn a_file_with_bad_rows_imports_nothing_and_lists_every_problem() {
 }
 
 #[tokio::test]
+async fn a_second_guardian_s_email_taken_by_another_account_is_reported_on_guardian2_email() {
+    let app = spawn_app().await;
+    let (school, admin) = school(&app).await;
+    // admin@test.cn is the school admin's login: the mother cannot have it.
+    let csv = students_csv(&["S1,甲,3,1,父甲,13800000001,,父亲,,母甲,13800000002,admin@test.cn,母亲,"]);
+    let reply =
+        app.post_csv(&format!("/api/v1/schools/{school}/roster/students"), Some(&admin), &csv).await.expect(200);
+    assert_eq!(reply.body["created"], 1);
+    let warnings = reply.body["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["row"], 2);
+    assert_eq!(warnings[0]["column"], "guardian2_email");
+    assert_eq!(warnings[0]["code"], "email_taken");
+}
+
+#[tokio::test]
 async fn a_gbk_file_saved_by_excel_is_imported() {
     let app = spawn_app().await;
     let (school, admin) = school(&app).await;

@@ -17,7 +17,7 @@ use crate::auth::model::account;
 use crate::i18n::Lang;
 use crate::inbox::items::{self, Summary};
 use crate::inbox::model::ItemKind;
-use crate::infra::push_gateway::{PushRequest, PushToken};
+use crate::infra::push_gateway::{PushGateway, PushRequest, PushToken};
 use crate::state::AppState;
 
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -225,14 +225,8 @@ async fn deliver(
                 urgent: d.urgent,
                 data: serde_json::json!({ "kind": item_kind, "ref_id": d.ref_id, "seq": content.item_seq }),
             };
-            let answer = gateway.send(&request).await?;
+            push(state, gateway, &request).await?;
             *sends += 1;
-            if !answer.rejected_tokens.is_empty() {
-                device::Entity::delete_many()
-                    .filter(device::Column::Token.is_in(answer.rejected_tokens))
-                    .exec(db)
-                    .await?;
-            }
         }
         let mut active = d.clone().into_active_model();
         active.push_done_at = Set(Some(now));
@@ -253,6 +247,18 @@ async fn deliver(
         d = active.update(db).await?;
     }
     finish(state, d, now).await
+}
+
+/// Sends a push through the gateway and forgets the device tokens it says are dead.
+async fn push(state: &AppState, gateway: &PushGateway, request: &PushRequest<'_>) -> anyhow::Result<()> {
+    let answer = gateway.send(request).await?;
+    if !answer.rejected_tokens.is_empty() {
+        device::Entity::delete_many()
+            .filter(device::Column::Token.is_in(answer.rejected_tokens))
+            .exec(&state.db)
+            .await?;
+    }
+    Ok(())
 }
 
 fn language(account: &account::Model, prefs: Option<&preference::Model>) -> Lang {
@@ -305,13 +311,7 @@ async fn deliver_digest(
                     urgent: false,
                     data: serde_json::json!({ "kind": "digest" }),
                 };
-                let answer = gateway.send(&request).await?;
-                if !answer.rejected_tokens.is_empty() {
-                    device::Entity::delete_many()
-                        .filter(device::Column::Token.is_in(answer.rejected_tokens))
-                        .exec(db)
-                        .await?;
-                }
+                push(state, gateway, &request).await?;
             }
             mark(state, rows, delivery::Column::PushDoneAt, now).await?;
         }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -68,6 +68,20 @@ impl PageQuery {
         let Some(after) = self.after()? else { return Ok(None) };
         let (at, last) = parse_instant_key(&after)?;
         Ok(Some(Condition::any().add(instant.lt(at)).add(Condition::all().add(instant.eq(at)).add(id.lt(last)))))
+    }
+
+    /// One page of `query` newest first by (`instant`, `id`), after the cursor: the rows to fetch
+    /// (`limit + 1`, see [`Page::from_rows`]).
+    pub fn newest_first<E: EntityTrait>(
+        &self,
+        mut query: Select<E>,
+        instant: E::Column,
+        id: E::Column,
+    ) -> Result<Select<E>, ApiError> {
+        if let Some(older) = self.older_than(instant, id)? {
+            query = query.filter(older);
+        }
+        Ok(query.order_by_desc(instant).order_by_desc(id).limit(self.limit()? + 1))
     }
 }
 

@@ -383,20 +383,12 @@ pub async fn list_sent(state: &AppState, user: &AuthUser, page: &PageQuery) -> A
     let db = &state.db;
     let limit = page.limit()?;
     let admin_schools = access::schools_administered(db, user).await?;
-    let mut query = notice::Entity::find().filter(
+    let query = notice::Entity::find().filter(
         Condition::any()
             .add(notice::Column::SenderAccountId.eq(user.account_id))
             .add(notice::Column::SchoolId.is_in(admin_schools)),
     );
-    if let Some(older) = page.older_than(notice::Column::CreatedAt, notice::Column::Id)? {
-        query = query.filter(older);
-    }
-    let rows = query
-        .order_by_desc(notice::Column::CreatedAt)
-        .order_by_desc(notice::Column::Id)
-        .limit(limit + 1)
-        .all(db)
-        .await?;
+    let rows = page.newest_first(query, notice::Column::CreatedAt, notice::Column::Id)?.all(db).await?;
     let items = rows.into_iter().map(|n| to_dto(n, Vec::new(), None, true)).collect();
     Ok(Page::from_rows(items, limit, |n| crate::http::pagination::instant_key(n.created_at, n.id)))
 }

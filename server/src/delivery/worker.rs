@@ -21,6 +21,7 @@ use crate::infra::push_gateway::{PushRequest, PushToken};
 use crate::notices::model::{ResponseMode, notice};
 use crate::org::model::student;
 use crate::state::AppState;
+use crate::telemetry::metrics::{count_abandoned, count_send};
 
 pub const MAX_ATTEMPTS: i32 = 8;
 /// How long a claim lasts before another worker may take the delivery over.
@@ -98,6 +99,7 @@ async fn record_failure(
     if attempts >= MAX_ATTEMPTS {
         active.failed_at = Set(Some(now));
         pass.failed += 1;
+        count_abandoned();
     } else {
         active.next_attempt_at = Set(now + backoff(attempts));
         pass.retried += 1;
@@ -307,7 +309,7 @@ async fn deliver(
                 urgent: d.urgent,
                 data: serde_json::json!({ "kind": item_kind, "ref_id": d.ref_id, "seq": content.item_seq }),
             };
-            let answer = gateway.send(&request).await?;
+            let answer = count_send("push", gateway.send(&request).await)?;
             *sends += 1;
             if !answer.rejected_tokens.is_empty() {
                 device::Entity::delete_many()
@@ -327,7 +329,7 @@ async fn deliver(
         if let (true, Some(address)) = (email_wanted, account.email.as_deref()) {
             let message_id = format!("<delivery-{}@jiaxiao>", d.seq);
             let message = build_message(&state.settings.mail_from, address, &rendered, &message_id)?;
-            state.mailer.send(message).await?;
+            count_send("email", state.mailer.send(message).await)?;
             *sends += 1;
         }
         let mut active = d.clone().into_active_model();
@@ -387,7 +389,7 @@ async fn deliver_digest(
                     urgent: false,
                     data: serde_json::json!({ "kind": "digest" }),
                 };
-                let answer = gateway.send(&request).await?;
+                let answer = count_send("push", gateway.send(&request).await)?;
                 if !answer.rejected_tokens.is_empty() {
                     device::Entity::delete_many()
                         .filter(device::Column::Token.is_in(answer.rejected_tokens))
@@ -402,7 +404,7 @@ async fn deliver_digest(
                 let digest = super::digest::render(lang, &email_lines);
                 let message =
                     build_message(&state.settings.mail_from, address, &digest, &format!("<digest-{first}@jiaxiao>"))?;
-                state.mailer.send(message).await?;
+                count_send("email", state.mailer.send(message).await)?;
             }
             mark(state, rows, delivery::Column::EmailDoneAt, now).await?;
         }

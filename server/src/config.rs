@@ -61,6 +61,22 @@ pub struct Settings {
     pub attachments_path: Option<std::path::PathBuf>,
     /// Largest attachment accepted, bytes.
     pub max_attachment_bytes: usize,
+    /// Log lines as `text` (default) or `json`, one object a line (`JIAXIAO_LOG_FORMAT`).
+    pub log_format: LogFormat,
+    /// Bearer token `GET /metrics` requires (`JIAXIAO_METRICS_TOKEN`). Unset: `/metrics` answers
+    /// loopback clients only. Either way anyone else gets a 404.
+    pub metrics_token: Option<String>,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object a line, for a log pipeline.
+    Json,
 }
 
 impl Default for Settings {
@@ -90,6 +106,8 @@ impl Default for Settings {
             sends_per_school_per_hour: 600,
             attachments_path: None,
             max_attachment_bytes: 10 * 1024 * 1024,
+            log_format: LogFormat::Text,
+            metrics_token: None,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The one error envelope of the API: `{"code", "message", "details"}`.
+//! The one error envelope of the API: `{"code", "message", "details", "request_id"}`.
 //!
 //! `code` is stable (clients switch on it); `message` follows `Accept-Language` (zh-CN by default,
 //! English on request); `details` carries structured context (which field, which row, which
@@ -13,6 +13,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::i18n::{Lang, current_lang};
+use crate::telemetry::current_request_id;
 
 /// A message in both languages the product speaks.
 #[derive(Debug, Clone)]
@@ -45,6 +46,10 @@ pub struct ErrorBody {
     /// Structured context; its shape depends on `code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,
+    /// The request's id, as in the `X-Request-Id` response header: quote it when reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "0b9c6f1e-5d2a-4c3b-9e8f-7a6b5c4d3e2f")]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug)]
@@ -140,6 +145,7 @@ impl ResponseError for ApiError {
             code: self.code,
             message: self.message.in_lang(current_lang()).to_owned(),
             details: self.details.clone(),
+            request_id: current_request_id().map(|id| id.to_string()),
         };
         let mut response = HttpResponse::build(self.status);
         if self.status == StatusCode::TOO_MANY_REQUESTS

@@ -67,8 +67,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         print!("{}", server::startup::openapi_json());
         return Ok(());
     }
-    telemetry::init();
     let settings = Settings::load(cli.config.as_deref())?;
+    telemetry::init(settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings, cli.demo).await,
         Command::Migrate => {

@@ -6,13 +6,15 @@ use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use serde::Serialize;
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::config::Settings;
-use crate::http::{lang, payload};
+use crate::error::ApiError;
+use crate::http::extractors::ClientIp;
+use crate::http::{lang, payload, request_id};
 use crate::infra::bus::Bus;
 use crate::infra::clock::{Clock, SystemClock};
 use crate::infra::jwt::JwtKeys;
@@ -138,6 +140,7 @@ impl Application {
         let jobs_interval_secs = settings.jobs_interval_secs;
         let delivery_poll_millis = settings.delivery_poll_millis;
         let state = web::Data::new(build_state(settings, clock).await?);
+        crate::telemetry::metrics::start();
         let server_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
@@ -152,8 +155,11 @@ impl Application {
                 .app_data(payload::path_config())
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))
+                .route("/metrics", web::get().to(metrics))
                 .default_service(web::to(payload::no_such_route))
                 .wrap(from_fn(crate::http::idempotency::idempotent))
+                // Inside the language, so an error it renders is in the caller's language.
+                .wrap(from_fn(request_id::with_request_id))
                 .wrap(from_fn(lang::with_request_lang))
         })
         .workers(if cfg!(debug_assertions) { 1 } else { std::thread::available_parallelism().map_or(2, |n| n.get()) })
@@ -221,6 +227,21 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         redis,
     };
     if ready { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
+}
+
+/// Prometheus metrics for operators (README, "Observability"); the outbox is measured now.
+async fn metrics(req: HttpRequest, client: ClientIp, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    crate::http::metrics::authorize(&req, client.0, &state.settings)?;
+    let now = state.clock.now();
+    match crate::delivery::outbox::backlog(&state.db, now).await {
+        Ok(backlog) => {
+            let waited = backlog.oldest_due_at.map_or(0, |at| (now - at).num_milliseconds().max(0));
+            crate::telemetry::metrics::observe_outbox(backlog.due, waited as f64 / 1000.0);
+        }
+        // The rest still tells the operator something; /readyz reports the database.
+        Err(error) => tracing::warn!("outbox backlog not measured: {error}"),
+    }
+    Ok(crate::http::metrics::render(&state))
 }
 
 async fn serve_openapi_json(state: web::Data<AppState>) -> HttpResponse {

@@ -154,6 +154,11 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The reply to a request built by hand on `app.client` (extra headers, raw bodies).
+    pub async fn from_response(response: reqwest::Response) -> Self {
+        Self::from(response).await
+    }
+
     async fn from(response: reqwest::Response) -> Self {
         let status = response.status();
         let headers = response.headers().clone();

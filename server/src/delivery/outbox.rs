@@ -169,3 +169,30 @@ async fn school_windows(
         .unwrap_or(chrono_tz::Asia::Shanghai);
     Ok((settings, tz))
 }
+
+/// What waits in the outbox at one instant (for `/metrics`).
+pub struct Backlog {
+    /// Deliveries due and neither delivered nor given up.
+    pub due: u64,
+    /// When the longest-waiting of them became due.
+    pub oldest_due_at: Option<DateTime<Utc>>,
+}
+
+/// One aggregate query over the due deliveries.
+pub async fn backlog(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Backlog, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+
+    use super::model::delivery;
+    let (due, oldest_due_at) = delivery::Entity::find()
+        .select_only()
+        .column_as(delivery::Column::Seq.count(), "due")
+        .column_as(delivery::Column::NextAttemptAt.min(), "oldest")
+        .filter(delivery::Column::DeliveredAt.is_null())
+        .filter(delivery::Column::FailedAt.is_null())
+        .filter(delivery::Column::NextAttemptAt.lte(now))
+        .into_tuple::<(i64, Option<DateTime<Utc>>)>()
+        .one(db)
+        .await?
+        .unwrap_or((0, None));
+    Ok(Backlog { due: u64::try_from(due).unwrap_or(0), oldest_due_at })
+}

@@ -19,6 +19,7 @@ use crate::inbox::items::{self, Summary};
 use crate::inbox::model::ItemKind;
 use crate::infra::push_gateway::{PushGateway, PushRequest, PushToken};
 use crate::state::AppState;
+use crate::telemetry::metrics::{count_abandoned, count_send};
 
 pub const MAX_ATTEMPTS: i32 = 8;
 /// How long a claim lasts before another worker may take the delivery over.
@@ -96,6 +97,7 @@ async fn record_failure(
     if attempts >= MAX_ATTEMPTS {
         active.failed_at = Set(Some(now));
         pass.failed += 1;
+        count_abandoned();
     } else {
         active.next_attempt_at = Set(now + backoff(attempts));
         pass.retried += 1;
@@ -239,7 +241,7 @@ async fn deliver(
         if let (true, Some(address)) = (email_wanted, account.email.as_deref()) {
             let message_id = format!("<delivery-{}@jiaxiao>", d.seq);
             let message = build_message(&state.settings.mail_from, address, &rendered, &message_id)?;
-            state.mailer.send(message).await?;
+            count_send("email", state.mailer.send(message).await)?;
             *sends += 1;
         }
         let mut active = d.clone().into_active_model();
@@ -251,7 +253,7 @@ async fn deliver(
 
 /// Sends a push through the gateway and forgets the device tokens it says are dead.
 async fn push(state: &AppState, gateway: &PushGateway, request: &PushRequest<'_>) -> anyhow::Result<()> {
-    let answer = gateway.send(request).await?;
+    let answer = count_send("push", gateway.send(request).await)?;
     if !answer.rejected_tokens.is_empty() {
         device::Entity::delete_many()
             .filter(device::Column::Token.is_in(answer.rejected_tokens))
@@ -320,7 +322,7 @@ async fn deliver_digest(
                 let digest = super::digest::render(lang, &email_lines);
                 let message =
                     build_message(&state.settings.mail_from, address, &digest, &format!("<digest-{first}@jiaxiao>"))?;
-                state.mailer.send(message).await?;
+                count_send("email", state.mailer.send(message).await)?;
             }
             mark(state, rows, delivery::Column::EmailDoneAt, now).await?;
         }

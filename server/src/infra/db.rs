@@ -80,6 +80,27 @@ pub fn backend_name(db: &DatabaseConnection) -> &'static str {
     }
 }
 
+/// Connections of the pool right now.
+pub struct PoolUsage {
+    /// Open connections, in use or idle.
+    pub size: u32,
+    pub idle: usize,
+}
+
+pub fn pool_usage(db: &DatabaseConnection) -> PoolUsage {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            PoolUsage { size: pool.size(), idle: pool.num_idle() }
+        }
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            PoolUsage { size: pool.size(), idle: pool.num_idle() }
+        }
+        _ => PoolUsage { size: 0, idle: 0 },
+    }
+}
+
 /// Hides the password of a connection URL before it is logged.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

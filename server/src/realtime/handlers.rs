@@ -18,6 +18,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::infra::bus::Wake;
 use crate::state::AppState;
+use crate::telemetry::metrics::SseConnection;
 
 const HEARTBEAT: Duration = Duration::from_secs(15);
 const BATCH: u64 = 200;
@@ -39,6 +40,8 @@ struct Stream {
     heartbeat: tokio::time::Interval,
     /// Read the database before waiting (backlog after `Last-Event-ID`).
     catch_up: bool,
+    /// Counts the stream as open until it is dropped.
+    _open: SseConnection,
 }
 
 impl Stream {
@@ -127,6 +130,7 @@ pub async fn events(state: web::Data<AppState>, user: AuthUser, req: HttpRequest
         pending: VecDeque::from([Bytes::from_static(b": connected\n\n")]),
         heartbeat,
         catch_up: resume.is_some(),
+        _open: SseConnection::open(),
     };
     let body = futures_util::stream::unfold(stream, Stream::next_frame);
     Ok(HttpResponse::Ok()

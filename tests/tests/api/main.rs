@@ -10,6 +10,7 @@ mod homework;
 mod idempotency;
 mod inbox;
 mod notices;
+mod observability;
 mod provisioning;
 mod realtime;
 mod roster;

@@ -1,6 +1,6 @@
 //! Who may see what — the one place that decides.
 //!
-//! Each function turns an authenticated caller ([`AuthUser`]) and a resource id into a *proof* of
+//! Each function turns an authenticated caller ([`Caller`]) and a resource id into a *proof* of
 //! a role over that resource, or the error to answer. Services take proofs as arguments, so no
 //! service can run for a caller whose access was not checked. The rules:
 //! - a guardian sees only their own children, and nothing at all through a `pickup` link;
@@ -16,12 +16,19 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::org::model::{
     AccessLevel, TeachingRole, bureau_officer, class, guardian, guardianship, school, staff, student,
     teaching_assignment,
 };
+
+/// The signed-in account a request (or a job acting for someone) is made by: the identity every
+/// check below starts from. Handlers get it from the bearer token (see `auth::extractor`); a job
+/// builds it from the account it acts for. It carries no rights of its own: only the proofs below do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    pub account_id: Uuid,
+}
 
 /// A bureau officer, for one district.
 #[derive(Debug, Clone)]
@@ -93,7 +100,7 @@ pub enum SchoolReader {
 }
 
 /// The caller as a bureau officer (of their first district).
-pub async fn bureau_officer(db: &impl ConnectionTrait, user: &AuthUser) -> ApiResult<BureauOfficer> {
+pub async fn bureau_officer(db: &impl ConnectionTrait, user: &Caller) -> ApiResult<BureauOfficer> {
     bureau_officer::Entity::find()
         .filter(bureau_officer::Column::AccountId.eq(user.account_id))
         .one(db)
@@ -105,7 +112,7 @@ pub async fn bureau_officer(db: &impl ConnectionTrait, user: &AuthUser) -> ApiRe
 /// The caller as an officer of `district_id`; another district's officer gets 404.
 pub async fn bureau_officer_of(
     db: &impl ConnectionTrait,
-    user: &AuthUser,
+    user: &Caller,
     district_id: Uuid,
 ) -> ApiResult<BureauOfficer> {
     let officers =
@@ -120,7 +127,7 @@ pub async fn bureau_officer_of(
         .ok_or_else(ApiError::not_found)
 }
 
-async fn staff_row(db: &impl ConnectionTrait, user: &AuthUser, school_id: Uuid) -> ApiResult<Option<staff::Model>> {
+async fn staff_row(db: &impl ConnectionTrait, user: &Caller, school_id: Uuid) -> ApiResult<Option<staff::Model>> {
     Ok(staff::Entity::find()
         .filter(staff::Column::AccountId.eq(user.account_id))
         .filter(staff::Column::SchoolId.eq(school_id))
@@ -129,12 +136,12 @@ async fn staff_row(db: &impl ConnectionTrait, user: &AuthUser, school_id: Uuid) 
 }
 
 /// The caller as a staff member of `school_id`; anyone else gets 404.
-pub async fn staff_member(db: &impl ConnectionTrait, user: &AuthUser, school_id: Uuid) -> ApiResult<StaffMember> {
+pub async fn staff_member(db: &impl ConnectionTrait, user: &Caller, school_id: Uuid) -> ApiResult<StaffMember> {
     staff_row(db, user, school_id).await?.map(|staff| StaffMember { staff }).ok_or_else(ApiError::not_found)
 }
 
 /// The caller as an admin of `school_id`: other staff of the school get 403, outsiders 404.
-pub async fn school_admin(db: &impl ConnectionTrait, user: &AuthUser, school_id: Uuid) -> ApiResult<SchoolAdmin> {
+pub async fn school_admin(db: &impl ConnectionTrait, user: &Caller, school_id: Uuid) -> ApiResult<SchoolAdmin> {
     match staff_row(db, user, school_id).await? {
         Some(staff) if staff.is_school_admin => Ok(SchoolAdmin { staff }),
         Some(_) => Err(ApiError::forbidden()),
@@ -143,12 +150,12 @@ pub async fn school_admin(db: &impl ConnectionTrait, user: &AuthUser, school_id:
 }
 
 /// Whether the caller administers `school_id` (a database error stays an error, never a "no").
-pub async fn administers(db: &impl ConnectionTrait, user: &AuthUser, school_id: Uuid) -> ApiResult<bool> {
+pub async fn administers(db: &impl ConnectionTrait, user: &Caller, school_id: Uuid) -> ApiResult<bool> {
     Ok(staff_row(db, user, school_id).await?.is_some_and(|s| s.is_school_admin))
 }
 
 /// The schools the caller administers (none for everyone else).
-pub async fn schools_administered(db: &impl ConnectionTrait, user: &AuthUser) -> ApiResult<Vec<Uuid>> {
+pub async fn schools_administered(db: &impl ConnectionTrait, user: &Caller) -> ApiResult<Vec<Uuid>> {
     Ok(staff::Entity::find()
         .filter(staff::Column::AccountId.eq(user.account_id))
         .filter(staff::Column::IsSchoolAdmin.eq(true))
@@ -163,7 +170,7 @@ pub async fn schools_administered(db: &impl ConnectionTrait, user: &AuthUser) ->
 /// a school's profile.
 pub async fn school_reader(
     db: &impl ConnectionTrait,
-    user: &AuthUser,
+    user: &Caller,
     school: &school::Model,
 ) -> ApiResult<SchoolReader> {
     if let Some(staff) = staff_row(db, user, school.id).await? {
@@ -186,7 +193,7 @@ pub async fn school_reader(
 
 /// The caller as staff allowed to see `class_id`: its teachers and its school's admins. Other staff
 /// of the school get 403 (the class list is no secret to them); everyone else 404.
-pub async fn class_staff(db: &impl ConnectionTrait, user: &AuthUser, class_id: Uuid) -> ApiResult<ClassStaff> {
+pub async fn class_staff(db: &impl ConnectionTrait, user: &Caller, class_id: Uuid) -> ApiResult<ClassStaff> {
     let class = class::Entity::find_by_id(class_id).one(db).await?.ok_or_else(ApiError::not_found)?;
     let staff = staff_row(db, user, class.school_id).await?.ok_or_else(ApiError::not_found)?;
     if staff.is_school_admin {
@@ -203,7 +210,7 @@ pub async fn class_staff(db: &impl ConnectionTrait, user: &AuthUser, class_id: U
 
 /// The caller as a teacher of `class_id` (class or subject teacher). Other staff of the school,
 /// admins included, get 403; everyone else 404.
-pub async fn class_teacher(db: &impl ConnectionTrait, user: &AuthUser, class_id: Uuid) -> ApiResult<ClassTeacher> {
+pub async fn class_teacher(db: &impl ConnectionTrait, user: &Caller, class_id: Uuid) -> ApiResult<ClassTeacher> {
     let class = class::Entity::find_by_id(class_id).one(db).await?.ok_or_else(ApiError::not_found)?;
     let staff = staff_row(db, user, class.school_id).await?.ok_or_else(ApiError::not_found)?;
     let assignments = teaching_assignment::Entity::find()
@@ -221,7 +228,7 @@ pub async fn class_teacher(db: &impl ConnectionTrait, user: &AuthUser, class_id:
 
 /// The caller as a guardian of `student_id` with `full` or `informational` access. A pickup-only
 /// link, another family's child, or an unknown id all answer 404.
-pub async fn guardian_of(db: &impl ConnectionTrait, user: &AuthUser, student_id: Uuid) -> ApiResult<GuardianOfChild> {
+pub async fn guardian_of(db: &impl ConnectionTrait, user: &Caller, student_id: Uuid) -> ApiResult<GuardianOfChild> {
     guardian_children(db, user)
         .await?
         .into_iter()
@@ -233,7 +240,7 @@ pub async fn guardian_of(db: &impl ConnectionTrait, user: &AuthUser, student_id:
 /// Every child the caller may see as a guardian (pickup links excluded), with the access level.
 pub async fn guardian_children(
     db: &impl ConnectionTrait,
-    user: &AuthUser,
+    user: &Caller,
 ) -> ApiResult<Vec<(guardian::Model, student::Model, AccessLevel)>> {
     let Some(guardian) =
         guardian::Entity::find().filter(guardian::Column::AccountId.eq(user.account_id)).one(db).await?
@@ -263,7 +270,7 @@ pub async fn guardian_children(
 /// notice) an officer of its district. Managers see receipts and may remind and recall.
 pub async fn notice_manager(
     db: &impl ConnectionTrait,
-    user: &AuthUser,
+    user: &Caller,
     sender_account_id: Uuid,
     school_id: Option<Uuid>,
     district_id: Uuid,
@@ -295,7 +302,7 @@ pub enum ConversationRole {
 /// gets 404.
 pub async fn conversation_role(
     db: &impl ConnectionTrait,
-    user: &AuthUser,
+    user: &Caller,
     school_id: Uuid,
     guardian_account_id: Uuid,
     staff_account_id: Uuid,

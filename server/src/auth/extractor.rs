@@ -1,7 +1,8 @@
 //! `AuthUser`: the caller, proven by a valid access token whose session is still live.
 //!
-//! What the caller may do is decided by [`crate::access`], which turns an `AuthUser` into a role
-//! proof (`Guardian`, `StaffMember`, `SchoolAdmin`, `BureauOfficer`) for one resource.
+//! Outside `auth` (which needs the session, to end it) handlers extract the plain
+//! [`Caller`]; what it may do is decided by [`crate::access`], which turns it into a role proof
+//! (`GuardianOfChild`, `StaffMember`, `SchoolAdmin`, `BureauOfficer`…) for one resource.
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -9,6 +10,7 @@ use futures_util::future::LocalBoxFuture;
 use uuid::Uuid;
 
 use super::repo;
+use crate::access::Caller;
 use crate::error::ApiError;
 use crate::http::extractors::bearer_token;
 use crate::state::AppState;
@@ -41,5 +43,16 @@ impl FromRequest for AuthUser {
                 Err(ApiError::unauthenticated())
             }
         })
+    }
+}
+
+/// The same check, keeping only who the caller is: what every domain's handlers extract.
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = AuthUser::from_request(req, payload);
+        Box::pin(async move { Ok(Caller { account_id: user.await?.account_id }) })
     }
 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::dto::{Attachment, BlockRequest, Conversation, ConversationFilter, Message, SendMessage, StartConversation};
 use super::service;
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::pagination::{Page, PageQuery};
 use crate::state::AppState;
@@ -26,7 +26,7 @@ use crate::state::AppState;
 #[post("/conversations")]
 pub async fn start(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     body: web::Json<StartConversation>,
 ) -> ApiResult<web::Json<Conversation>> {
     Ok(web::Json(service::start(&state, &user, body.into_inner()).await?))
@@ -46,7 +46,7 @@ pub async fn start(
 #[get("/conversations")]
 pub async fn list(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     filter: web::Query<ConversationFilter>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<Conversation>>> {
@@ -66,7 +66,7 @@ pub async fn list(
 #[get("/conversations/{conversation_id}/messages")]
 pub async fn messages(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<Message>>> {
@@ -90,7 +90,7 @@ pub async fn messages(
 #[post("/conversations/{conversation_id}/messages")]
 pub async fn send(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     body: web::Json<SendMessage>,
 ) -> ApiResult<HttpResponse> {
@@ -108,7 +108,7 @@ pub async fn send(
     )
 )]
 #[post("/conversations/{conversation_id}/read")]
-pub async fn mark_read(state: web::Data<AppState>, user: AuthUser, path: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn mark_read(state: web::Data<AppState>, user: Caller, path: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     service::mark_read(&state, &user, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -129,7 +129,7 @@ pub async fn mark_read(state: web::Data<AppState>, user: AuthUser, path: web::Pa
 #[post("/conversations/{conversation_id}/block")]
 pub async fn block(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     body: web::Json<BlockRequest>,
 ) -> ApiResult<web::Json<Conversation>> {
@@ -159,7 +159,7 @@ pub struct UploadQuery {
 #[post("/conversations/{conversation_id}/attachments")]
 pub async fn upload(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     query: web::Query<UploadQuery>,
     body: web::Payload,
@@ -182,7 +182,7 @@ pub async fn upload(
     )
 )]
 #[get("/attachments/{attachment_id}")]
-pub async fn download(state: web::Data<AppState>, user: AuthUser, path: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn download(state: web::Data<AppState>, user: Caller, path: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let (attachment, bytes) = service::download(&state, &user, path.into_inner()).await?;
     let encoded: String = attachment
         .file_name

@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::dto::{Attachment, Conversation, ConversationFilter, Message, Participant, SendMessage, StartConversation};
 use super::files;
 use super::model::{attachment, conversation, conversation_read, message};
+use crate::access::Caller;
 use crate::access::{self, ConversationRole};
-use crate::auth::AuthUser;
 use crate::auth::model::account;
 use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::{ApiError, ApiResult, Message as Text};
@@ -33,12 +33,12 @@ async fn load(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<conversation::Mo
     conversation::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)
 }
 
-async fn role(db: &impl ConnectionTrait, user: &AuthUser, c: &conversation::Model) -> ApiResult<ConversationRole> {
+async fn role(db: &impl ConnectionTrait, user: &Caller, c: &conversation::Model) -> ApiResult<ConversationRole> {
     access::conversation_role(db, user, c.school_id, c.guardian_account_id, c.staff_account_id).await
 }
 
 /// Opens (or finds) the conversation between a guardian and a teacher of their child.
-pub async fn start(state: &AppState, user: &AuthUser, req: StartConversation) -> ApiResult<Conversation> {
+pub async fn start(state: &AppState, user: &Caller, req: StartConversation) -> ApiResult<Conversation> {
     let db = &state.db;
     let student = student::Entity::find_by_id(req.student_id).one(db).await?.ok_or_else(ApiError::not_found)?;
     let (guardian_account, staff_account) = if access::full_guardian_of(db, user.account_id, student.id).await? {
@@ -87,7 +87,7 @@ pub async fn start(state: &AppState, user: &AuthUser, req: StartConversation) ->
 /// their school's (`school_id`).
 pub async fn list(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     filter: &ConversationFilter,
     page: &PageQuery,
 ) -> ApiResult<Page<Conversation>> {
@@ -121,7 +121,7 @@ pub async fn list(
 /// Names, last message and unread counts for conversations, as `user` sees them.
 async fn describe(
     db: &impl ConnectionTrait,
-    user: &AuthUser,
+    user: &Caller,
     rows: Vec<conversation::Model>,
 ) -> ApiResult<Vec<Conversation>> {
     let students: HashMap<Uuid, String> = student::Entity::find()
@@ -185,7 +185,7 @@ async fn describe(
 }
 
 /// Messages of a conversation, newest first: for its participants and the school's admins.
-pub async fn messages(state: &AppState, user: &AuthUser, id: Uuid, page: &PageQuery) -> ApiResult<Page<Message>> {
+pub async fn messages(state: &AppState, user: &Caller, id: Uuid, page: &PageQuery) -> ApiResult<Page<Message>> {
     let db = &state.db;
     let c = load(db, id).await?;
     role(db, user, &c).await?;
@@ -261,7 +261,7 @@ fn paused(until: DateTime<Utc>) -> ApiError {
 
 /// Sends a message: checked against the content rules when a teacher writes to a family; lands
 /// in the other participant's inbox and outbox in the same transaction.
-pub async fn send(state: &AppState, user: &AuthUser, id: Uuid, req: SendMessage) -> ApiResult<Message> {
+pub async fn send(state: &AppState, user: &Caller, id: Uuid, req: SendMessage) -> ApiResult<Message> {
     let now = state.clock.now();
     let body = req.body.trim().to_owned();
     if body.chars().count() > MAX_BODY_CHARS || (body.is_empty() && req.attachment_id.is_none()) {
@@ -357,7 +357,7 @@ pub async fn send(state: &AppState, user: &AuthUser, id: Uuid, req: SendMessage)
 
 async fn mark_read_in(
     db: &impl ConnectionTrait,
-    user: &AuthUser,
+    user: &Caller,
     c: &conversation::Model,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
@@ -380,7 +380,7 @@ async fn mark_read_in(
 }
 
 /// Marks everything in the conversation read for the caller (a participant).
-pub async fn mark_read(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<()> {
+pub async fn mark_read(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<()> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let c = load(&txn, id).await?;
@@ -393,7 +393,7 @@ pub async fn mark_read(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult
 }
 
 /// The teacher pauses the guardian's messages for a cooling-off period (0 hours lifts it).
-pub async fn block(state: &AppState, user: &AuthUser, id: Uuid, hours: i64) -> ApiResult<Conversation> {
+pub async fn block(state: &AppState, user: &Caller, id: Uuid, hours: i64) -> ApiResult<Conversation> {
     if !(0..=MAX_BLOCK_HOURS).contains(&hours) {
         return Err(ApiError::validation("hours", "暂停时长须为 0 到 168 小时。", "hours must be 0 to 168."));
     }
@@ -412,13 +412,7 @@ pub async fn block(state: &AppState, user: &AuthUser, id: Uuid, hours: i64) -> A
 }
 
 /// Stores an attachment for a later message. The type comes from the bytes, not the client.
-pub async fn upload(
-    state: &AppState,
-    user: &AuthUser,
-    id: Uuid,
-    file_name: &str,
-    bytes: &[u8],
-) -> ApiResult<Attachment> {
+pub async fn upload(state: &AppState, user: &Caller, id: Uuid, file_name: &str, bytes: &[u8]) -> ApiResult<Attachment> {
     let c = load(&state.db, id).await?;
     if role(&state.db, user, &c).await? == ConversationRole::SafeguardingAdmin {
         return Err(ApiError::forbidden());
@@ -462,7 +456,7 @@ pub async fn upload(
 }
 
 /// An attachment's bytes, for the conversation's participants and the school's admins only.
-pub async fn download(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<(attachment::Model, Vec<u8>)> {
+pub async fn download(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<(attachment::Model, Vec<u8>)> {
     let a = attachment::Entity::find_by_id(id).one(&state.db).await?.ok_or_else(ApiError::not_found)?;
     let c = load(&state.db, a.conversation_id).await?;
     role(&state.db, user, &c).await?;

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::dto::{Device, Preferences, RegisterDevice, SchoolSettings};
 use super::service;
 use crate::access;
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 
@@ -23,7 +23,7 @@ use crate::state::AppState;
 #[post("/devices")]
 pub async fn register_device(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     body: web::Json<RegisterDevice>,
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::register_device(&state, &user, body.into_inner()).await?))
@@ -40,11 +40,7 @@ pub async fn register_device(
     )
 )]
 #[delete("/devices/{device_id}")]
-pub async fn remove_device(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    path: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn remove_device(state: web::Data<AppState>, user: Caller, path: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     service::remove_device(&state, &user, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -59,7 +55,7 @@ pub async fn remove_device(
     )
 )]
 #[get("/me/preferences")]
-pub async fn get_preferences(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Preferences>> {
+pub async fn get_preferences(state: web::Data<AppState>, user: Caller) -> ApiResult<web::Json<Preferences>> {
     Ok(web::Json(service::preferences(&state, &user).await?))
 }
 
@@ -76,7 +72,7 @@ pub async fn get_preferences(state: web::Data<AppState>, user: AuthUser) -> ApiR
 #[put("/me/preferences")]
 pub async fn put_preferences(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     body: web::Json<Preferences>,
 ) -> ApiResult<web::Json<Preferences>> {
     Ok(web::Json(service::set_preferences(&state, &user, body.into_inner()).await?))
@@ -95,7 +91,7 @@ pub async fn put_preferences(
 #[get("/schools/{school_id}/messaging-settings")]
 pub async fn get_school_settings(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
 ) -> ApiResult<web::Json<SchoolSettings>> {
     let member = access::staff_member(&state.db, &user, path.into_inner()).await?;
@@ -118,7 +114,7 @@ pub async fn get_school_settings(
 #[put("/schools/{school_id}/messaging-settings")]
 pub async fn put_school_settings(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     body: web::Json<SchoolSettings>,
 ) -> ApiResult<web::Json<SchoolSettings>> {

@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::infra::rate_limit::Verdict;
 use crate::state::AppState;
@@ -11,7 +11,7 @@ use crate::state::AppState;
 const HOUR: u64 = 3_600;
 
 /// Counts one send by `user` (for `school`, if any) and refuses it over the hourly limits.
-pub async fn check_send(state: &AppState, user: &AuthUser, school: Option<Uuid>) -> ApiResult<()> {
+pub async fn check_send(state: &AppState, user: &Caller, school: Option<Uuid>) -> ApiResult<()> {
     let mut checks = vec![(format!("send:user:{}", user.account_id), state.settings.sends_per_user_per_hour)];
     if let Some(school) = school {
         checks.push((format!("send:school:{school}"), state.settings.sends_per_school_per_hour));

@@ -6,8 +6,8 @@ use uuid::Uuid;
 use super::dto::{Device, Preferences, RegisterDevice, SchoolSettings};
 use super::model::{device, preference, school_settings};
 use super::quiet_hours::{DEFAULT_END, DEFAULT_START, parse_hhmm};
+use crate::access::Caller;
 use crate::access::{SchoolAdmin, StaffMember};
-use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::inbox::model::ItemKind;
 use crate::state::AppState;
@@ -16,7 +16,7 @@ pub const DEFAULT_DIGEST_TIME: &str = "17:00";
 
 /// Registers a push token for the caller. A token already known moves to the caller: a phone
 /// signed in with another account now belongs to this one.
-pub async fn register_device(state: &AppState, user: &AuthUser, req: RegisterDevice) -> ApiResult<Device> {
+pub async fn register_device(state: &AppState, user: &Caller, req: RegisterDevice) -> ApiResult<Device> {
     let token = req.token.trim().to_owned();
     if token.is_empty() || token.len() > 512 || token.chars().any(char::is_control) {
         return Err(ApiError::validation("token", "推送 token 无效。", "The push token is invalid."));
@@ -49,7 +49,7 @@ pub async fn register_device(state: &AppState, user: &AuthUser, req: RegisterDev
     Ok(Device { id: saved.id, platform: saved.platform, created_at: saved.created_at })
 }
 
-pub async fn remove_device(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<()> {
+pub async fn remove_device(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<()> {
     let result = device::Entity::delete_many()
         .filter(device::Column::Id.eq(id))
         .filter(device::Column::AccountId.eq(user.account_id))
@@ -66,7 +66,7 @@ fn kinds_json(kinds: &[ItemKind]) -> String {
     serde_json::to_string(kinds).unwrap_or_else(|_| "[]".into())
 }
 
-pub async fn preferences(state: &AppState, user: &AuthUser) -> ApiResult<Preferences> {
+pub async fn preferences(state: &AppState, user: &Caller) -> ApiResult<Preferences> {
     let saved = preference::Entity::find_by_id(user.account_id).one(&state.db).await?;
     Ok(match saved {
         Some(p) => Preferences {
@@ -84,7 +84,7 @@ pub async fn preferences(state: &AppState, user: &AuthUser) -> ApiResult<Prefere
     })
 }
 
-pub async fn set_preferences(state: &AppState, user: &AuthUser, req: Preferences) -> ApiResult<Preferences> {
+pub async fn set_preferences(state: &AppState, user: &Caller, req: Preferences) -> ApiResult<Preferences> {
     if !matches!(req.locale.as_str(), "zh-CN" | "en") {
         return Err(ApiError::validation("locale", "语言须为 zh-CN 或 en。", "locale must be zh-CN or en."));
     }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::auth::credentials::Login;
 use crate::auth::provisioning;
 use crate::auth::repo::find_account_by_login;
@@ -190,7 +190,7 @@ async fn seed_homework(state: &AppState) -> anyhow::Result<()> {
         }
         for (role, req) in posts {
             let Some(&account_id) = teacher_of.get(role) else { continue };
-            let teacher = AuthUser { account_id, session_id: Uuid::nil() };
+            let teacher = Caller { account_id };
             crate::homework::service::post(state, &teacher, class.id, req)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo homework for class {}: {e:?}", class.id))?;

@@ -12,7 +12,7 @@ use super::dto::{
     HomeworkList, HomeworkSettings, PostHomework, Publicity, ReportDuration, SchoolFeedback, WeekQuery,
 };
 use super::{publicity, service};
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::policy::blocks::BlockCount;
 use crate::state::AppState;
@@ -35,7 +35,7 @@ use crate::state::AppState;
 #[post("/classes/{class_id}/homework")]
 pub async fn post_homework(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     body: web::Json<PostHomework>,
 ) -> ApiResult<HttpResponse> {
@@ -58,7 +58,7 @@ pub async fn post_homework(
 #[get("/classes/{class_id}/homework")]
 pub async fn class_homework(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     query: web::Query<DateQuery>,
 ) -> ApiResult<web::Json<HomeworkList>> {
@@ -80,7 +80,7 @@ pub async fn class_homework(
 #[get("/classes/{class_id}/homework-budget")]
 pub async fn budget(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     query: web::Query<DateQuery>,
 ) -> ApiResult<web::Json<ClassBudget>> {
@@ -104,7 +104,7 @@ pub async fn budget(
 #[patch("/homework/{id}")]
 pub async fn edit(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     body: web::Json<EditHomework>,
 ) -> ApiResult<web::Json<Homework>> {
@@ -126,7 +126,7 @@ pub async fn edit(
 #[post("/homework/{id}/withdraw")]
 pub async fn withdraw(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Homework>> {
     Ok(web::Json(service::withdraw(&state, &user, path.into_inner()).await?))
@@ -143,7 +143,7 @@ pub async fn withdraw(
     )
 )]
 #[post("/homework/{id}/read")]
-pub async fn mark_read(state: web::Data<AppState>, user: AuthUser, path: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn mark_read(state: web::Data<AppState>, user: Caller, path: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     service::mark_read(&state, &user, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -160,11 +160,7 @@ pub async fn mark_read(state: web::Data<AppState>, user: AuthUser, path: web::Pa
     )
 )]
 #[get("/homework/{id}/history")]
-pub async fn history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    path: web::Path<Uuid>,
-) -> ApiResult<web::Json<History>> {
+pub async fn history(state: web::Data<AppState>, user: Caller, path: web::Path<Uuid>) -> ApiResult<web::Json<History>> {
     Ok(web::Json(service::history(&state, &user, path.into_inner()).await?))
 }
 
@@ -185,7 +181,7 @@ pub async fn history(
 #[post("/homework/{id}/feedback")]
 pub async fn report_duration(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     body: web::Json<ReportDuration>,
 ) -> ApiResult<web::Json<DurationReport>> {
@@ -206,7 +202,7 @@ pub async fn report_duration(
 #[get("/children/{child_id}/homework")]
 pub async fn child_homework(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     query: web::Query<DateQuery>,
 ) -> ApiResult<web::Json<ChildHomework>> {
@@ -228,7 +224,7 @@ pub async fn child_homework(
 #[get("/schools/{school_id}/homework-publicity")]
 pub async fn school_publicity(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     query: web::Query<WeekQuery>,
 ) -> ApiResult<web::Json<Publicity>> {
@@ -250,7 +246,7 @@ pub async fn school_publicity(
 #[get("/districts/{district_id}/homework-publicity")]
 pub async fn district_publicity(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     query: web::Query<WeekQuery>,
 ) -> ApiResult<web::Json<DistrictPublicity>> {
@@ -270,7 +266,7 @@ pub async fn district_publicity(
 #[get("/schools/{school_id}/homework-feedback")]
 pub async fn school_feedback(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     query: web::Query<WeekQuery>,
 ) -> ApiResult<web::Json<SchoolFeedback>> {
@@ -291,7 +287,7 @@ pub async fn school_feedback(
 #[get("/districts/{district_id}/homework-settings")]
 pub async fn settings(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
 ) -> ApiResult<web::Json<HomeworkSettings>> {
     Ok(web::Json(publicity::settings(&state, &user, path.into_inner()).await?))
@@ -313,7 +309,7 @@ pub async fn settings(
 #[put("/districts/{district_id}/homework-settings")]
 pub async fn set_settings(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     body: web::Json<HomeworkSettings>,
 ) -> ApiResult<web::Json<HomeworkSettings>> {
@@ -349,7 +345,7 @@ pub struct BlockedSends {
 #[get("/districts/{district_id}/blocked-sends")]
 pub async fn blocked_sends(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     query: web::Query<RangeQuery>,
 ) -> ApiResult<web::Json<BlockedSends>> {

@@ -15,7 +15,7 @@ use super::model::{district_settings, homework};
 use super::repo;
 use super::rules::{self, JUNIOR_CAP_MINUTES, PRIMARY_CAP_MINUTES};
 use crate::access;
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::org::model::{class, school};
 use crate::policy::blocks::{self, BlockCount};
@@ -79,7 +79,7 @@ fn kind_name(kind: super::model::HomeworkKind) -> String {
 
 /// `HW_PUBLICITY`: per grade, the average daily written minutes and what the week's homework was
 /// made of. For the school's staff and families, and its district's bureau.
-pub async fn publicity(state: &AppState, user: &AuthUser, school_id: Uuid, week: Option<&str>) -> ApiResult<Publicity> {
+pub async fn publicity(state: &AppState, user: &Caller, school_id: Uuid, week: Option<&str>) -> ApiResult<Publicity> {
     let db = &state.db;
     let school = school::Entity::find_by_id(school_id).one(db).await?.ok_or_else(ApiError::not_found)?;
     access::school_reader(db, user, &school).await?;
@@ -91,7 +91,7 @@ pub async fn publicity(state: &AppState, user: &AuthUser, school_id: Uuid, week:
 /// The same figures for every school of a district, for its bureau.
 pub async fn district_publicity(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     district_id: Uuid,
     week: Option<&str>,
 ) -> ApiResult<DistrictPublicity> {
@@ -152,7 +152,7 @@ async fn of_school(
 /// Estimate vs reported time per class over a week, for the school's staff.
 pub async fn school_feedback(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     school_id: Uuid,
     week: Option<&str>,
 ) -> ApiResult<SchoolFeedback> {
@@ -196,7 +196,7 @@ pub async fn school_feedback(
     Ok(SchoolFeedback { school_id, week, classes })
 }
 
-pub async fn settings(state: &AppState, user: &AuthUser, district_id: Uuid) -> ApiResult<HomeworkSettings> {
+pub async fn settings(state: &AppState, user: &Caller, district_id: Uuid) -> ApiResult<HomeworkSettings> {
     access::bureau_officer_of(&state.db, user, district_id).await?;
     let caps = repo::caps(&state.db, district_id).await?;
     Ok(HomeworkSettings { primary_cap_minutes: caps.primary, junior_cap_minutes: caps.junior })
@@ -205,7 +205,7 @@ pub async fn settings(state: &AppState, user: &AuthUser, district_id: Uuid) -> A
 /// A district may set stricter daily caps than the national ones, never looser.
 pub async fn set_settings(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     district_id: Uuid,
     req: HomeworkSettings,
 ) -> ApiResult<HomeworkSettings> {
@@ -240,7 +240,7 @@ pub async fn set_settings(
 /// Refused sends in the district, by rule, channel, school and day (last 30 days by default).
 pub async fn blocked_sends(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     district_id: Uuid,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,

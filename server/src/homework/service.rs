@@ -17,8 +17,8 @@ use super::dto::{
 use super::model::{Change, feedback, homework, revision};
 use super::repo;
 use super::rules::{self, Budget};
+use crate::access::Caller;
 use crate::access::{self, ClassStaff, ClassTeacher};
-use crate::auth::AuthUser;
 use crate::delivery::model::school_settings;
 use crate::delivery::outbox::{self, Delivery, When};
 use crate::delivery::quiet_hours::{QuietHours, parse_hhmm};
@@ -271,7 +271,7 @@ fn record_revision(h: &homework::Model, change: Change, editor: Uuid, now: DateT
 /// The caller as a teacher of the class who may set homework in `subject`.
 async fn teacher_of(
     db: &impl ConnectionTrait,
-    user: &AuthUser,
+    user: &Caller,
     class_id: Uuid,
     subject: &str,
 ) -> ApiResult<ClassTeacher> {
@@ -291,7 +291,7 @@ async fn with_feedback(db: &impl ConnectionTrait, h: homework::Model) -> ApiResu
 
 /// A teacher of the class posts homework. Families' guardians (full access) get it in their inbox
 /// at once and in the school's daily homework digest by push and email — never in quiet hours.
-pub async fn post(state: &AppState, user: &AuthUser, class_id: Uuid, req: PostHomework) -> ApiResult<Homework> {
+pub async fn post(state: &AppState, user: &Caller, class_id: Uuid, req: PostHomework) -> ApiResult<Homework> {
     let now = state.clock.now();
     let draft = Draft::parse(req)?;
     let txn = crate::infra::db::begin(&state.db).await?;
@@ -346,7 +346,7 @@ pub async fn post(state: &AppState, user: &AuthUser, class_id: Uuid, req: PostHo
 /// change it: staff who can see the class 403, anyone else 404.
 async fn changeable(
     db: &impl ConnectionTrait,
-    user: &AuthUser,
+    user: &Caller,
     id: Uuid,
     admins_too: bool,
 ) -> ApiResult<homework::Model> {
@@ -364,7 +364,7 @@ fn withdrawn() -> ApiError {
 
 /// The author edits an item: the given fields replace the current ones, every rule is judged
 /// again (the item's own minutes leave the budget first), and families see it as unread again.
-pub async fn edit(state: &AppState, user: &AuthUser, id: Uuid, req: EditHomework) -> ApiResult<Homework> {
+pub async fn edit(state: &AppState, user: &Caller, id: Uuid, req: EditHomework) -> ApiResult<Homework> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let current = changeable(&txn, user, id, false).await?;
@@ -417,7 +417,7 @@ pub async fn edit(state: &AppState, user: &AuthUser, id: Uuid, req: EditHomework
 
 /// The author, or an admin of the school, withdraws an item: families then see it as withdrawn,
 /// and a digest not yet sent leaves it out.
-pub async fn withdraw(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Homework> {
+pub async fn withdraw(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Homework> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let current = changeable(&txn, user, id, true).await?;
@@ -437,7 +437,7 @@ pub async fn withdraw(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<
 }
 
 /// Every revision of an item, oldest first, for staff who can see its class.
-pub async fn history(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<History> {
+pub async fn history(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<History> {
     let db = &state.db;
     let h = homework::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
     access::class_staff(db, user, h.class_id).await?;
@@ -467,7 +467,7 @@ pub async fn history(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<H
 /// A class its staff may see, its school, and the day asked for (today at the school by default).
 async fn class_day(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     class_id: Uuid,
     date: Option<NaiveDate>,
 ) -> ApiResult<(class::Model, school::Model, NaiveDate)> {
@@ -481,7 +481,7 @@ async fn class_day(
 /// to what families reported.
 pub async fn of_class(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     class_id: Uuid,
     date: Option<NaiveDate>,
 ) -> ApiResult<HomeworkList> {
@@ -503,7 +503,7 @@ pub async fn of_class(
 /// `GET /classes/{id}/homework-budget`: what is left of the day's cap, and which subjects used it.
 pub async fn budget(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     class_id: Uuid,
     date: Option<NaiveDate>,
 ) -> ApiResult<ClassBudget> {
@@ -529,7 +529,7 @@ pub async fn budget(
 /// A child's homework for a day, for a guardian with full access: read-only.
 pub async fn of_child(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     student_id: Uuid,
     date: Option<NaiveDate>,
 ) -> ApiResult<ChildHomework> {
@@ -583,7 +583,7 @@ pub async fn of_child(
 }
 
 /// A guardian marks the homework item in their inbox read (as opening a notice does).
-pub async fn mark_read(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<()> {
+pub async fn mark_read(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<()> {
     let txn = crate::infra::db::begin(&state.db).await?;
     let item = inbox_item::Entity::find()
         .filter(inbox_item::Column::AccountId.eq(user.account_id))
@@ -605,7 +605,7 @@ pub async fn mark_read(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult
 /// the first.
 pub async fn report_duration(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     id: Uuid,
     req: ReportDuration,
 ) -> ApiResult<DurationReport> {

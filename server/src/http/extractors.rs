@@ -1,5 +1,5 @@
 //! Request facts every domain may extract: the bearer token and the client's IP. The
-//! authenticated caller itself is [`crate::auth::AuthUser`].
+//! authenticated caller itself is [`crate::access::Caller`].
 
 use std::net::IpAddr;
 

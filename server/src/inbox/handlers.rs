@@ -4,7 +4,7 @@ use actix_web::{get, web};
 
 use super::dto::{InboxItem, InboxQuery, UnreadCount};
 use super::service;
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::pagination::{Page, PageQuery};
 use crate::state::AppState;
@@ -23,7 +23,7 @@ use crate::state::AppState;
 #[get("/inbox")]
 pub async fn list(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     filter: web::Query<InboxQuery>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<InboxItem>>> {
@@ -40,6 +40,6 @@ pub async fn list(
     )
 )]
 #[get("/inbox/unread-count")]
-pub async fn unread_count(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<UnreadCount>> {
+pub async fn unread_count(state: web::Data<AppState>, user: Caller) -> ApiResult<web::Json<UnreadCount>> {
     Ok(web::Json(service::unread_count(&state, &user).await?))
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::dto::{InboxItem, InboxQuery, UnreadCount};
 use super::model::{ItemKind, inbox_entry, inbox_item, inbox_item_child};
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::http::pagination::{Page, PageQuery};
 use crate::org::dto::ChildRef;
@@ -20,7 +20,7 @@ const PREVIEW_CHARS: usize = 80;
 
 pub async fn list(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     filter: &InboxQuery,
     page: &PageQuery,
 ) -> ApiResult<Page<InboxItem>> {
@@ -99,7 +99,7 @@ pub async fn list(
     Ok(Page::from_rows(rows, limit, |i| i.seq.to_string()))
 }
 
-pub async fn unread_count(state: &AppState, user: &AuthUser) -> ApiResult<UnreadCount> {
+pub async fn unread_count(state: &AppState, user: &Caller) -> ApiResult<UnreadCount> {
     let db = &state.db;
     let unread = inbox_item::Entity::find()
         .filter(inbox_item::Column::AccountId.eq(user.account_id))

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::dto::{CreateNoticeRequest, MyResponse, Notice, Preview, PreviewRequest, Receipts, Reminded, ReplyRequest};
 use super::service;
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::pagination::{Page, PageQuery};
 use crate::state::AppState;
@@ -25,7 +25,7 @@ use crate::state::AppState;
 #[post("/notices/preview")]
 pub async fn preview(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     body: web::Json<PreviewRequest>,
 ) -> ApiResult<web::Json<Preview>> {
     Ok(web::Json(service::preview(&state, &user, &body).await?))
@@ -47,7 +47,7 @@ pub async fn preview(
 #[post("/notices")]
 pub async fn create(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     body: web::Json<CreateNoticeRequest>,
 ) -> ApiResult<HttpResponse> {
     let notice = service::create(&state.into_inner(), &user, body.into_inner()).await?;
@@ -67,7 +67,7 @@ pub async fn create(
 #[get("/notices")]
 pub async fn list_sent(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<Notice>>> {
     Ok(web::Json(service::list_sent(&state, &user, &page).await?))
@@ -84,7 +84,7 @@ pub async fn list_sent(
     )
 )]
 #[get("/notices/{notice_id}")]
-pub async fn get(state: web::Data<AppState>, user: AuthUser, path: web::Path<Uuid>) -> ApiResult<web::Json<Notice>> {
+pub async fn get(state: web::Data<AppState>, user: Caller, path: web::Path<Uuid>) -> ApiResult<web::Json<Notice>> {
     Ok(web::Json(service::view(&state, &user, path.into_inner()).await?))
 }
 
@@ -101,7 +101,7 @@ pub async fn get(state: web::Data<AppState>, user: AuthUser, path: web::Path<Uui
 #[post("/notices/{notice_id}/read")]
 pub async fn mark_read(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
 ) -> ApiResult<web::Json<MyResponse>> {
     Ok(web::Json(service::mark_read(&state, &user, path.into_inner()).await?))
@@ -121,7 +121,7 @@ pub async fn mark_read(
 #[post("/notices/{notice_id}/confirm")]
 pub async fn confirm(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
 ) -> ApiResult<web::Json<MyResponse>> {
     Ok(web::Json(service::confirm(&state, &user, path.into_inner()).await?))
@@ -143,7 +143,7 @@ pub async fn confirm(
 #[post("/notices/{notice_id}/reply")]
 pub async fn reply(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     body: web::Json<ReplyRequest>,
 ) -> ApiResult<web::Json<MyResponse>> {
@@ -164,7 +164,7 @@ pub async fn reply(
 #[get("/notices/{notice_id}/receipts")]
 pub async fn receipts(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Receipts>> {
     Ok(web::Json(service::receipts(&state, &user, path.into_inner()).await?))
@@ -183,7 +183,7 @@ pub async fn receipts(
     )
 )]
 #[post("/notices/{notice_id}/recall")]
-pub async fn recall(state: web::Data<AppState>, user: AuthUser, path: web::Path<Uuid>) -> ApiResult<web::Json<Notice>> {
+pub async fn recall(state: web::Data<AppState>, user: Caller, path: web::Path<Uuid>) -> ApiResult<web::Json<Notice>> {
     Ok(web::Json(service::recall(&state, &user, path.into_inner()).await?))
 }
 
@@ -202,10 +202,6 @@ pub async fn recall(state: web::Data<AppState>, user: AuthUser, path: web::Path<
     )
 )]
 #[post("/notices/{notice_id}/remind")]
-pub async fn remind(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    path: web::Path<Uuid>,
-) -> ApiResult<web::Json<Reminded>> {
+pub async fn remind(state: web::Data<AppState>, user: Caller, path: web::Path<Uuid>) -> ApiResult<web::Json<Reminded>> {
     Ok(web::Json(service::remind(&state, &user, path.into_inner()).await?))
 }

@@ -22,7 +22,7 @@ use super::model::{RecipientKind, ResponseMode, SenderRole, notice};
 use super::repo;
 use super::rules;
 use crate::access;
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::delivery::model::delivery;
 use crate::delivery::outbox::{self, Delivery, Recipients, When};
 use crate::error::{ApiError, ApiResult};
@@ -39,7 +39,7 @@ pub const DEADLINE_REMINDER_HOURS: i64 = 24;
 const REMINDER_KIND: &str = "notice_reminder";
 const DEADLINE_REMINDER_KIND: &str = "notice_deadline_reminder";
 
-pub async fn preview(state: &AppState, user: &AuthUser, req: &PreviewRequest) -> ApiResult<Preview> {
+pub async fn preview(state: &AppState, user: &Caller, req: &PreviewRequest) -> ApiResult<Preview> {
     let resolved = audience::resolve(&state.db, user.account_id, &req.audience, req.school_id).await?;
     let (recipient_count, child_count) = crate::org::audience::count_reach(&state.db, &resolved.target).await?;
     Ok(Preview { recipient_count, child_count, recipient_kind: recipient_kind(&resolved.target) })
@@ -96,7 +96,7 @@ fn validate_options(mode: ResponseMode, options: &[String]) -> Result<Vec<String
 /// due, so if this instance dies first the scheduled-notice job sends it (on any instance).
 pub const BACKGROUND_FAN_OUT: u64 = 2_000;
 
-pub async fn create(state: &Arc<AppState>, user: &AuthUser, req: CreateNoticeRequest) -> ApiResult<Notice> {
+pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeRequest) -> ApiResult<Notice> {
     let now = state.clock.now();
     let title = chars_between(&req.title, "title", 1, 100)?;
     let body = chars_between(&req.body, "body", 1, 5_000)?;
@@ -300,7 +300,7 @@ pub async fn send_due(state: &AppState) -> ApiResult<u64> {
 
 /// The notice as the caller may see it: recipients see their own answer and children; the sender
 /// and the school's admins see the recipient count.
-pub async fn view(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Notice> {
+pub async fn view(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Notice> {
     let db = &state.db;
     let notice = notice::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
     let item = my_item(db, user, id).await?;
@@ -316,7 +316,7 @@ pub async fn view(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Noti
     Ok(to_dto(notice, children, item.map(my_response), manages))
 }
 
-async fn my_item(db: &impl ConnectionTrait, user: &AuthUser, id: Uuid) -> ApiResult<Option<inbox_item::Model>> {
+async fn my_item(db: &impl ConnectionTrait, user: &Caller, id: Uuid) -> ApiResult<Option<inbox_item::Model>> {
     Ok(inbox_item::Entity::find()
         .filter(inbox_item::Column::AccountId.eq(user.account_id))
         .filter(inbox_item::Column::Kind.eq(ItemKind::Notice.as_str()))
@@ -325,7 +325,7 @@ async fn my_item(db: &impl ConnectionTrait, user: &AuthUser, id: Uuid) -> ApiRes
         .await?)
 }
 
-async fn my_children(db: &impl ConnectionTrait, user: &AuthUser, id: Uuid) -> ApiResult<Vec<ChildRef>> {
+async fn my_children(db: &impl ConnectionTrait, user: &Caller, id: Uuid) -> ApiResult<Vec<ChildRef>> {
     let rows = inbox_item_child::Entity::find()
         .filter(inbox_item_child::Column::AccountId.eq(user.account_id))
         .filter(inbox_item_child::Column::Kind.eq(ItemKind::Notice.as_str()))
@@ -379,7 +379,7 @@ pub fn to_dto(n: notice::Model, children: Vec<ChildRef>, me: Option<MyResponse>,
 }
 
 /// Notices the caller sent, or (school admins) every notice of their schools; newest first.
-pub async fn list_sent(state: &AppState, user: &AuthUser, page: &PageQuery) -> ApiResult<Page<Notice>> {
+pub async fn list_sent(state: &AppState, user: &Caller, page: &PageQuery) -> ApiResult<Page<Notice>> {
     let db = &state.db;
     let limit = page.limit()?;
     let admin_schools = access::schools_administered(db, user).await?;
@@ -396,7 +396,7 @@ pub async fn list_sent(state: &AppState, user: &AuthUser, page: &PageQuery) -> A
 /// The caller's inbox item for a notice they received, refusing answers it cannot take.
 async fn answerable(
     db: &impl ConnectionTrait,
-    user: &AuthUser,
+    user: &Caller,
     id: Uuid,
     mode: ResponseMode,
     now: DateTime<Utc>,
@@ -409,7 +409,7 @@ async fn answerable(
 
 /// Marks the notice read for the caller (idempotent: the first read time stays). One conditional
 /// update, atomic on its own: concurrent opens neither wait for each other nor overwrite the time.
-pub async fn mark_read(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<MyResponse> {
+pub async fn mark_read(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<MyResponse> {
     inbox_item::Entity::update_many()
         .col_expr(inbox_item::Column::ReadAt, Expr::value(state.clock.now()))
         .filter(inbox_item::Column::AccountId.eq(user.account_id))
@@ -423,7 +423,7 @@ pub async fn mark_read(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult
 }
 
 /// One-tap acknowledgement (收到) of a `confirm` notice.
-pub async fn confirm(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<MyResponse> {
+pub async fn confirm(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<MyResponse> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let (_, item) = answerable(&txn, user, id, ResponseMode::Confirm, now).await?;
@@ -437,7 +437,7 @@ pub async fn confirm(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<M
 
 /// Answers a `reply` notice with one of its options (and a short text); answering again before
 /// the deadline replaces the answer.
-pub async fn reply(state: &AppState, user: &AuthUser, id: Uuid, req: ReplyRequest) -> ApiResult<MyResponse> {
+pub async fn reply(state: &AppState, user: &Caller, id: Uuid, req: ReplyRequest) -> ApiResult<MyResponse> {
     let now = state.clock.now();
     let text = req.text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
     if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
@@ -466,7 +466,7 @@ pub async fn reply(state: &AppState, user: &AuthUser, id: Uuid, req: ReplyReques
     Ok(my_response(item))
 }
 
-async fn managed_notice(db: &impl ConnectionTrait, user: &AuthUser, id: Uuid) -> ApiResult<notice::Model> {
+async fn managed_notice(db: &impl ConnectionTrait, user: &Caller, id: Uuid) -> ApiResult<notice::Model> {
     let notice = notice::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
     if access::notice_manager(db, user, notice.sender_account_id, notice.school_id, notice.district_id).await? {
         Ok(notice)
@@ -478,7 +478,7 @@ async fn managed_notice(db: &impl ConnectionTrait, user: &AuthUser, id: Uuid) ->
 }
 
 /// Who has read, confirmed or replied: counts, and per class the lists of who has not.
-pub async fn receipts(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Receipts> {
+pub async fn receipts(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Receipts> {
     let db = &state.db;
     let notice = managed_notice(db, user, id).await?;
     let kind = ItemKind::Notice.as_str();
@@ -609,7 +609,7 @@ async fn class_receipts(
 
 /// Recalls a notice: within 24 hours of sending (a scheduled notice, any time before it goes out).
 /// Recipients keep the item, shown as recalled, without its body.
-pub async fn recall(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Notice> {
+pub async fn recall(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Notice> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let notice = managed_notice(&txn, user, id).await?;
@@ -631,7 +631,7 @@ fn reminder_recipients(mode: ResponseMode) -> Recipients {
 }
 
 /// Reminds everyone who has not read (or answered) a notice; at most once per 6 hours.
-pub async fn remind(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Reminded> {
+pub async fn remind(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Reminded> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let notice = managed_notice(&txn, user, id).await?;

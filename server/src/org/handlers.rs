@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, post, web};
 use uuid::Uuid;
 
 use crate::access;
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::pagination::{Page, PageQuery};
 use crate::org::dto::{
@@ -24,7 +24,7 @@ use crate::state::AppState;
     )
 )]
 #[get("/me")]
-pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Me>> {
+pub async fn me(state: web::Data<AppState>, user: Caller) -> ApiResult<web::Json<Me>> {
     Ok(web::Json(service::me(&state, &user).await?))
 }
 
@@ -45,7 +45,7 @@ pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Js
 #[post("/schools")]
 pub async fn create_school(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     body: web::Json<CreateSchoolRequest>,
 ) -> ApiResult<HttpResponse> {
     let created = service::create_school(&state, &user, body.into_inner()).await?;
@@ -65,7 +65,7 @@ pub async fn create_school(
 #[get("/schools")]
 pub async fn list_schools(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<School>>> {
     Ok(web::Json(service::list_schools(&state, &user, &page).await?))
@@ -84,7 +84,7 @@ pub async fn list_schools(
 #[get("/schools/{school_id}")]
 pub async fn get_school(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
 ) -> ApiResult<web::Json<SchoolDetail>> {
     Ok(web::Json(service::school_detail(&state, &user, path.into_inner()).await?))
@@ -103,7 +103,7 @@ pub async fn get_school(
 #[get("/schools/{school_id}/classes")]
 pub async fn list_classes(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ClassSummary>>> {
@@ -126,7 +126,7 @@ pub async fn list_classes(
 #[get("/classes/{class_id}/students")]
 pub async fn list_class_students(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ClassStudent>>> {
@@ -148,7 +148,7 @@ pub async fn list_class_students(
 #[get("/children/{student_id}")]
 pub async fn get_child(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ChildDetail>> {
     let proof = access::guardian_of(&state.db, &user, path.into_inner()).await?;
@@ -169,7 +169,7 @@ pub async fn get_child(
 #[get("/districts/{district_id}/overview")]
 pub async fn district_overview(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
 ) -> ApiResult<web::Json<DistrictOverview>> {
     let officer = access::bureau_officer_of(&state.db, &user, path.into_inner()).await?;

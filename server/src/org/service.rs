@@ -9,8 +9,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::access::Caller;
 use crate::access::{self, BureauOfficer, ClassStaff, GuardianOfChild, SchoolReader, StaffMember};
-use crate::auth::AuthUser;
 use crate::auth::credentials::Login;
 use crate::auth::model::account;
 use crate::auth::provisioning;
@@ -96,7 +96,7 @@ pub async fn bootstrap(
 }
 
 /// The bureau creates a school in its district, with the school's first admin.
-pub async fn create_school(state: &AppState, user: &AuthUser, req: CreateSchoolRequest) -> ApiResult<CreatedSchool> {
+pub async fn create_school(state: &AppState, user: &Caller, req: CreateSchoolRequest) -> ApiResult<CreatedSchool> {
     let name = valid_name(&req.name, "name")?;
     let admin_name = valid_name(&req.admin_name, "admin_name")?;
     let login = Login::parse(&req.admin_login).ok_or(OrgError::InvalidLogin { field: "admin_login" })?;
@@ -188,7 +188,7 @@ pub async fn insert_school_with_admin(
 pub const ADMIN_PLACEHOLDER_STAFF_NO: &str = "ADMIN";
 
 /// The caller's identity, roles, children, classes and districts.
-pub async fn me(state: &AppState, user: &AuthUser) -> ApiResult<Me> {
+pub async fn me(state: &AppState, user: &Caller) -> ApiResult<Me> {
     let db = &state.db;
     let account = account::Entity::find_by_id(user.account_id).one(db).await?.ok_or_else(ApiError::unauthenticated)?;
     let children_links = access::guardian_children(db, user).await?;
@@ -298,7 +298,7 @@ fn class_roles<'a>(
 /// Schools the caller works with: a bureau officer's district schools, or a staff member's schools.
 pub async fn list_schools(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     page: &PageQuery,
 ) -> ApiResult<Page<crate::org::dto::School>> {
     let db = &state.db;
@@ -335,7 +335,7 @@ pub async fn list_schools(
     Ok(Page::from_rows(items, limit, |s| s.id.to_string()))
 }
 
-pub async fn school_detail(state: &AppState, user: &AuthUser, school_id: Uuid) -> ApiResult<SchoolDetail> {
+pub async fn school_detail(state: &AppState, user: &Caller, school_id: Uuid) -> ApiResult<SchoolDetail> {
     let db = &state.db;
     let school = school::Entity::find_by_id(school_id).one(db).await?.ok_or_else(ApiError::not_found)?;
     let reader = access::school_reader(db, user, &school).await?;

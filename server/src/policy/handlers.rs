@@ -4,7 +4,7 @@ use actix_web::{post, web};
 
 use super::dto::{CheckRequest, CheckResponse, violations_dto};
 use super::{Field, check};
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
 
 /// Check a draft against the content rules (`HW_PARENT_BURDEN`, `HW_SELF_GRADING`,
@@ -20,7 +20,7 @@ use crate::error::{ApiResult, ErrorBody};
     )
 )]
 #[post("/policy/check")]
-pub async fn check_draft(_user: AuthUser, body: web::Json<CheckRequest>) -> ApiResult<web::Json<CheckResponse>> {
+pub async fn check_draft(_user: Caller, body: web::Json<CheckRequest>) -> ApiResult<web::Json<CheckResponse>> {
     let mut fields = Vec::new();
     if let Some(title) = &body.title {
         fields.push(Field { name: "title", text: title });

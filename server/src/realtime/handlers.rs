@@ -14,7 +14,7 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::infra::bus::Wake;
 use crate::state::AppState;
@@ -103,7 +103,7 @@ impl Stream {
     )
 )]
 #[get("/events")]
-pub async fn events(state: web::Data<AppState>, user: AuthUser, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn events(state: web::Data<AppState>, user: Caller, req: HttpRequest) -> ApiResult<HttpResponse> {
     let from_header = req.headers().get("last-event-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let from_query = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
         .ok()

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, post, web};
 use uuid::Uuid;
 
 use crate::access;
-use crate::auth::AuthUser;
+use crate::access::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody, Message};
 use crate::roster::dto::{ImportReport, RosterKind};
 use crate::roster::service::{self, ImportOptions, ImportTarget, NoProgress};
@@ -29,7 +29,7 @@ use crate::state::AppState;
 #[post("/schools/{school_id}/roster/staff")]
 pub async fn import_staff(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     req: HttpRequest,
     body: web::Payload,
@@ -58,7 +58,7 @@ pub async fn import_staff(
 #[post("/schools/{school_id}/roster/students")]
 pub async fn import_students(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     path: web::Path<Uuid>,
     req: HttpRequest,
     body: web::Payload,
@@ -68,7 +68,7 @@ pub async fn import_students(
 
 async fn import(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: Caller,
     school_id: Uuid,
     req: HttpRequest,
     body: web::Payload,

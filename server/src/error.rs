@@ -52,10 +52,100 @@ pub struct ErrorBody {
     pub request_id: Option<String>,
 }
 
+/// Declares the code table: one row per code (variant, wire code, status, zh-CN, en).
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $variant:ident => $code:literal, $status:ident, $zh:literal, $en:literal;)+) => {
+        /// Every code the API answers with, in one table: its status and its usual message.
+        ///
+        /// Clients switch on the code, so a code never changes meaning once shipped; a new kind of
+        /// failure gets a row here, never an ad-hoc string where it is raised. A call site may give
+        /// a more precise message (`ApiError::with_message`) but not another status.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)+
+        }
+
+        impl Code {
+            /// Every code, in table order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)+];
+
+            /// The stable wire code, snake_case.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)+ }
+            }
+
+            pub fn status(self) -> StatusCode {
+                match self { $(Code::$variant => StatusCode::$status,)+ }
+            }
+
+            /// The message shown when the call site gives no more precise one.
+            pub fn message(self) -> Message {
+                match self { $(Code::$variant => Message::new($zh, $en),)+ }
+            }
+        }
+    };
+}
+
+codes! {
+    // The request itself.
+    Unauthenticated => "unauthenticated", UNAUTHORIZED, "请先登录。", "Sign in first.";
+    Forbidden => "forbidden", FORBIDDEN, "您的角色无权执行此操作。", "Your role does not allow this action.";
+    /// Also the answer for records that exist but are not the caller's.
+    NotFound => "not_found", NOT_FOUND, "未找到。", "Not found.";
+    NoSuchRoute => "no_such_route", NOT_FOUND, "没有这个接口。", "No such endpoint.";
+    /// A field is missing or malformed; `details.field` names it.
+    ValidationFailed => "validation_failed", UNPROCESSABLE_ENTITY, "请求字段缺失或类型错误。", "A field is missing or has the wrong type.";
+    InvalidJson => "invalid_json", BAD_REQUEST, "请求体不是有效的 JSON。", "The body is not valid JSON.";
+    InvalidQuery => "invalid_query", BAD_REQUEST, "查询参数无效。", "A query parameter is invalid.";
+    InvalidBody => "invalid_body", BAD_REQUEST, "请求体读取失败。", "The body could not be read.";
+    UnsupportedMediaType => "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "请求体须为 JSON（Content-Type: application/json）。", "The body must be JSON (Content-Type: application/json).";
+    PayloadTooLarge => "payload_too_large", PAYLOAD_TOO_LARGE, "请求体过大。", "The request body is too large.";
+    /// `details.retry_after_secs` (and the `Retry-After` header) say when to try again.
+    RateLimited => "rate_limited", TOO_MANY_REQUESTS, "尝试次数过多，请稍后再试。", "Too many attempts; try again later.";
+    IdempotencyInProgress => "idempotency_in_progress", CONFLICT, "相同 Idempotency-Key 的请求仍在处理中，请稍后重试。", "A request with this Idempotency-Key is still being processed; retry shortly.";
+    IdempotencyKeyReused => "idempotency_key_reused", UNPROCESSABLE_ENTITY, "该 Idempotency-Key 已用于另一个请求。", "This Idempotency-Key was used for a different request.";
+    /// A bug or an outage, never the client's fault; the cause is logged, never shown.
+    Internal => "internal", INTERNAL_SERVER_ERROR, "服务器内部错误，我们已记录。", "Internal error; it has been logged.";
+
+    // Signing in.
+    InvalidCredentials => "invalid_credentials", UNAUTHORIZED, "账号或密码错误。", "The login or password is wrong.";
+    InvalidActivationCode => "invalid_activation_code", UNAUTHORIZED, "激活码无效或已过期，请联系学校重新获取。", "The activation code is invalid or expired; ask the school for a new one.";
+    RefreshTokenInvalid => "refresh_token_invalid", UNAUTHORIZED, "登录已失效，请重新登录。", "The session has ended; sign in again.";
+    RefreshTokenReused => "refresh_token_reused", UNAUTHORIZED, "检测到刷新令牌被重复使用，为安全起见该设备已退出登录，请重新登录。", "A refresh token was used twice; for safety this session was signed out. Sign in again.";
+    WeakPassword => "weak_password", UNPROCESSABLE_ENTITY, "密码长度不符合要求。", "The password is too short or too long.";
+
+    // Schools and rosters.
+    SchoolExists => "school_exists", CONFLICT, "本区已有同名学校。", "A school with this name already exists in the district.";
+    /// `details.problems` lists every row and column to fix; nothing was imported.
+    RosterInvalid => "roster_invalid", UNPROCESSABLE_ENTITY, "名单有问题，未导入任何数据。请修改后重新上传。", "The roster has problems; nothing was imported. Fix them and upload again.";
+
+    // Notices.
+    NoticeRecalled => "notice_recalled", CONFLICT, "该通知已被撤回。", "This notice was recalled.";
+    DeadlinePassed => "deadline_passed", CONFLICT, "已过回复截止时间。", "The deadline for answers has passed.";
+    WrongResponseMode => "wrong_response_mode", CONFLICT, "该通知不需要这种回复。", "This notice does not take this kind of answer.";
+    RecallWindowPassed => "recall_window_passed", CONFLICT, "通知发出已超过 24 小时，不能撤回。", "A notice can be recalled only within 24 hours of sending.";
+    NotSentYet => "not_sent_yet", CONFLICT, "该通知尚未发出。", "This notice has not been sent yet.";
+    RemindTooSoon => "remind_too_soon", TOO_MANY_REQUESTS, "每条通知 6 小时内只能提醒一次。", "A notice can be reminded at most once every 6 hours.";
+
+    // Conversations.
+    /// `details.until` says when the teacher's pause ends.
+    ConversationPaused => "conversation_paused", FORBIDDEN, "老师暂停了此对话，请稍后再发送。", "The teacher has paused this conversation; write again later.";
+    UnsupportedAttachmentType => "unsupported_attachment_type", UNSUPPORTED_MEDIA_TYPE, "附件须为图片（PNG、JPEG、GIF、WebP）或 PDF。", "Attachments must be images (PNG, JPEG, GIF, WebP) or PDF.";
+
+    // Homework.
+    HomeworkWithdrawn => "homework_withdrawn", CONFLICT, "该作业已撤回。", "This homework was withdrawn.";
+
+    // Policy rules (../shared/DOMAIN.md): the rule id in snake case; the message explains the case.
+    ExamNoRanking => "exam_no_ranking", UNPROCESSABLE_ENTITY, "不得在群发消息中公布考试成绩或排名（EXAM_NO_RANKING）。", "Exam scores or rankings may not be published to a group (EXAM_NO_RANKING).";
+    HwParentBurden => "hw_parent_burden", UNPROCESSABLE_ENTITY, "不得给家长布置作业（HW_PARENT_BURDEN）。", "Homework may not be assigned to parents (HW_PARENT_BURDEN).";
+    HwSelfGrading => "hw_self_grading", UNPROCESSABLE_ENTITY, "不得要求家长检查、批改作业（HW_SELF_GRADING）。", "Parents may not be asked to check or grade homework (HW_SELF_GRADING).";
+    HwNoWrittenG12 => "hw_no_written_g12", UNPROCESSABLE_ENTITY, "小学一、二年级不布置家庭书面作业（HW_NO_WRITTEN_G12）。", "Grades 1–2 get no written homework at home (HW_NO_WRITTEN_G12).";
+    HwDailyCap => "hw_daily_cap", UNPROCESSABLE_ENTITY, "超出本班当日书面作业总量上限（HW_DAILY_CAP）。", "The class's daily written homework cap is exceeded (HW_DAILY_CAP).";
+}
+
 #[derive(Debug)]
 pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Code,
     pub message: Message,
     pub details: Option<Value>,
     /// The internal cause, logged and never shown.
@@ -64,7 +154,7 @@ pub struct ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}): {}", self.code, self.status, self.message.en)?;
+        write!(f, "{} ({}): {}", self.code.as_str(), self.code.status(), self.message.en)?;
         if let Some(cause) = &self.cause {
             write!(f, ": {cause:#}")?;
         }
@@ -74,9 +164,22 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+impl From<Code> for ApiError {
+    fn from(code: Code) -> Self {
+        ApiError::new(code)
+    }
+}
+
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: Message) -> Self {
-        Self { status, code, message, details: None, cause: None }
+    /// The error for `code`, with the table's message.
+    pub fn new(code: Code) -> Self {
+        Self { code, message: code.message(), details: None, cause: None }
+    }
+
+    /// A message more precise than the table's (which figures, which field).
+    pub fn with_message(mut self, message: Message) -> Self {
+        self.message = message;
+        self
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
@@ -84,49 +187,42 @@ impl ApiError {
         self
     }
 
+    pub fn status(&self) -> StatusCode {
+        self.code.status()
+    }
+
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", Message::new("请先登录。", "Sign in first."))
+        Self::new(Code::Unauthenticated)
     }
 
     pub fn forbidden() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            Message::new("您的角色无权执行此操作。", "Your role does not allow this action."),
-        )
+        Self::new(Code::Forbidden)
     }
 
     /// Also the answer for records that exist but are not the caller's: never reveal that another
     /// family's (or school's) record exists.
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", Message::new("未找到。", "Not found."))
+        Self::new(Code::NotFound)
     }
 
     /// A field of the request is missing or malformed.
     pub fn validation(field: &str, zh: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", Message::new(zh, en))
+        Self::new(Code::ValidationFailed)
+            .with_message(Message::new(zh, en))
             .with_details(serde_json::json!({ "field": field }))
     }
 
-    pub fn conflict(code: &'static str, message: Message) -> Self {
-        Self::new(StatusCode::CONFLICT, code, message)
+    /// The one answer for a `cursor` that this server did not hand out (or that was tampered with).
+    pub fn invalid_cursor() -> Self {
+        Self::validation("cursor", "cursor 无效。", "cursor is invalid.")
     }
 
     pub fn rate_limited(retry_after_secs: u64) -> Self {
-        Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            Message::new("尝试次数过多，请稍后再试。", "Too many attempts; try again later."),
-        )
-        .with_details(serde_json::json!({ "retry_after_secs": retry_after_secs }))
+        Self::new(Code::RateLimited).with_details(serde_json::json!({ "retry_after_secs": retry_after_secs }))
     }
 
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
-        let mut error = Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            Message::new("服务器内部错误，我们已记录。", "Internal error; it has been logged."),
-        );
+        let mut error = Self::new(Code::Internal);
         error.cause = Some(cause.into());
         error
     }
@@ -134,21 +230,22 @@ impl ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        self.status()
     }
 
     fn error_response(&self) -> HttpResponse {
-        if self.status.is_server_error() {
-            tracing::error!(code = self.code, "request failed: {self}");
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(code = self.code.as_str(), "request failed: {self}");
         }
         let body = ErrorBody {
-            code: self.code,
+            code: self.code.as_str(),
             message: self.message.in_lang(current_lang()).to_owned(),
             details: self.details.clone(),
             request_id: current_request_id().map(|id| id.to_string()),
         };
-        let mut response = HttpResponse::build(self.status);
-        if self.status == StatusCode::TOO_MANY_REQUESTS
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::TOO_MANY_REQUESTS
             && let Some(secs) = self.details.as_ref().and_then(|d| d["retry_after_secs"].as_u64())
         {
             response.insert_header(("Retry-After", secs.to_string()));
@@ -174,3 +271,29 @@ impl From<sea_orm::TransactionError<ApiError>> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn every_code_is_unique_snake_case_with_a_message_in_both_languages() {
+        let mut seen = HashSet::new();
+        for code in Code::ALL {
+            let wire = code.as_str();
+            assert!(seen.insert(wire), "{wire} is in the table twice");
+            assert!(wire.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{wire}");
+            let message = code.message();
+            assert!(!message.zh.is_empty() && !message.en.is_empty(), "{wire} needs both messages");
+        }
+    }
+
+    #[test]
+    fn only_internal_is_a_server_error() {
+        for code in Code::ALL {
+            assert_eq!(code.status().is_server_error(), *code == Code::Internal, "{}", code.as_str());
+        }
+    }
+}

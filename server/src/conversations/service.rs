@@ -17,7 +17,7 @@ use crate::access::Caller;
 use crate::access::{self, ConversationRole};
 use crate::auth::model::account;
 use crate::delivery::outbox::{self, Delivery, When};
-use crate::error::{ApiError, ApiResult, Message as Text};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::http::pagination::{Page, PageQuery, instant_key};
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
@@ -251,12 +251,7 @@ fn attachment_dto(a: &attachment::Model) -> Attachment {
 }
 
 fn paused(until: DateTime<Utc>) -> ApiError {
-    ApiError::new(
-        actix_web::http::StatusCode::FORBIDDEN,
-        "conversation_paused",
-        Text::new("老师暂停了此对话，请稍后再发送。", "The teacher has paused this conversation; write again later."),
-    )
-    .with_details(serde_json::json!({ "until": until }))
+    ApiError::new(Code::ConversationPaused).with_details(serde_json::json!({ "until": until }))
 }
 
 /// Sends a message: checked against the content rules when a teacher writes to a family; lands
@@ -417,16 +412,7 @@ pub async fn upload(state: &AppState, user: &Caller, id: Uuid, file_name: &str, 
     if role(&state.db, user, &c).await? == ConversationRole::SafeguardingAdmin {
         return Err(ApiError::forbidden());
     }
-    let content_type = files::sniff(bytes).ok_or_else(|| {
-        ApiError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_attachment_type",
-            Text::new(
-                "附件须为图片（PNG、JPEG、GIF、WebP）或 PDF。",
-                "Attachments must be images (PNG, JPEG, GIF, WebP) or PDF.",
-            ),
-        )
-    })?;
+    let content_type = files::sniff(bytes).ok_or_else(|| ApiError::new(Code::UnsupportedAttachmentType))?;
     let attachment_id = Uuid::new_v4();
     let relative = format!("{}/{}", c.id, attachment_id);
     let path = state.settings.attachments_dir().join(&relative);

@@ -22,7 +22,7 @@ use crate::access::{self, ClassStaff, ClassTeacher};
 use crate::delivery::model::school_settings;
 use crate::delivery::outbox::{self, Delivery, When};
 use crate::delivery::quiet_hours::{QuietHours, parse_hhmm};
-use crate::error::{ApiError, ApiResult, Message};
+use crate::error::{ApiError, ApiResult, Code, Message};
 use crate::inbox::items::{self, Entry};
 use crate::inbox::model::{ItemKind, inbox_item};
 use crate::org::audience::{self, FamilyTarget, Target};
@@ -118,24 +118,18 @@ impl Blocked {
     }
 
     fn into_error(self) -> ApiError {
-        let unprocessable = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
         match self {
             Blocked::Content(violations) => policy::dto::refused(&violations),
-            Blocked::NoWrittenG12 { grade } => ApiError::new(
-                unprocessable,
-                RuleId::HwNoWrittenG12.code(),
-                Message::new(
+            Blocked::NoWrittenG12 { grade } => ApiError::new(Code::HwNoWrittenG12)
+            .with_message(Message::new(
                     "小学一、二年级不布置家庭书面作业（HW_NO_WRITTEN_G12）。可改为在校完成（location: school），或布置口头、阅读、实践类作业。",
                     "Grades 1–2 get no written homework at home (HW_NO_WRITTEN_G12). Set it to be done at school, or set oral, reading or practical homework.",
-                ),
-            )
+                ))
             .with_details(serde_json::json!({ "grade": grade })),
             Blocked::DailyCap { budget, date, requested } => {
                 let used: Vec<String> = budget.by_subject.iter().map(|s| format!("{} {}", s.subject, s.minutes)).collect();
-                ApiError::new(
-                    unprocessable,
-                    RuleId::HwDailyCap.code(),
-                    Message::new(
+                ApiError::new(Code::HwDailyCap)
+                .with_message(Message::new(
                         format!(
                             "超出本班 {date} 的书面作业总量上限（HW_DAILY_CAP）：上限 {} 分钟，已用 {} 分钟（{}），还剩 {} 分钟，本次 {requested} 分钟。请与年级组协调，或设为选做（tier: optional）。",
                             budget.cap_minutes,
@@ -150,8 +144,7 @@ impl Blocked {
                             if used.is_empty() { "none".to_owned() } else { used.join(", ") },
                             budget.remaining_minutes
                         ),
-                    ),
-                )
+                    ))
                 .with_details(serde_json::json!({
                     "date": date,
                     "requested_minutes": requested,
@@ -359,7 +352,7 @@ async fn changeable(
 }
 
 fn withdrawn() -> ApiError {
-    ApiError::conflict("homework_withdrawn", Message::new("该作业已撤回。", "This homework was withdrawn."))
+    ApiError::new(Code::HomeworkWithdrawn)
 }
 
 /// The author edits an item: the given fields replace the current ones, every rule is judged

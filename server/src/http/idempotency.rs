@@ -17,7 +17,7 @@ use actix_web::{Error, HttpResponse, web};
 use chrono::Duration;
 use uuid::Uuid;
 
-use crate::error::{ApiError, Message};
+use crate::error::{ApiError, Code};
 use crate::http::extractors::bearer_token;
 use crate::infra::digest::sha256_hex;
 use crate::infra::idempotency_store::{self as store, StoredResponse};
@@ -31,17 +31,6 @@ pub const KEEP_HOURS: i64 = 24;
 /// after the language middleware has finished, always in zh-CN).
 fn reject(req: ServiceRequest, error: ApiError) -> Result<ServiceResponse<BoxBody>, Error> {
     Ok(req.into_response(error.error_response()))
-}
-
-fn in_progress() -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "idempotency_in_progress",
-        Message::new(
-            "相同 Idempotency-Key 的请求仍在处理中，请稍后重试。",
-            "A request with this Idempotency-Key is still being processed; retry shortly.",
-        ),
-    )
 }
 
 pub async fn idempotent(
@@ -88,19 +77,9 @@ pub async fn idempotent(
     match existing {
         Some(found) if found.created_at > now - Duration::hours(KEEP_HOURS) => {
             if found.fingerprint != fingerprint {
-                return reject(
-                    req,
-                    ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "idempotency_key_reused",
-                        Message::new(
-                            "该 Idempotency-Key 已用于另一个请求。",
-                            "This Idempotency-Key was used for a different request.",
-                        ),
-                    ),
-                );
+                return reject(req, ApiError::new(Code::IdempotencyKeyReused));
             }
-            let Some(status) = found.status else { return reject(req, in_progress()) };
+            let Some(status) = found.status else { return reject(req, ApiError::new(Code::IdempotencyInProgress)) };
             let mut response = HttpResponse::build(StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK));
             if let Some(ct) = found.content_type {
                 response.insert_header((CONTENT_TYPE, ct));
@@ -119,7 +98,7 @@ pub async fn idempotent(
     }
     match store::claim(&state.db, account_id, &key, &fingerprint, now).await {
         Ok(true) => {}
-        Ok(false) => return reject(req, in_progress()), // another request with this key got there first
+        Ok(false) => return reject(req, ApiError::new(Code::IdempotencyInProgress)), // another request with this key got there first
         Err(error) => return reject(req, ApiError::from(error)),
     }
 

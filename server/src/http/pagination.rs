@@ -45,7 +45,7 @@ impl PageQuery {
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .map(Some)
-            .ok_or_else(|| ApiError::validation("cursor", "cursor 无效。", "cursor is invalid."))
+            .ok_or_else(ApiError::invalid_cursor)
     }
 }
 
@@ -58,7 +58,7 @@ pub fn instant_key(at: DateTime<Utc>, id: Uuid) -> String {
 fn parse_instant_key(raw: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
     raw.split_once('|')
         .and_then(|(t, id)| Some((DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc), id.parse().ok()?)))
-        .ok_or_else(|| ApiError::validation("cursor", "cursor 无效。", "cursor is invalid."))
+        .ok_or_else(ApiError::invalid_cursor)
 }
 
 impl PageQuery {

@@ -1,6 +1,6 @@
 //! Organisation errors and their answers.
 
-use crate::error::{ApiError, Message};
+use crate::error::{ApiError, Code};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OrgError {
@@ -15,10 +15,7 @@ pub enum OrgError {
 impl From<OrgError> for ApiError {
     fn from(error: OrgError) -> Self {
         match error {
-            OrgError::SchoolExists => ApiError::conflict(
-                "school_exists",
-                Message::new("本区已有同名学校。", "A school with this name already exists in the district."),
-            ),
+            OrgError::SchoolExists => ApiError::new(Code::SchoolExists),
             OrgError::InvalidLogin { field } => ApiError::validation(
                 field,
                 "须为 11 位手机号或电子邮箱。",

@@ -1,11 +1,10 @@
 //! What the app sees of a policy check.
 
-use actix_web::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Audience, Channel, Violation};
-use crate::error::{ApiError, Message};
+use super::{Audience, Channel, RuleId, Violation};
+use crate::error::{ApiError, Code, Message};
 use crate::i18n::current_lang;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -63,13 +62,21 @@ pub fn violations_dto(violations: &[Violation]) -> Vec<ViolationDto> {
 /// nothing was stored or sent.
 pub fn refused(violations: &[Violation]) -> ApiError {
     let first = &violations[0];
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        first.rule.code(),
-        Message::new(
+    ApiError::new(rule_code(first.rule))
+        .with_message(Message::new(
             format!("{} 未发送。", first.explanation.zh),
             format!("{} Nothing was sent.", first.explanation.en),
-        ),
-    )
-    .with_details(serde_json::json!({ "violations": violations_dto(violations) }))
+        ))
+        .with_details(serde_json::json!({ "violations": violations_dto(violations) }))
+}
+
+/// A rule's row in the code table.
+pub fn rule_code(rule: RuleId) -> Code {
+    match rule {
+        RuleId::ExamNoRanking => Code::ExamNoRanking,
+        RuleId::HwParentBurden => Code::HwParentBurden,
+        RuleId::HwSelfGrading => Code::HwSelfGrading,
+        RuleId::HwNoWrittenG12 => Code::HwNoWrittenG12,
+        RuleId::HwDailyCap => Code::HwDailyCap,
+    }
 }

@@ -1,12 +1,12 @@
 //! HTTP endpoints of roster import. Bodies are raw CSV (`text/csv`).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, post, web};
 use uuid::Uuid;
 
 use crate::access;
 use crate::access::Caller;
-use crate::error::{ApiError, ApiResult, ErrorBody, Message};
+use crate::error::{ApiResult, ErrorBody, Message};
+use crate::http::payload;
 use crate::roster::dto::{ImportReport, RosterKind};
 use crate::roster::service::{self, ImportOptions, ImportTarget, NoProgress};
 use crate::state::AppState;
@@ -78,14 +78,13 @@ async fn import(
     let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if !matches!(essence.as_str(), "text/csv" | "text/plain" | "application/csv" | "application/vnd.ms-excel") {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            Message::new("请上传 CSV 文件（Content-Type: text/csv）。", "Upload a CSV file (Content-Type: text/csv)."),
-        ));
+        return Err(payload::unsupported_media_type(Message::new(
+            "请上传 CSV 文件（Content-Type: text/csv）。",
+            "Upload a CSV file (Content-Type: text/csv).",
+        )));
     }
     let limit = state.settings.max_csv_bytes;
-    let bytes = crate::http::payload::read_limited(body, limit).await?;
+    let bytes = payload::read_limited(body, limit).await?;
     let options =
         ImportOptions { now: state.clock.now(), activation_code_ttl_days: state.settings.activation_code_ttl_days };
     let report = service::import(&state.db, ImportTarget::from(&admin), kind, &bytes, &options, &NoProgress).await?;

@@ -14,6 +14,7 @@ mod m20261123_000006_idempotency;
 mod m20261123_000007_conversations;
 mod m20261123_000008_homework;
 mod m20261202_000009_inbox_entries;
+mod m20261203_000010_afterschool;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_conversations::Migration),
             Box::new(m20261123_000008_homework::Migration),
             Box::new(m20261202_000009_inbox_entries::Migration),
+            Box::new(m20261203_000010_afterschool::Migration),
         ]
     }
 }

@@ -135,6 +135,18 @@ codes! {
     // Homework.
     HomeworkWithdrawn => "homework_withdrawn", CONFLICT, "该作业已撤回。", "This homework was withdrawn.";
 
+    // After-school service.
+    /// `details.breaches` lists every broken rule, weekday and fix; `details.rules` their ids.
+    As5Plus2 => "as_5_plus_2", UNPROCESSABLE_ENTITY, "每个工作日都须有不少于 2 小时的基础托管（AS_5_PLUS_2）。", "Every weekday needs a basic session of at least two hours (AS_5_PLUS_2).";
+    AsEndTime => "as_end_time", UNPROCESSABLE_ENTITY, "基础托管须在当地下班时间 20 分钟后结束（AS_END_TIME）。", "The basic session must end at least 20 minutes after local off-work time (AS_END_TIME).";
+    AsEveningStudy => "as_evening_study", UNPROCESSABLE_ENTITY, "晚自习仅限初中年级，且不晚于 20:30 结束（AS_EVENING_STUDY）。", "Evening study is for junior grades only and ends by 20:30 (AS_EVENING_STUDY).";
+    PlanNotPublished => "plan_not_published", CONFLICT, "该课后服务方案尚未发布。", "This after-school plan is not published yet.";
+    ActivityCancelled => "activity_cancelled", CONFLICT, "该活动已取消。", "This activity was cancelled.";
+    /// The child's grade is not among the activity's grades.
+    NotEligible => "not_eligible", UNPROCESSABLE_ENTITY, "孩子所在年级不能参加该活动。", "The child's grade cannot take this activity.";
+    /// `details.activity_id` names the activity the child already has at that time.
+    TimeSlotTaken => "time_slot_taken", CONFLICT, "孩子在该时段已有其他活动。", "The child already has another activity at that time.";
+
     // Policy rules (../shared/DOMAIN.md): the rule id in snake case; the message explains the case.
     ExamNoRanking => "exam_no_ranking", UNPROCESSABLE_ENTITY, "不得在群发消息中公布考试成绩或排名（EXAM_NO_RANKING）。", "Exam scores or rankings may not be published to a group (EXAM_NO_RANKING).";
     HwParentBurden => "hw_parent_burden", UNPROCESSABLE_ENTITY, "不得给家长布置作业（HW_PARENT_BURDEN）。", "Homework may not be assigned to parents (HW_PARENT_BURDEN).";

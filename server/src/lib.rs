@@ -19,6 +19,7 @@
 //!   Redis, rate limits, clock).
 
 pub mod access;
+pub mod afterschool;
 pub mod auth;
 pub mod config;
 pub mod conversations;

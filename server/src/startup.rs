@@ -108,6 +108,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(crate::realtime::routes)
             .configure(crate::conversations::routes)
             .configure(crate::homework::routes)
+            .configure(crate::afterschool::routes)
             .configure(crate::roster::routes),
     );
 }

@@ -216,6 +216,11 @@ impl TestApp {
         Reply::from(request.send().await.expect("request sent")).await
     }
 
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+        let request = self.authorised(self.client.delete(self.url(path)), token);
+        Reply::from(request.send().await.expect("request sent")).await
+    }
+
     /// POSTs raw bytes with a content type: for CSV uploads and malformed bodies.
     pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Reply {
         let request =

@@ -106,7 +106,7 @@ async fn class_id(app: &TestApp, admin: &str, school: Uuid, grade: i64, number: 
     uuid(&class["id"])
 }
 
-async fn children(app: &TestApp, token: &str) -> Vec<(String, Uuid)> {
+pub async fn children(app: &TestApp, token: &str) -> Vec<(String, Uuid)> {
     let me = app.get("/api/v1/me", Some(token)).await.expect(200);
     me.body["children"]
         .as_array()

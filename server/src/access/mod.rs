@@ -496,3 +496,26 @@ pub async fn guardians_within_reach(
     }
     Ok(())
 }
+
+/// Whether `account_id` is staff of `school_id` (say, the person put in charge of an activity).
+pub async fn is_staff_of(db: &impl ConnectionTrait, account_id: Uuid, school_id: Uuid) -> ApiResult<bool> {
+    Ok(staff_row(db, &Caller { account_id }, school_id).await?.is_some())
+}
+
+/// The adults the school may release a child to: every linked guardian, `pickup` links included
+/// (what that level is for), with their relation to the child.
+pub async fn pickup_adults(
+    db: &impl ConnectionTrait,
+    student_id: Uuid,
+) -> ApiResult<Vec<(guardian::Model, guardianship::Model)>> {
+    let links = guardianship::Entity::find().filter(guardianship::Column::StudentId.eq(student_id)).all(db).await?;
+    let ids: Vec<Uuid> = links.iter().map(|l| l.guardian_id).collect();
+    let guardians: HashMap<Uuid, guardian::Model> = guardian::Entity::find()
+        .filter(guardian::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g))
+        .collect();
+    Ok(links.into_iter().filter_map(|link| guardians.get(&link.guardian_id).cloned().map(|g| (g, link))).collect())
+}

@@ -1,6 +1,7 @@
 //! Black-box tests over HTTP: one binary, every test on a fresh app and database.
 
 mod access;
+mod afterschool;
 mod auth;
 mod conversations;
 mod delivery;

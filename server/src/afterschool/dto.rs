@@ -1,0 +1,219 @@
+//! Request and response bodies of the after-school endpoints. Times are "HH:MM" in the school's
+//! time zone; weekdays 1 (Monday) to 5 (Friday); money in fen (分).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::model::{Allocation, Category, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, SessionKind};
+use crate::org::model::AccessLevel;
+
+/// A term plan: the service sessions per weekday.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreatePlan {
+    pub term_start: NaiveDate,
+    pub term_end: NaiveDate,
+    pub sessions: Vec<SessionInput>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct SessionInput {
+    /// 1 (Monday) to 5 (Friday).
+    #[schema(minimum = 1, maximum = 5)]
+    pub weekday: u8,
+    pub kind: SessionKind,
+    #[schema(example = "15:40")]
+    pub start: String,
+    #[schema(example = "17:50")]
+    pub end: String,
+    /// Grades served (1–9); empty or absent for every grade.
+    #[serde(default)]
+    pub grades: Vec<u8>,
+}
+
+/// A plan rule the plan breaks (`AS_5_PLUS_2`, `AS_END_TIME`, `AS_EVENING_STUDY`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Breach {
+    #[schema(example = "AS_END_TIME")]
+    pub rule: &'static str,
+    pub weekday: u8,
+    /// What breaks the rule and how to fix it, in the request's language.
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Plan {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub term_start: NaiveDate,
+    pub term_end: NaiveDate,
+    pub status: PlanStatus,
+    pub sessions: Vec<SessionInput>,
+    /// Rules the plan breaks today: a draft may break them; publishing refuses until none is left.
+    pub breaches: Vec<Breach>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// Who runs an activity (`AS_PROVIDERS`).
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct Provider {
+    pub kind: ProviderKind,
+    /// The teacher's, volunteer's or institution's name.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// What an activity costs the family (`AS_FEES`).
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct Fee {
+    pub kind: FeeKind,
+    /// Per term, in fen; required unless `free`.
+    #[serde(default)]
+    pub amount_fen: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateActivity {
+    pub name: String,
+    pub category: Category,
+    #[serde(default)]
+    pub description: String,
+    pub weekdays: Vec<u8>,
+    #[schema(example = "16:00")]
+    pub start: String,
+    #[schema(example = "17:30")]
+    pub end: String,
+    /// Eligible grades; empty for every grade.
+    #[serde(default)]
+    pub grades: Vec<u8>,
+    #[serde(default)]
+    pub room: Option<String>,
+    #[schema(minimum = 1)]
+    pub capacity: u32,
+    /// Below this when enrolment closes, the activity is cancelled.
+    #[serde(default)]
+    pub min_size: u32,
+    /// The staff member in charge (takes the roll); a staff account of the school.
+    #[serde(default)]
+    pub in_charge_account_id: Option<Uuid>,
+    pub provider: Provider,
+    pub fee: Fee,
+    pub allocation: Allocation,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Activity {
+    pub id: Uuid,
+    pub plan_id: Uuid,
+    pub school_id: Uuid,
+    pub name: String,
+    pub category: Category,
+    pub description: String,
+    pub weekdays: Vec<u8>,
+    pub start: String,
+    pub end: String,
+    pub grades: Vec<u8>,
+    pub room: Option<String>,
+    pub capacity: u32,
+    pub min_size: u32,
+    pub seats_taken: u32,
+    pub seats_left: u32,
+    pub in_charge_account_id: Option<Uuid>,
+    pub provider: Provider,
+    pub fee: Fee,
+    pub allocation: Allocation,
+    pub cancelled: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityList {
+    pub items: Vec<Activity>,
+}
+
+/// A guardian with full access enrols their child.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Enrol {
+    pub student_id: Uuid,
+    /// For lottery activities: this choice's rank among the child's choices (1 = first).
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 9)]
+    pub rank: Option<u8>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Enrolment {
+    pub id: Uuid,
+    pub activity_id: Uuid,
+    pub student_id: Uuid,
+    pub status: EnrolmentStatus,
+    pub rank: Option<u8>,
+    /// For `waitlisted`: how many are ahead (0 = next to be promoted).
+    pub waitlist_position: Option<u32>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The family's choice for the basic session (愿留尽留: voluntary, never refused).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BasicChoice {
+    pub opted_in: bool,
+    /// Weekdays the child stays (1–5); absent for all five.
+    #[serde(default)]
+    pub weekdays: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BasicStatus {
+    pub opted_in: bool,
+    pub weekdays: Vec<u8>,
+    /// The Monday from which this choice applies.
+    pub effective_from: NaiveDate,
+}
+
+/// What a child attends, when, what it costs and who may collect them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChildAfterschool {
+    pub student_id: Uuid,
+    /// The school's published plan covering today, if any.
+    pub plan_id: Option<Uuid>,
+    pub term_start: Option<NaiveDate>,
+    pub term_end: Option<NaiveDate>,
+    /// The basic sessions for the child's grade.
+    pub sessions: Vec<SessionInput>,
+    /// The choice in force today (none: not opted in).
+    pub basic: Option<BasicStatus>,
+    /// A change the family made that applies from next week.
+    pub basic_next: Option<BasicStatus>,
+    pub activities: Vec<ChildActivity>,
+    /// The sum of fees of activities with a seat, per term, in fen.
+    pub fees_due_fen: i64,
+    /// Adults the school releases the child to.
+    pub pickup: Vec<PickupAdult>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChildActivity {
+    pub activity_id: Uuid,
+    pub name: String,
+    pub weekdays: Vec<u8>,
+    pub start: String,
+    pub end: String,
+    pub room: Option<String>,
+    pub status: EnrolmentStatus,
+    pub fee: Fee,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PickupAdult {
+    pub name: String,
+    pub relation: String,
+    pub access_level: AccessLevel,
+}
+
+/// The district's after-school settings.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct DistrictSettings {
+    /// Local off-work time; the basic session ends at least 20 minutes later (`AS_END_TIME`).
+    #[schema(example = "17:30")]
+    pub off_work_time: String,
+}

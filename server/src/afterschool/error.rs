@@ -1,0 +1,120 @@
+//! After-school errors and their rows in the code table.
+
+use uuid::Uuid;
+
+use super::rules::{PlanBreach, hhmm};
+use crate::error::{ApiError, Code, Message};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AfterschoolError {
+    #[error("invalid field {field}")]
+    Invalid { field: &'static str, zh: String, en: String },
+    #[error("the plan breaks {} rule(s)", .0.len())]
+    PlanBreaks(Vec<PlanBreach>),
+    #[error("the plan is not published")]
+    PlanNotPublished,
+    #[error("the activity was cancelled")]
+    ActivityCancelled,
+    #[error("the child's grade is not eligible")]
+    NotEligible { grade: u8 },
+    #[error("the child has another activity at that time")]
+    TimeSlotTaken { activity_id: Uuid },
+}
+
+impl AfterschoolError {
+    pub fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        AfterschoolError::Invalid { field, zh: zh.into(), en: en.into() }
+    }
+}
+
+/// The rule's row in the code table.
+pub fn rule_code(rule: &str) -> Code {
+    match rule {
+        "AS_5_PLUS_2" => Code::As5Plus2,
+        "AS_END_TIME" => Code::AsEndTime,
+        _ => Code::AsEveningStudy,
+    }
+}
+
+const WEEKDAYS_ZH: [&str; 5] = ["周一", "周二", "周三", "周四", "周五"];
+const WEEKDAYS_EN: [&str; 5] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
+
+/// What breaks the rule, on which day, and how to fix it.
+pub fn breach_message(breach: &PlanBreach) -> Message {
+    let day = usize::from(breach.weekday().clamp(1, 5)) - 1;
+    let (zh_day, en_day) = (WEEKDAYS_ZH[day], WEEKDAYS_EN[day]);
+    match breach {
+        PlanBreach::NoBasicSession { .. } => Message::new(
+            format!("{zh_day}没有基础托管（AS_5_PLUS_2）：每个工作日都要提供。"),
+            format!("{en_day} has no basic session (AS_5_PLUS_2): every weekday needs one."),
+        ),
+        PlanBreach::BasicTooShort { minutes, .. } => Message::new(
+            format!("{zh_day}基础托管只有 {minutes} 分钟（AS_5_PLUS_2）：每天不少于 2 小时。"),
+            format!("{en_day}'s basic session lasts {minutes} min (AS_5_PLUS_2): at least two hours a day."),
+        ),
+        PlanBreach::EndsBeforeOffWork { end, earliest, .. } => Message::new(
+            format!(
+                "{zh_day}基础托管 {} 结束，早于 {}（当地下班时间后 20 分钟，AS_END_TIME）。",
+                hhmm(*end),
+                hhmm(*earliest)
+            ),
+            format!(
+                "{en_day}'s basic session ends at {}, before {} (20 minutes after local off-work time, AS_END_TIME).",
+                hhmm(*end),
+                hhmm(*earliest)
+            ),
+        ),
+        PlanBreach::EveningForPrimary { .. } => Message::new(
+            format!("{zh_day}晚自习含小学年级（AS_EVENING_STUDY）：只能面向初中年级，请列出年级。"),
+            format!("{en_day}'s evening study includes primary grades (AS_EVENING_STUDY): list junior grades only."),
+        ),
+        PlanBreach::EveningTooLate { end, .. } => Message::new(
+            format!("{zh_day}晚自习 {} 结束（AS_EVENING_STUDY）：不得晚于 20:30。", hhmm(*end)),
+            format!("{en_day}'s evening study ends at {} (AS_EVENING_STUDY): 20:30 at the latest.", hhmm(*end)),
+        ),
+    }
+}
+
+impl From<AfterschoolError> for ApiError {
+    fn from(error: AfterschoolError) -> Self {
+        match error {
+            AfterschoolError::Invalid { field, zh, en } => ApiError::validation(field, zh, en),
+            AfterschoolError::PlanBreaks(breaches) => {
+                let first = breaches.first().map(|b| b.rule()).unwrap_or("AS_5_PLUS_2");
+                let mut rules: Vec<&str> = Vec::new();
+                for rule in breaches.iter().map(|b| b.rule()) {
+                    if !rules.contains(&rule) {
+                        rules.push(rule);
+                    }
+                }
+                let lang = crate::i18n::current_lang();
+                let listed: Vec<serde_json::Value> = breaches
+                    .iter()
+                    .map(|b| {
+                        serde_json::json!({
+                            "rule": b.rule(),
+                            "weekday": b.weekday(),
+                            "message": breach_message(b).in_lang(lang),
+                        })
+                    })
+                    .collect();
+                let code = rule_code(first);
+                let headline = code.message();
+                ApiError::new(code)
+                    .with_message(Message::new(
+                        format!("方案未发布：{} 处不符合规定。{}", breaches.len(), headline.zh),
+                        format!("The plan was not published: {} problem(s). {}", breaches.len(), headline.en),
+                    ))
+                    .with_details(serde_json::json!({ "rules": rules, "breaches": listed }))
+            }
+            AfterschoolError::PlanNotPublished => ApiError::new(Code::PlanNotPublished),
+            AfterschoolError::ActivityCancelled => ApiError::new(Code::ActivityCancelled),
+            AfterschoolError::NotEligible { grade } => {
+                ApiError::new(Code::NotEligible).with_details(serde_json::json!({ "grade": grade }))
+            }
+            AfterschoolError::TimeSlotTaken { activity_id } => {
+                ApiError::new(Code::TimeSlotTaken).with_details(serde_json::json!({ "activity_id": activity_id }))
+            }
+        }
+    }
+}

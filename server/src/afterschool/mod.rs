@@ -1,0 +1,29 @@
+//! After-school service (课后服务): the school's term plan of sessions per weekday, checked by
+//! the `AS_*` rules in [`rules`] before it is published; the activities inside it with their
+//! providers, fees and seats; families' voluntary basic choice (愿留尽留, never refused) and
+//! enrolment in activities (first-come without overselling, or applications for a lottery), with a
+//! wait list; and what a family sees of it.
+
+pub mod dto;
+pub mod error;
+pub mod handlers;
+pub mod model;
+pub mod repo;
+pub mod rules;
+pub mod service;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(handlers::create_plan)
+        .service(handlers::plan)
+        .service(handlers::publish)
+        .service(handlers::add_activity)
+        .service(handlers::activities)
+        .service(handlers::enrol)
+        .service(handlers::withdraw)
+        .service(handlers::set_basic)
+        .service(handlers::child)
+        .service(handlers::district_settings)
+        .service(handlers::set_district_settings);
+}

@@ -1,0 +1,289 @@
+//! After-school entities and the domain types they carry.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Whether families can see and enrol in a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// Saved by the school; may break the rules; families do not see it.
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    /// Checked against every plan rule; families see it and enrol.
+    #[sea_orm(string_value = "published")]
+    Published,
+}
+
+/// The three kinds of service time a school may offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    /// 基础托管: homework guidance and tutoring, open to every child who wishes to stay.
+    #[sea_orm(string_value = "basic")]
+    Basic,
+    /// 延时托管: later care for families who apply (`AS_EXTENDED_CARE`).
+    #[sea_orm(string_value = "extended")]
+    Extended,
+    /// 晚自习: junior grades only, ending by 20:30 (`AS_EVENING_STUDY`).
+    #[sea_orm(string_value = "evening")]
+    Evening,
+}
+
+/// What an activity is (`AS_NO_NEW_LESSONS`: never a lesson of new content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// 作业辅导
+    #[sea_orm(string_value = "homework_guidance")]
+    HomeworkGuidance,
+    /// 科普
+    #[sea_orm(string_value = "science")]
+    Science,
+    /// 文体
+    #[sea_orm(string_value = "sports")]
+    Sports,
+    /// 艺术
+    #[sea_orm(string_value = "arts")]
+    Arts,
+    /// 劳动
+    #[sea_orm(string_value = "labour")]
+    Labour,
+    /// 阅读
+    #[sea_orm(string_value = "reading")]
+    Reading,
+    /// 兴趣小组
+    #[sea_orm(string_value = "interest_group")]
+    InterestGroup,
+    /// 社团
+    #[sea_orm(string_value = "club")]
+    Club,
+}
+
+/// Who runs an activity (`AS_PROVIDERS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    #[sea_orm(string_value = "school_teacher")]
+    SchoolTeacher,
+    #[sea_orm(string_value = "retired_teacher")]
+    RetiredTeacher,
+    #[sea_orm(string_value = "professional")]
+    Professional,
+    #[sea_orm(string_value = "volunteer")]
+    Volunteer,
+    /// An outside institution: must be on the district's white list.
+    #[sea_orm(string_value = "institution")]
+    Institution,
+}
+
+/// How an activity is paid for (`AS_FEES`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+#[serde(rename_all = "snake_case")]
+pub enum FeeKind {
+    #[sea_orm(string_value = "free")]
+    Free,
+    /// Part paid by public subsidy; the family pays `amount_fen`.
+    #[sea_orm(string_value = "subsidised")]
+    Subsidised,
+    /// 服务性收费
+    #[sea_orm(string_value = "service_fee")]
+    ServiceFee,
+    /// 代收费: collected on behalf of the provider.
+    #[sea_orm(string_value = "collected")]
+    Collected,
+}
+
+/// How an activity's seats are given out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+#[serde(rename_all = "snake_case")]
+pub enum Allocation {
+    /// Seats taken at once, in order of arrival; never oversold; then a wait list.
+    #[sea_orm(string_value = "first_come")]
+    FirstCome,
+    /// Families apply with ranked choices; a seeded draw allocates when the window closes.
+    #[sea_orm(string_value = "lottery")]
+    Lottery,
+}
+
+/// Where a child stands in an activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+#[serde(rename_all = "snake_case")]
+pub enum EnrolmentStatus {
+    /// Has a seat.
+    #[sea_orm(string_value = "enrolled")]
+    Enrolled,
+    /// Waits for a seat; promoted in order of arrival when one frees.
+    #[sea_orm(string_value = "waitlisted")]
+    Waitlisted,
+    /// Applied to a lottery activity; the draw decides.
+    #[sea_orm(string_value = "applied")]
+    Applied,
+    /// Left the activity (退课).
+    #[sea_orm(string_value = "withdrawn")]
+    Withdrawn,
+}
+
+pub mod plan {
+    use sea_orm::entity::prelude::*;
+
+    use super::PlanStatus;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_plans")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub school_id: Uuid,
+        pub term_start: Date,
+        pub term_end: Date,
+        pub status: PlanStatus,
+        pub created_at: DateTimeUtc,
+        pub published_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod session {
+    use sea_orm::entity::prelude::*;
+
+    use super::SessionKind;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub plan_id: Uuid,
+        pub weekday: i16,
+        pub kind: SessionKind,
+        pub start_minute: i32,
+        pub end_minute: i32,
+        pub grades: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod activity {
+    use sea_orm::entity::prelude::*;
+
+    use super::{Allocation, Category, FeeKind, ProviderKind};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_activities")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub plan_id: Uuid,
+        pub school_id: Uuid,
+        pub name: String,
+        pub category: Category,
+        pub description: String,
+        pub weekdays: String,
+        pub start_minute: i32,
+        pub end_minute: i32,
+        pub grades: String,
+        pub room: Option<String>,
+        pub capacity: i32,
+        pub min_size: i32,
+        pub seats_taken: i32,
+        pub tickets_issued: i64,
+        pub in_charge_account_id: Option<Uuid>,
+        pub provider_kind: ProviderKind,
+        pub provider_name: String,
+        pub fee_kind: FeeKind,
+        pub fee_amount_fen: i64,
+        pub allocation: Allocation,
+        pub cancelled_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod enrolment {
+    use sea_orm::entity::prelude::*;
+
+    use super::EnrolmentStatus;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_enrolments")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub activity_id: Uuid,
+        pub student_id: Uuid,
+        pub status: EnrolmentStatus,
+        pub choice_rank: Option<i16>,
+        pub ticket: i64,
+        pub requested_by: Uuid,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod basic_choice {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_basic_choices")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub plan_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub student_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub effective_from: Date,
+        pub opted_in: bool,
+        pub weekdays: String,
+        pub chosen_by: Uuid,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod district_settings {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "district_afterschool_settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub district_id: Uuid,
+        pub off_work_minute: i32,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

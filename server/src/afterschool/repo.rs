@@ -1,0 +1,277 @@
+//! The after-school tables. Seat counts change only here, by conditional updates inside the
+//! enrolment's transaction: `seats_taken < capacity` is checked by the database, not by a read
+//! beforehand, so concurrent takers of the last seat cannot oversell it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::model::{EnrolmentStatus, PlanStatus, activity, basic_choice, district_settings, enrolment, plan, session};
+
+pub async fn insert_plan(
+    db: &impl ConnectionTrait,
+    row: plan::Model,
+    sessions: Vec<session::Model>,
+) -> Result<(), DbErr> {
+    plan::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
+    if !sessions.is_empty() {
+        session::Entity::insert_many(sessions.into_iter().map(IntoActiveModel::into_active_model))
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn plan(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<plan::Model>, DbErr> {
+    plan::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn sessions(db: &impl ConnectionTrait, plan_id: Uuid) -> Result<Vec<session::Model>, DbErr> {
+    session::Entity::find()
+        .filter(session::Column::PlanId.eq(plan_id))
+        .order_by_asc(session::Column::Weekday)
+        .order_by_asc(session::Column::StartMinute)
+        .all(db)
+        .await
+}
+
+pub async fn publish(db: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
+    plan::Entity::update_many()
+        .col_expr(plan::Column::Status, Expr::value(PlanStatus::Published))
+        .col_expr(plan::Column::PublishedAt, Expr::value(now))
+        .filter(plan::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The school's published plan in force on `today`, else the next one to start.
+pub async fn current_plan(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    today: NaiveDate,
+) -> Result<Option<plan::Model>, DbErr> {
+    plan::Entity::find()
+        .filter(plan::Column::SchoolId.eq(school_id))
+        .filter(plan::Column::Status.eq(PlanStatus::Published))
+        .filter(plan::Column::TermEnd.gte(today))
+        .order_by_asc(plan::Column::TermStart)
+        .one(db)
+        .await
+}
+
+pub async fn off_work_minute(db: &impl ConnectionTrait, district_id: Uuid) -> Result<Option<i32>, DbErr> {
+    Ok(district_settings::Entity::find_by_id(district_id).one(db).await?.map(|s| s.off_work_minute))
+}
+
+pub async fn set_off_work_minute(
+    db: &impl ConnectionTrait,
+    district_id: Uuid,
+    minute: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = district_settings::ActiveModel {
+        district_id: Set(district_id),
+        off_work_minute: Set(minute),
+        updated_at: Set(now),
+    };
+    district_settings::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(district_settings::Column::DistrictId)
+                .update_columns([district_settings::Column::OffWorkMinute, district_settings::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_activity(db: &impl ConnectionTrait, row: activity::Model) -> Result<(), DbErr> {
+    activity::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
+    Ok(())
+}
+
+pub async fn activity(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<activity::Model>, DbErr> {
+    activity::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn activities(db: &impl ConnectionTrait, plan_id: Uuid) -> Result<Vec<activity::Model>, DbErr> {
+    activity::Entity::find()
+        .filter(activity::Column::PlanId.eq(plan_id))
+        .order_by_asc(activity::Column::CreatedAt)
+        .order_by_asc(activity::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The activity's next queue number. The update locks the activity's row until the transaction
+/// ends, so numbers follow the order in which requests got the lock.
+pub async fn next_ticket(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<i64, DbErr> {
+    activity::Entity::update_many()
+        .col_expr(activity::Column::TicketsIssued, Expr::col(activity::Column::TicketsIssued).add(1))
+        .filter(activity::Column::Id.eq(activity_id))
+        .exec(db)
+        .await?;
+    Ok(activity::Entity::find_by_id(activity_id).one(db).await?.map(|a| a.tickets_issued).unwrap_or(0))
+}
+
+/// Takes one seat if one is left; `false` when the activity is full.
+pub async fn take_seat(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<bool, DbErr> {
+    let taken = activity::Entity::update_many()
+        .col_expr(activity::Column::SeatsTaken, Expr::col(activity::Column::SeatsTaken).add(1))
+        .filter(activity::Column::Id.eq(activity_id))
+        .filter(Expr::col(activity::Column::SeatsTaken).lt(Expr::col(activity::Column::Capacity)))
+        .exec(db)
+        .await?;
+    Ok(taken.rows_affected == 1)
+}
+
+pub async fn free_seat(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<(), DbErr> {
+    activity::Entity::update_many()
+        .col_expr(activity::Column::SeatsTaken, Expr::col(activity::Column::SeatsTaken).sub(1))
+        .filter(activity::Column::Id.eq(activity_id))
+        .filter(activity::Column::SeatsTaken.gt(0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Inserts the child's enrolment unless one exists (two guardians enrolling at once: the second
+/// finds the first's row). `true` when this call created it.
+pub async fn insert_enrolment_if_absent(db: &impl ConnectionTrait, row: enrolment::Model) -> Result<bool, DbErr> {
+    let inserted = enrolment::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([enrolment::Column::ActivityId, enrolment::Column::StudentId]).do_nothing().to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+pub async fn enrolment(
+    db: &impl ConnectionTrait,
+    activity_id: Uuid,
+    student_id: Uuid,
+) -> Result<Option<enrolment::Model>, DbErr> {
+    enrolment::Entity::find()
+        .filter(enrolment::Column::ActivityId.eq(activity_id))
+        .filter(enrolment::Column::StudentId.eq(student_id))
+        .one(db)
+        .await
+}
+
+/// Moves an enrolment from `from` to `to`; `false` when another request moved it first.
+pub async fn move_status(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    from: EnrolmentStatus,
+    to: EnrolmentStatus,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let moved = enrolment::Entity::update_many()
+        .col_expr(enrolment::Column::Status, Expr::value(to))
+        .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+        .filter(enrolment::Column::Id.eq(id))
+        .filter(enrolment::Column::Status.eq(from))
+        .exec(db)
+        .await?;
+    Ok(moved.rows_affected == 1)
+}
+
+/// A withdrawn enrolment coming back joins the queue anew.
+pub async fn requeue(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    rank: Option<i16>,
+    ticket: i64,
+    requested_by: Uuid,
+) -> Result<(), DbErr> {
+    enrolment::ActiveModel {
+        id: Set(id),
+        choice_rank: Set(rank),
+        ticket: Set(ticket),
+        requested_by: Set(requested_by),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// The first in line for a seat (arrival order).
+pub async fn waitlist_head(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<Option<enrolment::Model>, DbErr> {
+    enrolment::Entity::find()
+        .filter(enrolment::Column::ActivityId.eq(activity_id))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted))
+        .order_by_asc(enrolment::Column::Ticket)
+        .one(db)
+        .await
+}
+
+/// How many wait ahead of `row`.
+pub async fn waitlist_ahead(db: &impl ConnectionTrait, row: &enrolment::Model) -> Result<u64, DbErr> {
+    enrolment::Entity::find()
+        .filter(enrolment::Column::ActivityId.eq(row.activity_id))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted))
+        .filter(enrolment::Column::Ticket.lt(row.ticket))
+        .count(db)
+        .await
+}
+
+/// The child's enrolments that hold or seek a seat, with their activities.
+pub async fn active_enrolments(
+    db: &impl ConnectionTrait,
+    student_id: Uuid,
+) -> Result<Vec<(enrolment::Model, activity::Model)>, DbErr> {
+    let rows = enrolment::Entity::find()
+        .filter(enrolment::Column::StudentId.eq(student_id))
+        .filter(enrolment::Column::Status.ne(EnrolmentStatus::Withdrawn))
+        .order_by_asc(enrolment::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.activity_id).collect();
+    let activities = activity::Entity::find().filter(activity::Column::Id.is_in(ids)).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| activities.iter().find(|a| a.id == row.activity_id).cloned().map(|a| (row, a)))
+        .collect())
+}
+
+pub async fn basic_choices(
+    db: &impl ConnectionTrait,
+    plan_id: Uuid,
+    student_id: Uuid,
+) -> Result<Vec<basic_choice::Model>, DbErr> {
+    basic_choice::Entity::find()
+        .filter(basic_choice::Column::PlanId.eq(plan_id))
+        .filter(basic_choice::Column::StudentId.eq(student_id))
+        .order_by_asc(basic_choice::Column::EffectiveFrom)
+        .all(db)
+        .await
+}
+
+/// One choice per child and starting week: a second change before it applies replaces the first.
+pub async fn upsert_basic_choice(db: &impl ConnectionTrait, row: basic_choice::Model) -> Result<(), DbErr> {
+    basic_choice::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([
+                basic_choice::Column::PlanId,
+                basic_choice::Column::StudentId,
+                basic_choice::Column::EffectiveFrom,
+            ])
+            .update_columns([
+                basic_choice::Column::OptedIn,
+                basic_choice::Column::Weekdays,
+                basic_choice::Column::ChosenBy,
+                basic_choice::Column::CreatedAt,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,281 @@
+//! The after-school rules (`../shared/DOMAIN.md`, `AS_*`) as pure functions: facts in, breaches
+//! out. No I/O and no clock: the service passes today's local date and the district's settings.
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+use super::model::SessionKind;
+use crate::org::model::{Stage, StageSystem};
+
+/// Minutes after local midnight.
+pub type Minute = u16;
+
+/// The district's off-work time when it has set none (17:30).
+pub const DEFAULT_OFF_WORK: Minute = 17 * 60 + 30;
+/// `AS_END_TIME`: the basic session ends no earlier than off-work time plus this.
+pub const END_AFTER_OFF_WORK: Minute = 20;
+/// `AS_5_PLUS_2`: each day's basic session lasts at least this long.
+pub const MIN_SESSION_MINUTES: Minute = 120;
+/// `AS_EVENING_STUDY`: evening self-study ends by 20:30.
+pub const EVENING_LATEST_END: Minute = 20 * 60 + 30;
+
+/// "HH:MM" (24-hour) as minutes after midnight.
+pub fn parse_hhmm(text: &str) -> Option<Minute> {
+    let (h, m) = text.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+pub fn hhmm(minute: Minute) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+/// One service session of a plan, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// 1 = Monday … 5 = Friday.
+    pub weekday: u8,
+    pub kind: SessionKind,
+    pub start: Minute,
+    pub end: Minute,
+    /// Empty: every grade of the school.
+    pub grades: Vec<u8>,
+}
+
+impl Session {
+    pub fn minutes(&self) -> Minute {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn serves(&self, grade: u8) -> bool {
+        self.grades.is_empty() || self.grades.contains(&grade)
+    }
+}
+
+/// A way a plan breaks a rule; `rule()` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanBreach {
+    /// `AS_5_PLUS_2`: a weekday without a basic session.
+    NoBasicSession { weekday: u8 },
+    /// `AS_5_PLUS_2`: a basic session shorter than two hours.
+    BasicTooShort { weekday: u8, minutes: Minute },
+    /// `AS_END_TIME`: a basic session ending before off-work time + 20 minutes.
+    EndsBeforeOffWork { weekday: u8, end: Minute, earliest: Minute },
+    /// `AS_EVENING_STUDY`: evening study for primary grades (or for every grade).
+    EveningForPrimary { weekday: u8 },
+    /// `AS_EVENING_STUDY`: evening study ending after 20:30.
+    EveningTooLate { weekday: u8, end: Minute },
+}
+
+impl PlanBreach {
+    pub fn rule(&self) -> &'static str {
+        match self {
+            PlanBreach::NoBasicSession { .. } | PlanBreach::BasicTooShort { .. } => "AS_5_PLUS_2",
+            PlanBreach::EndsBeforeOffWork { .. } => "AS_END_TIME",
+            PlanBreach::EveningForPrimary { .. } | PlanBreach::EveningTooLate { .. } => "AS_EVENING_STUDY",
+        }
+    }
+
+    pub fn weekday(&self) -> u8 {
+        match self {
+            PlanBreach::NoBasicSession { weekday }
+            | PlanBreach::BasicTooShort { weekday, .. }
+            | PlanBreach::EndsBeforeOffWork { weekday, .. }
+            | PlanBreach::EveningForPrimary { weekday }
+            | PlanBreach::EveningTooLate { weekday, .. } => *weekday,
+        }
+    }
+}
+
+/// Every way the plan's sessions break `AS_5_PLUS_2`, `AS_END_TIME` or `AS_EVENING_STUDY`, in
+/// weekday order. A draft may break them; a published plan breaks none.
+pub fn plan_breaches(sessions: &[Session], stages: StageSystem, off_work: Minute) -> Vec<PlanBreach> {
+    let mut breaches = Vec::new();
+    let earliest_end = off_work + END_AFTER_OFF_WORK;
+    for weekday in 1..=5u8 {
+        let today: Vec<&Session> = sessions.iter().filter(|s| s.weekday == weekday).collect();
+        let basic: Vec<&&Session> = today.iter().filter(|s| s.kind == SessionKind::Basic).collect();
+        if basic.is_empty() {
+            breaches.push(PlanBreach::NoBasicSession { weekday });
+        }
+        for session in &basic {
+            if session.minutes() < MIN_SESSION_MINUTES {
+                breaches.push(PlanBreach::BasicTooShort { weekday, minutes: session.minutes() });
+            }
+            if session.end < earliest_end {
+                breaches.push(PlanBreach::EndsBeforeOffWork { weekday, end: session.end, earliest: earliest_end });
+            }
+        }
+        for evening in today.iter().filter(|s| s.kind == SessionKind::Evening) {
+            let junior_only = !evening.grades.is_empty()
+                && evening.grades.iter().all(|&g| stages.stage_of(g.into()) == Stage::Junior);
+            if !junior_only {
+                breaches.push(PlanBreach::EveningForPrimary { weekday });
+            }
+            if evening.end > EVENING_LATEST_END {
+                breaches.push(PlanBreach::EveningTooLate { weekday, end: evening.end });
+            }
+        }
+    }
+    breaches
+}
+
+/// An activity fits the plan when, on each of its weekdays, one session of the plan covers its
+/// whole time (activities run inside the service, not beside it).
+pub fn fits_sessions(sessions: &[Session], weekdays: &[u8], start: Minute, end: Minute) -> bool {
+    weekdays.iter().all(|&day| sessions.iter().any(|s| s.weekday == day && s.start <= start && end <= s.end))
+}
+
+/// Whether a child of `grade` may take an activity open to `grades` (empty: every grade).
+pub fn eligible(grades: &[u8], grade: u8) -> bool {
+    grades.is_empty() || grades.contains(&grade)
+}
+
+/// A family's change to the basic session applies from the next Monday after `today` (a school
+/// plans its staff by the week).
+pub fn effective_from(today: NaiveDate) -> NaiveDate {
+    let days_to_monday = 7 - i64::from(today.weekday().num_days_from_monday());
+    today + Duration::days(days_to_monday)
+}
+
+/// The weekday number (1–5) of a date, `None` at the weekend.
+pub fn school_weekday(date: NaiveDate) -> Option<u8> {
+    match date.weekday() {
+        Weekday::Sat | Weekday::Sun => None,
+        day => Some(day.number_from_monday() as u8),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn basic(weekday: u8, start: &str, end: &str) -> Session {
+        Session {
+            weekday,
+            kind: SessionKind::Basic,
+            start: parse_hhmm(start).unwrap(),
+            end: parse_hhmm(end).unwrap(),
+            grades: vec![],
+        }
+    }
+
+    fn week(start: &str, end: &str) -> Vec<Session> {
+        (1..=5).map(|d| basic(d, start, end)).collect()
+    }
+
+    #[test]
+    fn hhmm_parses_only_real_times() {
+        assert_eq!(parse_hhmm("17:50"), Some(1070));
+        assert_eq!(parse_hhmm("00:00"), Some(0));
+        for bad in ["24:00", "7:50", "17:60", "1750", "ab:cd", ""] {
+            assert_eq!(parse_hhmm(bad), None, "{bad}");
+        }
+        assert_eq!(hhmm(1070), "17:50");
+    }
+
+    #[test]
+    fn as_5_plus_2_a_full_week_of_two_hours_breaks_nothing() {
+        assert!(plan_breaches(&week("15:40", "17:50"), StageSystem::SixThree, DEFAULT_OFF_WORK).is_empty());
+    }
+
+    #[test]
+    fn as_5_plus_2_a_missing_weekday_is_named() {
+        let mut sessions = week("15:40", "17:50");
+        sessions.retain(|s| s.weekday != 3);
+        assert_eq!(
+            plan_breaches(&sessions, StageSystem::SixThree, DEFAULT_OFF_WORK),
+            vec![PlanBreach::NoBasicSession { weekday: 3 }]
+        );
+    }
+
+    #[test]
+    fn as_5_plus_2_a_session_under_two_hours_breaks_it() {
+        let mut sessions = week("15:40", "17:50");
+        sessions[4] = basic(5, "16:00", "17:55");
+        let breaches = plan_breaches(&sessions, StageSystem::SixThree, DEFAULT_OFF_WORK);
+        assert_eq!(breaches, vec![PlanBreach::BasicTooShort { weekday: 5, minutes: 115 }]);
+        assert_eq!(breaches[0].rule(), "AS_5_PLUS_2");
+    }
+
+    #[test]
+    fn as_end_time_the_basic_session_ends_twenty_minutes_after_off_work() {
+        // Off work 17:30: 17:50 is the earliest end; 17:49 breaks it, and a later district time moves it.
+        assert!(plan_breaches(&week("15:30", "17:50"), StageSystem::SixThree, DEFAULT_OFF_WORK).is_empty());
+        let early = plan_breaches(&week("15:30", "17:49"), StageSystem::SixThree, DEFAULT_OFF_WORK);
+        assert_eq!(early.len(), 5);
+        assert!(early.iter().all(|b| b.rule() == "AS_END_TIME"));
+        let late_district = plan_breaches(&week("15:30", "17:50"), StageSystem::SixThree, 18 * 60);
+        assert_eq!(late_district[0], PlanBreach::EndsBeforeOffWork { weekday: 1, end: 1070, earliest: 1100 });
+    }
+
+    #[test]
+    fn as_evening_study_is_for_junior_grades_only_by_the_stage_system() {
+        let mut sessions = week("15:40", "17:50");
+        let evening = |grades: Vec<u8>| Session {
+            weekday: 2,
+            kind: SessionKind::Evening,
+            start: parse_hhmm("19:00").unwrap(),
+            end: parse_hhmm("20:30").unwrap(),
+            grades,
+        };
+        sessions.push(evening(vec![7, 8, 9]));
+        assert!(plan_breaches(&sessions, StageSystem::SixThree, DEFAULT_OFF_WORK).is_empty());
+        // Grade 6 is primary in 六三制 and junior in 五四制.
+        sessions.push(evening(vec![6]));
+        assert_eq!(
+            plan_breaches(&sessions, StageSystem::SixThree, DEFAULT_OFF_WORK),
+            vec![PlanBreach::EveningForPrimary { weekday: 2 }]
+        );
+        assert!(plan_breaches(&sessions, StageSystem::FiveFour, DEFAULT_OFF_WORK).is_empty());
+        // "Every grade" includes primary grades.
+        sessions.push(evening(vec![]));
+        assert_eq!(plan_breaches(&sessions, StageSystem::FiveFour, DEFAULT_OFF_WORK).len(), 1);
+    }
+
+    #[test]
+    fn as_evening_study_ends_by_half_past_eight() {
+        let mut sessions = week("15:40", "17:50");
+        sessions.push(Session {
+            weekday: 4,
+            kind: SessionKind::Evening,
+            start: parse_hhmm("19:00").unwrap(),
+            end: parse_hhmm("20:31").unwrap(),
+            grades: vec![8],
+        });
+        assert_eq!(
+            plan_breaches(&sessions, StageSystem::SixThree, DEFAULT_OFF_WORK),
+            vec![PlanBreach::EveningTooLate { weekday: 4, end: 1231 }]
+        );
+    }
+
+    #[test]
+    fn an_activity_must_sit_inside_a_session_on_each_of_its_days() {
+        let sessions = week("15:40", "17:50");
+        assert!(fits_sessions(&sessions, &[1, 3], 960, 1050));
+        assert!(!fits_sessions(&sessions, &[1, 3], 930, 1050));
+        let mut no_wednesday = sessions.clone();
+        no_wednesday.retain(|s| s.weekday != 3);
+        assert!(!fits_sessions(&no_wednesday, &[1, 3], 960, 1050));
+    }
+
+    #[test]
+    fn a_basic_change_applies_from_the_next_monday() {
+        let wednesday = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        assert_eq!(effective_from(wednesday), monday);
+        assert_eq!(effective_from(monday), NaiveDate::from_ymd_opt(2026, 12, 14).unwrap());
+        assert_eq!(effective_from(NaiveDate::from_ymd_opt(2026, 12, 6).unwrap()), monday);
+    }
+
+    #[test]
+    fn eligibility_follows_the_activity_grades() {
+        assert!(eligible(&[], 9));
+        assert!(eligible(&[3, 4], 3));
+        assert!(!eligible(&[3, 4], 5));
+        assert_eq!(school_weekday(NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()), None);
+        assert_eq!(school_weekday(NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()), Some(5));
+    }
+}

@@ -1,0 +1,670 @@
+//! After-school use cases: the school's plan and its activities, families' enrolment and basic
+//! choice, and what a family sees of it. Each state change is one transaction; seats are taken by
+//! a conditional update in it (see `repo`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::dto::{
+    Activity, ActivityList, BasicChoice, BasicStatus, Breach, ChildActivity, ChildAfterschool, CreateActivity,
+    CreatePlan, DistrictSettings, Enrol, Enrolment, Fee, Plan, Provider, SessionInput,
+};
+use super::error::{AfterschoolError, breach_message};
+use super::model::{
+    Allocation, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, SessionKind, activity, basic_choice, enrolment,
+    plan, session,
+};
+use super::repo;
+use super::rules::{self, Minute, Session};
+use crate::access::{self, BureauOfficer, Caller, SchoolAdmin};
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::current_lang;
+use crate::org::model::{AccessLevel, school};
+use crate::state::AppState;
+
+/// Longest term a plan may cover.
+const MAX_TERM_DAYS: i64 = 200;
+
+// ---- parsing: requests into domain types, before any transaction ----
+
+fn time(field: &'static str, text: &str) -> Result<Minute, AfterschoolError> {
+    rules::parse_hhmm(text).ok_or_else(|| {
+        AfterschoolError::invalid(field, "时间须为 HH:MM（24 小时制）。", "Must be a time as HH:MM (24-hour).")
+    })
+}
+
+fn grades(field: &'static str, grades: &[u8]) -> Result<Vec<u8>, AfterschoolError> {
+    if grades.iter().any(|g| !(1..=9).contains(g)) {
+        return Err(AfterschoolError::invalid(field, "年级须为 1 到 9。", "Grades are 1 to 9."));
+    }
+    let mut out = grades.to_vec();
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+fn weekdays(field: &'static str, days: &[u8], allow_empty: bool) -> Result<Vec<u8>, AfterschoolError> {
+    if (!allow_empty && days.is_empty()) || days.iter().any(|d| !(1..=5).contains(d)) {
+        return Err(AfterschoolError::invalid(
+            field,
+            "星期须为 1（周一）到 5（周五）。",
+            "Weekdays are 1 (Monday) to 5 (Friday).",
+        ));
+    }
+    let mut out = days.to_vec();
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+fn parse_session(input: &SessionInput) -> Result<Session, AfterschoolError> {
+    let weekday = weekdays("sessions.weekday", &[input.weekday], false)?[0];
+    let (start, end) = (time("sessions.start", &input.start)?, time("sessions.end", &input.end)?);
+    if end <= start {
+        return Err(AfterschoolError::invalid(
+            "sessions.end",
+            "结束时间须晚于开始时间。",
+            "The end must be after the start.",
+        ));
+    }
+    Ok(Session { weekday, kind: input.kind, start, end, grades: grades("sessions.grades", &input.grades)? })
+}
+
+fn parse_plan(req: &CreatePlan) -> Result<Vec<Session>, AfterschoolError> {
+    let days = (req.term_end - req.term_start).num_days();
+    if !(0..=MAX_TERM_DAYS).contains(&days) {
+        return Err(AfterschoolError::invalid(
+            "term_end",
+            format!("学期须在开始日期之后，且不超过 {MAX_TERM_DAYS} 天。"),
+            format!("The term ends after it starts and lasts at most {MAX_TERM_DAYS} days."),
+        ));
+    }
+    if req.sessions.len() > 50 {
+        return Err(AfterschoolError::invalid(
+            "sessions",
+            "时段过多（最多 50 个）。",
+            "Too many sessions (50 at most).",
+        ));
+    }
+    req.sessions.iter().map(parse_session).collect()
+}
+
+fn list(values: &[u8]) -> String {
+    values.iter().map(u8::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn unlist(text: &str) -> Vec<u8> {
+    text.split(',').filter_map(|v| v.trim().parse().ok()).collect()
+}
+
+fn session_of(row: &session::Model) -> Session {
+    Session {
+        weekday: row.weekday as u8,
+        kind: row.kind,
+        start: row.start_minute as Minute,
+        end: row.end_minute as Minute,
+        grades: unlist(&row.grades),
+    }
+}
+
+fn session_dto(s: &Session) -> SessionInput {
+    SessionInput {
+        weekday: s.weekday,
+        kind: s.kind,
+        start: rules::hhmm(s.start),
+        end: rules::hhmm(s.end),
+        grades: s.grades.clone(),
+    }
+}
+
+// ---- facts the rules need ----
+
+async fn school(db: &impl sea_orm::ConnectionTrait, school_id: Uuid) -> ApiResult<school::Model> {
+    crate::org::repo::schools_by_id(db, vec![school_id]).await?.remove(&school_id).ok_or_else(ApiError::not_found)
+}
+
+fn local_today(school: &school::Model, now: DateTime<Utc>) -> NaiveDate {
+    let zone: chrono_tz::Tz = school.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+    now.with_timezone(&zone).date_naive()
+}
+
+async fn off_work(db: &impl sea_orm::ConnectionTrait, district_id: Uuid) -> ApiResult<Minute> {
+    Ok(repo::off_work_minute(db, district_id).await?.map(|m| m as Minute).unwrap_or(rules::DEFAULT_OFF_WORK))
+}
+
+async fn plan_view(db: &impl sea_orm::ConnectionTrait, row: plan::Model) -> ApiResult<Plan> {
+    let school = school(db, row.school_id).await?;
+    let sessions: Vec<Session> = repo::sessions(db, row.id).await?.iter().map(session_of).collect();
+    let breaches = rules::plan_breaches(&sessions, school.stage_system, off_work(db, school.district_id).await?);
+    let lang = current_lang();
+    Ok(Plan {
+        id: row.id,
+        school_id: row.school_id,
+        term_start: row.term_start,
+        term_end: row.term_end,
+        status: row.status,
+        sessions: sessions.iter().map(session_dto).collect(),
+        breaches: breaches
+            .iter()
+            .map(|b| Breach {
+                rule: b.rule(),
+                weekday: b.weekday(),
+                message: breach_message(b).in_lang(lang).to_owned(),
+            })
+            .collect(),
+        published_at: row.published_at,
+    })
+}
+
+// ---- the school's plan ----
+
+/// Saves a plan as a draft; its `breaches` say what publishing would refuse.
+pub async fn create_plan(state: &AppState, admin: &SchoolAdmin, req: CreatePlan) -> ApiResult<Plan> {
+    let sessions = parse_plan(&req)?;
+    let now = state.clock.now();
+    let row = plan::Model {
+        id: Uuid::new_v4(),
+        school_id: admin.school_id(),
+        term_start: req.term_start,
+        term_end: req.term_end,
+        status: PlanStatus::Draft,
+        created_at: now,
+        published_at: None,
+    };
+    let session_rows = sessions
+        .iter()
+        .map(|s| session::Model {
+            id: Uuid::new_v4(),
+            plan_id: row.id,
+            weekday: i16::from(s.weekday),
+            kind: s.kind,
+            start_minute: i32::from(s.start),
+            end_minute: i32::from(s.end),
+            grades: list(&s.grades),
+        })
+        .collect();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    repo::insert_plan(&txn, row.clone(), session_rows).await?;
+    let view = plan_view(&txn, row).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+async fn managed_plan(db: &impl sea_orm::ConnectionTrait, caller: &Caller, plan_id: Uuid) -> ApiResult<plan::Model> {
+    let row = repo::plan(db, plan_id).await?.ok_or_else(ApiError::not_found)?;
+    access::school_admin(db, caller, row.school_id).await?;
+    Ok(row)
+}
+
+/// The plan, for the school's staff.
+pub async fn plan(state: &AppState, caller: &Caller, plan_id: Uuid) -> ApiResult<Plan> {
+    let row = repo::plan(&state.db, plan_id).await?.ok_or_else(ApiError::not_found)?;
+    access::staff_member(&state.db, caller, row.school_id).await?;
+    plan_view(&state.db, row).await
+}
+
+/// Publishes the plan when it breaks no rule (`AS_5_PLUS_2`, `AS_END_TIME`, `AS_EVENING_STUDY`);
+/// publishing a published plan answers it unchanged.
+pub async fn publish(state: &AppState, caller: &Caller, plan_id: Uuid) -> ApiResult<Plan> {
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let row = managed_plan(&txn, caller, plan_id).await?;
+    if row.status == PlanStatus::Draft {
+        let school = school(&txn, row.school_id).await?;
+        let sessions: Vec<Session> = repo::sessions(&txn, row.id).await?.iter().map(session_of).collect();
+        let breaches = rules::plan_breaches(&sessions, school.stage_system, off_work(&txn, school.district_id).await?);
+        if !breaches.is_empty() {
+            return Err(AfterschoolError::PlanBreaks(breaches).into());
+        }
+        repo::publish(&txn, row.id, state.clock.now()).await?;
+    }
+    let published = repo::plan(&txn, plan_id).await?.ok_or_else(ApiError::not_found)?;
+    let view = plan_view(&txn, published).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+// ---- activities ----
+
+fn activity_view(row: &activity::Model) -> Activity {
+    Activity {
+        id: row.id,
+        plan_id: row.plan_id,
+        school_id: row.school_id,
+        name: row.name.clone(),
+        category: row.category,
+        description: row.description.clone(),
+        weekdays: unlist(&row.weekdays),
+        start: rules::hhmm(row.start_minute as Minute),
+        end: rules::hhmm(row.end_minute as Minute),
+        grades: unlist(&row.grades),
+        room: row.room.clone(),
+        capacity: row.capacity as u32,
+        min_size: row.min_size as u32,
+        seats_taken: row.seats_taken as u32,
+        seats_left: (row.capacity - row.seats_taken).max(0) as u32,
+        in_charge_account_id: row.in_charge_account_id,
+        provider: Provider { kind: row.provider_kind, name: row.provider_name.clone() },
+        fee: fee_of(row),
+        allocation: row.allocation,
+        cancelled: row.cancelled_at.is_some(),
+    }
+}
+
+fn fee_of(row: &activity::Model) -> Fee {
+    Fee { kind: row.fee_kind, amount_fen: (row.fee_kind != FeeKind::Free).then_some(row.fee_amount_fen) }
+}
+
+fn text(field: &'static str, value: &str, max: usize) -> Result<String, AfterschoolError> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(AfterschoolError::invalid(
+            field,
+            format!("不超过 {max} 个字符。"),
+            format!("At most {max} characters."),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Adds an activity to a plan (draft or published), inside the plan's sessions.
+pub async fn add_activity(
+    state: &AppState,
+    caller: &Caller,
+    plan_id: Uuid,
+    req: CreateActivity,
+) -> ApiResult<Activity> {
+    let name = text("name", &req.name, 100)?;
+    if name.is_empty() {
+        return Err(AfterschoolError::invalid("name", "请填写活动名称。", "Name the activity.").into());
+    }
+    let description = text("description", &req.description, 2_000)?;
+    let days = weekdays("weekdays", &req.weekdays, false)?;
+    let (start, end) = (time("start", &req.start)?, time("end", &req.end)?);
+    if end <= start {
+        return Err(
+            AfterschoolError::invalid("end", "结束时间须晚于开始时间。", "The end must be after the start.").into()
+        );
+    }
+    let eligible = grades("grades", &req.grades)?;
+    if req.capacity == 0 || req.capacity > 1_000 {
+        return Err(AfterschoolError::invalid("capacity", "名额须为 1 到 1000。", "Capacity is 1 to 1,000.").into());
+    }
+    if req.min_size > req.capacity {
+        return Err(AfterschoolError::invalid(
+            "min_size",
+            "最低开班人数不能超过名额。",
+            "The minimum size cannot exceed the capacity.",
+        )
+        .into());
+    }
+    let provider_name = text("provider.name", &req.provider.name, 100)?;
+    if req.provider.kind != ProviderKind::SchoolTeacher && provider_name.is_empty() {
+        return Err(AfterschoolError::invalid("provider.name", "请填写提供者名称。", "Name the provider.").into());
+    }
+    let amount = match (req.fee.kind, req.fee.amount_fen) {
+        (FeeKind::Free, _) => 0,
+        (_, Some(fen)) if (0..=10_000_000).contains(&fen) => fen,
+        _ => {
+            return Err(AfterschoolError::invalid(
+                "fee.amount_fen",
+                "收费项目须填写金额（分，0 到 1000 万）。",
+                "A paid activity needs its amount in fen (0 to 10,000,000).",
+            )
+            .into());
+        }
+    };
+    let room = match &req.room {
+        Some(room) => Some(text("room", room, 100)?).filter(|r| !r.is_empty()),
+        None => None,
+    };
+
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let row = managed_plan(&txn, caller, plan_id).await?;
+    let sessions: Vec<Session> = repo::sessions(&txn, row.id).await?.iter().map(session_of).collect();
+    if !rules::fits_sessions(&sessions, &days, start, end) {
+        return Err(AfterschoolError::invalid(
+            "start",
+            "活动时间须在方案的托管时段之内（每个活动日）。",
+            "The activity must sit inside one of the plan's sessions on each of its days.",
+        )
+        .into());
+    }
+    if let Some(account) = req.in_charge_account_id
+        && !access::is_staff_of(&txn, account, row.school_id).await?
+    {
+        return Err(AfterschoolError::invalid(
+            "in_charge_account_id",
+            "负责人须为本校教职工。",
+            "The person in charge must be staff of the school.",
+        )
+        .into());
+    }
+    let saved = activity::Model {
+        id: Uuid::new_v4(),
+        plan_id: row.id,
+        school_id: row.school_id,
+        name,
+        category: req.category,
+        description,
+        weekdays: list(&days),
+        start_minute: i32::from(start),
+        end_minute: i32::from(end),
+        grades: list(&eligible),
+        room,
+        capacity: req.capacity as i32,
+        min_size: req.min_size as i32,
+        seats_taken: 0,
+        tickets_issued: 0,
+        in_charge_account_id: req.in_charge_account_id,
+        provider_kind: req.provider.kind,
+        provider_name,
+        fee_kind: req.fee.kind,
+        fee_amount_fen: amount,
+        allocation: req.allocation,
+        cancelled_at: None,
+        created_at: state.clock.now(),
+    };
+    repo::insert_activity(&txn, saved.clone()).await?;
+    txn.commit().await?;
+    Ok(activity_view(&saved))
+}
+
+/// A plan's activities: for its school's staff (drafts too) and, once published, for the
+/// guardians of its pupils.
+pub async fn activities(state: &AppState, caller: &Caller, plan_id: Uuid) -> ApiResult<ActivityList> {
+    let db = &state.db;
+    let row = repo::plan(db, plan_id).await?.ok_or_else(ApiError::not_found)?;
+    let school = school(db, row.school_id).await?;
+    match access::school_reader(db, caller, &school).await? {
+        access::SchoolReader::Staff(_) => {}
+        access::SchoolReader::Guardian if row.status == PlanStatus::Published => {}
+        _ => return Err(ApiError::not_found()),
+    }
+    Ok(ActivityList { items: repo::activities(db, plan_id).await?.iter().map(activity_view).collect() })
+}
+
+// ---- enrolment ----
+
+async fn enrolment_view(db: &impl sea_orm::ConnectionTrait, row: &enrolment::Model) -> ApiResult<Enrolment> {
+    let waitlist_position = match row.status {
+        EnrolmentStatus::Waitlisted => Some(repo::waitlist_ahead(db, row).await? as u32),
+        _ => None,
+    };
+    Ok(Enrolment {
+        id: row.id,
+        activity_id: row.activity_id,
+        student_id: row.student_id,
+        status: row.status,
+        rank: row.choice_rank.map(|r| r as u8),
+        waitlist_position,
+        created_at: row.created_at,
+    })
+}
+
+fn overlaps(a: &activity::Model, b: &activity::Model) -> bool {
+    let (days_a, days_b) = (unlist(&a.weekdays), unlist(&b.weekdays));
+    days_a.iter().any(|d| days_b.contains(d)) && a.start_minute < b.end_minute && b.start_minute < a.end_minute
+}
+
+/// A full guardian enrols their child: a seat at once (first-come) or the wait list when full, or
+/// an application for the draw (lottery). Enrolling again answers the existing enrolment
+/// (`created` false): two guardians of one child enrolling at once get one row and one seat.
+pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: Enrol) -> ApiResult<(Enrolment, bool)> {
+    if req.rank.is_some_and(|r| !(1..=9).contains(&r)) {
+        return Err(AfterschoolError::invalid("rank", "志愿顺序须为 1 到 9。", "The rank is 1 to 9.").into());
+    }
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let guardian = access::guardian_of(&txn, caller, req.student_id).await?;
+    if guardian.access_level != AccessLevel::Full {
+        return Err(ApiError::forbidden());
+    }
+    let activity = repo::activity(&txn, activity_id).await?.ok_or_else(ApiError::not_found)?;
+    let plan = repo::plan(&txn, activity.plan_id).await?.ok_or_else(ApiError::not_found)?;
+    if activity.school_id != guardian.student.school_id || plan.status != PlanStatus::Published {
+        return Err(ApiError::not_found());
+    }
+    if activity.cancelled_at.is_some() {
+        return Err(AfterschoolError::ActivityCancelled.into());
+    }
+    let grade = crate::org::repo::classes_by_id(&txn, vec![guardian.student.class_id])
+        .await?
+        .get(&guardian.student.class_id)
+        .map(|c| c.grade as u8)
+        .unwrap_or(0);
+    if !rules::eligible(&unlist(&activity.grades), grade) {
+        return Err(AfterschoolError::NotEligible { grade }.into());
+    }
+    if let Some(existing) = repo::enrolment(&txn, activity_id, req.student_id).await?
+        && existing.status != EnrolmentStatus::Withdrawn
+    {
+        let view = enrolment_view(&txn, &existing).await?;
+        txn.commit().await?;
+        return Ok((view, false));
+    }
+    if let Some((_, clash)) = repo::active_enrolments(&txn, req.student_id)
+        .await?
+        .into_iter()
+        .find(|(_, other)| other.id != activity.id && overlaps(other, &activity))
+    {
+        return Err(AfterschoolError::TimeSlotTaken { activity_id: clash.id }.into());
+    }
+
+    // A queue number first (it locks the activity), then the row (new, or a withdrawn one coming
+    // back), then the seat.
+    let ticket = repo::next_ticket(&txn, activity_id).await?;
+    let claimed = repo::insert_enrolment_if_absent(
+        &txn,
+        enrolment::Model {
+            id: Uuid::new_v4(),
+            activity_id,
+            student_id: req.student_id,
+            status: EnrolmentStatus::Applied,
+            choice_rank: req.rank.map(i16::from),
+            ticket,
+            requested_by: caller.account_id,
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .await?;
+    let row = repo::enrolment(&txn, activity_id, req.student_id).await?.ok_or_else(ApiError::not_found)?;
+    let ours =
+        claimed || repo::move_status(&txn, row.id, EnrolmentStatus::Withdrawn, EnrolmentStatus::Applied, now).await?;
+    if !ours {
+        // Another guardian's request got there first: answer what it made.
+        let view = enrolment_view(&txn, &row).await?;
+        txn.commit().await?;
+        return Ok((view, false));
+    }
+    if !claimed {
+        repo::requeue(&txn, row.id, req.rank.map(i16::from), ticket, caller.account_id).await?;
+    }
+    let status = match activity.allocation {
+        Allocation::Lottery => EnrolmentStatus::Applied,
+        Allocation::FirstCome if repo::take_seat(&txn, activity_id).await? => EnrolmentStatus::Enrolled,
+        Allocation::FirstCome => EnrolmentStatus::Waitlisted,
+    };
+    if status != EnrolmentStatus::Applied {
+        repo::move_status(&txn, row.id, EnrolmentStatus::Applied, status, now).await?;
+    }
+    let saved = repo::enrolment(&txn, activity_id, req.student_id).await?.ok_or_else(ApiError::not_found)?;
+    let view = enrolment_view(&txn, &saved).await?;
+    txn.commit().await?;
+    Ok((view, true))
+}
+
+/// A full guardian withdraws their child (退课). A freed seat goes to the first on the wait list.
+pub async fn withdraw(state: &AppState, caller: &Caller, activity_id: Uuid, student_id: Uuid) -> ApiResult<Enrolment> {
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let guardian = access::guardian_of(&txn, caller, student_id).await?;
+    if guardian.access_level != AccessLevel::Full {
+        return Err(ApiError::forbidden());
+    }
+    let row = repo::enrolment(&txn, activity_id, student_id).await?.ok_or_else(ApiError::not_found)?;
+    if row.status == EnrolmentStatus::Withdrawn {
+        let view = enrolment_view(&txn, &row).await?;
+        txn.commit().await?;
+        return Ok(view);
+    }
+    if repo::move_status(&txn, row.id, row.status, EnrolmentStatus::Withdrawn, now).await?
+        && row.status == EnrolmentStatus::Enrolled
+    {
+        repo::free_seat(&txn, activity_id).await?;
+        if let Some(next) = repo::waitlist_head(&txn, activity_id).await?
+            && repo::take_seat(&txn, activity_id).await?
+        {
+            repo::move_status(&txn, next.id, EnrolmentStatus::Waitlisted, EnrolmentStatus::Enrolled, now).await?;
+        }
+    }
+    let saved = repo::enrolment(&txn, activity_id, student_id).await?.ok_or_else(ApiError::not_found)?;
+    let view = enrolment_view(&txn, &saved).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+// ---- the basic session: voluntary, never refused (AS_COVERAGE) ----
+
+fn basic_status(row: &basic_choice::Model) -> BasicStatus {
+    let days = unlist(&row.weekdays);
+    BasicStatus {
+        opted_in: row.opted_in,
+        weekdays: if days.is_empty() { vec![1, 2, 3, 4, 5] } else { days },
+        effective_from: row.effective_from,
+    }
+}
+
+/// A full guardian opts their child in or out of the basic session; the change applies from the
+/// next Monday (or the term's first day). Nobody can refuse an opt-in: there is no seat limit.
+pub async fn set_basic(
+    state: &AppState,
+    caller: &Caller,
+    student_id: Uuid,
+    req: BasicChoice,
+) -> ApiResult<BasicStatus> {
+    let days = match &req.weekdays {
+        Some(days) => weekdays("weekdays", days, !req.opted_in)?,
+        None => Vec::new(),
+    };
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let guardian = access::guardian_of(&txn, caller, student_id).await?;
+    if guardian.access_level != AccessLevel::Full {
+        return Err(ApiError::forbidden());
+    }
+    let school = school(&txn, guardian.student.school_id).await?;
+    let today = local_today(&school, now);
+    let plan = repo::current_plan(&txn, school.id, today).await?.ok_or(AfterschoolError::PlanNotPublished)?;
+    let row = basic_choice::Model {
+        plan_id: plan.id,
+        student_id,
+        effective_from: rules::effective_from(today).max(plan.term_start),
+        opted_in: req.opted_in,
+        weekdays: if days.len() == 5 { String::new() } else { list(&days) },
+        chosen_by: caller.account_id,
+        created_at: now,
+    };
+    repo::upsert_basic_choice(&txn, row.clone()).await?;
+    txn.commit().await?;
+    Ok(basic_status(&row))
+}
+
+/// What a child attends, when, what it costs, and who may collect them: for the child's
+/// guardians (not `pickup` links).
+pub async fn child(state: &AppState, caller: &Caller, student_id: Uuid) -> ApiResult<ChildAfterschool> {
+    let db = &state.db;
+    let guardian = access::guardian_of(db, caller, student_id).await?;
+    let school = school(db, guardian.student.school_id).await?;
+    let today = local_today(&school, state.clock.now());
+    let grade = crate::org::repo::classes_by_id(db, vec![guardian.student.class_id])
+        .await?
+        .get(&guardian.student.class_id)
+        .map(|c| c.grade as u8)
+        .unwrap_or(0);
+    let plan = repo::current_plan(db, school.id, today).await?;
+    let (mut basic, mut basic_next, mut sessions) = (None, None, Vec::new());
+    if let Some(plan) = &plan {
+        for choice in repo::basic_choices(db, plan.id, student_id).await? {
+            if choice.effective_from <= today {
+                basic = Some(basic_status(&choice));
+            } else {
+                basic_next = Some(basic_status(&choice));
+            }
+        }
+        sessions = repo::sessions(db, plan.id)
+            .await?
+            .iter()
+            .map(session_of)
+            .filter(|s| s.kind == SessionKind::Basic && s.serves(grade))
+            .map(|s| session_dto(&s))
+            .collect();
+    }
+    let activities: Vec<ChildActivity> = repo::active_enrolments(db, student_id)
+        .await?
+        .into_iter()
+        .map(|(row, a)| ChildActivity {
+            activity_id: a.id,
+            name: a.name.clone(),
+            weekdays: unlist(&a.weekdays),
+            start: rules::hhmm(a.start_minute as Minute),
+            end: rules::hhmm(a.end_minute as Minute),
+            room: a.room.clone(),
+            status: row.status,
+            fee: fee_of(&a),
+        })
+        .collect();
+    let fees_due_fen = activities
+        .iter()
+        .filter(|a| a.status == EnrolmentStatus::Enrolled)
+        .map(|a| a.fee.amount_fen.unwrap_or(0))
+        .sum();
+    let pickup = access::pickup_adults(db, student_id)
+        .await?
+        .into_iter()
+        .map(|(guardian, link)| super::dto::PickupAdult {
+            name: guardian.name,
+            relation: link.relation,
+            access_level: link.access_level,
+        })
+        .collect();
+    Ok(ChildAfterschool {
+        student_id,
+        plan_id: plan.as_ref().map(|p| p.id),
+        term_start: plan.as_ref().map(|p| p.term_start),
+        term_end: plan.as_ref().map(|p| p.term_end),
+        sessions,
+        basic,
+        basic_next,
+        activities,
+        fees_due_fen,
+        pickup,
+    })
+}
+
+// ---- the district's settings ----
+
+pub async fn district_settings(state: &AppState, officer: &BureauOfficer) -> ApiResult<DistrictSettings> {
+    Ok(DistrictSettings { off_work_time: rules::hhmm(off_work(&state.db, officer.district_id()).await?) })
+}
+
+/// Sets the district's off-work time (`AS_END_TIME` reads it for every plan of the district).
+pub async fn set_district_settings(
+    state: &AppState,
+    officer: &BureauOfficer,
+    req: DistrictSettings,
+) -> ApiResult<DistrictSettings> {
+    let minute = time("off_work_time", &req.off_work_time)?;
+    if !(15 * 60..=20 * 60).contains(&minute) {
+        return Err(AfterschoolError::invalid(
+            "off_work_time",
+            "下班时间须在 15:00 到 20:00 之间。",
+            "Off-work time is between 15:00 and 20:00.",
+        )
+        .into());
+    }
+    let txn = crate::infra::db::begin(&state.db).await?;
+    repo::set_off_work_minute(&txn, officer.district_id(), i32::from(minute), state.clock.now()).await?;
+    txn.commit().await?;
+    Ok(DistrictSettings { off_work_time: rules::hhmm(minute) })
+}

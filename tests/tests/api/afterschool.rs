@@ -1,0 +1,365 @@
+//! After-school service over HTTP: the plan rules, activities, first-come enrolment that never
+//! oversells, the wait list, the voluntary basic session, the child's view, and the denials.
+
+use jiaxiao_tests::world::{self, PASSWORD, STUDENT_HEADER, World};
+use jiaxiao_tests::{TestApp, json, spawn_app};
+use serde_json::Value;
+use uuid::Uuid;
+
+fn week(start: &str, end: &str) -> Vec<Value> {
+    (1..=5).map(|d| json!({ "weekday": d, "kind": "basic", "start": start, "end": end })).collect()
+}
+
+fn id(v: &Value) -> Uuid {
+    v.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not a uuid: {v}"))
+}
+
+async fn plan(app: &TestApp, admin: &str, school: Uuid, sessions: Vec<Value>) -> Value {
+    app.post(
+        &format!("/api/v1/schools/{school}/afterschool/plans"),
+        Some(admin),
+        json!({ "term_start": "2026-09-01", "term_end": "2027-01-20", "sessions": sessions }),
+    )
+    .await
+    .expect(201)
+    .body
+}
+
+async fn published_plan(app: &TestApp, admin: &str, school: Uuid) -> Uuid {
+    let plan = plan(app, admin, school, week("15:40", "17:50")).await;
+    let plan_id = id(&plan["id"]);
+    app.post(&format!("/api/v1/afterschool/plans/{plan_id}/publish"), Some(admin), json!({})).await.expect(200);
+    plan_id
+}
+
+fn activity_body(name: &str, capacity: u32, allocation: &str) -> Value {
+    json!({
+        "name": name, "category": "sports", "description": "篮球基础与对抗", "weekdays": [1, 3],
+        "start": "16:00", "end": "17:30", "capacity": capacity, "min_size": 0,
+        "provider": { "kind": "school_teacher", "name": "王老师" },
+        "fee": { "kind": "service_fee", "amount_fen": 30000 }, "allocation": allocation,
+    })
+}
+
+async fn activity(app: &TestApp, admin: &str, plan_id: Uuid, body: Value) -> Uuid {
+    id(&app.post(&format!("/api/v1/afterschool/plans/{plan_id}/activities"), Some(admin), body).await.expect(201).body
+        ["id"])
+}
+
+async fn enrol(app: &TestApp, token: &str, activity: Uuid, student: Uuid) -> jiaxiao_tests::Reply {
+    app.post(
+        &format!("/api/v1/afterschool/activities/{activity}/enrolments"),
+        Some(token),
+        json!({ "student_id": student }),
+    )
+    .await
+}
+
+async fn seats_taken(app: &TestApp, admin: &str, plan_id: Uuid, activity: Uuid) -> u64 {
+    let list = app.get(&format!("/api/v1/afterschool/plans/{plan_id}/activities"), Some(admin)).await.expect(200);
+    let items = list.body["items"].as_array().expect("items");
+    items.iter().find(|a| id(&a["id"]) == activity).expect("activity")["seats_taken"].as_u64().expect("count")
+}
+
+#[tokio::test]
+async fn a_plan_that_breaks_the_rules_is_saved_as_a_draft_and_refused_at_publishing() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    // Ends at 17:30 (off-work 17:30 + 20 min = 17:50 at the earliest) and has no Friday.
+    let mut sessions = week("15:30", "17:30");
+    sessions.pop();
+    let draft = plan(&app, &w.admin_a1, w.school_a1, sessions).await;
+    assert_eq!(draft["status"], "draft");
+    let rules: Vec<&str> = draft["breaches"].as_array().unwrap().iter().map(|b| b["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"AS_END_TIME") && rules.contains(&"AS_5_PLUS_2"), "{rules:?}");
+
+    let refused = app
+        .post(
+            &format!("/api/v1/afterschool/plans/{}/publish", draft["id"].as_str().unwrap()),
+            Some(&w.admin_a1),
+            json!({}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(refused.code(), "as_end_time");
+    assert_eq!(refused.body["details"]["rules"], json!(["AS_END_TIME", "AS_5_PLUS_2"]));
+    let friday = refused.body["details"]["breaches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["rule"] == "AS_5_PLUS_2")
+        .unwrap()
+        .clone();
+    assert_eq!(friday["weekday"], 5);
+
+    // Evening study for primary grades, and past 20:30.
+    let mut evening = week("15:40", "17:50");
+    evening.push(json!({ "weekday": 2, "kind": "evening", "start": "19:00", "end": "20:45", "grades": [5, 6] }));
+    let draft = plan(&app, &w.admin_a1, w.school_a1, evening).await;
+    let refused = app
+        .post(
+            &format!("/api/v1/afterschool/plans/{}/publish", draft["id"].as_str().unwrap()),
+            Some(&w.admin_a1),
+            json!({}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(refused.code(), "as_evening_study");
+    assert_eq!(refused.body["details"]["breaches"].as_array().unwrap().len(), 2);
+
+    let good = plan(&app, &w.admin_a1, w.school_a1, week("15:40", "17:50")).await;
+    assert!(good["breaches"].as_array().unwrap().is_empty());
+    let published = app
+        .post(
+            &format!("/api/v1/afterschool/plans/{}/publish", good["id"].as_str().unwrap()),
+            Some(&w.admin_a1),
+            json!({}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(published.body["status"], "published");
+    assert!(published.body["published_at"].is_string());
+}
+
+#[tokio::test]
+async fn the_district_off_work_time_moves_the_end_time_rule() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let settings = format!("/api/v1/districts/{}/afterschool-settings", w.district_a);
+    assert_eq!(app.get(&settings, Some(&w.bureau_a)).await.expect(200).body["off_work_time"], "17:30");
+    let draft = plan(&app, &w.admin_a1, w.school_a1, week("15:40", "17:50")).await;
+    assert!(draft["breaches"].as_array().unwrap().is_empty());
+
+    app.put(&settings, Some(&w.bureau_a), json!({ "off_work_time": "18:00" })).await.expect(200);
+    let again = app
+        .get(&format!("/api/v1/afterschool/plans/{}", draft["id"].as_str().unwrap()), Some(&w.admin_a1))
+        .await
+        .expect(200);
+    let breaches = again.body["breaches"].as_array().unwrap();
+    assert_eq!(breaches.len(), 5);
+    assert!(breaches.iter().all(|b| b["rule"] == "AS_END_TIME"));
+
+    // Another district's officer, a school admin, and a malformed time.
+    app.put(&settings, Some(&w.bureau_b), json!({ "off_work_time": "18:00" })).await.expect(404);
+    app.put(&settings, Some(&w.admin_a1), json!({ "off_work_time": "18:00" })).await.expect(403);
+    let bad = app.put(&settings, Some(&w.bureau_a), json!({ "off_work_time": "6pm" })).await.expect(422);
+    assert_eq!(bad.body["details"]["field"], "off_work_time");
+}
+
+#[tokio::test]
+async fn only_the_schools_admin_plans_and_adds_activities() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let path = format!("/api/v1/schools/{}/afterschool/plans", w.school_a1);
+    let body = json!({ "term_start": "2026-09-01", "term_end": "2027-01-20", "sessions": week("15:40", "17:50") });
+    app.post(&path, Some(&w.teacher_a1_head), body.clone()).await.expect(403);
+    app.post(&path, Some(&w.admin_b1), body.clone()).await.expect(404);
+    app.post(&path, Some(&w.g1), body.clone()).await.expect(404);
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let activities = format!("/api/v1/afterschool/plans/{plan_id}/activities");
+    app.post(&activities, Some(&w.teacher_a1_head), activity_body("篮球", 20, "first_come")).await.expect(403);
+    app.post(&activities, Some(&w.admin_a2), activity_body("篮球", 20, "first_come")).await.expect(404);
+    app.get(&format!("/api/v1/afterschool/plans/{plan_id}"), Some(&w.admin_b1)).await.expect(404);
+    app.get(&activities, Some(&w.g4)).await.expect(404);
+    app.get(&activities, Some(&w.g1)).await.expect(200);
+
+    // Outside the sessions, a minimum above capacity, a paid activity without its amount.
+    let mut outside = activity_body("篮球", 20, "first_come");
+    outside["start"] = json!("15:00");
+    assert_eq!(app.post(&activities, Some(&w.admin_a1), outside).await.expect(422).body["details"]["field"], "start");
+    let mut too_small = activity_body("篮球", 20, "first_come");
+    too_small["min_size"] = json!(21);
+    assert_eq!(
+        app.post(&activities, Some(&w.admin_a1), too_small).await.expect(422).body["details"]["field"],
+        "min_size"
+    );
+    let mut unpaid = activity_body("篮球", 20, "first_come");
+    unpaid["fee"] = json!({ "kind": "collected" });
+    assert_eq!(
+        app.post(&activities, Some(&w.admin_a1), unpaid).await.expect(422).body["details"]["field"],
+        "fee.amount_fen"
+    );
+}
+
+/// A school of `n` children in grade 3 class 1, all children of one guardian (so one token can
+/// race for them all), plus one child with two full guardians.
+async fn crowded_school(app: &TestApp, w: &World, n: usize) -> (String, Vec<Uuid>, (String, String, Uuid)) {
+    let mut csv = STUDENT_HEADER.to_owned();
+    for i in 0..n {
+        csv.push_str(&format!("R{i:03},学生{i},3,1,刘强,13900000001,,父亲,full,,,,,\n"));
+    }
+    csv.push_str("T001,双亲孩,3,1,孙红,13900000002,,母亲,full,孙刚,13900000003,,父亲,full\n");
+    let (_, tokens) = world::import_and_activate(app, &w.admin_a1, w.school_a1, "students", &csv).await;
+    let many = tokens["13900000001"].clone();
+    let children: Vec<Uuid> = world::children(app, &many).await.into_iter().map(|(_, id)| id).collect();
+    let (mum, dad) = (tokens["13900000002"].clone(), tokens["13900000003"].clone());
+    let shared = world::children(app, &mum).await[0].1;
+    let _ = PASSWORD;
+    (many, children, (mum, dad, shared))
+}
+
+#[tokio::test]
+async fn fifty_concurrent_takers_of_the_last_seat_leave_one_enrolled_and_the_rest_waitlisted() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (many, children, _) = crowded_school(&app, &w, 51).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let basketball = activity(&app, &w.admin_a1, plan_id, activity_body("篮球", 2, "first_come")).await;
+    assert_eq!(enrol(&app, &many, basketball, children[0]).await.expect(201).body["status"], "enrolled");
+
+    let racers = children[1..51].iter().map(|child| enrol(&app, &many, basketball, *child));
+    let replies = futures_util::future::join_all(racers).await;
+    let mut enrolled = 0;
+    let mut waitlisted = 0;
+    for reply in replies {
+        let reply = reply.expect(201);
+        match reply.body["status"].as_str() {
+            Some("enrolled") => enrolled += 1,
+            Some("waitlisted") => waitlisted += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((enrolled, waitlisted), (1, 49));
+    assert_eq!(seats_taken(&app, &w.admin_a1, plan_id, basketball).await, 2);
+}
+
+#[tokio::test]
+async fn two_guardians_enrolling_one_child_at_once_get_one_enrolment_and_one_seat() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (_, _, (mum, dad, child)) = crowded_school(&app, &w, 1).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let chess = activity(&app, &w.admin_a1, plan_id, activity_body("围棋", 10, "first_come")).await;
+    let (a, b) = tokio::join!(enrol(&app, &mum, chess, child), enrol(&app, &dad, chess, child));
+    let mut statuses = vec![a.status.as_u16(), b.status.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, vec![200, 201]);
+    assert_eq!(a.body["id"], b.body["id"]);
+    assert_eq!(seats_taken(&app, &w.admin_a1, plan_id, chess).await, 1);
+}
+
+#[tokio::test]
+async fn a_withdrawal_gives_the_seat_to_the_first_on_the_wait_list() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (many, children, _) = crowded_school(&app, &w, 3).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let art = activity(&app, &w.admin_a1, plan_id, activity_body("美术", 1, "first_come")).await;
+    enrol(&app, &many, art, children[0]).await.expect(201);
+    let second = enrol(&app, &many, art, children[1]).await.expect(201);
+    assert_eq!(
+        (second.body["status"].as_str(), second.body["waitlist_position"].as_u64()),
+        (Some("waitlisted"), Some(0))
+    );
+    let third = enrol(&app, &many, art, children[2]).await.expect(201);
+    assert_eq!(third.body["waitlist_position"], 1);
+    // Enrolling again answers the same enrolment.
+    let again = enrol(&app, &many, art, children[0]).await.expect(200);
+    assert_eq!(again.body["status"], "enrolled");
+
+    let left = app
+        .delete(&format!("/api/v1/afterschool/activities/{art}/enrolments/{}", children[0]), Some(&many))
+        .await
+        .expect(200);
+    assert_eq!(left.body["status"], "withdrawn");
+    let view = app.get(&format!("/api/v1/children/{}/afterschool", children[1]), Some(&many)).await.expect(200);
+    assert_eq!(view.body["activities"][0]["status"], "enrolled");
+    assert_eq!(view.body["fees_due_fen"], 30000);
+    let third_view = app.get(&format!("/api/v1/children/{}/afterschool", children[2]), Some(&many)).await.expect(200);
+    assert_eq!(third_view.body["activities"][0]["status"], "waitlisted");
+    assert_eq!(seats_taken(&app, &w.admin_a1, plan_id, art).await, 1);
+}
+
+#[tokio::test]
+async fn lottery_activities_take_applications_with_ranks() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let robots = activity(&app, &w.admin_a1, plan_id, activity_body("机器人", 1, "lottery")).await;
+    let reply = app
+        .post(
+            &format!("/api/v1/afterschool/activities/{robots}/enrolments"),
+            Some(&w.g1),
+            json!({ "student_id": w.s1, "rank": 1 }),
+        )
+        .await
+        .expect(201);
+    assert_eq!((reply.body["status"].as_str(), reply.body["rank"].as_u64()), (Some("applied"), Some(1)));
+    assert_eq!(seats_taken(&app, &w.admin_a1, plan_id, robots).await, 0);
+}
+
+#[tokio::test]
+async fn enrolment_is_refused_to_everyone_but_a_full_guardian_of_an_eligible_child() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let draft = plan(&app, &w.admin_a1, w.school_a1, week("15:40", "17:50")).await;
+    let in_draft = activity(&app, &w.admin_a1, id(&draft["id"]), activity_body("草稿活动", 5, "first_come")).await;
+    // Families see nothing of a draft.
+    enrol(&app, &w.g1, in_draft, w.s1).await.expect(404);
+    app.get(&format!("/api/v1/afterschool/plans/{}/activities", draft["id"].as_str().unwrap()), Some(&w.g1))
+        .await
+        .expect(404);
+
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let football = activity(&app, &w.admin_a1, plan_id, activity_body("足球", 5, "first_come")).await;
+    enrol(&app, &w.g2, football, w.s1).await.expect(404); // a pickup link
+    enrol(&app, &w.g3, football, w.s2).await.expect(403); // informational
+    enrol(&app, &w.g4, football, w.s4).await.expect(404); // another school's activity
+    enrol(&app, &w.g1, football, w.s4).await.expect(404); // another family's child
+    enrol(&app, &w.teacher_a1_head, football, w.s1).await.expect(404);
+    enrol(&app, &w.g1, football, w.s3).await.expect(404); // S3 is at school A2
+
+    let mut older = activity_body("初中辩论", 5, "first_come");
+    older["grades"] = json!([5, 6]);
+    older["weekdays"] = json!([2]);
+    let debate = activity(&app, &w.admin_a1, plan_id, older).await;
+    let refused = enrol(&app, &w.g1, debate, w.s1).await.expect(422);
+    assert_eq!((refused.code(), refused.body["details"]["grade"].as_u64()), ("not_eligible", Some(3)));
+
+    // At most one activity per time slot.
+    enrol(&app, &w.g1, football, w.s1).await.expect(201);
+    let clash = activity(&app, &w.admin_a1, plan_id, activity_body("篮球", 5, "first_come")).await;
+    let refused = enrol(&app, &w.g1, clash, w.s1).await.expect(409);
+    assert_eq!(refused.code(), "time_slot_taken");
+    assert_eq!(id(&refused.body["details"]["activity_id"]), football);
+    app.delete(&format!("/api/v1/afterschool/activities/{football}/enrolments/{}", w.s1), Some(&w.g2))
+        .await
+        .expect(404);
+}
+
+#[tokio::test]
+async fn the_basic_session_is_voluntary_and_a_change_applies_from_next_monday() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let basic = format!("/api/v1/children/{}/afterschool/basic", w.s1);
+    let refused = app.put(&basic, Some(&w.g1), json!({ "opted_in": true })).await.expect(409);
+    assert_eq!(refused.code(), "plan_not_published");
+    published_plan(&app, &w.admin_a1, w.school_a1).await;
+
+    // The test clock is Monday 2026-11-23: the choice applies from 2026-11-30.
+    let chosen = app.put(&basic, Some(&w.g1), json!({ "opted_in": true, "weekdays": [1, 2, 4] })).await.expect(200);
+    assert_eq!(chosen.body, json!({ "opted_in": true, "weekdays": [1, 2, 4], "effective_from": "2026-11-30" }));
+    let view = app.get(&format!("/api/v1/children/{}/afterschool", w.s1), Some(&w.g1)).await.expect(200);
+    assert!(view.body["basic"].is_null());
+    assert_eq!(view.body["basic_next"]["weekdays"], json!([1, 2, 4]));
+    assert_eq!(view.body["sessions"].as_array().unwrap().len(), 5);
+    let pickup: Vec<(&str, &str)> = view.body["pickup"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["access_level"].as_str().unwrap()))
+        .collect();
+    assert!(pickup.contains(&("张伟", "full")) && pickup.contains(&("李阿姨", "pickup")), "{pickup:?}");
+
+    // Changing again the same week replaces the pending choice.
+    let all_week = app.put(&basic, Some(&w.g1), json!({ "opted_in": true })).await.expect(200);
+    assert_eq!(all_week.body["weekdays"], json!([1, 2, 3, 4, 5]));
+
+    app.put(&basic, Some(&w.g2), json!({ "opted_in": false })).await.expect(404);
+    app.put(&format!("/api/v1/children/{}/afterschool/basic", w.s2), Some(&w.g3), json!({ "opted_in": false }))
+        .await
+        .expect(403);
+    app.get(&format!("/api/v1/children/{}/afterschool", w.s1), Some(&w.g4)).await.expect(404);
+    let bad = app.put(&basic, Some(&w.g1), json!({ "opted_in": true, "weekdays": [6] })).await.expect(422);
+    assert_eq!(bad.body["details"]["field"], "weekdays");
+}

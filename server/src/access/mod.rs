@@ -519,3 +519,88 @@ pub async fn pickup_adults(
         .collect();
     Ok(links.into_iter().filter_map(|link| guardians.get(&link.guardian_id).cloned().map(|g| (g, link))).collect())
 }
+
+/// The two people of a conversation about a child, as the caller may open it: the caller is one
+/// of them, and the other is the child's full guardian (for a teacher) or a teacher of its class
+/// (for a guardian).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConversationParties {
+    pub school_id: Uuid,
+    pub student_id: Uuid,
+    pub guardian_account_id: Uuid,
+    pub staff_account_id: Uuid,
+}
+
+/// Who may open a conversation about `student_id` with `with_account_id`: a full guardian of the
+/// child with a teacher of its class, or the other way round; anything else answers 404.
+pub async fn conversation_parties(
+    db: &impl ConnectionTrait,
+    user: &Caller,
+    student_id: Uuid,
+    with_account_id: Uuid,
+) -> ApiResult<ConversationParties> {
+    let student = student::Entity::find_by_id(student_id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    let (guardian_account_id, staff_account_id) = if full_guardian_of(db, user.account_id, student.id).await? {
+        (user.account_id, with_account_id)
+    } else if teaches_student(db, user.account_id, &student).await? {
+        (with_account_id, user.account_id)
+    } else {
+        return Err(ApiError::not_found());
+    };
+    let other_side = if guardian_account_id == user.account_id {
+        teaches_student(db, staff_account_id, &student).await?
+    } else {
+        full_guardian_of(db, guardian_account_id, student.id).await?
+    };
+    if !other_side {
+        return Err(ApiError::not_found());
+    }
+    Ok(ConversationParties {
+        school_id: student.school_id,
+        student_id: student.id,
+        guardian_account_id,
+        staff_account_id,
+    })
+}
+
+/// A participant of a conversation, who may write in it and mark it read (a safeguarding
+/// reader only reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConversationParticipant {
+    Guardian,
+    Teacher,
+}
+
+/// The caller as a participant of this conversation: a school admin reading it for safeguarding
+/// gets 403, anyone else 404.
+pub async fn conversation_participant(
+    db: &impl ConnectionTrait,
+    user: &Caller,
+    conversation: &crate::conversations::model::conversation::Model,
+) -> ApiResult<ConversationParticipant> {
+    let c = conversation;
+    match conversation_role(db, user, c.school_id, c.guardian_account_id, c.staff_account_id).await? {
+        ConversationRole::Guardian => Ok(ConversationParticipant::Guardian),
+        ConversationRole::Teacher => Ok(ConversationParticipant::Teacher),
+        ConversationRole::SafeguardingAdmin => Err(ApiError::forbidden()),
+    }
+}
+
+/// Proof that the caller is the teacher of a conversation, who may pause its guardian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConversationTeacher {
+    pub conversation_id: Uuid,
+}
+
+/// The caller as the teacher of this conversation: its guardian and safeguarding readers get 403,
+/// anyone else 404.
+pub async fn conversation_teacher(
+    db: &impl ConnectionTrait,
+    user: &Caller,
+    conversation: &crate::conversations::model::conversation::Model,
+) -> ApiResult<ConversationTeacher> {
+    match conversation_participant(db, user, conversation).await? {
+        ConversationParticipant::Teacher => Ok(ConversationTeacher { conversation_id: conversation.id }),
+        ConversationParticipant::Guardian => Err(ApiError::forbidden()),
+    }
+}

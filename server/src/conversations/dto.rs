@@ -77,3 +77,32 @@ pub struct BlockRequest {
     /// Cooling-off length, 1–168 hours.
     pub hours: i64,
 }
+
+impl From<&super::model::attachment::Model> for Attachment {
+    fn from(a: &super::model::attachment::Model) -> Self {
+        Attachment {
+            id: a.id,
+            file_name: a.file_name.clone(),
+            content_type: a.content_type.clone(),
+            size_bytes: a.size_bytes,
+        }
+    }
+}
+
+impl Message {
+    /// A stored message as the app shows it, with its sender's name and its attachment.
+    pub fn of(
+        m: super::model::message::Model,
+        names: &std::collections::HashMap<Uuid, String>,
+        attachments: &std::collections::HashMap<Uuid, super::model::attachment::Model>,
+    ) -> Message {
+        Message {
+            id: m.id,
+            sender_name: names.get(&m.sender_account_id).cloned().unwrap_or_default(),
+            sender_account_id: m.sender_account_id,
+            body: m.body,
+            attachment: m.attachment_id.and_then(|a| attachments.get(&a)).map(Attachment::from),
+            created_at: m.created_at,
+        }
+    }
+}

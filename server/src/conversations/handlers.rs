@@ -6,6 +6,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::dto::{Attachment, BlockRequest, Conversation, ConversationFilter, Message, SendMessage, StartConversation};
+use super::rules::{CoolingOff, MessageDraft};
 use super::service;
 use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
@@ -94,7 +95,8 @@ pub async fn send(
     path: web::Path<Uuid>,
     body: web::Json<SendMessage>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(service::send(&state, &user, path.into_inner(), body.into_inner()).await?))
+    let draft = MessageDraft::parse(&body.body, body.attachment_id)?;
+    Ok(HttpResponse::Created().json(service::send(&state, &user, path.into_inner(), draft).await?))
 }
 
 /// Mark the conversation read.
@@ -133,7 +135,8 @@ pub async fn block(
     path: web::Path<Uuid>,
     body: web::Json<BlockRequest>,
 ) -> ApiResult<web::Json<Conversation>> {
-    Ok(web::Json(service::block(&state, &user, path.into_inner(), body.hours).await?))
+    let cooling_off = CoolingOff::parse(body.hours)?;
+    Ok(web::Json(service::block(&state, &user, path.into_inner(), cooling_off).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

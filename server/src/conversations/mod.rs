@@ -5,9 +5,12 @@
 //! messages pass the content rules; quiet hours hold notifications in both directions.
 
 pub mod dto;
+pub mod error;
 pub mod files;
 pub mod handlers;
 pub mod model;
+pub mod repo;
+pub mod rules;
 pub mod service;
 
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -266,3 +266,34 @@ async fn a_familys_message_reaches_the_teacher_within_the_schools_office_hours()
     app.deliver().await;
     assert_eq!(tokens(&gateway), ["guardian-phone", "teacher-phone"]);
 }
+
+#[tokio::test]
+async fn marking_a_conversation_read_twice_at_once_succeeds_both_times() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let id = open(&app, &w).await;
+    app.post(&format!("/api/v1/conversations/{id}/messages"), Some(&w.g1), json!({ "body": "老师好" }))
+        .await
+        .expect(201);
+    // Neither has a read marker yet: both requests race to write the first one.
+    let path = format!("/api/v1/conversations/{id}/read");
+    let (a, b) = tokio::join!(
+        app.post(&path, Some(&w.teacher_a1_head), json!({})),
+        app.post(&path, Some(&w.teacher_a1_head), json!({})),
+    );
+    assert_eq!((a.status.as_u16(), b.status.as_u16()), (204, 204));
+    let list = app.get("/api/v1/conversations", Some(&w.teacher_a1_head)).await.expect(200);
+    assert_eq!(list.body["items"][0]["unread"], 0);
+}
+
+#[tokio::test]
+async fn opening_the_same_conversation_twice_at_once_gives_one_conversation() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let teacher = account_id(&app, &w.teacher_a1_head).await;
+    let (a, b) = tokio::join!(start(&app, &w.g1, w.s1, &teacher), start(&app, &w.g1, w.s1, &teacher));
+    let (a, b) = (a.expect(200), b.expect(200));
+    assert_eq!(a.body["id"], b.body["id"]);
+    let list = app.get("/api/v1/conversations", Some(&w.g1)).await.expect(200);
+    assert_eq!(list.body["items"].as_array().map(Vec::len), Some(1));
+}

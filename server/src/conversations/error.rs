@@ -1,0 +1,42 @@
+//! Why a conversation action was refused. Access refusals (404 not yours, 403 read-only) come from
+//! `crate::access`; these are the conversation's own.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{ApiError, Code};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConversationError {
+    #[error("a message is 1–2,000 characters or an attachment")]
+    InvalidBody,
+    #[error("no such attachment in this conversation")]
+    UnknownAttachment,
+    #[error("a cooling-off period is 0–168 hours")]
+    InvalidBlockHours,
+    #[error("the teacher paused this conversation until {until}")]
+    Paused { until: DateTime<Utc> },
+    #[error("attachments are images or PDF")]
+    UnsupportedAttachmentType,
+}
+
+impl From<ConversationError> for ApiError {
+    fn from(error: ConversationError) -> Self {
+        match error {
+            ConversationError::InvalidBody => ApiError::validation(
+                "body",
+                "消息须为 1 到 2000 个字符（或带附件）。",
+                "A message is 1–2,000 characters (or an attachment).",
+            ),
+            ConversationError::UnknownAttachment => {
+                ApiError::validation("attachment_id", "附件不存在。", "No such attachment in this conversation.")
+            }
+            ConversationError::InvalidBlockHours => {
+                ApiError::validation("hours", "暂停时长须为 0 到 168 小时。", "hours must be 0 to 168.")
+            }
+            ConversationError::Paused { until } => {
+                ApiError::new(Code::ConversationPaused).with_details(serde_json::json!({ "until": until }))
+            }
+            ConversationError::UnsupportedAttachmentType => ApiError::new(Code::UnsupportedAttachmentType),
+        }
+    }
+}

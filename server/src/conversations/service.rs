@@ -18,6 +18,7 @@ use crate::access::{self, ConversationRole};
 use crate::auth::model::account;
 use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::{ApiError, ApiResult, Message as Text};
+use crate::guard;
 use crate::http::pagination::{Page, PageQuery, instant_key};
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
@@ -290,12 +291,8 @@ pub async fn send(state: &AppState, user: &Caller, id: Uuid, req: SendMessage) -
                     .one(&state.db)
                     .await?
                     .map(|s| s.district_id);
-                let sender = policy::blocks::Sender {
-                    district_id,
-                    school_id: Some(c.school_id),
-                    date: policy::blocks::local_date(now),
-                };
-                return Err(policy::blocks::refuse(&state.db, &violations, Channel::Message, sender, now).await);
+                let sender = guard::Sender { district_id, school_id: Some(c.school_id) };
+                return Err(guard::refuse(&state.db, &violations, Channel::Message, sender, now).await.into());
             }
         }
     }

@@ -7,7 +7,8 @@
 //! - [`access`]: the one place that decides who may see what.
 //! - [`org`]: districts, schools, classes, staff, students, guardians, `/me`.
 //! - [`roster`]: CSV roster import (staff and students with guardians).
-//! - [`policy`]: the 双减 content rules every text sent to families passes (rule ids of DOMAIN.md).
+//! - [`policy`]: the 双减 content rules every text sent to families passes (rule ids of DOMAIN.md; pure).
+//! - [`guard`]: runs those rules for every sender, counts refusals, the draft check endpoint.
 //! - [`notices`]: school → families and bureau → schools notices, receipts, recall.
 //! - [`conversations`]: guardian–teacher threads with attachments, read state, cooling-off.
 //! - [`inbox`]: the one inbox of everything addressed to a person.
@@ -26,6 +27,7 @@ pub mod conversations;
 pub mod delivery;
 pub mod demo;
 pub mod error;
+pub mod guard;
 pub mod homework;
 pub mod http;
 pub mod i18n;

@@ -101,7 +101,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/api/v1")
             .configure(crate::auth::routes)
             .configure(crate::org::routes)
-            .configure(crate::policy::routes)
+            .configure(crate::guard::routes)
             .configure(crate::notices::routes)
             .configure(crate::inbox::routes)
             .configure(crate::delivery::routes)

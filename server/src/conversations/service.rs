@@ -14,6 +14,7 @@ use super::rules::{self, CoolingOff, MessageDraft};
 use crate::access::{self, Caller, ConversationParticipant};
 use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::{ApiError, ApiResult};
+use crate::guard;
 use crate::http::pagination::{Page, PageQuery, instant_key};
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
@@ -118,12 +119,9 @@ pub async fn send(state: &AppState, user: &Caller, id: Uuid, draft: MessageDraft
             policy::check(&[Field { name: "body", text: draft.body() }], Channel::Message, Audience::OneFamily);
         if !violations.is_empty() {
             // Nothing is stored; the refusal is counted in its own write.
-            let sender = policy::blocks::Sender {
-                district_id: repo::district_of(db, c.school_id).await?,
-                school_id: Some(c.school_id),
-                date: policy::blocks::local_date(now),
-            };
-            return Err(policy::blocks::refuse(db, &violations, Channel::Message, sender, now).await);
+            let sender =
+                guard::Sender { district_id: repo::district_of(db, c.school_id).await?, school_id: Some(c.school_id) };
+            return Err(guard::refuse(db, &violations, Channel::Message, sender, now).await.into());
         }
     }
     let attachment = match draft.attachment_id() {

@@ -8,19 +8,23 @@ use chrono_tz::Tz;
 use super::email::Email;
 use crate::i18n::Lang;
 
-/// When digests go out: 17:00 in Shanghai, after school and before dinner.
+/// When digests go out: 17:00, after school and before dinner. A digest spans an account's
+/// schools, so it keeps the default zone's clock rather than any one school's.
 pub const DIGEST_TIME: &str = "17:00";
-pub const DIGEST_ZONE: Tz = chrono_tz::Asia::Shanghai;
+
+fn digest_zone() -> Tz {
+    crate::org::model::default_zone()
+}
 
 /// The first digest time strictly after `now`.
 pub fn next_digest(now: DateTime<Utc>) -> DateTime<Utc> {
     let at = NaiveTime::parse_from_str(DIGEST_TIME, "%H:%M").unwrap_or(NaiveTime::MIN);
-    let local = now.with_timezone(&DIGEST_ZONE);
+    let local = now.with_timezone(&digest_zone());
     let mut date = local.date_naive();
     if local.time() >= at {
         date += Duration::days(1);
     }
-    DIGEST_ZONE.from_local_datetime(&date.and_time(at)).earliest().map_or(now, |t| t.with_timezone(&Utc))
+    digest_zone().from_local_datetime(&date.and_time(at)).earliest().map_or(now, |t| t.with_timezone(&Utc))
 }
 
 /// One line of a digest.
@@ -57,7 +61,7 @@ mod tests {
     use super::*;
 
     fn shanghai(d: u32, h: u32, m: u32) -> DateTime<Utc> {
-        DIGEST_ZONE.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap().with_timezone(&Utc)
+        digest_zone().with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap().with_timezone(&Utc)
     }
 
     #[test]

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::model::school_settings;
 use super::quiet_hours::QuietHours;
 use crate::inbox::model::ItemKind;
-use crate::org::model::school;
+use crate::org::model::{default_zone, school};
 
 /// Which inbox recipients of an item get this delivery.
 pub enum Recipients {
@@ -116,7 +116,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, delivery: Delivery, now: DateTim
 }
 
 /// When something sent now may reach families of a school: at once if urgent, else after the
-/// school's quiet hours (default 21:00–07:00 Asia/Shanghai).
+/// school's quiet hours (default 21:00–07:00 in the school's zone).
 pub async fn deliver_after(
     db: &impl ConnectionTrait,
     school_id: Option<Uuid>,
@@ -127,7 +127,7 @@ pub async fn deliver_after(
         return Ok(now);
     }
     let Some(school_id) = school_id else {
-        return Ok(QuietHours::default().next_allowed(now, chrono_tz::Asia::Shanghai));
+        return Ok(QuietHours::default().next_allowed(now, default_zone()));
     };
     let (settings, tz) = school_windows(db, school_id).await?;
     Ok(QuietHours::of_school(settings.as_ref()).next_allowed(now, tz))
@@ -162,11 +162,7 @@ async fn school_windows(
     school_id: Uuid,
 ) -> Result<(Option<school_settings::Model>, Tz), DbErr> {
     let settings = school_settings::Entity::find_by_id(school_id).one(db).await?;
-    let tz: Tz = school::Entity::find_by_id(school_id)
-        .one(db)
-        .await?
-        .and_then(|s| s.time_zone.parse().ok())
-        .unwrap_or(chrono_tz::Asia::Shanghai);
+    let tz: Tz = school::Entity::find_by_id(school_id).one(db).await?.map_or_else(default_zone, |s| s.zone());
     Ok((settings, tz))
 }
 

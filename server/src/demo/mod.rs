@@ -95,7 +95,8 @@ async fn seed_homework(state: &AppState) -> anyhow::Result<()> {
     use crate::org::model::{TeachingRole, class, teaching_assignment};
 
     let db = &state.db;
-    let today = state.clock.now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    // The demo schools are created in the default zone.
+    let today = state.clock.now().with_timezone(&crate::org::model::default_zone()).date_naive();
     let post = |subject: &str, title: &str, content: &str, kind: Kind, tier: Tier, minutes: i32, location: Location| {
         PostHomework {
             subject: subject.into(),

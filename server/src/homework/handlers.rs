@@ -1,10 +1,7 @@
 //! HTTP endpoints for homework, its budget, families' view and feedback, publicity and the
-//! district's settings and compliance counts.
+//! district's settings (its refused-send counts are [`crate::guard`]'s).
 
 use actix_web::{HttpResponse, get, patch, post, put, web};
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::dto::{
@@ -14,7 +11,6 @@ use super::dto::{
 use super::{publicity, service};
 use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
-use crate::policy::blocks::BlockCount;
 use crate::state::AppState;
 
 /// Post homework to a class the caller teaches. Judged by `HW_PARENT_BURDEN`, `HW_SELF_GRADING`,
@@ -314,41 +310,4 @@ pub async fn set_settings(
     body: web::Json<HomeworkSettings>,
 ) -> ApiResult<web::Json<HomeworkSettings>> {
     Ok(web::Json(publicity::set_settings(&state, &user, path.into_inner(), body.into_inner()).await?))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct RangeQuery {
-    /// First day, `YYYY-MM-DD` (default: 29 days before `to`).
-    pub from: Option<NaiveDate>,
-    /// Last day (default: today).
-    pub to: Option<NaiveDate>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BlockedSends {
-    pub items: Vec<BlockCount>,
-}
-
-/// Sends the content and homework rules refused in the district, counted by rule, channel,
-/// school and day — never the text or the sender (bureau officers of the district).
-#[utoipa::path(
-    tag = "homework",
-    security(("bearer" = [])),
-    params(("district_id" = Uuid, Path), RangeQuery),
-    responses(
-        (status = 200, body = BlockedSends),
-        (status = 403, description = "`forbidden`", body = ErrorBody),
-        (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 422, description = "`validation_failed`", body = ErrorBody),
-    )
-)]
-#[get("/districts/{district_id}/blocked-sends")]
-pub async fn blocked_sends(
-    state: web::Data<AppState>,
-    user: Caller,
-    path: web::Path<Uuid>,
-    query: web::Query<RangeQuery>,
-) -> ApiResult<web::Json<BlockedSends>> {
-    let items = publicity::blocked_sends(&state, &user, path.into_inner(), query.from, query.to).await?;
-    Ok(web::Json(BlockedSends { items }))
 }

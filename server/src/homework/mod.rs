@@ -8,6 +8,7 @@
 //! report how long it took. Schools publish the week's homework per grade (`HW_PUBLICITY`).
 
 pub mod dto;
+pub mod error;
 pub mod handlers;
 pub mod model;
 pub mod publicity;
@@ -31,6 +32,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::district_publicity)
         .service(handlers::school_feedback)
         .service(handlers::settings)
-        .service(handlers::set_settings)
-        .service(handlers::blocked_sends);
+        .service(handlers::set_settings);
 }

@@ -1,11 +1,11 @@
 //! Reading homework as aggregates: the school's weekly publicity (`HW_PUBLICITY`) for its families,
-//! staff and bureau; estimate vs reported time per class for the school; the district's caps and
-//! refused-send counts for the bureau. Reads only.
+//! staff and bureau; estimate vs reported time per class for the school; the district's caps for
+//! the bureau (the refused-send counts are [`crate::guard`]'s).
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use super::dto::{
@@ -17,20 +17,17 @@ use super::rules::{self, JUNIOR_CAP_MINUTES, PRIMARY_CAP_MINUTES};
 use crate::access;
 use crate::access::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::org::model::{class, school};
-use crate::policy::blocks::{self, BlockCount};
+use crate::org::model::{class, district, school};
 use crate::state::AppState;
 
 /// School days a week, for the daily average.
 const SCHOOL_DAYS: f64 = 5.0;
 
-/// Monday and Sunday of an ISO week (`2026-W48`), or of the current week in Shanghai.
-pub fn week_range(week: Option<&str>, now: chrono::DateTime<Utc>) -> ApiResult<(String, NaiveDate, NaiveDate)> {
+/// Monday and Sunday of an ISO week (`2026-W48`), or of the week `today` (the reader's local
+/// date: the school's, or the district's) falls in.
+pub fn week_range(week: Option<&str>, today: NaiveDate) -> ApiResult<(String, NaiveDate, NaiveDate)> {
     let monday = match week {
-        None => {
-            let today = now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
-            today - Duration::days(i64::from(today.weekday().num_days_from_monday()))
-        }
+        None => today - Duration::days(i64::from(today.weekday().num_days_from_monday())),
         Some(w) => {
             let parsed = w
                 .split_once("-W")
@@ -83,7 +80,7 @@ pub async fn publicity(state: &AppState, user: &Caller, school_id: Uuid, week: O
     let db = &state.db;
     let school = school::Entity::find_by_id(school_id).one(db).await?.ok_or_else(ApiError::not_found)?;
     access::school_reader(db, user, &school).await?;
-    let week = week_range(week, state.clock.now())?;
+    let week = week_range(week, school.local_date(state.clock.now()))?;
     let caps = repo::caps(db, school.district_id).await?;
     of_school(state, school, &week, caps).await
 }
@@ -97,7 +94,8 @@ pub async fn district_publicity(
 ) -> ApiResult<DistrictPublicity> {
     let db = &state.db;
     access::bureau_officer_of(db, user, district_id).await?;
-    let (name, from, to) = week_range(week, state.clock.now())?;
+    let district = district::Entity::find_by_id(district_id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    let (name, from, to) = week_range(week, district.local_date(state.clock.now()))?;
     let caps = repo::caps(db, district_id).await?;
     let week = (name.clone(), from, to);
     let mut schools = Vec::new();
@@ -158,7 +156,8 @@ pub async fn school_feedback(
 ) -> ApiResult<SchoolFeedback> {
     let db = &state.db;
     access::staff_member(db, user, school_id).await?;
-    let (week, from, to) = week_range(week, state.clock.now())?;
+    let school = school::Entity::find_by_id(school_id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    let (week, from, to) = week_range(week, school.local_date(state.clock.now()))?;
     let classes = class::Entity::find()
         .filter(class::Column::SchoolId.eq(school_id))
         .order_by_asc(class::Column::Grade)
@@ -229,31 +228,7 @@ pub async fn set_settings(
         junior_cap_minutes: Set(req.junior_cap_minutes),
         updated_at: Set(state.clock.now()),
     };
-    match district_settings::Entity::find_by_id(district_id).one(&txn).await? {
-        Some(_) => row.update(&txn).await?,
-        None => row.insert(&txn).await?,
-    };
+    repo::save_caps(&txn, row).await?;
     txn.commit().await?;
     Ok(req)
-}
-
-/// Refused sends in the district, by rule, channel, school and day (last 30 days by default).
-pub async fn blocked_sends(
-    state: &AppState,
-    user: &Caller,
-    district_id: Uuid,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> ApiResult<Vec<BlockCount>> {
-    access::bureau_officer_of(&state.db, user, district_id).await?;
-    let to = to.unwrap_or_else(|| blocks::local_date(state.clock.now()));
-    let from = from.unwrap_or(to - Duration::days(29));
-    if from > to || to - from > Duration::days(366) {
-        return Err(ApiError::validation(
-            "from",
-            "日期范围须在一年之内，且 from 不晚于 to。",
-            "The range is at most a year, with from not after to.",
-        ));
-    }
-    Ok(blocks::counts(&state.db, district_id, from, to).await?)
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -89,4 +89,39 @@ pub async fn feedback_totals(
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|(id, n, total)| (id, (n, total.unwrap_or(0)))).collect())
+}
+
+/// A family's report on an item: the first one inserts, a later one (or a concurrent one)
+/// replaces it — one statement, so two reports at once never both try to insert.
+pub async fn save_feedback(db: &impl ConnectionTrait, row: feedback::ActiveModel) -> Result<(), DbErr> {
+    feedback::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([feedback::Column::HomeworkId, feedback::Column::StudentId])
+                .update_columns([
+                    feedback::Column::ReporterAccountId,
+                    feedback::Column::Minutes,
+                    feedback::Column::ReportedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// A district's caps, inserted or replaced in one statement.
+pub async fn save_caps(db: &impl ConnectionTrait, row: district_settings::ActiveModel) -> Result<(), DbErr> {
+    district_settings::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(district_settings::Column::DistrictId)
+                .update_columns([
+                    district_settings::Column::PrimaryCapMinutes,
+                    district_settings::Column::JuniorCapMinutes,
+                    district_settings::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
 }

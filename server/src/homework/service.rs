@@ -4,7 +4,6 @@
 //! would store it; a refused attempt stores nothing and is counted for the bureau.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use chrono_tz::Tz;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
@@ -14,22 +13,23 @@ use super::dto::{
     ChildHomework, ClassBudget, DurationReport, EditHomework, FamilyHomework, FeedbackSummary, History, Homework,
     HomeworkList, PostHomework, ReportDuration, Revision,
 };
+use super::error::HomeworkError;
 use super::model::{Change, feedback, homework, revision};
 use super::repo;
-use super::rules::{self, Budget};
+use super::rules;
 use crate::access::Caller;
 use crate::access::{self, ClassStaff, ClassTeacher};
 use crate::delivery::model::school_settings;
 use crate::delivery::outbox::{self, Delivery, When};
 use crate::delivery::quiet_hours::{QuietHours, parse_hhmm};
-use crate::error::{ApiError, ApiResult, Code, Message};
+use crate::error::{ApiError, ApiResult};
+use crate::guard;
 use crate::inbox::items::{self, Entry};
 use crate::inbox::model::{ItemKind, inbox_item};
 use crate::org::audience::{self, FamilyTarget, Target};
 use crate::org::dto::ChildRef;
 use crate::org::model::{AccessLevel, class, school};
-use crate::policy::blocks::{self, Sender};
-use crate::policy::{self, Audience, Channel, Field, RuleId, Violation};
+use crate::policy::{self, Audience, Channel, Field};
 use crate::state::AppState;
 
 /// How far ahead homework may be posted.
@@ -101,70 +101,9 @@ impl Draft {
     }
 }
 
-/// Why a post was refused by a rule.
-enum Blocked {
-    Content(Vec<Violation>),
-    NoWrittenG12 { grade: i16 },
-    DailyCap { budget: Budget, date: NaiveDate, requested: i32 },
-}
-
-impl Blocked {
-    fn rules(&self) -> Vec<RuleId> {
-        match self {
-            Blocked::Content(violations) => violations.iter().map(|v| v.rule).collect(),
-            Blocked::NoWrittenG12 { .. } => vec![RuleId::HwNoWrittenG12],
-            Blocked::DailyCap { .. } => vec![RuleId::HwDailyCap],
-        }
-    }
-
-    fn into_error(self) -> ApiError {
-        match self {
-            Blocked::Content(violations) => policy::dto::refused(&violations),
-            Blocked::NoWrittenG12 { grade } => ApiError::new(Code::HwNoWrittenG12)
-            .with_message(Message::new(
-                    "小学一、二年级不布置家庭书面作业（HW_NO_WRITTEN_G12）。可改为在校完成（location: school），或布置口头、阅读、实践类作业。",
-                    "Grades 1–2 get no written homework at home (HW_NO_WRITTEN_G12). Set it to be done at school, or set oral, reading or practical homework.",
-                ))
-            .with_details(serde_json::json!({ "grade": grade })),
-            Blocked::DailyCap { budget, date, requested } => {
-                let used: Vec<String> = budget.by_subject.iter().map(|s| format!("{} {}", s.subject, s.minutes)).collect();
-                ApiError::new(Code::HwDailyCap)
-                .with_message(Message::new(
-                        format!(
-                            "超出本班 {date} 的书面作业总量上限（HW_DAILY_CAP）：上限 {} 分钟，已用 {} 分钟（{}），还剩 {} 分钟，本次 {requested} 分钟。请与年级组协调，或设为选做（tier: optional）。",
-                            budget.cap_minutes,
-                            budget.used_minutes,
-                            if used.is_empty() { "无".to_owned() } else { used.join("、") },
-                            budget.remaining_minutes
-                        ),
-                        format!(
-                            "Over the class's written-homework cap for {date} (HW_DAILY_CAP): cap {} min, used {} min ({}), {} min left, this post {requested} min. Coordinate with the grade team, or make it optional.",
-                            budget.cap_minutes,
-                            budget.used_minutes,
-                            if used.is_empty() { "none".to_owned() } else { used.join(", ") },
-                            budget.remaining_minutes
-                        ),
-                    ))
-                .with_details(serde_json::json!({
-                    "date": date,
-                    "requested_minutes": requested,
-                    "cap_minutes": budget.cap_minutes,
-                    "used_minutes": budget.used_minutes,
-                    "remaining_minutes": budget.remaining_minutes,
-                    "by_subject": budget.by_subject,
-                }))
-            }
-        }
-    }
-}
-
-fn zone(school: &school::Model) -> Tz {
-    school.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
-}
-
 /// Today at the school.
 fn today(school: &school::Model, now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&zone(school)).date_naive()
+    school.local_date(now)
 }
 
 async fn school_of(db: &impl ConnectionTrait, school_id: Uuid) -> ApiResult<school::Model> {
@@ -191,7 +130,7 @@ async fn judge(
     class: &class::Model,
     draft: &Draft,
     except: Option<Uuid>,
-) -> ApiResult<Result<(), Blocked>> {
+) -> ApiResult<Result<(), HomeworkError>> {
     let fields = [
         Field { name: "subject", text: &draft.subject },
         Field { name: "title", text: &draft.title },
@@ -199,26 +138,26 @@ async fn judge(
     ];
     let violations = policy::check(&fields, Channel::Homework, Audience::Group);
     if !violations.is_empty() {
-        return Ok(Err(Blocked::Content(violations)));
+        return Ok(Err(HomeworkError::Content(violations)));
     }
     if rules::breaks_no_written_g12(class.grade, draft.kind, draft.location) {
-        return Ok(Err(Blocked::NoWrittenG12 { grade: class.grade }));
+        return Ok(Err(HomeworkError::NoWrittenG12 { grade: class.grade }));
     }
     if draft.counts_toward_cap() {
         let cap = repo::caps(db, school.district_id).await?.for_stage(school.stage_system.stage_of(class.grade));
         let budget = repo::day_budget(db, class.id, draft.date, cap, except).await?;
         if !budget.admits(draft.estimated_minutes) {
-            return Ok(Err(Blocked::DailyCap { budget, date: draft.date, requested: draft.estimated_minutes }));
+            return Ok(Err(HomeworkError::DailyCap { budget, date: draft.date, requested: draft.estimated_minutes }));
         }
     }
     Ok(Ok(()))
 }
 
 /// Counts a refused attempt and answers it. The transaction was dropped: nothing was stored.
-async fn refuse(state: &AppState, school: &school::Model, blocked: Blocked, now: DateTime<Utc>) -> ApiError {
-    let sender = Sender { district_id: Some(school.district_id), school_id: Some(school.id), date: today(school, now) };
-    blocks::count_refusal(&state.db, &blocked.rules(), Channel::Homework, sender, now).await;
-    blocked.into_error()
+async fn refuse(state: &AppState, school: &school::Model, blocked: HomeworkError, now: DateTime<Utc>) -> ApiError {
+    let sender = guard::Sender { district_id: Some(school.district_id), school_id: Some(school.id) };
+    guard::count_refusal(&state.db, &blocked.rules(), Channel::Homework, sender, now).await;
+    blocked.into()
 }
 
 /// When families hear of homework for `date`: at the school's digest time (default 17:00) on that
@@ -237,7 +176,7 @@ async fn digest_time_for(
         .or_else(|| parse_hhmm(crate::delivery::digest::DIGEST_TIME))
         .unwrap_or_default();
     let quiet = QuietHours::of_school(settings.as_ref());
-    let tz = zone(school);
+    let tz = school.zone();
     let on_the_day = date.and_time(at).and_local_timezone(tz).earliest().map_or(now, |t| t.with_timezone(&Utc));
     Ok(quiet.next_allowed(on_the_day.max(now), tz))
 }
@@ -352,7 +291,7 @@ async fn changeable(
 }
 
 fn withdrawn() -> ApiError {
-    ApiError::new(Code::HomeworkWithdrawn)
+    HomeworkError::Withdrawn.into()
 }
 
 /// The author edits an item: the given fields replace the current ones, every rule is judged
@@ -626,10 +565,7 @@ pub async fn report_duration(
         minutes: Set(req.minutes),
         reported_at: Set(now),
     };
-    match feedback::Entity::find_by_id((id, req.student_id)).one(&txn).await? {
-        Some(_) => row.update(&txn).await?,
-        None => row.insert(&txn).await?,
-    };
+    repo::save_feedback(&txn, row).await?;
     txn.commit().await?;
     Ok(DurationReport { homework_id: id, student_id: req.student_id, minutes: req.minutes, reported_at: now })
 }

@@ -26,6 +26,7 @@ use crate::access::Caller;
 use crate::delivery::model::delivery;
 use crate::delivery::outbox::{self, Delivery, Recipients, When};
 use crate::error::{ApiError, ApiResult};
+use crate::guard;
 use crate::http::pagination::{Page, PageQuery};
 use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
 use crate::infra::bus::Wake;
@@ -130,12 +131,9 @@ pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeReque
         let audience = if one_family { Audience::OneFamily } else { Audience::Group };
         let violations = policy::check(&fields, Channel::Notice, audience);
         if !violations.is_empty() {
-            let sender = policy::blocks::Sender {
-                district_id: Some(resolved.sender.district_id),
-                school_id: resolved.sender.school_id,
-                date: policy::blocks::local_date(now),
-            };
-            return Err(policy::blocks::refuse(&state.db, &violations, Channel::Notice, sender, now).await);
+            let sender =
+                guard::Sender { district_id: Some(resolved.sender.district_id), school_id: resolved.sender.school_id };
+            return Err(guard::refuse(&state.db, &violations, Channel::Notice, sender, now).await.into());
         }
     }
     let txn = crate::infra::db::begin(&state.db).await?;

@@ -1,9 +1,59 @@
 //! Organisation entities (district → school → class; staff, students, guardians) and the domain
 //! types they carry: stage systems, school stages, guardian access levels.
 
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+/// The time zone of a district or school that names none (DOMAIN.md: schools are in China). The
+/// only place a zone is written down: every date a person sees is derived through
+/// [`school::Model::local_date`] or [`district::Model::local_date`].
+pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
+const DEFAULT_ZONE: Tz = chrono_tz::Asia::Shanghai;
+
+/// An IANA time zone name (`Asia/Urumqi`), or `None` when it names no zone.
+pub fn parse_time_zone(name: &str) -> Option<Tz> {
+    name.parse().ok()
+}
+
+/// The zone of a stored name; a name that no longer parses falls back to the default.
+fn zone_named(name: &str) -> Tz {
+    parse_time_zone(name).unwrap_or(DEFAULT_ZONE)
+}
+
+/// The zone of what belongs to no school or district (an account's daily digest, across schools).
+pub fn default_zone() -> Tz {
+    DEFAULT_ZONE
+}
+
+/// The calendar date at `instant` in `zone`.
+fn date_in(zone: Tz, instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&zone).date_naive()
+}
+
+impl district::Model {
+    pub fn zone(&self) -> Tz {
+        zone_named(&self.time_zone)
+    }
+
+    /// The district's date at `instant` (what its bureau calls "today").
+    pub fn local_date(&self, instant: DateTime<Utc>) -> NaiveDate {
+        date_in(self.zone(), instant)
+    }
+}
+
+impl school::Model {
+    pub fn zone(&self) -> Tz {
+        zone_named(&self.time_zone)
+    }
+
+    /// The school's date at `instant`: the date of its homework, notices and refusal counts.
+    pub fn local_date(&self, instant: DateTime<Utc>) -> NaiveDate {
+        date_in(self.zone(), instant)
+    }
+}
 
 /// How a school splits the nine compulsory grades (DOMAIN.md: never hard-code the stage of a grade).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
@@ -271,5 +321,29 @@ mod tests {
         assert_eq!(StageSystem::FiveFour.stage_of(6), Stage::Junior);
         assert_eq!(StageSystem::FiveFour.stage_of(5), Stage::Primary);
         assert_eq!(StageSystem::SixThree.stage_of(7), Stage::Junior);
+    }
+
+    #[test]
+    fn the_default_zone_is_the_one_named() {
+        assert_eq!(parse_time_zone(DEFAULT_TIME_ZONE), Some(default_zone()));
+        assert_eq!(parse_time_zone("Mars/Olympus"), None);
+    }
+
+    #[test]
+    fn a_school_s_local_date_follows_its_own_zone() {
+        use chrono::TimeZone;
+        let school = |time_zone: &str| school::Model {
+            id: Uuid::nil(),
+            district_id: Uuid::nil(),
+            name: String::new(),
+            stage_system: StageSystem::SixThree,
+            time_zone: time_zone.to_owned(),
+            created_at: Utc::now(),
+        };
+        // 17:30 UTC: 23:30 in Urumqi (UTC+6), already 01:30 the next day in Shanghai.
+        let instant = Utc.with_ymd_and_hms(2026, 11, 23, 17, 30, 0).unwrap();
+        assert_eq!(school("Asia/Urumqi").local_date(instant), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        assert_eq!(school(DEFAULT_TIME_ZONE).local_date(instant), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+        assert_eq!(school("nowhere").local_date(instant), school(DEFAULT_TIME_ZONE).local_date(instant));
     }
 }

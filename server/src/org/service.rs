@@ -29,7 +29,7 @@ use crate::org::model::{
 use crate::org::repo;
 use crate::state::AppState;
 
-pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
+pub use crate::org::model::DEFAULT_TIME_ZONE;
 
 /// What `server bootstrap` did.
 pub struct BootstrapOutcome {
@@ -101,7 +101,7 @@ pub async fn create_school(state: &AppState, user: &Caller, req: CreateSchoolReq
     let admin_name = valid_name(&req.admin_name, "admin_name")?;
     let login = Login::parse(&req.admin_login).ok_or(OrgError::InvalidLogin { field: "admin_login" })?;
     let time_zone = req.time_zone.unwrap_or_else(|| DEFAULT_TIME_ZONE.into());
-    if time_zone.parse::<chrono_tz::Tz>().is_err() {
+    if crate::org::model::parse_time_zone(&time_zone).is_none() {
         return Err(ApiError::validation("time_zone", "未知的时区。", "Unknown time zone."));
     }
     let now = state.clock.now();

@@ -3,11 +3,9 @@
 //! everywhere at once. Pure: text in, violations out; no I/O, no clock.
 //!
 //! Rule ids are those of `../shared/DOMAIN.md`; the rule table is in [`rules`], readable and
-//! extendable by a reviewer without touching the matching code here.
+//! extendable by a reviewer without touching the matching code here. Running the check for a
+//! sender, counting refusals and answering over HTTP is [`crate::guard`]'s job.
 
-pub mod blocks;
-pub mod dto;
-pub mod handlers;
 mod normalise;
 mod requests;
 pub mod rules;
@@ -15,8 +13,28 @@ pub mod rules;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::Message;
+use crate::i18n::Lang;
 pub use rules::RuleId;
+
+/// A text in both languages the product speaks (every rule's wording is written into the table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wording {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Wording {
+    pub fn new((zh, en): (&'static str, &'static str)) -> Self {
+        Self { zh, en }
+    }
+
+    pub fn in_lang(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
 
 /// Where the text goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -51,8 +69,8 @@ pub struct Violation {
     pub end: usize,
     /// The offending text as written.
     pub excerpt: String,
-    pub explanation: Message,
-    pub suggestion: Message,
+    pub explanation: Wording,
+    pub suggestion: Wording,
 }
 
 /// Checks every field against every rule that applies to the channel and audience.
@@ -76,15 +94,11 @@ pub fn check(fields: &[Field<'_>], channel: Channel, audience: Audience) -> Vec<
                     end,
                     excerpt: field.text.chars().skip(start).take(end - start).collect(),
                     explanation: rule.explanation(),
-                    suggestion: Message::new(hit.suggestion.0, hit.suggestion.1),
+                    suggestion: Wording::new(hit.suggestion),
                 });
             }
         }
     }
     violations.sort_by(|a, b| (&a.field, a.start).cmp(&(&b.field, b.start)));
     violations
-}
-
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(handlers::check_draft);
 }

@@ -14,8 +14,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::requests::{Actor, CompiledRequest, CompiledVocabulary, Context, Hit, Object, Reader, Request, Vocabulary};
-use super::{Audience, Channel};
-use crate::error::Message;
+use super::{Audience, Channel, Wording};
 
 /// Rule ids of `../shared/DOMAIN.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,8 +120,8 @@ impl Rule {
         }
     }
 
-    pub fn explanation(&self) -> Message {
-        Message::new(self.explanation.0, self.explanation.1)
+    pub fn explanation(&self) -> Wording {
+        Wording::new(self.explanation)
     }
 }
 

@@ -707,3 +707,59 @@ async fn malformed_homework_requests_get_a_4xx_and_other_districts_settings_stay
     app.get(&settings, Some(&w.bureau_b)).await.expect(404);
     app.get(&settings, Some(&w.teacher_a1_head)).await.expect(403);
 }
+
+#[tokio::test]
+async fn a_refusal_and_a_post_at_the_same_instant_land_on_the_school_s_local_date() {
+    let app = spawn_app().await;
+    // 17:30 UTC: 23:30 on Monday in Urumqi (UTC+6), already Tuesday 01:30 in Shanghai.
+    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 23, 17, 30, 0).single().expect("instant"));
+    let (district, bureau) = world::bootstrap_district(&app, "丙区", "bureau-c@test.cn").await;
+    let created = app
+        .post(
+            "/api/v1/schools",
+            Some(&bureau),
+            json!({ "name": "乌鲁木齐一小", "stage_system": "6-3", "admin_name": "管理员", "admin_login": "admin-u@test.cn", "time_zone": "Asia/Urumqi" }),
+        )
+        .await
+        .expect(201);
+    let school: Uuid = created.body["school"]["id"].as_str().and_then(|s| s.parse().ok()).expect("school id");
+    let code = created.body["admin"]["activation_code"].as_str().expect("code").to_owned();
+    let admin = app.activate("admin-u@test.cn", &code, PASSWORD).await;
+    let staff = format!("{STAFF_HEADER}T1,马老师,13700000009,,teacher,3-1:head;3-1:math\n");
+    let (_, tokens) = world::import_and_activate(&app, &admin, school, "staff", &staff).await;
+    let teacher = tokens["13700000009"].clone();
+    let class = class_of(&app, &admin, school, 3, 1).await;
+
+    let burden = homework("数学", "完成练习册第12页，请家长检查并签字。", "written", "basic", 20, "home");
+    app.post(&post_path(class), Some(&teacher), burden).await.expect(422);
+    let posted = app.post(&post_path(class), Some(&teacher), written("数学", 20)).await.expect(201);
+    assert_eq!(posted.body["date"], TODAY, "today at the school is still Monday");
+
+    let counts = app
+        .get(&format!("/api/v1/districts/{district}/blocked-sends?from=2026-11-22&to=2026-11-24"), Some(&bureau))
+        .await
+        .expect(200);
+    let items = counts.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["rule"], "HW_PARENT_BURDEN");
+    assert_eq!(items[0]["date"], posted.body["date"], "the refusal is counted on the homework's day");
+}
+
+#[tokio::test]
+async fn two_identical_reports_at_once_leave_one_report_and_no_error() {
+    let app = spawn_app().await;
+    let h = homework_world(&app).await;
+    let w = &h.w;
+    let posted = app.post(&post_path(w.class_a1_31), Some(&w.teacher_a1_head), written("数学", 30)).await.expect(201);
+    let feedback = format!("/api/v1/homework/{}/feedback", id_of(&posted.body));
+    let report = json!({ "student_id": w.s1, "minutes": 35 });
+    let (first, second) = tokio::join!(
+        app.post(&feedback, Some(&w.g1), report.clone()),
+        app.post(&feedback, Some(&w.g1), report.clone()),
+    );
+    first.expect(200);
+    second.expect(200);
+    let list =
+        app.get(&format!("{}?date={TODAY}", post_path(w.class_a1_31)), Some(&w.teacher_a1_head)).await.expect(200);
+    assert_eq!(list.body["items"][0]["feedback"], json!({ "report_count": 1, "average_minutes": 35.0 }));
+}

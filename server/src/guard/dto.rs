@@ -1,11 +1,12 @@
-//! What the app sees of a policy check.
+//! What the app sees of a policy check and of the refused-send counts.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 
-use super::{Audience, Channel, RuleId, Violation};
-use crate::error::{ApiError, Code, Message};
 use crate::i18n::current_lang;
+use crate::policy::{Audience, Channel, Violation};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CheckRequest {
@@ -41,6 +42,7 @@ pub struct CheckResponse {
     pub violations: Vec<ViolationDto>,
 }
 
+/// Every violation in the caller's language.
 pub fn violations_dto(violations: &[Violation]) -> Vec<ViolationDto> {
     let lang = current_lang();
     violations
@@ -58,25 +60,26 @@ pub fn violations_dto(violations: &[Violation]) -> Vec<ViolationDto> {
         .collect()
 }
 
-/// The answer to a send that breaks a rule: 422, the first rule's code, every violation listed;
-/// nothing was stored or sent.
-pub fn refused(violations: &[Violation]) -> ApiError {
-    let first = &violations[0];
-    ApiError::new(rule_code(first.rule))
-        .with_message(Message::new(
-            format!("{} 未发送。", first.explanation.zh),
-            format!("{} Nothing was sent.", first.explanation.en),
-        ))
-        .with_details(serde_json::json!({ "violations": violations_dto(violations) }))
+/// Refused sends of one rule, one school, one day.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BlockCount {
+    pub rule: String,
+    pub channel: String,
+    /// `null` for bureau senders.
+    pub school_id: Option<Uuid>,
+    pub date: NaiveDate,
+    pub count: i64,
 }
 
-/// A rule's row in the code table.
-pub fn rule_code(rule: RuleId) -> Code {
-    match rule {
-        RuleId::ExamNoRanking => Code::ExamNoRanking,
-        RuleId::HwParentBurden => Code::HwParentBurden,
-        RuleId::HwSelfGrading => Code::HwSelfGrading,
-        RuleId::HwNoWrittenG12 => Code::HwNoWrittenG12,
-        RuleId::HwDailyCap => Code::HwDailyCap,
-    }
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct RangeQuery {
+    /// First day, `YYYY-MM-DD` (default: 29 days before `to`).
+    pub from: Option<NaiveDate>,
+    /// Last day (default: today).
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BlockedSends {
+    pub items: Vec<BlockCount>,
 }

@@ -496,3 +496,32 @@ pub async fn guardians_within_reach(
     }
     Ok(())
 }
+
+/// The schools a caller works with: their districts' (as a bureau officer) and their own (as staff).
+#[derive(Debug, Clone)]
+pub struct SchoolsInReach {
+    pub district_ids: Vec<Uuid>,
+    pub school_ids: Vec<Uuid>,
+}
+
+/// The caller's schools; neither staff nor bureau gets 403.
+pub async fn schools_in_reach(db: &impl ConnectionTrait, user: &Caller) -> ApiResult<SchoolsInReach> {
+    let district_ids: Vec<Uuid> = bureau_officer::Entity::find()
+        .filter(bureau_officer::Column::AccountId.eq(user.account_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.district_id)
+        .collect();
+    let school_ids: Vec<Uuid> = staff::Entity::find()
+        .filter(staff::Column::AccountId.eq(user.account_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.school_id)
+        .collect();
+    if district_ids.is_empty() && school_ids.is_empty() {
+        return Err(ApiError::forbidden());
+    }
+    Ok(SchoolsInReach { district_ids, school_ids })
+}

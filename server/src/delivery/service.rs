@@ -165,3 +165,22 @@ pub async fn set_school_settings(
     txn.commit().await?;
     Ok(SchoolSettings { quiet_start, quiet_end, office_hours_start, office_hours_end, digest_time })
 }
+
+/// The last round of the reminders of `kind` about an item (none yet: `None`), so the next one is
+/// numbered after it.
+pub async fn last_reminder_round(
+    db: &impl sea_orm::ConnectionTrait,
+    kind: &str,
+    ref_id: Uuid,
+) -> Result<Option<i32>, sea_orm::DbErr> {
+    use sea_orm::QuerySelect;
+    Ok(super::model::delivery::Entity::find()
+        .select_only()
+        .column_as(super::model::delivery::Column::Round.max(), "round")
+        .filter(super::model::delivery::Column::Kind.eq(kind))
+        .filter(super::model::delivery::Column::RefId.eq(ref_id))
+        .into_tuple::<Option<i32>>()
+        .one(db)
+        .await?
+        .flatten())
+}

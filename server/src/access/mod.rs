@@ -604,3 +604,79 @@ pub async fn conversation_teacher(
         ConversationParticipant::Guardian => Err(ApiError::forbidden()),
     }
 }
+
+/// The schools a caller works with: their districts' (as a bureau officer) and their own (as staff).
+#[derive(Debug, Clone)]
+pub struct SchoolsInReach {
+    pub district_ids: Vec<Uuid>,
+    pub school_ids: Vec<Uuid>,
+}
+
+/// The caller's schools; neither staff nor bureau gets 403.
+pub async fn schools_in_reach(db: &impl ConnectionTrait, user: &Caller) -> ApiResult<SchoolsInReach> {
+    let district_ids: Vec<Uuid> = bureau_officer::Entity::find()
+        .filter(bureau_officer::Column::AccountId.eq(user.account_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.district_id)
+        .collect();
+    let school_ids: Vec<Uuid> = staff::Entity::find()
+        .filter(staff::Column::AccountId.eq(user.account_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.school_id)
+        .collect();
+    if district_ids.is_empty() && school_ids.is_empty() {
+        return Err(ApiError::forbidden());
+    }
+    Ok(SchoolsInReach { district_ids, school_ids })
+}
+
+/// Whether the caller may see a notice: a recipient (`is_recipient`, from the inbox) or one of its
+/// managers ([`notice_manager`]); anyone else gets 404. Returns whether the caller manages it.
+pub async fn notice_reader(
+    db: &impl ConnectionTrait,
+    user: &Caller,
+    notice: &crate::notices::model::notice::Model,
+    is_recipient: bool,
+) -> ApiResult<bool> {
+    let manages = notice_manager(db, user, notice.sender_account_id, notice.school_id, notice.district_id).await?;
+    if !is_recipient && !manages {
+        return Err(ApiError::not_found());
+    }
+    Ok(manages)
+}
+
+/// Proof that the caller manages one notice (receipts, reminders, recall).
+#[derive(Debug, Clone)]
+pub struct NoticeManager {
+    pub notice_id: Uuid,
+}
+
+/// The caller as a manager of the notice: a recipient who does not manage it gets 403, anyone
+/// else 404.
+pub async fn manage_notice(
+    db: &impl ConnectionTrait,
+    user: &Caller,
+    notice: &crate::notices::model::notice::Model,
+    is_recipient: impl std::future::Future<Output = ApiResult<bool>>,
+) -> ApiResult<NoticeManager> {
+    if notice_manager(db, user, notice.sender_account_id, notice.school_id, notice.district_id).await? {
+        Ok(NoticeManager { notice_id: notice.id })
+    } else if is_recipient.await? {
+        Err(ApiError::forbidden())
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+/// Only a school's admins send urgent notices (they bypass quiet hours); others get 403 naming
+/// the field.
+pub fn may_send_urgent(urgent: bool, role: crate::notices::model::SenderRole) -> ApiResult<()> {
+    if urgent && role != crate::notices::model::SenderRole::SchoolAdmin {
+        return Err(ApiError::forbidden().with_details(serde_json::json!({ "field": "urgent" })));
+    }
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! Devices, preferences and school messaging settings.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::dto::{Device, Preferences, RegisterDevice, SchoolSettings};
@@ -23,28 +24,28 @@ pub async fn register_device(state: &AppState, user: &Caller, req: RegisterDevic
     }
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let existing = device::Entity::find().filter(device::Column::Token.eq(&token)).one(&txn).await?;
-    let saved = match existing {
-        Some(found) => {
-            let mut active = found.into_active_model();
-            active.account_id = Set(user.account_id);
-            active.platform = Set(req.platform.as_str().into());
-            active.last_seen_at = Set(now);
-            active.update(&txn).await?
-        }
-        None => {
-            device::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                account_id: Set(user.account_id),
-                platform: Set(req.platform.as_str().into()),
-                token: Set(token),
-                created_at: Set(now),
-                last_seen_at: Set(now),
-            }
-            .insert(&txn)
-            .await?
-        }
+    let row = device::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        account_id: Set(user.account_id),
+        platform: Set(req.platform.as_str().into()),
+        token: Set(token.clone()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
     };
+    // One upsert on the unique token: concurrent registrations of a phone cannot collide.
+    device::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(device::Column::Token)
+                .update_columns([device::Column::AccountId, device::Column::Platform, device::Column::LastSeenAt])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    let saved = device::Entity::find()
+        .filter(device::Column::Token.eq(&token))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("device vanished after its upsert")))?;
     txn.commit().await?;
     Ok(Device { id: saved.id, platform: saved.platform, created_at: saved.created_at })
 }
@@ -98,10 +99,20 @@ pub async fn set_preferences(state: &AppState, user: &Caller, req: Preferences) 
         daily_digest: Set(req.daily_digest),
         updated_at: Set(now),
     };
-    match preference::Entity::find_by_id(user.account_id).one(&txn).await? {
-        Some(_) => model.update(&txn).await?,
-        None => model.insert(&txn).await?,
-    };
+    preference::Entity::insert(model)
+        .on_conflict(
+            OnConflict::column(preference::Column::AccountId)
+                .update_columns([
+                    preference::Column::Locale,
+                    preference::Column::PushKinds,
+                    preference::Column::EmailKinds,
+                    preference::Column::DailyDigest,
+                    preference::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
     txn.commit().await?;
     Ok(req)
 }
@@ -158,10 +169,40 @@ pub async fn set_school_settings(
         digest_time: Set(digest_time.clone()),
         updated_at: Set(state.clock.now()),
     };
-    match school_settings::Entity::find_by_id(admin.school_id()).one(&txn).await? {
-        Some(_) => model.update(&txn).await?,
-        None => model.insert(&txn).await?,
-    };
+    school_settings::Entity::insert(model)
+        .on_conflict(
+            OnConflict::column(school_settings::Column::SchoolId)
+                .update_columns([
+                    school_settings::Column::QuietStart,
+                    school_settings::Column::QuietEnd,
+                    school_settings::Column::OfficeHoursStart,
+                    school_settings::Column::OfficeHoursEnd,
+                    school_settings::Column::DigestTime,
+                    school_settings::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
     txn.commit().await?;
     Ok(SchoolSettings { quiet_start, quiet_end, office_hours_start, office_hours_end, digest_time })
+}
+
+/// The last round of the reminders of `kind` about an item (none yet: `None`), so the next one is
+/// numbered after it.
+pub async fn last_reminder_round(
+    db: &impl sea_orm::ConnectionTrait,
+    kind: &str,
+    ref_id: Uuid,
+) -> Result<Option<i32>, sea_orm::DbErr> {
+    use sea_orm::QuerySelect;
+    Ok(super::model::delivery::Entity::find()
+        .select_only()
+        .column_as(super::model::delivery::Column::Round.max(), "round")
+        .filter(super::model::delivery::Column::Kind.eq(kind))
+        .filter(super::model::delivery::Column::RefId.eq(ref_id))
+        .into_tuple::<Option<i32>>()
+        .one(db)
+        .await?
+        .flatten())
 }

@@ -8,8 +8,10 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
-use super::model::{ItemKind, inbox_entry, inbox_item, inbox_item_child};
+pub use super::model::ItemKind;
+use super::model::{inbox_entry, inbox_item, inbox_item_child};
 pub use crate::org::audience::Recipients;
+use crate::org::dto::ChildRef;
 use crate::org::model::student;
 
 /// What an item says, the same for every recipient.
@@ -260,4 +262,157 @@ pub async fn children_names(
         .await?;
     names.sort();
     Ok(names)
+}
+
+/// One recipient's state of an item: when they read it and how they answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadState {
+    pub account_id: Uuid,
+    pub read_at: Option<DateTime<Utc>>,
+    pub responded_at: Option<DateTime<Utc>>,
+    pub response_option: Option<String>,
+    pub response_text: Option<String>,
+}
+
+impl From<inbox_item::Model> for ReadState {
+    fn from(item: inbox_item::Model) -> Self {
+        ReadState {
+            account_id: item.account_id,
+            read_at: item.read_at,
+            responded_at: item.responded_at,
+            response_option: item.response_option,
+            response_text: item.response_text,
+        }
+    }
+}
+
+fn item_of_account(account_id: Uuid, kind: ItemKind, ref_id: Uuid) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(inbox_item::Column::AccountId.eq(account_id))
+        .add(inbox_item::Column::Kind.eq(kind.as_str()))
+        .add(inbox_item::Column::RefId.eq(ref_id))
+}
+
+/// The account's state of an item; `None` when the item was not delivered to it.
+pub async fn read_state(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+    kind: ItemKind,
+    ref_id: Uuid,
+) -> Result<Option<ReadState>, DbErr> {
+    Ok(inbox_item::Entity::find().filter(item_of_account(account_id, kind, ref_id)).one(db).await?.map(ReadState::from))
+}
+
+/// Every recipient's state of an item (receipts).
+pub async fn read_states(db: &impl ConnectionTrait, kind: ItemKind, ref_id: Uuid) -> Result<Vec<ReadState>, DbErr> {
+    Ok(inbox_item::Entity::find()
+        .filter(inbox_item::Column::Kind.eq(kind.as_str()))
+        .filter(inbox_item::Column::RefId.eq(ref_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(ReadState::from)
+        .collect())
+}
+
+/// Marks one item read for one account (idempotent: the first read time stays). One conditional
+/// update, atomic on its own: concurrent opens neither wait for each other nor overwrite the time.
+pub async fn mark_item_read(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+    kind: ItemKind,
+    ref_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    inbox_item::Entity::update_many()
+        .col_expr(inbox_item::Column::ReadAt, Expr::value(now))
+        .filter(item_of_account(account_id, kind, ref_id))
+        .filter(inbox_item::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// An account's answer to an item.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub read_at: DateTime<Utc>,
+    pub responded_at: DateTime<Utc>,
+    /// The option chosen and a short text (a reply); `None` leaves them as they are (a confirmation).
+    pub reply: Option<(String, Option<String>)>,
+}
+
+/// Records an account's answer to an item; returns its state afterwards (`None`: not delivered).
+pub async fn record_answer(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+    kind: ItemKind,
+    ref_id: Uuid,
+    answer: Answer,
+) -> Result<Option<ReadState>, DbErr> {
+    let mut update = inbox_item::Entity::update_many()
+        .col_expr(inbox_item::Column::ReadAt, Expr::value(answer.read_at))
+        .col_expr(inbox_item::Column::RespondedAt, Expr::value(answer.responded_at));
+    if let Some((option, text)) = answer.reply {
+        update = update
+            .col_expr(inbox_item::Column::ResponseOption, Expr::value(option))
+            .col_expr(inbox_item::Column::ResponseText, Expr::value(text));
+    }
+    update.filter(item_of_account(account_id, kind, ref_id)).exec(db).await?;
+    read_state(db, account_id, kind, ref_id).await
+}
+
+/// A child an item concerns, for one recipient, in one class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemChild {
+    pub account_id: Uuid,
+    pub student_id: Uuid,
+    pub class_id: Uuid,
+}
+
+/// Every (recipient, child, class) an item concerns.
+pub async fn children_of_item(
+    db: &impl ConnectionTrait,
+    kind: ItemKind,
+    ref_id: Uuid,
+) -> Result<Vec<ItemChild>, DbErr> {
+    Ok(inbox_item_child::Entity::find()
+        .filter(inbox_item_child::Column::Kind.eq(kind.as_str()))
+        .filter(inbox_item_child::Column::RefId.eq(ref_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| ItemChild { account_id: c.account_id, student_id: c.student_id, class_id: c.class_id })
+        .collect())
+}
+
+/// The recipient's children an item concerns, by name.
+pub async fn children_refs(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+    kind: ItemKind,
+    ref_id: Uuid,
+) -> Result<Vec<ChildRef>, DbErr> {
+    let mut children: Vec<ChildRef> = inbox_item_child::Entity::find()
+        .select_only()
+        .column(student::Column::Id)
+        .column(student::Column::Name)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            inbox_item_child::Entity::belongs_to(student::Entity)
+                .from(inbox_item_child::Column::StudentId)
+                .to(student::Column::Id)
+                .into(),
+        )
+        .filter(inbox_item_child::Column::AccountId.eq(account_id))
+        .filter(inbox_item_child::Column::Kind.eq(kind.as_str()))
+        .filter(inbox_item_child::Column::RefId.eq(ref_id))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, name)| ChildRef { id, name })
+        .collect();
+    children.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(children)
 }

@@ -31,8 +31,7 @@ pub async fn list(
         query = query.filter(inbox_item::Column::ReadAt.is_null());
     }
     if let Some(after) = page.after()? {
-        let seq: i64 =
-            after.parse().map_err(|_| ApiError::validation("cursor", "cursor 无效。", "cursor is invalid."))?;
+        let seq: i64 = after.parse().map_err(|_| ApiError::invalid_cursor())?;
         query = query.filter(inbox_item::Column::Seq.lt(seq));
     }
     let items = query.order_by_desc(inbox_item::Column::Seq).limit(limit + 1).all(db).await?;

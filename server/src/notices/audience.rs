@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::dto::AudienceSpec;
@@ -13,7 +13,7 @@ use super::model::SenderRole;
 use crate::access::{self, NoticeSender, SenderChoice};
 use crate::error::{ApiError, ApiResult};
 pub use crate::org::audience::{FamilyTarget, Target};
-use crate::org::model::{bureau_officer, class};
+use crate::org::model::bureau_officer;
 
 #[derive(Debug, Clone)]
 pub struct Sender {
@@ -59,8 +59,8 @@ pub async fn resolve(
         )
         .into());
     }
-    let classes = class::Entity::find().filter(class::Column::Id.is_in(spec.class_ids.clone())).all(db).await?;
-    if classes.len() != dedup(&spec.class_ids).len() || classes.iter().any(|c| c.school_id != school.id) {
+    let classes = crate::org::repo::classes_by_id(db, spec.class_ids.clone()).await?;
+    if classes.len() != dedup(&spec.class_ids).len() || classes.values().any(|c| c.school_id != school.id) {
         return Err(ApiError::not_found());
     }
     let sender =

@@ -5,10 +5,12 @@
 //! anything is stored.
 
 pub mod audience;
+pub mod draft;
 pub mod dto;
 pub mod error;
 pub mod handlers;
 pub mod model;
+pub mod receipts;
 pub mod repo;
 pub mod rules;
 pub mod service;

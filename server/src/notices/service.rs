@@ -1,39 +1,33 @@
 //! Notice use cases. Every state change runs in one transaction; the fan-out commits with the
-//! notice, so a notice is either sent to everyone it addresses or to no one.
+//! notice, so a notice is either sent to everyone it addresses or to no one. Queries live in
+//! [`super::repo`], the rules in [`super::rules`], receipts in [`super::receipts`]; read states
+//! and children come from the inbox's API, reminder rounds from delivery's.
 
-use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ConnectionTrait, IntoActiveModel, Set};
 use uuid::Uuid;
 
 use super::audience::{self, Target};
-use super::dto::Reminded;
+use super::draft::{Draft, Reply};
 use super::dto::{
-    ChildRef, ClassReceipts, CreateNoticeRequest, MyResponse, Notice, OptionCount, Preview, PreviewRequest, Receipts,
-    RecipientRef, ReplyRequest,
+    ChildRef, CreateNoticeRequest, MyResponse, Notice, Preview, PreviewRequest, Receipts, Reminded, ReplyRequest,
 };
 use super::error::NoticeError;
-use super::model::{RecipientKind, ResponseMode, SenderRole, notice};
+use super::model::{RecipientKind, ResponseMode, notice};
+use super::receipts::{self, ReceiptFacts};
 use super::repo;
 use super::rules;
-use crate::access;
-use crate::access::Caller;
-use crate::delivery::model::delivery;
+use crate::access::{self, Caller, NoticeManager};
 use crate::delivery::outbox::{self, Delivery, Recipients, When};
 use crate::error::{ApiError, ApiResult};
 use crate::guard;
 use crate::http::pagination::{Page, PageQuery};
-use crate::inbox::model::{ItemKind, inbox_item, inbox_item_child};
+use crate::inbox::items::{self, Answer, ItemKind, ReadState};
 use crate::infra::bus::Wake;
-use crate::org::model::{guardian, staff, student};
 use crate::policy::{self, Audience, Channel, Field};
 use crate::state::AppState;
-use std::sync::Arc;
 
 /// The automatic reminder goes out this long before a deadline.
 pub const DEADLINE_REMINDER_HOURS: i64 = 24;
@@ -53,45 +47,6 @@ fn recipient_kind(target: &Target) -> RecipientKind {
     }
 }
 
-fn chars_between(value: &str, field: &'static str, min: usize, max: usize) -> Result<String, NoticeError> {
-    let trimmed = value.trim();
-    let n = trimmed.chars().count();
-    if n < min || n > max {
-        return Err(NoticeError::invalid(
-            field,
-            format!("长度须为 {min} 到 {max} 个字符。"),
-            format!("Must be {min} to {max} characters."),
-        ));
-    }
-    Ok(trimmed.to_owned())
-}
-
-fn validate_options(mode: ResponseMode, options: &[String]) -> Result<Vec<String>, NoticeError> {
-    if mode != ResponseMode::Reply {
-        if !options.is_empty() {
-            return Err(NoticeError::invalid(
-                "options",
-                "只有 reply 模式的通知需要选项。",
-                "Only reply notices take options.",
-            ));
-        }
-        return Ok(Vec::new());
-    }
-    let options: Vec<String> = options.iter().map(|o| o.trim().to_owned()).collect();
-    let distinct: std::collections::HashSet<&String> = options.iter().collect();
-    let valid = (2..=10).contains(&options.len())
-        && distinct.len() == options.len()
-        && options.iter().all(|o| (1..=20).contains(&o.chars().count()));
-    if !valid {
-        return Err(NoticeError::invalid(
-            "options",
-            "reply 模式须提供 2 到 10 个互不相同的选项，每个不超过 20 个字符。",
-            "A reply notice needs 2 to 10 distinct options of at most 20 characters.",
-        ));
-    }
-    Ok(options)
-}
-
 /// From this many recipients on, a notice is fanned out right after its commit, in the
 /// background: the sender does not wait for tens of thousands of inbox rows. It is committed as
 /// due, so if this instance dies first the scheduled-notice job sends it (on any instance).
@@ -99,25 +54,12 @@ pub const BACKGROUND_FAN_OUT: u64 = 2_000;
 
 pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeRequest) -> ApiResult<Notice> {
     let now = state.clock.now();
-    let title = chars_between(&req.title, "title", 1, 100)?;
-    let body = chars_between(&req.body, "body", 1, 5_000)?;
-    let options = validate_options(req.response_mode, &req.options)?;
-    let send_at = req.send_at.map(crate::infra::clock::to_micros).filter(|t| *t > now).unwrap_or(now);
-    let deadline = req.deadline.map(crate::infra::clock::to_micros);
-    if deadline.is_some_and(|d| d <= send_at) {
-        return Err(NoticeError::invalid(
-            "deadline",
-            "截止时间须晚于发送时间。",
-            "The deadline must be after the sending time.",
-        )
-        .into());
-    }
+    let Draft { title, body, audience: spec, response_mode, options, deadline, send_at, urgent, school_id } =
+        Draft::parse(req, now)?;
 
     // Reads and the rate limit (Redis) come before the write transaction opens.
-    let resolved = audience::resolve(&state.db, user.account_id, &req.audience, req.school_id).await?;
-    if req.urgent && resolved.sender.role != SenderRole::SchoolAdmin {
-        return Err(ApiError::forbidden().with_details(serde_json::json!({ "field": "urgent" })));
-    }
+    let resolved = audience::resolve(&state.db, user.account_id, &spec, school_id).await?;
+    access::may_send_urgent(urgent, resolved.sender.role)?;
     crate::delivery::limits::check_send(state, user, resolved.sender.school_id).await?;
     if let Target::Families(families) = &resolved.target {
         // Content rules apply to everything a school sends families.
@@ -141,7 +83,7 @@ pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeReque
         Target::Families(f) => (f.school_wide, RecipientKind::Family),
         Target::Staff { .. } => (false, RecipientKind::Staff),
     };
-    let mut model = notice::ActiveModel {
+    let row = notice::ActiveModel {
         id: Set(Uuid::new_v4()),
         district_id: Set(resolved.sender.district_id),
         school_id: Set(resolved.sender.school_id),
@@ -150,12 +92,12 @@ pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeReque
         sender_role: Set(resolved.sender.role),
         title: Set(title),
         body: Set(body),
-        response_mode: Set(req.response_mode),
+        response_mode: Set(response_mode),
         options: Set(serde_json::to_string(&options).unwrap_or_else(|_| "[]".into())),
-        audience: Set(serde_json::to_string(&req.audience).unwrap_or_else(|_| "{}".into())),
+        audience: Set(serde_json::to_string(&spec).unwrap_or_else(|_| "{}".into())),
         recipient_kind: Set(recipient_kind),
         school_wide: Set(school_wide),
-        urgent: Set(req.urgent),
+        urgent: Set(urgent),
         deadline: Set(deadline),
         send_at: Set(send_at),
         sent_at: Set(None),
@@ -164,9 +106,8 @@ pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeReque
         last_reminded_at: Set(None),
         deadline_reminded_at: Set(None),
         created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    };
+    let mut model = repo::insert(&txn, row).await?;
     let mut in_background = false;
     if send_at <= now {
         let reach = crate::org::audience::count_accounts(&txn, &resolved.target).await?;
@@ -174,7 +115,7 @@ pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeReque
             in_background = true;
             let mut active = model.into_active_model();
             active.recipient_count = Set(reach.min(i32::MAX as u64) as i32);
-            model = active.update(&txn).await?;
+            model = repo::update(&txn, active).await?;
         } else {
             model = deliver(&txn, model, &resolved.target, now).await?;
         }
@@ -201,7 +142,7 @@ async fn deliver(
     now: DateTime<Utc>,
 ) -> ApiResult<notice::Model> {
     let started = std::time::Instant::now();
-    let entry = crate::inbox::items::Entry {
+    let entry = items::Entry {
         kind: ItemKind::Notice,
         ref_id: notice.id,
         title: notice.title.clone(),
@@ -210,7 +151,7 @@ async fn deliver(
         urgent: notice.urgent,
         needs_response: notice.response_mode != ResponseMode::Read,
     };
-    crate::inbox::items::publish(db, entry, now).await?;
+    items::publish(db, entry, now).await?;
     let count = repo::fan_out(db, notice.id, target, now).await?;
     let fanned_out = started.elapsed();
     // Push and email follow through the outbox, committed with the notice, after quiet hours.
@@ -226,7 +167,7 @@ async fn deliver(
     let mut active = notice.into_active_model();
     active.sent_at = Set(Some(now));
     active.recipient_count = Set(count.min(i32::MAX as u64) as i32);
-    Ok(active.update(db).await?)
+    Ok(repo::update(db, active).await?)
 }
 
 /// Above this many recipients a wake-up goes to every stream instead of a list of accounts.
@@ -244,7 +185,7 @@ async fn announce(state: &AppState, sent: &notice::Model) {
         });
     }
     let accounts = if recipients <= NAMED_WAKE_LIMIT {
-        crate::inbox::items::recipients_of(&state.db, ItemKind::Notice, notice_id).await.ok()
+        items::recipients_of(&state.db, ItemKind::Notice, notice_id).await.ok()
     } else {
         None
     };
@@ -255,26 +196,11 @@ async fn announce(state: &AppState, sent: &notice::Model) {
 /// notice is claimed by a conditional update inside the transaction that fans it out.
 pub async fn send_due(state: &AppState) -> ApiResult<u64> {
     let now = state.clock.now();
-    let due = notice::Entity::find()
-        .filter(notice::Column::SentAt.is_null())
-        .filter(notice::Column::RecalledAt.is_null())
-        .filter(notice::Column::SendAt.lte(now))
-        .order_by_asc(notice::Column::SendAt)
-        .limit(100)
-        .all(&state.db)
-        .await?;
+    let due = repo::due(&state.db, now).await?;
     let mut sent = 0;
     for pending in due {
         let txn = crate::infra::db::begin(&state.db).await?;
-        let claimed = notice::Entity::update_many()
-            .col_expr(notice::Column::SentAt, Expr::value(now))
-            .filter(notice::Column::Id.eq(pending.id))
-            .filter(notice::Column::SentAt.is_null())
-            .exec(&txn)
-            .await?
-            .rows_affected
-            == 1;
-        if !claimed {
+        if !repo::claim_sending(&txn, pending.id, now).await? {
             continue;
         }
         let notice_id = pending.id;
@@ -300,53 +226,30 @@ pub async fn send_due(state: &AppState) -> ApiResult<u64> {
 /// and the school's admins see the recipient count.
 pub async fn view(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Notice> {
     let db = &state.db;
-    let notice = notice::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
-    let item = my_item(db, user, id).await?;
-    let manages =
-        access::notice_manager(db, user, notice.sender_account_id, notice.school_id, notice.district_id).await?;
-    if item.is_none() && !manages {
-        return Err(ApiError::not_found());
-    }
-    let children = match &item {
+    let notice = repo::find(db, id).await?.ok_or_else(ApiError::not_found)?;
+    let mine = my_state(db, user, id).await?;
+    let manages = access::notice_reader(db, user, &notice, mine.is_some()).await?;
+    let children = match &mine {
         Some(_) => my_children(db, user, id).await?,
         None => Vec::new(),
     };
-    Ok(to_dto(notice, children, item.map(my_response), manages))
+    Ok(to_dto(notice, children, mine.map(my_response), manages))
 }
 
-async fn my_item(db: &impl ConnectionTrait, user: &Caller, id: Uuid) -> ApiResult<Option<inbox_item::Model>> {
-    Ok(inbox_item::Entity::find()
-        .filter(inbox_item::Column::AccountId.eq(user.account_id))
-        .filter(inbox_item::Column::Kind.eq(ItemKind::Notice.as_str()))
-        .filter(inbox_item::Column::RefId.eq(id))
-        .one(db)
-        .await?)
+async fn my_state(db: &impl ConnectionTrait, user: &Caller, id: Uuid) -> ApiResult<Option<ReadState>> {
+    Ok(items::read_state(db, user.account_id, ItemKind::Notice, id).await?)
 }
 
 async fn my_children(db: &impl ConnectionTrait, user: &Caller, id: Uuid) -> ApiResult<Vec<ChildRef>> {
-    let rows = inbox_item_child::Entity::find()
-        .filter(inbox_item_child::Column::AccountId.eq(user.account_id))
-        .filter(inbox_item_child::Column::Kind.eq(ItemKind::Notice.as_str()))
-        .filter(inbox_item_child::Column::RefId.eq(id))
-        .all(db)
-        .await?;
-    let mut children: Vec<ChildRef> = student::Entity::find()
-        .filter(student::Column::Id.is_in(rows.iter().map(|r| r.student_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| ChildRef { id: s.id, name: s.name })
-        .collect();
-    children.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(children)
+    Ok(items::children_refs(db, user.account_id, ItemKind::Notice, id).await?)
 }
 
-fn my_response(item: inbox_item::Model) -> MyResponse {
+fn my_response(state: ReadState) -> MyResponse {
     MyResponse {
-        read_at: item.read_at,
-        responded_at: item.responded_at,
-        option: item.response_option,
-        text: item.response_text,
+        read_at: state.read_at,
+        responded_at: state.responded_at,
+        option: state.response_option,
+        text: state.response_text,
     }
 }
 
@@ -381,71 +284,55 @@ pub async fn list_sent(state: &AppState, user: &Caller, page: &PageQuery) -> Api
     let db = &state.db;
     let limit = page.limit()?;
     let admin_schools = access::schools_administered(db, user).await?;
-    let query = notice::Entity::find().filter(
-        Condition::any()
-            .add(notice::Column::SenderAccountId.eq(user.account_id))
-            .add(notice::Column::SchoolId.is_in(admin_schools)),
-    );
-    let rows = page.newest_first(query, notice::Column::CreatedAt, notice::Column::Id)?.all(db).await?;
+    let older = page.older_than(notice::Column::CreatedAt, notice::Column::Id)?;
+    let rows = repo::sent_page(db, user.account_id, admin_schools, older, limit + 1).await?;
     let items = rows.into_iter().map(|n| to_dto(n, Vec::new(), None, true)).collect();
     Ok(Page::from_rows(items, limit, |n| crate::http::pagination::instant_key(n.created_at, n.id)))
 }
 
-/// The caller's inbox item for a notice they received, refusing answers it cannot take.
+/// The caller's state of a notice they received, refusing answers it cannot take.
 async fn answerable(
     db: &impl ConnectionTrait,
     user: &Caller,
     id: Uuid,
     mode: ResponseMode,
     now: DateTime<Utc>,
-) -> ApiResult<(notice::Model, inbox_item::Model)> {
-    let item = my_item(db, user, id).await?.ok_or_else(ApiError::not_found)?;
-    let notice = notice::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
+) -> ApiResult<(notice::Model, ReadState)> {
+    let mine = my_state(db, user, id).await?.ok_or_else(ApiError::not_found)?;
+    let notice = repo::find(db, id).await?.ok_or_else(ApiError::not_found)?;
     rules::can_answer(&notice, mode, now)?;
-    Ok((notice, item))
+    Ok((notice, mine))
 }
 
-/// Marks the notice read for the caller (idempotent: the first read time stays). One conditional
-/// update, atomic on its own: concurrent opens neither wait for each other nor overwrite the time.
+/// Marks the notice read for the caller (idempotent: the first read time stays), in one
+/// conditional update.
 pub async fn mark_read(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<MyResponse> {
-    inbox_item::Entity::update_many()
-        .col_expr(inbox_item::Column::ReadAt, Expr::value(state.clock.now()))
-        .filter(inbox_item::Column::AccountId.eq(user.account_id))
-        .filter(inbox_item::Column::Kind.eq(ItemKind::Notice.as_str()))
-        .filter(inbox_item::Column::RefId.eq(id))
-        .filter(inbox_item::Column::ReadAt.is_null())
-        .exec(&state.db)
-        .await?;
-    let item = my_item(&state.db, user, id).await?.ok_or_else(ApiError::not_found)?;
-    Ok(my_response(item))
+    items::mark_item_read(&state.db, user.account_id, ItemKind::Notice, id, state.clock.now()).await?;
+    let mine = my_state(&state.db, user, id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(my_response(mine))
 }
 
 /// One-tap acknowledgement (收到) of a `confirm` notice.
 pub async fn confirm(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<MyResponse> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let (_, item) = answerable(&txn, user, id, ResponseMode::Confirm, now).await?;
-    let mut active = item.clone().into_active_model();
-    active.read_at = Set(Some(item.read_at.unwrap_or(now)));
-    active.responded_at = Set(Some(item.responded_at.unwrap_or(now)));
-    let item = active.update(&txn).await?;
+    let (_, mine) = answerable(&txn, user, id, ResponseMode::Confirm, now).await?;
+    let answer =
+        Answer { read_at: mine.read_at.unwrap_or(now), responded_at: mine.responded_at.unwrap_or(now), reply: None };
+    let mine = items::record_answer(&txn, user.account_id, ItemKind::Notice, id, answer)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     txn.commit().await?;
-    Ok(my_response(item))
+    Ok(my_response(mine))
 }
 
 /// Answers a `reply` notice with one of its options (and a short text); answering again before
 /// the deadline replaces the answer.
 pub async fn reply(state: &AppState, user: &Caller, id: Uuid, req: ReplyRequest) -> ApiResult<MyResponse> {
     let now = state.clock.now();
-    let text = req.text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
-        return Err(
-            NoticeError::invalid("text", "回复内容不超过 200 个字符。", "The text is at most 200 characters.").into()
-        );
-    }
+    let Reply { option, text } = Reply::try_from(req)?;
     let txn = crate::infra::db::begin(&state.db).await?;
-    let (notice, item) = answerable(&txn, user, id, ResponseMode::Reply, now).await?;
-    let option = req.option.trim().to_owned();
+    let (notice, mine) = answerable(&txn, user, id, ResponseMode::Reply, now).await?;
     if !notice.options().contains(&option) {
         return Err(NoticeError::invalid(
             "option",
@@ -454,155 +341,54 @@ pub async fn reply(state: &AppState, user: &Caller, id: Uuid, req: ReplyRequest)
         )
         .into());
     }
-    let mut active = item.clone().into_active_model();
-    active.read_at = Set(Some(item.read_at.unwrap_or(now)));
-    active.responded_at = Set(Some(now));
-    active.response_option = Set(Some(option));
-    active.response_text = Set(text);
-    let item = active.update(&txn).await?;
+    let answer = Answer { read_at: mine.read_at.unwrap_or(now), responded_at: now, reply: Some((option, text)) };
+    let mine = items::record_answer(&txn, user.account_id, ItemKind::Notice, id, answer)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     txn.commit().await?;
-    Ok(my_response(item))
+    Ok(my_response(mine))
 }
 
-async fn managed_notice(db: &impl ConnectionTrait, user: &Caller, id: Uuid) -> ApiResult<notice::Model> {
-    let notice = notice::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
-    if access::notice_manager(db, user, notice.sender_account_id, notice.school_id, notice.district_id).await? {
-        Ok(notice)
-    } else if my_item(db, user, id).await?.is_some() {
-        Err(ApiError::forbidden())
-    } else {
-        Err(ApiError::not_found())
-    }
+/// The notice, with the proof that the caller manages it.
+async fn managed_notice(
+    db: &impl ConnectionTrait,
+    user: &Caller,
+    id: Uuid,
+) -> ApiResult<(notice::Model, NoticeManager)> {
+    let notice = repo::find(db, id).await?.ok_or_else(ApiError::not_found)?;
+    let proof = access::manage_notice(db, user, &notice, async { Ok(my_state(db, user, id).await?.is_some()) }).await?;
+    Ok((notice, proof))
 }
 
 /// Who has read, confirmed or replied: counts, and per class the lists of who has not.
 pub async fn receipts(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Receipts> {
     let db = &state.db;
-    let notice = managed_notice(db, user, id).await?;
-    let kind = ItemKind::Notice.as_str();
-    let items = inbox_item::Entity::find()
-        .filter(inbox_item::Column::Kind.eq(kind))
-        .filter(inbox_item::Column::RefId.eq(id))
-        .all(db)
-        .await?;
-    let expects_response = notice.response_mode != ResponseMode::Read;
-    let responded = |i: &inbox_item::Model| i.responded_at.is_some();
-    let mut replies: BTreeMap<String, u64> = notice.options().into_iter().map(|o| (o, 0)).collect();
-    for option in items.iter().filter_map(|i| i.response_option.clone()) {
-        *replies.entry(option).or_default() += 1;
-    }
-    let by_account: HashMap<Uuid, &inbox_item::Model> = items.iter().map(|i| (i.account_id, i)).collect();
-    let read = items.iter().filter(|i| i.read_at.is_some()).count() as u64;
-    let responded_count = items.iter().filter(|i| responded(i)).count() as u64;
-    let mut receipts = Receipts {
-        notice_id: id,
-        response_mode: notice.response_mode,
-        recipient_count: items.len() as u64,
-        read,
-        unread: items.len() as u64 - read,
-        responded: if expects_response { responded_count } else { 0 },
-        not_responded: if expects_response { items.len() as u64 - responded_count } else { 0 },
-        replies: replies.into_iter().map(|(option, count)| OptionCount { option, count }).collect(),
-        classes: Vec::new(),
-        staff_unread: Vec::new(),
-    };
+    let (notice, _) = managed_notice(db, user, id).await?;
+    let states = items::read_states(db, ItemKind::Notice, id).await?;
+    let (mut children, mut classes, mut student_names, mut guardian_names, mut staff_names) =
+        (Vec::new(), Default::default(), Default::default(), Default::default(), Vec::new());
     match notice.recipient_kind {
         RecipientKind::Staff => {
-            let unread: Vec<Uuid> = items.iter().filter(|i| i.read_at.is_none()).map(|i| i.account_id).collect();
-            let mut names: Vec<RecipientRef> = staff::Entity::find()
-                .filter(staff::Column::AccountId.is_in(unread))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|s| RecipientRef { account_id: s.account_id, name: s.name, children: Vec::new() })
-                .collect();
-            names.sort_by(|a, b| a.name.cmp(&b.name));
-            names.dedup_by_key(|r| r.account_id);
-            receipts.staff_unread = names;
+            staff_names = crate::org::repo::staff_names_by_account(db, receipts::unread_accounts(&states)).await?;
         }
         RecipientKind::Family => {
-            receipts.classes = class_receipts(db, id, &by_account, expects_response).await?;
+            children = items::children_of_item(db, ItemKind::Notice, id).await?;
+            classes = crate::org::repo::classes_by_id(db, children.iter().map(|c| c.class_id).collect()).await?;
+            student_names =
+                crate::org::repo::student_names(db, children.iter().map(|c| c.student_id).collect()).await?;
+            guardian_names =
+                crate::org::repo::guardian_names_by_account(db, states.iter().map(|s| s.account_id).collect()).await?;
         }
     }
-    Ok(receipts)
-}
-
-async fn class_receipts(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-    items: &HashMap<Uuid, &inbox_item::Model>,
-    expects_response: bool,
-) -> ApiResult<Vec<ClassReceipts>> {
-    let children = inbox_item_child::Entity::find()
-        .filter(inbox_item_child::Column::Kind.eq(ItemKind::Notice.as_str()))
-        .filter(inbox_item_child::Column::RefId.eq(id))
-        .all(db)
-        .await?;
-    let classes = crate::org::repo::classes_by_id(db, children.iter().map(|c| c.class_id).collect()).await?;
-    let student_names: HashMap<Uuid, String> = student::Entity::find()
-        .filter(student::Column::Id.is_in(children.iter().map(|c| c.student_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
-    let guardian_names: HashMap<Uuid, String> = guardian::Entity::find()
-        .filter(guardian::Column::AccountId.is_in(items.keys().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|g| (g.account_id, g.name))
-        .collect();
-    // class → account → children's names
-    let mut per_class: BTreeMap<(i16, i16, Uuid), BTreeMap<Uuid, Vec<String>>> = BTreeMap::new();
-    for child in &children {
-        let Some(class) = classes.get(&child.class_id) else { continue };
-        per_class
-            .entry((class.grade, class.number, class.id))
-            .or_default()
-            .entry(child.account_id)
-            .or_default()
-            .push(student_names.get(&child.student_id).cloned().unwrap_or_default());
-    }
-    let reference = |account: Uuid, children: &Vec<String>| RecipientRef {
-        account_id: account,
-        name: guardian_names.get(&account).cloned().unwrap_or_default(),
-        children: children.clone(),
-    };
-    Ok(per_class
-        .into_iter()
-        .map(|((grade, number, class_id), accounts)| {
-            let mut out = ClassReceipts {
-                class_id,
-                grade,
-                number,
-                recipients: accounts.len() as u64,
-                read: 0,
-                responded: 0,
-                read_by: Vec::new(),
-                unread: Vec::new(),
-                responded_by: Vec::new(),
-                not_responded: Vec::new(),
-            };
-            for (account, kids) in &accounts {
-                let Some(item) = items.get(account) else { continue };
-                match (item.read_at.is_some(), item.responded_at.is_some()) {
-                    (false, _) => out.unread.push(reference(*account, kids)),
-                    (true, responded) => {
-                        out.read += 1;
-                        out.read_by.push(reference(*account, kids));
-                        if responded {
-                            out.responded += 1;
-                            out.responded_by.push(reference(*account, kids));
-                        } else if expects_response {
-                            out.not_responded.push(reference(*account, kids));
-                        }
-                    }
-                }
-            }
-            out
-        })
-        .collect())
+    Ok(receipts::assemble(ReceiptFacts {
+        notice: &notice,
+        states: &states,
+        children: &children,
+        classes: &classes,
+        student_names: &student_names,
+        guardian_names: &guardian_names,
+        staff_names: &staff_names,
+    }))
 }
 
 /// Recalls a notice: within 24 hours of sending (a scheduled notice, any time before it goes out).
@@ -610,12 +396,12 @@ async fn class_receipts(
 pub async fn recall(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Notice> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let notice = managed_notice(&txn, user, id).await?;
+    let (notice, _) = managed_notice(&txn, user, id).await?;
     rules::can_recall(&notice, now)?;
     let mut active = notice.into_active_model();
     active.recalled_at = Set(Some(now));
-    let notice = active.update(&txn).await?;
-    crate::inbox::items::withdraw(&txn, ItemKind::Notice, notice.id, now).await?;
+    let notice = repo::update(&txn, active).await?;
+    items::withdraw(&txn, ItemKind::Notice, notice.id, now).await?;
     txn.commit().await?;
     Ok(to_dto(notice, Vec::new(), None, true))
 }
@@ -632,17 +418,9 @@ fn reminder_recipients(mode: ResponseMode) -> Recipients {
 pub async fn remind(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Reminded> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let notice = managed_notice(&txn, user, id).await?;
+    let (notice, _) = managed_notice(&txn, user, id).await?;
     rules::can_remind(&notice, now)?;
-    let previous: Option<i32> = delivery::Entity::find()
-        .select_only()
-        .column_as(delivery::Column::Round.max(), "round")
-        .filter(delivery::Column::Kind.eq(REMINDER_KIND))
-        .filter(delivery::Column::RefId.eq(id))
-        .into_tuple::<Option<i32>>()
-        .one(&txn)
-        .await?
-        .flatten();
+    let previous = crate::delivery::service::last_reminder_round(&txn, REMINDER_KIND, id).await?;
     let after = outbox::deliver_after(&txn, notice.school_id, false, now).await?;
     let round = previous.unwrap_or(0) + 1;
     let reminder = Delivery::of(ItemKind::Notice, id, When::At(after)).reminder(
@@ -653,7 +431,7 @@ pub async fn remind(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Remi
     let reminded = outbox::enqueue(&txn, reminder, now).await?;
     let mut active = notice.into_active_model();
     active.last_reminded_at = Set(Some(now));
-    active.update(&txn).await?;
+    repo::update(&txn, active).await?;
     txn.commit().await?;
     Ok(Reminded { reminded })
 }
@@ -663,28 +441,11 @@ pub async fn remind(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Remi
 pub async fn remind_before_deadlines(state: &AppState) -> ApiResult<u64> {
     let now = state.clock.now();
     let horizon = now + Duration::hours(DEADLINE_REMINDER_HOURS);
-    let due = notice::Entity::find()
-        .filter(notice::Column::DeadlineRemindedAt.is_null())
-        .filter(notice::Column::RecalledAt.is_null())
-        .filter(notice::Column::SentAt.is_not_null())
-        .filter(notice::Column::ResponseMode.ne(ResponseMode::Read))
-        .filter(notice::Column::Deadline.gt(now))
-        .filter(notice::Column::Deadline.lte(horizon))
-        .limit(100)
-        .all(&state.db)
-        .await?;
+    let due = repo::deadlines_between(&state.db, now, horizon).await?;
     let mut reminded = 0;
     for n in due {
         let txn = crate::infra::db::begin(&state.db).await?;
-        let claimed = notice::Entity::update_many()
-            .col_expr(notice::Column::DeadlineRemindedAt, Expr::value(now))
-            .filter(notice::Column::Id.eq(n.id))
-            .filter(notice::Column::DeadlineRemindedAt.is_null())
-            .exec(&txn)
-            .await?
-            .rows_affected
-            == 1;
-        if claimed {
+        if repo::claim_deadline_reminder(&txn, n.id, now).await? {
             let after = outbox::deliver_after(&txn, n.school_id, false, now).await?;
             let reminder = Delivery::of(ItemKind::Notice, n.id, When::At(after)).reminder(
                 DEADLINE_REMINDER_KIND,

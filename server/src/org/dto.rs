@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::org::model::{AccessLevel, Stage, StageSystem, TeachingRole, school};
+use crate::auth::credentials::Login;
+use crate::org::error::{OrgError, valid_name};
+pub use crate::org::model::DEFAULT_TIME_ZONE;
+use crate::org::model::{AccessLevel, Stage, StageSystem, TeachingRole, parse_time_zone, school};
 
 /// The caller's identity and every role they hold.
 #[derive(Debug, Serialize, ToSchema)]
@@ -80,6 +83,38 @@ pub struct CreateSchoolRequest {
     pub district_id: Option<Uuid>,
     /// IANA time zone; default Asia/Shanghai.
     pub time_zone: Option<String>,
+}
+
+/// A school to create, parsed once from [`CreateSchoolRequest`]: names trimmed and bounded, the
+/// admin's login and the time zone known to be valid.
+#[derive(Debug, Clone)]
+pub struct NewSchool {
+    pub name: String,
+    pub stage_system: StageSystem,
+    pub admin_name: String,
+    pub admin_login: Login,
+    pub district_id: Option<Uuid>,
+    pub time_zone: chrono_tz::Tz,
+}
+
+impl TryFrom<CreateSchoolRequest> for NewSchool {
+    type Error = OrgError;
+
+    fn try_from(req: CreateSchoolRequest) -> Result<Self, OrgError> {
+        let name = valid_name(&req.name, "name")?;
+        let admin_name = valid_name(&req.admin_name, "admin_name")?;
+        let admin_login = Login::parse(&req.admin_login).ok_or(OrgError::InvalidLogin { field: "admin_login" })?;
+        let time_zone = req.time_zone.as_deref().unwrap_or(DEFAULT_TIME_ZONE);
+        let time_zone = parse_time_zone(time_zone).ok_or(OrgError::UnknownTimeZone)?;
+        Ok(NewSchool {
+            name,
+            stage_system: req.stage_system,
+            admin_name,
+            admin_login,
+            district_id: req.district_id,
+            time_zone,
+        })
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -218,4 +253,34 @@ pub fn mask_phone(phone: &str) -> String {
 pub struct ChildRef {
     pub id: Uuid,
     pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(time_zone: Option<&str>) -> CreateSchoolRequest {
+        CreateSchoolRequest {
+            name: "  虹口区第一中心小学 ".into(),
+            stage_system: StageSystem::FiveFour,
+            admin_name: "张校长".into(),
+            admin_login: "13800138000".into(),
+            district_id: None,
+            time_zone: time_zone.map(String::from),
+        }
+    }
+
+    #[test]
+    fn a_new_school_is_parsed_once_with_trimmed_names_and_a_known_time_zone() {
+        let school = NewSchool::try_from(request(None)).expect("valid");
+        assert_eq!(school.name, "虹口区第一中心小学");
+        assert_eq!(school.time_zone.name(), DEFAULT_TIME_ZONE);
+        let urumqi = NewSchool::try_from(request(Some("Asia/Urumqi"))).expect("valid");
+        assert_eq!(urumqi.time_zone.name(), "Asia/Urumqi");
+        assert!(matches!(NewSchool::try_from(request(Some("Mars/Base"))), Err(OrgError::UnknownTimeZone)));
+        let nameless = CreateSchoolRequest { name: " ".into(), ..request(None) };
+        assert!(matches!(NewSchool::try_from(nameless), Err(OrgError::InvalidName { field: "name" })));
+        let bad_login = CreateSchoolRequest { admin_login: "nobody".into(), ..request(None) };
+        assert!(matches!(NewSchool::try_from(bad_login), Err(OrgError::InvalidLogin { field: "admin_login" })));
+    }
 }

@@ -10,6 +10,10 @@ pub enum OrgError {
     InvalidLogin { field: &'static str },
     #[error("name empty or too long")]
     InvalidName { field: &'static str },
+    #[error("unknown time zone")]
+    UnknownTimeZone,
+    #[error("invalid cursor")]
+    InvalidCursor,
 }
 
 impl From<OrgError> for ApiError {
@@ -24,6 +28,8 @@ impl From<OrgError> for ApiError {
             OrgError::InvalidName { field } => {
                 ApiError::validation(field, "名称不能为空，且不超过 100 个字符。", "Must be 1–100 characters.")
             }
+            OrgError::UnknownTimeZone => ApiError::validation("time_zone", "未知的时区。", "Unknown time zone."),
+            OrgError::InvalidCursor => ApiError::invalid_cursor(),
         }
     }
 }

@@ -8,8 +8,8 @@ use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::pagination::{Page, PageQuery};
 use crate::org::dto::{
-    ChildDetail, ClassStudent, ClassSummary, CreateSchoolRequest, CreatedSchool, DistrictOverview, Me, School,
-    SchoolDetail,
+    ChildDetail, ClassStudent, ClassSummary, CreateSchoolRequest, CreatedSchool, DistrictOverview, Me, NewSchool,
+    School, SchoolDetail,
 };
 use crate::org::service;
 use crate::state::AppState;
@@ -48,7 +48,8 @@ pub async fn create_school(
     user: Caller,
     body: web::Json<CreateSchoolRequest>,
 ) -> ApiResult<HttpResponse> {
-    let created = service::create_school(&state, &user, body.into_inner()).await?;
+    let new = NewSchool::try_from(body.into_inner())?;
+    let created = service::create_school(&state, &user, new).await?;
     Ok(HttpResponse::Created().json(created))
 }
 

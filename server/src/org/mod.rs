@@ -9,6 +9,7 @@ pub mod error;
 pub mod handlers;
 pub mod model;
 pub mod repo;
+pub mod rules;
 pub mod service;
 pub mod subject;
 

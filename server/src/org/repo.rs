@@ -1,11 +1,173 @@
-//! Organisation queries.
+//! Organisation queries: every read and write of the district → school → class tables, generic
+//! over [`ConnectionTrait`] so they run in a pool or a transaction. Nothing here knows HTTP.
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{OnConflict, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
 use uuid::Uuid;
 
-use crate::org::model::{class, school, staff, student, teaching_assignment};
+use crate::auth::model::account;
+use crate::org::dto::SchoolCounts;
+use crate::org::model::{
+    StageSystem, bureau_officer, class, district, guardian, guardianship, school, staff, student, teaching_assignment,
+};
+
+pub async fn district(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<district::Model>, DbErr> {
+    district::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn district_named(db: &impl ConnectionTrait, name: &str) -> Result<Option<district::Model>, DbErr> {
+    district::Entity::find().filter(district::Column::Name.eq(name)).one(db).await
+}
+
+pub async fn insert_district(
+    db: &impl ConnectionTrait,
+    name: &str,
+    time_zone: &str,
+    now: DateTime<Utc>,
+) -> Result<district::Model, DbErr> {
+    district::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        name: Set(name.to_owned()),
+        time_zone: Set(time_zone.to_owned()),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await
+}
+
+/// Districts by id, by name.
+pub async fn districts_by_name(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<district::Model>, DbErr> {
+    district::Entity::find().filter(district::Column::Id.is_in(ids)).order_by_asc(district::Column::Name).all(db).await
+}
+
+/// Makes the account an officer of the district unless it is one already (one `ON CONFLICT DO
+/// NOTHING` insert). Returns whether it was created.
+pub async fn ensure_officer(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+    district_id: Uuid,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let row = bureau_officer::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        account_id: Set(account_id),
+        district_id: Set(district_id),
+        name: Set(name.to_owned()),
+        created_at: Set(now),
+    };
+    let inserted = bureau_officer::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([bureau_officer::Column::AccountId, bureau_officer::Column::DistrictId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+pub async fn officers_of_account(
+    db: &impl ConnectionTrait,
+    account_id: Uuid,
+) -> Result<Vec<bureau_officer::Model>, DbErr> {
+    bureau_officer::Entity::find().filter(bureau_officer::Column::AccountId.eq(account_id)).all(db).await
+}
+
+pub async fn school(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<school::Model>, DbErr> {
+    school::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn school_name_taken(db: &impl ConnectionTrait, district_id: Uuid, name: &str) -> Result<bool, DbErr> {
+    Ok(school::Entity::find()
+        .filter(school::Column::DistrictId.eq(district_id))
+        .filter(school::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// A school's row as it is created.
+pub struct SchoolRow<'a> {
+    pub id: Uuid,
+    pub district_id: Uuid,
+    pub name: &'a str,
+    pub stage_system: StageSystem,
+    pub time_zone: &'a str,
+}
+
+pub async fn insert_school(
+    db: &impl ConnectionTrait,
+    row: SchoolRow<'_>,
+    now: DateTime<Utc>,
+) -> Result<school::Model, DbErr> {
+    school::ActiveModel {
+        id: Set(row.id),
+        district_id: Set(row.district_id),
+        name: Set(row.name.to_owned()),
+        stage_system: Set(row.stage_system),
+        time_zone: Set(row.time_zone.to_owned()),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await
+}
+
+/// A school's admin staff row, with a placeholder staff number until a roster names them.
+pub async fn insert_admin_staff(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    account_id: Uuid,
+    name: &str,
+    staff_no: &str,
+    now: DateTime<Utc>,
+) -> Result<staff::Model, DbErr> {
+    staff::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        school_id: Set(school_id),
+        account_id: Set(account_id),
+        staff_no: Set(staff_no.to_owned()),
+        name: Set(name.to_owned()),
+        is_school_admin: Set(true),
+        is_teacher: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+}
+
+/// One page of the schools of these districts and these schools, by id after `after`.
+pub async fn schools_page(
+    db: &impl ConnectionTrait,
+    district_ids: Vec<Uuid>,
+    school_ids: Vec<Uuid>,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<school::Model>, DbErr> {
+    let mut query = school::Entity::find().filter(
+        Condition::any().add(school::Column::DistrictId.is_in(district_ids)).add(school::Column::Id.is_in(school_ids)),
+    );
+    if let Some(after) = after {
+        query = query.filter(school::Column::Id.gt(after));
+    }
+    query.order_by_asc(school::Column::Id).limit(limit).all(db).await
+}
+
+/// The schools of a district, by name.
+pub async fn schools_of_district(db: &impl ConnectionTrait, district_id: Uuid) -> Result<Vec<school::Model>, DbErr> {
+    school::Entity::find()
+        .filter(school::Column::DistrictId.eq(district_id))
+        .order_by_asc(school::Column::Name)
+        .all(db)
+        .await
+}
 
 pub async fn schools_by_id(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, school::Model>, DbErr> {
     Ok(school::Entity::find()
@@ -25,6 +187,28 @@ pub async fn classes_by_id(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<
         .into_iter()
         .map(|c| (c.id, c))
         .collect())
+}
+
+pub async fn classes_of_schools(db: &impl ConnectionTrait, school_ids: Vec<Uuid>) -> Result<Vec<class::Model>, DbErr> {
+    class::Entity::find().filter(class::Column::SchoolId.is_in(school_ids)).all(db).await
+}
+
+/// One page of a school's classes by (grade, number), after `after`.
+pub async fn classes_page(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    after: Option<(i16, i16)>,
+    limit: u64,
+) -> Result<Vec<class::Model>, DbErr> {
+    let mut query = class::Entity::find().filter(class::Column::SchoolId.eq(school_id));
+    if let Some((grade, number)) = after {
+        query = query.filter(
+            Condition::any()
+                .add(class::Column::Grade.gt(grade))
+                .add(Condition::all().add(class::Column::Grade.eq(grade)).add(class::Column::Number.gt(number))),
+        );
+    }
+    query.order_by_asc(class::Column::Grade).order_by_asc(class::Column::Number).limit(limit).all(db).await
 }
 
 /// Students per class, for the given schools: one grouped query.
@@ -61,16 +245,42 @@ pub async fn staff_counts_by_school(
     Ok(rows.into_iter().map(|(id, n)| (id, n.max(0) as u64)).collect())
 }
 
-pub async fn count_classes(db: &impl ConnectionTrait, school_id: Uuid) -> Result<u64, DbErr> {
-    class::Entity::find().filter(class::Column::SchoolId.eq(school_id)).count(db).await
+/// Head counts of one school: classes, students, staff.
+pub async fn school_counts(db: &impl ConnectionTrait, school_id: Uuid) -> Result<SchoolCounts, DbErr> {
+    Ok(SchoolCounts {
+        classes: class::Entity::find().filter(class::Column::SchoolId.eq(school_id)).count(db).await?,
+        students: student::Entity::find().filter(student::Column::SchoolId.eq(school_id)).count(db).await?,
+        staff: staff::Entity::find().filter(staff::Column::SchoolId.eq(school_id)).count(db).await?,
+    })
 }
 
-pub async fn count_students(db: &impl ConnectionTrait, school_id: Uuid) -> Result<u64, DbErr> {
-    student::Entity::find().filter(student::Column::SchoolId.eq(school_id)).count(db).await
+pub async fn staff_of_account(db: &impl ConnectionTrait, account_id: Uuid) -> Result<Vec<staff::Model>, DbErr> {
+    staff::Entity::find().filter(staff::Column::AccountId.eq(account_id)).all(db).await
 }
 
-pub async fn count_staff(db: &impl ConnectionTrait, school_id: Uuid) -> Result<u64, DbErr> {
-    staff::Entity::find().filter(staff::Column::SchoolId.eq(school_id)).count(db).await
+/// Names of staff rows by id.
+pub async fn staff_names(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, DbErr> {
+    Ok(staff::Entity::find()
+        .filter(staff::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect())
+}
+
+/// `(account, name)` of every staff row of these accounts (one per school they work at).
+pub async fn staff_names_by_account(
+    db: &impl ConnectionTrait,
+    account_ids: Vec<Uuid>,
+) -> Result<Vec<(Uuid, String)>, DbErr> {
+    Ok(staff::Entity::find()
+        .filter(staff::Column::AccountId.is_in(account_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.account_id, s.name))
+        .collect())
 }
 
 pub async fn assignments_of_staff(
@@ -78,4 +288,114 @@ pub async fn assignments_of_staff(
     staff_ids: Vec<Uuid>,
 ) -> Result<Vec<teaching_assignment::Model>, DbErr> {
     teaching_assignment::Entity::find().filter(teaching_assignment::Column::StaffId.is_in(staff_ids)).all(db).await
+}
+
+pub async fn assignments_of_class(
+    db: &impl ConnectionTrait,
+    class_id: Uuid,
+) -> Result<Vec<teaching_assignment::Model>, DbErr> {
+    teaching_assignment::Entity::find().filter(teaching_assignment::Column::ClassId.eq(class_id)).all(db).await
+}
+
+/// One page of a class's students by student number, after `after`.
+pub async fn students_page(
+    db: &impl ConnectionTrait,
+    class_id: Uuid,
+    after: Option<String>,
+    limit: u64,
+) -> Result<Vec<student::Model>, DbErr> {
+    let mut query = student::Entity::find().filter(student::Column::ClassId.eq(class_id));
+    if let Some(after) = after {
+        query = query.filter(student::Column::StudentNo.gt(after));
+    }
+    query.order_by_asc(student::Column::StudentNo).limit(limit).all(db).await
+}
+
+/// Names of students by id.
+pub async fn student_names(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, DbErr> {
+    Ok(student::Entity::find()
+        .filter(student::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect())
+}
+
+pub async fn guardianships_of_students(
+    db: &impl ConnectionTrait,
+    student_ids: Vec<Uuid>,
+) -> Result<Vec<guardianship::Model>, DbErr> {
+    guardianship::Entity::find().filter(guardianship::Column::StudentId.is_in(student_ids)).all(db).await
+}
+
+pub async fn guardians_by_id(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, guardian::Model>, DbErr> {
+    Ok(guardian::Entity::find()
+        .filter(guardian::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g))
+        .collect())
+}
+
+/// Guardians' names by their account.
+pub async fn guardian_names_by_account(
+    db: &impl ConnectionTrait,
+    account_ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, String>, DbErr> {
+    Ok(guardian::Entity::find()
+        .filter(guardian::Column::AccountId.is_in(account_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| (g.account_id, g.name))
+        .collect())
+}
+
+pub async fn account(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<account::Model>, DbErr> {
+    account::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn accounts_by_id(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, account::Model>, DbErr> {
+    Ok(account::Entity::find()
+        .filter(account::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect())
+}
+
+/// Distinct guardians of the schools' students, and how many have activated their account.
+/// Counted in the database with nested sub-queries: a district has tens of thousands of guardians.
+pub async fn guardian_counts(db: &impl ConnectionTrait, school_ids: Vec<Uuid>) -> Result<(u64, u64), DbErr> {
+    let students_of_schools = Query::select()
+        .column(student::Column::Id)
+        .from(student::Entity)
+        .and_where(student::Column::SchoolId.is_in(school_ids))
+        .to_owned();
+    let guardians_of_students = Query::select()
+        .column(guardianship::Column::GuardianId)
+        .from(guardianship::Entity)
+        .and_where(guardianship::Column::StudentId.in_subquery(students_of_schools))
+        .to_owned();
+    let total = guardian::Entity::find()
+        .filter(guardian::Column::Id.in_subquery(guardians_of_students.clone()))
+        .count(db)
+        .await?;
+    let accounts_of_guardians = Query::select()
+        .column(guardian::Column::AccountId)
+        .from(guardian::Entity)
+        .and_where(guardian::Column::Id.in_subquery(guardians_of_students))
+        .to_owned();
+    let activated = account::Entity::find()
+        .filter(account::Column::Id.in_subquery(accounts_of_guardians))
+        .filter(account::Column::PasswordHash.is_not_null())
+        .count(db)
+        .await?;
+    Ok((total, activated))
 }

@@ -156,6 +156,107 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Each day: the roll, absences families report ahead, who may collect a child, sign-outs.
+        manager
+            .create_table(
+                Table::create()
+                    .table("afterschool_attendance")
+                    .col(uuid("activity_id"))
+                    .col(uuid("student_id"))
+                    .col(date("date"))
+                    // present | absent | leave
+                    .col(string_len("status", 12))
+                    .col(uuid("recorded_by"))
+                    .col(timestamp_with_time_zone("recorded_at"))
+                    // The family was alerted to an absence without leave (once per day and activity).
+                    .col(boolean("alerted"))
+                    .primary_key(Index::create().col("activity_id").col("date").col("student_id"))
+                    .foreign_key(&mut fk(
+                        "afterschool_attendance",
+                        "activity_id",
+                        "afterschool_activities",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk("afterschool_attendance", "student_id", "students", ForeignKeyAction::Cascade))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("afterschool_leave")
+                    .col(uuid("student_id"))
+                    .col(date("date"))
+                    .col(string_len("reason", 200))
+                    .col(uuid("reported_by"))
+                    .col(timestamp_with_time_zone("created_at"))
+                    .primary_key(Index::create().col("student_id").col("date"))
+                    .foreign_key(&mut fk("afterschool_leave", "student_id", "students", ForeignKeyAction::Cascade))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("afterschool_pickup_codes")
+                    // A guardian's (any level) or a one-time delegate's code for one child and day.
+                    .col(pk_uuid("id"))
+                    .col(uuid("student_id"))
+                    .col(date("date"))
+                    .col(string_len("code", 8))
+                    .col(uuid_null("guardian_id"))
+                    // For a delegate named by a full guardian: their name and phone.
+                    .col(string_len_null("delegate_name", 100))
+                    .col(string_len_null("delegate_phone", 20))
+                    .col(uuid("issued_by"))
+                    .col(timestamp_with_time_zone("created_at"))
+                    .foreign_key(&mut fk(
+                        "afterschool_pickup_codes",
+                        "student_id",
+                        "students",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager.create_index(index("afterschool_pickup_codes", &["student_id", "date", "code"], true)).await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("afterschool_walk_alone")
+                    .col(pk_uuid("student_id"))
+                    .col(boolean("consent"))
+                    .col(uuid("consented_by"))
+                    .col(timestamp_with_time_zone("updated_at"))
+                    .foreign_key(&mut fk("afterschool_walk_alone", "student_id", "students", ForeignKeyAction::Cascade))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("afterschool_sign_outs")
+                    .col(uuid("activity_id"))
+                    .col(uuid("student_id"))
+                    .col(date("date"))
+                    // guardian | delegate | alone
+                    .col(string_len("released_to", 12))
+                    .col(string_len("adult_name", 100))
+                    // pickup_code | walk_alone_consent
+                    .col(string_len("verified_by", 20))
+                    .col(uuid("signed_out_by"))
+                    .col(timestamp_with_time_zone("signed_out_at"))
+                    .primary_key(Index::create().col("activity_id").col("date").col("student_id"))
+                    .foreign_key(&mut fk(
+                        "afterschool_sign_outs",
+                        "activity_id",
+                        "afterschool_activities",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk("afterschool_sign_outs", "student_id", "students", ForeignKeyAction::Cascade))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -178,6 +279,11 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             "district_afterschool_settings",
+            "afterschool_sign_outs",
+            "afterschool_walk_alone",
+            "afterschool_pickup_codes",
+            "afterschool_leave",
+            "afterschool_attendance",
             "afterschool_basic_choices",
             "afterschool_enrolments",
             "afterschool_activities",

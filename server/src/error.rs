@@ -146,6 +146,9 @@ codes! {
     NotEligible => "not_eligible", UNPROCESSABLE_ENTITY, "孩子所在年级不能参加该活动。", "The child's grade cannot take this activity.";
     /// `details.activity_id` names the activity the child already has at that time.
     TimeSlotTaken => "time_slot_taken", CONFLICT, "孩子在该时段已有其他活动。", "The child already has another activity at that time.";
+    /// The adult is not on the child's pickup list today (no matching code, no walk-alone consent).
+    PickupNotAuthorised => "pickup_not_authorised", FORBIDDEN, "此人不在孩子今天的接送名单上，不能放行。", "This person is not on the child's pickup list today; do not release the child.";
+    AlreadySignedOut => "already_signed_out", CONFLICT, "孩子今天已签退。", "The child was already signed out today.";
 
     // Policy rules (../shared/DOMAIN.md): the rule id in snake case; the message explains the case.
     ExamNoRanking => "exam_no_ranking", UNPROCESSABLE_ENTITY, "不得在群发消息中公布考试成绩或排名（EXAM_NO_RANKING）。", "Exam scores or rankings may not be published to a group (EXAM_NO_RANKING).";

@@ -680,3 +680,36 @@ pub fn may_send_urgent(urgent: bool, role: crate::notices::model::SenderRole) ->
     }
     Ok(())
 }
+
+/// The caller as the person in charge of an after-school activity, or an admin of its school:
+/// other staff of the school get 403, everyone else 404.
+pub async fn activity_staff(
+    db: &impl ConnectionTrait,
+    user: &Caller,
+    school_id: Uuid,
+    in_charge_account_id: Option<Uuid>,
+) -> ApiResult<StaffMember> {
+    let staff = staff_row(db, user, school_id).await?.ok_or_else(ApiError::not_found)?;
+    if staff.is_school_admin || in_charge_account_id == Some(user.account_id) {
+        Ok(StaffMember { staff })
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// The caller as any guardian of the child, `pickup` links included: who may ask for a pickup
+/// code. Everyone else gets 404.
+pub async fn collecting_guardian(
+    db: &impl ConnectionTrait,
+    user: &Caller,
+    student_id: Uuid,
+) -> ApiResult<(guardian::Model, guardianship::Model)> {
+    let Some(guardian) =
+        guardian::Entity::find().filter(guardian::Column::AccountId.eq(user.account_id)).one(db).await?
+    else {
+        return Err(ApiError::not_found());
+    };
+    let link =
+        guardianship::Entity::find_by_id((student_id, guardian.id)).one(db).await?.ok_or_else(ApiError::not_found)?;
+    Ok((guardian, link))
+}

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::model::{Allocation, Category, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, SessionKind};
+use super::model::{
+    Allocation, Category, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, ReleasedTo, RollStatus, SessionKind,
+};
 use crate::org::model::AccessLevel;
 
 /// A term plan: the service sessions per weekday.
@@ -216,4 +218,98 @@ pub struct DistrictSettings {
     /// Local off-work time; the basic session ends at least 20 minutes later (`AS_END_TIME`).
     #[schema(example = "17:30")]
     pub off_work_time: String,
+}
+
+/// One day's roll of an activity, taken by the person in charge (or a school admin).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Roll {
+    pub date: NaiveDate,
+    pub entries: Vec<RollEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RollEntry {
+    pub student_id: Uuid,
+    pub status: RollStatus,
+}
+
+/// What the roll recorded: an `absent` child whose family reported leave is counted as `leave`;
+/// the others' full guardians were alerted (urgent, through quiet hours).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RollSummary {
+    pub date: NaiveDate,
+    pub present: u32,
+    pub absent: u32,
+    pub leave: u32,
+    /// Families alerted by this roll (an absence is alerted once).
+    pub alerted: u32,
+    /// Enrolled children the roll did not mark.
+    pub not_marked: Vec<Uuid>,
+}
+
+/// A family reports an absence ahead (请假).
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct Leave {
+    pub date: NaiveDate,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A pickup code the guardian's app shows at the gate, valid for one child and one day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PickupCode {
+    pub student_id: Uuid,
+    pub date: NaiveDate,
+    #[schema(example = "482913")]
+    pub code: String,
+    /// For a delegate: the name the school will see.
+    pub delegate_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PickupCodeRequest {
+    /// Default: today at the school.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+/// A one-time delegate a full guardian names for one day (a neighbour, a relative).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Delegate {
+    pub date: NaiveDate,
+    pub name: String,
+    pub phone: String,
+}
+
+/// A full guardian's standing consent that the child walks home alone.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct WalkAlone {
+    pub consent: bool,
+}
+
+/// Releases a child: to the adult whose pickup code this is, or alone with standing consent.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SignOutRequest {
+    pub student_id: Uuid,
+    /// Default: today at the school.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// The code shown by the adult collecting the child.
+    #[serde(default)]
+    pub pickup_code: Option<String>,
+    /// The child leaves alone (needs a guardian's standing consent).
+    #[serde(default)]
+    pub walk_alone: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignOut {
+    pub activity_id: Uuid,
+    pub student_id: Uuid,
+    pub date: NaiveDate,
+    pub released_to: ReleasedTo,
+    pub adult_name: String,
+    /// `pickup_code` or `walk_alone_consent`.
+    pub verified_by: String,
+    pub signed_out_at: DateTime<Utc>,
 }

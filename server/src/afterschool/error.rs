@@ -19,6 +19,10 @@ pub enum AfterschoolError {
     NotEligible { grade: u8 },
     #[error("the child has another activity at that time")]
     TimeSlotTaken { activity_id: Uuid },
+    #[error("not on the pickup list")]
+    PickupNotAuthorised,
+    #[error("already signed out")]
+    AlreadySignedOut { released_to: String, at: chrono::DateTime<chrono::Utc> },
 }
 
 impl AfterschoolError {
@@ -112,6 +116,9 @@ impl From<AfterschoolError> for ApiError {
             AfterschoolError::NotEligible { grade } => {
                 ApiError::new(Code::NotEligible).with_details(serde_json::json!({ "grade": grade }))
             }
+            AfterschoolError::PickupNotAuthorised => ApiError::new(Code::PickupNotAuthorised),
+            AfterschoolError::AlreadySignedOut { released_to, at } => ApiError::new(Code::AlreadySignedOut)
+                .with_details(serde_json::json!({ "adult_name": released_to, "signed_out_at": at })),
             AfterschoolError::TimeSlotTaken { activity_id } => {
                 ApiError::new(Code::TimeSlotTaken).with_details(serde_json::json!({ "activity_id": activity_id }))
             }

@@ -5,8 +5,9 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use uuid::Uuid;
 
 use super::dto::{
-    Activity, ActivityList, BasicChoice, BasicStatus, ChildAfterschool, CreateActivity, CreatePlan, DistrictSettings,
-    Enrol, Enrolment, Plan,
+    Activity, ActivityList, BasicChoice, BasicStatus, ChildAfterschool, CreateActivity, CreatePlan, Delegate,
+    DistrictSettings, Enrol, Enrolment, Leave, PickupCode, PickupCodeRequest, Plan, Roll, RollSummary, SignOut,
+    SignOutRequest, WalkAlone,
 };
 use super::service;
 use crate::access::{self, Caller};
@@ -250,4 +251,145 @@ pub async fn set_district_settings(
 ) -> ApiResult<web::Json<DistrictSettings>> {
     let officer = access::bureau_officer_of(&state.db, &caller, path.into_inner()).await?;
     Ok(web::Json(service::set_district_settings(&state, &officer, body.into_inner()).await?))
+}
+
+/// Takes the day's roll of an activity in one request (the person in charge, or a school admin).
+/// A child absent without leave sets off an urgent message to their full guardians.
+#[utoipa::path(
+    tag = "afterschool",
+    security(("bearer" = [])),
+    params(("activity_id" = Uuid, Path)),
+    request_body = Roll,
+    responses(
+        (status = 200, body = RollSummary),
+        (status = 403, description = "`forbidden`: staff not in charge of the activity", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: a date the activity does not meet, or a child not enrolled (`details.student_id`)", body = ErrorBody),
+    )
+)]
+#[post("/afterschool/activities/{activity_id}/roll")]
+pub async fn roll(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<Roll>,
+) -> ApiResult<web::Json<RollSummary>> {
+    Ok(web::Json(service::take_roll(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// Releases a child at the end of an activity: to the adult whose pickup code it is, or alone
+/// with a guardian's standing consent. Anyone else is refused.
+#[utoipa::path(
+    tag = "afterschool",
+    security(("bearer" = [])),
+    params(("activity_id" = Uuid, Path)),
+    request_body = SignOutRequest,
+    responses(
+        (status = 201, body = SignOut),
+        (status = 403, description = "`pickup_not_authorised`: no such code for the child today, or no walk-alone consent; `forbidden`: staff not in charge", body = ErrorBody),
+        (status = 404, description = "`not_found`: unknown activity, or the child is not enrolled", body = ErrorBody),
+        (status = 409, description = "`already_signed_out` with who and when", body = ErrorBody),
+        (status = 422, description = "`validation_failed`", body = ErrorBody),
+    )
+)]
+#[post("/afterschool/activities/{activity_id}/sign-outs")]
+pub async fn sign_out(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<SignOutRequest>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(service::sign_out(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// A full guardian reports an absence ahead (请假): the roll counts it as leave, no alert.
+#[utoipa::path(
+    tag = "afterschool",
+    security(("bearer" = [])),
+    params(("student_id" = Uuid, Path)),
+    request_body = Leave,
+    responses(
+        (status = 200, body = Leave),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`", body = ErrorBody),
+    )
+)]
+#[put("/children/{student_id}/afterschool/leave")]
+pub async fn leave(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<Leave>,
+) -> ApiResult<web::Json<Leave>> {
+    Ok(web::Json(service::report_leave(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// The caller's pickup code for the child and day, to show at the gate: any linked guardian,
+/// `pickup` links included. The same code all day.
+#[utoipa::path(
+    tag = "afterschool",
+    security(("bearer" = [])),
+    params(("student_id" = Uuid, Path)),
+    request_body = PickupCodeRequest,
+    responses(
+        (status = 200, body = PickupCode),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`", body = ErrorBody),
+    )
+)]
+#[post("/children/{student_id}/afterschool/pickup-codes")]
+pub async fn pickup_code(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<PickupCodeRequest>,
+) -> ApiResult<web::Json<PickupCode>> {
+    Ok(web::Json(service::pickup_code(&state, &caller, path.into_inner(), body.into_inner().date).await?))
+}
+
+/// A full guardian names a one-time delegate for a day and gets the code to pass on.
+#[utoipa::path(
+    tag = "afterschool",
+    security(("bearer" = [])),
+    params(("student_id" = Uuid, Path)),
+    request_body = Delegate,
+    responses(
+        (status = 201, body = PickupCode),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`", body = ErrorBody),
+    )
+)]
+#[post("/children/{student_id}/afterschool/delegates")]
+pub async fn delegate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<Delegate>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Created()
+        .json(service::add_delegate(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// A full guardian's standing consent that the child walks home alone.
+#[utoipa::path(
+    tag = "afterschool",
+    security(("bearer" = [])),
+    params(("student_id" = Uuid, Path)),
+    request_body = WalkAlone,
+    responses(
+        (status = 200, body = WalkAlone),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[put("/children/{student_id}/afterschool/walk-alone")]
+pub async fn walk_alone(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<WalkAlone>,
+) -> ApiResult<web::Json<WalkAlone>> {
+    Ok(web::Json(service::set_walk_alone(&state, &caller, path.into_inner(), body.into_inner()).await?))
 }

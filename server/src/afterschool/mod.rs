@@ -2,7 +2,8 @@
 //! the `AS_*` rules in [`rules`] before it is published; the activities inside it with their
 //! providers, fees and seats; families' voluntary basic choice (愿留尽留, never refused) and
 //! enrolment in activities (first-come without overselling, or applications for a lottery), with a
-//! wait list; and what a family sees of it.
+//! wait list; each day's roll (an absence without leave alerts the family at once) and the
+//! release of each child to an adult on their pickup list; and what a family sees of it.
 
 pub mod dto;
 pub mod error;
@@ -25,5 +26,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::set_basic)
         .service(handlers::child)
         .service(handlers::district_settings)
-        .service(handlers::set_district_settings);
+        .service(handlers::set_district_settings)
+        .service(handlers::roll)
+        .service(handlers::sign_out)
+        .service(handlers::leave)
+        .service(handlers::pickup_code)
+        .service(handlers::delegate)
+        .service(handlers::walk_alone);
 }

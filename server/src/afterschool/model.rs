@@ -132,6 +132,37 @@ pub enum EnrolmentStatus {
     Withdrawn,
 }
 
+/// A child's mark in one day's roll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+#[serde(rename_all = "snake_case")]
+pub enum RollStatus {
+    #[sea_orm(string_value = "present")]
+    Present,
+    /// Expected and not there: without a leave report, the family is alerted at once.
+    #[sea_orm(string_value = "absent")]
+    Absent,
+    /// Absent with leave (请假), reported by the family or noted by the teacher.
+    #[sea_orm(string_value = "leave")]
+    Leave,
+}
+
+/// Whom a child was released to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+#[serde(rename_all = "snake_case")]
+pub enum ReleasedTo {
+    /// A linked guardian, `pickup` links included.
+    #[sea_orm(string_value = "guardian")]
+    Guardian,
+    /// A one-time delegate a full guardian named for the day.
+    #[sea_orm(string_value = "delegate")]
+    Delegate,
+    /// Walked home alone, with a guardian's standing consent.
+    #[sea_orm(string_value = "alone")]
+    Alone,
+}
+
 pub mod plan {
     use sea_orm::entity::prelude::*;
 
@@ -280,6 +311,123 @@ pub mod district_settings {
         pub district_id: Uuid,
         pub off_work_minute: i32,
         pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod attendance {
+    use sea_orm::entity::prelude::*;
+
+    use super::RollStatus;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_attendance")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub activity_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub date: Date,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub student_id: Uuid,
+        pub status: RollStatus,
+        pub recorded_by: Uuid,
+        pub recorded_at: DateTimeUtc,
+        pub alerted: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod leave {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_leave")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub student_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub date: Date,
+        pub reason: String,
+        pub reported_by: Uuid,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod pickup_code {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_pickup_codes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub student_id: Uuid,
+        pub date: Date,
+        pub code: String,
+        pub guardian_id: Option<Uuid>,
+        pub delegate_name: Option<String>,
+        pub delegate_phone: Option<String>,
+        pub issued_by: Uuid,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod walk_alone {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_walk_alone")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub student_id: Uuid,
+        pub consent: bool,
+        pub consented_by: Uuid,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod sign_out {
+    use sea_orm::entity::prelude::*;
+
+    use super::ReleasedTo;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_sign_outs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub activity_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub date: Date,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub student_id: Uuid,
+        pub released_to: ReleasedTo,
+        pub adult_name: String,
+        pub verified_by: String,
+        pub signed_out_by: Uuid,
+        pub signed_out_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

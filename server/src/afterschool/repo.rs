@@ -10,7 +10,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::model::{EnrolmentStatus, PlanStatus, activity, basic_choice, district_settings, enrolment, plan, session};
+use super::model::{
+    EnrolmentStatus, PlanStatus, activity, attendance, basic_choice, district_settings, enrolment, leave, pickup_code,
+    plan, session, sign_out, walk_alone,
+};
 
 pub async fn insert_plan(
     db: &impl ConnectionTrait,
@@ -274,4 +277,161 @@ pub async fn upsert_basic_choice(db: &impl ConnectionTrait, row: basic_choice::M
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+// ---- each day ----
+
+pub async fn enrolled(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<Vec<enrolment::Model>, DbErr> {
+    enrolment::Entity::find()
+        .filter(enrolment::Column::ActivityId.eq(activity_id))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled))
+        .all(db)
+        .await
+}
+
+pub async fn leaves_on(
+    db: &impl ConnectionTrait,
+    students: Vec<Uuid>,
+    date: NaiveDate,
+) -> Result<Vec<leave::Model>, DbErr> {
+    leave::Entity::find()
+        .filter(leave::Column::StudentId.is_in(students))
+        .filter(leave::Column::Date.eq(date))
+        .all(db)
+        .await
+}
+
+pub async fn upsert_leave(db: &impl ConnectionTrait, row: leave::Model) -> Result<(), DbErr> {
+    leave::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([leave::Column::StudentId, leave::Column::Date])
+                .update_columns([leave::Column::Reason, leave::Column::ReportedBy, leave::Column::CreatedAt])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Records one mark of the roll; a second roll the same day corrects the first (the alert flag
+/// stays, so a family is alerted once).
+pub async fn upsert_attendance(db: &impl ConnectionTrait, row: attendance::Model) -> Result<(), DbErr> {
+    attendance::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([
+                attendance::Column::ActivityId,
+                attendance::Column::Date,
+                attendance::Column::StudentId,
+            ])
+            .update_columns([
+                attendance::Column::Status,
+                attendance::Column::RecordedBy,
+                attendance::Column::RecordedAt,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Claims the alert of an absence; `false` when it was already sent.
+pub async fn claim_alert(
+    db: &impl ConnectionTrait,
+    activity_id: Uuid,
+    date: NaiveDate,
+    student_id: Uuid,
+) -> Result<bool, DbErr> {
+    let claimed = attendance::Entity::update_many()
+        .col_expr(attendance::Column::Alerted, Expr::value(true))
+        .filter(attendance::Column::ActivityId.eq(activity_id))
+        .filter(attendance::Column::Date.eq(date))
+        .filter(attendance::Column::StudentId.eq(student_id))
+        .filter(attendance::Column::Alerted.eq(false))
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}
+
+pub async fn pickup_code_of_guardian(
+    db: &impl ConnectionTrait,
+    student_id: Uuid,
+    date: NaiveDate,
+    guardian_id: Uuid,
+) -> Result<Option<pickup_code::Model>, DbErr> {
+    pickup_code::Entity::find()
+        .filter(pickup_code::Column::StudentId.eq(student_id))
+        .filter(pickup_code::Column::Date.eq(date))
+        .filter(pickup_code::Column::GuardianId.eq(guardian_id))
+        .one(db)
+        .await
+}
+
+pub async fn pickup_code(
+    db: &impl ConnectionTrait,
+    student_id: Uuid,
+    date: NaiveDate,
+    code: &str,
+) -> Result<Option<pickup_code::Model>, DbErr> {
+    pickup_code::Entity::find()
+        .filter(pickup_code::Column::StudentId.eq(student_id))
+        .filter(pickup_code::Column::Date.eq(date))
+        .filter(pickup_code::Column::Code.eq(code))
+        .one(db)
+        .await
+}
+
+/// Stores a code unless the child already has the same one that day; `false` on a clash.
+pub async fn insert_pickup_code(db: &impl ConnectionTrait, row: pickup_code::Model) -> Result<bool, DbErr> {
+    let inserted = pickup_code::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([pickup_code::Column::StudentId, pickup_code::Column::Date, pickup_code::Column::Code])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+pub async fn walk_alone(db: &impl ConnectionTrait, student_id: Uuid) -> Result<bool, DbErr> {
+    Ok(walk_alone::Entity::find_by_id(student_id).one(db).await?.is_some_and(|w| w.consent))
+}
+
+pub async fn set_walk_alone(db: &impl ConnectionTrait, row: walk_alone::Model) -> Result<(), DbErr> {
+    walk_alone::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::column(walk_alone::Column::StudentId)
+                .update_columns([
+                    walk_alone::Column::Consent,
+                    walk_alone::Column::ConsentedBy,
+                    walk_alone::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn sign_out_of(
+    db: &impl ConnectionTrait,
+    activity_id: Uuid,
+    date: NaiveDate,
+    student_id: Uuid,
+) -> Result<Option<sign_out::Model>, DbErr> {
+    sign_out::Entity::find_by_id((activity_id, date, student_id)).one(db).await
+}
+
+/// Records a release; `false` when the child was already signed out (the first stands).
+pub async fn insert_sign_out(db: &impl ConnectionTrait, row: sign_out::Model) -> Result<bool, DbErr> {
+    let inserted = sign_out::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([sign_out::Column::ActivityId, sign_out::Column::Date, sign_out::Column::StudentId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
 }

@@ -7,18 +7,23 @@ use uuid::Uuid;
 
 use super::dto::{
     Activity, ActivityList, BasicChoice, BasicStatus, Breach, ChildActivity, ChildAfterschool, CreateActivity,
-    CreatePlan, DistrictSettings, Enrol, Enrolment, Fee, Plan, Provider, SessionInput,
+    CreatePlan, Delegate, DistrictSettings, Enrol, Enrolment, Fee, Leave, PickupCode, Plan, Provider, Roll,
+    RollSummary, SessionInput, SignOut, SignOutRequest, WalkAlone,
 };
 use super::error::{AfterschoolError, breach_message};
 use super::model::{
-    Allocation, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, SessionKind, activity, basic_choice, enrolment,
-    plan, session,
+    Allocation, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, ReleasedTo, RollStatus, SessionKind, activity,
+    attendance, basic_choice, enrolment, leave, pickup_code, plan, session, sign_out, walk_alone,
 };
 use super::repo;
 use super::rules::{self, Minute, Session};
 use crate::access::{self, BureauOfficer, Caller, SchoolAdmin};
+use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::current_lang;
+use crate::inbox::items;
+use crate::inbox::model::ItemKind;
+use crate::infra::bus::Wake;
 use crate::org::model::{AccessLevel, school};
 use crate::state::AppState;
 
@@ -124,8 +129,7 @@ async fn school(db: &impl sea_orm::ConnectionTrait, school_id: Uuid) -> ApiResul
 }
 
 fn local_today(school: &school::Model, now: DateTime<Utc>) -> NaiveDate {
-    let zone: chrono_tz::Tz = school.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
-    now.with_timezone(&zone).date_naive()
+    school.local_date(now)
 }
 
 async fn off_work(db: &impl sea_orm::ConnectionTrait, district_id: Uuid) -> ApiResult<Minute> {
@@ -667,4 +671,368 @@ pub async fn set_district_settings(
     repo::set_off_work_minute(&txn, officer.district_id(), i32::from(minute), state.clock.now()).await?;
     txn.commit().await?;
     Ok(DistrictSettings { off_work_time: rules::hhmm(minute) })
+}
+
+// ---- each day: roll call, leave, pickup ----
+
+/// The activity and the caller as its person in charge (or a school admin).
+async fn run_activity(
+    db: &impl sea_orm::ConnectionTrait,
+    caller: &Caller,
+    activity_id: Uuid,
+) -> ApiResult<(activity::Model, school::Model)> {
+    let activity = repo::activity(db, activity_id).await?.ok_or_else(ApiError::not_found)?;
+    access::activity_staff(db, caller, activity.school_id, activity.in_charge_account_id).await?;
+    let school = school(db, activity.school_id).await?;
+    Ok((activity, school))
+}
+
+/// The activity meets on `date` (one of its weekdays, in its plan's term) and the day has come.
+async fn meets_on(
+    db: &impl sea_orm::ConnectionTrait,
+    activity: &activity::Model,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> ApiResult<()> {
+    let plan = repo::plan(db, activity.plan_id).await?.ok_or_else(ApiError::not_found)?;
+    let weekday = rules::school_weekday(date);
+    let meets = weekday.is_some_and(|d| unlist(&activity.weekdays).contains(&d))
+        && plan.term_start <= date
+        && date <= plan.term_end;
+    if !meets || date > today {
+        return Err(AfterschoolError::invalid(
+            "date",
+            "该活动这天没有安排（或日期未到）。",
+            "The activity does not meet on that date (or the date is still to come).",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Takes the day's roll in one request. An `absent` child whose family reported leave counts as
+/// `leave`; for any other absence the child's full guardians get an urgent message at once
+/// (safety first, through quiet hours), once per day.
+pub async fn take_roll(state: &AppState, caller: &Caller, activity_id: Uuid, req: Roll) -> ApiResult<RollSummary> {
+    if req.entries.len() > 500 {
+        return Err(AfterschoolError::invalid("entries", "名单过长。", "Too many entries.").into());
+    }
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let (activity, school) = run_activity(&txn, caller, activity_id).await?;
+    meets_on(&txn, &activity, req.date, local_today(&school, now)).await?;
+    let enrolled: Vec<Uuid> = repo::enrolled(&txn, activity_id).await?.into_iter().map(|e| e.student_id).collect();
+    if let Some(stranger) = req.entries.iter().find(|e| !enrolled.contains(&e.student_id)) {
+        return Err(ApiError::validation(
+            "entries",
+            "名单中有未报名该活动的学生。",
+            "A child on the roll is not enrolled in this activity.",
+        )
+        .with_details(serde_json::json!({ "field": "entries", "student_id": stranger.student_id })));
+    }
+    let on_leave: Vec<Uuid> =
+        repo::leaves_on(&txn, enrolled.clone(), req.date).await?.into_iter().map(|l| l.student_id).collect();
+    let mut summary =
+        RollSummary { date: req.date, present: 0, absent: 0, leave: 0, alerted: 0, not_marked: Vec::new() };
+    let mut absent = Vec::new();
+    for entry in &req.entries {
+        let status = match entry.status {
+            RollStatus::Absent if on_leave.contains(&entry.student_id) => RollStatus::Leave,
+            other => other,
+        };
+        match status {
+            RollStatus::Present => summary.present += 1,
+            RollStatus::Absent => {
+                summary.absent += 1;
+                absent.push(entry.student_id);
+            }
+            RollStatus::Leave => summary.leave += 1,
+        }
+        repo::upsert_attendance(
+            &txn,
+            attendance::Model {
+                activity_id,
+                date: req.date,
+                student_id: entry.student_id,
+                status,
+                recorded_by: caller.account_id,
+                recorded_at: now,
+                alerted: false,
+            },
+        )
+        .await?;
+    }
+    summary.not_marked = enrolled.into_iter().filter(|id| !req.entries.iter().any(|e| e.student_id == *id)).collect();
+
+    let names = crate::org::repo::student_names(&txn, absent.clone()).await?;
+    let mut woken = Vec::new();
+    for student_id in absent {
+        if !repo::claim_alert(&txn, activity_id, req.date, student_id).await? {
+            continue;
+        }
+        let name = names.get(&student_id).cloned().unwrap_or_default();
+        let alert_id = Uuid::new_v4();
+        items::publish(
+            &txn,
+            items::Entry {
+                kind: ItemKind::Afterschool,
+                ref_id: alert_id,
+                title: format!("课后服务缺勤：{name} / After-school absence: {name}"),
+                body: format!(
+                    "{name} 今天（{}）应参加「{}」，点名时未到，也没有请假。请尽快确认孩子的去向并联系老师。\n{name} was expected at \"{}\" today ({}) and is absent without leave. Please check where your child is and contact the teacher.",
+                    req.date, activity.name, activity.name, req.date
+                ),
+                sender_name: school.name.clone(),
+                urgent: true,
+                needs_response: false,
+            },
+            now,
+        )
+        .await?;
+        for (guardian, link) in access::pickup_adults(&txn, student_id).await? {
+            if link.access_level == AccessLevel::Full {
+                items::deliver_to(&txn, guardian.account_id, ItemKind::Afterschool, alert_id, Some(student_id), now)
+                    .await?;
+                woken.push(guardian.account_id);
+            }
+        }
+        outbox::enqueue(&txn, Delivery::of(ItemKind::Afterschool, alert_id, When::At(now)).urgent(true), now).await?;
+        summary.alerted += 1;
+    }
+    txn.commit().await?;
+    if !woken.is_empty() {
+        state.bus.publish(Wake { accounts: Some(woken) }).await;
+    }
+    Ok(summary)
+}
+
+/// A full guardian reports an absence ahead for a day (today or later).
+pub async fn report_leave(state: &AppState, caller: &Caller, student_id: Uuid, req: Leave) -> ApiResult<Leave> {
+    let reason = text("reason", &req.reason, 200)?;
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let guardian = access::guardian_of(&txn, caller, student_id).await?;
+    if guardian.access_level != AccessLevel::Full {
+        return Err(ApiError::forbidden());
+    }
+    let school = school(&txn, guardian.student.school_id).await?;
+    if req.date < local_today(&school, now) {
+        return Err(AfterschoolError::invalid(
+            "date",
+            "不能为过去的日期请假。",
+            "Leave is reported for today or a later day.",
+        )
+        .into());
+    }
+    repo::upsert_leave(
+        &txn,
+        leave::Model {
+            student_id,
+            date: req.date,
+            reason: reason.clone(),
+            reported_by: caller.account_id,
+            created_at: now,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Leave { date: req.date, reason })
+}
+
+fn new_code() -> String {
+    use rand::Rng;
+    format!("{:06}", rand::rng().random_range(0..1_000_000u32))
+}
+
+/// Stores a fresh code for the child and day (retrying on the rare clash with another's).
+async fn issue_code(db: &impl sea_orm::ConnectionTrait, mut row: pickup_code::Model) -> ApiResult<pickup_code::Model> {
+    for _ in 0..5 {
+        row.code = new_code();
+        if repo::insert_pickup_code(db, row.clone()).await? {
+            return Ok(row);
+        }
+    }
+    Err(ApiError::internal(anyhow::anyhow!("no free pickup code after 5 draws")))
+}
+
+/// The caller's pickup code for the child and day: any linked guardian, `pickup` links included.
+/// Asking again the same day answers the same code.
+pub async fn pickup_code(
+    state: &AppState,
+    caller: &Caller,
+    student_id: Uuid,
+    date: Option<NaiveDate>,
+) -> ApiResult<PickupCode> {
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let (guardian, _) = access::collecting_guardian(&txn, caller, student_id).await?;
+    let school = crate::org::repo::school_of_student(&txn, student_id).await?.ok_or_else(ApiError::not_found)?;
+    let today = local_today(&school, now);
+    let date = date.unwrap_or(today);
+    if date < today {
+        return Err(AfterschoolError::invalid("date", "日期已过。", "That day has passed.").into());
+    }
+    let row = match repo::pickup_code_of_guardian(&txn, student_id, date, guardian.id).await? {
+        Some(existing) => existing,
+        None => {
+            issue_code(
+                &txn,
+                pickup_code::Model {
+                    id: Uuid::new_v4(),
+                    student_id,
+                    date,
+                    code: String::new(),
+                    guardian_id: Some(guardian.id),
+                    delegate_name: None,
+                    delegate_phone: None,
+                    issued_by: caller.account_id,
+                    created_at: now,
+                },
+            )
+            .await?
+        }
+    };
+    txn.commit().await?;
+    Ok(PickupCode { student_id, date, code: row.code, delegate_name: None })
+}
+
+/// A full guardian names a one-time delegate for a day; the code is theirs to pass on.
+pub async fn add_delegate(state: &AppState, caller: &Caller, student_id: Uuid, req: Delegate) -> ApiResult<PickupCode> {
+    let name = text("name", &req.name, 100)?;
+    if name.is_empty() {
+        return Err(AfterschoolError::invalid("name", "请填写代接人姓名。", "Name the delegate.").into());
+    }
+    let phone = req.phone.trim().to_owned();
+    if phone.len() != 11 || !phone.chars().all(|c| c.is_ascii_digit()) {
+        return Err(
+            AfterschoolError::invalid("phone", "须为 11 位手机号。", "Must be an 11-digit mobile number.").into()
+        );
+    }
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let guardian = access::guardian_of(&txn, caller, student_id).await?;
+    if guardian.access_level != AccessLevel::Full {
+        return Err(ApiError::forbidden());
+    }
+    let school = school(&txn, guardian.student.school_id).await?;
+    if req.date < local_today(&school, now) {
+        return Err(AfterschoolError::invalid("date", "日期已过。", "That day has passed.").into());
+    }
+    let row = issue_code(
+        &txn,
+        pickup_code::Model {
+            id: Uuid::new_v4(),
+            student_id,
+            date: req.date,
+            code: String::new(),
+            guardian_id: None,
+            delegate_name: Some(name.clone()),
+            delegate_phone: Some(phone),
+            issued_by: caller.account_id,
+            created_at: now,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(PickupCode { student_id, date: req.date, code: row.code, delegate_name: Some(name) })
+}
+
+/// A full guardian gives (or takes back) standing consent that the child walks home alone.
+pub async fn set_walk_alone(
+    state: &AppState,
+    caller: &Caller,
+    student_id: Uuid,
+    req: WalkAlone,
+) -> ApiResult<WalkAlone> {
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let guardian = access::guardian_of(&txn, caller, student_id).await?;
+    if guardian.access_level != AccessLevel::Full {
+        return Err(ApiError::forbidden());
+    }
+    repo::set_walk_alone(
+        &txn,
+        walk_alone::Model {
+            student_id,
+            consent: req.consent,
+            consented_by: caller.account_id,
+            updated_at: state.clock.now(),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(req)
+}
+
+/// Releases an enrolled child to the adult whose pickup code it is (a linked guardian of any
+/// level, or the day's delegate), or alone with standing consent; anyone else is refused
+/// (`pickup_not_authorised`). The first sign-out of the day stands.
+pub async fn sign_out(state: &AppState, caller: &Caller, activity_id: Uuid, req: SignOutRequest) -> ApiResult<SignOut> {
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let (activity, school) = run_activity(&txn, caller, activity_id).await?;
+    let today = local_today(&school, now);
+    let date = req.date.unwrap_or(today);
+    meets_on(&txn, &activity, date, today).await?;
+    if !repo::enrolled(&txn, activity_id).await?.iter().any(|e| e.student_id == req.student_id) {
+        return Err(ApiError::not_found());
+    }
+    if let Some(done) = repo::sign_out_of(&txn, activity_id, date, req.student_id).await? {
+        return Err(AfterschoolError::AlreadySignedOut { released_to: done.adult_name, at: done.signed_out_at }.into());
+    }
+    let (released_to, adult_name, verified_by) = match (req.pickup_code.as_deref().map(str::trim), req.walk_alone) {
+        (Some(code), _) if !code.is_empty() => {
+            let found = repo::pickup_code(&txn, req.student_id, date, code)
+                .await?
+                .ok_or(AfterschoolError::PickupNotAuthorised)?;
+            match (found.guardian_id, found.delegate_name) {
+                (Some(guardian_id), _) => {
+                    let adults = access::pickup_adults(&txn, req.student_id).await?;
+                    // A guardian unlinked since the code was issued may no longer collect.
+                    let (guardian, _) = adults
+                        .into_iter()
+                        .find(|(g, _)| g.id == guardian_id)
+                        .ok_or(AfterschoolError::PickupNotAuthorised)?;
+                    (ReleasedTo::Guardian, guardian.name, "pickup_code")
+                }
+                (None, Some(delegate)) => (ReleasedTo::Delegate, delegate, "pickup_code"),
+                (None, None) => return Err(AfterschoolError::PickupNotAuthorised.into()),
+            }
+        }
+        (_, true) if repo::walk_alone(&txn, req.student_id).await? => {
+            (ReleasedTo::Alone, String::new(), "walk_alone_consent")
+        }
+        (_, true) => return Err(AfterschoolError::PickupNotAuthorised.into()),
+        _ => {
+            return Err(AfterschoolError::invalid(
+                "pickup_code",
+                "请输入接送人出示的接送码，或确认孩子可独自离校。",
+                "Enter the pickup code the adult shows, or confirm the child walks home alone.",
+            )
+            .into());
+        }
+    };
+    let row = sign_out::Model {
+        activity_id,
+        date,
+        student_id: req.student_id,
+        released_to,
+        adult_name,
+        verified_by: verified_by.to_owned(),
+        signed_out_by: caller.account_id,
+        signed_out_at: now,
+    };
+    if !repo::insert_sign_out(&txn, row.clone()).await? {
+        let done = repo::sign_out_of(&txn, activity_id, date, req.student_id).await?.ok_or_else(ApiError::not_found)?;
+        return Err(AfterschoolError::AlreadySignedOut { released_to: done.adult_name, at: done.signed_out_at }.into());
+    }
+    txn.commit().await?;
+    Ok(SignOut {
+        activity_id,
+        student_id: row.student_id,
+        date,
+        released_to: row.released_to,
+        adult_name: row.adult_name,
+        verified_by: row.verified_by,
+        signed_out_at: row.signed_out_at,
+    })
 }

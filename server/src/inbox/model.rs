@@ -13,6 +13,8 @@ pub enum ItemKind {
     Message,
     /// Homework of a child's class, announced in the school's daily homework digest.
     Homework,
+    /// After-school news about a child: an absence at roll call, an enrolment result.
+    Afterschool,
 }
 
 impl ItemKind {
@@ -21,6 +23,7 @@ impl ItemKind {
             ItemKind::Notice => "notice",
             ItemKind::Message => "message",
             ItemKind::Homework => "homework",
+            ItemKind::Afterschool => "afterschool",
         }
     }
 
@@ -29,11 +32,12 @@ impl ItemKind {
             "notice" => Some(ItemKind::Notice),
             "message" => Some(ItemKind::Message),
             "homework" => Some(ItemKind::Homework),
+            "afterschool" => Some(ItemKind::Afterschool),
             _ => None,
         }
     }
 
-    pub const ALL: [ItemKind; 3] = [ItemKind::Notice, ItemKind::Message, ItemKind::Homework];
+    pub const ALL: [ItemKind; 4] = [ItemKind::Notice, ItemKind::Message, ItemKind::Homework, ItemKind::Afterschool];
 }
 
 /// What an item says, once per item: written by the domain that owns it (see [`super::items`]).

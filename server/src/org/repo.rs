@@ -399,3 +399,11 @@ pub async fn guardian_counts(db: &impl ConnectionTrait, school_ids: Vec<Uuid>) -
         .await?;
     Ok((total, activated))
 }
+
+/// The school a pupil attends.
+pub async fn school_of_student(db: &impl ConnectionTrait, student_id: Uuid) -> Result<Option<school::Model>, DbErr> {
+    let Some(pupil) = student::Entity::find_by_id(student_id).one(db).await? else {
+        return Ok(None);
+    };
+    school::Entity::find_by_id(pupil.school_id).one(db).await
+}

@@ -363,3 +363,170 @@ async fn the_basic_session_is_voluntary_and_a_change_applies_from_next_monday() 
     let bad = app.put(&basic, Some(&w.g1), json!({ "opted_in": true, "weekdays": [6] })).await.expect(422);
     assert_eq!(bad.body["details"]["field"], "weekdays");
 }
+
+async fn account_id(app: &TestApp, token: &str) -> Uuid {
+    id(&app.get("/api/v1/me", Some(token)).await.expect(200).body["account_id"])
+}
+
+/// A published plan with one Monday/Wednesday activity run by `teacher_a1_head`, with S1 enrolled.
+async fn running_activity(app: &TestApp, w: &World) -> Uuid {
+    let plan_id = published_plan(app, &w.admin_a1, w.school_a1).await;
+    let mut body = activity_body("足球", 20, "first_come");
+    body["in_charge_account_id"] = json!(account_id(app, &w.teacher_a1_head).await);
+    let football = activity(app, &w.admin_a1, plan_id, body).await;
+    enrol(app, &w.g1, football, w.s1).await.expect(201);
+    football
+}
+
+#[tokio::test]
+async fn an_absence_without_leave_alerts_the_full_guardians_once() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let football = running_activity(&app, &w).await;
+    let roll = format!("/api/v1/afterschool/activities/{football}/roll");
+    // The test clock is Monday 2026-11-23.
+    let absent = json!({ "date": "2026-11-23", "entries": [{ "student_id": w.s1, "status": "absent" }] });
+    app.post(&roll, Some(&w.teacher_a1_other), absent.clone()).await.expect(403);
+    app.post(&roll, Some(&w.g1), absent.clone()).await.expect(404);
+    app.post(&roll, Some(&w.admin_b1), absent.clone()).await.expect(404);
+
+    let summary = app.post(&roll, Some(&w.teacher_a1_head), absent.clone()).await.expect(200);
+    assert_eq!((summary.body["absent"].as_u64(), summary.body["alerted"].as_u64()), (Some(1), Some(1)));
+    let inbox = app.get("/api/v1/inbox", Some(&w.g1)).await.expect(200);
+    let alert =
+        inbox.body["items"].as_array().unwrap().iter().find(|i| i["kind"] == "afterschool").expect("alert").clone();
+    assert_eq!(alert["urgent"], true);
+    assert!(alert["title"].as_str().unwrap().contains("张小一"), "{alert}");
+    // The pickup-only adult is not a full guardian: no alert.
+    let pickup_inbox = app.get("/api/v1/inbox", Some(&w.g2)).await.expect(200);
+    assert!(pickup_inbox.body["items"].as_array().unwrap().iter().all(|i| i["kind"] != "afterschool"));
+
+    // A corrected roll the same day alerts nobody again.
+    let again = app.post(&roll, Some(&w.teacher_a1_head), absent).await.expect(200);
+    assert_eq!(again.body["alerted"], 0);
+
+    // Not a meeting day (Tuesday), a day to come, a child not enrolled.
+    let tuesday = json!({ "date": "2026-11-24", "entries": [] });
+    assert_eq!(app.post(&roll, Some(&w.teacher_a1_head), tuesday).await.expect(422).body["details"]["field"], "date");
+    let stranger = json!({ "date": "2026-11-23", "entries": [{ "student_id": w.s2, "status": "present" }] });
+    let refused = app.post(&roll, Some(&w.teacher_a1_head), stranger).await.expect(422);
+    assert_eq!(id(&refused.body["details"]["student_id"]), w.s2);
+}
+
+#[tokio::test]
+async fn leave_reported_ahead_turns_an_absence_into_leave_without_an_alert() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let football = running_activity(&app, &w).await;
+    let leave = format!("/api/v1/children/{}/afterschool/leave", w.s1);
+    app.put(&leave, Some(&w.g2), json!({ "date": "2026-11-23", "reason": "看牙" })).await.expect(404);
+    app.put(&leave, Some(&w.g1), json!({ "date": "2026-11-20", "reason": "看牙" })).await.expect(422);
+    app.put(&leave, Some(&w.g1), json!({ "date": "2026-11-23", "reason": "看牙" })).await.expect(200);
+    let roll = json!({ "date": "2026-11-23", "entries": [{ "student_id": w.s1, "status": "absent" }] });
+    let summary = app
+        .post(&format!("/api/v1/afterschool/activities/{football}/roll"), Some(&w.teacher_a1_head), roll)
+        .await
+        .expect(200);
+    assert_eq!(
+        (summary.body["absent"].as_u64(), summary.body["leave"].as_u64(), summary.body["alerted"].as_u64()),
+        (Some(0), Some(1), Some(0))
+    );
+    assert_eq!(summary.body["not_marked"], json!([]));
+}
+
+#[tokio::test]
+async fn a_child_is_released_only_to_an_adult_on_the_pickup_list() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let football = running_activity(&app, &w).await;
+    let sign_outs = format!("/api/v1/afterschool/activities/{football}/sign-outs");
+    let codes = format!("/api/v1/children/{}/afterschool/pickup-codes", w.s1);
+
+    // Nobody outside the family gets a code; a wrong code and an unconsented walk home are refused.
+    app.post(&codes, Some(&w.g4), json!({})).await.expect(404);
+    app.post(&codes, Some(&w.teacher_a1_head), json!({})).await.expect(404);
+    let wrong = app
+        .post(&sign_outs, Some(&w.teacher_a1_head), json!({ "student_id": w.s1, "pickup_code": "000000x" }))
+        .await
+        .expect(403);
+    assert_eq!(wrong.code(), "pickup_not_authorised");
+    let alone = app
+        .post(&sign_outs, Some(&w.teacher_a1_head), json!({ "student_id": w.s1, "walk_alone": true }))
+        .await
+        .expect(403);
+    assert_eq!(alone.code(), "pickup_not_authorised");
+    app.post(&sign_outs, Some(&w.teacher_a1_head), json!({ "student_id": w.s1 })).await.expect(422);
+
+    // The pickup-only adult (李阿姨) shows her code: released to her, once.
+    let code = app.post(&codes, Some(&w.g2), json!({})).await.expect(200);
+    let same = app.post(&codes, Some(&w.g2), json!({})).await.expect(200);
+    assert_eq!(code.body["code"], same.body["code"]);
+    let theirs = app.post(&codes, Some(&w.g1), json!({})).await.expect(200);
+    assert_ne!(code.body["code"], theirs.body["code"]);
+    app.post(&sign_outs, Some(&w.teacher_a1_other), json!({ "student_id": w.s1, "pickup_code": code.body["code"] }))
+        .await
+        .expect(403);
+    let released = app
+        .post(&sign_outs, Some(&w.teacher_a1_head), json!({ "student_id": w.s1, "pickup_code": code.body["code"] }))
+        .await
+        .expect(201);
+    assert_eq!(
+        (released.body["released_to"].as_str(), released.body["adult_name"].as_str()),
+        (Some("guardian"), Some("李阿姨"))
+    );
+    let twice = app
+        .post(&sign_outs, Some(&w.teacher_a1_head), json!({ "student_id": w.s1, "pickup_code": theirs.body["code"] }))
+        .await
+        .expect(409);
+    assert_eq!((twice.code(), twice.body["details"]["adult_name"].as_str()), ("already_signed_out", Some("李阿姨")));
+}
+
+#[tokio::test]
+async fn a_delegate_named_for_the_day_and_a_consented_walk_home_release_a_child() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (many, children, _) = crowded_school(&app, &w, 2).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let art = activity(&app, &w.admin_a1, plan_id, activity_body("美术", 5, "first_come")).await;
+    enrol(&app, &many, art, children[0]).await.expect(201);
+    enrol(&app, &many, art, children[1]).await.expect(201);
+    let sign_outs = format!("/api/v1/afterschool/activities/{art}/sign-outs");
+
+    let delegates = format!("/api/v1/children/{}/afterschool/delegates", children[0]);
+    app.post(&delegates, Some(&w.g1), json!({ "date": "2026-11-23", "name": "邻居王阿姨", "phone": "13911112222" }))
+        .await
+        .expect(404);
+    let bad = app
+        .post(&delegates, Some(&many), json!({ "date": "2026-11-23", "name": "邻居王阿姨", "phone": "12345" }))
+        .await
+        .expect(422);
+    assert_eq!(bad.body["details"]["field"], "phone");
+    let code = app
+        .post(&delegates, Some(&many), json!({ "date": "2026-11-23", "name": "邻居王阿姨", "phone": "13911112222" }))
+        .await
+        .expect(201);
+    // The delegate's code is for that child only.
+    app.post(&sign_outs, Some(&w.admin_a1), json!({ "student_id": children[1], "pickup_code": code.body["code"] }))
+        .await
+        .expect(403);
+    let released = app
+        .post(&sign_outs, Some(&w.admin_a1), json!({ "student_id": children[0], "pickup_code": code.body["code"] }))
+        .await
+        .expect(201);
+    assert_eq!(
+        (released.body["released_to"].as_str(), released.body["adult_name"].as_str()),
+        (Some("delegate"), Some("邻居王阿姨"))
+    );
+
+    let consent = format!("/api/v1/children/{}/afterschool/walk-alone", children[1]);
+    app.put(&consent, Some(&w.g2), json!({ "consent": true })).await.expect(404);
+    app.put(&consent, Some(&many), json!({ "consent": true })).await.expect(200);
+    let alone = app
+        .post(&sign_outs, Some(&w.admin_a1), json!({ "student_id": children[1], "walk_alone": true }))
+        .await
+        .expect(201);
+    assert_eq!(
+        (alone.body["released_to"].as_str(), alone.body["verified_by"].as_str()),
+        (Some("alone"), Some("walk_alone_consent"))
+    );
+}

@@ -230,7 +230,8 @@ async fn preferences_choose_the_language_and_the_channels() {
     let defaults = app.get("/api/v1/me/preferences", Some(&f.guardians[0].1)).await.expect(200);
     assert_eq!(
         defaults.body,
-        json!({ "locale": "zh-CN", "push_kinds": ["notice", "message", "homework"], "email_kinds": ["notice", "message", "homework"], "daily_digest": false })
+        // Every kind of item is on by default, after-school news included.
+        json!({ "locale": "zh-CN", "push_kinds": ["notice", "message", "homework", "afterschool"], "email_kinds": ["notice", "message", "homework", "afterschool"], "daily_digest": false })
     );
     let english = json!({ "locale": "en", "push_kinds": ["notice"], "email_kinds": ["notice"], "daily_digest": false });
     let put = |token: String, body: Value| {

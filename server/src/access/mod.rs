@@ -713,3 +713,18 @@ pub async fn collecting_guardian(
         guardianship::Entity::find_by_id((student_id, guardian.id)).one(db).await?.ok_or_else(ApiError::not_found)?;
     Ok((guardian, link))
 }
+
+/// The caller as a guardian with full access to the child: who may act for the family (enrol,
+/// report leave, name a delegate). An informational guardian gets 403; pickup links, other
+/// families and strangers 404.
+pub async fn acting_guardian_of(
+    db: &impl ConnectionTrait,
+    user: &Caller,
+    student_id: Uuid,
+) -> ApiResult<GuardianOfChild> {
+    let guardian = guardian_of(db, user, student_id).await?;
+    if guardian.access_level != AccessLevel::Full {
+        return Err(ApiError::forbidden());
+    }
+    Ok(guardian)
+}

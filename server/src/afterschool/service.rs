@@ -419,10 +419,7 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
     }
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let guardian = access::guardian_of(&txn, caller, req.student_id).await?;
-    if guardian.access_level != AccessLevel::Full {
-        return Err(ApiError::forbidden());
-    }
+    let guardian = access::acting_guardian_of(&txn, caller, req.student_id).await?;
     let activity = repo::activity(&txn, activity_id).await?.ok_or_else(ApiError::not_found)?;
     let plan = repo::plan(&txn, activity.plan_id).await?.ok_or_else(ApiError::not_found)?;
     if activity.school_id != guardian.student.school_id || plan.status != PlanStatus::Published {
@@ -502,10 +499,7 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
 pub async fn withdraw(state: &AppState, caller: &Caller, activity_id: Uuid, student_id: Uuid) -> ApiResult<Enrolment> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let guardian = access::guardian_of(&txn, caller, student_id).await?;
-    if guardian.access_level != AccessLevel::Full {
-        return Err(ApiError::forbidden());
-    }
+    access::acting_guardian_of(&txn, caller, student_id).await?;
     let row = repo::enrolment(&txn, activity_id, student_id).await?.ok_or_else(ApiError::not_found)?;
     if row.status == EnrolmentStatus::Withdrawn {
         let view = enrolment_view(&txn, &row).await?;
@@ -553,10 +547,7 @@ pub async fn set_basic(
     };
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let guardian = access::guardian_of(&txn, caller, student_id).await?;
-    if guardian.access_level != AccessLevel::Full {
-        return Err(ApiError::forbidden());
-    }
+    let guardian = access::acting_guardian_of(&txn, caller, student_id).await?;
     let school = school(&txn, guardian.student.school_id).await?;
     let today = local_today(&school, now);
     let plan = repo::current_plan(&txn, school.id, today).await?.ok_or(AfterschoolError::PlanNotPublished)?;
@@ -811,10 +802,7 @@ pub async fn report_leave(state: &AppState, caller: &Caller, student_id: Uuid, r
     let reason = text("reason", &req.reason, 200)?;
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let guardian = access::guardian_of(&txn, caller, student_id).await?;
-    if guardian.access_level != AccessLevel::Full {
-        return Err(ApiError::forbidden());
-    }
+    let guardian = access::acting_guardian_of(&txn, caller, student_id).await?;
     let school = school(&txn, guardian.student.school_id).await?;
     if req.date < local_today(&school, now) {
         return Err(AfterschoolError::invalid(
@@ -910,10 +898,7 @@ pub async fn add_delegate(state: &AppState, caller: &Caller, student_id: Uuid, r
     }
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let guardian = access::guardian_of(&txn, caller, student_id).await?;
-    if guardian.access_level != AccessLevel::Full {
-        return Err(ApiError::forbidden());
-    }
+    let guardian = access::acting_guardian_of(&txn, caller, student_id).await?;
     let school = school(&txn, guardian.student.school_id).await?;
     if req.date < local_today(&school, now) {
         return Err(AfterschoolError::invalid("date", "日期已过。", "That day has passed.").into());
@@ -945,10 +930,7 @@ pub async fn set_walk_alone(
     req: WalkAlone,
 ) -> ApiResult<WalkAlone> {
     let txn = crate::infra::db::begin(&state.db).await?;
-    let guardian = access::guardian_of(&txn, caller, student_id).await?;
-    if guardian.access_level != AccessLevel::Full {
-        return Err(ApiError::forbidden());
-    }
+    access::acting_guardian_of(&txn, caller, student_id).await?;
     repo::set_walk_alone(
         &txn,
         walk_alone::Model {

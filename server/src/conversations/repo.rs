@@ -18,7 +18,7 @@ use crate::error::ApiResult;
 use crate::http::pagination::PageQuery;
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
-use crate::org::model::{guardian, school, staff, student};
+use crate::org::model::{guardian, school, staff};
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<conversation::Model>, DbErr> {
     conversation::Entity::find_by_id(id).one(db).await
@@ -94,47 +94,6 @@ pub async fn messages_page(
 ) -> ApiResult<Vec<message::Model>> {
     let query = message::Entity::find().filter(message::Column::ConversationId.eq(conversation_id));
     Ok(page.newest_first(query, message::Column::CreatedAt, message::Column::Id)?.all(db).await?)
-}
-
-pub async fn student_names(
-    db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = Uuid>,
-) -> Result<HashMap<Uuid, String>, DbErr> {
-    Ok(student::Entity::find()
-        .filter(student::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect())
-}
-
-/// Guardians' names by account.
-pub async fn guardian_names(
-    db: &impl ConnectionTrait,
-    account_ids: impl IntoIterator<Item = Uuid>,
-) -> Result<HashMap<Uuid, String>, DbErr> {
-    Ok(guardian::Entity::find()
-        .filter(guardian::Column::AccountId.is_in(account_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|g| (g.account_id, g.name))
-        .collect())
-}
-
-/// Staff names by account.
-pub async fn staff_names(
-    db: &impl ConnectionTrait,
-    account_ids: impl IntoIterator<Item = Uuid>,
-) -> Result<HashMap<Uuid, String>, DbErr> {
-    Ok(staff::Entity::find()
-        .filter(staff::Column::AccountId.is_in(account_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.account_id, s.name))
-        .collect())
 }
 
 /// The two participants' names, as the conversation's school knows them.

@@ -19,6 +19,7 @@ use crate::http::pagination::{Page, PageQuery, instant_key};
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
+use crate::org;
 use crate::policy::{self, Audience, Channel, Field};
 use crate::state::AppState;
 
@@ -62,9 +63,14 @@ async fn describe(
     user: &Caller,
     rows: Vec<conversation::Model>,
 ) -> ApiResult<Vec<Conversation>> {
-    let students = repo::student_names(db, rows.iter().map(|c| c.student_id)).await?;
-    let guardian_names = repo::guardian_names(db, rows.iter().map(|c| c.guardian_account_id)).await?;
-    let staff_names = repo::staff_names(db, rows.iter().map(|c| c.staff_account_id)).await?;
+    let students = org::repo::student_names(db, rows.iter().map(|c| c.student_id).collect()).await?;
+    let guardian_names =
+        org::repo::guardian_names_by_account(db, rows.iter().map(|c| c.guardian_account_id).collect()).await?;
+    let staff_names: HashMap<Uuid, String> =
+        org::repo::staff_names_by_account(db, rows.iter().map(|c| c.staff_account_id).collect())
+            .await?
+            .into_iter()
+            .collect();
     let name = |names: &HashMap<Uuid, String>, id: Uuid| names.get(&id).cloned().unwrap_or_default();
     let mut out = Vec::with_capacity(rows.len());
     for c in rows {

@@ -244,24 +244,7 @@ pub async fn children_names(
     kind: ItemKind,
     ref_id: Uuid,
 ) -> Result<Vec<String>, DbErr> {
-    let mut names: Vec<String> = inbox_item_child::Entity::find()
-        .select_only()
-        .column(student::Column::Name)
-        .join(
-            sea_orm::JoinType::InnerJoin,
-            inbox_item_child::Entity::belongs_to(student::Entity)
-                .from(inbox_item_child::Column::StudentId)
-                .to(student::Column::Id)
-                .into(),
-        )
-        .filter(inbox_item_child::Column::AccountId.eq(account_id))
-        .filter(inbox_item_child::Column::Kind.eq(kind.as_str()))
-        .filter(inbox_item_child::Column::RefId.eq(ref_id))
-        .into_tuple::<String>()
-        .all(db)
-        .await?;
-    names.sort();
-    Ok(names)
+    Ok(children_refs(db, account_id, kind, ref_id).await?.into_iter().map(|child| child.name).collect())
 }
 
 /// One recipient's state of an item: when they read it and how they answered.

@@ -82,8 +82,170 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
     if !already {
         seed_fresh(db, now).await?;
         seed_homework(state).await?;
+        seed_afterschool(state).await?;
     }
     logins(db).await
+}
+
+/// Every school's after-school plan for the term through the after-school service (so the demo
+/// obeys the same rules): a published plan with activities and children enrolled, and in the first
+/// school a second draft that breaks `AS_END_TIME` (it ends at 17:30), to show what publishing refuses.
+async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
+    use crate::afterschool::dto::{CreateActivity, CreatePlan, Enrol, Fee, Provider, SessionInput};
+    use crate::afterschool::model::{Allocation, Category, FeeKind, ProviderKind, SessionKind};
+    use crate::afterschool::service as afterschool;
+    use crate::org::model::{AccessLevel, guardian, guardianship, student};
+
+    let db = &state.db;
+    let today = state.clock.now().with_timezone(&crate::org::model::default_zone()).date_naive();
+    let week = |end: &str| -> Vec<SessionInput> {
+        (1..=5u8)
+            .map(|weekday| SessionInput {
+                weekday,
+                kind: SessionKind::Basic,
+                start: "15:40".into(),
+                end: end.into(),
+                grades: vec![],
+            })
+            .collect()
+    };
+    let term = |sessions| CreatePlan {
+        term_start: today - chrono::Duration::days(60),
+        term_end: today + chrono::Duration::days(60),
+        sessions,
+    };
+    // name, category, provider, provider's name, fee, amount (fen), allocation, weekdays
+    type Row = (&'static str, Category, ProviderKind, &'static str, FeeKind, i64, Allocation, &'static [u8]);
+    let activities: [Row; 6] = [
+        (
+            "篮球社",
+            Category::Sports,
+            ProviderKind::SchoolTeacher,
+            "体育组",
+            FeeKind::Free,
+            0,
+            Allocation::FirstCome,
+            &[1, 3],
+        ),
+        (
+            "合唱团",
+            Category::Arts,
+            ProviderKind::SchoolTeacher,
+            "音乐组",
+            FeeKind::Free,
+            0,
+            Allocation::FirstCome,
+            &[2, 4],
+        ),
+        (
+            "机器人编程",
+            Category::Science,
+            ProviderKind::Institution,
+            "青少年科技中心",
+            FeeKind::Collected,
+            60_000,
+            Allocation::Lottery,
+            &[5],
+        ),
+        (
+            "书法",
+            Category::Arts,
+            ProviderKind::RetiredTeacher,
+            "退休教师 陈老师",
+            FeeKind::Subsidised,
+            20_000,
+            Allocation::FirstCome,
+            &[1],
+        ),
+        (
+            "经典诵读",
+            Category::Reading,
+            ProviderKind::Volunteer,
+            "家长志愿者",
+            FeeKind::Free,
+            0,
+            Allocation::FirstCome,
+            &[2],
+        ),
+        (
+            "种植园",
+            Category::Labour,
+            ProviderKind::SchoolTeacher,
+            "科学组",
+            FeeKind::Free,
+            0,
+            Allocation::FirstCome,
+            &[4],
+        ),
+    ];
+    let schools = school::Entity::find().all(db).await?;
+    for (n, school) in schools.iter().enumerate() {
+        let Some(admin) = staff::Entity::find()
+            .filter(staff::Column::SchoolId.eq(school.id))
+            .filter(staff::Column::IsSchoolAdmin.eq(true))
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let caller = Caller { account_id: admin.account_id };
+        let proof = crate::access::school_admin(db, &caller, school.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let plan =
+            afterschool::create_plan(state, &proof, term(week("17:50"))).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut first_activity = None;
+        for (name, category, provider, provider_name, fee, amount, allocation, weekdays) in activities {
+            let created = afterschool::add_activity(
+                state,
+                &caller,
+                plan.id,
+                CreateActivity {
+                    name: name.into(),
+                    category,
+                    description: format!("{name}：每周活动，在校内完成。"),
+                    weekdays: weekdays.to_vec(),
+                    start: "16:00".into(),
+                    end: "17:30".into(),
+                    grades: vec![],
+                    room: Some("活动室".into()),
+                    capacity: 3,
+                    min_size: 1,
+                    in_charge_account_id: None,
+                    provider: Provider { kind: provider, name: provider_name.into() },
+                    fee: Fee { kind: fee, amount_fen: (fee != FeeKind::Free).then_some(amount) },
+                    allocation,
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("demo activity {name}: {e}"))?;
+            first_activity.get_or_insert(created.id);
+        }
+        afterschool::publish(state, &caller, plan.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        if n == 0 {
+            afterschool::create_plan(state, &proof, term(week("17:30"))).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        // Five children try the basketball club of 3 seats: 3 enrolled, 2 on the wait list.
+        let Some(basketball) = first_activity else { continue };
+        let pupils = student::Entity::find().filter(student::Column::SchoolId.eq(school.id)).all(db).await?;
+        let mut tried = 0;
+        for pupil in pupils {
+            if tried == 5 {
+                break;
+            }
+            let link = guardianship::Entity::find()
+                .filter(guardianship::Column::StudentId.eq(pupil.id))
+                .filter(guardianship::Column::AccessLevel.eq(AccessLevel::Full))
+                .one(db)
+                .await?;
+            let Some(link) = link else { continue };
+            let Some(parent) = guardian::Entity::find_by_id(link.guardian_id).one(db).await? else { continue };
+            let parent = Caller { account_id: parent.account_id };
+            afterschool::enrol(state, &parent, basketball, Enrol { student_id: pupil.id, rank: None })
+                .await
+                .map_err(|e| anyhow::anyhow!("demo enrolment: {e}"))?;
+            tried += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Today's homework in every class, posted by its teachers through the homework service (so the

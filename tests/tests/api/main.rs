@@ -5,6 +5,7 @@ mod afterschool;
 mod auth;
 mod conversations;
 mod delivery;
+mod demo;
 mod errors;
 mod health;
 mod homework;

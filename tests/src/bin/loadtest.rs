@@ -10,6 +10,10 @@
 //!   inbox shows it (its `sent_at`, set by the fan-out's commit), then `GET /api/v1/inbox` and
 //!   mark-read under concurrent load.
 //!
+//! - `enrol`: the after-school enrolment rush: 3,000 children (of 100 guardians) take seats in 60
+//!   first-come activities of 25 seats at once; throughput, p50/p99, and the seats taken counted
+//!   back (it must equal the capacity: never oversold).
+//!
 //! `loadtest notice sse` runs only the named scenarios.
 //!
 //! Measurements, not assertions: nothing here fails because a number is slow.
@@ -40,6 +44,114 @@ async fn main() {
     if wanted("sse") {
         sse().await;
     }
+    if wanted("enrol") {
+        enrol().await;
+    }
+}
+
+const RUSH_GUARDIANS: usize = 100;
+const RUSH_CHILDREN_EACH: usize = 30;
+const RUSH_ACTIVITIES: usize = 60;
+const RUSH_SEATS: usize = 25;
+
+async fn enrol() {
+    use jiaxiao_tests::json;
+    let app = spawn_app_with(|s| {
+        s.login_attempts_per_ip = 1_000_000;
+        s.db_max_connections = 16;
+    })
+    .await;
+    let (_, bureau) = world::bootstrap_district(&app, "压测区", "bureau@load.test").await;
+    let (school, admin) = world::create_school(&app, &bureau, "压测学校", "6-3", "admin@load.test").await;
+    let rows: String = (0..RUSH_GUARDIANS * RUSH_CHILDREN_EACH)
+        .map(|i| {
+            let g = i / RUSH_CHILDREN_EACH;
+            format!("S{i:06},学生{i},{},{},家长{g},139{g:08},,父亲,full,,,,,\n", i % 6 + 1, (i / 6) % 10 + 1)
+        })
+        .collect();
+    let (_, tokens) =
+        world::import_and_activate(&app, &admin, school, "students", &format!("{STUDENT_HEADER}{rows}")).await;
+    let sessions: Vec<serde_json::Value> =
+        (1..=5).map(|d| json!({ "weekday": d, "kind": "basic", "start": "15:40", "end": "17:50" })).collect();
+    let plan = app
+        .post(
+            &format!("/api/v1/schools/{school}/afterschool/plans"),
+            Some(&admin),
+            json!({ "term_start": "2026-09-01", "term_end": "2027-01-20", "sessions": sessions }),
+        )
+        .await
+        .expect(201);
+    let plan_id = plan.body["id"].as_str().expect("plan id").to_owned();
+    app.post(&format!("/api/v1/afterschool/plans/{plan_id}/publish"), Some(&admin), json!({})).await.expect(200);
+    let mut activities = Vec::new();
+    for n in 0..RUSH_ACTIVITIES {
+        let body = json!({
+            "name": format!("社团{n}"), "category": "club", "weekdays": [1 + (n % 5) as u8], "start": "16:00", "end": "17:30",
+            "capacity": RUSH_SEATS, "provider": { "kind": "school_teacher" }, "fee": { "kind": "free" }, "allocation": "first_come",
+        });
+        let created =
+            app.post(&format!("/api/v1/afterschool/plans/{plan_id}/activities"), Some(&admin), body).await.expect(201);
+        activities.push(created.body["id"].as_str().expect("activity id").to_owned());
+    }
+    // Each guardian's token with their children.
+    let mut jobs = Vec::new();
+    for token in tokens.values() {
+        for (_, child) in world::children(&app, token).await {
+            jobs.push((token.clone(), child));
+        }
+    }
+    let concurrency = 64;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..concurrency {
+        let client = app.client.clone();
+        let mine: Vec<(String, String, uuid::Uuid)> = (worker..jobs.len())
+            .step_by(concurrency)
+            .map(|i| {
+                let url =
+                    app.url(&format!("/api/v1/afterschool/activities/{}/enrolments", activities[i % RUSH_ACTIVITIES]));
+                (jobs[i].0.clone(), url, jobs[i].1)
+            })
+            .collect();
+        tasks.push(tokio::spawn(async move {
+            let mut out = Vec::with_capacity(mine.len());
+            for (token, url, child) in mine {
+                let t = Instant::now();
+                let response = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&json!({ "student_id": child }))
+                    .send()
+                    .await
+                    .expect("sent");
+                assert!(response.status().is_success(), "{url}: status {}", response.status());
+                let body: serde_json::Value = response.json().await.expect("json");
+                out.push((t.elapsed(), body["status"].as_str().unwrap_or("").to_owned()));
+            }
+            out
+        }));
+    }
+    let mut results = Vec::new();
+    for task in tasks {
+        results.extend(task.await.expect("task"));
+    }
+    let elapsed = started.elapsed();
+    let enrolled = results.iter().filter(|(_, s)| s == "enrolled").count();
+    let waitlisted = results.iter().filter(|(_, s)| s == "waitlisted").count();
+    let mut latencies: Vec<Duration> = results.iter().map(|(d, _)| *d).collect();
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64() * 1e3;
+    let listed = app.get(&format!("/api/v1/afterschool/plans/{plan_id}/activities"), Some(&admin)).await.expect(200);
+    let seats: u64 =
+        listed.body["items"].as_array().expect("items").iter().map(|a| a["seats_taken"].as_u64().unwrap_or(0)).sum();
+    println!(
+        "enrolment rush: {} requests over {RUSH_ACTIVITIES} first-come activities of {RUSH_SEATS} seats, {concurrency} clients: {:.0} req/s; p50 {:.1} ms, p99 {:.1} ms; enrolled {enrolled}, wait-listed {waitlisted}, seats taken {seats} of {}",
+        results.len(),
+        results.len() as f64 / elapsed.as_secs_f64(),
+        pct(0.50),
+        pct(0.99),
+        RUSH_ACTIVITIES * RUSH_SEATS
+    );
 }
 
 const SSE_STUDENTS: usize = 250;

@@ -2,7 +2,7 @@
 //! choice, and what a family sees of it. Each state change is one transaction; seats are taken by
 //! a conditional update in it (see `repo`).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::dto::{
@@ -24,7 +24,7 @@ use crate::i18n::current_lang;
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
-use crate::org::model::{AccessLevel, school};
+use crate::org::model::{AccessLevel, school, student};
 use crate::state::AppState;
 
 /// Longest term a plan may cover.
@@ -125,11 +125,13 @@ fn session_dto(s: &Session) -> SessionInput {
 // ---- facts the rules need ----
 
 async fn school(db: &impl sea_orm::ConnectionTrait, school_id: Uuid) -> ApiResult<school::Model> {
-    crate::org::repo::schools_by_id(db, vec![school_id]).await?.remove(&school_id).ok_or_else(ApiError::not_found)
+    crate::org::repo::school(db, school_id).await?.ok_or_else(ApiError::not_found)
 }
 
-fn local_today(school: &school::Model, now: DateTime<Utc>) -> NaiveDate {
-    school.local_date(now)
+/// The grade (1–9) of the pupil's class.
+async fn grade_of(db: &impl sea_orm::ConnectionTrait, pupil: &student::Model) -> ApiResult<u8> {
+    let classes = crate::org::repo::classes_by_id(db, vec![pupil.class_id]).await?;
+    Ok(classes.get(&pupil.class_id).map_or(0, |c| c.grade as u8))
 }
 
 async fn off_work(db: &impl sea_orm::ConnectionTrait, district_id: Uuid) -> ApiResult<Minute> {
@@ -428,11 +430,7 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
     if activity.cancelled_at.is_some() {
         return Err(AfterschoolError::ActivityCancelled.into());
     }
-    let grade = crate::org::repo::classes_by_id(&txn, vec![guardian.student.class_id])
-        .await?
-        .get(&guardian.student.class_id)
-        .map(|c| c.grade as u8)
-        .unwrap_or(0);
+    let grade = grade_of(&txn, &guardian.student).await?;
     if !rules::eligible(&unlist(&activity.grades), grade) {
         return Err(AfterschoolError::NotEligible { grade }.into());
     }
@@ -549,7 +547,7 @@ pub async fn set_basic(
     let txn = crate::infra::db::begin(&state.db).await?;
     let guardian = access::acting_guardian_of(&txn, caller, student_id).await?;
     let school = school(&txn, guardian.student.school_id).await?;
-    let today = local_today(&school, now);
+    let today = school.local_date(now);
     let plan = repo::current_plan(&txn, school.id, today).await?.ok_or(AfterschoolError::PlanNotPublished)?;
     let row = basic_choice::Model {
         plan_id: plan.id,
@@ -571,12 +569,8 @@ pub async fn child(state: &AppState, caller: &Caller, student_id: Uuid) -> ApiRe
     let db = &state.db;
     let guardian = access::guardian_of(db, caller, student_id).await?;
     let school = school(db, guardian.student.school_id).await?;
-    let today = local_today(&school, state.clock.now());
-    let grade = crate::org::repo::classes_by_id(db, vec![guardian.student.class_id])
-        .await?
-        .get(&guardian.student.class_id)
-        .map(|c| c.grade as u8)
-        .unwrap_or(0);
+    let today = school.local_date(state.clock.now());
+    let grade = grade_of(db, &guardian.student).await?;
     let plan = repo::current_plan(db, school.id, today).await?;
     let (mut basic, mut basic_next, mut sessions) = (None, None, Vec::new());
     if let Some(plan) = &plan {
@@ -711,7 +705,7 @@ pub async fn take_roll(state: &AppState, caller: &Caller, activity_id: Uuid, req
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let (activity, school) = run_activity(&txn, caller, activity_id).await?;
-    meets_on(&txn, &activity, req.date, local_today(&school, now)).await?;
+    meets_on(&txn, &activity, req.date, school.local_date(now)).await?;
     let enrolled: Vec<Uuid> = repo::enrolled(&txn, activity_id).await?.into_iter().map(|e| e.student_id).collect();
     if let Some(stranger) = req.entries.iter().find(|e| !enrolled.contains(&e.student_id)) {
         return Err(ApiError::validation(
@@ -804,7 +798,7 @@ pub async fn report_leave(state: &AppState, caller: &Caller, student_id: Uuid, r
     let txn = crate::infra::db::begin(&state.db).await?;
     let guardian = access::acting_guardian_of(&txn, caller, student_id).await?;
     let school = school(&txn, guardian.student.school_id).await?;
-    if req.date < local_today(&school, now) {
+    if req.date < school.local_date(now) {
         return Err(AfterschoolError::invalid(
             "date",
             "不能为过去的日期请假。",
@@ -855,7 +849,7 @@ pub async fn pickup_code(
     let txn = crate::infra::db::begin(&state.db).await?;
     let (guardian, _) = access::collecting_guardian(&txn, caller, student_id).await?;
     let school = crate::org::repo::school_of_student(&txn, student_id).await?.ok_or_else(ApiError::not_found)?;
-    let today = local_today(&school, now);
+    let today = school.local_date(now);
     let date = date.unwrap_or(today);
     if date < today {
         return Err(AfterschoolError::invalid("date", "日期已过。", "That day has passed.").into());
@@ -900,7 +894,7 @@ pub async fn add_delegate(state: &AppState, caller: &Caller, student_id: Uuid, r
     let txn = crate::infra::db::begin(&state.db).await?;
     let guardian = access::acting_guardian_of(&txn, caller, student_id).await?;
     let school = school(&txn, guardian.student.school_id).await?;
-    if req.date < local_today(&school, now) {
+    if req.date < school.local_date(now) {
         return Err(AfterschoolError::invalid("date", "日期已过。", "That day has passed.").into());
     }
     let row = issue_code(
@@ -952,7 +946,7 @@ pub async fn sign_out(state: &AppState, caller: &Caller, activity_id: Uuid, req:
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let (activity, school) = run_activity(&txn, caller, activity_id).await?;
-    let today = local_today(&school, now);
+    let today = school.local_date(now);
     let date = req.date.unwrap_or(today);
     meets_on(&txn, &activity, date, today).await?;
     if !repo::enrolled(&txn, activity_id).await?.iter().any(|e| e.student_id == req.student_id) {

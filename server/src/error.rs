@@ -93,6 +93,8 @@ codes! {
     /// Also the answer for records that exist but are not the caller's.
     NotFound => "not_found", NOT_FOUND, "未找到。", "Not found.";
     NoSuchRoute => "no_such_route", NOT_FOUND, "没有这个接口。", "No such endpoint.";
+    /// The path exists but not with this method; the `Allow` header and `details.allow` list those it takes.
+    MethodNotAllowed => "method_not_allowed", METHOD_NOT_ALLOWED, "该接口不支持此请求方法。", "This endpoint does not take this method.";
     /// A field is missing or malformed; `details.field` names it.
     ValidationFailed => "validation_failed", UNPROCESSABLE_ENTITY, "请求字段缺失或类型错误。", "A field is missing or has the wrong type.";
     InvalidJson => "invalid_json", BAD_REQUEST, "请求体不是有效的 JSON。", "The body is not valid JSON.";

@@ -13,6 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::http::allowed_methods::{self, AllowedMethods};
 use crate::http::extractors::ClientIp;
 use crate::http::{lang, payload, request_id};
 use crate::infra::bus::Bus;
@@ -113,9 +114,26 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     );
 }
 
-/// The OpenAPI document, built from the same route table the server runs.
+/// The OpenAPI document, built from the same route table the server runs, with the limits each
+/// domain enforces on its fields.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    crate::http::openapi::document(api_routes)
+    openapi_document_with_unapplied_limits().0
+}
+
+/// The document, and the limits that name a field it does not have (a test keeps this empty).
+pub fn openapi_document_with_unapplied_limits() -> (utoipa::openapi::OpenApi, Vec<String>) {
+    let fields = [
+        crate::auth::dto::LIMITS,
+        crate::org::dto::LIMITS,
+        crate::guard::dto::LIMITS,
+        crate::notices::dto::LIMITS,
+        crate::delivery::dto::LIMITS,
+        crate::conversations::dto::LIMITS,
+        crate::homework::dto::LIMITS,
+        crate::afterschool::dto::LIMITS,
+    ]
+    .concat();
+    crate::http::openapi::document(api_routes, &fields, crate::http::pagination::LIMITS)
 }
 
 /// The document as committed in `mobile-api-spec/openapi.json`.
@@ -143,21 +161,29 @@ impl Application {
         let state = web::Data::new(build_state(settings, clock).await?);
         crate::telemetry::metrics::start();
         let server_state = state.clone();
+        let allowed = web::Data::new(AllowedMethods::from_document(&openapi_document(), UNDOCUMENTED_ROUTES));
         let server = HttpServer::new(move || {
             App::new()
                 // Before the `/api/v1` scope, which would otherwise claim this path.
                 .route("/api/v1/openapi.json", web::get().to(serve_openapi_json))
+                .route("/", web::get().to(to_the_explorer))
+                .route("/docs", web::get().to(to_the_explorer))
+                .service(
+                    utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
+                        .config(utoipa_swagger_ui::Config::new(["/api/v1/openapi.json"])),
+                )
                 .into_utoipa_app()
                 .configure(api_routes)
                 .into_app()
                 .app_data(server_state.clone())
+                .app_data(allowed.clone())
                 .app_data(payload::json_config())
                 .app_data(payload::query_config())
                 .app_data(payload::path_config())
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))
                 .route("/metrics", web::get().to(metrics))
-                .default_service(web::to(payload::no_such_route))
+                .default_service(web::to(allowed_methods::no_such_route))
                 .wrap(from_fn(crate::http::idempotency::idempotent))
                 // Inside the language, so an error it renders is in the caller's language.
                 .wrap(from_fn(request_id::with_request_id))
@@ -186,6 +212,21 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Routes served outside the OpenAPI document, with their methods (for `405`'s `Allow`).
+const UNDOCUMENTED_ROUTES: &[(&str, &[&str])] = &[
+    ("/", &["GET"]),
+    ("/docs", &["GET"]),
+    ("/healthz", &["GET"]),
+    ("/readyz", &["GET"]),
+    ("/metrics", &["GET"]),
+    ("/api/v1/openapi.json", &["GET"]),
+];
+
+/// `/` and `/docs` lead to the API explorer (Swagger UI over `/api/v1/openapi.json`).
+async fn to_the_explorer() -> HttpResponse {
+    HttpResponse::Found().insert_header(("Location", "/docs/")).finish()
 }
 
 /// Liveness: the process answers.
@@ -252,6 +293,12 @@ async fn serve_openapi_json(state: web::Data<AppState>) -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_field_limit_names_a_field_of_the_document() {
+        let (_, unapplied) = openapi_document_with_unapplied_limits();
+        assert!(unapplied.is_empty(), "limits on fields the document lacks: {unapplied:?}");
+    }
 
     #[test]
     fn postgres_without_a_jwt_secret_refuses_to_start() {

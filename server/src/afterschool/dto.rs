@@ -313,3 +313,6 @@ pub struct SignOut {
     pub verified_by: String,
     pub signed_out_at: DateTime<Utc>,
 }
+
+/// The limits the parser enforces on these requests, for the API document.
+pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];

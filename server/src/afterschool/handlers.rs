@@ -146,6 +146,7 @@ pub async fn enrol(
 
 /// Withdraws the child (退课); a freed seat goes to the first on the wait list.
 #[utoipa::path(
+    operation_id = "withdraw_enrolment",
     tag = "afterschool",
     security(("bearer" = [])),
     params(("activity_id" = Uuid, Path), ("student_id" = Uuid, Path)),

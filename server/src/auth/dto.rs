@@ -49,3 +49,6 @@ pub struct TokenPair {
     pub refresh_token: String,
     pub refresh_expires_at: DateTime<Utc>,
 }
+
+/// The limits the parser enforces on these requests, for the API document.
+pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];

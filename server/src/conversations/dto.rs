@@ -106,3 +106,6 @@ impl Message {
         }
     }
 }
+
+/// The limits the parser enforces on these requests, for the API document.
+pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];

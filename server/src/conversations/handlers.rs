@@ -35,6 +35,7 @@ pub async fn start(
 
 /// The caller's conversations, most recent first (school admins: `?school_id=` for all of theirs).
 #[utoipa::path(
+    operation_id = "list_conversations",
     tag = "conversations",
     security(("bearer" = [])),
     params(ConversationFilter, PageQuery),
@@ -101,6 +102,7 @@ pub async fn send(
 
 /// Mark the conversation read.
 #[utoipa::path(
+    operation_id = "mark_conversation_read",
     tag = "conversations",
     security(("bearer" = [])),
     params(("conversation_id" = Uuid, Path)),

@@ -72,3 +72,6 @@ pub struct SchoolSettings {
     #[schema(example = "17:00")]
     pub digest_time: String,
 }
+
+/// The limits the parser enforces on these requests, for the API document.
+pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];

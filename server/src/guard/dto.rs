@@ -83,3 +83,6 @@ pub struct RangeQuery {
 pub struct BlockedSends {
     pub items: Vec<BlockCount>,
 }
+
+/// The limits the parser enforces on these requests, for the API document.
+pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];

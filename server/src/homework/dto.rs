@@ -247,3 +247,6 @@ pub struct HomeworkSettings {
     #[schema(example = 90)]
     pub junior_cap_minutes: i32,
 }
+
+/// The limits the parser enforces on these requests, for the API document.
+pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];

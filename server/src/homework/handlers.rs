@@ -109,6 +109,7 @@ pub async fn edit(
 
 /// Withdraw homework (its author or a school admin). Kept in the history.
 #[utoipa::path(
+    operation_id = "withdraw_homework",
     tag = "homework",
     security(("bearer" = [])),
     params(("id" = Uuid, Path)),
@@ -130,6 +131,7 @@ pub async fn withdraw(
 
 /// Mark a homework item in the caller's inbox read.
 #[utoipa::path(
+    operation_id = "mark_homework_read",
     tag = "homework",
     security(("bearer" = [])),
     params(("id" = Uuid, Path)),

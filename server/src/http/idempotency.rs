@@ -26,6 +26,8 @@ use crate::state::AppState;
 pub const HEADER: &str = "idempotency-key";
 /// How long a key is remembered.
 pub const KEEP_HOURS: i64 = 24;
+/// Longest key accepted (after trimming spaces), in bytes.
+pub const MAX_KEY_LEN: usize = 128;
 
 /// Answers with `error`, rendered here, inside the request's language (an `Err` would be rendered
 /// after the language middleware has finished, always in zh-CN).
@@ -46,7 +48,7 @@ pub async fn idempotent(
     else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
-    if key.is_empty() || key.len() > 128 {
+    if key.is_empty() || key.len() > MAX_KEY_LEN {
         return reject(
             req,
             ApiError::validation(

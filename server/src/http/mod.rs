@@ -3,6 +3,8 @@
 //! negotiation, request ids and the request's trace, the metrics endpoint's access check and the
 //! OpenAPI document.
 
+pub mod allowed_methods;
+pub mod constraints;
 pub mod extractors;
 pub mod idempotency;
 pub mod lang;

@@ -13,9 +13,13 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::http::constraints::{ParamRule, Rule};
 
 pub const DEFAULT_LIMIT: u64 = 50;
 pub const MAX_LIMIT: u64 = 200;
+
+/// The page parameters' limits, for the API document.
+pub const LIMITS: &[ParamRule] = &[ParamRule { name: "limit", rule: Rule::Range { min: 1, max: MAX_LIMIT as i64 } }];
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -31,9 +35,11 @@ impl PageQuery {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            Some(_) => {
-                Err(ApiError::validation("limit", "limit 须在 1 到 200 之间。", "limit must be between 1 and 200."))
-            }
+            Some(_) => Err(ApiError::validation(
+                "limit",
+                format!("limit 须在 1 到 {MAX_LIMIT} 之间。"),
+                format!("limit must be between 1 and {MAX_LIMIT}."),
+            )),
         }
     }
 

@@ -43,11 +43,6 @@ pub fn unsupported_media_type(message: Message) -> ApiError {
     ApiError::new(Code::UnsupportedMediaType).with_message(message)
 }
 
-/// Answer for routes that do not exist.
-pub async fn no_such_route() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::new(Code::NoSuchRoute))
-}
-
 /// Reads a raw body of at most `limit` bytes (CSV rosters, attachments).
 pub async fn read_limited(mut body: web::Payload, limit: usize) -> Result<web::BytesMut, ApiError> {
     use futures_util::StreamExt;

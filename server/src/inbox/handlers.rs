@@ -11,6 +11,7 @@ use crate::state::AppState;
 
 /// Everything addressed to the caller, newest first, across all children and schools.
 #[utoipa::path(
+    operation_id = "list_inbox",
     tag = "inbox",
     security(("bearer" = [])),
     params(InboxQuery, PageQuery),

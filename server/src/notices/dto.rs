@@ -160,3 +160,6 @@ pub struct Reminded {
     /// How many recipients (who had not read or answered) will be reminded.
     pub reminded: u64,
 }
+
+/// The limits the parser enforces on these requests, for the API document.
+pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];

@@ -90,6 +90,7 @@ pub async fn get(state: web::Data<AppState>, user: Caller, path: web::Path<Uuid>
 
 /// Mark a received notice read (opening it).
 #[utoipa::path(
+    operation_id = "mark_notice_read",
     tag = "notices",
     security(("bearer" = [])),
     params(("notice_id" = Uuid, Path)),

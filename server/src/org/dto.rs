@@ -284,3 +284,6 @@ mod tests {
         assert!(matches!(NewSchool::try_from(bad_login), Err(OrgError::InvalidLogin { field: "admin_login" })));
     }
 }
+
+/// The limits the parser enforces on these requests, for the API document.
+pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];

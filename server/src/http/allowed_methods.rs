@@ -1,0 +1,128 @@
+//! Which methods each known path serves, read from the OpenAPI document (itself built from the
+//! route table), so that a request with a method a known path does not serve answers
+//! `405 method_not_allowed` with an `Allow` header instead of "no such route". actix routes by
+//! method guard, so without this a wrong method looks like an unknown path.
+
+use actix_web::http::header::ALLOW;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+
+use crate::error::{ApiError, Code};
+
+/// Path templates (`/api/v1/notices/{notice_id}`) with the methods each serves.
+#[derive(Debug, Default)]
+pub struct AllowedMethods {
+    routes: Vec<(Vec<Segment>, Vec<&'static str>)>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Segment {
+    Literal(String),
+    Parameter,
+}
+
+fn segments(template: &str) -> Vec<Segment> {
+    template
+        .trim_matches('/')
+        .split('/')
+        .map(|s| if s.starts_with('{') && s.ends_with('}') { Segment::Parameter } else { Segment::Literal(s.into()) })
+        .collect()
+}
+
+impl AllowedMethods {
+    /// Every operation of `document`, plus the routes served outside it (`extra`: template and
+    /// methods, e.g. the health checks).
+    pub fn from_document(document: &utoipa::openapi::OpenApi, extra: &[(&str, &[&'static str])]) -> Self {
+        let mut routes = Vec::new();
+        for (template, item) in &document.paths.paths {
+            let methods: Vec<&'static str> = [
+                ("GET", item.get.is_some()),
+                ("PUT", item.put.is_some()),
+                ("POST", item.post.is_some()),
+                ("DELETE", item.delete.is_some()),
+                ("PATCH", item.patch.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(method, served)| served.then_some(method))
+            .collect();
+            routes.push((segments(template), methods));
+        }
+        for (template, methods) in extra {
+            routes.push((segments(template), methods.to_vec()));
+        }
+        // Literal segments win over parameters (`/notices/preview` before `/notices/{id}`), as
+        // in the router: more literal segments first.
+        routes.sort_by_key(|(segments, _)| std::cmp::Reverse(segments.iter().filter(|s| **s != Segment::Parameter).count()));
+        Self { routes }
+    }
+
+    /// The methods `path` is served with, when it is a known path.
+    pub fn allowed(&self, path: &str) -> Option<&[&'static str]> {
+        let wanted: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.routes
+            .iter()
+            .find(|(template, _)| {
+                template.len() == wanted.len()
+                    && template.iter().zip(&wanted).all(|(segment, part)| match segment {
+                        Segment::Literal(literal) => literal == part,
+                        Segment::Parameter => !part.is_empty(),
+                    })
+            })
+            .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+/// The answer for every request no route took: 405 with `Allow` on a known path, else 404.
+pub async fn no_such_route(req: HttpRequest, table: Option<web::Data<AllowedMethods>>) -> HttpResponse {
+    let allowed = table.as_deref().and_then(|t| t.allowed(req.path())).filter(|m| !m.is_empty());
+    let Some(methods) = allowed else { return ApiError::new(Code::NoSuchRoute).error_response() };
+    let allow = methods.join(", ");
+    let mut response =
+        ApiError::new(Code::MethodNotAllowed).with_details(serde_json::json!({ "allow": methods })).error_response();
+    if let Ok(value) = allow.parse() {
+        response.headers_mut().insert(ALLOW, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem, PathsBuilder};
+    use utoipa::openapi::OpenApiBuilder;
+
+    use super::*;
+
+    fn table() -> AllowedMethods {
+        let paths = PathsBuilder::new()
+            .path("/api/v1/notices", PathItem::new(HttpMethod::Get, OperationBuilder::new().build()))
+            .path("/api/v1/notices/{notice_id}", PathItem::new(HttpMethod::Get, OperationBuilder::new().build()))
+            .path("/api/v1/notices/preview", PathItem::new(HttpMethod::Post, OperationBuilder::new().build()))
+            .build();
+        let mut document = OpenApiBuilder::new().paths(paths).build();
+        if let Some(item) = document.paths.paths.get_mut("/api/v1/notices") {
+            item.post = Some(OperationBuilder::new().build());
+        }
+        AllowedMethods::from_document(&document, &[("/healthz", &["GET"])])
+    }
+
+    #[test]
+    fn a_known_path_lists_the_methods_it_serves() {
+        let table = table();
+        assert_eq!(table.allowed("/api/v1/notices"), Some(&["GET", "POST"][..]));
+        assert_eq!(table.allowed("/healthz"), Some(&["GET"][..]));
+    }
+
+    #[test]
+    fn a_literal_segment_wins_over_a_parameter() {
+        let table = table();
+        assert_eq!(table.allowed("/api/v1/notices/preview"), Some(&["POST"][..]));
+        assert_eq!(table.allowed("/api/v1/notices/8f0c1a7e-0000-4000-8000-000000000000"), Some(&["GET"][..]));
+    }
+
+    #[test]
+    fn an_unknown_path_is_not_a_route() {
+        let table = table();
+        assert_eq!(table.allowed("/api/v1/nothing"), None);
+        assert_eq!(table.allowed("/api/v1/notices/a/b"), None);
+        assert_eq!(table.allowed("/api/v1/notices//"), None);
+    }
+}

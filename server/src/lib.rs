@@ -33,6 +33,7 @@ pub mod http;
 pub mod i18n;
 pub mod inbox;
 pub mod infra;
+pub mod input;
 pub mod jobs;
 #[cfg(test)]
 mod layers;

@@ -133,7 +133,8 @@ pub fn openapi_document_with_unapplied_limits() -> (utoipa::openapi::OpenApi, Ve
         crate::afterschool::dto::LIMITS,
     ]
     .concat();
-    crate::http::openapi::document(api_routes, &fields, crate::http::pagination::LIMITS)
+    let params = [crate::http::pagination::LIMITS, crate::homework::dto::QUERY_LIMITS].concat();
+    crate::http::openapi::document(api_routes, &fields, &params)
 }
 
 /// The document as committed in `mobile-api-spec/openapi.json`.
@@ -184,6 +185,7 @@ impl Application {
                 .route("/readyz", web::get().to(readyz))
                 .route("/metrics", web::get().to(metrics))
                 .default_service(web::to(allowed_methods::no_such_route))
+                .wrap(from_fn(crate::http::json_numbers::integral_numbers_as_integers))
                 .wrap(from_fn(crate::http::idempotency::idempotent))
                 // Inside the language, so an error it renders is in the caller's language.
                 .wrap(from_fn(request_id::with_request_id))

@@ -9,7 +9,14 @@ use uuid::Uuid;
 use super::model::{
     Allocation, Category, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, ReleasedTo, RollStatus, SessionKind,
 };
-use crate::org::model::AccessLevel;
+use super::rules::{OFF_WORK_TIME, WEEKDAYS};
+use super::service::{
+    CAPACITY, DESCRIPTION_MAX_CHARS, FEE_FEN, MAX_ROLL_ENTRIES, MAX_SESSIONS, PHONE, RANKS, REASON_MAX_CHARS,
+    ROOM_MAX_CHARS,
+};
+use crate::http::constraints::{FieldRule, Rule};
+use crate::input::CLOCK_TIME;
+use crate::org::model::{AccessLevel, FIRST_GRADE, LAST_GRADE, NAME_MAX_CHARS};
 
 /// A term plan: the service sessions per weekday.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -22,14 +29,13 @@ pub struct CreatePlan {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct SessionInput {
     /// 1 (Monday) to 5 (Friday).
-    #[schema(minimum = 1, maximum = 5)]
     pub weekday: u8,
     pub kind: SessionKind,
     #[schema(example = "15:40")]
     pub start: String,
     #[schema(example = "17:50")]
     pub end: String,
-    /// Grades served (1–9); empty or absent for every grade.
+    /// Grades served; empty or absent for every grade.
     #[serde(default)]
     pub grades: Vec<u8>,
 }
@@ -91,7 +97,6 @@ pub struct CreateActivity {
     pub grades: Vec<u8>,
     #[serde(default)]
     pub room: Option<String>,
-    #[schema(minimum = 1)]
     pub capacity: u32,
     /// Below this when enrolment closes, the activity is cancelled.
     #[serde(default)]
@@ -139,7 +144,6 @@ pub struct Enrol {
     pub student_id: Uuid,
     /// For lottery activities: this choice's rank among the child's choices (1 = first).
     #[serde(default)]
-    #[schema(minimum = 1, maximum = 9)]
     pub rank: Option<u8>,
 }
 
@@ -159,7 +163,7 @@ pub struct Enrolment {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BasicChoice {
     pub opted_in: bool,
-    /// Weekdays the child stays (1–5); absent for all five.
+    /// Weekdays the child stays; absent for all five.
     #[serde(default)]
     pub weekdays: Option<Vec<u8>>,
 }
@@ -314,5 +318,43 @@ pub struct SignOut {
     pub signed_out_at: DateTime<Utc>,
 }
 
-/// The limits the parser enforces on these requests, for the API document.
-pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];
+/// The limits the parser enforces on these requests (`service.rs`, `rules.rs`), for the API
+/// document. Rules between fields (an end after its start, `min_size` within `capacity`, a
+/// provider's name or a fee's amount required by its kind) are beyond a field's schema: the
+/// server answers them with `validation_failed`.
+pub const LIMITS: &[FieldRule] = &[
+    FieldRule::new("CreatePlan", "sessions", Rule::Items { min: 0, max: Some(MAX_SESSIONS), unique: false }),
+    FieldRule::new("SessionInput", "weekday", WEEKDAY),
+    FieldRule::new("SessionInput", "start", Rule::Pattern(CLOCK_TIME)),
+    FieldRule::new("SessionInput", "end", Rule::Pattern(CLOCK_TIME)),
+    FieldRule::new("SessionInput", "grades", GRADE),
+    FieldRule::new("CreateActivity", "name", Rule::Text { max: NAME_MAX_CHARS }),
+    FieldRule::new("CreateActivity", "description", Rule::MaxChars(DESCRIPTION_MAX_CHARS)),
+    FieldRule::new("CreateActivity", "weekdays", Rule::Items { min: 1, max: None, unique: false }),
+    FieldRule::new("CreateActivity", "weekdays", WEEKDAY),
+    FieldRule::new("CreateActivity", "start", Rule::Pattern(CLOCK_TIME)),
+    FieldRule::new("CreateActivity", "end", Rule::Pattern(CLOCK_TIME)),
+    FieldRule::new("CreateActivity", "grades", GRADE),
+    FieldRule::new("CreateActivity", "room", Rule::MaxChars(ROOM_MAX_CHARS)),
+    FieldRule::new(
+        "CreateActivity",
+        "capacity",
+        Rule::Range { min: *CAPACITY.start() as i64, max: *CAPACITY.end() as i64 },
+    ),
+    // Never above `capacity`, so never above the largest capacity either.
+    FieldRule::new("CreateActivity", "min_size", Rule::Range { min: 0, max: *CAPACITY.end() as i64 }),
+    FieldRule::new("Provider", "name", Rule::MaxChars(NAME_MAX_CHARS)),
+    FieldRule::new("Fee", "amount_fen", Rule::Range { min: *FEE_FEN.start(), max: *FEE_FEN.end() }),
+    FieldRule::new("Enrol", "rank", Rule::Range { min: *RANKS.start() as i64, max: *RANKS.end() as i64 }),
+    FieldRule::new("BasicChoice", "weekdays", WEEKDAY),
+    FieldRule::new("DistrictSettings", "off_work_time", Rule::Pattern(OFF_WORK_TIME)),
+    FieldRule::new("Roll", "entries", Rule::Items { min: 0, max: Some(MAX_ROLL_ENTRIES), unique: false }),
+    FieldRule::new("Leave", "reason", Rule::MaxChars(REASON_MAX_CHARS)),
+    FieldRule::new("Delegate", "name", Rule::Text { max: NAME_MAX_CHARS }),
+    FieldRule::new("Delegate", "phone", Rule::Pattern(PHONE)),
+];
+
+/// A school weekday by number (each item, for a list of them).
+const WEEKDAY: Rule = Rule::Range { min: *WEEKDAYS.start() as i64, max: *WEEKDAYS.end() as i64 };
+/// A grade (each item of a list of grades).
+const GRADE: Rule = Rule::Range { min: FIRST_GRADE as i64, max: LAST_GRADE as i64 };

@@ -1,7 +1,9 @@
 //! The after-school rules (`../shared/DOMAIN.md`, `AS_*`) as pure functions: facts in, breaches
 //! out. No I/O and no clock: the service passes today's local date and the district's settings.
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use std::ops::RangeInclusive;
+
+use chrono::{Datelike, Duration, NaiveDate, Timelike, Weekday};
 
 use super::model::SessionKind;
 use crate::org::model::{Stage, StageSystem};
@@ -18,14 +20,19 @@ pub const MIN_SESSION_MINUTES: Minute = 120;
 /// `AS_EVENING_STUDY`: evening self-study ends by 20:30.
 pub const EVENING_LATEST_END: Minute = 20 * 60 + 30;
 
-/// "HH:MM" (24-hour) as minutes after midnight.
+/// School days by number: 1 (Monday) to 5 (Friday).
+pub const WEEKDAYS: RangeInclusive<u8> = 1..=5;
+
+/// The off-work times a district may set (`AS_END_TIME` counts from it).
+pub const OFF_WORK_TIMES: RangeInclusive<Minute> = 15 * 60..=20 * 60;
+/// [`OFF_WORK_TIMES`] as `HH:MM` text, for the API document; a test keeps the two in step.
+pub const OFF_WORK_TIME: &str = r"^(1[5-9]:[0-5][0-9]|20:00)$";
+
+/// "HH:MM" (24-hour) as minutes after midnight, read exactly as the API document states times
+/// (`crate::input::CLOCK_TIME`): `7:50`, `+7:50` or ` 07:50` are not times.
 pub fn parse_hhmm(text: &str) -> Option<Minute> {
-    let (h, m) = text.split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
-        return None;
-    }
-    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-    (h < 24 && m < 60).then_some(h * 60 + m)
+    let time = crate::input::clock_time(text)?;
+    Some((time.hour() * 60 + time.minute()) as Minute)
 }
 
 pub fn hhmm(minute: Minute) -> String {
@@ -94,7 +101,7 @@ impl PlanBreach {
 pub fn plan_breaches(sessions: &[Session], stages: StageSystem, off_work: Minute) -> Vec<PlanBreach> {
     let mut breaches = Vec::new();
     let earliest_end = off_work + END_AFTER_OFF_WORK;
-    for weekday in 1..=5u8 {
+    for weekday in WEEKDAYS {
         let today: Vec<&Session> = sessions.iter().filter(|s| s.weekday == weekday).collect();
         let basic: Vec<&&Session> = today.iter().filter(|s| s.kind == SessionKind::Basic).collect();
         if basic.is_empty() {
@@ -140,7 +147,7 @@ pub fn effective_from(today: NaiveDate) -> NaiveDate {
     today + Duration::days(days_to_monday)
 }
 
-/// The weekday number (1–5) of a date, `None` at the weekend.
+/// The weekday number ([`WEEKDAYS`]) of a date, `None` at the weekend.
 pub fn school_weekday(date: NaiveDate) -> Option<u8> {
     match date.weekday() {
         Weekday::Sat | Weekday::Sun => None,
@@ -170,10 +177,20 @@ mod tests {
     fn hhmm_parses_only_real_times() {
         assert_eq!(parse_hhmm("17:50"), Some(1070));
         assert_eq!(parse_hhmm("00:00"), Some(0));
-        for bad in ["24:00", "7:50", "17:60", "1750", "ab:cd", ""] {
+        for bad in ["24:00", "7:50", "17:60", "1750", "ab:cd", "", "+7:50", "17:+5", " 17:50", "17:50 "] {
             assert_eq!(parse_hhmm(bad), None, "{bad}");
         }
         assert_eq!(hhmm(1070), "17:50");
+    }
+
+    #[test]
+    fn the_off_work_pattern_states_the_off_work_range() {
+        let pattern = regex::Regex::new(OFF_WORK_TIME).unwrap();
+        for minute in 0..24 * 60 {
+            let text = hhmm(minute);
+            assert_eq!(pattern.is_match(&text), OFF_WORK_TIMES.contains(&minute), "{text}");
+        }
+        assert!(!pattern.is_match("9:00") && !pattern.is_match("20:00 "));
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! choice, and what a family sees of it. Each state change is one transaction; seats are taken by
 //! a conditional update in it (see `repo`).
 
+use std::ops::RangeInclusive;
+
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -24,11 +26,32 @@ use crate::i18n::current_lang;
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
-use crate::org::model::{AccessLevel, school, student};
+use crate::input::{is_blank_char, optional_text, visible_text};
+use crate::org::model::{AccessLevel, FIRST_GRADE, LAST_GRADE, NAME_MAX_CHARS, school, student};
 use crate::state::AppState;
 
-/// Longest term a plan may cover.
-const MAX_TERM_DAYS: i64 = 200;
+/// Longest term a plan may cover, in days.
+pub const MAX_TERM_DAYS: i64 = 200;
+/// Most sessions a plan may have.
+pub const MAX_SESSIONS: usize = 50;
+/// Longest activity description, in characters.
+pub const DESCRIPTION_MAX_CHARS: usize = 2_000;
+/// Longest room, in characters.
+pub const ROOM_MAX_CHARS: usize = 100;
+/// The seats an activity may offer.
+pub const CAPACITY: RangeInclusive<u32> = 1..=1_000;
+/// The fees an activity may charge per term, in fen.
+pub const FEE_FEN: RangeInclusive<i64> = 0..=10_000_000;
+/// The ranks a family may give its lottery choices (1 = first).
+pub const RANKS: RangeInclusive<u8> = 1..=9;
+/// Most entries one roll call may carry.
+pub const MAX_ROLL_ENTRIES: usize = 500;
+/// Longest leave reason, in characters.
+pub const REASON_MAX_CHARS: usize = 200;
+/// How many digits a delegate's mobile number has.
+pub const PHONE_DIGITS: usize = 11;
+/// A delegate's mobile number as the API document states it; a test keeps it [`PHONE_DIGITS`] long.
+pub const PHONE: &str = r"^[0-9]{11}$";
 
 // ---- parsing: requests into domain types, before any transaction ----
 
@@ -39,8 +62,12 @@ fn time(field: &'static str, text: &str) -> Result<Minute, AfterschoolError> {
 }
 
 fn grades(field: &'static str, grades: &[u8]) -> Result<Vec<u8>, AfterschoolError> {
-    if grades.iter().any(|g| !(1..=9).contains(g)) {
-        return Err(AfterschoolError::invalid(field, "年级须为 1 到 9。", "Grades are 1 to 9."));
+    if grades.iter().any(|&g| !(FIRST_GRADE..=LAST_GRADE).contains(&i16::from(g))) {
+        return Err(AfterschoolError::invalid(
+            field,
+            format!("年级须为 {FIRST_GRADE} 到 {LAST_GRADE}。"),
+            format!("Grades are {FIRST_GRADE} to {LAST_GRADE}."),
+        ));
     }
     let mut out = grades.to_vec();
     out.sort_unstable();
@@ -49,11 +76,12 @@ fn grades(field: &'static str, grades: &[u8]) -> Result<Vec<u8>, AfterschoolErro
 }
 
 fn weekdays(field: &'static str, days: &[u8], allow_empty: bool) -> Result<Vec<u8>, AfterschoolError> {
-    if (!allow_empty && days.is_empty()) || days.iter().any(|d| !(1..=5).contains(d)) {
+    if (!allow_empty && days.is_empty()) || days.iter().any(|d| !rules::WEEKDAYS.contains(d)) {
+        let (first, last) = (rules::WEEKDAYS.start(), rules::WEEKDAYS.end());
         return Err(AfterschoolError::invalid(
             field,
-            "星期须为 1（周一）到 5（周五）。",
-            "Weekdays are 1 (Monday) to 5 (Friday).",
+            format!("星期须为 {first}（周一）到 {last}（周五）。"),
+            format!("Weekdays are {first} (Monday) to {last} (Friday)."),
         ));
     }
     let mut out = days.to_vec();
@@ -84,11 +112,11 @@ fn parse_plan(req: &CreatePlan) -> Result<Vec<Session>, AfterschoolError> {
             format!("The term ends after it starts and lasts at most {MAX_TERM_DAYS} days."),
         ));
     }
-    if req.sessions.len() > 50 {
+    if req.sessions.len() > MAX_SESSIONS {
         return Err(AfterschoolError::invalid(
             "sessions",
-            "时段过多（最多 50 个）。",
-            "Too many sessions (50 at most).",
+            format!("时段过多（最多 {MAX_SESSIONS} 个）。"),
+            format!("Too many sessions ({MAX_SESSIONS} at most)."),
         ));
     }
     req.sessions.iter().map(parse_session).collect()
@@ -260,16 +288,32 @@ fn fee_of(row: &activity::Model) -> Fee {
     Fee { kind: row.fee_kind, amount_fen: (row.fee_kind != FeeKind::Free).then_some(row.fee_amount_fen) }
 }
 
-fn text(field: &'static str, value: &str, max: usize) -> Result<String, AfterschoolError> {
-    let value = value.trim();
+/// Text a person typed: not blank, at most `max` characters as sent; trimmed. `missing` says
+/// what to fill in when it is blank.
+fn required_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    missing: (&str, &str),
+) -> Result<String, AfterschoolError> {
     if value.chars().count() > max {
-        return Err(AfterschoolError::invalid(
-            field,
-            format!("不超过 {max} 个字符。"),
-            format!("At most {max} characters."),
-        ));
+        return Err(too_long(field, max));
     }
-    Ok(value.to_owned())
+    visible_text(value, max).map(str::to_owned).ok_or_else(|| AfterschoolError::invalid(field, missing.0, missing.1))
+}
+
+/// Optional text: at most `max` characters as sent; trimmed, `None` when blank.
+fn optional(field: &'static str, value: &str, max: usize) -> Result<Option<String>, AfterschoolError> {
+    optional_text(value, max).map(|text| text.map(str::to_owned)).map_err(|_| too_long(field, max))
+}
+
+fn too_long(field: &'static str, max: usize) -> AfterschoolError {
+    AfterschoolError::invalid(field, format!("不超过 {max} 个字符。"), format!("At most {max} characters."))
+}
+
+/// A delegate's mobile number: [`PHONE_DIGITS`] ASCII digits, nothing else.
+fn is_phone(text: &str) -> bool {
+    text.len() == PHONE_DIGITS && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Adds an activity to a plan (draft or published), inside the plan's sessions.
@@ -279,11 +323,8 @@ pub async fn add_activity(
     plan_id: Uuid,
     req: CreateActivity,
 ) -> ApiResult<Activity> {
-    let name = text("name", &req.name, 100)?;
-    if name.is_empty() {
-        return Err(AfterschoolError::invalid("name", "请填写活动名称。", "Name the activity.").into());
-    }
-    let description = text("description", &req.description, 2_000)?;
+    let name = required_text("name", &req.name, NAME_MAX_CHARS, ("请填写活动名称。", "Name the activity."))?;
+    let description = optional("description", &req.description, DESCRIPTION_MAX_CHARS)?.unwrap_or_default();
     let days = weekdays("weekdays", &req.weekdays, false)?;
     let (start, end) = (time("start", &req.start)?, time("end", &req.end)?);
     if end <= start {
@@ -292,8 +333,14 @@ pub async fn add_activity(
         );
     }
     let eligible = grades("grades", &req.grades)?;
-    if req.capacity == 0 || req.capacity > 1_000 {
-        return Err(AfterschoolError::invalid("capacity", "名额须为 1 到 1000。", "Capacity is 1 to 1,000.").into());
+    if !CAPACITY.contains(&req.capacity) {
+        let (least, most) = (CAPACITY.start(), CAPACITY.end());
+        return Err(AfterschoolError::invalid(
+            "capacity",
+            format!("名额须为 {least} 到 {most}。"),
+            format!("Capacity is {least} to {most}."),
+        )
+        .into());
     }
     if req.min_size > req.capacity {
         return Err(AfterschoolError::invalid(
@@ -303,26 +350,27 @@ pub async fn add_activity(
         )
         .into());
     }
-    let provider_name = text("provider.name", &req.provider.name, 100)?;
-    if req.provider.kind != ProviderKind::SchoolTeacher && provider_name.is_empty() {
+    let provider_name = optional("provider.name", &req.provider.name, NAME_MAX_CHARS)?;
+    if req.provider.kind != ProviderKind::SchoolTeacher && provider_name.is_none() {
         return Err(AfterschoolError::invalid("provider.name", "请填写提供者名称。", "Name the provider.").into());
     }
+    // An amount out of range is refused even for a free activity (which ignores it), as the
+    // document states it for every fee.
     let amount = match (req.fee.kind, req.fee.amount_fen) {
-        (FeeKind::Free, _) => 0,
-        (_, Some(fen)) if (0..=10_000_000).contains(&fen) => fen,
-        _ => {
-            return Err(AfterschoolError::invalid(
-                "fee.amount_fen",
-                "收费项目须填写金额（分，0 到 1000 万）。",
-                "A paid activity needs its amount in fen (0 to 10,000,000).",
-            )
-            .into());
-        }
+        (_, Some(fen)) if !FEE_FEN.contains(&fen) => None,
+        (FeeKind::Free, _) => Some(0),
+        (_, fen) => fen,
     };
-    let room = match &req.room {
-        Some(room) => Some(text("room", room, 100)?).filter(|r| !r.is_empty()),
-        None => None,
+    let Some(amount) = amount else {
+        let (least, most) = (FEE_FEN.start(), FEE_FEN.end());
+        return Err(AfterschoolError::invalid(
+            "fee.amount_fen",
+            format!("金额须为 {least} 到 {most} 分；收费项目须填写。"),
+            format!("The amount is {least} to {most} fen, and required unless the activity is free."),
+        )
+        .into());
     };
+    let room = req.room.as_deref().map(|room| optional("room", room, ROOM_MAX_CHARS)).transpose()?.flatten();
 
     let txn = crate::infra::db::begin(&state.db).await?;
     let row = managed_plan(&txn, caller, plan_id).await?;
@@ -363,7 +411,7 @@ pub async fn add_activity(
         tickets_issued: 0,
         in_charge_account_id: req.in_charge_account_id,
         provider_kind: req.provider.kind,
-        provider_name,
+        provider_name: provider_name.unwrap_or_default(),
         fee_kind: req.fee.kind,
         fee_amount_fen: amount,
         allocation: req.allocation,
@@ -416,8 +464,14 @@ fn overlaps(a: &activity::Model, b: &activity::Model) -> bool {
 /// an application for the draw (lottery). Enrolling again answers the existing enrolment
 /// (`created` false): two guardians of one child enrolling at once get one row and one seat.
 pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: Enrol) -> ApiResult<(Enrolment, bool)> {
-    if req.rank.is_some_and(|r| !(1..=9).contains(&r)) {
-        return Err(AfterschoolError::invalid("rank", "志愿顺序须为 1 到 9。", "The rank is 1 to 9.").into());
+    if req.rank.is_some_and(|r| !RANKS.contains(&r)) {
+        let (first, last) = (RANKS.start(), RANKS.end());
+        return Err(AfterschoolError::invalid(
+            "rank",
+            format!("志愿顺序须为 {first} 到 {last}。"),
+            format!("The rank is {first} to {last}."),
+        )
+        .into());
     }
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
@@ -526,7 +580,7 @@ fn basic_status(row: &basic_choice::Model) -> BasicStatus {
     let days = unlist(&row.weekdays);
     BasicStatus {
         opted_in: row.opted_in,
-        weekdays: if days.is_empty() { vec![1, 2, 3, 4, 5] } else { days },
+        weekdays: if days.is_empty() { rules::WEEKDAYS.collect() } else { days },
         effective_from: row.effective_from,
     }
 }
@@ -554,7 +608,7 @@ pub async fn set_basic(
         student_id,
         effective_from: rules::effective_from(today).max(plan.term_start),
         opted_in: req.opted_in,
-        weekdays: if days.len() == 5 { String::new() } else { list(&days) },
+        weekdays: if days.len() == rules::WEEKDAYS.len() { String::new() } else { list(&days) },
         chosen_by: caller.account_id,
         created_at: now,
     };
@@ -644,11 +698,13 @@ pub async fn set_district_settings(
     req: DistrictSettings,
 ) -> ApiResult<DistrictSettings> {
     let minute = time("off_work_time", &req.off_work_time)?;
-    if !(15 * 60..=20 * 60).contains(&minute) {
+    if !rules::OFF_WORK_TIMES.contains(&minute) {
+        let times = rules::OFF_WORK_TIMES;
+        let (earliest, latest) = (rules::hhmm(*times.start()), rules::hhmm(*times.end()));
         return Err(AfterschoolError::invalid(
             "off_work_time",
-            "下班时间须在 15:00 到 20:00 之间。",
-            "Off-work time is between 15:00 and 20:00.",
+            format!("下班时间须在 {earliest} 到 {latest} 之间。"),
+            format!("Off-work time is between {earliest} and {latest}."),
         )
         .into());
     }
@@ -699,8 +755,13 @@ async fn meets_on(
 /// `leave`; for any other absence the child's full guardians get an urgent message at once
 /// (safety first, through quiet hours), once per day.
 pub async fn take_roll(state: &AppState, caller: &Caller, activity_id: Uuid, req: Roll) -> ApiResult<RollSummary> {
-    if req.entries.len() > 500 {
-        return Err(AfterschoolError::invalid("entries", "名单过长。", "Too many entries.").into());
+    if req.entries.len() > MAX_ROLL_ENTRIES {
+        return Err(AfterschoolError::invalid(
+            "entries",
+            format!("名单过长（最多 {MAX_ROLL_ENTRIES} 人）。"),
+            format!("Too many entries ({MAX_ROLL_ENTRIES} at most)."),
+        )
+        .into());
     }
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
@@ -793,7 +854,7 @@ pub async fn take_roll(state: &AppState, caller: &Caller, activity_id: Uuid, req
 
 /// A full guardian reports an absence ahead for a day (today or later).
 pub async fn report_leave(state: &AppState, caller: &Caller, student_id: Uuid, req: Leave) -> ApiResult<Leave> {
-    let reason = text("reason", &req.reason, 200)?;
+    let reason = optional("reason", &req.reason, REASON_MAX_CHARS)?.unwrap_or_default();
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let guardian = access::acting_guardian_of(&txn, caller, student_id).await?;
@@ -880,15 +941,16 @@ pub async fn pickup_code(
 
 /// A full guardian names a one-time delegate for a day; the code is theirs to pass on.
 pub async fn add_delegate(state: &AppState, caller: &Caller, student_id: Uuid, req: Delegate) -> ApiResult<PickupCode> {
-    let name = text("name", &req.name, 100)?;
-    if name.is_empty() {
-        return Err(AfterschoolError::invalid("name", "请填写代接人姓名。", "Name the delegate.").into());
-    }
-    let phone = req.phone.trim().to_owned();
-    if phone.len() != 11 || !phone.chars().all(|c| c.is_ascii_digit()) {
-        return Err(
-            AfterschoolError::invalid("phone", "须为 11 位手机号。", "Must be an 11-digit mobile number.").into()
-        );
+    let name = required_text("name", &req.name, NAME_MAX_CHARS, ("请填写代接人姓名。", "Name the delegate."))?;
+    // Exactly as sent: the document's pattern admits no blanks around the digits.
+    let phone = req.phone;
+    if !is_phone(&phone) {
+        return Err(AfterschoolError::invalid(
+            "phone",
+            format!("须为 {PHONE_DIGITS} 位手机号。"),
+            format!("Must be a mobile number of {PHONE_DIGITS} digits."),
+        )
+        .into());
     }
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
@@ -955,7 +1017,9 @@ pub async fn sign_out(state: &AppState, caller: &Caller, activity_id: Uuid, req:
     if let Some(done) = repo::sign_out_of(&txn, activity_id, date, req.student_id).await? {
         return Err(AfterschoolError::AlreadySignedOut { released_to: done.adult_name, at: done.signed_out_at }.into());
     }
-    let (released_to, adult_name, verified_by) = match (req.pickup_code.as_deref().map(str::trim), req.walk_alone) {
+    // Blank as the document's `\S` sees it, so "a code or walk_alone" reads the same to both.
+    let code = req.pickup_code.as_deref().map(|code| code.trim_matches(is_blank_char));
+    let (released_to, adult_name, verified_by) = match (code, req.walk_alone) {
         (Some(code), _) if !code.is_empty() => {
             let found = repo::pickup_code(&txn, req.student_id, date, code)
                 .await?
@@ -1011,4 +1075,18 @@ pub async fn sign_out(state: &AppState, caller: &Caller, activity_id: Uuid, req:
         verified_by: row.verified_by,
         signed_out_at: row.signed_out_at,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_phone_pattern_states_the_phone_check() {
+        let pattern = regex::Regex::new(PHONE).unwrap();
+        assert_eq!(PHONE, format!("^[0-9]{{{PHONE_DIGITS}}}$"));
+        for text in ["13800138000", "1380013800", "138001380000", " 13800138000", "1380013800a", "１３800138000"] {
+            assert_eq!(pattern.is_match(text), is_phone(text), "{text:?}");
+        }
+    }
 }

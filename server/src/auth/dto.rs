@@ -1,5 +1,7 @@
 //! Request and response bodies of the auth endpoints.
 
+use super::credentials::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::http::constraints::{FieldRule, Rule};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -50,5 +52,11 @@ pub struct TokenPair {
     pub refresh_expires_at: DateTime<Utc>,
 }
 
-/// The limits the parser enforces on these requests, for the API document.
-pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];
+/// The limits the service enforces on these requests, for the API document.
+pub const LIMITS: &[FieldRule] = &[
+    FieldRule::new("ActivateRequest", "password", PASSWORD),
+    FieldRule::new("ChangePasswordRequest", "new_password", PASSWORD),
+];
+
+/// A new password's length (`credentials::password_is_acceptable`).
+const PASSWORD: Rule = Rule::Chars { min: MIN_PASSWORD_CHARS, max: MAX_PASSWORD_CHARS };

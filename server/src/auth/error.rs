@@ -16,7 +16,8 @@ pub enum AuthError {
     #[error("refresh token presented twice; session revoked")]
     RefreshTokenReused,
     #[error("password does not meet the policy")]
-    WeakPassword,
+    /// `field` names the request field holding the password.
+    WeakPassword { field: &'static str },
 }
 
 impl From<AuthError> for ApiError {
@@ -26,12 +27,12 @@ impl From<AuthError> for ApiError {
             AuthError::InvalidActivationCode => ApiError::new(Code::InvalidActivationCode),
             AuthError::RefreshTokenInvalid => ApiError::new(Code::RefreshTokenInvalid),
             AuthError::RefreshTokenReused => ApiError::new(Code::RefreshTokenReused),
-            AuthError::WeakPassword => ApiError::new(Code::WeakPassword)
+            AuthError::WeakPassword { field } => ApiError::new(Code::WeakPassword)
                 .with_message(Message::new(
                     format!("密码长度须为 {MIN_PASSWORD_CHARS} 到 {MAX_PASSWORD_CHARS} 个字符。"),
                     format!("The password must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long."),
                 ))
-                .with_details(serde_json::json!({ "field": "password" })),
+                .with_details(serde_json::json!({ "field": field })),
         }
     }
 }

@@ -96,7 +96,7 @@ pub async fn activate(
     let login_key = login.as_ref().map_or_else(|_| raw_login.trim().to_lowercase(), |l| l.as_str().to_owned());
     check_rate_limits(state, "activate", &login_key, ip).await?;
     if !credentials::password_is_acceptable(password) {
-        return Err(AuthError::WeakPassword.into());
+        return Err(AuthError::WeakPassword { field: "password" }.into());
     }
     let login = login?;
     let now = state.clock.now();
@@ -160,7 +160,7 @@ pub async fn logout(state: &AppState, user: &AuthUser) -> ApiResult<()> {
 /// Changes the password and signs out every other session of the account.
 pub async fn change_password(state: &AppState, user: &AuthUser, current: &str, new: &str) -> ApiResult<()> {
     if !credentials::password_is_acceptable(new) {
-        return Err(AuthError::WeakPassword.into());
+        return Err(AuthError::WeakPassword { field: "new_password" }.into());
     }
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;

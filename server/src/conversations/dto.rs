@@ -1,5 +1,7 @@
 //! What the app sees of conversations.
 
+use super::rules;
+use crate::http::constraints::{FieldRule, Rule};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -47,7 +49,7 @@ pub struct ConversationFilter {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SendMessage {
-    /// 1–2,000 characters (may be empty when an attachment is sent).
+    /// Up to 2,000 characters; may be blank only when an attachment is sent.
     #[serde(default)]
     pub body: String,
     /// An attachment uploaded to this conversation first.
@@ -74,7 +76,7 @@ pub struct Message {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BlockRequest {
-    /// Cooling-off length, 1–168 hours.
+    /// Cooling-off length in hours, up to a week; 0 lifts a pause.
     pub hours: i64,
 }
 
@@ -107,5 +109,8 @@ impl Message {
     }
 }
 
-/// The limits the parser enforces on these requests, for the API document.
-pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];
+/// The limits the parser enforces on these requests (`rules.rs`), for the API document.
+pub const LIMITS: &[FieldRule] = &[
+    FieldRule::new("SendMessage", "body", Rule::MaxChars(rules::MAX_BODY_CHARS)),
+    FieldRule::new("BlockRequest", "hours", Rule::Range { min: 0, max: rules::MAX_BLOCK_HOURS }),
+];

@@ -1,6 +1,7 @@
 //! Why a conversation action was refused. Access refusals (404 not yours, 403 read-only) come from
 //! `crate::access`; these are the conversation's own.
 
+use super::rules::MAX_BODY_CHARS;
 use chrono::{DateTime, Utc};
 
 use crate::error::{ApiError, Code};
@@ -24,8 +25,10 @@ impl From<ConversationError> for ApiError {
         match error {
             ConversationError::InvalidBody => ApiError::validation(
                 "body",
-                "消息须为 1 到 2000 个字符（或带附件）。",
-                "A message is 1–2,000 characters (or an attachment).",
+                format!("消息不能为空（除非带附件），且不超过 {MAX_BODY_CHARS} 个字符。"),
+                format!(
+                    "A message must not be blank (unless it has an attachment) and is at most {MAX_BODY_CHARS} characters."
+                ),
             ),
             ConversationError::UnknownAttachment => {
                 ApiError::validation("attachment_id", "附件不存在。", "No such attachment in this conversation.")

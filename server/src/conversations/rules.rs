@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::error::ConversationError;
 use super::files;
 use crate::access::ConversationParticipant;
+use crate::input::optional_text;
 
 pub const MAX_BODY_CHARS: usize = 2_000;
 pub const MAX_BLOCK_HOURS: i64 = 168;
@@ -29,11 +30,11 @@ pub struct MessageDraft {
 
 impl MessageDraft {
     pub fn parse(body: &str, attachment_id: Option<Uuid>) -> Result<Self, ConversationError> {
-        let body = body.trim();
-        if body.chars().count() > MAX_BODY_CHARS || (body.is_empty() && attachment_id.is_none()) {
+        let body = optional_text(body, MAX_BODY_CHARS).map_err(|_| ConversationError::InvalidBody)?;
+        if body.is_none() && attachment_id.is_none() {
             return Err(ConversationError::InvalidBody);
         }
-        Ok(MessageDraft { body: body.to_owned(), attachment_id })
+        Ok(MessageDraft { body: body.unwrap_or_default().to_owned(), attachment_id })
     }
 
     pub fn body(&self) -> &str {

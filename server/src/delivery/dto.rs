@@ -1,5 +1,8 @@
 //! Devices, preferences and school messaging settings as the app sees them.
 
+use super::service;
+use crate::http::constraints::{FieldRule, Rule};
+use crate::input::CLOCK_TIME;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -73,5 +76,14 @@ pub struct SchoolSettings {
     pub digest_time: String,
 }
 
-/// The limits the parser enforces on these requests, for the API document.
-pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];
+/// The limits the service enforces on these requests, for the API document.
+pub const LIMITS: &[FieldRule] = &[
+    FieldRule::new("RegisterDevice", "token", Rule::Pattern(service::PUSH_TOKEN)),
+    FieldRule::new("RegisterDevice", "token", Rule::MaxChars(service::PUSH_TOKEN_MAX_CHARS)),
+    FieldRule::new("Preferences", "locale", Rule::OneOf(service::LOCALES)),
+    FieldRule::new("SchoolSettings", "quiet_start", Rule::Pattern(CLOCK_TIME)),
+    FieldRule::new("SchoolSettings", "quiet_end", Rule::Pattern(CLOCK_TIME)),
+    FieldRule::new("SchoolSettings", "digest_time", Rule::Pattern(CLOCK_TIME)),
+    FieldRule::new("SchoolSettings", "office_hours_start", Rule::Pattern(CLOCK_TIME)),
+    FieldRule::new("SchoolSettings", "office_hours_end", Rule::Pattern(CLOCK_TIME)),
+];

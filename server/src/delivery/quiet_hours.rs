@@ -14,8 +14,9 @@ pub struct QuietHours {
 pub const DEFAULT_START: &str = "21:00";
 pub const DEFAULT_END: &str = "07:00";
 
+/// `HH:MM`, exactly as the API document states times of day.
 pub fn parse_hhmm(value: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(value.trim(), "%H:%M").ok()
+    crate::input::clock_time(value)
 }
 
 impl Default for QuietHours {

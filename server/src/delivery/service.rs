@@ -14,12 +14,23 @@ use crate::inbox::model::ItemKind;
 use crate::state::AppState;
 
 pub const DEFAULT_DIGEST_TIME: &str = "17:00";
+/// The languages messages are written in.
+pub const LOCALES: &[&str] = &["zh-CN", "en"];
+/// Longest push token, in characters.
+pub const PUSH_TOKEN_MAX_CHARS: usize = 512;
+/// A push token: visible ASCII, no blanks (FCM, APNs, HMS tokens and web-push endpoints all are).
+pub const PUSH_TOKEN: &str = r"^[!-~]+$";
+
+/// Whether `token` is what [`PUSH_TOKEN`] and [`PUSH_TOKEN_MAX_CHARS`] state.
+fn valid_push_token(token: &str) -> bool {
+    (1..=PUSH_TOKEN_MAX_CHARS).contains(&token.len()) && token.bytes().all(|b| (b'!'..=b'~').contains(&b))
+}
 
 /// Registers a push token for the caller. A token already known moves to the caller: a phone
 /// signed in with another account now belongs to this one.
 pub async fn register_device(state: &AppState, user: &Caller, req: RegisterDevice) -> ApiResult<Device> {
-    let token = req.token.trim().to_owned();
-    if token.is_empty() || token.len() > 512 || token.chars().any(char::is_control) {
+    let token = req.token;
+    if !valid_push_token(&token) {
         return Err(ApiError::validation("token", "推送 token 无效。", "The push token is invalid."));
     }
     let now = state.clock.now();
@@ -86,7 +97,7 @@ pub async fn preferences(state: &AppState, user: &Caller) -> ApiResult<Preferenc
 }
 
 pub async fn set_preferences(state: &AppState, user: &Caller, req: Preferences) -> ApiResult<Preferences> {
-    if !matches!(req.locale.as_str(), "zh-CN" | "en") {
+    if !LOCALES.contains(&req.locale.as_str()) {
         return Err(ApiError::validation("locale", "语言须为 zh-CN 或 en。", "locale must be zh-CN or en."));
     }
     let now = state.clock.now();

@@ -7,7 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::model::{Change, HomeworkKind, Location, Tier};
-use super::rules::Budget;
+use super::rules::{Budget, JUNIOR_CAP_MINUTES, MIN_CAP_MINUTES, PRIMARY_CAP_MINUTES};
+use super::service::{CONTENT_MAX_CHARS, ESTIMATED_MINUTES, REPORTED_MINUTES, SUBJECT_MAX_CHARS, TITLE_MAX_CHARS};
+use crate::http::constraints::{FieldRule, Rule};
 use crate::org::dto::ChildRef;
 use crate::org::model::Stage;
 
@@ -23,7 +25,7 @@ pub struct PostHomework {
     pub content: String,
     pub kind: HomeworkKind,
     pub tier: Tier,
-    /// 1–180 minutes, the teacher's estimate for a typical pupil.
+    /// The teacher's estimate for a typical pupil, in minutes.
     #[schema(example = 20)]
     pub estimated_minutes: i32,
     pub location: Location,
@@ -149,7 +151,7 @@ pub struct ClassBudget {
 pub struct ReportDuration {
     /// The child the report is about (a child of the caller in the homework's class).
     pub student_id: Uuid,
-    /// 1–300 minutes actually spent.
+    /// Minutes actually spent.
     #[schema(example = 25)]
     pub minutes: i32,
 }
@@ -239,7 +241,7 @@ pub struct DistrictPublicity {
     pub schools: Vec<Publicity>,
 }
 
-/// A district's daily caps for written homework; never above the national caps (60 / 90).
+/// A district's daily caps for written homework, in minutes; never above the national caps.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct HomeworkSettings {
     #[schema(example = 60)]
@@ -248,5 +250,41 @@ pub struct HomeworkSettings {
     pub junior_cap_minutes: i32,
 }
 
-/// The limits the parser enforces on these requests, for the API document.
-pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];
+/// The limits the parser enforces on these requests (`service.rs`, `publicity.rs`), for the API
+/// document. An edit's fields are those of a post: a field given is checked as when posting.
+pub const LIMITS: &[FieldRule] = &[
+    FieldRule::new("PostHomework", "subject", SUBJECT),
+    FieldRule::new("PostHomework", "title", TITLE),
+    FieldRule::new("PostHomework", "content", CONTENT),
+    FieldRule::new("PostHomework", "estimated_minutes", ESTIMATE),
+    FieldRule::new("EditHomework", "subject", SUBJECT),
+    FieldRule::new("EditHomework", "title", TITLE),
+    FieldRule::new("EditHomework", "content", CONTENT),
+    FieldRule::new("EditHomework", "estimated_minutes", ESTIMATE),
+    FieldRule::new(
+        "ReportDuration",
+        "minutes",
+        Rule::Range { min: *REPORTED_MINUTES.start() as i64, max: *REPORTED_MINUTES.end() as i64 },
+    ),
+    FieldRule::new(
+        "HomeworkSettings",
+        "primary_cap_minutes",
+        Rule::Range { min: MIN_CAP_MINUTES as i64, max: PRIMARY_CAP_MINUTES as i64 },
+    ),
+    FieldRule::new(
+        "HomeworkSettings",
+        "junior_cap_minutes",
+        Rule::Range { min: MIN_CAP_MINUTES as i64, max: JUNIOR_CAP_MINUTES as i64 },
+    ),
+];
+
+const SUBJECT: Rule = Rule::Text { max: SUBJECT_MAX_CHARS };
+const TITLE: Rule = Rule::Text { max: TITLE_MAX_CHARS };
+const CONTENT: Rule = Rule::Text { max: CONTENT_MAX_CHARS };
+const ESTIMATE: Rule = Rule::Range { min: *ESTIMATED_MINUTES.start() as i64, max: *ESTIMATED_MINUTES.end() as i64 };
+
+/// The limits on these query parameters, for the API document.
+pub const QUERY_LIMITS: &[crate::http::constraints::ParamRule] = &[crate::http::constraints::ParamRule {
+    name: "week",
+    rule: crate::http::constraints::Rule::Pattern(super::publicity::WEEK_PATTERN),
+}];

@@ -259,6 +259,7 @@ pub async fn district_publicity(
     responses(
         (status = 200, body = SchoolFeedback),
         (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: bad week", body = ErrorBody),
     )
 )]
 #[get("/schools/{school_id}/homework-feedback")]
@@ -291,7 +292,7 @@ pub async fn settings(
     Ok(web::Json(publicity::settings(&state, &user, path.into_inner()).await?))
 }
 
-/// Set stricter daily caps for the district (10–60 primary, 10–90 junior).
+/// Set stricter daily caps for the district (never above the national caps).
 #[utoipa::path(
     tag = "homework",
     security(("bearer" = [])),
@@ -301,7 +302,7 @@ pub async fn settings(
         (status = 200, body = HomeworkSettings),
         (status = 403, description = "`forbidden`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 422, description = "`validation_failed`: above the national cap", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: a cap out of its range", body = ErrorBody),
     )
 )]
 #[put("/districts/{district_id}/homework-settings")]

@@ -13,7 +13,7 @@ use super::dto::{
 };
 use super::model::{district_settings, homework};
 use super::repo;
-use super::rules::{self, JUNIOR_CAP_MINUTES, PRIMARY_CAP_MINUTES};
+use super::rules::{self, JUNIOR_CAP_MINUTES, MIN_CAP_MINUTES, PRIMARY_CAP_MINUTES};
 use crate::access;
 use crate::access::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -23,20 +23,28 @@ use crate::state::AppState;
 /// School days a week, for the daily average.
 const SCHOOL_DAYS: f64 = 5.0;
 
+/// An ISO week as the API writes it: `YYYY-Www` (`2026-W48`). The `week` parameter is read
+/// exactly so; a `W53` must also exist in its year, which no pattern can say.
+pub const WEEK_PATTERN: &str = r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$";
+
+/// The Monday of an ISO week written as [`WEEK_PATTERN`] states it, when that week exists.
+fn monday_of_week(text: &str) -> Option<NaiveDate> {
+    let (year, week) = text.split_once("-W")?;
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(year, 4) || !digits(week, 2) {
+        return None;
+    }
+    NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, Weekday::Mon)
+}
+
 /// Monday and Sunday of an ISO week (`2026-W48`), or of the week `today` (the reader's local
 /// date: the school's, or the district's) falls in.
 pub fn week_range(week: Option<&str>, today: NaiveDate) -> ApiResult<(String, NaiveDate, NaiveDate)> {
     let monday = match week {
         None => today - Duration::days(i64::from(today.weekday().num_days_from_monday())),
-        Some(w) => {
-            let parsed = w
-                .split_once("-W")
-                .and_then(|(y, n)| Some((y.parse::<i32>().ok()?, n.parse::<u32>().ok()?)))
-                .and_then(|(y, n)| NaiveDate::from_isoywd_opt(y, n, Weekday::Mon));
-            parsed.ok_or_else(|| {
-                ApiError::validation("week", "week 须为 ISO 周，如 2026-W48。", "week is an ISO week such as 2026-W48.")
-            })?
-        }
+        Some(w) => monday_of_week(w).ok_or_else(|| {
+            ApiError::validation("week", "week 须为 ISO 周，如 2026-W48。", "week is an ISO week such as 2026-W48.")
+        })?,
     };
     let iso = monday.iso_week();
     Ok((format!("{}-W{:02}", iso.year(), iso.week()), monday, monday + Duration::days(6)))
@@ -212,11 +220,11 @@ pub async fn set_settings(
         ("primary_cap_minutes", req.primary_cap_minutes, PRIMARY_CAP_MINUTES),
         ("junior_cap_minutes", req.junior_cap_minutes, JUNIOR_CAP_MINUTES),
     ] {
-        if !(10..=max).contains(&value) {
+        if !(MIN_CAP_MINUTES..=max).contains(&value) {
             return Err(ApiError::validation(
                 field,
-                format!("上限须在 10 到 {max} 分钟之间（不得高于国家规定）。"),
-                format!("The cap is 10 to {max} minutes (never above the national cap)."),
+                format!("上限须在 {MIN_CAP_MINUTES} 到 {max} 分钟之间（不得高于国家规定）。"),
+                format!("The cap is {MIN_CAP_MINUTES} to {max} minutes (never above the national cap)."),
             ));
         }
     }
@@ -231,4 +239,26 @@ pub async fn set_settings(
     repo::save_caps(&txn, row).await?;
     txn.commit().await?;
     Ok(req)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_week_is_read_exactly_as_the_document_states_it() {
+        let pattern = regex::Regex::new(WEEK_PATTERN).unwrap();
+        // 2026 has 53 ISO weeks: there the pattern and the parser agree on every `YYYY-Www`.
+        for n in 0..100 {
+            let week = format!("2026-W{n:02}");
+            assert_eq!(pattern.is_match(&week), monday_of_week(&week).is_some(), "{week}");
+        }
+        for bad in ["2026-W8", "2026-W+8", "+2026-W08", "02026-W08", "2026-w08", " 2026-W08", "2026-W08 ", ""] {
+            assert!(!pattern.is_match(bad), "{bad}");
+            assert_eq!(monday_of_week(bad), None, "{bad}");
+        }
+        // The one thing the pattern cannot say: 2027 has no week 53.
+        assert!(pattern.is_match("2027-W53") && monday_of_week("2027-W53").is_none());
+        assert_eq!(monday_of_week("2026-W48"), NaiveDate::from_ymd_opt(2026, 11, 23));
+    }
 }

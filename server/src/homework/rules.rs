@@ -17,6 +17,8 @@ use crate::org::model::Stage;
 /// The national caps (seed 002 §(二)3); a district may only lower them.
 pub const PRIMARY_CAP_MINUTES: i32 = 60;
 pub const JUNIOR_CAP_MINUTES: i32 = 90;
+/// The lowest cap a district may set: below it a day leaves no room for a real exercise.
+pub const MIN_CAP_MINUTES: i32 = 10;
 
 /// A district's daily caps for written homework, in minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! ([`crate::policy`]) and the structural rules ([`super::rules`]) inside the transaction that
 //! would store it; a refused attempt stores nothing and is counted for the bureau.
 
+use std::ops::RangeInclusive;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -26,16 +28,25 @@ use crate::error::{ApiError, ApiResult};
 use crate::guard;
 use crate::inbox::items::{self, Entry};
 use crate::inbox::model::{ItemKind, inbox_item};
+use crate::input::visible_text;
 use crate::org::audience::{self, FamilyTarget, Target};
 use crate::org::dto::ChildRef;
 use crate::org::model::{AccessLevel, class, school};
 use crate::policy::{self, Audience, Channel, Field};
 use crate::state::AppState;
 
-/// How far ahead homework may be posted.
-const MAX_DAYS_AHEAD: i64 = 30;
-const MAX_MINUTES: i32 = 180;
-const MAX_REPORTED_MINUTES: i32 = 300;
+/// How far ahead homework may be posted, in days.
+pub const MAX_DAYS_AHEAD: i64 = 30;
+/// The estimates a teacher may give, in minutes.
+pub const ESTIMATED_MINUTES: RangeInclusive<i32> = 1..=180;
+/// The times a family may report, in minutes.
+pub const REPORTED_MINUTES: RangeInclusive<i32> = 1..=300;
+/// Longest subject, in characters.
+pub const SUBJECT_MAX_CHARS: usize = 20;
+/// Longest title, in characters.
+pub const TITLE_MAX_CHARS: usize = 100;
+/// Longest content, in characters.
+pub const CONTENT_MAX_CHARS: usize = 2_000;
 
 /// A post's fields, validated.
 struct Draft {
@@ -49,32 +60,31 @@ struct Draft {
     date: NaiveDate,
 }
 
+/// Text a teacher typed: not blank, at most `max` characters as sent; trimmed.
 fn text(value: &str, field: &'static str, max: usize) -> ApiResult<String> {
-    let trimmed = value.trim();
-    let n = trimmed.chars().count();
-    if n == 0 || n > max {
-        return Err(ApiError::validation(
+    visible_text(value, max).map(str::to_owned).ok_or_else(|| {
+        ApiError::validation(
             field,
-            format!("长度须为 1 到 {max} 个字符。"),
-            format!("Must be 1 to {max} characters."),
-        ));
-    }
-    Ok(trimmed.to_owned())
+            format!("不能为空，且不超过 {max} 个字符。"),
+            format!("Must not be blank and at most {max} characters."),
+        )
+    })
 }
 
 impl Draft {
     fn parse(req: PostHomework) -> ApiResult<Draft> {
-        if !(1..=MAX_MINUTES).contains(&req.estimated_minutes) {
+        if !ESTIMATED_MINUTES.contains(&req.estimated_minutes) {
+            let (least, most) = (ESTIMATED_MINUTES.start(), ESTIMATED_MINUTES.end());
             return Err(ApiError::validation(
                 "estimated_minutes",
-                format!("预计用时须为 1 到 {MAX_MINUTES} 分钟。"),
-                format!("The estimate is 1 to {MAX_MINUTES} minutes."),
+                format!("预计用时须为 {least} 到 {most} 分钟。"),
+                format!("The estimate is {least} to {most} minutes."),
             ));
         }
         Ok(Draft {
-            subject: text(&req.subject, "subject", 20)?,
-            title: text(&req.title, "title", 100)?,
-            content: text(&req.content, "content", 2_000)?,
+            subject: text(&req.subject, "subject", SUBJECT_MAX_CHARS)?,
+            title: text(&req.title, "title", TITLE_MAX_CHARS)?,
+            content: text(&req.content, "content", CONTENT_MAX_CHARS)?,
             kind: req.kind,
             tier: req.tier,
             location: req.location,
@@ -542,11 +552,12 @@ pub async fn report_duration(
     req: ReportDuration,
 ) -> ApiResult<DurationReport> {
     let now = state.clock.now();
-    if !(1..=MAX_REPORTED_MINUTES).contains(&req.minutes) {
+    if !REPORTED_MINUTES.contains(&req.minutes) {
+        let (least, most) = (REPORTED_MINUTES.start(), REPORTED_MINUTES.end());
         return Err(ApiError::validation(
             "minutes",
-            format!("用时须为 1 到 {MAX_REPORTED_MINUTES} 分钟。"),
-            format!("Minutes are 1 to {MAX_REPORTED_MINUTES}."),
+            format!("用时须为 {least} 到 {most} 分钟。"),
+            format!("Minutes are {least} to {most}."),
         ));
     }
     let txn = crate::infra::db::begin(&state.db).await?;

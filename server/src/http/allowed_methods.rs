@@ -20,10 +20,14 @@ enum Segment {
     Parameter,
 }
 
+/// The segments after the leading `/`; a trailing or doubled `/` leaves an empty one, as the
+/// router sees it.
+fn split(path: &str) -> std::str::Split<'_, char> {
+    path.strip_prefix('/').unwrap_or(path).split('/')
+}
+
 fn segments(template: &str) -> Vec<Segment> {
-    template
-        .trim_matches('/')
-        .split('/')
+    split(template)
         .map(|s| if s.starts_with('{') && s.ends_with('}') { Segment::Parameter } else { Segment::Literal(s.into()) })
         .collect()
 }
@@ -51,13 +55,15 @@ impl AllowedMethods {
         }
         // Literal segments win over parameters (`/notices/preview` before `/notices/{id}`), as
         // in the router: more literal segments first.
-        routes.sort_by_key(|(segments, _)| std::cmp::Reverse(segments.iter().filter(|s| **s != Segment::Parameter).count()));
+        routes.sort_by_key(|(segments, _)| {
+            std::cmp::Reverse(segments.iter().filter(|s| **s != Segment::Parameter).count())
+        });
         Self { routes }
     }
 
     /// The methods `path` is served with, when it is a known path.
     pub fn allowed(&self, path: &str) -> Option<&[&'static str]> {
-        let wanted: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let wanted: Vec<&str> = split(path).collect();
         self.routes
             .iter()
             .find(|(template, _)| {
@@ -72,22 +78,27 @@ impl AllowedMethods {
 }
 
 /// The answer for every request no route took: 405 with `Allow` on a known path, else 404.
-pub async fn no_such_route(req: HttpRequest, table: Option<web::Data<AllowedMethods>>) -> HttpResponse {
-    let allowed = table.as_deref().and_then(|t| t.allowed(req.path())).filter(|m| !m.is_empty());
-    let Some(methods) = allowed else { return ApiError::new(Code::NoSuchRoute).error_response() };
+pub async fn no_such_route(req: HttpRequest) -> HttpResponse {
+    wrong_method(&req).unwrap_or_else(|| ApiError::new(Code::NoSuchRoute).error_response())
+}
+
+/// 405 with `Allow` when `req`'s path is known and does not take its method.
+pub fn wrong_method(req: &HttpRequest) -> Option<HttpResponse> {
+    let table = req.app_data::<web::Data<AllowedMethods>>()?;
+    let methods = table.allowed(req.path()).filter(|m| !m.is_empty() && !m.contains(&req.method().as_str()))?;
     let allow = methods.join(", ");
     let mut response =
         ApiError::new(Code::MethodNotAllowed).with_details(serde_json::json!({ "allow": methods })).error_response();
     if let Ok(value) = allow.parse() {
         response.headers_mut().insert(ALLOW, value);
     }
-    response
+    Some(response)
 }
 
 #[cfg(test)]
 mod tests {
-    use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem, PathsBuilder};
     use utoipa::openapi::OpenApiBuilder;
+    use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem, PathsBuilder};
 
     use super::*;
 

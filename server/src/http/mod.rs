@@ -7,6 +7,7 @@ pub mod allowed_methods;
 pub mod constraints;
 pub mod extractors;
 pub mod idempotency;
+pub mod json_numbers;
 pub mod lang;
 pub mod metrics;
 pub mod openapi;

@@ -5,6 +5,7 @@
 
 use actix_web::App;
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{Schema, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -83,12 +84,22 @@ const INVALID_OR_KEY_REUSED: Shared = Shared {
     status: 422,
     codes: &[Code::ValidationFailed, Code::IdempotencyKeyReused],
 };
-const IN_PROGRESS: Shared = Shared { name: "IdempotencyInProgress", status: 409, codes: &[Code::IdempotencyInProgress] };
+const IN_PROGRESS: Shared =
+    Shared { name: "IdempotencyInProgress", status: 409, codes: &[Code::IdempotencyInProgress] };
 const TOO_LARGE: Shared = Shared { name: "PayloadTooLarge", status: 413, codes: &[Code::PayloadTooLarge] };
 const MEDIA_TYPE: Shared = Shared { name: "UnsupportedMediaType", status: 415, codes: &[Code::UnsupportedMediaType] };
 
-const ALL_SHARED: &[Shared] =
-    &[UNAUTHENTICATED, NOT_FOUND, BAD_QUERY, BAD_BODY, INVALID, INVALID_OR_KEY_REUSED, IN_PROGRESS, TOO_LARGE, MEDIA_TYPE];
+const ALL_SHARED: &[Shared] = &[
+    UNAUTHENTICATED,
+    NOT_FOUND,
+    BAD_QUERY,
+    BAD_BODY,
+    INVALID,
+    INVALID_OR_KEY_REUSED,
+    IN_PROGRESS,
+    TOO_LARGE,
+    MEDIA_TYPE,
+];
 
 impl Shared {
     fn response(&self) -> utoipa::openapi::Response {
@@ -114,12 +125,27 @@ impl Modify for SharedErrors {
     }
 }
 
+/// A parameter that is not sent is how a query, header or path says "none": utoipa types an
+/// `Option<T>` parameter as `[T, null]`, which would invite the text `null`, refused as not a `T`.
+fn parameters_are_never_null(operation: &mut Operation) {
+    for parameter in operation.parameters.iter_mut().flatten() {
+        if let RefOr::T(parameter) = parameter
+            && let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut()
+            && let SchemaType::Array(types) = &object.schema_type
+        {
+            let types: Vec<Type> = types.iter().filter(|t| **t != Type::Null).cloned().collect();
+            object.schema_type = match types.as_slice() {
+                [one] => SchemaType::Type(one.clone()),
+                _ => SchemaType::Array(types),
+            };
+        }
+    }
+}
+
 /// Adds the shared answers to one operation (`is_post`: its method is POST).
 fn declare_shared_errors(operation: &mut Operation, is_post: bool) {
     let parameters = operation.parameters.as_deref().unwrap_or_default();
-    let located = |place: ParameterIn| {
-        parameters.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
-    };
+    let located = |place: ParameterIn| parameters.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place));
     let (has_path, has_query) = (located(ParameterIn::Path), located(ParameterIn::Query));
     let has_body = operation.request_body.is_some();
     let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
@@ -163,6 +189,7 @@ fn declare_shared_errors_everywhere(openapi: &mut utoipa::openapi::OpenApi) {
             (&mut item.patch, false),
         ] {
             if let Some(operation) = operation {
+                parameters_are_never_null(operation);
                 declare_shared_errors(operation, is_post);
             }
         }

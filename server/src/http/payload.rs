@@ -5,6 +5,7 @@ use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{HttpRequest, web};
 
 use crate::error::{ApiError, Code, Message};
+use crate::http::allowed_methods;
 
 /// Largest JSON body accepted.
 pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
@@ -29,9 +30,14 @@ pub fn query_config() -> web::QueryConfig {
     })
 }
 
-/// A path that does not parse (say, an id that is not a UUID) names nothing that exists.
+/// A path that does not parse (say, an id that is not a UUID) names nothing that exists; unless
+/// it is a literal route taken by a template with another method (`GET /notices/preview` reached
+/// `GET /notices/{notice_id}`): that is a method the path does not take.
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|_error: PathError, _req| ApiError::not_found().into())
+    web::PathConfig::default().error_handler(|_error: PathError, req| match allowed_methods::wrong_method(req) {
+        Some(response) => actix_web::error::InternalError::from_response("method not allowed", response).into(),
+        None => ApiError::not_found().into(),
+    })
 }
 
 pub fn payload_too_large() -> ApiError {

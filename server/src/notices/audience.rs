@@ -2,6 +2,7 @@
 //! (an admin: their school; a teacher: the classes they teach; a bureau officer: the staff of their
 //! district's schools); this module turns the audience they ask for into a target within it.
 
+use crate::org::model::{FIRST_GRADE, LAST_GRADE};
 use std::collections::HashSet;
 
 use sea_orm::ConnectionTrait;
@@ -51,7 +52,7 @@ pub async fn resolve(
     if spec.school_ids.iter().any(|id| *id != school.id) {
         return Err(ApiError::not_found());
     }
-    if let Some(bad) = spec.grades.iter().find(|g| !(1..=9).contains(*g)) {
+    if let Some(bad) = spec.grades.iter().find(|g| !(FIRST_GRADE..=LAST_GRADE).contains(*g)) {
         return Err(NoticeError::invalid(
             "audience.grades",
             format!("年级 {bad} 无效。"),

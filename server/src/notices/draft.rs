@@ -10,6 +10,18 @@ use uuid::Uuid;
 use super::dto::{AudienceSpec, CreateNoticeRequest, ReplyRequest};
 use super::error::NoticeError;
 use super::model::ResponseMode;
+use crate::input::{optional_text, visible_text};
+
+/// Longest title, in characters.
+pub const TITLE_MAX_CHARS: usize = 100;
+/// Longest body, in characters.
+pub const BODY_MAX_CHARS: usize = 5_000;
+/// How many options a reply notice offers.
+pub const OPTIONS: std::ops::RangeInclusive<usize> = 2..=10;
+/// Longest option, in characters.
+pub const OPTION_MAX_CHARS: usize = 20;
+/// Longest text sent with a reply, in characters.
+pub const REPLY_TEXT_MAX_CHARS: usize = 200;
 
 /// A notice ready to be resolved against its sender's reach and stored.
 #[derive(Debug, Clone)]
@@ -30,8 +42,8 @@ pub struct Draft {
 impl Draft {
     /// Parses a request at `now` (times are kept to the microsecond the database stores).
     pub fn parse(req: CreateNoticeRequest, now: DateTime<Utc>) -> Result<Draft, NoticeError> {
-        let title = chars_between(&req.title, "title", 1, 100)?;
-        let body = chars_between(&req.body, "body", 1, 5_000)?;
+        let title = text(&req.title, "title", TITLE_MAX_CHARS)?;
+        let body = text(&req.body, "body", BODY_MAX_CHARS)?;
         let options = options(req.response_mode, &req.options)?;
         let send_at = req.send_at.map(crate::infra::clock::to_micros).filter(|t| *t > now).unwrap_or(now);
         let deadline = req.deadline.map(crate::infra::clock::to_micros);
@@ -67,30 +79,26 @@ impl TryFrom<ReplyRequest> for Reply {
     type Error = NoticeError;
 
     fn try_from(req: ReplyRequest) -> Result<Reply, NoticeError> {
-        let text = req.text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-        if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
-            return Err(NoticeError::invalid(
+        let text = optional_text(req.text.as_deref().unwrap_or_default(), REPLY_TEXT_MAX_CHARS).map_err(|_| {
+            NoticeError::invalid(
                 "text",
-                "回复内容不超过 200 个字符。",
-                "The text is at most 200 characters.",
-            ));
-        }
-        Ok(Reply { option: req.option.trim().to_owned(), text })
+                format!("回复内容不超过 {REPLY_TEXT_MAX_CHARS} 个字符。"),
+                format!("The text is at most {REPLY_TEXT_MAX_CHARS} characters."),
+            )
+        })?;
+        Ok(Reply { option: req.option.trim().to_owned(), text: text.map(str::to_owned) })
     }
 }
 
-/// The trimmed value, `min..=max` characters long.
-pub fn chars_between(value: &str, field: &'static str, min: usize, max: usize) -> Result<String, NoticeError> {
-    let trimmed = value.trim();
-    let n = trimmed.chars().count();
-    if n < min || n > max {
-        return Err(NoticeError::invalid(
+/// Text a person typed: not blank, at most `max` characters; trimmed.
+pub fn text(value: &str, field: &'static str, max: usize) -> Result<String, NoticeError> {
+    visible_text(value, max).map(str::to_owned).ok_or_else(|| {
+        NoticeError::invalid(
             field,
-            format!("长度须为 {min} 到 {max} 个字符。"),
-            format!("Must be {min} to {max} characters."),
-        ));
-    }
-    Ok(trimmed.to_owned())
+            format!("不能为空，且不超过 {max} 个字符。"),
+            format!("Must not be blank and at most {max} characters."),
+        )
+    })
 }
 
 /// A reply notice's options: 2–10 distinct, trimmed, of 1–20 characters; other modes take none.
@@ -105,19 +113,20 @@ pub fn options(mode: ResponseMode, options: &[String]) -> Result<Vec<String>, No
         }
         return Ok(Vec::new());
     }
-    let options: Vec<String> = options.iter().map(|o| o.trim().to_owned()).collect();
-    let distinct: HashSet<&String> = options.iter().collect();
-    let valid = (2..=10).contains(&options.len())
-        && distinct.len() == options.len()
-        && options.iter().all(|o| (1..=20).contains(&o.chars().count()));
-    if !valid {
-        return Err(NoticeError::invalid(
+    let trimmed: Option<Vec<String>> =
+        options.iter().map(|o| visible_text(o, OPTION_MAX_CHARS).map(str::to_owned)).collect();
+    let valid = trimmed.filter(|options| {
+        let distinct: HashSet<&String> = options.iter().collect();
+        OPTIONS.contains(&options.len()) && distinct.len() == options.len()
+    });
+    valid.ok_or_else(|| {
+        let (min, max) = (OPTIONS.start(), OPTIONS.end());
+        NoticeError::invalid(
             "options",
-            "reply 模式须提供 2 到 10 个互不相同的选项，每个不超过 20 个字符。",
-            "A reply notice needs 2 to 10 distinct options of at most 20 characters.",
-        ));
-    }
-    Ok(options)
+            format!("reply 模式须提供 {min} 到 {max} 个互不相同的选项，每个不超过 {OPTION_MAX_CHARS} 个字符。"),
+            format!("A reply notice needs {min} to {max} distinct options of at most {OPTION_MAX_CHARS} characters."),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -1,5 +1,8 @@
 //! What the app sends and sees of notices.
 
+use super::draft;
+use crate::http::constraints::{FieldRule, Rule};
+use crate::org::model::{FIRST_GRADE, LAST_GRADE};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -161,5 +164,17 @@ pub struct Reminded {
     pub reminded: u64,
 }
 
-/// The limits the parser enforces on these requests, for the API document.
-pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];
+/// The limits the parser enforces on these requests (`draft.rs`, `audience.rs`), for the API document.
+pub const LIMITS: &[FieldRule] = &[
+    FieldRule::new("CreateNoticeRequest", "title", Rule::Text { max: draft::TITLE_MAX_CHARS }),
+    FieldRule::new("CreateNoticeRequest", "body", Rule::Text { max: draft::BODY_MAX_CHARS }),
+    FieldRule::new("CreateNoticeRequest", "options", Rule::Text { max: draft::OPTION_MAX_CHARS }),
+    FieldRule::new(
+        "CreateNoticeRequest",
+        "options",
+        Rule::Items { min: 0, max: Some(*draft::OPTIONS.end()), unique: true },
+    ),
+    FieldRule::new("AudienceSpec", "grades", Rule::Range { min: FIRST_GRADE as i64, max: LAST_GRADE as i64 }),
+    FieldRule::new("ReplyRequest", "option", Rule::Text { max: draft::OPTION_MAX_CHARS }),
+    FieldRule::new("ReplyRequest", "text", Rule::MaxChars(draft::REPLY_TEXT_MAX_CHARS)),
+];

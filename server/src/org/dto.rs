@@ -1,5 +1,7 @@
 //! What the mobile app sees of the organisation.
 
+use super::model::NAME_MAX_CHARS;
+use crate::http::constraints::{FieldRule, Rule};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -285,5 +287,8 @@ mod tests {
     }
 }
 
-/// The limits the parser enforces on these requests, for the API document.
-pub const LIMITS: &[crate::http::constraints::FieldRule] = &[];
+/// The limits the parser enforces on these requests (`error::valid_name`), for the API document.
+pub const LIMITS: &[FieldRule] = &[
+    FieldRule::new("CreateSchoolRequest", "name", Rule::Text { max: NAME_MAX_CHARS }),
+    FieldRule::new("CreateSchoolRequest", "admin_name", Rule::Text { max: NAME_MAX_CHARS }),
+];

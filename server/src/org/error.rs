@@ -1,6 +1,8 @@
 //! Organisation errors and their answers.
 
+use super::model::NAME_MAX_CHARS;
 use crate::error::{ApiError, Code};
+use crate::input::visible_text;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OrgError {
@@ -25,20 +27,18 @@ impl From<OrgError> for ApiError {
                 "须为 11 位手机号或电子邮箱。",
                 "Must be an 11-digit mainland mobile number or an email address.",
             ),
-            OrgError::InvalidName { field } => {
-                ApiError::validation(field, "名称不能为空，且不超过 100 个字符。", "Must be 1–100 characters.")
-            }
+            OrgError::InvalidName { field } => ApiError::validation(
+                field,
+                format!("名称不能为空，且不超过 {NAME_MAX_CHARS} 个字符。"),
+                format!("Must not be blank and at most {NAME_MAX_CHARS} characters."),
+            ),
             OrgError::UnknownTimeZone => ApiError::validation("time_zone", "未知的时区。", "Unknown time zone."),
             OrgError::InvalidCursor => ApiError::invalid_cursor(),
         }
     }
 }
 
-/// A trimmed name of 1–100 characters.
+/// A name: not blank, at most [`NAME_MAX_CHARS`] characters; trimmed.
 pub fn valid_name(raw: &str, field: &'static str) -> Result<String, OrgError> {
-    let name = raw.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(OrgError::InvalidName { field });
-    }
-    Ok(name.to_owned())
+    visible_text(raw, NAME_MAX_CHARS).map(str::to_owned).ok_or(OrgError::InvalidName { field })
 }

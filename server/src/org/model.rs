@@ -11,6 +11,13 @@ use utoipa::ToSchema;
 /// only place a zone is written down: every date a person sees is derived through
 /// [`school::Model::local_date`] or [`district::Model::local_date`].
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
+
+/// Compulsory education's grades: 1–6 (or 1–5) primary, then junior.
+pub const FIRST_GRADE: i16 = 1;
+pub const LAST_GRADE: i16 = 9;
+
+/// Longest name of a school, a person or an activity, in characters.
+pub const NAME_MAX_CHARS: usize = 100;
 const DEFAULT_ZONE: Tz = chrono_tz::Asia::Shanghai;
 
 /// An IANA time zone name (`Asia/Urumqi`), or `None` when it names no zone.

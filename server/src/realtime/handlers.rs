@@ -23,6 +23,21 @@ use crate::telemetry::metrics::SseConnection;
 const HEARTBEAT: Duration = Duration::from_secs(15);
 const BATCH: u64 = 200;
 
+/// One event of the stream as an EventSource client reads it (the document's description of each
+/// event; the server writes them as text in `next_frame`).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct StreamEvent {
+    /// The inbox item's `seq`: send it back as `Last-Event-ID` to resume after it.
+    #[schema(example = "42")]
+    id: String,
+    /// Always `inbox`.
+    #[schema(example = "inbox")]
+    event: String,
+    /// JSON: `{"seq", "kind", "ref_id", "created_at"}` of the new inbox item.
+    data: String,
+}
+
 #[derive(Serialize)]
 struct Event {
     seq: i64,
@@ -97,7 +112,7 @@ impl Stream {
         ("last_event_id" = Option<i64>, Query, description = "Same, for clients that cannot set headers"),
     ),
     responses(
-        (status = 200, description = "`text/event-stream` of `inbox` events", content_type = "text/event-stream", body = String),
+        (status = 200, description = "`text/event-stream` of `inbox` events (the schema describes one event)", content_type = "text/event-stream", body = StreamEvent),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 422, description = "`validation_failed`: Last-Event-ID is not a number", body = ErrorBody),
     )
@@ -108,12 +123,15 @@ pub async fn events(state: web::Data<AppState>, user: Caller, req: HttpRequest) 
     let from_query = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.get("last_event_id").cloned());
-    let resume = match from_header.or(from_query).filter(|v| !v.trim().is_empty()) {
-        Some(v) => Some(v.trim().parse::<i64>().map_err(|_| {
-            ApiError::validation("Last-Event-ID", "Last-Event-ID 须为数字。", "Last-Event-ID must be a number.")
-        })?),
-        None => None,
+    // Each one given must be a number, as the document says, even when the header wins.
+    let parse = |field: &'static str, v: Option<String>| {
+        v.map(|v| v.parse::<i64>()).transpose().map_err(|_| {
+            ApiError::validation(field, format!("{field} 须为数字。"), format!("{field} must be a number."))
+        })
     };
+    let from_header = parse("Last-Event-ID", from_header)?;
+    let from_query = parse("last_event_id", from_query)?;
+    let resume = from_header.or(from_query);
     // Subscribe before reading the starting point, so nothing committed in between is missed.
     let wakes = state.bus.subscribe();
     let last = match resume {

@@ -3,6 +3,7 @@
 mod access;
 mod afterschool;
 mod auth;
+mod contract;
 mod conversations;
 mod delivery;
 mod demo;

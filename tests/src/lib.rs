@@ -305,7 +305,11 @@ impl TestApp {
         }
         let response = request.send().await.expect("events request");
         assert_eq!(response.status().as_u16(), 200, "events stream refused");
-        EventStream { response, buffer: String::new() }
+        let mut stream = EventStream { response, buffer: String::new(), ready: None };
+        let ready = stream.next_event(std::time::Duration::from_secs(10)).await.expect("a ready event first");
+        assert_eq!(ready.kind, "ready", "the stream opens with its starting position");
+        stream.ready = Some(ready);
+        stream
     }
 }
 
@@ -313,11 +317,14 @@ impl TestApp {
 pub struct EventStream {
     response: reqwest::Response,
     buffer: String,
+    /// The `ready` event the stream opened with (its starting position).
+    pub ready: Option<Event>,
 }
 
-/// One SSE event: its id and JSON data.
+/// One SSE event: its type, id and JSON data.
 #[derive(Debug)]
 pub struct Event {
+    pub kind: String,
     pub id: i64,
     pub data: Value,
 }
@@ -331,15 +338,18 @@ impl EventStream {
                 let frame: String = self.buffer.drain(..end + 2).collect();
                 let mut id = None;
                 let mut data = None;
+                let mut kind = String::from("message");
                 for line in frame.lines() {
-                    if let Some(v) = line.strip_prefix("id: ") {
+                    if let Some(v) = line.strip_prefix("event: ") {
+                        kind = v.trim().to_owned();
+                    } else if let Some(v) = line.strip_prefix("id: ") {
                         id = v.trim().parse().ok();
                     } else if let Some(v) = line.strip_prefix("data: ") {
                         data = serde_json::from_str(v).ok();
                     }
                 }
                 if let (Some(id), Some(data)) = (id, data) {
-                    return Some(Event { id, data });
+                    return Some(Event { kind, id, data });
                 }
             }
             let chunk = tokio::time::timeout_at(deadline, self.response.chunk()).await.ok()?.ok()??;

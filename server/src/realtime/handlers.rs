@@ -1,6 +1,8 @@
 //! `GET /api/v1/events`: Server-Sent Events of the caller's new inbox items.
 //!
-//! Each event is `id: <seq>`, `event: inbox`, `data: {"seq", "kind", "ref_id", "created_at"}`.
+//! The first event is `event: ready` with the position the stream starts after (`id` and
+//! `data: {"seq"}`); then each is `id: <seq>`, `event: inbox`, `data: {"seq", "kind", "ref_id",
+//! "created_at"}`.
 //! The event id is the inbox item's `seq`: a client that reconnects with `Last-Event-ID` first
 //! receives every item after it, then live ones. A comment line every 15 seconds keeps proxies
 //! from closing an idle stream.
@@ -23,6 +25,13 @@ use crate::telemetry::metrics::SseConnection;
 const HEARTBEAT: Duration = Duration::from_secs(15);
 const BATCH: u64 = 200;
 
+/// The first event of every stream: where it starts. Its id is the position, so a client that
+/// reconnects before any inbox event arrived still resumes from here (`Last-Event-ID`) instead of
+/// "from now", and misses nothing that came in between.
+fn ready_frame(last: i64) -> Bytes {
+    Bytes::from(format!("id: {last}\nevent: ready\ndata: {{\"seq\":{last}}}\n\n"))
+}
+
 /// One event of the stream as an EventSource client reads it (the document's description of each
 /// event; the server writes them as text in `next_frame`).
 #[derive(utoipa::ToSchema)]
@@ -31,10 +40,11 @@ pub struct StreamEvent {
     /// The inbox item's `seq`: send it back as `Last-Event-ID` to resume after it.
     #[schema(example = "42")]
     id: String,
-    /// Always `inbox`.
+    /// `ready` first (the stream's starting position), then `inbox` for each new item.
     #[schema(example = "inbox")]
     event: String,
-    /// JSON: `{"seq", "kind", "ref_id", "created_at"}` of the new inbox item.
+    /// JSON: for `inbox`, `{"seq", "kind", "ref_id", "created_at"}` of the new item; for `ready`,
+    /// `{"seq"}` of the position the stream starts after.
     data: String,
 }
 
@@ -145,7 +155,7 @@ pub async fn events(state: web::Data<AppState>, user: Caller, req: HttpRequest) 
         account: user.account_id,
         last,
         wakes,
-        pending: VecDeque::from([Bytes::from_static(b": connected\n\n")]),
+        pending: VecDeque::from([ready_frame(last)]),
         heartbeat,
         catch_up: resume.is_some(),
         _open: SseConnection::open(),

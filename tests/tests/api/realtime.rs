@@ -40,6 +40,22 @@ async fn the_stream_announces_new_items_and_resumes_after_the_last_event_id() {
 }
 
 #[tokio::test]
+async fn a_stream_that_heard_nothing_resumes_from_where_it_started() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let stream = app.events(&w.g1, None).await;
+    let ready = stream.ready.as_ref().expect("ready").id;
+    drop(stream);
+    // The connection drops before any inbox event; a notice arrives meanwhile. Resuming from the
+    // ready event's id (what EventSource sends as Last-Event-ID) delivers it, not "from now".
+    let missed = app.post("/api/v1/notices", Some(&w.admin_a1), notice("断线期间")).await.expect(201);
+    let mut resumed = app.events(&w.g1, Some(ready)).await;
+    assert_eq!(resumed.ready.as_ref().expect("ready").id, ready, "it starts where the client was");
+    let event = resumed.next_event(WAIT).await.expect("the missed notice");
+    assert_eq!(event.data["ref_id"], missed.body["id"]);
+}
+
+#[tokio::test]
 async fn the_stream_needs_a_signed_in_caller_and_a_numeric_event_id() {
     let app = spawn_app().await;
     app.get("/api/v1/events", None).await.expect(401);

@@ -16,8 +16,8 @@ struct Cli {
     /// TOML settings file (default: ./jiaxiao.toml if present). Environment variables override it.
     #[arg(long, global = true)]
     config: Option<PathBuf>,
-    /// Seed the demo district (once) and serve it.
-    #[arg(long)]
+    /// Seed the demo district (once) and serve it (`--demo` or `serve --demo`).
+    #[arg(long, global = true)]
     demo: bool,
     #[command(subcommand)]
     command: Option<Command>,
@@ -103,9 +103,18 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let app = Application::build_with_clock(settings, Arc::new(SystemClock)).await?;
     if demo {
         let state = app.state();
-        let logins = demo::seed(&state).await?;
-        println!("\nJiaxiao demo — {} — password for every account below: {}\n", demo::DISTRICT, demo::PASSWORD);
-        for l in &logins {
+        let seeded = demo::seed(&state).await?;
+        let how = if seeded.seeded_now {
+            "seeded now"
+        } else {
+            "found from an earlier start, as it was left (delete the data folder to start afresh)"
+        };
+        println!(
+            "\nJiaxiao demo — {} ({how}) — password for every account below: {}\n",
+            demo::DISTRICT,
+            demo::PASSWORD
+        );
+        for l in &seeded.logins {
             println!("  {:<15} {:<34} {}", l.role, l.login, l.who);
         }
         println!(
@@ -114,7 +123,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             demo::PASSWORD
         );
         println!("  then GET http://{listen}/api/v1/me with 'Authorization: Bearer <access_token>'.");
-        println!("  API document: http://{listen}/api/v1/openapi.json\n");
+        println!("  API explorer: http://{listen}/docs/ (the document itself: /api/v1/openapi.json)\n");
     }
     tracing::info!("listening on http://{listen}");
     app.run_until_stopped().await?;

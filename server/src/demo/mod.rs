@@ -75,8 +75,16 @@ fn name(seed: usize, given: &[&str]) -> String {
     format!("{}{}", SURNAMES[seed % SURNAMES.len()], given[(seed / SURNAMES.len() + seed * 7) % given.len()])
 }
 
-/// Seeds the demo district unless it exists; returns how to sign in either way.
-pub async fn seed(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
+/// The demo district as a start finds it.
+pub struct Demo {
+    /// Seeded by this start (`false`: found from an earlier one, with whatever was done since).
+    pub seeded_now: bool,
+    /// How to sign in as each role.
+    pub logins: Vec<DemoLogin>,
+}
+
+/// Seeds the demo district unless it exists; says how to sign in either way.
+pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
     let (db, now) = (&state.db, state.clock.now());
     let already = district::Entity::find().filter(district::Column::Name.eq(DISTRICT)).one(db).await?.is_some();
     if !already {
@@ -84,7 +92,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
         seed_homework(state).await?;
         seed_afterschool(state).await?;
     }
-    logins(db).await
+    Ok(Demo { seeded_now: !already, logins: logins(db).await? })
 }
 
 /// Every school's after-school plan for the term through the after-school service (so the demo

@@ -257,6 +257,12 @@ pub struct ChildRef {
     pub name: String,
 }
 
+/// The limits the parser enforces on these requests (`error::valid_name`), for the API document.
+pub const LIMITS: &[FieldRule] = &[
+    FieldRule::new("CreateSchoolRequest", "name", Rule::Text { max: NAME_MAX_CHARS }),
+    FieldRule::new("CreateSchoolRequest", "admin_name", Rule::Text { max: NAME_MAX_CHARS }),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,9 +292,3 @@ mod tests {
         assert!(matches!(NewSchool::try_from(bad_login), Err(OrgError::InvalidLogin { field: "admin_login" })));
     }
 }
-
-/// The limits the parser enforces on these requests (`error::valid_name`), for the API document.
-pub const LIMITS: &[FieldRule] = &[
-    FieldRule::new("CreateSchoolRequest", "name", Rule::Text { max: NAME_MAX_CHARS }),
-    FieldRule::new("CreateSchoolRequest", "admin_name", Rule::Text { max: NAME_MAX_CHARS }),
-];

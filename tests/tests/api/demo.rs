@@ -10,11 +10,12 @@ async fn sign_in(app: &TestApp, login: &str) -> String {
 #[tokio::test]
 async fn the_demo_seeds_every_domain_once_and_signs_in_each_role() {
     let app = spawn_app().await;
-    let logins = server::demo::seed(&app.state).await.expect("demo seed");
-    assert!(!logins.is_empty());
-    // A second start finds the district and seeds nothing again.
+    let demo = server::demo::seed(&app.state).await.expect("demo seed");
+    assert!(demo.seeded_now && !demo.logins.is_empty());
+    // A second start finds the district, seeds nothing again and says so.
     let again = server::demo::seed(&app.state).await.expect("second seed");
-    assert_eq!(logins.len(), again.len());
+    assert!(!again.seeded_now);
+    assert_eq!(demo.logins.len(), again.logins.len());
 
     let bureau = sign_in(&app, server::demo::BUREAU_LOGIN).await;
     let me = app.get("/api/v1/me", Some(&bureau)).await.expect(200);

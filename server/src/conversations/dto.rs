@@ -11,8 +11,9 @@ use uuid::Uuid;
 pub struct StartConversation {
     /// The child the conversation is about.
     pub student_id: Uuid,
-    /// The other person: for a guardian, a teacher of the child's class; for a teacher, a
-    /// guardian of the child.
+    /// The other person's account: for a guardian, a teacher of the child's class
+    /// (`teachers[].account_id` of `GET /children/{id}`); for a teacher, a guardian of the child
+    /// (`guardians[].account_id` of `GET /classes/{id}/students`).
     pub with_account_id: Uuid,
 }
 

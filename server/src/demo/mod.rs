@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::access::Caller;
@@ -69,6 +69,15 @@ const GIVEN: [&str; 24] = [
     "可馨", "博文", "语嫣", "晨阳", "佳琪", "皓宇", "雅琳", "泽宇", "梦瑶", "晓东",
 ];
 const ADULT_GIVEN: [&str; 12] = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰"];
+/// Fathers' and mothers' given names, so that a 父亲 is never called 芳.
+const MALE_GIVEN: [&str; 8] = ["伟", "强", "磊", "洋", "勇", "军", "杰", "涛"];
+const FEMALE_GIVEN: [&str; 8] = ["芳", "娜", "敏", "静", "艳", "丽", "霞", "婷"];
+/// The printed family: 李强 (the printed parent login) with a child in the printed teacher's
+/// class (实验小学 3年级1班, the fifth class of the first school) and one in 第一初级中学 7年级1班.
+const FAMILY_FATHER: &str = "李强";
+const FAMILY_CHILDREN: [&str; 2] = ["李子涵", "李浩然"];
+/// Index of 3年级1班 among the first school's classes: the printed teacher's class.
+const TEACHER_CLASS: usize = 4;
 const STUDENTS_PER_CLASS: usize = 33;
 
 fn name(seed: usize, given: &[&str]) -> String {
@@ -133,7 +142,8 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
             FeeKind::Free,
             0,
             Allocation::FirstCome,
-            &[1, 3],
+            // Every school day, so that a pickup code and a sign-out can be tried on any of them.
+            &[1, 2, 3, 4, 5],
         ),
         (
             "合唱团",
@@ -186,8 +196,18 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
             &[4],
         ),
     ];
+    let teacher_login = Login::parse("teacher@demo.jiaxiao.cn").ok_or_else(|| anyhow::anyhow!("teacher login"))?;
+    let teacher = find_account_by_login(db, &teacher_login).await?.map(|a| a.id);
     let schools = school::Entity::find().all(db).await?;
     for (n, school) in schools.iter().enumerate() {
+        // The printed teacher runs their school's basketball club: they take its roll and sign
+        // children out, as the person in charge.
+        let teacher_here = staff::Entity::find()
+            .filter(staff::Column::SchoolId.eq(school.id))
+            .filter(staff::Column::AccountId.is_in(teacher))
+            .one(db)
+            .await?
+            .map(|s| s.account_id);
         let Some(admin) = staff::Entity::find()
             .filter(staff::Column::SchoolId.eq(school.id))
             .filter(staff::Column::IsSchoolAdmin.eq(true))
@@ -217,7 +237,7 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
                     room: Some("活动室".into()),
                     capacity: 3,
                     min_size: 1,
-                    in_charge_account_id: None,
+                    in_charge_account_id: if first_activity.is_none() { teacher_here } else { None },
                     provider: Provider { kind: provider, name: provider_name.into() },
                     fee: Fee { kind: fee, amount_fen: (fee != FeeKind::Free).then_some(amount) },
                     allocation,
@@ -231,9 +251,15 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
         if n == 0 {
             afterschool::create_plan(state, &proof, term(week("17:30"))).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         }
-        // Five children try the basketball club of 3 seats: 3 enrolled, 2 on the wait list.
+        // Five children try the basketball club of 3 seats: 3 enrolled, 2 on the wait list; the
+        // printed family's child first, then by student number.
         let Some(basketball) = first_activity else { continue };
-        let pupils = student::Entity::find().filter(student::Column::SchoolId.eq(school.id)).all(db).await?;
+        let mut pupils = student::Entity::find()
+            .filter(student::Column::SchoolId.eq(school.id))
+            .order_by_asc(student::Column::StudentNo)
+            .all(db)
+            .await?;
+        pupils.sort_by_key(|p| !FAMILY_CHILDREN.contains(&p.name.as_str()));
         let mut tried = 0;
         for pupil in pupils {
             if tried == 5 {
@@ -409,7 +435,8 @@ async fn seed_fresh(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>)
         for (i, (grade, class)) in classes.iter().enumerate() {
             // Class teacher (also teaches Chinese), a maths and an English teacher per class pair.
             let head_no = format!("T{s}{i:02}");
-            let teacher_email = if s == 0 && i == 4 { "teacher@demo.jiaxiao.cn".to_owned() } else { String::new() };
+            let teacher_email =
+                if s == 0 && i == TEACHER_CLASS { "teacher@demo.jiaxiao.cn".to_owned() } else { String::new() };
             let _ = writeln!(
                 staff_csv,
                 "{head_no},{},{},{teacher_email},teacher,{grade}-{class}:head;{grade}-{class}:chinese",
@@ -440,12 +467,18 @@ async fn seed_fresh(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>)
             }
             for k in 0..STUDENTS_PER_CLASS {
                 student_seq += 1;
-                let child = name(student_seq, &GIVEN);
-                let surname = &child[..child.char_indices().nth(1).map_or(child.len(), |(i, _)| i)];
-                let father = format!("{surname}{}", ADULT_GIVEN[student_seq % ADULT_GIVEN.len()]);
-                let mother = name(student_seq + 7, &ADULT_GIVEN);
-                let father_phone = if s < 2 && i == 0 && k == 0 { shared_parent_phone.clone() } else { next_phone() };
-                let father_email = if father_phone == shared_parent_phone { "parent@demo.jiaxiao.cn" } else { "" };
+                let family = k == 0 && ((s == 0 && i == TEACHER_CLASS) || (s == 1 && i == 0));
+                let (child, father) = if family {
+                    (FAMILY_CHILDREN[s].to_owned(), FAMILY_FATHER.to_owned())
+                } else {
+                    let child = name(student_seq, &GIVEN);
+                    let surname = &child[..child.char_indices().nth(1).map_or(child.len(), |(i, _)| i)];
+                    let father = format!("{surname}{}", MALE_GIVEN[student_seq % MALE_GIVEN.len()]);
+                    (child, father)
+                };
+                let mother = name(student_seq + 7, &FEMALE_GIVEN);
+                let father_phone = if family { shared_parent_phone.clone() } else { next_phone() };
+                let father_email = if family { "parent@demo.jiaxiao.cn" } else { "" };
                 let _ = writeln!(
                     students_csv,
                     "S{s}{student_seq:05},{child},{grade},{class},{father},{father_phone},{father_email},父亲,{mother},{},,母亲",
@@ -486,12 +519,15 @@ async fn logins(db: &DatabaseConnection) -> anyhow::Result<Vec<DemoLogin>> {
     out.push(DemoLogin {
         role: "teacher",
         login: "teacher@demo.jiaxiao.cn".into(),
-        who: "示范区实验小学 3年级1班 班主任".into(),
+        who: format!("示范区实验小学 3年级1班 班主任、语文老师，{} 的老师", FAMILY_CHILDREN[0]),
     });
     out.push(DemoLogin {
         role: "guardian",
         login: "parent@demo.jiaxiao.cn".into(),
-        who: "两个孩子，分别在实验小学和第一初级中学".into(),
+        who: format!(
+            "{FAMILY_FATHER}：{}（实验小学 3年级1班）、{}（第一初级中学 7年级1班）",
+            FAMILY_CHILDREN[0], FAMILY_CHILDREN[1]
+        ),
     });
     // Sanity: the seeded schools exist (a half-seeded database says so instead of printing lies).
     let schools = school::Entity::find().count(db).await?;

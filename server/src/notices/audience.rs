@@ -2,7 +2,6 @@
 //! (an admin: their school; a teacher: the classes they teach; a bureau officer: the staff of their
 //! district's schools); this module turns the audience they ask for into a target within it.
 
-use crate::org::model::{FIRST_GRADE, LAST_GRADE};
 use std::collections::HashSet;
 
 use sea_orm::ConnectionTrait;
@@ -12,9 +11,9 @@ use super::dto::AudienceSpec;
 use super::error::NoticeError;
 use super::model::SenderRole;
 use crate::access::{self, NoticeSender, SenderChoice};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Message};
 pub use crate::org::audience::{FamilyTarget, Target};
-use crate::org::model::bureau_officer;
+use crate::org::model::{FIRST_GRADE, LAST_GRADE, bureau_officer};
 
 #[derive(Debug, Clone)]
 pub struct Sender {
@@ -82,8 +81,22 @@ pub async fn resolve(
         });
     };
     // A teacher addresses the classes they teach, and families of pupils in them.
-    if !spec.grades.is_empty() || spec.class_ids.iter().any(|c| !taught.contains(c)) {
-        return Err(ApiError::forbidden());
+    if !spec.grades.is_empty() {
+        return Err(ApiError::forbidden()
+            .with_message(Message::new(
+                "老师只能按班级发送，不能按年级发送；年级通知请联系学校管理员。",
+                "Teachers send to classes, not grades; ask a school admin for a grade notice.",
+            ))
+            .with_details(serde_json::json!({ "field": "audience.grades" })));
+    }
+    if let Some(class) = spec.class_ids.iter().filter(|c| !taught.contains(c)).find_map(|c| classes.get(c)) {
+        let label = format!("{}年级{}班", class.grade, class.number);
+        return Err(ApiError::forbidden()
+            .with_message(Message::new(
+                format!("您不教 {label}，不能向该班发送通知。"),
+                format!("You do not teach class {}-{}, so you cannot send it a notice.", class.grade, class.number),
+            ))
+            .with_details(serde_json::json!({ "field": "audience.class_ids", "class_id": class.id })));
     }
     if spec.class_ids.is_empty() && spec.guardian_ids.is_empty() {
         return Err(NoticeError::invalid(

@@ -185,7 +185,10 @@ pub struct ClassSummary {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GuardianContact {
+    /// The guardian as notices name them (`audience.guardian_ids`).
     pub guardian_id: Uuid,
+    /// The guardian's account: `with_account_id` of `POST /conversations`.
+    pub account_id: Uuid,
     pub name: String,
     pub relation: String,
     pub access_level: AccessLevel,
@@ -205,6 +208,9 @@ pub struct ClassStudent {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TeacherRef {
+    /// The teacher's account: `with_account_id` of `POST /conversations`. A class teacher who also
+    /// teaches a subject is listed once per role, with the same account.
+    pub account_id: Uuid,
     pub name: String,
     pub role: TeachingRole,
     pub subject: Option<String>,

@@ -258,14 +258,14 @@ pub async fn staff_of_account(db: &impl ConnectionTrait, account_id: Uuid) -> Re
     staff::Entity::find().filter(staff::Column::AccountId.eq(account_id)).all(db).await
 }
 
-/// Names of staff rows by id.
-pub async fn staff_names(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, DbErr> {
+/// `(account, name)` of staff rows, by staff id.
+pub async fn staff_names(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, (Uuid, String)>, DbErr> {
     Ok(staff::Entity::find()
         .filter(staff::Column::Id.is_in(ids))
         .all(db)
         .await?
         .into_iter()
-        .map(|s| (s.id, s.name))
+        .map(|s| (s.id, (s.account_id, s.name)))
         .collect())
 }
 
@@ -354,6 +354,35 @@ pub async fn guardian_names_by_account(
         .into_iter()
         .map(|g| (g.account_id, g.name))
         .collect())
+}
+
+/// What `/me` shows of an account, and which roles it holds: one statement (each flag an index
+/// probe), so that `/me` loads only the roles there are.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub struct AccountRoles {
+    pub id: Uuid,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub is_guardian: bool,
+    pub is_staff: bool,
+    pub is_officer: bool,
+}
+
+pub async fn account_roles(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<AccountRoles>, DbErr> {
+    use sea_orm::sea_query::{Expr, Query};
+    fn names<E: EntityTrait>(entity: E, column: E::Column, id: Uuid) -> sea_orm::sea_query::SimpleExpr {
+        Expr::exists(Query::select().expr(Expr::val(1)).from(entity).and_where(column.eq(id)).to_owned())
+    }
+    account::Entity::find_by_id(id)
+        .select_only()
+        .columns([account::Column::Id, account::Column::DisplayName, account::Column::Phone, account::Column::Email])
+        .expr_as(names(guardian::Entity, guardian::Column::AccountId, id), "is_guardian")
+        .expr_as(names(staff::Entity, staff::Column::AccountId, id), "is_staff")
+        .expr_as(names(bureau_officer::Entity, bureau_officer::Column::AccountId, id), "is_officer")
+        .into_model::<AccountRoles>()
+        .one(db)
+        .await
 }
 
 pub async fn account(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<account::Model>, DbErr> {

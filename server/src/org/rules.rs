@@ -37,6 +37,21 @@ pub fn child_summary(
     })
 }
 
+/// A child as its guardian sees it, from the row that placed it in its class and school.
+pub fn placed_child_summary(child: &crate::access::PlacedChild) -> ChildSummary {
+    ChildSummary {
+        id: child.id,
+        name: child.name.clone(),
+        school_id: child.school_id,
+        school_name: child.school_name.clone(),
+        grade: child.grade,
+        stage: child.stage_system.stage_of(child.grade),
+        class_id: child.class_id,
+        class_number: child.class_number,
+        access_level: child.access_level,
+    }
+}
+
 /// A staff member's roles in the classes they teach, by grade, class and subject.
 pub fn class_roles<'a>(
     assignments: impl Iterator<Item = &'a teaching_assignment::Model>,
@@ -120,6 +135,7 @@ pub fn guardian_contacts(
             let account = accounts.get(&guardian.account_id)?;
             Some(GuardianContact {
                 guardian_id: guardian.id,
+                account_id: guardian.account_id,
                 name: guardian.name.clone(),
                 relation: l.relation.clone(),
                 access_level: l.access_level,
@@ -133,12 +149,17 @@ pub fn guardian_contacts(
 }
 
 /// A class's teachers: the class teacher first, then by subject and name.
-pub fn teachers(assignments: &[teaching_assignment::Model], staff_names: &HashMap<Uuid, String>) -> Vec<TeacherRef> {
+pub fn teachers(
+    assignments: &[teaching_assignment::Model],
+    staff_names: &HashMap<Uuid, (Uuid, String)>,
+) -> Vec<TeacherRef> {
     let mut teachers: Vec<TeacherRef> = assignments
         .iter()
         .filter_map(|a| {
+            let (account_id, name) = staff_names.get(&a.staff_id)?;
             Some(TeacherRef {
-                name: staff_names.get(&a.staff_id)?.clone(),
+                account_id: *account_id,
+                name: name.clone(),
                 role: a.role,
                 subject: (a.role == TeachingRole::SubjectTeacher).then(|| a.subject.clone()),
             })
@@ -300,7 +321,7 @@ mod tests {
 
     #[test]
     fn teachers_list_the_class_teacher_first() {
-        let names = HashMap::from([(id(1), "王老师".to_owned()), (id(2), "李老师".to_owned())]);
+        let names = HashMap::from([(id(1), (id(11), "王老师".to_owned())), (id(2), (id(12), "李老师".to_owned()))]);
         let assignments = [
             assignment(2, 9, TeachingRole::SubjectTeacher, "math"),
             assignment(1, 9, TeachingRole::ClassTeacher, ""),

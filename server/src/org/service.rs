@@ -120,32 +120,36 @@ pub async fn insert_school_with_admin(
 /// Staff number of a school's first admin until a staff roster names them.
 pub const ADMIN_PLACEHOLDER_STAFF_NO: &str = "ADMIN";
 
-/// The caller's identity, roles, children, classes and districts.
+/// The caller's identity, roles, children, classes and districts. One statement says which roles
+/// the account holds; each role held costs one more (children with their classes and schools in
+/// one join), so a guardian's `/me` is two statements.
 pub async fn me(state: &AppState, user: &Caller) -> ApiResult<Me> {
     let db = &state.db;
-    let account = repo::account(db, user.account_id).await?.ok_or_else(ApiError::unauthenticated)?;
-    let children_links = access::guardian_children(db, user).await?;
-    let staff_rows = repo::staff_of_account(db, user.account_id).await?;
-    let officers = repo::officers_of_account(db, user.account_id).await?;
-
-    let assignments = repo::assignments_of_staff(db, staff_rows.iter().map(|s| s.id).collect()).await?;
-    let class_ids: Vec<Uuid> =
-        children_links.iter().map(|(_, c, _)| c.class_id).chain(assignments.iter().map(|a| a.class_id)).collect();
-    let classes = repo::classes_by_id(db, class_ids).await?;
-    let school_ids: Vec<Uuid> =
-        children_links.iter().map(|(_, c, _)| c.school_id).chain(staff_rows.iter().map(|s| s.school_id)).collect();
-    let schools = repo::schools_by_id(db, school_ids).await?;
-    let districts: Vec<DistrictRef> = repo::districts_by_name(db, officers.iter().map(|o| o.district_id).collect())
-        .await?
-        .into_iter()
-        .map(|d| DistrictRef { id: d.id, name: d.name })
-        .collect();
-
-    let children: Vec<_> = children_links
-        .iter()
-        .filter_map(|(_, child, level)| rules::child_summary(child, *level, &schools, &classes))
-        .collect();
-    let staff = rules::staff_profiles(&staff_rows, &assignments, &schools, &classes);
+    let account = repo::account_roles(db, user.account_id).await?.ok_or_else(ApiError::unauthenticated)?;
+    let children: Vec<_> = if account.is_guardian {
+        access::guardian_children_placed(db, user).await?.iter().map(rules::placed_child_summary).collect()
+    } else {
+        Vec::new()
+    };
+    let staff = if account.is_staff {
+        let staff_rows = repo::staff_of_account(db, user.account_id).await?;
+        let assignments = repo::assignments_of_staff(db, staff_rows.iter().map(|s| s.id).collect()).await?;
+        let classes = repo::classes_by_id(db, assignments.iter().map(|a| a.class_id).collect()).await?;
+        let schools = repo::schools_by_id(db, staff_rows.iter().map(|s| s.school_id).collect()).await?;
+        rules::staff_profiles(&staff_rows, &assignments, &schools, &classes)
+    } else {
+        Vec::new()
+    };
+    let districts: Vec<DistrictRef> = if account.is_officer {
+        let officers = repo::officers_of_account(db, user.account_id).await?;
+        repo::districts_by_name(db, officers.iter().map(|o| o.district_id).collect())
+            .await?
+            .into_iter()
+            .map(|d| DistrictRef { id: d.id, name: d.name })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Me {
         account_id: account.id,
         display_name: account.display_name,

@@ -46,3 +46,76 @@ async fn the_demo_seeds_every_domain_once_and_signs_in_each_role() {
         .unwrap();
     assert_eq!((enrolled as usize, waiting as usize), (3 * school_count, 2 * school_count));
 }
+
+/// README's walkthrough, step by step, with the printed logins and the API alone: the printed
+/// teacher teaches the printed parent's child, so they can talk, share a notice, see homework and
+/// hand the child over after school.
+#[tokio::test]
+async fn the_readme_walkthrough_works_with_the_printed_logins() {
+    use jiaxiao_tests::json;
+    let app = spawn_app().await;
+    server::demo::seed(&app.state).await.expect("demo seed");
+    let parent = sign_in(&app, "parent@demo.jiaxiao.cn").await;
+    let teacher = sign_in(&app, "teacher@demo.jiaxiao.cn").await;
+
+    // 1. The parent sees two children; the first is in the teacher's class.
+    let me = app.get("/api/v1/me", Some(&parent)).await.expect(200).body;
+    assert_eq!(me["display_name"], "李强");
+    let children = me["children"].as_array().expect("children").clone();
+    assert_eq!(children.len(), 2);
+    let child = children.iter().find(|c| c["name"] == "李子涵").expect("李子涵").clone();
+    let (child_id, class_id) =
+        (child["id"].as_str().unwrap().to_owned(), child["class_id"].as_str().unwrap().to_owned());
+    let taught = app.get("/api/v1/me", Some(&teacher)).await.expect(200).body;
+    let classes: Vec<&str> =
+        taught["staff"][0]["classes"].as_array().unwrap().iter().filter_map(|c| c["class_id"].as_str()).collect();
+    assert!(classes.contains(&class_id.as_str()), "the printed teacher teaches the printed child");
+
+    // 2. The parent writes to the class teacher, found in the child view.
+    let view = app.get(&format!("/api/v1/children/{child_id}"), Some(&parent)).await.expect(200).body;
+    let class_teacher =
+        view["teachers"].as_array().unwrap().iter().find(|t| t["role"] == "class_teacher").unwrap().clone();
+    assert_eq!(class_teacher["account_id"], taught["account_id"]);
+    let start = json!({ "student_id": child_id, "with_account_id": class_teacher["account_id"] });
+    let conversation = app.post("/api/v1/conversations", Some(&parent), start).await.expect(200).body;
+    let conversation_id = conversation["id"].as_str().unwrap();
+    let path = format!("/api/v1/conversations/{conversation_id}/messages");
+    app.post(&path, Some(&parent), json!({ "body": "陈老师好，孩子明天请假半天。" })).await.expect(201);
+
+    // 3. The teacher finds it, answers, and reaches the same conversation from the class list.
+    let list = app.get("/api/v1/conversations", Some(&teacher)).await.expect(200).body;
+    assert!(list["items"].as_array().unwrap().iter().any(|c| c["id"] == conversation["id"]));
+    app.post(&path, Some(&teacher), json!({ "body": "收到，谢谢告知。" })).await.expect(201);
+    let students = app.get(&format!("/api/v1/classes/{class_id}/students"), Some(&teacher)).await.expect(200).body;
+    let row = students["items"].as_array().unwrap().iter().find(|s| s["id"] == child["id"]).expect("the child").clone();
+    let father =
+        row["guardians"].as_array().unwrap().iter().find(|g| g["account_id"] == me["account_id"]).expect("李强");
+    let again = json!({ "student_id": child_id, "with_account_id": father["account_id"] });
+    let same = app.post("/api/v1/conversations", Some(&teacher), again).await.expect(200).body;
+    assert_eq!(same["id"], conversation["id"]);
+
+    // 4. The teacher's class notice reaches the parent's inbox; the parent confirms it.
+    let notice = json!({ "title": "周五春游", "body": "请穿运动鞋，自带水杯。", "audience": { "class_ids": [class_id] }, "response_mode": "confirm" });
+    let sent = app.post("/api/v1/notices", Some(&teacher), notice).await.expect(201).body;
+    let inbox = app.get("/api/v1/inbox", Some(&parent)).await.expect(200).body;
+    assert!(inbox["items"].as_array().unwrap().iter().any(|i| i["ref_id"] == sent["id"]));
+    app.post(&format!("/api/v1/notices/{}/confirm", sent["id"].as_str().unwrap()), Some(&parent), json!({}))
+        .await
+        .expect(200);
+
+    // 5. Today's homework, which the parent only sees (nothing to check or sign).
+    let homework = app.get(&format!("/api/v1/children/{child_id}/homework"), Some(&parent)).await.expect(200).body;
+    assert!(!homework["items"].as_array().unwrap().is_empty(), "the seeded homework of 3年级1班");
+
+    // 6. After school: the child is in the basketball club the teacher runs; the parent shows a
+    //    pickup code and the teacher releases the child to it.
+    let after = app.get(&format!("/api/v1/children/{child_id}/afterschool"), Some(&parent)).await.expect(200).body;
+    let club = after["activities"].as_array().unwrap().iter().find(|a| a["name"] == "篮球社").expect("篮球社").clone();
+    assert_eq!(club["status"], "enrolled");
+    let code =
+        app.post(&format!("/api/v1/children/{child_id}/afterschool/pickup-codes"), Some(&parent), json!({})).await;
+    let code = code.expect(200).body["code"].as_str().unwrap().to_owned();
+    let sign_out = json!({ "student_id": child_id, "pickup_code": code });
+    let path = format!("/api/v1/afterschool/activities/{}/sign-outs", club["activity_id"].as_str().unwrap());
+    app.post(&path, Some(&teacher), sign_out).await.expect(201);
+}

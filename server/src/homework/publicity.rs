@@ -147,7 +147,9 @@ async fn of_school(
                 cap_minutes: caps.for_stage(stage),
                 classes: u32::try_from(class_ids.len()).unwrap_or(u32::MAX),
                 average_daily_written_minutes: (average * 10.0).round() / 10.0,
-                by_subject: shares(of_grade.iter().map(|h| (h.subject.clone(), h.estimated_minutes))),
+                by_subject: shares(
+                    of_grade.iter().map(|h| (crate::org::subject::name_of(&h.subject), h.estimated_minutes)),
+                ),
                 by_kind: shares(of_grade.iter().map(|h| (kind_name(h.kind), h.estimated_minutes))),
             }
         })

@@ -75,6 +75,8 @@ impl Budget {
     pub fn of(cap_minutes: i32, posts: impl IntoIterator<Item = (String, i32)>) -> Budget {
         let mut by_subject: Vec<SubjectMinutes> = Vec::new();
         for (subject, minutes) in posts {
+            // Rows stored before subjects had one name (`chinese` beside 语文) count as one.
+            let subject = crate::org::subject::name_of(&subject);
             match by_subject.iter_mut().find(|s| s.subject == subject) {
                 Some(s) => s.minutes += minutes,
                 None => by_subject.push(SubjectMinutes { subject, minutes }),

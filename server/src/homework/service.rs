@@ -82,7 +82,9 @@ impl Draft {
             ));
         }
         Ok(Draft {
-            subject: text(&req.subject, "subject", SUBJECT_MAX_CHARS)?,
+            // One name per subject (`math`, `Maths` and 数学 are 数学), so budgets and publicity
+            // count a subject once however the teacher wrote it.
+            subject: crate::org::subject::name_of(&text(&req.subject, "subject", SUBJECT_MAX_CHARS)?),
             title: text(&req.title, "title", TITLE_MAX_CHARS)?,
             content: text(&req.content, "content", CONTENT_MAX_CHARS)?,
             kind: req.kind,

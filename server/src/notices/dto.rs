@@ -5,7 +5,7 @@ use crate::http::constraints::{FieldRule, Rule};
 use crate::org::model::{FIRST_GRADE, LAST_GRADE};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::model::{RecipientKind, ResponseMode, SenderRole};
@@ -119,6 +119,7 @@ pub struct RecipientRef {
     pub children: Vec<String>,
 }
 
+/// One class's receipts; its name lists are filled only when the answer's `names_included`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClassReceipts {
     pub class_id: Uuid,
@@ -156,6 +157,19 @@ pub struct Receipts {
     pub classes: Vec<ClassReceipts>,
     /// Staff notices: who has not read it yet.
     pub staff_unread: Vec<RecipientRef>,
+    /// Whether the classes' name lists are filled: for a notice to one class, or for the class
+    /// asked for with `?class_id=`. A notice to several classes answers their counts only; ask
+    /// for each class's names with `?class_id=`.
+    pub names_included: bool,
+}
+
+/// Which class's names receipts list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReceiptsQuery {
+    /// One of the notice's classes: its receipts with the names of who has and has not read,
+    /// confirmed or replied.
+    pub class_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

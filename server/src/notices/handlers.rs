@@ -3,7 +3,9 @@
 use actix_web::{HttpResponse, get, post, web};
 use uuid::Uuid;
 
-use super::dto::{CreateNoticeRequest, MyResponse, Notice, Preview, PreviewRequest, Receipts, Reminded, ReplyRequest};
+use super::dto::{
+    CreateNoticeRequest, MyResponse, Notice, Preview, PreviewRequest, Receipts, ReceiptsQuery, Reminded, ReplyRequest,
+};
 use super::service;
 use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
@@ -152,14 +154,15 @@ pub async fn reply(
 }
 
 /// Receipts: read / unread / confirmed / not confirmed, per class (sender and school admins).
+/// A notice to several classes answers each class's counts; `?class_id=` adds that class's names.
 #[utoipa::path(
     tag = "notices",
     security(("bearer" = [])),
-    params(("notice_id" = Uuid, Path)),
+    params(("notice_id" = Uuid, Path), ReceiptsQuery),
     responses(
         (status = 200, body = Receipts),
         (status = 403, description = "`forbidden`: a recipient, not a manager", body = ErrorBody),
-        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 404, description = "`not_found`: the notice, or a `class_id` it did not reach", body = ErrorBody),
     )
 )]
 #[get("/notices/{notice_id}/receipts")]
@@ -167,8 +170,9 @@ pub async fn receipts(
     state: web::Data<AppState>,
     user: Caller,
     path: web::Path<Uuid>,
+    query: web::Query<ReceiptsQuery>,
 ) -> ApiResult<web::Json<Receipts>> {
-    Ok(web::Json(service::receipts(&state, &user, path.into_inner()).await?))
+    Ok(web::Json(service::receipts(&state, &user, path.into_inner(), query.class_id).await?))
 }
 
 /// Recall a notice within 24 hours of sending; recipients then see it as recalled.

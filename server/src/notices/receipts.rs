@@ -31,6 +31,29 @@ pub fn unread_accounts(states: &[ReadState]) -> Vec<Uuid> {
     states.iter().filter(|s| s.read_at.is_none()).map(|s| s.account_id).collect()
 }
 
+/// Keeps the name lists an answer can carry: those of `class_id` alone when one is asked for
+/// (`false` when the notice did not reach that class), else those of the only class. A notice to
+/// several classes answers their counts, and each class's names on request: a school-wide
+/// notice's receipts stay a few kilobytes instead of every family's name at once.
+pub fn narrow(receipts: &mut Receipts, class_id: Option<Uuid>) -> bool {
+    match class_id {
+        Some(wanted) => {
+            receipts.classes.retain(|c| c.class_id == wanted);
+            !receipts.classes.is_empty()
+        }
+        None if receipts.classes.len() > 1 => {
+            for class in &mut receipts.classes {
+                for list in [&mut class.read_by, &mut class.unread, &mut class.responded_by, &mut class.not_responded] {
+                    list.clear();
+                }
+            }
+            receipts.names_included = false;
+            true
+        }
+        None => true,
+    }
+}
+
 /// The notice's receipts.
 pub fn assemble(facts: ReceiptFacts<'_>) -> Receipts {
     let notice = facts.notice;
@@ -54,6 +77,7 @@ pub fn assemble(facts: ReceiptFacts<'_>) -> Receipts {
         replies: replies.into_iter().map(|(option, count)| OptionCount { option, count }).collect(),
         classes: Vec::new(),
         staff_unread: Vec::new(),
+        names_included: true,
     };
     match notice.recipient_kind {
         RecipientKind::Staff => {
@@ -231,6 +255,37 @@ mod tests {
         assert_eq!((second.number, second.recipients, second.read, second.responded), (2, 2, 2, 1));
         assert_eq!(names(&second.not_responded), [("刚爸", vec!["小刚"])]);
         assert!(second.unread.is_empty());
+
+        // Two classes: the summary keeps the counts and leaves the names to a request per class.
+        let mut summary = assemble(ReceiptFacts {
+            states: &states,
+            ..facts(&notice, &children, &classes, &student_names, &guardian_names)
+        });
+        assert!(narrow(&mut summary, None));
+        assert!(!summary.names_included);
+        assert!(summary.classes.iter().all(|c| c.read_by.is_empty() && c.unread.is_empty() && c.recipients == 2));
+        let mut one = assemble(ReceiptFacts {
+            states: &states,
+            ..facts(&notice, &children, &classes, &student_names, &guardian_names)
+        });
+        assert!(narrow(&mut one, Some(id(51))));
+        assert_eq!((one.classes.len(), one.names_included), (1, true));
+        assert_eq!(names(&one.classes[0].unread), [("丽妈", vec!["小丽"])]);
+        let mut elsewhere = assemble(ReceiptFacts {
+            states: &states,
+            ..facts(&notice, &children, &classes, &student_names, &guardian_names)
+        });
+        assert!(!narrow(&mut elsewhere, Some(id(99))), "a class the notice did not reach");
+    }
+
+    fn facts<'a>(
+        notice: &'a notice::Model,
+        children: &'a [ItemChild],
+        classes: &'a HashMap<Uuid, class::Model>,
+        student_names: &'a HashMap<Uuid, String>,
+        guardian_names: &'a HashMap<Uuid, String>,
+    ) -> ReceiptFacts<'a> {
+        ReceiptFacts { notice, states: &[], children, classes, student_names, guardian_names, staff_names: &[] }
     }
 
     #[test]

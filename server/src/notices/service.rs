@@ -360,8 +360,9 @@ async fn managed_notice(
     Ok((notice, proof))
 }
 
-/// Who has read, confirmed or replied: counts, and per class the lists of who has not.
-pub async fn receipts(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Receipts> {
+/// Who has read, confirmed or replied: counts, and per class the lists of who has not (of one
+/// class at a time for a notice to several: see [`receipts::narrow`]).
+pub async fn receipts(state: &AppState, user: &Caller, id: Uuid, class_id: Option<Uuid>) -> ApiResult<Receipts> {
     let db = &state.db;
     let (notice, _) = managed_notice(db, user, id).await?;
     let states = items::read_states(db, ItemKind::Notice, id).await?;
@@ -380,7 +381,7 @@ pub async fn receipts(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Re
                 crate::org::repo::guardian_names_by_account(db, states.iter().map(|s| s.account_id).collect()).await?;
         }
     }
-    Ok(receipts::assemble(ReceiptFacts {
+    let mut answer = receipts::assemble(ReceiptFacts {
         notice: &notice,
         states: &states,
         children: &children,
@@ -388,7 +389,11 @@ pub async fn receipts(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Re
         student_names: &student_names,
         guardian_names: &guardian_names,
         staff_names: &staff_names,
-    }))
+    });
+    if !receipts::narrow(&mut answer, class_id) {
+        return Err(ApiError::not_found());
+    }
+    Ok(answer)
 }
 
 /// Recalls a notice: within 24 hours of sending (a scheduled notice, any time before it goes out).

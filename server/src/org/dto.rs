@@ -61,8 +61,10 @@ pub struct ClassRole {
     pub grade: i16,
     pub class_number: i16,
     pub role: TeachingRole,
-    /// The subject taught; null for the class teacher (班主任) role.
+    /// The subject taught, as its code (`math`); null for the class teacher (班主任) role.
     pub subject: Option<String>,
+    /// The subject's name (数学): what homework of it is stored and shown as.
+    pub subject_name: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -213,7 +215,10 @@ pub struct TeacherRef {
     pub account_id: Uuid,
     pub name: String,
     pub role: TeachingRole,
+    /// The subject taught, as its code (`math`); null for the class teacher (班主任).
     pub subject: Option<String>,
+    /// The subject's name (数学).
+    pub subject_name: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -66,6 +66,7 @@ pub fn class_roles<'a>(
                 class_number: class.number,
                 role: a.role,
                 subject: (a.role == TeachingRole::SubjectTeacher).then(|| a.subject.clone()),
+                subject_name: (a.role == TeachingRole::SubjectTeacher).then(|| super::subject::name_of(&a.subject)),
             })
         })
         .collect();
@@ -162,6 +163,7 @@ pub fn teachers(
                 name: name.clone(),
                 role: a.role,
                 subject: (a.role == TeachingRole::SubjectTeacher).then(|| a.subject.clone()),
+                subject_name: (a.role == TeachingRole::SubjectTeacher).then(|| super::subject::name_of(&a.subject)),
             })
         })
         .collect();

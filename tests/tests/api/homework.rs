@@ -763,3 +763,21 @@ async fn two_identical_reports_at_once_leave_one_report_and_no_error() {
         app.get(&format!("{}?date={TODAY}", post_path(w.class_a1_31)), Some(&w.teacher_a1_head)).await.expect(200);
     assert_eq!(list.body["items"][0]["feedback"], json!({ "report_count": 1, "average_minutes": 35.0 }));
 }
+
+#[tokio::test]
+async fn every_spelling_of_a_subject_is_one_subject_in_the_budget() {
+    let app = spawn_app().await;
+    let h = homework_world(&app).await;
+    let w = &h.w;
+    // The roster says `3-1:math`; the teacher writes Maths once and 数学 once.
+    let posted = app.post(&post_path(w.class_a1_31), Some(&w.teacher_a1_head), written("Maths", 10)).await.expect(201);
+    assert_eq!(posted.body["subject"], "数学", "stored and shown by its one name");
+    app.post(&post_path(w.class_a1_31), Some(&w.teacher_a1_head), written("数学", 15)).await.expect(201);
+    let budget = budget(&app, &w.teacher_a1_head, w.class_a1_31).await;
+    assert_eq!(budget["by_subject"], json!([{ "subject": "数学", "minutes": 25 }]));
+    // /me names the subject a teacher teaches by its code and its name.
+    let me = app.get("/api/v1/me", Some(&w.teacher_a1_head)).await.expect(200).body;
+    let roles = me["staff"][0]["classes"].as_array().expect("classes");
+    let maths = roles.iter().find(|r| r["subject"] == "math").expect("the maths role");
+    assert_eq!(maths["subject_name"], "数学");
+}

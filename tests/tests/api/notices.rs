@@ -177,14 +177,33 @@ async fn confirmations_and_unread_lists_name_the_family_and_child() {
     app.post(&format!("/api/v1/notices/{id}/confirm"), Some(&w.g3), json!({})).await.expect(200);
     let receipts = app.get(&format!("/api/v1/notices/{id}/receipts"), Some(&w.admin_a1)).await.expect(200);
     assert_eq!((receipts.body["read"].as_u64(), receipts.body["responded"].as_u64()), (Some(1), Some(1)));
-    let class_31 =
-        receipts.body["classes"].as_array().expect("classes").iter().find(|c| c["number"] == 1).expect("3-1").clone();
+    // A notice to several classes answers their counts; each class's names come on request.
+    assert_eq!(receipts.body["names_included"], false);
+    let class_id = |number: i64| {
+        let classes = receipts.body["classes"].as_array().expect("classes");
+        let class = classes.iter().find(|c| c["number"] == number).expect("class");
+        assert_eq!(class["unread"], json!([]), "no names in the summary");
+        class["class_id"].as_str().expect("class id").to_owned()
+    };
+    let names = |class_id: String| {
+        let (app, id, admin) = (&app, &id, &w.admin_a1);
+        async move {
+            let path = format!("/api/v1/notices/{id}/receipts?class_id={class_id}");
+            let reply = app.get(&path, Some(admin)).await.expect(200).body;
+            assert_eq!(reply["names_included"], true);
+            assert_eq!(reply["classes"].as_array().map(Vec::len), Some(1), "that class alone");
+            reply["classes"][0].clone()
+        }
+    };
+    let class_31 = names(class_id(1)).await;
     assert_eq!(class_31["unread"][0]["name"], "张伟");
     assert_eq!(class_31["unread"][0]["children"], json!(["张小一"]));
-    let class_32 =
-        receipts.body["classes"].as_array().expect("classes").iter().find(|c| c["number"] == 2).expect("3-2").clone();
+    let class_32 = names(class_id(2)).await;
     assert_eq!(class_32["responded_by"][0]["name"], "周敏", "g3 confirmed");
     assert_eq!(class_32["read_by"][0]["children"], json!(["张小二"]));
+    // A class the notice did not reach names nothing.
+    let elsewhere = format!("/api/v1/notices/{id}/receipts?class_id={}", uuid::Uuid::new_v4());
+    app.get(&elsewhere, Some(&w.admin_a1)).await.expect(404);
     // Receipts are for the sender and the school's admins only.
     app.get(&format!("/api/v1/notices/{id}/receipts"), Some(&w.g1)).await.expect(403);
     app.get(&format!("/api/v1/notices/{id}/receipts"), Some(&w.teacher_a1_head)).await.expect(404);

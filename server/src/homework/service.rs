@@ -105,7 +105,17 @@ impl Draft {
             self.location,
             self.estimated_minutes,
             self.date,
-        ) == (&h.subject, &h.title, &h.content, h.kind, h.tier, h.location, h.estimated_minutes, h.date)
+        ) == (
+            // A row stored before subjects had one name (`math`) is the same subject as 数学.
+            &crate::org::subject::name_of(&h.subject),
+            &h.title,
+            &h.content,
+            h.kind,
+            h.tier,
+            h.location,
+            h.estimated_minutes,
+            h.date,
+        )
     }
 
     fn counts_toward_cap(&self) -> bool {

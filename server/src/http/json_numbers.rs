@@ -33,8 +33,8 @@ pub async fn integral_numbers_as_integers(
 
 /// The body with integral floats as integers, when it is JSON holding any; `None` to keep it.
 fn rewrite(body: &[u8]) -> Option<Vec<u8>> {
-    // Fast path: without a '.', 'e' or 'E' there is no float to rewrite.
-    if !body.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+    // Fast path: a float has a digit right before its '.' or exponent; most bodies have none.
+    if !body.windows(2).any(|w| w[0].is_ascii_digit() && matches!(w[1], b'.' | b'e' | b'E')) {
         return None;
     }
     let mut value: Value = serde_json::from_slice(body).ok()?;

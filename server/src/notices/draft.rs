@@ -86,7 +86,8 @@ impl TryFrom<ReplyRequest> for Reply {
                 format!("The text is at most {REPLY_TEXT_MAX_CHARS} characters."),
             )
         })?;
-        Ok(Reply { option: req.option.trim().to_owned(), text: text.map(str::to_owned) })
+        let option = req.option.trim_matches(crate::input::is_blank_char).to_owned();
+        Ok(Reply { option, text: text.map(str::to_owned) })
     }
 }
 

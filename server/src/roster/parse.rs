@@ -392,7 +392,8 @@ fn parse_assignment(entry: &str) -> Option<Assignment> {
     Some(if subject.eq_ignore_ascii_case("head") || subject == "班主任" {
         Assignment { class, role: TeachingRole::ClassTeacher, subject: String::new() }
     } else {
-        Assignment { class, role: TeachingRole::SubjectTeacher, subject: subject.to_lowercase() }
+        // The subject's code, however the file wrote it (`数学` and `Maths` are `math`).
+        Assignment { class, role: TeachingRole::SubjectTeacher, subject: crate::org::subject::canonical(subject) }
     })
 }
 

@@ -8,7 +8,9 @@ use actix_web::Error;
 use actix_web::ResponseError;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::header::CONTENT_TYPE;
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+
+use crate::http::payload::{JSON_LIMIT_BYTES, read_limited};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use serde_json::{Number, Value};
@@ -21,9 +23,15 @@ pub async fn integral_numbers_as_integers(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let json = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.contains("json"));
-    if json {
-        let Ok(body) = req.extract::<Bytes>().await else {
-            return Ok(req.into_response(crate::http::payload::payload_too_large().error_response()));
+    // A body announced as larger than any JSON body taken is left to the JSON extractor, which
+    // refuses it (413) without reading it.
+    let announced =
+        req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if json && announced.is_none_or(|n| n <= JSON_LIMIT_BYTES) {
+        let payload = req.extract::<actix_web::web::Payload>().await?;
+        let body = match read_limited(payload, JSON_LIMIT_BYTES).await {
+            Ok(body) => body.freeze(),
+            Err(error) => return Ok(req.into_response(error.error_response())),
         };
         let body = rewrite(&body).map_or(body, Bytes::from);
         req.set_payload(Payload::from(body));

@@ -15,6 +15,7 @@ mod m20261123_000007_conversations;
 mod m20261123_000008_homework;
 mod m20261202_000009_inbox_entries;
 mod m20261203_000010_afterschool;
+mod m20261203_000011_family_digest_time;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_homework::Migration),
             Box::new(m20261202_000009_inbox_entries::Migration),
             Box::new(m20261203_000010_afterschool::Migration),
+            Box::new(m20261203_000011_family_digest_time::Migration),
         ]
     }
 }

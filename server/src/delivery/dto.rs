@@ -53,9 +53,20 @@ pub struct Preferences {
     pub locale: String,
     pub push_kinds: Vec<ItemKind>,
     pub email_kinds: Vec<ItemKind>,
-    /// One push and one email a day (17:00 Shanghai), across all children and schools, instead of
-    /// instant notifications; urgent notices still go at once.
+    /// One push and one email a day at the digest time, across all children and schools, instead
+    /// of instant notifications; urgent notices still go at once.
     pub daily_digest: bool,
+    /// `HH:MM` (Beijing time, or the zone of the children's school) when this family's digests go:
+    /// the day's homework, and everything else if `daily_digest`. Omitted or null: the earliest
+    /// digest time of the children's schools (default 17:00), so a family with children in two
+    /// schools still gets one digest a day.
+    #[serde(default)]
+    #[schema(example = "18:30")]
+    pub digest_time: Option<String>,
+    /// The time digests go out now: `digest_time`, or the schools' earliest. Ignored when sent.
+    #[serde(default)]
+    #[schema(read_only, example = "17:00")]
+    pub digest_time_in_effect: String,
 }
 
 /// A school's messaging policy. Times are `HH:MM` in the school's time zone.
@@ -81,6 +92,7 @@ pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("RegisterDevice", "token", Rule::Pattern(service::PUSH_TOKEN)),
     FieldRule::new("RegisterDevice", "token", Rule::MaxChars(service::PUSH_TOKEN_MAX_CHARS)),
     FieldRule::new("Preferences", "locale", Rule::OneOf(service::LOCALES)),
+    FieldRule::new("Preferences", "digest_time", Rule::Pattern(CLOCK_TIME)),
     FieldRule::new("SchoolSettings", "quiet_start", Rule::Pattern(CLOCK_TIME)),
     FieldRule::new("SchoolSettings", "quiet_end", Rule::Pattern(CLOCK_TIME)),
     FieldRule::new("SchoolSettings", "digest_time", Rule::Pattern(CLOCK_TIME)),

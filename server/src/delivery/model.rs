@@ -34,6 +34,8 @@ pub mod preference {
         pub push_kinds: String,
         pub email_kinds: String,
         pub daily_digest: bool,
+        /// `HH:MM` the family chose for its digests; `None`: its children's schools' earliest.
+        pub digest_time: Option<String>,
         pub updated_at: DateTimeUtc,
     }
 

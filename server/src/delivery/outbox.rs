@@ -2,14 +2,17 @@
 //! causes them (a notice fanned out, a reminder asked for), so a committed change always gets
 //! delivered and a rolled-back one never does. Queuing is one set-based statement per item.
 
-use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use uuid::Uuid;
 
-use super::model::school_settings;
-use super::quiet_hours::QuietHours;
+use super::digest::DigestClock;
+use super::model::{preference, school_settings};
+use super::quiet_hours::{QuietHours, parse_hhmm};
 use crate::inbox::model::ItemKind;
 use crate::org::model::{default_zone, school};
 
@@ -28,7 +31,8 @@ pub enum Recipients {
 pub enum When {
     /// From this instant (now, or the end of quiet hours).
     At(DateTime<Utc>),
-    /// In the recipient's digest that goes out at this instant (homework: the school's digest time).
+    /// In the recipient's digest of the day this instant falls on (a [`DigestClock::marker`]), or
+    /// at once if that digest went before the delivery was queued; see [`DigestClock::due`].
     Digest(DateTime<Utc>),
 }
 
@@ -155,6 +159,64 @@ pub async fn deliver_to_staff_after(
         }
     }
     Ok(at)
+}
+
+/// A school's digest clock: its digest time (default 17:00), in its zone, out of its quiet hours.
+fn school_clock(school: &school::Model, settings: Option<&school_settings::Model>) -> DigestClock {
+    DigestClock {
+        at: settings.and_then(|s| parse_hhmm(&s.digest_time)).unwrap_or(DigestClock::default().at),
+        zone: school.zone(),
+        quiet: Some(QuietHours::of_school(settings)),
+    }
+}
+
+/// How homework for `date` reaches families: held for each family's digest of that day (marked
+/// with the start of the day in the school's zone; the worker turns it into the family's digest
+/// instant), or at once — out of quiet hours — when the school's digest of that day has passed.
+pub async fn homework_delivery(
+    db: &impl ConnectionTrait,
+    school: &school::Model,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<When, DbErr> {
+    let settings = school_settings::Entity::find_by_id(school.id).one(db).await?;
+    let clock = school_clock(school, settings.as_ref());
+    if clock.on(date) <= now {
+        return Ok(When::At(QuietHours::of_school(settings.as_ref()).next_allowed(now, school.zone())));
+    }
+    Ok(When::Digest(clock.marker(date)))
+}
+
+/// Each account's digest clock, in three queries however many accounts: its chosen time, or the
+/// earliest of its children's schools' (see [`DigestClock::of_family`]).
+pub async fn family_clocks(db: &impl ConnectionTrait, accounts: &[Uuid]) -> Result<HashMap<Uuid, DigestClock>, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    if accounts.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let chosen: HashMap<Uuid, NaiveTime> = preference::Entity::find()
+        .filter(preference::Column::AccountId.is_in(accounts.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| Some((p.account_id, parse_hhmm(p.digest_time.as_deref()?)?)))
+        .collect();
+    let schools = crate::org::repo::schools_of_guardian_accounts(db, accounts).await?;
+    let settings: HashMap<Uuid, school_settings::Model> = school_settings::Entity::find()
+        .filter(school_settings::Column::SchoolId.is_in(schools.iter().map(|(_, s)| s.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.school_id, s))
+        .collect();
+    let mut of_account: HashMap<Uuid, Vec<DigestClock>> = HashMap::new();
+    for (account, school) in &schools {
+        of_account.entry(*account).or_default().push(school_clock(school, settings.get(&school.id)));
+    }
+    Ok(accounts
+        .iter()
+        .map(|a| (*a, DigestClock::of_family(chosen.get(a).copied(), of_account.remove(a).unwrap_or_default())))
+        .collect())
 }
 
 async fn school_windows(

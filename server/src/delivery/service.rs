@@ -13,7 +13,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::inbox::model::ItemKind;
 use crate::state::AppState;
 
-pub const DEFAULT_DIGEST_TIME: &str = "17:00";
 /// The languages messages are written in.
 pub const LOCALES: &[&str] = &["zh-CN", "en"];
 /// Longest push token, in characters.
@@ -80,26 +79,46 @@ fn kinds_json(kinds: &[ItemKind]) -> String {
 
 pub async fn preferences(state: &AppState, user: &Caller) -> ApiResult<Preferences> {
     let saved = preference::Entity::find_by_id(user.account_id).one(&state.db).await?;
-    Ok(match saved {
+    let mut prefs = match saved {
         Some(p) => Preferences {
             locale: p.locale,
             push_kinds: serde_json::from_str(&p.push_kinds).unwrap_or_default(),
             email_kinds: serde_json::from_str(&p.email_kinds).unwrap_or_default(),
             daily_digest: p.daily_digest,
+            digest_time: p.digest_time,
+            digest_time_in_effect: String::new(),
         },
         None => Preferences {
             locale: "zh-CN".into(),
             push_kinds: all_kinds(),
             email_kinds: all_kinds(),
             daily_digest: false,
+            digest_time: None,
+            digest_time_in_effect: String::new(),
         },
-    })
+    };
+    prefs.digest_time_in_effect = digest_time_in_effect(&state.db, user).await?;
+    Ok(prefs)
+}
+
+async fn digest_time_in_effect(db: &impl sea_orm::ConnectionTrait, user: &Caller) -> ApiResult<String> {
+    let clocks = super::outbox::family_clocks(db, &[user.account_id]).await?;
+    Ok(clocks.get(&user.account_id).copied().unwrap_or_default().at.format("%H:%M").to_string())
 }
 
 pub async fn set_preferences(state: &AppState, user: &Caller, req: Preferences) -> ApiResult<Preferences> {
     if !LOCALES.contains(&req.locale.as_str()) {
         return Err(ApiError::validation("locale", "语言须为 zh-CN 或 en。", "locale must be zh-CN or en."));
     }
+    let digest_time = req
+        .digest_time
+        .as_deref()
+        .map(|t| {
+            parse_hhmm(t)
+                .map(|t| t.format("%H:%M").to_string())
+                .ok_or_else(|| ApiError::validation("digest_time", "时间格式须为 HH:MM。", "Times are HH:MM."))
+        })
+        .transpose()?;
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let model = preference::ActiveModel {
@@ -108,6 +127,7 @@ pub async fn set_preferences(state: &AppState, user: &Caller, req: Preferences) 
         push_kinds: Set(kinds_json(&req.push_kinds)),
         email_kinds: Set(kinds_json(&req.email_kinds)),
         daily_digest: Set(req.daily_digest),
+        digest_time: Set(digest_time.clone()),
         updated_at: Set(now),
     };
     preference::Entity::insert(model)
@@ -118,14 +138,16 @@ pub async fn set_preferences(state: &AppState, user: &Caller, req: Preferences) 
                     preference::Column::PushKinds,
                     preference::Column::EmailKinds,
                     preference::Column::DailyDigest,
+                    preference::Column::DigestTime,
                     preference::Column::UpdatedAt,
                 ])
                 .to_owned(),
         )
         .exec_without_returning(&txn)
         .await?;
+    let digest_time_in_effect = digest_time_in_effect(&txn, user).await?;
     txn.commit().await?;
-    Ok(req)
+    Ok(Preferences { digest_time, digest_time_in_effect, ..req })
 }
 
 pub async fn school_settings(state: &AppState, member: &StaffMember) -> ApiResult<SchoolSettings> {
@@ -143,7 +165,7 @@ pub async fn school_settings(state: &AppState, member: &StaffMember) -> ApiResul
             quiet_end: DEFAULT_END.into(),
             office_hours_start: None,
             office_hours_end: None,
-            digest_time: DEFAULT_DIGEST_TIME.into(),
+            digest_time: super::digest::DIGEST_TIME.into(),
         },
     })
 }

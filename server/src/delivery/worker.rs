@@ -50,20 +50,34 @@ pub async fn run_once(state: &AppState, batch: u64, stop_after: Option<usize>) -
     let mut pass = Pass { claimed: claims.len(), ..Pass::default() };
     let (held, instant): (Vec<delivery::Model>, Vec<delivery::Model>) =
         claims.into_iter().partition(|d| d.held_for_digest);
-    // Digests: everything held for one person goes out together.
-    let mut by_account: HashMap<Uuid, Vec<delivery::Model>> = HashMap::new();
-    let accounts: Vec<Uuid> = held.iter().map(|d| d.account_id).collect();
+    // Digests: everything held for one person goes out together, at that family's one digest time.
+    let mut accounts: Vec<Uuid> = held.iter().map(|d| d.account_id).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
     // A batch boundary must not split one person's digest in two.
     let rest = claim_held(state, &accounts, now).await?;
     pass.claimed += rest.len();
+    let clocks = super::outbox::family_clocks(&state.db, &accounts).await?;
+    let mut by_account: HashMap<Uuid, Vec<delivery::Model>> = HashMap::new();
     for d in held.into_iter().chain(rest) {
         by_account.entry(d.account_id).or_default().push(d);
     }
     for (account_id, rows) in by_account {
-        match deliver_digest(state, account_id, &rows, now).await {
-            Ok(()) => pass.delivered += rows.len(),
+        let clock = clocks.get(&account_id).copied().unwrap_or_default();
+        let (ready, later): (Vec<_>, Vec<_>) =
+            rows.into_iter().partition(|d| clock.due(d.deliver_after, d.created_at) <= now);
+        pass.held += later.len();
+        for d in later {
+            let due = clock.due(d.deliver_after, d.created_at);
+            hold(state, d.into_active_model(), due).await?;
+        }
+        if ready.is_empty() {
+            continue;
+        }
+        match deliver_digest(state, account_id, &ready, now).await {
+            Ok(()) => pass.delivered += ready.len(),
             Err(error) => {
-                for d in rows {
+                for d in ready {
                     record_failure(state, d, now, &error, &mut pass).await?;
                 }
             }
@@ -131,7 +145,9 @@ async fn claim(state: &AppState, batch: u64, now: DateTime<Utc>) -> anyhow::Resu
     Ok(claimed)
 }
 
-/// Claims the due, unclaimed digest deliveries of these accounts.
+/// Claims every unclaimed digest delivery of these accounts, due or not: which of them go now is
+/// the family's digest clock's decision (a family that moved its time earlier takes rows held for
+/// the old time along).
 async fn claim_held(state: &AppState, accounts: &[Uuid], now: DateTime<Utc>) -> anyhow::Result<Vec<delivery::Model>> {
     if accounts.is_empty() {
         return Ok(Vec::new());
@@ -144,10 +160,18 @@ async fn claim_held(state: &AppState, accounts: &[Uuid], now: DateTime<Utc>) -> 
         .filter(delivery::Column::HeldForDigest.eq(true))
         .filter(delivery::Column::DeliveredAt.is_null())
         .filter(delivery::Column::FailedAt.is_null())
-        .filter(delivery::Column::NextAttemptAt.lte(now))
         .filter(free())
         .exec_with_returning(&state.db)
         .await?)
+}
+
+/// Releases a digest row until `due`.
+async fn hold(state: &AppState, mut active: delivery::ActiveModel, due: DateTime<Utc>) -> anyhow::Result<()> {
+    active.held_for_digest = Set(true);
+    active.next_attempt_at = Set(due);
+    active.locked_until = Set(None);
+    active.update(&state.db).await?;
+    Ok(())
 }
 
 enum Outcome {
@@ -190,11 +214,12 @@ async fn deliver(
         return finish(state, d, now).await; // nothing left to deliver
     };
     if prefs.as_ref().is_some_and(|p| p.daily_digest) && !d.urgent {
+        let clocks = super::outbox::family_clocks(db, &[d.account_id]).await?;
+        let clock = clocks.get(&d.account_id).copied().unwrap_or_default();
+        let day = clock.day_from(now);
         let mut active = d.into_active_model();
-        active.held_for_digest = Set(true);
-        active.next_attempt_at = Set(super::digest::next_digest(now));
-        active.locked_until = Set(None);
-        active.update(db).await?;
+        active.deliver_after = Set(clock.marker(day)); // held for that day's digest
+        hold(state, active, clock.on(day)).await?;
         return Ok(Outcome::Held);
     }
     let lang = language(&account, prefs.as_ref());

@@ -21,9 +21,7 @@ use super::repo;
 use super::rules;
 use crate::access::Caller;
 use crate::access::{self, ClassStaff, ClassTeacher};
-use crate::delivery::model::school_settings;
-use crate::delivery::outbox::{self, Delivery, When};
-use crate::delivery::quiet_hours::{QuietHours, parse_hhmm};
+use crate::delivery::outbox::{self, Delivery};
 use crate::error::{ApiError, ApiResult};
 use crate::guard;
 use crate::inbox::items::{self, Entry};
@@ -182,27 +180,6 @@ async fn refuse(state: &AppState, school: &school::Model, blocked: HomeworkError
     blocked.into()
 }
 
-/// When families hear of homework for `date`: at the school's digest time (default 17:00) on that
-/// day, so a week's homework posted on Monday arrives day by day; at once if that time has passed
-/// (homework for today posted at 18:00 should not wait for tomorrow); never in quiet hours.
-async fn digest_time_for(
-    db: &impl ConnectionTrait,
-    school: &school::Model,
-    date: NaiveDate,
-    now: DateTime<Utc>,
-) -> ApiResult<DateTime<Utc>> {
-    let settings = school_settings::Entity::find_by_id(school.id).one(db).await?;
-    let at = settings
-        .as_ref()
-        .and_then(|s| parse_hhmm(&s.digest_time))
-        .or_else(|| parse_hhmm(crate::delivery::digest::DIGEST_TIME))
-        .unwrap_or_default();
-    let quiet = QuietHours::of_school(settings.as_ref());
-    let tz = school.zone();
-    let on_the_day = date.and_time(at).and_local_timezone(tz).earliest().map_or(now, |t| t.with_timezone(&Utc));
-    Ok(quiet.next_allowed(on_the_day.max(now), tz))
-}
-
 fn record_revision(h: &homework::Model, change: Change, editor: Uuid, now: DateTime<Utc>) -> revision::ActiveModel {
     revision::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -290,8 +267,9 @@ pub async fn post(state: &AppState, user: &Caller, class_id: Uuid, req: PostHome
     });
     items::publish(&txn, entry(&saved), now).await?;
     items::fan_out(&txn, ItemKind::Homework, saved.id, audience::recipients(&target), now).await?;
-    let digest = digest_time_for(&txn, &school, saved.date, now).await?;
-    outbox::enqueue(&txn, Delivery::of(ItemKind::Homework, saved.id, When::Digest(digest)), now).await?;
+    // In each family's digest of the homework's day (one per family across schools), or at once.
+    let when = outbox::homework_delivery(&txn, &school, saved.date, now).await?;
+    outbox::enqueue(&txn, Delivery::of(ItemKind::Homework, saved.id, when), now).await?;
     txn.commit().await?;
     Ok(to_dto(saved, None))
 }

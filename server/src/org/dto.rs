@@ -176,6 +176,27 @@ pub struct SchoolDetail {
     pub counts: Option<SchoolCounts>,
 }
 
+/// A subject taught at the school: one code and one name however rosters and teachers spell it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolSubject {
+    /// What rosters and roles carry (`math`); a school's own subject: its text lower-cased.
+    #[schema(example = "math")]
+    pub code: String,
+    /// What homework of it is stored and shown as.
+    #[schema(example = "数学")]
+    pub name: String,
+    /// A subject of the national curriculum; false for the school's own (校本课程, e.g. 书法).
+    pub national: bool,
+    /// Classes with a teacher of it.
+    pub class_count: u64,
+}
+
+/// A school's subjects: the national curriculum's first, in its order, then the school's own by name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectList {
+    pub items: Vec<SchoolSubject>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClassSummary {
     pub id: Uuid,

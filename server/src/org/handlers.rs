@@ -9,7 +9,7 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::http::pagination::{Page, PageQuery};
 use crate::org::dto::{
     ChildDetail, ClassStudent, ClassSummary, CreateSchoolRequest, CreatedSchool, DistrictOverview, Me, NewSchool,
-    School, SchoolDetail,
+    School, SchoolDetail, SubjectList,
 };
 use crate::org::service;
 use crate::state::AppState;
@@ -89,6 +89,26 @@ pub async fn get_school(
     path: web::Path<Uuid>,
 ) -> ApiResult<web::Json<SchoolDetail>> {
     Ok(web::Json(service::school_detail(&state, &user, path.into_inner()).await?))
+}
+
+/// The subjects taught at a school, each with one code and one name however rosters and teachers
+/// spell it (its staff, its bureau and its pupils' guardians): what a homework form offers.
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = SubjectList),
+        (status = 404, description = "`not_found`: no such school, or not the caller's", body = ErrorBody),
+    )
+)]
+#[get("/schools/{school_id}/subjects")]
+pub async fn school_subjects(
+    state: web::Data<AppState>,
+    user: Caller,
+    path: web::Path<Uuid>,
+) -> ApiResult<web::Json<SubjectList>> {
+    Ok(web::Json(service::school_subjects(&state, &user, path.into_inner()).await?))
 }
 
 /// Classes of a school, by grade and number (the school's staff).

@@ -20,6 +20,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::create_school)
         .service(handlers::list_schools)
         .service(handlers::get_school)
+        .service(handlers::school_subjects)
         .service(handlers::list_classes)
         .service(handlers::list_class_students)
         .service(handlers::get_child)

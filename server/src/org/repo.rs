@@ -290,6 +290,28 @@ pub async fn assignments_of_staff(
     teaching_assignment::Entity::find().filter(teaching_assignment::Column::StaffId.is_in(staff_ids)).all(db).await
 }
 
+/// Every subject assignment (not the class-teacher role) in a school's classes, as
+/// `(subject as written, class_id)`.
+pub async fn subject_assignments_of_school(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+) -> Result<Vec<(String, Uuid)>, DbErr> {
+    let classes = Query::select()
+        .column(class::Column::Id)
+        .from(class::Entity)
+        .and_where(class::Column::SchoolId.eq(school_id))
+        .to_owned();
+    teaching_assignment::Entity::find()
+        .select_only()
+        .column(teaching_assignment::Column::Subject)
+        .column(teaching_assignment::Column::ClassId)
+        .filter(teaching_assignment::Column::ClassId.in_subquery(classes))
+        .filter(teaching_assignment::Column::Subject.ne(""))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 pub async fn assignments_of_class(
     db: &impl ConnectionTrait,
     class_id: Uuid,
@@ -435,4 +457,46 @@ pub async fn school_of_student(db: &impl ConnectionTrait, student_id: Uuid) -> R
         return Ok(None);
     };
     school::Entity::find_by_id(pupil.school_id).one(db).await
+}
+
+/// The schools each of these accounts' children attend, as `(account_id, school)` pairs (a
+/// pickup-only link is not a family's school: it gets no homework or digest).
+pub async fn schools_of_guardian_accounts(
+    db: &impl ConnectionTrait,
+    accounts: &[Uuid],
+) -> Result<Vec<(Uuid, school::Model)>, DbErr> {
+    if accounts.is_empty() {
+        return Ok(Vec::new());
+    }
+    #[derive(sea_orm::FromQueryResult)]
+    struct Row {
+        account_id: Uuid,
+        school_id: Uuid,
+    }
+    let rows = guardian::Entity::find()
+        .select_only()
+        .column_as(guardian::Column::AccountId, "account_id")
+        .column_as(student::Column::SchoolId, "school_id")
+        .distinct()
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            guardian::Entity::belongs_to(guardianship::Entity)
+                .from(guardian::Column::Id)
+                .to(guardianship::Column::GuardianId)
+                .into(),
+        )
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            guardianship::Entity::belongs_to(student::Entity)
+                .from(guardianship::Column::StudentId)
+                .to(student::Column::Id)
+                .into(),
+        )
+        .filter(guardian::Column::AccountId.is_in(accounts.iter().copied()))
+        .filter(guardianship::Column::AccessLevel.ne(crate::org::model::AccessLevel::Pickup))
+        .into_model::<Row>()
+        .all(db)
+        .await?;
+    let schools = schools_by_id(db, rows.iter().map(|r| r.school_id).collect()).await?;
+    Ok(rows.into_iter().filter_map(|r| Some((r.account_id, schools.get(&r.school_id)?.clone()))).collect())
 }

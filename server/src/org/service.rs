@@ -15,7 +15,7 @@ use crate::http::pagination::{Page, PageQuery};
 pub use crate::org::dto::DEFAULT_TIME_ZONE;
 use crate::org::dto::{
     ChildDetail, ClassStudent, ClassSummary, CreatedSchool, DistrictOverview, DistrictRef, Me, NewSchool,
-    ProvisionedAccount, School, SchoolDetail,
+    ProvisionedAccount, School, SchoolDetail, SubjectList,
 };
 use crate::org::error::{OrgError, valid_name};
 use crate::org::model::{StageSystem, district, school};
@@ -181,6 +181,15 @@ pub async fn school_detail(state: &AppState, user: &Caller, school_id: Uuid) -> 
         SchoolReader::Guardian => None,
     };
     Ok(SchoolDetail { school: school.into(), counts })
+}
+
+/// The subjects taught at a school, for anyone who may read the school.
+pub async fn school_subjects(state: &AppState, user: &Caller, school_id: Uuid) -> ApiResult<SubjectList> {
+    let db = &state.db;
+    let school = repo::school(db, school_id).await?.ok_or_else(ApiError::not_found)?;
+    access::school_reader(db, user, &school).await?;
+    let assignments = repo::subject_assignments_of_school(db, school.id).await?;
+    Ok(SubjectList { items: rules::school_subjects(&assignments) })
 }
 
 /// The classes of the staff member's school, by grade and number.

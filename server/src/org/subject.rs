@@ -45,6 +45,13 @@ pub fn name_of(subject: &str) -> String {
     find(subject).map_or_else(|| subject.trim().to_owned(), |known| known.name.to_owned())
 }
 
+/// Whether a subject is of the national curriculum (else a school's own, 校本课程), and its place
+/// in the curriculum's order.
+pub fn national_rank(subject: &str) -> Option<usize> {
+    let known = find(subject)?;
+    SUBJECTS.iter().position(|s| s.code == known.code)
+}
+
 pub fn same(a: &str, b: &str) -> bool {
     canonical(a) == canonical(b)
 }
@@ -70,5 +77,12 @@ mod tests {
         assert_eq!(name_of("chinese"), "语文");
         assert_eq!(name_of(" 书法 "), "书法", "a school's own subject keeps its name");
         assert_eq!(canonical("Calligraphy"), "calligraphy");
+    }
+
+    #[test]
+    fn national_subjects_keep_the_curriculum_order_and_a_schools_own_has_none() {
+        assert_eq!(national_rank("语文"), Some(0));
+        assert!(national_rank("maths") < national_rank("English"));
+        assert_eq!(national_rank("书法"), None);
     }
 }

@@ -667,6 +667,86 @@ async fn homework_reaches_families_on_its_own_day_and_a_late_post_at_once() {
     assert_eq!(gateway.received().len(), 2);
 }
 
+/// One district, two schools, one family with a child in each (guardian 13800000000 with a
+/// device): the teacher of 4-1 and the class in each school, and the admins.
+async fn family_in_two_schools(app: &TestApp) -> (Vec<String>, Vec<Uuid>, Vec<(String, Uuid)>) {
+    let (_, bureau) = world::bootstrap_district(app, "甲区", "bureau@test.cn").await;
+    let (mut teachers, mut classes, mut admins) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, name) in ["一小", "二小"].into_iter().enumerate() {
+        let (school, admin) = world::create_school(app, &bureau, name, "6-3", &format!("admin{i}@test.cn")).await;
+        let phone = format!("1370000000{i}");
+        let staff = format!("{STAFF_HEADER}T{i},王老师{i},{phone},,teacher,4-1:head\n");
+        let (_, staff_tokens) = world::import_and_activate(app, &admin, school, "staff", &staff).await;
+        let pupils = format!("{STUDENT_HEADER}S{i},孩子{i},4,1,家长,13800000000,parent0@test.cn,母亲,,,,,,\n");
+        world::import_and_activate(app, &admin, school, "students", &pupils).await;
+        teachers.push(staff_tokens[&phone].clone());
+        classes.push(class_of(app, &admin, school, 4, 1).await);
+        admins.push((admin, school));
+    }
+    let guardian = app.login("13800000000", PASSWORD).await;
+    app.post("/api/v1/devices", Some(&guardian), json!({ "platform": "ios", "token": "family-phone" }))
+        .await
+        .expect(201);
+    (teachers, classes, admins)
+}
+
+#[tokio::test]
+async fn a_family_in_two_schools_gets_one_digest_at_the_earliest_school_time_or_its_own() {
+    let (app, smtp, gateway) = spawn_app_with_mail_and_push().await;
+    let (teachers, classes, admins) = family_in_two_schools(&app).await;
+    // The second school sends its digest at 18:00; the first keeps the default 17:00.
+    let settings = json!({ "quiet_start": "21:00", "quiet_end": "07:00", "digest_time": "18:00" });
+    let (admin, school) = &admins[1];
+    app.put(&format!("/api/v1/schools/{school}/messaging-settings"), Some(admin), settings).await.expect(200);
+    let guardian = app.login("13800000000", PASSWORD).await;
+    let prefs = app.get("/api/v1/me/preferences", Some(&guardian)).await.expect(200);
+    assert_eq!(prefs.body["digest_time"], Value::Null);
+    assert_eq!(prefs.body["digest_time_in_effect"], "17:00", "the earliest of the children's schools");
+
+    // Monday 16:00: homework from both schools.
+    app.post(&post_path(classes[0]), Some(&teachers[0]), written("数学", 20)).await.expect(201);
+    app.post(&post_path(classes[1]), Some(&teachers[1]), written("语文", 20)).await.expect(201);
+    app.deliver().await;
+    assert!(smtp.mails().is_empty());
+    app.clock.advance(Duration::hours(1)); // 17:00
+    app.deliver().await;
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1, "one digest for the family, not one per school");
+    let body = mails[0].body_text();
+    assert!(body.contains("数学 · 数学作业") && body.contains("语文 · 语文作业"), "{body}");
+    assert_eq!(gateway.received().len(), 1);
+    app.clock.advance(Duration::hours(1)); // 18:00, the second school's time
+    app.deliver().await;
+    assert_eq!(smtp.mails().len(), 1, "nothing is left for the second school's time");
+
+    // The family chooses 19:30.
+    let guardian = app.login("13800000000", PASSWORD).await;
+    let chosen = json!({ "locale": "zh-CN", "push_kinds": ["homework"], "email_kinds": ["homework"], "daily_digest": false, "digest_time": "19:30" });
+    let set = app.put("/api/v1/me/preferences", Some(&guardian), chosen).await.expect(200);
+    assert_eq!(set.body["digest_time_in_effect"], "19:30");
+    let bad =
+        json!({ "locale": "zh-CN", "push_kinds": [], "email_kinds": [], "daily_digest": false, "digest_time": "7pm" });
+    let refused = app.put("/api/v1/me/preferences", Some(&guardian), bad).await.expect(422);
+    assert_eq!(refused.body["details"]["field"], "digest_time");
+    app.clock.advance(Duration::hours(22)); // Tuesday 16:00
+    for (i, subject) in ["科学", "英语"].into_iter().enumerate() {
+        let teacher = app.login(&format!("1370000000{i}"), PASSWORD).await;
+        let mut item = written(subject, 20);
+        item["date"] = json!("2026-11-24");
+        app.post(&post_path(classes[i]), Some(&teacher), item).await.expect(201);
+    }
+    app.clock.advance(Duration::hours(2)); // 18:00: both schools' times have passed
+    app.deliver().await;
+    assert_eq!(smtp.mails().len(), 1, "the family's own time holds");
+    app.clock.advance(Duration::minutes(90)); // 19:30
+    app.deliver().await;
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 2);
+    let body = mails[1].body_text();
+    assert!(body.contains("科学") && body.contains("英语"), "{body}");
+    assert_eq!(gateway.received().len(), 2);
+}
+
 #[tokio::test]
 async fn malformed_homework_requests_get_a_4xx_and_other_districts_settings_stay_hidden() {
     let app = spawn_app().await;
@@ -780,4 +860,30 @@ async fn every_spelling_of_a_subject_is_one_subject_in_the_budget() {
     let roles = me["staff"][0]["classes"].as_array().expect("classes");
     let maths = roles.iter().find(|r| r["subject"] == "math").expect("the maths role");
     assert_eq!(maths["subject_name"], "数学");
+}
+
+#[tokio::test]
+async fn a_schools_subjects_are_one_list_of_codes_and_names_for_its_readers_only() {
+    let app = spawn_app().await;
+    let h = homework_world(&app).await;
+    let w = &h.w;
+    // The school's own subject, spelt two ways in two classes; maths written its Chinese way.
+    let staff = format!("{STAFF_HEADER}T9,孔老师,13700000009,,teacher,3-1:书法;3-2: 书法 ;6-1:数学\n");
+    world::import_and_activate(&app, &w.admin_a1, w.school_a1, "staff", &staff).await;
+    let path = format!("/api/v1/schools/{}/subjects", w.school_a1);
+    let list = app.get(&path, Some(&w.teacher_a1_other)).await.expect(200).body;
+    let items = list["items"].as_array().expect("items");
+    let codes: Vec<&str> = items.iter().map(|s| s["code"].as_str().unwrap_or("")).collect();
+    assert_eq!(codes, ["chinese", "math", "english", "书法"], "the curriculum's order, then the school's own");
+    let maths = &items[1];
+    assert_eq!((maths["name"].as_str(), maths["class_count"].as_u64()), (Some("数学"), Some(2)), "3-1 and 6-1");
+    assert_eq!(items[3]["national"], false);
+    assert_eq!(items[3]["class_count"], 2, "two spellings of 书法 are one subject");
+    // Its bureau and its pupils' guardians read it too; another district's bureau and another
+    // school's admin get 404.
+    app.get(&path, Some(&w.bureau_a)).await.expect(200);
+    app.get(&path, Some(&w.g1)).await.expect(200);
+    app.get(&path, Some(&w.bureau_b)).await.expect(404);
+    app.get(&path, Some(&w.admin_a2)).await.expect(404);
+    app.get(&path, None).await.expect(401);
 }

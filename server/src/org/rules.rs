@@ -241,6 +241,32 @@ pub fn class_cursor(after: &str) -> Result<(i16, i16), OrgError> {
         .ok_or(OrgError::InvalidCursor)
 }
 
+/// A school's subjects from its teaching assignments `(subject as written, class)`: every spelling
+/// of one subject counted once, a class counted once per subject.
+pub fn school_subjects(assignments: &[(String, Uuid)]) -> Vec<super::dto::SchoolSubject> {
+    use super::subject;
+    let mut classes: HashMap<String, (String, BTreeSet<Uuid>)> = HashMap::new();
+    for (written, class_id) in assignments {
+        let entry =
+            classes.entry(subject::canonical(written)).or_insert_with(|| (subject::name_of(written), BTreeSet::new()));
+        entry.1.insert(*class_id);
+    }
+    let mut items: Vec<super::dto::SchoolSubject> = classes
+        .into_iter()
+        .map(|(code, (name, classes))| super::dto::SchoolSubject {
+            national: subject::national_rank(&code).is_some(),
+            code,
+            name,
+            class_count: classes.len() as u64,
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        let rank = |s: &super::dto::SchoolSubject| subject::national_rank(&s.code).unwrap_or(usize::MAX);
+        rank(a).cmp(&rank(b)).then_with(|| a.name.cmp(&b.name))
+    });
+    items
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::DateTime;
@@ -372,30 +398,4 @@ mod tests {
         assert!(class_cursor("3").is_err());
         assert!(school_cursor("not-a-uuid").is_err());
     }
-}
-
-/// A school's subjects from its teaching assignments `(subject as written, class)`: every spelling
-/// of one subject counted once, a class counted once per subject.
-pub fn school_subjects(assignments: &[(String, Uuid)]) -> Vec<super::dto::SchoolSubject> {
-    use super::subject;
-    let mut classes: HashMap<String, (String, BTreeSet<Uuid>)> = HashMap::new();
-    for (written, class_id) in assignments {
-        let entry =
-            classes.entry(subject::canonical(written)).or_insert_with(|| (subject::name_of(written), BTreeSet::new()));
-        entry.1.insert(*class_id);
-    }
-    let mut items: Vec<super::dto::SchoolSubject> = classes
-        .into_iter()
-        .map(|(code, (name, classes))| super::dto::SchoolSubject {
-            national: subject::national_rank(&code).is_some(),
-            code,
-            name,
-            class_count: classes.len() as u64,
-        })
-        .collect();
-    items.sort_by(|a, b| {
-        let rank = |s: &super::dto::SchoolSubject| subject::national_rank(&s.code).unwrap_or(usize::MAX);
-        rank(a).cmp(&rank(b)).then_with(|| a.name.cmp(&b.name))
-    });
-    items
 }

@@ -127,6 +127,8 @@ codes! {
     WrongResponseMode => "wrong_response_mode", CONFLICT, "该通知不需要这种回复。", "This notice does not take this kind of answer.";
     RecallWindowPassed => "recall_window_passed", CONFLICT, "通知发出已超过 24 小时，不能撤回。", "A notice can be recalled only within 24 hours of sending.";
     NotSentYet => "not_sent_yet", CONFLICT, "该通知尚未发出。", "This notice has not been sent yet.";
+    /// The audience has no one who receives notices (say, only a guardian whose link to the child is pickup-only); nothing was sent and no send budget spent.
+    NoRecipients => "no_recipients", UNPROCESSABLE_ENTITY, "该通知没有任何接收人（所选对象中没有可接收通知的家长或教职工），未发送。", "This notice would reach no one (the audience has no guardian or staff member who receives notices); nothing was sent.";
     RemindTooSoon => "remind_too_soon", TOO_MANY_REQUESTS, "每条通知 6 小时内只能提醒一次。", "A notice can be reminded at most once every 6 hours.";
 
     // Conversations.

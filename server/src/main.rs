@@ -175,10 +175,15 @@ async fn import_roster(
                 println!("warning: row {} {}: {}", w.row, w.column.unwrap_or(""), w.message);
             }
             if let Some(path) = codes_out {
-                let mut out = csv::Writer::from_path(&path)?;
-                out.write_record(["role", "name", "login", "activation_code"])?;
+                // Activation codes are secrets: the file is its owner's only (0600).
+                let mut file = std::fs::OpenOptions::new();
+                file.write(true).create(true).truncate(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+                let mut out = csv::Writer::from_writer(file.open(&path)?);
+                out.write_record(server::roster::dto::IssuedCode::CSV_HEADER)?;
                 for c in &report.activation_codes {
-                    out.write_record([c.role, &c.name, &c.login, &c.code])?;
+                    out.write_record(c.csv_record())?;
                 }
                 out.flush()?;
                 println!("activation codes written to {}", path.display());

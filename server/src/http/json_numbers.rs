@@ -33,6 +33,10 @@ pub async fn integral_numbers_as_integers(
             Ok(body) => body.freeze(),
             Err(error) => return Ok(req.into_response(error.error_response())),
         };
+        // The body is read here once, so the input no field may carry is refused here too.
+        if let Some(refused) = crate::http::hygiene::refuse_json(&body) {
+            return Ok(req.into_response(refused.error_response()));
+        }
         let body = rewrite(&body).map_or(body, Bytes::from);
         req.set_payload(Payload::from(body));
     }

@@ -6,6 +6,7 @@
 pub mod allowed_methods;
 pub mod constraints;
 pub mod extractors;
+pub mod hygiene;
 pub mod idempotency;
 pub mod json_numbers;
 pub mod lang;

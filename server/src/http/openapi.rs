@@ -19,7 +19,7 @@ use crate::http::constraints::{self, FieldRule, ParamRule};
 #[openapi(
     info(
         title = "Jiaxiao (家校) API",
-        description = "Family–school collaboration under 双减. See mobile-api-spec/README.md for authentication, pagination, errors and languages.\n\nEvery authenticated POST takes an optional `Idempotency-Key` header (1–128 characters, unique per intended action, kept 24 hours): a retry with the same key and the same body answers the first response again (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_key_reused`, and a retry while the first is still running 409 `idempotency_in_progress`.",
+        description = "Family–school collaboration under 双减. See mobile-api-spec/README.md for authentication, pagination, errors and languages.\n\nEvery authenticated POST takes an optional `Idempotency-Key` header (1–128 characters, unique per intended action, kept 24 hours): a retry with the same key and the same body answers the first response again (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_key_reused`, and a retry while the first is still running 409 `idempotency_in_progress`.\n\nNo string in a body or a query may contain the NUL character (U+0000), and dates and times have four-digit years (RFC 3339): such input is refused (422 `validation_failed` in a body, 400 `invalid_query` in a query) naming the field.",
         license(name = "Apache-2.0")
     ),
     components(schemas(ErrorBody)),

@@ -17,6 +17,9 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
     let url = settings.effective_database_url();
     if url.starts_with("sqlite") {
         std::fs::create_dir_all(&settings.data_dir)?;
+        if let Some(path) = sqlite_file(&url) {
+            create_private(&path)?;
+        }
     }
     let mut options = ConnectOptions::new(url.clone());
     options
@@ -37,6 +40,28 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .await
         .map_err(|e| anyhow::anyhow!("cannot connect to the database ({}): {e}", redact(&url)))?;
     Ok(db)
+}
+
+/// The file of a `sqlite://PATH?…` URL (`None` for an in-memory database).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+/// Creates the database file readable by its owner only (0600), before SQLite creates it with the
+/// umask's 0644: it holds password hashes and every family's data. SQLite gives its `-wal` and
+/// `-shm` files the database file's permissions. An existing file is left as its operator set it.
+fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Begins a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
@@ -121,5 +146,28 @@ mod tests {
     fn passwords_are_redacted_from_urls() {
         assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn the_file_of_a_sqlite_url() {
+        use super::sqlite_file;
+        assert_eq!(sqlite_file("sqlite:///data/j.db?mode=rwc"), Some("/data/j.db".into()));
+        assert_eq!(sqlite_file("sqlite://data/j.db"), Some("data/j.db".into()));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://x/y"), None);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_new_sqlite_database_is_readable_by_its_owner_only() {
+        use sea_orm::ConnectionTrait;
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let settings =
+            crate::config::Settings { data_dir: dir.path().to_path_buf(), ..crate::config::Settings::default() };
+        let db = super::connect(&settings).await.unwrap();
+        db.execute_unprepared("CREATE TABLE t (x INTEGER)").await.unwrap();
+        let mode = std::fs::metadata(dir.path().join("jiaxiao.db")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 }

@@ -24,6 +24,9 @@ pub const OPTION_MAX_CHARS: usize = 20;
 pub const REPLY_TEXT_MAX_CHARS: usize = 200;
 
 /// A notice ready to be resolved against its sender's reach and stored.
+/// How far ahead a notice may be scheduled, and its deadline set after sending: a school year.
+pub const HORIZON_DAYS: i64 = 366;
+
 #[derive(Debug, Clone)]
 pub struct Draft {
     pub title: String,
@@ -46,7 +49,21 @@ impl Draft {
         let body = text(&req.body, "body", BODY_MAX_CHARS)?;
         let options = options(req.response_mode, &req.options)?;
         let send_at = req.send_at.map(crate::infra::clock::to_micros).filter(|t| *t > now).unwrap_or(now);
+        if send_at > now + chrono::Duration::days(HORIZON_DAYS) {
+            return Err(NoticeError::invalid(
+                "send_at",
+                format!("发送时间最多可定在 {HORIZON_DAYS} 天后。"),
+                format!("A notice may be scheduled at most {HORIZON_DAYS} days ahead."),
+            ));
+        }
         let deadline = req.deadline.map(crate::infra::clock::to_micros);
+        if deadline.is_some_and(|d| d > send_at + chrono::Duration::days(HORIZON_DAYS)) {
+            return Err(NoticeError::invalid(
+                "deadline",
+                format!("截止时间最多在发送后 {HORIZON_DAYS} 天。"),
+                format!("A deadline is at most {HORIZON_DAYS} days after sending."),
+            ));
+        }
         if deadline.is_some_and(|d| d <= send_at) {
             return Err(NoticeError::invalid(
                 "deadline",
@@ -199,6 +216,21 @@ mod tests {
         let later =
             CreateNoticeRequest { deadline: Some(now() + Duration::hours(1)), ..request(ResponseMode::Confirm, &[]) };
         assert!(Draft::parse(later, now()).is_ok());
+    }
+
+    #[test]
+    fn a_notice_is_scheduled_and_its_deadline_set_within_a_school_year() {
+        let year = Duration::days(HORIZON_DAYS);
+        let far =
+            CreateNoticeRequest { send_at: Some(now() + year + Duration::days(1)), ..request(ResponseMode::Read, &[]) };
+        assert_eq!(field(Draft::parse(far, now())), "send_at");
+        let long = CreateNoticeRequest {
+            deadline: Some(now() + year + Duration::days(1)),
+            ..request(ResponseMode::Confirm, &[])
+        };
+        assert_eq!(field(Draft::parse(long, now())), "deadline");
+        let edge = CreateNoticeRequest { send_at: Some(now() + year), ..request(ResponseMode::Read, &[]) };
+        assert!(Draft::parse(edge, now()).is_ok());
     }
 
     #[test]

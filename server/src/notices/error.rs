@@ -16,6 +16,8 @@ pub enum NoticeError {
     RecallWindowPassed,
     #[error("not sent yet")]
     NotSentYet,
+    #[error("the audience reaches no one")]
+    NoRecipients,
     #[error("reminded less than six hours ago")]
     RemindTooSoon { retry_after_secs: i64 },
 }
@@ -37,6 +39,7 @@ impl From<NoticeError> for ApiError {
             NoticeError::RemindTooSoon { retry_after_secs } => ApiError::new(Code::RemindTooSoon)
                 .with_details(serde_json::json!({ "retry_after_secs": retry_after_secs })),
             NoticeError::NotSentYet => ApiError::new(Code::NotSentYet),
+            NoticeError::NoRecipients => ApiError::new(Code::NoRecipients),
         }
     }
 }

@@ -60,6 +60,10 @@ pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeReque
     // Reads and the rate limit (Redis) come before the write transaction opens.
     let resolved = audience::resolve(&state.db, user.account_id, &spec, school_id).await?;
     access::may_send_urgent(urgent, resolved.sender.role)?;
+    // A notice that would reach no one is refused before it spends the sender's send budget.
+    if !crate::org::audience::reaches_anyone(&state.db, &resolved.target).await? {
+        return Err(NoticeError::NoRecipients.into());
+    }
     crate::delivery::limits::check_send(state, user, resolved.sender.school_id).await?;
     if let Target::Families(families) = &resolved.target {
         // Content rules apply to everything a school sends families.

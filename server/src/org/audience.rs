@@ -112,6 +112,15 @@ pub async fn count_accounts(db: &impl ConnectionTrait, target: &Target) -> Resul
     count_distinct(db, rows, "account_id").await
 }
 
+/// Whether a target reaches anyone at all (one row read, however large the audience).
+pub async fn reaches_anyone(db: &impl ConnectionTrait, target: &Target) -> Result<bool, DbErr> {
+    let mut rows = match target {
+        Target::Families(families) => family_rows(families),
+        Target::Staff { school_ids } => staff_rows(school_ids),
+    };
+    Ok(db.query_one(rows.limit(1)).await?.is_some())
+}
+
 /// How many accounts and children a target reaches, without sending anything.
 pub async fn count_reach(db: &impl ConnectionTrait, target: &Target) -> Result<(u64, u64), DbErr> {
     let accounts = count_accounts(db, target).await?;

@@ -1,6 +1,8 @@
 //! Text normalisation before rules match, so that a rule written once catches the variants people
-//! (or evaders) type: full-width letters and digits, traditional characters, letter case, and
-//! spaces or punctuation slipped between Chinese characters ("排 名", "排-名", "排*名").
+//! (or evaders) type: invisible format characters (zero-width spaces and joiners, soft hyphens,
+//! direction marks: "检\u{200b}查" reads as "检查"), compatibility forms (NFKC: "㈠", "ｶ", "⑴",
+//! CJK compatibility ideographs), full-width letters and digits, traditional characters, letter
+//! case, and spaces or punctuation slipped between Chinese characters ("排 名", "排-名", "排*名").
 //!
 //! Every normalised character remembers the original character it came from, so a match is
 //! reported as a span of the original text.
@@ -176,8 +178,40 @@ fn traditional_to_simplified(c: char) -> char {
     sorted.binary_search_by_key(&c, |(t, _)| *t).map_or(c, |i| sorted[i].1)
 }
 
+/// Characters with no visible form (Unicode's format characters and the fillers that render as
+/// nothing): dropped before anything else, so they cannot split a word a rule looks for.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
 pub fn normalise(original: &str) -> Normalised {
-    let chars: Vec<char> = original.chars().map(fold).collect();
+    use unicode_normalization::UnicodeNormalization;
+    // Each original character becomes zero or more characters, each remembering where it came from.
+    let (chars, from): (Vec<char>, Vec<usize>) = original
+        .chars()
+        .enumerate()
+        .filter(|(_, c)| !is_invisible(*c))
+        .flat_map(|(i, c)| std::iter::once(c).nfkc().map(move |n| (fold(n), i)))
+        .unzip();
     let mut text = String::with_capacity(original.len());
     let mut origin = Vec::with_capacity(chars.len());
     let mut byte_starts = Vec::with_capacity(chars.len() + 1);
@@ -195,7 +229,7 @@ pub fn normalise(original: &str) -> Normalised {
         }
         byte_starts.push(text.len());
         text.push(c);
-        origin.push(i);
+        origin.push(from[i]);
     }
     byte_starts.push(text.len());
     Normalised { text, origin, byte_starts }
@@ -213,6 +247,26 @@ mod tests {
         assert_eq!(normalise("成績").text, "成绩");
         assert_eq!(normalise("ＲＡＮＫ １２").text, "rank 12");
         assert_eq!(normalise("top  10").text, "top 10");
+    }
+
+    #[test]
+    fn invisible_characters_and_compatibility_forms_do_not_split_words() {
+        assert_eq!(normalise("请家长检\u{200b}查作业并签\u{200b}字").text, "请家长检查作业并签字");
+        assert_eq!(normalise("签\u{00ad}字\u{2060}和批\u{feff}改\u{200d}").text, "签字和批改");
+        assert_eq!(normalise("⑴ ㈠ ｶ").text, "(1) (一) カ");
+        assert_eq!(normalise("\u{F9B4}").text, "\u{9818}", "a CJK compatibility ideograph is its unified one (領)");
+    }
+
+    #[test]
+    fn spans_skip_what_was_dropped_and_cover_what_was_expanded() {
+        let original = "请检\u{200b}查";
+        let n = normalise(original);
+        let start = n.text.find("检查").unwrap();
+        let (s, e) = n.original_span(start, start + "检查".len());
+        assert_eq!((s, e), (1, 4), "检, the zero-width space and 查");
+        let n = normalise("第⑴题");
+        let start = n.text.find("1").unwrap();
+        assert_eq!(n.original_span(start, start + 1), (1, 2));
     }
 
     #[test]

@@ -59,6 +59,22 @@ pub struct IssuedCode {
     pub code: String,
 }
 
+impl IssuedCode {
+    pub const CSV_HEADER: [&'static str; 4] = ["role", "name", "login", "activation_code"];
+
+    /// The code as a row of a CSV file a school opens in a spreadsheet: a cell that begins like a
+    /// formula (`=`, `+`, `-`, `@`, tab, carriage return) is written with a leading `'`, so a name
+    /// in the roster cannot run as a formula on the secretary's computer.
+    pub fn csv_record(&self) -> [String; 4] {
+        [self.role, &self.name, &self.login, &self.code].map(spreadsheet_safe)
+    }
+}
+
+/// A cell a spreadsheet shows as text (OWASP's CSV-injection advice).
+pub fn spreadsheet_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
+}
+
 /// Problems in the caller's language.
 pub fn problems_dto(problems: &[RowProblem]) -> Vec<RowProblemDto> {
     let lang = current_lang();
@@ -75,4 +91,22 @@ pub fn problems_dto(problems: &[RowProblem]) -> Vec<RowProblemDto> {
 
 fn serialize_problems<S: serde::Serializer>(problems: &[RowProblem], serializer: S) -> Result<S::Ok, S::Error> {
     problems_dto(problems).serialize(serializer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_that_looks_like_a_formula_is_written_as_text() {
+        let code = IssuedCode {
+            role: "guardian",
+            name: "=HYPERLINK(\"x\")".into(),
+            login: "+8613800000000".into(),
+            code: "AB12".into(),
+        };
+        assert_eq!(code.csv_record(), ["guardian", "'=HYPERLINK(\"x\")", "'+8613800000000", "AB12"]);
+        assert_eq!(spreadsheet_safe("张伟"), "张伟");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+    }
 }

@@ -26,9 +26,27 @@ impl From<RosterError> for ApiError {
                         problems.len()
                     ),
                 ))
-                .with_details(serde_json::json!({ "problems": problems_dto(&problems) })),
+                .with_details(problem_details(&problems)),
             RosterError::UnknownSchool => ApiError::not_found(),
             RosterError::Database(e) => ApiError::internal(e),
         }
     }
+}
+
+/// How many problems a refusal lists one by one: enough to fix a file's first screenful, while a
+/// file that is wrong throughout (a 100,000-row export of the wrong sheet) answers in a few KB.
+pub const LISTED_PROBLEMS: usize = 100;
+
+/// The first [`LISTED_PROBLEMS`] problems in file order, how many there are in all, and a count
+/// per kind of problem (`missing_value: 99,812`) so the whole file's state is still told.
+fn problem_details(problems: &[RowProblem]) -> serde_json::Value {
+    let mut by_code = std::collections::BTreeMap::<&str, usize>::new();
+    for p in problems {
+        *by_code.entry(p.code).or_default() += 1;
+    }
+    serde_json::json!({
+        "problems": problems_dto(&problems[..problems.len().min(LISTED_PROBLEMS)]),
+        "problem_count": problems.len(),
+        "counts_by_code": by_code,
+    })
 }

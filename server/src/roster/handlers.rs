@@ -23,7 +23,7 @@ use crate::state::AppState;
         (status = 404, description = "`not_found`: not the caller's school", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 422, description = "`roster_invalid`: `details.problems` lists every bad row", body = ErrorBody),
+        (status = 422, description = "`roster_invalid`: `details.problems` lists the first 100 problems in file order, `details.problem_count` how many there are and `details.counts_by_code` how many of each kind", body = ErrorBody),
     )
 )]
 #[post("/schools/{school_id}/roster/staff")]
@@ -52,7 +52,7 @@ pub async fn import_staff(
         (status = 404, description = "`not_found`: not the caller's school", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 422, description = "`roster_invalid`: `details.problems` lists every bad row", body = ErrorBody),
+        (status = 422, description = "`roster_invalid`: `details.problems` lists the first 100 problems in file order, `details.problem_count` how many there are and `details.counts_by_code` how many of each kind", body = ErrorBody),
     )
 )]
 #[post("/schools/{school_id}/roster/students")]

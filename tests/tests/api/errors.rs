@@ -96,3 +96,59 @@ async fn bad_query_parameters_are_400_or_422() {
     let reply = app.get("/api/v1/schools?cursor=%%%", Some(&bureau)).await;
     assert!(reply.status.is_client_error(), "{}", reply.body);
 }
+
+#[tokio::test]
+async fn a_nul_character_is_a_422_naming_the_field_on_every_backend() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let school =
+        json!({ "name": "实验\u{0}小学", "stage_system": "6-3", "admin_name": "A", "admin_login": "a@test.cn" });
+    let notice = json!({ "title": "家长会\u{0}", "body": "明天下午两点。", "audience": {}, "response_mode": "read" });
+    let homework = json!({
+        "subject": "数学", "title": "口算", "content": "完成\u{0}练习册", "kind": "written", "tier": "basic",
+        "estimated_minutes": 10, "location": "home", "date": "2026-11-23",
+    });
+    let teacher = app.get("/api/v1/me", Some(&w.teacher_a1_head)).await.expect(200).body["account_id"].clone();
+    let conversation = app
+        .post("/api/v1/conversations", Some(&w.g1), json!({ "student_id": w.s1, "with_account_id": teacher }))
+        .await
+        .expect(200);
+    let messages = format!("/api/v1/conversations/{}/messages", conversation.body["id"].as_str().expect("id"));
+    for (path, token, body, field) in [
+        ("/api/v1/schools".to_owned(), &w.bureau_a, school, "name"),
+        ("/api/v1/notices".to_owned(), &w.admin_a1, notice, "title"),
+        (format!("/api/v1/classes/{}/homework", w.class_a1_31), &w.teacher_a1_head, homework, "content"),
+        (messages.clone(), &w.g1, json!({ "body": "老师好\u{0}" }), "body"),
+    ] {
+        let reply = app.post(&path, Some(token), body).await.expect(422);
+        assert_eq!(
+            (reply.code(), reply.body["details"]["field"].as_str()),
+            ("validation_failed", Some(field)),
+            "{path}"
+        );
+    }
+    // Nothing was stored: the conversation has no message.
+    let list = app.get(&messages, Some(&w.g1)).await.expect(200);
+    assert_eq!(list.body["items"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
+async fn dates_outside_four_digit_years_are_refused_not_a_panic_or_a_500() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    for (path, token) in [
+        (format!("/api/v1/districts/{}/blocked-sends?to=-262143-01-01", w.district_a), &w.bureau_a),
+        (format!("/api/v1/classes/{}/homework?date=-262143-01-01", w.class_a1_31), &w.teacher_a1_head),
+        (format!("/api/v1/classes/{}/homework-budget?date=%2B262142-01-01", w.class_a1_31), &w.teacher_a1_head),
+        (format!("/api/v1/children/{}/homework?date=-262143-01-01", w.s1), &w.g1),
+        (format!("/api/v1/children/{}/homework?date=ok%00", w.s1), &w.g1),
+    ] {
+        let reply = app.get(&path, Some(token)).await.expect(400);
+        assert_eq!(reply.code(), "invalid_query", "{path}");
+    }
+    let scheduled = json!({
+        "title": "远期通知", "body": "x", "audience": {}, "response_mode": "read", "send_at": "+262142-01-01T00:00:00Z",
+    });
+    let reply = app.post("/api/v1/notices", Some(&w.admin_a1), scheduled).await.expect(422);
+    assert_eq!(reply.body["details"]["field"], "send_at");
+}

@@ -887,3 +887,21 @@ async fn a_schools_subjects_are_one_list_of_codes_and_names_for_its_readers_only
     app.get(&path, Some(&w.admin_a2)).await.expect(404);
     app.get(&path, None).await.expect(401);
 }
+
+#[tokio::test]
+async fn invisible_characters_do_not_get_a_parent_burden_past_the_rules() {
+    let app = spawn_app().await;
+    let h = homework_world(&app).await;
+    let w = &h.w;
+    let token = Some(w.teacher_a1_head.as_str());
+    // Zero-width spaces, a word joiner and a soft hyphen inside the words the rule reads.
+    let hidden = "请家长检\u{200b}查作业并签\u{200b}字，错题由家\u{2060}长批\u{00ad}改。";
+    let draft = json!({ "text": hidden, "channel": "homework", "audience": "group" });
+    let checked = app.post("/api/v1/policy/check", token, draft).await.expect(200);
+    assert_eq!(checked.body["violations"][0]["rule"], "HW_PARENT_BURDEN", "{}", checked.body);
+    let post = homework("数学", hidden, "written", "basic", 20, "home");
+    let refused = app.post(&post_path(w.class_a1_31), token, post).await.expect(422);
+    assert_eq!(refused.code(), "hw_parent_burden");
+    let notice = json!({ "title": "作业提醒", "body": hidden, "audience": { "class_ids": [w.class_a1_31] }, "response_mode": "read" });
+    assert_eq!(app.post("/api/v1/notices", token, notice).await.expect(422).code(), "hw_parent_burden");
+}

@@ -108,6 +108,22 @@ async fn an_individual_guardian_can_be_addressed_within_reach() {
 }
 
 #[tokio::test]
+async fn a_notice_that_would_reach_no_one_is_refused_and_says_why() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    // S2's guardian 周敏 is informational: notices to a guardian do not go to her.
+    let students = app.get(&format!("/api/v1/classes/{}/students", w.class_a1_32), Some(&w.admin_a1)).await.expect(200);
+    let guardians = students.body["items"][0]["guardians"].as_array().expect("guardians").clone();
+    let informational =
+        guardians.iter().find(|g| g["access_level"] == "informational").expect("周敏")["guardian_id"].clone();
+    let reply =
+        send(&app, &w.admin_a1, notice("请来校一趟", json!({ "guardian_ids": [informational] }))).await.expect(422);
+    assert_eq!(reply.code(), "no_recipients");
+    assert!(reply.body["message"].as_str().unwrap_or("").contains("没有任何接收人"));
+    assert!(inbox(&app, &w.g3).await.is_empty());
+}
+
+#[tokio::test]
 async fn a_bureau_notice_reaches_the_staff_of_its_district() {
     let app = spawn_app().await;
     let w = world::build(&app).await;

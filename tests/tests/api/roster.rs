@@ -1,7 +1,7 @@
 //! Roster import: upserts, idempotence, all-or-nothing, encodings, size, authorisation.
 
 use jiaxiao_tests::world::{self, STAFF_HEADER, STUDENT_HEADER};
-use jiaxiao_tests::{TestApp, spawn_app, spawn_app_with};
+use jiaxiao_tests::{TestApp, json, spawn_app, spawn_app_with};
 use uuid::Uuid;
 
 async fn school(app: &TestApp) -> (Uuid, String) {
@@ -110,6 +110,25 @@ async fn a_file_with_bad_rows_imports_nothing_and_lists_every_problem() {
     // Nothing was written, not even the good first row.
     let classes = app.get(&format!("/api/v1/schools/{school}/classes"), Some(&admin)).await.expect(200);
     assert_eq!(classes.body["items"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
+async fn a_file_wrong_throughout_lists_its_first_hundred_problems_and_counts_them_all() {
+    let app = spawn_app().await;
+    let (school, admin) = school(&app).await;
+    // 3,000 rows, each with a bad grade and no guardian (name and phone missing): 9,000 problems.
+    let rows: Vec<String> = (0..3000).map(|i| format!("S{i},孩子{i},12,1,,,,,,,,,,")).collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let reply = app
+        .post_csv(&format!("/api/v1/schools/{school}/roster/students"), Some(&admin), &students_csv(&rows))
+        .await
+        .expect(422);
+    let details = &reply.body["details"];
+    assert_eq!(details["problems"].as_array().map(Vec::len), Some(100));
+    assert_eq!(details["problems"][0]["row"], 2, "in file order");
+    assert_eq!(details["problem_count"], 9000);
+    assert_eq!(details["counts_by_code"], json!({ "invalid_grade": 3000, "missing_value": 6000 }));
+    assert!(reply.body.to_string().len() < 40_000, "a few KB, not megabytes");
 }
 
 #[tokio::test]

@@ -32,7 +32,8 @@ pub struct Settings {
     pub refresh_token_ttl_days: i64,
     /// Lifetime of a one-time activation code, days.
     pub activation_code_ttl_days: i64,
-    /// Failed or attempted sign-ins allowed per login in one window.
+    /// Wrong passwords allowed per account and client address in one window (ten times as many
+    /// per account from all addresses); activation attempts per login.
     pub login_attempts_per_login: u32,
     /// Sign-in attempts allowed per client IP in one window.
     pub login_attempts_per_ip: u32,
@@ -40,6 +41,10 @@ pub struct Settings {
     pub login_window_secs: u64,
     /// Trust `X-Forwarded-For` for the client IP (only behind your own load balancer).
     pub trust_proxy: bool,
+    /// How many proxies of yours append to `X-Forwarded-For` (a load balancer: 1; a CDN in front
+    /// of it: 2). The client is the address the outermost of them appended: that many entries
+    /// from the right. Entries further left are the client's own writing and never trusted.
+    pub proxy_hops: usize,
     /// Largest roster CSV accepted, bytes.
     pub max_csv_bytes: usize,
     /// How often scheduled jobs run, seconds; 0 disables them (tests run them by hand).
@@ -96,6 +101,7 @@ impl Default for Settings {
             login_attempts_per_ip: 100,
             login_window_secs: 15 * 60,
             trust_proxy: false,
+            proxy_hops: 1,
             max_csv_bytes: 20 * 1024 * 1024,
             jobs_interval_secs: 10,
             delivery_poll_millis: 1_000,

@@ -106,6 +106,8 @@ codes! {
     RateLimited => "rate_limited", TOO_MANY_REQUESTS, "尝试次数过多，请稍后再试。", "Too many attempts; try again later.";
     IdempotencyInProgress => "idempotency_in_progress", CONFLICT, "相同 Idempotency-Key 的请求仍在处理中，请稍后重试。", "A request with this Idempotency-Key is still being processed; retry shortly.";
     IdempotencyKeyReused => "idempotency_key_reused", UNPROCESSABLE_ENTITY, "该 Idempotency-Key 已用于另一个请求。", "This Idempotency-Key was used for a different request.";
+    /// The server is at capacity for this kind of work (password checks under a flood); `details.retry_after_secs` (and `Retry-After`) say when to try again.
+    Busy => "busy", SERVICE_UNAVAILABLE, "服务器繁忙，请稍后再试。", "The server is busy; try again shortly.";
     /// A bug or an outage, never the client's fault; the cause is logged, never shown.
     Internal => "internal", INTERNAL_SERVER_ERROR, "服务器内部错误，我们已记录。", "Internal error; it has been logged.";
 
@@ -114,7 +116,8 @@ codes! {
     InvalidActivationCode => "invalid_activation_code", UNAUTHORIZED, "激活码无效或已过期，请联系学校重新获取。", "The activation code is invalid or expired; ask the school for a new one.";
     RefreshTokenInvalid => "refresh_token_invalid", UNAUTHORIZED, "登录已失效，请重新登录。", "The session has ended; sign in again.";
     RefreshTokenReused => "refresh_token_reused", UNAUTHORIZED, "检测到刷新令牌被重复使用，为安全起见该设备已退出登录，请重新登录。", "A refresh token was used twice; for safety this session was signed out. Sign in again.";
-    WeakPassword => "weak_password", UNPROCESSABLE_ENTITY, "密码长度不符合要求。", "The password is too short or too long.";
+    /// `details.reason`: `length` (8–128 characters), `blank` or `guessable` (common, a pattern, or the login itself).
+    WeakPassword => "weak_password", UNPROCESSABLE_ENTITY, "密码不符合要求。", "The password does not meet the policy.";
 
     // Schools and rosters.
     SchoolExists => "school_exists", CONFLICT, "本区已有同名学校。", "A school with this name already exists in the district.";
@@ -236,6 +239,11 @@ impl ApiError {
         Self::validation("cursor", "cursor 无效。", "cursor is invalid.")
     }
 
+    /// At capacity for now: come back after `retry_after_secs`.
+    pub fn busy(retry_after_secs: u64) -> Self {
+        Self::new(Code::Busy).with_details(serde_json::json!({ "retry_after_secs": retry_after_secs }))
+    }
+
     pub fn rate_limited(retry_after_secs: u64) -> Self {
         Self::new(Code::RateLimited).with_details(serde_json::json!({ "retry_after_secs": retry_after_secs }))
     }
@@ -254,8 +262,10 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status();
-        if status.is_server_error() {
+        if self.code == Code::Internal {
             tracing::error!(code = self.code.as_str(), "request failed: {self}");
+        } else if status.is_server_error() {
+            tracing::warn!(code = self.code.as_str(), "request refused at capacity");
         }
         let body = ErrorBody {
             code: self.code.as_str(),
@@ -264,7 +274,7 @@ impl ResponseError for ApiError {
             request_id: current_request_id().map(|id| id.to_string()),
         };
         let mut response = HttpResponse::build(status);
-        if status == StatusCode::TOO_MANY_REQUESTS
+        if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
             && let Some(secs) = self.details.as_ref().and_then(|d| d["retry_after_secs"].as_u64())
         {
             response.insert_header(("Retry-After", secs.to_string()));
@@ -310,9 +320,10 @@ mod tests {
     }
 
     #[test]
-    fn only_internal_is_a_server_error() {
+    fn only_internal_and_busy_are_server_errors() {
         for code in Code::ALL {
-            assert_eq!(code.status().is_server_error(), *code == Code::Internal, "{}", code.as_str());
+            let expected = matches!(code, Code::Internal | Code::Busy);
+            assert_eq!(code.status().is_server_error(), expected, "{}", code.as_str());
         }
     }
 }

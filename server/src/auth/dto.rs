@@ -58,5 +58,5 @@ pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("ChangePasswordRequest", "new_password", PASSWORD),
 ];
 
-/// A new password's length (`credentials::password_is_acceptable`).
+/// A new password's length (`credentials::password_problem` also refuses blank and guessable ones).
 const PASSWORD: Rule = Rule::Chars { min: MIN_PASSWORD_CHARS, max: MAX_PASSWORD_CHARS };

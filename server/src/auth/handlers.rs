@@ -16,7 +16,8 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
         (status = 401, description = "`invalid_credentials`", body = ErrorBody),
-        (status = 429, description = "`rate_limited` (per login and per IP)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many wrong passwords for this account from this address (or from everywhere), or too many attempts from this address", body = ErrorBody),
+        (status = 503, description = "`busy`: every password check is in use; retry after `Retry-After`", body = ErrorBody),
     )
 )]
 #[post("/auth/login")]
@@ -37,6 +38,7 @@ pub async fn login(
         (status = 401, description = "`invalid_activation_code`", body = ErrorBody),
         (status = 422, description = "`weak_password`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
+        (status = 503, description = "`busy`: every password check is in use; retry after `Retry-After`", body = ErrorBody),
     )
 )]
 #[post("/auth/activate")]
@@ -86,6 +88,8 @@ pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> ApiResult<Htt
     responses(
         (status = 204, description = "Changed"),
         (status = 401, description = "`unauthenticated` or `invalid_credentials` (wrong current password)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: wrong current passwords spend the account's sign-in failure budget", body = ErrorBody),
+        (status = 503, description = "`busy`: every password check is in use; retry after `Retry-After`", body = ErrorBody),
         (status = 422, description = "`weak_password`", body = ErrorBody),
     )
 )]
@@ -93,8 +97,9 @@ pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> ApiResult<Htt
 pub async fn change_password(
     state: web::Data<AppState>,
     user: AuthUser,
+    ip: ClientIp,
     body: web::Json<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
-    service::change_password(&state, &user, &body.current_password, &body.new_password).await?;
+    service::change_password(&state, &user, &body.current_password, &body.new_password, ip.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -18,23 +18,41 @@ use crate::infra::rate_limit::Verdict;
 use crate::state::AppState;
 
 /// Counts one sign-in or activation attempt against the per-login and per-IP limits.
-async fn check_rate_limits(state: &AppState, action: &str, login_key: &str, ip: Option<IpAddr>) -> ApiResult<()> {
+/// Every attempt from one address counts (a flood of guesses over many logins); configurable
+/// because a school's shared NAT at pickup time is one address (README: operations).
+async fn check_ip_limit(state: &AppState, action: &str, ip: Option<IpAddr>) -> ApiResult<()> {
     let s = &state.settings;
-    let mut keys = vec![(format!("{action}:login:{login_key}"), s.login_attempts_per_login)];
-    if let Some(ip) = ip {
-        keys.push((format!("{action}:ip:{ip}"), s.login_attempts_per_ip));
-    }
-    for (key, limit) in keys {
-        let verdict = state
-            .limiter
-            .hit(state.clock.as_ref(), &key, limit, s.login_window_secs)
-            .await
-            .map_err(ApiError::internal)?;
-        if let Verdict::Limited { retry_after_secs } = verdict {
-            return Err(ApiError::rate_limited(retry_after_secs));
-        }
+    let Some(ip) = ip else { return Ok(()) };
+    let key = format!("{action}:ip:{ip}");
+    let verdict = state
+        .limiter
+        .hit(state.clock.as_ref(), &key, s.login_attempts_per_ip, s.login_window_secs)
+        .await
+        .map_err(ApiError::internal)?;
+    if let Verdict::Limited { retry_after_secs } = verdict {
+        return Err(ApiError::rate_limited(retry_after_secs));
     }
     Ok(())
+}
+
+/// Activation codes: every attempt counts, per login and per address (a code is not a password
+/// its owner types daily; ten tries per window is plenty).
+async fn check_rate_limits(state: &AppState, action: &str, login_key: &str, ip: Option<IpAddr>) -> ApiResult<()> {
+    let s = &state.settings;
+    let verdict = state
+        .limiter
+        .hit(
+            state.clock.as_ref(),
+            &format!("{action}:login:{login_key}"),
+            s.login_attempts_per_login,
+            s.login_window_secs,
+        )
+        .await
+        .map_err(ApiError::internal)?;
+    if let Verdict::Limited { retry_after_secs } = verdict {
+        return Err(ApiError::rate_limited(retry_after_secs));
+    }
+    check_ip_limit(state, action, ip).await
 }
 
 /// Opens a session for the account and issues its first token pair.
@@ -70,18 +88,83 @@ async fn issue_tokens(
 pub async fn login(state: &AppState, raw_login: &str, password: &str, ip: Option<IpAddr>) -> ApiResult<TokenPair> {
     let login = Login::parse(raw_login);
     let login_key = login.as_ref().map_or_else(|| raw_login.trim().to_lowercase(), |l| l.as_str().to_owned());
-    check_rate_limits(state, "login", &login_key, ip).await?;
+    check_ip_limit(state, "login", ip).await?;
     let account = match &login {
         Some(login) => repo::find_account_by_login(&state.db, login).await?,
         None => None,
     };
+    // Every spelling of one account (its phone, its email) shares one budget.
+    let budget = FailureBudget::new(account.as_ref().map_or(login_key, |a| a.id.to_string()), ip);
+    budget.check(state).await?;
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
-    let verified = credentials::verify_password_off_thread(password.to_owned(), stored).await;
-    let account = account.filter(|_| verified).ok_or(AuthError::InvalidCredentials)?;
+    let verified = credentials::verify_password_off_thread(password.to_owned(), stored).await?;
+    let Some(account) = account.filter(|_| verified) else {
+        budget.failed(state).await?;
+        return Err(AuthError::InvalidCredentials.into());
+    };
+    budget.succeeded(state).await?;
     let txn = crate::infra::db::begin(&state.db).await?;
     let tokens = open_session(state, &txn, account.id).await?;
     txn.commit().await?;
     Ok(tokens)
+}
+
+/// Wrong passwords for one account (NIST SP 800-63B §5.2.2: throttle failures, never successes).
+/// Two budgets per window: per account *and address*, so a stranger who knows a parent's number
+/// and guesses from their phone locks only themselves out, not the parent at home; and per
+/// account from everywhere, ten times larger, which bounds a guessing attack spread over many
+/// addresses. A success clears that address's failures. Counted in Redis when configured (so all
+/// instances share it; a Redis restart forgets the counts).
+struct FailureBudget {
+    from_here: String,
+    everywhere: String,
+}
+
+/// How much larger the account's budget from everywhere is than from one address.
+const EVERYWHERE_FACTOR: u32 = 10;
+
+impl FailureBudget {
+    fn new(subject: String, ip: Option<IpAddr>) -> Self {
+        let here = ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        Self {
+            from_here: format!("signin-failures:{subject}:{here}"),
+            everywhere: format!("signin-failures:{subject}"),
+        }
+    }
+
+    fn limits(state: &AppState) -> [(u32, u64); 2] {
+        let s = &state.settings;
+        let per_login = s.login_attempts_per_login;
+        [(per_login, s.login_window_secs), (per_login.saturating_mul(EVERYWHERE_FACTOR), s.login_window_secs)]
+    }
+
+    fn keys(&self) -> [&str; 2] {
+        [&self.from_here, &self.everywhere]
+    }
+
+    /// 429 when either budget is spent.
+    async fn check(&self, state: &AppState) -> ApiResult<()> {
+        for (key, (limit, window)) in self.keys().into_iter().zip(Self::limits(state)) {
+            let verdict =
+                state.limiter.peek(state.clock.as_ref(), key, limit, window).await.map_err(ApiError::internal)?;
+            if let Verdict::Limited { retry_after_secs } = verdict {
+                return Err(ApiError::rate_limited(retry_after_secs));
+            }
+        }
+        Ok(())
+    }
+
+    async fn failed(&self, state: &AppState) -> ApiResult<()> {
+        for (key, (limit, window)) in self.keys().into_iter().zip(Self::limits(state)) {
+            state.limiter.hit(state.clock.as_ref(), key, limit, window).await.map_err(ApiError::internal)?;
+        }
+        Ok(())
+    }
+
+    async fn succeeded(&self, state: &AppState) -> ApiResult<()> {
+        let window = state.settings.login_window_secs;
+        state.limiter.forget(state.clock.as_ref(), &self.from_here, window).await.map_err(ApiError::internal)
+    }
 }
 
 /// Sets the first password with a one-time code, and signs in.
@@ -95,8 +178,8 @@ pub async fn activate(
     let login = Login::parse(raw_login).ok_or(AuthError::InvalidActivationCode);
     let login_key = login.as_ref().map_or_else(|_| raw_login.trim().to_lowercase(), |l| l.as_str().to_owned());
     check_rate_limits(state, "activate", &login_key, ip).await?;
-    if !credentials::password_is_acceptable(password) {
-        return Err(AuthError::WeakPassword { field: "password" }.into());
+    if let Some(problem) = credentials::password_problem(password, &[raw_login.trim()]) {
+        return Err(AuthError::WeakPassword { field: "password", problem }.into());
     }
     let login = login?;
     let now = state.clock.now();
@@ -110,7 +193,7 @@ pub async fn activate(
     let account_id = account.id;
     let mut active = account.into_active_model();
     active.password_hash =
-        Set(Some(credentials::hash_password_off_thread(password.to_owned()).await.map_err(ApiError::internal)?));
+        Set(Some(credentials::hash_password_off_thread(password.to_owned()).await?.map_err(ApiError::internal)?));
     active.activation_code_hash = Set(None);
     active.activation_expires_at = Set(None);
     active.password_changed_at = Set(Some(now));
@@ -158,21 +241,34 @@ pub async fn logout(state: &AppState, user: &AuthUser) -> ApiResult<()> {
 }
 
 /// Changes the password and signs out every other session of the account.
-pub async fn change_password(state: &AppState, user: &AuthUser, current: &str, new: &str) -> ApiResult<()> {
-    if !credentials::password_is_acceptable(new) {
-        return Err(AuthError::WeakPassword { field: "new_password" }.into());
+pub async fn change_password(
+    state: &AppState,
+    user: &AuthUser,
+    current: &str,
+    new: &str,
+    ip: Option<IpAddr>,
+) -> ApiResult<()> {
+    let holder =
+        account::Entity::find_by_id(user.account_id).one(&state.db).await?.ok_or_else(ApiError::unauthenticated)?;
+    let personal: Vec<&str> = [holder.phone.as_deref(), holder.email.as_deref()].into_iter().flatten().collect();
+    if let Some(problem) = credentials::password_problem(new, &personal) {
+        return Err(AuthError::WeakPassword { field: "new_password", problem }.into());
     }
     let now = state.clock.now();
-    let txn = crate::infra::db::begin(&state.db).await?;
-    let account =
-        account::Entity::find_by_id(user.account_id).one(&txn).await?.ok_or_else(ApiError::unauthenticated)?;
-    let verified = credentials::verify_password_off_thread(current.to_owned(), account.password_hash.clone()).await;
+    // A stolen access token must not become an unlimited password oracle: wrong current
+    // passwords spend the account's sign-in failure budget.
+    let budget = FailureBudget::new(user.account_id.to_string(), ip);
+    budget.check(state).await?;
+    let account = holder;
+    let verified = credentials::verify_password_off_thread(current.to_owned(), account.password_hash.clone()).await?;
     if !verified {
+        budget.failed(state).await?;
         return Err(AuthError::InvalidCredentials.into());
     }
+    let txn = crate::infra::db::begin(&state.db).await?;
     let mut active = account.into_active_model();
     active.password_hash =
-        Set(Some(credentials::hash_password_off_thread(new.to_owned()).await.map_err(ApiError::internal)?));
+        Set(Some(credentials::hash_password_off_thread(new.to_owned()).await?.map_err(ApiError::internal)?));
     active.password_changed_at = Set(Some(now));
     active.update(&txn).await?;
     repo::revoke_other_sessions(&txn, user.account_id, Some(user.session_id), now).await?;

@@ -30,6 +30,38 @@ impl RateLimiter {
 
     /// Counts one attempt under `key` and says whether it is within `limit` per `window_secs`.
     pub async fn hit(&self, clock: &dyn Clock, key: &str, limit: u32, window_secs: u64) -> anyhow::Result<Verdict> {
+        self.count(clock, key, limit, window_secs, 1).await
+    }
+
+    /// Says whether `key` is already over `limit`, without counting an attempt (for budgets that
+    /// count failures only: check first, count when it fails).
+    pub async fn peek(&self, clock: &dyn Clock, key: &str, limit: u32, window_secs: u64) -> anyhow::Result<Verdict> {
+        self.count(clock, key, limit.saturating_sub(1), window_secs, 0).await
+    }
+
+    /// Forgets what `key` counted in the current window (a success clears its failures).
+    pub async fn forget(&self, clock: &dyn Clock, key: &str, window_secs: u64) -> anyhow::Result<()> {
+        let window = clock.now().timestamp().div_euclid(window_secs.max(1) as i64);
+        match self {
+            RateLimiter::Memory(map) => {
+                map.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+            }
+            RateLimiter::Redis { manager, prefix } => {
+                let mut conn = manager.clone();
+                let _: () = redis::cmd("DEL").arg(format!("{prefix}rl:{key}:{window}")).query_async(&mut conn).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn count(
+        &self,
+        clock: &dyn Clock,
+        key: &str,
+        limit: u32,
+        window_secs: u64,
+        add: u32,
+    ) -> anyhow::Result<Verdict> {
         let window_secs = window_secs.max(1);
         let now = clock.now().timestamp();
         let window = now.div_euclid(window_secs as i64);
@@ -44,20 +76,25 @@ impl RateLimiter {
                 if entry.0 != window {
                     *entry = (window, 0);
                 }
-                entry.1 += 1;
+                entry.1 += add;
                 entry.1
             }
             RateLimiter::Redis { manager, prefix } => {
                 let mut conn = manager.clone();
                 let redis_key = format!("{prefix}rl:{key}:{window}");
-                let (count,): (u32,) = redis::pipe()
-                    .atomic()
-                    .incr(&redis_key, 1)
-                    .expire(&redis_key, window_secs as i64 + 1)
-                    .ignore()
-                    .query_async(&mut conn)
-                    .await?;
-                count
+                if add == 0 {
+                    let count: Option<u32> = redis::cmd("GET").arg(&redis_key).query_async(&mut conn).await?;
+                    count.unwrap_or(0)
+                } else {
+                    let (count,): (u32,) = redis::pipe()
+                        .atomic()
+                        .incr(&redis_key, add)
+                        .expire(&redis_key, window_secs as i64 + 1)
+                        .ignore()
+                        .query_async(&mut conn)
+                        .await?;
+                    count
+                }
             }
         };
         Ok(if count > limit { Verdict::Limited { retry_after_secs } } else { Verdict::Allowed })
@@ -80,5 +117,20 @@ mod tests {
         assert_eq!(limiter.hit(&clock, "other", 3, 60).await.unwrap(), Verdict::Allowed);
         clock.advance(chrono::Duration::seconds(60));
         assert_eq!(limiter.hit(&clock, "k", 3, 60).await.unwrap(), Verdict::Allowed);
+    }
+
+    #[tokio::test]
+    async fn a_failure_budget_is_read_without_counting_and_cleared_by_a_success() {
+        let clock = FixedClock::new(chrono::DateTime::from_timestamp(1_000_000_200, 0).unwrap());
+        let limiter = RateLimiter::memory();
+        for _ in 0..5 {
+            assert_eq!(limiter.peek(&clock, "k", 3, 60).await.unwrap(), Verdict::Allowed, "peeking counts nothing");
+        }
+        for _ in 0..3 {
+            limiter.hit(&clock, "k", 3, 60).await.unwrap();
+        }
+        assert!(matches!(limiter.peek(&clock, "k", 3, 60).await.unwrap(), Verdict::Limited { .. }), "3 failures of 3");
+        limiter.forget(&clock, "k", 60).await.unwrap();
+        assert_eq!(limiter.peek(&clock, "k", 3, 60).await.unwrap(), Verdict::Allowed);
     }
 }

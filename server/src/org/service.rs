@@ -43,7 +43,12 @@ pub async fn bootstrap(
     let district_name = valid_name(district_name, "district").map_err(|e| anyhow::anyhow!("{e}"))?;
     let login =
         Login::parse(raw_login).ok_or_else(|| anyhow::anyhow!("--login must be a mobile number or an email"))?;
-    anyhow::ensure!(crate::auth::credentials::password_is_acceptable(password), "--password must be 8–128 characters");
+    if let Some(problem) = crate::auth::credentials::password_problem(password, &[raw_login]) {
+        anyhow::bail!(
+            "--password is refused ({}): 8–128 characters, not all spaces, not a common or guessable password",
+            problem.as_str()
+        );
+    }
     let txn = crate::infra::db::begin(db).await?;
     // Districts have no unique name in the schema: found by name, created when missing.
     let (district, district_created) = match repo::district_named(&txn, &district_name).await? {

@@ -184,26 +184,86 @@ async fn changing_the_password_signs_out_the_other_sessions() {
     app.login("bureau@test.cn", "brand-new-password").await;
 }
 
+/// A sign-in from `address` (behind our own load balancer, which appends it to X-Forwarded-For).
+async fn login_from(app: &TestApp, address: &str, login: &str, password: &str) -> u16 {
+    let request =
+        app.client.post(app.url("/api/v1/auth/login")).header("x-forwarded-for", format!("10.9.9.9, {address}"));
+    request.json(&json!({ "login": login, "password": password })).send().await.expect("sent").status().as_u16()
+}
+
 #[tokio::test]
-async fn sign_in_attempts_are_limited_per_login() {
-    let app = spawn_app_with(|s| s.login_attempts_per_login = 4).await;
-    // Bootstrapping signs the officer in once: every attempt counts, successful or not.
+async fn wrong_passwords_are_throttled_per_account_and_address_and_successes_never_count() {
+    let app = spawn_app_with(|s| {
+        s.login_attempts_per_login = 3;
+        s.trust_proxy = true;
+    })
+    .await;
     world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
-    for _ in 0..3 {
-        app.post("/api/v1/auth/login", None, json!({ "login": "bureau@test.cn", "password": "wrong-password" }))
-            .await
-            .expect(401);
+    let (home, stranger) = ("198.51.100.7", "203.0.113.50");
+    // Successes never count: the owner signs in as often as they like.
+    for _ in 0..5 {
+        assert_eq!(login_from(&app, home, "bureau@test.cn", PASSWORD).await, 200);
     }
-    let limited = app
-        .post("/api/v1/auth/login", None, json!({ "login": "bureau@test.cn", "password": PASSWORD }))
-        .await
-        .expect(429);
-    assert_eq!(limited.code(), "rate_limited");
-    assert!(limited.headers.contains_key("retry-after"));
-    // Another login is not affected; the window passing lifts the limit.
-    app.post("/api/v1/auth/login", None, json!({ "login": "other@test.cn", "password": PASSWORD })).await.expect(401);
+    // Someone who knows the login guesses from elsewhere: three failures, then 429 even with the
+    // right password (the same login spelt differently is the same account).
+    for _ in 0..3 {
+        assert_eq!(login_from(&app, stranger, "bureau@test.cn", "wrong-password").await, 401);
+    }
+    assert_eq!(login_from(&app, stranger, " BUREAU@test.cn ", PASSWORD).await, 429);
+    // The owner at home is not locked out by the stranger.
+    assert_eq!(login_from(&app, home, "bureau@test.cn", PASSWORD).await, 200);
+    // Guessing spread over many addresses meets the account's budget from everywhere (10 × 3).
+    for i in 0..9 {
+        for _ in 0..3 {
+            login_from(&app, &format!("192.0.2.{i}"), "bureau@test.cn", "wrong-password").await;
+        }
+    }
+    assert_eq!(login_from(&app, "192.0.2.200", "bureau@test.cn", PASSWORD).await, 429);
+    // The window passing lifts it.
     app.clock.advance(Duration::minutes(15));
-    app.login("bureau@test.cn", PASSWORD).await;
+    assert_eq!(login_from(&app, home, "bureau@test.cn", PASSWORD).await, 200);
+}
+
+#[tokio::test]
+async fn a_stolen_access_token_cannot_guess_the_current_password_without_limit() {
+    let app = spawn_app_with(|s| s.login_attempts_per_login = 3).await;
+    let (_, token) = world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
+    let change = |current: &str| json!({ "current_password": current, "new_password": "another-long-passphrase" });
+    for _ in 0..3 {
+        app.post("/api/v1/auth/password", Some(&token), change("guess-guess")).await.expect(401);
+    }
+    let limited = app.post("/api/v1/auth/password", Some(&token), change(PASSWORD)).await.expect(429);
+    assert!(limited.headers.contains_key("retry-after"));
+    // The same budget as signing in from this address.
+    let reply = app.post("/api/v1/auth/login", None, json!({ "login": "bureau@test.cn", "password": PASSWORD })).await;
+    assert_eq!(reply.status, 429);
+}
+
+#[tokio::test]
+async fn the_client_address_is_what_our_proxy_appended_not_what_the_client_wrote() {
+    let app = spawn_app_with(|s| {
+        s.login_attempts_per_ip = 4;
+        s.trust_proxy = true;
+    })
+    .await;
+    // The client writes a new address in front each time; the load balancer appends the real one.
+    for i in 0..4 {
+        let forged = format!("198.18.0.{i}");
+        let request =
+            app.client.post(app.url("/api/v1/auth/login")).header("x-forwarded-for", format!("{forged}, 203.0.113.50"));
+        let reply = request
+            .json(&json!({ "login": format!("u{i}@test.cn"), "password": PASSWORD }))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(reply.status().as_u16(), 401);
+    }
+    assert_eq!(login_from(&app, "203.0.113.50", "fresh@test.cn", PASSWORD).await, 429);
+    assert_eq!(
+        login_from(&app, "203.0.113.51", "fresh@test.cn", PASSWORD).await,
+        401,
+        "another client is not affected"
+    );
 }
 
 #[tokio::test]

@@ -2,8 +2,8 @@
 //! activation codes (random, stored as SHA-256), and the signed access token (JWT, HS256).
 
 use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::PasswordHasher;
+use argon2::password_hash::phc::PasswordHash;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::Rng;

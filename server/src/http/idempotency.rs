@@ -26,6 +26,8 @@ use crate::state::AppState;
 pub const HEADER: &str = "idempotency-key";
 /// How long a key is remembered.
 pub const KEEP_HOURS: i64 = 24;
+/// Paths whose answers are never remembered.
+const SECRET_BEARING_PREFIX: &str = "/api/v1/auth/";
 /// Longest key accepted (after trimming spaces), in bytes.
 pub const MAX_KEY_LEN: usize = 128;
 
@@ -43,8 +45,11 @@ pub async fn idempotent(
     let json_or_empty =
         req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_none_or(|ct| ct.contains("json"));
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let (Some(key), true, true, Some(state)) =
-        (key, req.method() == actix_web::http::Method::POST, json_or_empty, state)
+    // Sign-in answers carry secrets (token pairs) and have their own retry rules (a refresh token
+    // works once): they are never stored here, in clear, to be replayed to whoever holds the key.
+    let secret_bearing = req.path().starts_with(SECRET_BEARING_PREFIX);
+    let (Some(key), true, true, false, Some(state)) =
+        (key, req.method() == actix_web::http::Method::POST, json_or_empty, secret_bearing, state)
     else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };

@@ -151,3 +151,25 @@ async fn when_a_response_cannot_be_remembered_a_retry_never_runs_the_request_aga
     let inbox = app.get("/api/v1/inbox", Some(&w.g1)).await.expect(200);
     assert_eq!(inbox.body["items"].as_array().map(Vec::len), Some(1), "one notice, not two");
 }
+
+#[tokio::test]
+async fn sign_in_answers_are_never_stored_or_replayed() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let pair = app
+        .post("/api/v1/auth/login", None, json!({ "login": "bureau-a@test.cn", "password": world::PASSWORD }))
+        .await
+        .expect(200);
+    let refresh = |key: &str| {
+        let request =
+            app.client.post(app.url("/api/v1/auth/refresh")).bearer_auth(&w.bureau_a).header("Idempotency-Key", key);
+        request.json(&json!({ "refresh_token": pair.body["refresh_token"] })).send()
+    };
+    let first = refresh("refresh-1").await.expect("sent");
+    assert_eq!(first.status().as_u16(), 200);
+    // A replay would hand the token pair out again (it was kept in clear); the refresh token's
+    // own rule answers instead: it works once.
+    let second = refresh("refresh-1").await.expect("sent");
+    assert!(!second.headers().contains_key("idempotent-replayed"));
+    assert_eq!(second.status().as_u16(), 401);
+}

@@ -136,6 +136,8 @@ codes! {
 
     // Conversations.
     /// `details.until` says when the teacher's pause ends.
+    /// The other participant's relationship to the child ended (a guardian removed from the child, a teacher who left the class): the conversation takes no new messages; its history stays with the school.
+    ConversationClosed => "conversation_closed", CONFLICT, "对方已不再是该学生的监护人或任课老师，此对话已关闭。", "The other side is no longer the child's guardian or teacher: this conversation is closed.";
     ConversationPaused => "conversation_paused", FORBIDDEN, "老师暂停了此对话，请稍后再发送。", "The teacher has paused this conversation; write again later.";
     UnsupportedAttachmentType => "unsupported_attachment_type", UNSUPPORTED_MEDIA_TYPE, "附件须为图片（PNG、JPEG、GIF、WebP）或 PDF。", "Attachments must be images (PNG, JPEG, GIF, WebP) or PDF.";
 

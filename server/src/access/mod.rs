@@ -359,24 +359,93 @@ pub enum ConversationRole {
     SafeguardingAdmin,
 }
 
-/// The caller's role in a conversation of `school_id` between these two accounts; anyone else
-/// gets 404.
+/// The caller's role in a conversation, derived again on every read and write from the
+/// relationship it stands on: the guardian while still a full-access guardian of the child, the
+/// teacher while still teaching the child's class. A relationship that ended (a roster re-import
+/// removed the guardian or made them pickup-only, the teacher left the class) closes the thread
+/// for that side: it answers 404 as for anyone else, while the school's admins keep reading the
+/// history for safeguarding. Anyone else gets 404.
 pub async fn conversation_role(
     db: &impl ConnectionTrait,
     user: &Caller,
-    school_id: Uuid,
-    guardian_account_id: Uuid,
-    staff_account_id: Uuid,
+    c: &crate::conversations::model::conversation::Model,
 ) -> ApiResult<ConversationRole> {
-    if user.account_id == guardian_account_id {
+    if user.account_id == c.guardian_account_id && full_guardian_of(db, user.account_id, c.student_id).await? {
         return Ok(ConversationRole::Guardian);
     }
-    if user.account_id == staff_account_id {
+    if user.account_id == c.staff_account_id && teaches_student_id(db, user.account_id, c.student_id).await? {
         return Ok(ConversationRole::Teacher);
     }
-    match staff_row(db, user, school_id).await? {
+    match staff_row(db, user, c.school_id).await? {
         Some(staff) if staff.is_school_admin => Ok(ConversationRole::SafeguardingAdmin),
         _ => Err(ApiError::not_found()),
+    }
+}
+
+/// Whether the other side of a conversation still stands in its relationship to the child: a
+/// message to a guardian removed from the child, or to a teacher who left the class, is not
+/// delivered (the writer is told the conversation is closed).
+pub async fn conversation_peer_present(
+    db: &impl ConnectionTrait,
+    writer: ConversationParticipant,
+    c: &crate::conversations::model::conversation::Model,
+) -> ApiResult<bool> {
+    match writer {
+        ConversationParticipant::Teacher => full_guardian_of(db, c.guardian_account_id, c.student_id).await,
+        ConversationParticipant::Guardian => teaches_student_id(db, c.staff_account_id, c.student_id).await,
+    }
+}
+
+/// The conversations `account_id` may still see as a participant, as a condition on the
+/// conversations table: as guardian of a child they still have full access to, or as teacher of a
+/// child whose class they still teach. The relationship is re-derived in the query itself.
+pub fn live_conversations_of(account_id: Uuid) -> sea_orm::Condition {
+    use crate::conversations::model::conversation;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let children_in_care = Query::select()
+        .column((guardianship::Entity, guardianship::Column::StudentId))
+        .from(guardianship::Entity)
+        .inner_join(
+            guardian::Entity,
+            Expr::col((guardian::Entity, guardian::Column::Id))
+                .equals((guardianship::Entity, guardianship::Column::GuardianId)),
+        )
+        .and_where(guardian::Column::AccountId.eq(account_id))
+        .and_where(guardianship::Column::AccessLevel.eq(AccessLevel::Full))
+        .to_owned();
+    let pupils_taught = Query::select()
+        .column((student::Entity, student::Column::Id))
+        .from(student::Entity)
+        .inner_join(
+            teaching_assignment::Entity,
+            Expr::col((teaching_assignment::Entity, teaching_assignment::Column::ClassId))
+                .equals((student::Entity, student::Column::ClassId)),
+        )
+        .inner_join(
+            staff::Entity,
+            Expr::col((staff::Entity, staff::Column::Id))
+                .equals((teaching_assignment::Entity, teaching_assignment::Column::StaffId)),
+        )
+        .and_where(staff::Column::AccountId.eq(account_id))
+        .to_owned();
+    sea_orm::Condition::any()
+        .add(
+            sea_orm::Condition::all()
+                .add(conversation::Column::GuardianAccountId.eq(account_id))
+                .add(conversation::Column::StudentId.in_subquery(children_in_care)),
+        )
+        .add(
+            sea_orm::Condition::all()
+                .add(conversation::Column::StaffAccountId.eq(account_id))
+                .add(conversation::Column::StudentId.in_subquery(pupils_taught)),
+        )
+}
+
+/// [`teaches_student`] by the child's id (false when there is no such child).
+async fn teaches_student_id(db: &impl ConnectionTrait, staff_account_id: Uuid, student_id: Uuid) -> ApiResult<bool> {
+    match student::Entity::find_by_id(student_id).one(db).await? {
+        Some(student) => teaches_student(db, staff_account_id, &student).await,
+        None => Ok(false),
     }
 }
 
@@ -639,8 +708,7 @@ pub async fn conversation_participant(
     user: &Caller,
     conversation: &crate::conversations::model::conversation::Model,
 ) -> ApiResult<ConversationParticipant> {
-    let c = conversation;
-    match conversation_role(db, user, c.school_id, c.guardian_account_id, c.staff_account_id).await? {
+    match conversation_role(db, user, conversation).await? {
         ConversationRole::Guardian => Ok(ConversationParticipant::Guardian),
         ConversationRole::Teacher => Ok(ConversationParticipant::Teacher),
         ConversationRole::SafeguardingAdmin => Err(ApiError::forbidden()),

@@ -18,6 +18,8 @@ pub enum ConversationError {
     Paused { until: DateTime<Utc> },
     #[error("attachments are images or PDF")]
     UnsupportedAttachmentType,
+    #[error("the other side no longer has this child in their care or class")]
+    Closed,
 }
 
 impl From<ConversationError> for ApiError {
@@ -36,6 +38,7 @@ impl From<ConversationError> for ApiError {
             ConversationError::InvalidBlockHours => {
                 ApiError::validation("hours", "暂停时长须为 0 到 168 小时。", "hours must be 0 to 168.")
             }
+            ConversationError::Closed => ApiError::new(Code::ConversationClosed),
             ConversationError::Paused { until } => {
                 ApiError::new(Code::ConversationPaused).with_details(serde_json::json!({ "until": until }))
             }

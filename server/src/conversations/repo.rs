@@ -79,9 +79,8 @@ pub async fn page(
 ) -> ApiResult<Vec<conversation::Model>> {
     let query = conversation::Entity::find().filter(match scope {
         Scope::School(admin) => Condition::all().add(conversation::Column::SchoolId.eq(admin.school_id())),
-        Scope::Participant(account_id) => Condition::any()
-            .add(conversation::Column::GuardianAccountId.eq(account_id))
-            .add(conversation::Column::StaffAccountId.eq(account_id)),
+        // Only the conversations whose relationship still holds (see `access`).
+        Scope::Participant(account_id) => crate::access::live_conversations_of(account_id),
     });
     Ok(page.newest_first(query, conversation::Column::LastMessageAt, conversation::Column::Id)?.all(db).await?)
 }

@@ -103,7 +103,7 @@ async fn describe(
 pub async fn messages(state: &AppState, user: &Caller, id: Uuid, page: &PageQuery) -> ApiResult<Page<Message>> {
     let db = &state.db;
     let c = load(db, id).await?;
-    access::conversation_role(db, user, c.school_id, c.guardian_account_id, c.staff_account_id).await?;
+    access::conversation_role(db, user, &c).await?;
     let limit = page.limit()?;
     let rows = repo::messages_page(db, id, page).await?;
     let names = repo::participant_names(db, &c).await?;
@@ -120,6 +120,9 @@ pub async fn send(state: &AppState, user: &Caller, id: Uuid, draft: MessageDraft
     let c = load(db, id).await?;
     let writer = access::conversation_participant(db, user, &c).await?;
     rules::may_send(writer, c.guardian_blocked_until, now)?;
+    if !access::conversation_peer_present(db, writer, &c).await? {
+        return Err(ConversationError::Closed.into());
+    }
     if writer == ConversationParticipant::Teacher {
         let violations =
             policy::check(&[Field { name: "body", text: draft.body() }], Channel::Message, Audience::OneFamily);
@@ -237,7 +240,7 @@ pub async fn download(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<(a
     let db = &state.db;
     let a = repo::find_attachment(db, id).await?.ok_or_else(ApiError::not_found)?;
     let c = load(db, a.conversation_id).await?;
-    access::conversation_role(db, user, c.school_id, c.guardian_account_id, c.staff_account_id).await?;
+    access::conversation_role(db, user, &c).await?;
     let bytes =
         tokio::fs::read(state.settings.attachments_dir().join(&a.storage_path)).await.map_err(ApiError::internal)?;
     Ok((a, bytes))

@@ -297,3 +297,61 @@ async fn opening_the_same_conversation_twice_at_once_gives_one_conversation() {
     let list = app.get("/api/v1/conversations", Some(&w.g1)).await.expect(200);
     assert_eq!(list.body["items"].as_array().map(Vec::len), Some(1));
 }
+
+async fn post_message(app: &TestApp, id: &str, token: &str, body: &str) -> Reply {
+    app.post(&format!("/api/v1/conversations/{id}/messages"), Some(token), json!({ "body": body })).await
+}
+
+async fn listed(app: &TestApp, token: &str, id: &str) -> bool {
+    let list = app.get("/api/v1/conversations", Some(token)).await.expect(200);
+    list.body["items"].as_array().expect("items").iter().any(|c| c["id"] == id)
+}
+
+#[tokio::test]
+async fn a_guardian_removed_from_the_child_loses_the_thread_both_ways_and_the_school_keeps_it() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let id = open(&app, &w).await;
+    post_message(&app, &id, &w.teacher_a1_head, "张小一今天表现很好。").await.expect(201);
+    let attachment = upload(&app, &id, &w.g1, b"%PDF-1.4 custody papers".to_vec()).await.expect(201);
+    let attachment = attachment.body["id"].as_str().expect("attachment id").to_owned();
+    // A roster re-import makes 张伟 pickup-only for S1 (a custody change); S2 is unchanged.
+    let students = format!(
+        "{}S1,张小一,3,1,张伟,13800000001,,父亲,pickup,李阿姨,13800000002,,其他,pickup\nS2,张小二,3,2,周敏,13800000003,,母亲,informational,张伟,13800000001,,父亲,full\n",
+        world::STUDENT_HEADER
+    );
+    app.post_csv(&format!("/api/v1/schools/{}/roster/students", w.school_a1), Some(&w.admin_a1), &students)
+        .await
+        .expect(200);
+    // The former guardian: not listed, not readable, no attachment, no sending.
+    assert!(!listed(&app, &w.g1, &id).await);
+    app.get(&format!("/api/v1/conversations/{id}/messages"), Some(&w.g1)).await.expect(404);
+    app.get(&format!("/api/v1/attachments/{attachment}"), Some(&w.g1)).await.expect(404);
+    post_message(&app, &id, &w.g1, "我还能看到吗？").await.expect(404);
+    // The teacher keeps the history but cannot write to someone no longer caring for the child.
+    assert!(listed(&app, &w.teacher_a1_head, &id).await);
+    let closed = post_message(&app, &id, &w.teacher_a1_head, "明天的作业是……").await.expect(409);
+    assert_eq!(closed.code(), "conversation_closed");
+    // The school's safeguarding staff read everything, the attachment included.
+    let history = app.get(&format!("/api/v1/conversations/{id}/messages"), Some(&w.admin_a1)).await.expect(200);
+    assert_eq!(history.body["items"].as_array().map(Vec::len), Some(1));
+    app.get(&format!("/api/v1/attachments/{attachment}"), Some(&w.admin_a1)).await.expect(200);
+}
+
+#[tokio::test]
+async fn a_teacher_taken_off_the_class_loses_its_threads_and_cannot_pause_a_parent() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let id = open(&app, &w).await;
+    post_message(&app, &id, &w.g1, "王老师好。").await.expect(201);
+    // 王老师 now teaches 3-2 only.
+    let staff = format!("{}T1,王老师,13700000001,,teacher,3-2:math\n", world::STAFF_HEADER);
+    app.post_csv(&format!("/api/v1/schools/{}/roster/staff", w.school_a1), Some(&w.admin_a1), &staff).await.expect(200);
+    assert!(!listed(&app, &w.teacher_a1_head, &id).await);
+    app.get(&format!("/api/v1/conversations/{id}/messages"), Some(&w.teacher_a1_head)).await.expect(404);
+    block(&app, &id, &w.teacher_a1_head, 168).await.expect(404);
+    post_message(&app, &id, &w.teacher_a1_head, "还在吗").await.expect(404);
+    // The family keeps its history and is told the thread is closed rather than writing into a void.
+    assert!(listed(&app, &w.g1, &id).await);
+    assert_eq!(post_message(&app, &id, &w.g1, "老师？").await.expect(409).code(), "conversation_closed");
+}

@@ -191,6 +191,36 @@ pub async fn school_reader(
     Err(ApiError::not_found())
 }
 
+/// Which classes' small figures a staff member may see in full: every class for a school admin,
+/// the classes they teach for a teacher.
+pub enum ClassesSeen {
+    All,
+    Taught(std::collections::HashSet<Uuid>),
+}
+
+impl ClassesSeen {
+    pub fn covers(&self, class_id: Uuid) -> bool {
+        match self {
+            ClassesSeen::All => true,
+            ClassesSeen::Taught(classes) => classes.contains(&class_id),
+        }
+    }
+}
+
+pub async fn classes_seen_in_full(db: &impl ConnectionTrait, member: &StaffMember) -> ApiResult<ClassesSeen> {
+    if member.staff.is_school_admin {
+        return Ok(ClassesSeen::All);
+    }
+    let taught = teaching_assignment::Entity::find()
+        .filter(teaching_assignment::Column::StaffId.eq(member.staff.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.class_id)
+        .collect();
+    Ok(ClassesSeen::Taught(taught))
+}
+
 /// The caller as staff allowed to see `class_id`: its teachers and its school's admins. Other staff
 /// of the school get 403 (the class list is no secret to them); everyone else 404.
 pub async fn class_staff(db: &impl ConnectionTrait, user: &Caller, class_id: Uuid) -> ApiResult<ClassStaff> {
@@ -327,27 +357,79 @@ pub async fn guardian_children(
         .collect())
 }
 
-/// Whether the caller manages a notice: its sender, an admin of its school, or (for a bureau
-/// notice) an officer of its district. Managers see receipts and may remind and recall.
+/// Whether the caller manages a notice, derived again on every call: an admin of its school, its
+/// sender while still teaching the classes it went to, or (for a bureau notice) its sender or an
+/// officer of its district. Managers see receipts and may remind and recall.
 pub async fn notice_manager(
     db: &impl ConnectionTrait,
     user: &Caller,
-    sender_account_id: Uuid,
-    school_id: Option<Uuid>,
-    district_id: Uuid,
+    notice: &crate::notices::model::notice::Model,
 ) -> ApiResult<bool> {
-    if user.account_id == sender_account_id {
-        return Ok(true);
+    match notice.school_id {
+        Some(school_id) => {
+            let Some(staff) = staff_row(db, user, school_id).await? else { return Ok(false) };
+            if staff.is_school_admin {
+                return Ok(true);
+            }
+            // The teacher who sent it, while still teaching every class it went to: one taken off
+            // a class no longer reads its families' names or reminds them.
+            Ok(user.account_id == notice.sender_account_id
+                && still_teaches_audience(db, &staff, &notice.audience).await?)
+        }
+        None => Ok(user.account_id == notice.sender_account_id
+            || bureau_officer::Entity::find()
+                .filter(bureau_officer::Column::AccountId.eq(user.account_id))
+                .filter(bureau_officer::Column::DistrictId.eq(notice.district_id))
+                .one(db)
+                .await?
+                .is_some()),
     }
-    Ok(match school_id {
-        Some(school_id) => staff_row(db, user, school_id).await?.is_some_and(|s| s.is_school_admin),
-        None => bureau_officer::Entity::find()
-            .filter(bureau_officer::Column::AccountId.eq(user.account_id))
-            .filter(bureau_officer::Column::DistrictId.eq(district_id))
-            .one(db)
-            .await?
-            .is_some(),
-    })
+}
+
+/// Whether a teacher still teaches every class a notice's stored audience names.
+async fn still_teaches_audience(
+    db: &impl ConnectionTrait,
+    staff: &staff::Model,
+    audience_json: &str,
+) -> ApiResult<bool> {
+    let audience: serde_json::Value = serde_json::from_str(audience_json).unwrap_or_default();
+    let classes: Vec<Uuid> = audience["class_ids"]
+        .as_array()
+        .map(|ids| ids.iter().filter_map(|id| id.as_str()?.parse().ok()).collect())
+        .unwrap_or_default();
+    let taught: std::collections::HashSet<Uuid> = teaching_assignment::Entity::find()
+        .filter(teaching_assignment::Column::StaffId.eq(staff.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.class_id)
+        .collect();
+    Ok(!taught.is_empty() && classes.iter().all(|c| taught.contains(c)))
+}
+
+/// Whether the caller still cares for any of these children (a link that is not pickup-only): what
+/// a guardian's notice about those children stands on. A custody change that removed the link
+/// takes the notices received before with it.
+pub async fn cares_for_any(db: &impl ConnectionTrait, user: &Caller, child_ids: &[Uuid]) -> ApiResult<bool> {
+    use sea_orm::QuerySelect;
+    let guardians: Vec<Uuid> = guardian::Entity::find()
+        .filter(guardian::Column::AccountId.eq(user.account_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
+    if guardians.is_empty() || child_ids.is_empty() {
+        return Ok(false);
+    }
+    Ok(guardianship::Entity::find()
+        .filter(guardianship::Column::GuardianId.is_in(guardians))
+        .filter(guardianship::Column::StudentId.is_in(child_ids.iter().copied()))
+        .filter(guardianship::Column::AccessLevel.ne(AccessLevel::Pickup))
+        .limit(1)
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// How the caller takes part in a conversation.
@@ -771,7 +853,7 @@ pub async fn notice_reader(
     notice: &crate::notices::model::notice::Model,
     is_recipient: bool,
 ) -> ApiResult<bool> {
-    let manages = notice_manager(db, user, notice.sender_account_id, notice.school_id, notice.district_id).await?;
+    let manages = notice_manager(db, user, notice).await?;
     if !is_recipient && !manages {
         return Err(ApiError::not_found());
     }
@@ -792,7 +874,7 @@ pub async fn manage_notice(
     notice: &crate::notices::model::notice::Model,
     is_recipient: impl std::future::Future<Output = ApiResult<bool>>,
 ) -> ApiResult<NoticeManager> {
-    if notice_manager(db, user, notice.sender_account_id, notice.school_id, notice.district_id).await? {
+    if notice_manager(db, user, notice).await? {
         Ok(NoticeManager { notice_id: notice.id })
     } else if is_recipient.await? {
         Err(ApiError::forbidden())

@@ -187,8 +187,10 @@ pub struct ClassFeedback {
     pub reports: u32,
     /// Sum of the estimates of the items families reported on.
     pub estimated_minutes: i32,
-    /// Sum of the reported averages of the same items.
-    pub reported_minutes: f64,
+    /// Sum of the reported averages of the same items. Null for staff who neither teach the class
+    /// nor administer the school when fewer than 3 families reported: a cell that small is one
+    /// family's answer.
+    pub reported_minutes: Option<f64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

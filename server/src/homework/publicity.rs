@@ -157,6 +157,10 @@ async fn of_school(
     Ok(Publicity { school_id: school.id, school_name: school.name, week: week.clone(), from: *from, to: *to, grades })
 }
 
+/// Fewer families' reports than this in a class's cell, and its reported minutes are shown only to
+/// the class's own teachers and the school's admins (small-cell rule: one report is one family).
+pub const MIN_REPORTS_SHOWN: u32 = 3;
+
 /// Estimate vs reported time per class over a week, for the school's staff.
 pub async fn school_feedback(
     state: &AppState,
@@ -165,7 +169,8 @@ pub async fn school_feedback(
     week: Option<&str>,
 ) -> ApiResult<SchoolFeedback> {
     let db = &state.db;
-    access::staff_member(db, user, school_id).await?;
+    let member = access::staff_member(db, user, school_id).await?;
+    let sees_every_cell = access::classes_seen_in_full(db, &member).await?;
     let school = school::Entity::find_by_id(school_id).one(db).await?.ok_or_else(ApiError::not_found)?;
     let (week, from, to) = week_range(week, school.local_date(state.clock.now()))?;
     let classes = class::Entity::find()
@@ -187,18 +192,20 @@ pub async fn school_feedback(
                 items_with_reports: 0,
                 reports: 0,
                 estimated_minutes: 0,
-                reported_minutes: 0.0,
+                reported_minutes: None,
             };
+            let mut reported = 0.0;
             for h in items.iter().filter(|h| h.class_id == c.id) {
                 row.items += 1;
                 if let Some(&(n, total)) = totals.get(&h.id) {
                     row.items_with_reports += 1;
                     row.reports += u32::try_from(n).unwrap_or(0);
                     row.estimated_minutes += h.estimated_minutes;
-                    row.reported_minutes += total as f64 / n as f64;
+                    reported += total as f64 / n as f64;
                 }
             }
-            row.reported_minutes = (row.reported_minutes * 10.0).round() / 10.0;
+            let shown = sees_every_cell.covers(c.id) || row.reports >= MIN_REPORTS_SHOWN;
+            row.reported_minutes = shown.then_some((reported * 10.0).round() / 10.0);
             row
         })
         .collect();

@@ -240,8 +240,13 @@ pub async fn view(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Notice
     Ok(to_dto(notice, children, mine.map(my_response), manages))
 }
 
+/// The caller's state of a notice they received, while they still stand in the relationship it
+/// reached them through: a notice about children the caller no longer cares for (a custody change
+/// in a roster re-import) is no longer theirs to read or answer.
 async fn my_state(db: &impl ConnectionTrait, user: &Caller, id: Uuid) -> ApiResult<Option<ReadState>> {
-    Ok(items::read_state(db, user.account_id, ItemKind::Notice, id).await?)
+    let Some(state) = items::read_state(db, user.account_id, ItemKind::Notice, id).await? else { return Ok(None) };
+    let children: Vec<Uuid> = my_children(db, user, id).await?.into_iter().map(|c| c.id).collect();
+    if children.is_empty() || access::cares_for_any(db, user, &children).await? { Ok(Some(state)) } else { Ok(None) }
 }
 
 async fn my_children(db: &impl ConnectionTrait, user: &Caller, id: Uuid) -> ApiResult<Vec<ChildRef>> {

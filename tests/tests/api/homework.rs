@@ -484,6 +484,19 @@ async fn duration_feedback_reaches_teachers_per_item_and_the_school_per_class() 
         (row["estimated_minutes"].as_i64(), row["reported_minutes"].as_f64(), row["reports"].as_i64()),
         (Some(30), Some(45.0), Some(2))
     );
+    // Two reports are two families' answers: the class's own teacher sees them, a colleague who
+    // does not teach 3-1 sees the counts but not the minutes.
+    let cell = |reply: &jiaxiao_tests::Reply| {
+        let rows = reply.body["classes"].as_array().expect("classes").clone();
+        rows.into_iter().find(|c| c["class_id"] == w.class_a1_31.to_string()).expect("3-1")
+    };
+    let own = app.get(&school, Some(&w.teacher_a1_head)).await.expect(200);
+    assert_eq!(cell(&own)["reported_minutes"], 45.0);
+    let colleague = app.get(&school, Some(&w.teacher_a1_other)).await.expect(200);
+    assert_eq!(
+        (cell(&colleague)["reported_minutes"].clone(), cell(&colleague)["reports"].clone()),
+        (Value::Null, json!(2))
+    );
     app.get(&school, Some(&w.g1)).await.expect(404);
     app.get(&school, Some(&w.admin_b1)).await.expect(404);
 }

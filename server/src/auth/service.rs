@@ -208,6 +208,11 @@ pub async fn activate(
 
 /// Rotates a refresh token. Presenting a used token again revokes its whole session: either the
 /// client or an attacker holds a stolen copy, and we cannot tell which.
+/// How long a used refresh token still refreshes its session: a phone that sent the same refresh
+/// several times (a flaky network, a retry after a timeout) keeps its session, as with the big
+/// identity providers' rotation grace; a reuse after this revokes the session.
+pub const REFRESH_REUSE_GRACE_SECS: i64 = 10;
+
 pub async fn refresh(state: &AppState, presented: &str) -> ApiResult<TokenPair> {
     let now = state.clock.now();
     let hash = crate::infra::digest::sha256_hex(presented.trim());
@@ -219,11 +224,22 @@ pub async fn refresh(state: &AppState, presented: &str) -> ApiResult<TokenPair> 
         .await?
         .filter(|s| s.revoked_at.is_none())
         .ok_or(AuthError::RefreshTokenInvalid)?;
-    if token.used_at.is_some() || !repo::consume_refresh_token(&txn, &hash, now).await? {
-        repo::revoke_session(&txn, session.id, now).await?;
-        txn.commit().await?;
-        state.sessions.forget_session(session.id);
-        return Err(AuthError::RefreshTokenReused.into());
+    let fresh = token.used_at.is_none() && repo::consume_refresh_token(&txn, &hash, now).await?;
+    if !fresh {
+        // Used already: by this phone's own retry a moment ago (parallel refreshes on a flaky
+        // network; each gets a pair of the same session), or replayed later by someone else, which
+        // ends the session for everyone holding it.
+        let used_at = match token.used_at {
+            Some(at) => Some(at),
+            None => refresh_token::Entity::find_by_id(hash.clone()).one(&txn).await?.and_then(|t| t.used_at),
+        };
+        let retried = used_at.is_some_and(|at| now - at <= Duration::seconds(REFRESH_REUSE_GRACE_SECS));
+        if !retried {
+            repo::revoke_session(&txn, session.id, now).await?;
+            txn.commit().await?;
+            state.sessions.forget_session(session.id);
+            return Err(AuthError::RefreshTokenReused.into());
+        }
     }
     if token.expires_at <= now {
         txn.commit().await?;

@@ -21,7 +21,10 @@ use crate::infra::push_gateway::{PushGateway, PushRequest, PushToken};
 use crate::state::AppState;
 use crate::telemetry::metrics::{count_abandoned, count_send};
 
-pub const MAX_ATTEMPTS: i32 = 8;
+/// Attempts before a delivery is given up: eight doubling back-offs reach the one-hour cap about an
+/// hour after the first failure, then hourly for a day, so an SMTP or push outage of up to a day
+/// loses nothing (it was about an hour with 8 attempts).
+pub const MAX_ATTEMPTS: i32 = 32;
 /// How long a claim lasts before another worker may take the delivery over.
 pub const LEASE_SECS: i64 = 120;
 
@@ -104,16 +107,26 @@ async fn record_failure(
     pass: &mut Pass,
 ) -> anyhow::Result<()> {
     let attempts = d.attempts + 1;
+    let (seq, kind) = (d.seq, d.kind.clone());
     let mut active = d.into_active_model();
     active.attempts = Set(attempts);
     active.locked_until = Set(None);
     active.last_error = Set(Some(format!("{error:#}")));
     if attempts >= MAX_ATTEMPTS {
+        tracing::error!(seq, kind, attempts, "delivery given up after a day of retries: {error:#}");
         active.failed_at = Set(Some(now));
         pass.failed += 1;
         count_abandoned();
     } else {
-        active.next_attempt_at = Set(now + backoff(attempts));
+        let retry_in = backoff(attempts);
+        tracing::warn!(
+            seq,
+            kind,
+            attempts,
+            retry_in_secs = retry_in.num_seconds(),
+            "delivery failed, will retry: {error:#}"
+        );
+        active.next_attempt_at = Set(now + retry_in);
         pass.retried += 1;
     }
     active.update(&state.db).await?;
@@ -407,5 +420,12 @@ mod tests {
     fn back_off_doubles_from_thirty_seconds_up_to_an_hour() {
         let secs: Vec<i64> = (1..=9).map(|a| super::backoff(a).num_seconds()).collect();
         assert_eq!(secs, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+    }
+
+    #[test]
+    fn a_delivery_is_retried_for_at_least_a_day_before_it_is_given_up() {
+        let waited: i64 = (1..super::MAX_ATTEMPTS).map(|a| super::backoff(a).num_seconds()).sum();
+        assert!(waited >= 24 * 3600, "retried for {} hours", waited / 3600);
+        assert!(waited <= 26 * 3600, "and not for ever: {} hours", waited / 3600);
     }
 }

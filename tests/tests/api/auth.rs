@@ -125,12 +125,32 @@ async fn refresh_rotates_and_reusing_an_old_token_ends_the_session() {
     assert_ne!(second_refresh, first_refresh);
     app.get("/api/v1/me", Some(&second_access)).await.expect(200);
 
-    // A replay of the rotated token: the whole session (family) is revoked.
+    // A replay of the rotated token after the retry grace: the whole session (family) is revoked.
+    app.clock.advance(Duration::seconds(11));
     let replay = app.post("/api/v1/auth/refresh", None, json!({ "refresh_token": first_refresh })).await.expect(401);
     assert_eq!(replay.code(), "refresh_token_reused");
     app.get("/api/v1/me", Some(&second_access)).await.expect(401);
     let after = app.post("/api/v1/auth/refresh", None, json!({ "refresh_token": second_refresh })).await.expect(401);
     assert_eq!(after.code(), "refresh_token_invalid");
+}
+
+#[tokio::test]
+async fn parallel_refreshes_of_one_token_keep_the_session() {
+    let app = spawn_app().await;
+    world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
+    let (_, refresh) = sign_in_pair(&app).await;
+    // A phone on a flaky network sends the same refresh four times at once.
+    let send = || app.post("/api/v1/auth/refresh", None, json!({ "refresh_token": refresh }));
+    let replies = futures_util::future::join_all([send(), send(), send(), send()]).await;
+    for reply in &replies {
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    // Whichever pair it keeps works, the first one included.
+    for reply in &replies {
+        app.get("/api/v1/me", reply.body["access_token"].as_str()).await.expect(200);
+    }
+    let kept = replies[0].body["refresh_token"].as_str().expect("refresh").to_owned();
+    app.post("/api/v1/auth/refresh", None, json!({ "refresh_token": kept })).await.expect(200);
 }
 
 #[tokio::test]

@@ -330,6 +330,18 @@ pub struct Event {
 }
 
 impl EventStream {
+    /// Whether the server ends the stream within `wait` (events and comments meanwhile skipped).
+    pub async fn ends_within(&mut self, wait: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+                Err(_) => return false,                   // still open
+                Ok(Ok(Some(_))) => continue,              // an event or a keep-alive
+                Ok(Ok(None)) | Ok(Err(_)) => return true, // closed by the server
+            }
+        }
+    }
+
     /// The next event (comments skipped), or `None` if none arrives within `wait`.
     pub async fn next_event(&mut self, wait: std::time::Duration) -> Option<Event> {
         let deadline = tokio::time::Instant::now() + wait;

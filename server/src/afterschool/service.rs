@@ -847,7 +847,7 @@ pub async fn take_roll(state: &AppState, caller: &Caller, activity_id: Uuid, req
     }
     txn.commit().await?;
     if !woken.is_empty() {
-        state.bus.publish(Wake { accounts: Some(woken) }).await;
+        state.bus.publish(Wake::items(Some(woken))).await;
     }
     Ok(summary)
 }

@@ -13,6 +13,7 @@ use crate::auth::error::AuthError;
 use crate::auth::model::{account, refresh_token, session};
 use crate::auth::repo;
 use crate::error::{ApiError, ApiResult};
+use crate::infra::bus::{EndedSessions, Wake};
 use crate::infra::jwt::Claims;
 use crate::infra::rate_limit::Verdict;
 use crate::state::AppState;
@@ -203,6 +204,7 @@ pub async fn activate(
     let tokens = open_session(state, &txn, account_id).await?;
     txn.commit().await?;
     state.sessions.forget_account(account_id);
+    end_streams(state, account_id, None, None).await;
     Ok(tokens)
 }
 
@@ -238,6 +240,7 @@ pub async fn refresh(state: &AppState, presented: &str) -> ApiResult<TokenPair> 
             repo::revoke_session(&txn, session.id, now).await?;
             txn.commit().await?;
             state.sessions.forget_session(session.id);
+            end_streams(state, session.account_id, Some(session.id), None).await;
             return Err(AuthError::RefreshTokenReused.into());
         }
     }
@@ -253,7 +256,13 @@ pub async fn refresh(state: &AppState, presented: &str) -> ApiResult<TokenPair> 
 pub async fn logout(state: &AppState, user: &AuthUser) -> ApiResult<()> {
     repo::revoke_session(&state.db, user.session_id, state.clock.now()).await?;
     state.sessions.forget_session(user.session_id);
+    end_streams(state, user.account_id, Some(user.session_id), None).await;
     Ok(())
+}
+
+/// Closes the event streams of ended sessions, on every instance.
+async fn end_streams(state: &AppState, account: Uuid, session: Option<Uuid>, except: Option<Uuid>) {
+    state.bus.publish(Wake::ended(EndedSessions { account, session, except })).await;
 }
 
 /// Changes the password and signs out every other session of the account.
@@ -290,5 +299,6 @@ pub async fn change_password(
     repo::revoke_other_sessions(&txn, user.account_id, Some(user.session_id), now).await?;
     txn.commit().await?;
     state.sessions.forget_account(user.account_id);
+    end_streams(state, user.account_id, None, Some(user.session_id)).await;
     Ok(())
 }

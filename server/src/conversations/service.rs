@@ -175,7 +175,7 @@ pub async fn send(state: &AppState, user: &Caller, id: Uuid, draft: MessageDraft
     repo::mark_read(&txn, c.id, user.account_id, now).await?;
     txn.commit().await?;
 
-    state.bus.publish(Wake { accounts: Some(vec![peer]) }).await;
+    state.bus.publish(Wake::items(Some(vec![peer]))).await;
     let names = repo::participant_names(db, &c).await?;
     let attachments = attachment.into_iter().map(|a| (a.id, a)).collect();
     Ok(Message::of(saved, &names, &attachments))

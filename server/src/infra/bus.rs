@@ -11,15 +11,44 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-/// New items were committed for these accounts (`None`: possibly for anyone, e.g. a big notice).
+/// What real-time streams hear: new items were committed for these accounts (`None`: possibly for
+/// anyone, e.g. a big notice), or sessions ended and their streams must close.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Wake {
     pub accounts: Option<Vec<Uuid>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<EndedSessions>,
+}
+
+/// Sessions of one account that ended (signed out, password changed, refresh token replayed).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct EndedSessions {
+    pub account: Uuid,
+    /// `Some`: this session only; `None`: every session but `except`.
+    pub session: Option<Uuid>,
+    pub except: Option<Uuid>,
 }
 
 impl Wake {
+    /// New items for these accounts (`None`: anyone may have some).
+    pub fn items(accounts: Option<Vec<Uuid>>) -> Self {
+        Self { accounts, ended: None }
+    }
+
+    /// Sessions ended: no items for anyone in it.
+    pub fn ended(ended: EndedSessions) -> Self {
+        Self { accounts: Some(Vec::new()), ended: Some(ended) }
+    }
+
     pub fn concerns(&self, account: Uuid) -> bool {
         self.accounts.as_ref().is_none_or(|a| a.contains(&account))
+    }
+
+    /// Whether the stream of this account's `session` must close.
+    pub fn ends(&self, account: Uuid, session: Uuid) -> bool {
+        self.ended.is_some_and(|e| {
+            e.account == account && e.session.is_none_or(|s| s == session) && e.except != Some(session)
+        })
     }
 }
 

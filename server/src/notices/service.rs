@@ -193,7 +193,7 @@ async fn announce(state: &AppState, sent: &notice::Model) {
     } else {
         None
     };
-    state.bus.publish(Wake { accounts }).await;
+    state.bus.publish(Wake::items(accounts)).await;
 }
 
 /// Sends scheduled notices whose time has come. Safe to run on several instances at once: each

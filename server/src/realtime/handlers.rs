@@ -5,7 +5,8 @@
 //! "created_at"}`.
 //! The event id is the inbox item's `seq`: a client that reconnects with `Last-Event-ID` first
 //! receives every item after it, then live ones. A comment line every 15 seconds keeps proxies
-//! from closing an idle stream.
+//! from closing an idle stream. A stream ends when its session does (sign-out, a password change
+//! on another device, a replayed refresh token): the bus tells every instance.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -16,7 +17,7 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use crate::access::Caller;
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::infra::bus::Wake;
 use crate::state::AppState;
@@ -59,6 +60,8 @@ struct Event {
 struct Stream {
     state: web::Data<AppState>,
     account: Uuid,
+    /// The session the stream was opened with: it closes when that session ends.
+    session: Uuid,
     last: i64,
     wakes: broadcast::Receiver<Wake>,
     pending: VecDeque<Bytes>,
@@ -102,6 +105,7 @@ impl Stream {
             }
             tokio::select! {
                 wake = self.wakes.recv() => match wake {
+                    Ok(wake) if wake.ends(self.account, self.session) => return None,
                     Ok(wake) if !wake.concerns(self.account) => {}
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => self.catch_up = true,
                     Err(broadcast::error::RecvError::Closed) => return None,
@@ -128,7 +132,7 @@ impl Stream {
     )
 )]
 #[get("/events")]
-pub async fn events(state: web::Data<AppState>, user: Caller, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn events(state: web::Data<AppState>, user: AuthUser, req: HttpRequest) -> ApiResult<HttpResponse> {
     let from_header = req.headers().get("last-event-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let from_query = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
         .ok()
@@ -153,6 +157,7 @@ pub async fn events(state: web::Data<AppState>, user: Caller, req: HttpRequest) 
     let stream = Stream {
         state: state.clone(),
         account: user.account_id,
+        session: user.session_id,
         last,
         wakes,
         pending: VecDeque::from([ready_frame(last)]),

@@ -86,3 +86,22 @@ async fn redis_pass_two_instances_sharing_redis_both_deliver_real_time_events() 
     assert_eq!(event.data["ref_id"], sent.body["id"]);
     assert_eq!(on_first.next_event(WAIT).await.expect("and reached the first instance").id, event.id);
 }
+
+#[tokio::test]
+async fn a_stream_ends_with_its_session() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let phone = app.login("13800000001", world::PASSWORD).await;
+    let tablet = app.login("13800000001", world::PASSWORD).await;
+    let mut on_phone = app.events(&phone, None).await;
+    let mut on_tablet = app.events(&tablet, None).await;
+    // A password change on the phone signs the tablet out: its stream ends, the phone's goes on.
+    let change = json!({ "current_password": world::PASSWORD, "new_password": "a-brand-new-passphrase" });
+    app.post("/api/v1/auth/password", Some(&phone), change).await.expect(204);
+    assert!(on_tablet.ends_within(WAIT).await, "the signed-out tablet's stream ends");
+    app.post("/api/v1/notices", Some(&w.admin_a1), notice("仍然送达")).await.expect(201);
+    assert_eq!(on_phone.next_event(WAIT).await.expect("the phone still hears").data["kind"], "notice");
+    // Signing out ends the phone's own stream.
+    app.post("/api/v1/auth/logout", Some(&phone), json!({})).await.expect(204);
+    assert!(on_phone.ends_within(WAIT).await);
+}

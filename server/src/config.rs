@@ -39,6 +39,8 @@ pub struct Settings {
     pub login_attempts_per_ip: u32,
     /// Length of the rate-limit window for sign-in and activation, seconds.
     pub login_window_secs: u64,
+    /// HTTP worker threads; 0: one per core (one in debug builds).
+    pub workers: usize,
     /// Trust `X-Forwarded-For` for the client IP (only behind your own load balancer).
     pub trust_proxy: bool,
     /// How many proxies of yours append to `X-Forwarded-For` (a load balancer: 1; a CDN in front
@@ -100,6 +102,7 @@ impl Default for Settings {
             login_attempts_per_login: 10,
             login_attempts_per_ip: 100,
             login_window_secs: 15 * 60,
+            workers: 0,
             trust_proxy: false,
             proxy_hops: 1,
             max_csv_bytes: 20 * 1024 * 1024,

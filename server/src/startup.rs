@@ -66,6 +66,7 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::R
         clock,
         redis,
         openapi_json: Arc::new(openapi_json()),
+        shutdown: tokio::sync::watch::channel(false).0,
     })
 }
 
@@ -159,6 +160,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let jobs_interval_secs = settings.jobs_interval_secs;
         let delivery_poll_millis = settings.delivery_poll_millis;
+        let server_settings = settings.clone();
         let state = web::Data::new(build_state(settings, clock).await?);
         crate::telemetry::metrics::start();
         let server_state = state.clone();
@@ -192,7 +194,11 @@ impl Application {
                 .wrap(from_fn(request_id::with_request_id))
                 .wrap(from_fn(lang::with_request_lang))
         })
-        .workers(if cfg!(debug_assertions) { 1 } else { std::thread::available_parallelism().map_or(2, |n| n.get()) })
+        .workers(workers(&server_settings))
+        // Signals are ours (`run_until_stopped`): streams are told to end before the server
+        // waits for open connections, so a stop never waits the grace out on idle streams.
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_GRACE_SECS)
         .listen(listener)?
         .run();
         if jobs_interval_secs > 0 {
@@ -212,8 +218,71 @@ impl Application {
         self.state.clone()
     }
 
+    /// What stops this server gracefully (a test's stand-in for SIGTERM).
+    pub fn stopper(&self) -> Stopper {
+        Stopper { handle: self.server.handle(), state: self.state.clone() }
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then stops gracefully (see [`Stopper::stop`]).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let stopper = self.stopper();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("shutting down");
+            stopper.stop().await;
+        });
         self.server.await
+    }
+}
+
+/// At most this long between a stop and the process's exit: in-flight requests finish within it.
+pub const SHUTDOWN_GRACE_SECS: u64 = 5;
+
+/// Stops a server the graceful way.
+#[derive(Clone)]
+pub struct Stopper {
+    handle: actix_web::dev::ServerHandle,
+    state: web::Data<AppState>,
+}
+
+impl Stopper {
+    /// Ends every event stream (clients reconnect, to another instance, with `Last-Event-ID`),
+    /// lets the background workers finish their current pass, stops accepting connections and
+    /// waits for in-flight requests, at most [`SHUTDOWN_GRACE_SECS`].
+    pub async fn stop(&self) {
+        let _ = self.state.shutdown.send(true);
+        self.handle.stop(true).await;
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// HTTP workers: `JIAXIAO_WORKERS`, or one per core (one in debug builds).
+fn workers(settings: &Settings) -> usize {
+    match settings.workers {
+        0 if cfg!(debug_assertions) => 1,
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
     }
 }
 

@@ -32,4 +32,14 @@ pub struct AppState {
     /// Real-time wake-ups: in-process, or across instances through Redis.
     pub bus: Bus,
     pub push: Option<PushGateway>,
+    /// Turns true once when the server starts shutting down: event streams end (clients reconnect
+    /// elsewhere with `Last-Event-ID`) and background workers stop after their current pass.
+    pub shutdown: tokio::sync::watch::Sender<bool>,
+}
+
+impl AppState {
+    /// Whether shutdown has begun.
+    pub fn shutting_down(&self) -> bool {
+        *self.shutdown.borrow()
+    }
 }

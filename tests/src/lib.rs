@@ -32,8 +32,26 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: FixedClock,
     pub state: actix_web::web::Data<AppState>,
+    /// The running server: stop it as SIGTERM would, and see it finish.
+    pub server: RunningServer,
     _data_dir: tempfile::TempDir,
     postgres: Option<PostgresDatabase>,
+}
+
+/// A server started by a test.
+pub struct RunningServer {
+    stopper: server::startup::Stopper,
+    finished: tokio::sync::Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
+}
+
+impl RunningServer {
+    /// Stops it the graceful way and waits until it has finished serving.
+    pub async fn stop(&self) {
+        self.stopper.stop().await;
+        if let Some(finished) = self.finished.lock().await.take() {
+            let _ = finished.await;
+        }
+    }
 }
 
 /// A database created for one test, dropped when the test ends.
@@ -127,22 +145,23 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     }
     customise(&mut settings);
     let clock = FixedClock::new(start_of_test());
-    let (address, state) = start(settings.clone(), clock.clone()).await;
-    TestApp { address, settings, client: client(), clock, state, _data_dir: data_dir, postgres }
+    let (address, state, server) = start(settings.clone(), clock.clone()).await;
+    TestApp { address, settings, client: client(), clock, state, server, _data_dir: data_dir, postgres }
 }
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().expect("client")
 }
 
-async fn start(settings: Settings, clock: FixedClock) -> (String, actix_web::web::Data<AppState>) {
+async fn start(settings: Settings, clock: FixedClock) -> (String, actix_web::web::Data<AppState>, RunningServer) {
     let app = Application::build_with_clock(settings, Arc::new(clock))
         .await
         .unwrap_or_else(|e| panic!("the app failed to start: {e:#}"));
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
-    tokio::spawn(app.run_until_stopped());
-    (address, state)
+    let stopper = app.stopper();
+    let finished = tokio::spawn(app.run_until_stopped());
+    (address, state, RunningServer { stopper, finished: tokio::sync::Mutex::new(Some(finished)) })
 }
 
 /// A response: status and JSON body (`Value::Null` when empty or not JSON).
@@ -285,13 +304,14 @@ impl TestApp {
     pub async fn spawn_peer(&self) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let settings = Settings { data_dir: data_dir.path().to_path_buf(), ..self.settings.clone() };
-        let (address, state) = start(settings.clone(), self.clock.clone()).await;
+        let (address, state, server) = start(settings.clone(), self.clock.clone()).await;
         TestApp {
             address,
             settings,
             client: client(),
             clock: self.clock.clone(),
             state,
+            server,
             _data_dir: data_dir,
             postgres: None,
         }

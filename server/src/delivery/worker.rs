@@ -399,6 +399,10 @@ pub fn spawn(state: actix_web::web::Data<AppState>, interval: std::time::Duratio
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
+            // A stop lets the pass under way finish, and starts no other.
+            if state.shutting_down() {
+                return;
+            }
             loop {
                 match run_once(&state, 200, None).await {
                     // A full batch: more may be waiting.

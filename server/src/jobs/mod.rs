@@ -56,6 +56,10 @@ pub fn spawn(state: web::Data<AppState>, interval: Duration) {
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
+            // A stop lets the pass under way finish, and starts no other.
+            if state.shutting_down() {
+                return;
+            }
             // Slightly shorter than the period, so the next tick anywhere may take it.
             if !acquire_lock(&state, "jobs", interval.mul_f32(0.9)).await {
                 continue;

@@ -68,6 +68,8 @@ struct Stream {
     heartbeat: tokio::time::Interval,
     /// Read the database before waiting (backlog after `Last-Event-ID`).
     catch_up: bool,
+    /// Turns true when the server shuts down: the stream ends, the client reconnects.
+    shutdown: tokio::sync::watch::Receiver<bool>,
     /// Counts the stream as open until it is dropped.
     _open: SseConnection,
 }
@@ -103,7 +105,11 @@ impl Stream {
                 }
                 continue;
             }
+            if *self.shutdown.borrow() {
+                return None;
+            }
             tokio::select! {
+                _ = self.shutdown.changed() => return None,
                 wake = self.wakes.recv() => match wake {
                     Ok(wake) if wake.ends(self.account, self.session) => return None,
                     Ok(wake) if !wake.concerns(self.account) => {}
@@ -163,6 +169,7 @@ pub async fn events(state: web::Data<AppState>, user: AuthUser, req: HttpRequest
         pending: VecDeque::from([ready_frame(last)]),
         heartbeat,
         catch_up: resume.is_some(),
+        shutdown: state.shutdown.subscribe(),
         _open: SseConnection::open(),
     };
     let body = futures_util::stream::unfold(stream, Stream::next_frame);

@@ -105,3 +105,21 @@ async fn a_stream_ends_with_its_session() {
     app.post("/api/v1/auth/logout", Some(&phone), json!({})).await.expect(204);
     assert!(on_phone.ends_within(WAIT).await);
 }
+
+#[tokio::test]
+async fn a_stop_ends_open_streams_and_the_server_within_the_grace() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let mut streams = Vec::new();
+    for token in [&w.g1, &w.g3, &w.g4, &w.teacher_a1_head] {
+        streams.push(app.events(token, None).await);
+    }
+    let started = std::time::Instant::now();
+    app.server.stop().await;
+    let took = started.elapsed();
+    // actix waited the whole 30-second timeout on idle streams before; the grace is 5 seconds.
+    assert!(took < Duration::from_secs(server::startup::SHUTDOWN_GRACE_SECS), "stopped in {took:?}");
+    for stream in &mut streams {
+        assert!(stream.ends_within(Duration::from_secs(1)).await, "every stream was ended for the client to reconnect");
+    }
+}

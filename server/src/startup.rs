@@ -331,7 +331,13 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             Check { status: if ok { "ok" } else { "unreachable" }, backend: "redis" }
         }
     };
-    let ready = database_ok && redis.status != "unreachable";
+    // Real-time events from other instances stop while the bus's subscription is being remade.
+    let redis = if redis.status == "ok" && !state.bus.is_subscribed() {
+        Check { status: "resubscribing", backend: "redis" }
+    } else {
+        redis
+    };
+    let ready = database_ok && matches!(redis.status, "ok" | "not_configured");
     let body = Readiness {
         status: if ready { "ready" } else { "not_ready" },
         database: Check {

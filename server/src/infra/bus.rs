@@ -55,35 +55,42 @@ impl Wake {
 pub struct Bus {
     local: broadcast::Sender<Wake>,
     redis: Option<(ConnectionManager, String)>,
+    /// Whether the Redis subscription is up (always true in-process); `/readyz` reports it.
+    subscribed: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Wake-ups a slow stream may fall behind by before it is told it lagged (and re-reads).
 const CAPACITY: usize = 1_024;
+/// Longest wait between attempts to subscribe again after Redis went away.
+const MAX_RESUBSCRIBE_DELAY: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Bus {
     pub fn in_process() -> Self {
-        Self { local: broadcast::channel(CAPACITY).0, redis: None }
+        Self {
+            local: broadcast::channel(CAPACITY).0,
+            redis: None,
+            subscribed: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
+        }
     }
 
     /// A bus across instances: publishes to `channel` and relays what arrives there to local
-    /// streams (its own messages included).
+    /// streams (its own messages included). The first subscription must succeed (the server does
+    /// not start without its Redis); when it is lost later (Redis restarted, the connection
+    /// killed), it is made again with back-off, and every local stream is then woken to catch up
+    /// from the inbox on what it may have missed meanwhile.
     pub async fn redis(url: &str, manager: ConnectionManager, channel: String) -> anyhow::Result<Self> {
         let (local, _) = broadcast::channel(CAPACITY);
         let client = redis::Client::open(url)?;
-        let mut pubsub = client.get_async_pubsub().await?;
-        pubsub.subscribe(&channel).await?;
-        let relay = local.clone();
-        tokio::spawn(async move {
-            let mut messages = pubsub.into_on_message();
-            while let Some(message) = messages.next().await {
-                let Ok(payload) = message.get_payload::<String>() else { continue };
-                if let Ok(wake) = serde_json::from_str::<Wake>(&payload) {
-                    let _ = relay.send(wake);
-                }
-            }
-            tracing::error!("Redis pub/sub subscription ended: real-time events from other instances stop");
-        });
-        Ok(Self { local, redis: Some((manager, channel)) })
+        let first = subscribe(&client, &channel).await?;
+        let subscribed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        tokio::spawn(relay(client, channel.clone(), first, local.clone(), subscribed.clone()));
+        Ok(Self { local, redis: Some((manager, channel)), subscribed })
+    }
+
+    /// Whether wake-ups from other instances arrive (false while the subscription is being made
+    /// again).
+    pub fn is_subscribed(&self) -> bool {
+        self.subscribed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Wake> {
@@ -108,5 +115,55 @@ impl Bus {
                 }
             }
         }
+    }
+}
+
+async fn subscribe(client: &redis::Client, channel: &str) -> redis::RedisResult<redis::aio::PubSub> {
+    let mut pubsub = client.get_async_pubsub().await?;
+    pubsub.subscribe(channel).await?;
+    Ok(pubsub)
+}
+
+/// Relays the channel to local streams for as long as the process runs, subscribing again
+/// whenever the subscription ends.
+async fn relay(
+    client: redis::Client,
+    channel: String,
+    first: redis::aio::PubSub,
+    local: broadcast::Sender<Wake>,
+    subscribed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    use std::sync::atomic::Ordering;
+    let mut pubsub = Some(first);
+    loop {
+        if let Some(current) = pubsub.take() {
+            let mut messages = current.into_on_message();
+            while let Some(message) = messages.next().await {
+                let Ok(payload) = message.get_payload::<String>() else { continue };
+                if let Ok(wake) = serde_json::from_str::<Wake>(&payload) {
+                    let _ = local.send(wake);
+                }
+            }
+            subscribed.store(false, Ordering::Relaxed);
+            tracing::warn!("Redis pub/sub subscription lost: subscribing again");
+        }
+        let mut delay = std::time::Duration::from_millis(100);
+        loop {
+            match subscribe(&client, &channel).await {
+                Ok(again) => {
+                    pubsub = Some(again);
+                    break;
+                }
+                Err(error) => {
+                    tracing::warn!("subscribing to Redis pub/sub failed, retrying in {delay:?}: {error}");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(MAX_RESUBSCRIBE_DELAY);
+                }
+            }
+        }
+        subscribed.store(true, Ordering::Relaxed);
+        tracing::info!("Redis pub/sub subscription restored");
+        // Whatever was published while unsubscribed is in the inbox: every stream re-reads.
+        let _ = local.send(Wake::items(None));
     }
 }

@@ -123,3 +123,26 @@ async fn a_stop_ends_open_streams_and_the_server_within_the_grace() {
         assert!(stream.ends_within(Duration::from_secs(1)).await, "every stream was ended for the client to reconnect");
     }
 }
+
+#[tokio::test]
+#[ignore = "needs Redis: run by the PostgreSQL + Redis pass of .ci/run (--include-ignored)"]
+async fn redis_pass_events_cross_instances_again_after_the_subscription_is_lost() {
+    jiaxiao_tests::require_redis();
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let peer = app.spawn_peer().await;
+    let mut on_peer = peer.events(&w.g1, None).await;
+    // As a Redis restart does: every pub/sub connection is dropped (other tests' buses recover too).
+    let mut redis = app.state.redis.clone().expect("redis");
+    let killed: i64 =
+        redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("pubsub").query_async(&mut redis).await.expect("kill");
+    assert!(killed >= 2, "both instances' subscriptions were dropped");
+    let sent = app.post("/api/v1/notices", Some(&w.admin_a1), notice("重连之后")).await.expect(201);
+    // The peer subscribes again and its streams catch up from the inbox: nothing is missed.
+    let event = on_peer.next_event(WAIT).await.expect("the event crossed instances after the loss");
+    assert_eq!(event.data["ref_id"], sent.body["id"]);
+    let ready = peer.get("/readyz", None).await;
+    assert_eq!((ready.status.as_u16(), ready.body["redis"]["status"].as_str()), (200, Some("ok")));
+    let later = app.post("/api/v1/notices", Some(&w.admin_a1), notice("之后的")).await.expect(201);
+    assert_eq!(on_peer.next_event(WAIT).await.expect("live again").data["ref_id"], later.body["id"]);
+}

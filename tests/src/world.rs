@@ -212,3 +212,19 @@ pub async fn build(app: &TestApp) -> World {
         g4,
     }
 }
+
+/// A custody change by roster re-import: 张伟 (`g1`) becomes pickup-only for S1; S2 is unchanged.
+pub async fn custody_change_for_s1(app: &TestApp, w: &World) {
+    let students = format!(
+        "{STUDENT_HEADER}S1,张小一,3,1,张伟,13800000001,,父亲,pickup,李阿姨,13800000002,,其他,pickup\nS2,张小二,3,2,周敏,13800000003,,母亲,informational,张伟,13800000001,,父亲,full\n"
+    );
+    app.post_csv(&format!("/api/v1/schools/{}/roster/students", w.school_a1), Some(&w.admin_a1), &students)
+        .await
+        .expect(200);
+}
+
+/// A staff re-import takes 王老师 (`teacher_a1_head`) off 3-1: he teaches 3-2 maths only.
+pub async fn head_teacher_off_3_1(app: &TestApp, w: &World) {
+    let staff = format!("{STAFF_HEADER}T1,王老师,13700000001,,teacher,3-2:math\n");
+    app.post_csv(&format!("/api/v1/schools/{}/roster/staff", w.school_a1), Some(&w.admin_a1), &staff).await.expect(200);
+}

@@ -316,13 +316,7 @@ async fn a_guardian_removed_from_the_child_loses_the_thread_both_ways_and_the_sc
     let attachment = upload(&app, &id, &w.g1, b"%PDF-1.4 custody papers".to_vec()).await.expect(201);
     let attachment = attachment.body["id"].as_str().expect("attachment id").to_owned();
     // A roster re-import makes 张伟 pickup-only for S1 (a custody change); S2 is unchanged.
-    let students = format!(
-        "{}S1,张小一,3,1,张伟,13800000001,,父亲,pickup,李阿姨,13800000002,,其他,pickup\nS2,张小二,3,2,周敏,13800000003,,母亲,informational,张伟,13800000001,,父亲,full\n",
-        world::STUDENT_HEADER
-    );
-    app.post_csv(&format!("/api/v1/schools/{}/roster/students", w.school_a1), Some(&w.admin_a1), &students)
-        .await
-        .expect(200);
+    world::custody_change_for_s1(&app, &w).await;
     // The former guardian: not listed, not readable, no attachment, no sending.
     assert!(!listed(&app, &w.g1, &id).await);
     app.get(&format!("/api/v1/conversations/{id}/messages"), Some(&w.g1)).await.expect(404);
@@ -345,8 +339,7 @@ async fn a_teacher_taken_off_the_class_loses_its_threads_and_cannot_pause_a_pare
     let id = open(&app, &w).await;
     post_message(&app, &id, &w.g1, "王老师好。").await.expect(201);
     // 王老师 now teaches 3-2 only.
-    let staff = format!("{}T1,王老师,13700000001,,teacher,3-2:math\n", world::STAFF_HEADER);
-    app.post_csv(&format!("/api/v1/schools/{}/roster/staff", w.school_a1), Some(&w.admin_a1), &staff).await.expect(200);
+    world::head_teacher_off_3_1(&app, &w).await;
     assert!(!listed(&app, &w.teacher_a1_head, &id).await);
     app.get(&format!("/api/v1/conversations/{id}/messages"), Some(&w.teacher_a1_head)).await.expect(404);
     block(&app, &id, &w.teacher_a1_head, 168).await.expect(404);

@@ -401,19 +401,12 @@ async fn notices_stand_on_the_relationship_they_came_through_at_every_read() {
     let id = sent.body["id"].as_str().expect("id").to_owned();
     app.get(&format!("/api/v1/notices/{id}"), Some(&w.g1)).await.expect(200);
     // A custody change: 张伟 becomes pickup-only for S1, the only child the notice is about.
-    let students = format!(
-        "{}S1,张小一,3,1,张伟,13800000001,,父亲,pickup,李阿姨,13800000002,,其他,pickup\nS2,张小二,3,2,周敏,13800000003,,母亲,informational,张伟,13800000001,,父亲,full\n",
-        world::STUDENT_HEADER
-    );
-    app.post_csv(&format!("/api/v1/schools/{}/roster/students", w.school_a1), Some(&w.admin_a1), &students)
-        .await
-        .expect(200);
+    world::custody_change_for_s1(&app, &w).await;
     app.get(&format!("/api/v1/notices/{id}"), Some(&w.g1)).await.expect(404);
     app.post(&format!("/api/v1/notices/{id}/confirm"), Some(&w.g1), json!({})).await.expect(404);
     // The teacher taken off 3-1 no longer reads its families' receipts nor reminds them.
     app.get(&format!("/api/v1/notices/{id}/receipts"), Some(&w.teacher_a1_head)).await.expect(200);
-    let staff = format!("{}T1,王老师,13700000001,,teacher,3-2:math\n", world::STAFF_HEADER);
-    app.post_csv(&format!("/api/v1/schools/{}/roster/staff", w.school_a1), Some(&w.admin_a1), &staff).await.expect(200);
+    world::head_teacher_off_3_1(&app, &w).await;
     app.get(&format!("/api/v1/notices/{id}/receipts"), Some(&w.teacher_a1_head)).await.expect(404);
     app.post(&format!("/api/v1/notices/{id}/remind"), Some(&w.teacher_a1_head), json!({})).await.expect(404);
     // The school's admins still manage it.

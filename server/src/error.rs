@@ -108,6 +108,8 @@ codes! {
     IdempotencyKeyReused => "idempotency_key_reused", UNPROCESSABLE_ENTITY, "该 Idempotency-Key 已用于另一个请求。", "This Idempotency-Key was used for a different request.";
     /// The server is at capacity for this kind of work (password checks under a flood); `details.retry_after_secs` (and `Retry-After`) say when to try again.
     Busy => "busy", SERVICE_UNAVAILABLE, "服务器繁忙，请稍后再试。", "The server is busy; try again shortly.";
+    /// A service the request needs (the shared rate limits in Redis) is unreachable for now; `details.retry_after_secs` (and `Retry-After`) say when to try again. Nothing was done.
+    Unavailable => "unavailable", SERVICE_UNAVAILABLE, "服务暂时不可用，请稍后再试。", "The service is temporarily unavailable; try again shortly.";
     /// A bug or an outage, never the client's fault; the cause is logged, never shown.
     Internal => "internal", INTERNAL_SERVER_ERROR, "服务器内部错误，我们已记录。", "Internal error; it has been logged.";
 
@@ -322,9 +324,9 @@ mod tests {
     }
 
     #[test]
-    fn only_internal_and_busy_are_server_errors() {
+    fn only_internal_busy_and_unavailable_are_server_errors() {
         for code in Code::ALL {
-            let expected = matches!(code, Code::Internal | Code::Busy);
+            let expected = matches!(code, Code::Internal | Code::Busy | Code::Unavailable);
             assert_eq!(code.status().is_server_error(), expected, "{}", code.as_str());
         }
     }

@@ -164,3 +164,48 @@ impl PushGatewayFake {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).fail_next = n;
     }
 }
+
+/// A TCP proxy to a real service that a test can cut, as an outage looks from the server: while
+/// cut, open connections are dropped and new ones are accepted and left silent (the worst case: no
+/// refusal, no answer); restored, it forwards again.
+pub struct TcpProxy {
+    pub port: u16,
+    cut: tokio::sync::watch::Sender<bool>,
+}
+
+impl TcpProxy {
+    pub async fn start(target: &str) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("proxy listens");
+        let port = listener.local_addr().expect("proxy address").port();
+        let (cut, _) = tokio::sync::watch::channel(false);
+        let watch = cut.clone();
+        let target = target.to_owned();
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let mut cut_now = watch.subscribe();
+                let target = target.clone();
+                tokio::spawn(async move {
+                    if *cut_now.borrow() {
+                        // Held silent until the outage ends, then dropped.
+                        let _ = cut_now.wait_for(|cut| !cut).await;
+                        return;
+                    }
+                    let Ok(mut upstream) = tokio::net::TcpStream::connect(&target).await else { return };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut upstream) => {}
+                        _ = cut_now.wait_for(|cut| *cut) => {}
+                    }
+                });
+            }
+        });
+        Self { port, cut }
+    }
+
+    pub fn cut(&self) {
+        let _ = self.cut.send(true);
+    }
+
+    pub fn restore(&self) {
+        let _ = self.cut.send(false);
+    }
+}

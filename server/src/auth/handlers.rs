@@ -17,7 +17,7 @@ use crate::state::AppState;
         (status = 200, description = "Signed in", body = TokenPair),
         (status = 401, description = "`invalid_credentials`", body = ErrorBody),
         (status = 429, description = "`rate_limited`: too many wrong passwords for this account from this address (or from everywhere), or too many attempts from this address", body = ErrorBody),
-        (status = 503, description = "`busy`: every password check is in use; retry after `Retry-After`", body = ErrorBody),
+        (status = 503, description = "`busy` (every password check is in use) or `unavailable` (the shared limits cannot be checked): retry after `Retry-After`", body = ErrorBody),
     )
 )]
 #[post("/auth/login")]
@@ -38,7 +38,7 @@ pub async fn login(
         (status = 401, description = "`invalid_activation_code`", body = ErrorBody),
         (status = 422, description = "`weak_password`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
-        (status = 503, description = "`busy`: every password check is in use; retry after `Retry-After`", body = ErrorBody),
+        (status = 503, description = "`busy` (every password check is in use) or `unavailable` (the shared limits cannot be checked): retry after `Retry-After`", body = ErrorBody),
     )
 )]
 #[post("/auth/activate")]
@@ -89,7 +89,7 @@ pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> ApiResult<Htt
         (status = 204, description = "Changed"),
         (status = 401, description = "`unauthenticated` or `invalid_credentials` (wrong current password)", body = ErrorBody),
         (status = 429, description = "`rate_limited`: wrong current passwords spend the account's sign-in failure budget", body = ErrorBody),
-        (status = 503, description = "`busy`: every password check is in use; retry after `Retry-After`", body = ErrorBody),
+        (status = 503, description = "`busy` (every password check is in use) or `unavailable` (the shared limits cannot be checked): retry after `Retry-After`", body = ErrorBody),
         (status = 422, description = "`weak_password`", body = ErrorBody),
     )
 )]

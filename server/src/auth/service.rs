@@ -25,11 +25,7 @@ async fn check_ip_limit(state: &AppState, action: &str, ip: Option<IpAddr>) -> A
     let s = &state.settings;
     let Some(ip) = ip else { return Ok(()) };
     let key = format!("{action}:ip:{ip}");
-    let verdict = state
-        .limiter
-        .hit(state.clock.as_ref(), &key, s.login_attempts_per_ip, s.login_window_secs)
-        .await
-        .map_err(ApiError::internal)?;
+    let verdict = state.limiter.hit(state.clock.as_ref(), &key, s.login_attempts_per_ip, s.login_window_secs).await?;
     if let Verdict::Limited { retry_after_secs } = verdict {
         return Err(ApiError::rate_limited(retry_after_secs));
     }
@@ -48,8 +44,7 @@ async fn check_rate_limits(state: &AppState, action: &str, login_key: &str, ip: 
             s.login_attempts_per_login,
             s.login_window_secs,
         )
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     if let Verdict::Limited { retry_after_secs } = verdict {
         return Err(ApiError::rate_limited(retry_after_secs));
     }
@@ -146,8 +141,7 @@ impl FailureBudget {
     /// 429 when either budget is spent.
     async fn check(&self, state: &AppState) -> ApiResult<()> {
         for (key, (limit, window)) in self.keys().into_iter().zip(Self::limits(state)) {
-            let verdict =
-                state.limiter.peek(state.clock.as_ref(), key, limit, window).await.map_err(ApiError::internal)?;
+            let verdict = state.limiter.peek(state.clock.as_ref(), key, limit, window).await?;
             if let Verdict::Limited { retry_after_secs } = verdict {
                 return Err(ApiError::rate_limited(retry_after_secs));
             }
@@ -157,14 +151,14 @@ impl FailureBudget {
 
     async fn failed(&self, state: &AppState) -> ApiResult<()> {
         for (key, (limit, window)) in self.keys().into_iter().zip(Self::limits(state)) {
-            state.limiter.hit(state.clock.as_ref(), key, limit, window).await.map_err(ApiError::internal)?;
+            state.limiter.hit(state.clock.as_ref(), key, limit, window).await?;
         }
         Ok(())
     }
 
     async fn succeeded(&self, state: &AppState) -> ApiResult<()> {
         let window = state.settings.login_window_secs;
-        state.limiter.forget(state.clock.as_ref(), &self.from_here, window).await.map_err(ApiError::internal)
+        Ok(state.limiter.forget(state.clock.as_ref(), &self.from_here, window).await?)
     }
 }
 

@@ -17,7 +17,7 @@ pub async fn check_send(state: &AppState, user: &Caller, school: Option<Uuid>) -
         checks.push((format!("send:school:{school}"), state.settings.sends_per_school_per_hour));
     }
     for (key, limit) in checks {
-        let verdict = state.limiter.hit(state.clock.as_ref(), &key, limit, HOUR).await.map_err(ApiError::internal)?;
+        let verdict = state.limiter.hit(state.clock.as_ref(), &key, limit, HOUR).await?;
         if let Verdict::Limited { retry_after_secs } = verdict {
             return Err(ApiError::rate_limited(retry_after_secs));
         }

@@ -6,7 +6,34 @@ use std::sync::Mutex;
 
 use redis::aio::ConnectionManager;
 
+use crate::error::{ApiError, Code};
 use crate::infra::clock::Clock;
+
+/// How long a limit check waits for Redis before the request is answered `503` instead: a
+/// Redis outage must not hold every sign-in and send for the client library's many seconds.
+pub const REDIS_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1_000);
+
+/// The shared limits cannot be checked (Redis unreachable or too slow): the request is refused
+/// with `503 unavailable` and `Retry-After` rather than let through unlimited.
+#[derive(Debug, thiserror::Error)]
+#[error("rate limits unavailable: {0}")]
+pub struct LimitsUnavailable(String);
+
+impl From<LimitsUnavailable> for ApiError {
+    fn from(error: LimitsUnavailable) -> Self {
+        tracing::warn!("{error}");
+        ApiError::new(Code::Unavailable).with_details(serde_json::json!({ "retry_after_secs": 5 }))
+    }
+}
+
+/// Runs one Redis round trip within [`REDIS_TIMEOUT`].
+async fn bounded<T>(work: impl std::future::Future<Output = redis::RedisResult<T>>) -> Result<T, LimitsUnavailable> {
+    match tokio::time::timeout(REDIS_TIMEOUT, work).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(LimitsUnavailable(error.to_string())),
+        Err(_) => Err(LimitsUnavailable(format!("Redis did not answer within {REDIS_TIMEOUT:?}"))),
+    }
+}
 
 pub enum RateLimiter {
     Memory(Mutex<HashMap<String, (i64, u32)>>),
@@ -29,18 +56,30 @@ impl RateLimiter {
     }
 
     /// Counts one attempt under `key` and says whether it is within `limit` per `window_secs`.
-    pub async fn hit(&self, clock: &dyn Clock, key: &str, limit: u32, window_secs: u64) -> anyhow::Result<Verdict> {
+    pub async fn hit(
+        &self,
+        clock: &dyn Clock,
+        key: &str,
+        limit: u32,
+        window_secs: u64,
+    ) -> Result<Verdict, LimitsUnavailable> {
         self.count(clock, key, limit, window_secs, 1).await
     }
 
     /// Says whether `key` is already over `limit`, without counting an attempt (for budgets that
     /// count failures only: check first, count when it fails).
-    pub async fn peek(&self, clock: &dyn Clock, key: &str, limit: u32, window_secs: u64) -> anyhow::Result<Verdict> {
+    pub async fn peek(
+        &self,
+        clock: &dyn Clock,
+        key: &str,
+        limit: u32,
+        window_secs: u64,
+    ) -> Result<Verdict, LimitsUnavailable> {
         self.count(clock, key, limit.saturating_sub(1), window_secs, 0).await
     }
 
     /// Forgets what `key` counted in the current window (a success clears its failures).
-    pub async fn forget(&self, clock: &dyn Clock, key: &str, window_secs: u64) -> anyhow::Result<()> {
+    pub async fn forget(&self, clock: &dyn Clock, key: &str, window_secs: u64) -> Result<(), LimitsUnavailable> {
         let window = clock.now().timestamp().div_euclid(window_secs.max(1) as i64);
         match self {
             RateLimiter::Memory(map) => {
@@ -48,7 +87,8 @@ impl RateLimiter {
             }
             RateLimiter::Redis { manager, prefix } => {
                 let mut conn = manager.clone();
-                let _: () = redis::cmd("DEL").arg(format!("{prefix}rl:{key}:{window}")).query_async(&mut conn).await?;
+                let _: () =
+                    bounded(redis::cmd("DEL").arg(format!("{prefix}rl:{key}:{window}")).query_async(&mut conn)).await?;
             }
         }
         Ok(())
@@ -61,7 +101,7 @@ impl RateLimiter {
         limit: u32,
         window_secs: u64,
         add: u32,
-    ) -> anyhow::Result<Verdict> {
+    ) -> Result<Verdict, LimitsUnavailable> {
         let window_secs = window_secs.max(1);
         let now = clock.now().timestamp();
         let window = now.div_euclid(window_secs as i64);
@@ -83,16 +123,18 @@ impl RateLimiter {
                 let mut conn = manager.clone();
                 let redis_key = format!("{prefix}rl:{key}:{window}");
                 if add == 0 {
-                    let count: Option<u32> = redis::cmd("GET").arg(&redis_key).query_async(&mut conn).await?;
+                    let count: Option<u32> = bounded(redis::cmd("GET").arg(&redis_key).query_async(&mut conn)).await?;
                     count.unwrap_or(0)
                 } else {
-                    let (count,): (u32,) = redis::pipe()
-                        .atomic()
-                        .incr(&redis_key, add)
-                        .expire(&redis_key, window_secs as i64 + 1)
-                        .ignore()
-                        .query_async(&mut conn)
-                        .await?;
+                    let (count,): (u32,) = bounded(
+                        redis::pipe()
+                            .atomic()
+                            .incr(&redis_key, add)
+                            .expire(&redis_key, window_secs as i64 + 1)
+                            .ignore()
+                            .query_async(&mut conn),
+                    )
+                    .await?;
                     count
                 }
             }

@@ -32,19 +32,19 @@ pub async fn acquire_lock(state: &AppState, name: &str, ttl: Duration) -> bool {
     let Some(manager) = &state.redis else { return true };
     let mut conn = manager.clone();
     let key = format!("{}lock:{name}", state.settings.redis_key_prefix);
-    let taken: redis::RedisResult<Option<String>> = redis::cmd("SET")
-        .arg(&key)
-        .arg("1")
-        .arg("NX")
-        .arg("PX")
-        .arg(ttl.as_millis().max(1) as u64)
-        .query_async(&mut conn)
-        .await;
+    let set = redis::cmd("SET").arg(&key).arg("1").arg("NX").arg("PX").arg(ttl.as_millis().max(1) as u64).to_owned();
+    let taken: redis::RedisResult<Option<String>> =
+        match tokio::time::timeout(crate::infra::rate_limit::REDIS_TIMEOUT, set.query_async(&mut conn)).await {
+            Ok(answer) => answer,
+            Err(_) => Err(redis::RedisError::from((redis::ErrorKind::Io, "no answer in time"))),
+        };
     match taken {
         Ok(answer) => answer.is_some(),
         Err(error) => {
-            tracing::warn!("job lock {key} unavailable ({error}); running anyway");
-            true
+            // Every instance would run the jobs at once: skip this period instead (each job is
+            // idempotent and catches up on the next one it runs).
+            tracing::warn!("job lock {key} unavailable ({error}); skipping this period");
+            false
         }
     }
 }

@@ -300,3 +300,35 @@ async fn sign_in_attempts_are_limited_per_ip() {
         .expect(429);
     assert_eq!(limited.code(), "rate_limited");
 }
+
+#[tokio::test]
+#[ignore = "needs Redis: run by the PostgreSQL + Redis pass of .ci/run (--include-ignored)"]
+async fn redis_pass_with_redis_gone_sign_in_answers_503_at_once_and_recovers_by_itself() {
+    jiaxiao_tests::require_redis();
+    let redis = std::env::var("TEST_REDIS_URL").expect("TEST_REDIS_URL");
+    let target = redis.trim_start_matches("redis://").trim_end_matches('/').to_owned();
+    let proxy = jiaxiao_tests::fakes::TcpProxy::start(&target).await;
+    let port = proxy.port;
+    let app = spawn_app_with(move |s| s.redis_url = Some(format!("redis://127.0.0.1:{port}"))).await;
+    world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
+    let sign_in = || app.post("/api/v1/auth/login", None, json!({ "login": "bureau@test.cn", "password": PASSWORD }));
+    sign_in().await.expect(200);
+
+    proxy.cut();
+    let started = std::time::Instant::now();
+    let refused = sign_in().await.expect(503);
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "answered in {:?}", started.elapsed());
+    assert_eq!(refused.code(), "unavailable");
+    assert!(refused.headers.contains_key("retry-after"));
+
+    proxy.restore();
+    let mut status = 0;
+    for _ in 0..50 {
+        status = sign_in().await.status.as_u16();
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, 200, "signing in works again once Redis is back, without a restart");
+}

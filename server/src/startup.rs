@@ -67,6 +67,7 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::R
         redis,
         openapi_json: Arc::new(openapi_json()),
         shutdown: tokio::sync::watch::channel(false).0,
+        session_live: crate::auth::extractor::session_live,
     })
 }
 

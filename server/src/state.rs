@@ -35,7 +35,18 @@ pub struct AppState {
     /// Turns true once when the server starts shutting down: event streams end (clients reconnect
     /// elsewhere with `Last-Event-ID`) and background workers stop after their current pass.
     pub shutdown: tokio::sync::watch::Sender<bool>,
+    /// Whether a session is still live (signed out, revoked, password changed elsewhere: not).
+    /// Set by the composition root to the auth domain's check, so that plumbing which imports no
+    /// domain (the idempotency layer) can ask it too.
+    pub session_live: SessionCheck,
 }
+
+/// See [`AppState::session_live`]: `(state, session_id, account_id)`.
+pub type SessionCheck = for<'a> fn(
+    &'a AppState,
+    uuid::Uuid,
+    uuid::Uuid,
+) -> futures_util::future::BoxFuture<'a, Result<bool, sea_orm::DbErr>>;
 
 impl AppState {
     /// Whether shutdown has begun.

@@ -21,6 +21,24 @@ pub struct AuthUser {
     pub session_id: Uuid,
 }
 
+/// Whether the session is live: the recent-sessions cache, else the database (then cached).
+pub fn session_live(
+    state: &AppState,
+    session_id: Uuid,
+    account_id: Uuid,
+) -> futures_util::future::BoxFuture<'_, Result<bool, sea_orm::DbErr>> {
+    Box::pin(async move {
+        if state.sessions.is_live(session_id, account_id) {
+            return Ok(true);
+        }
+        let live = repo::session_is_live(&state.db, session_id, account_id).await?;
+        if live {
+            state.sessions.remember(session_id, account_id);
+        }
+        Ok(live)
+    })
+}
+
 impl FromRequest for AuthUser {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
@@ -33,11 +51,7 @@ impl FromRequest for AuthUser {
             let token = token.ok_or_else(ApiError::unauthenticated)?;
             let claims = state.jwt.verify(&token, state.clock.now()).ok_or_else(ApiError::unauthenticated)?;
             let user = AuthUser { account_id: claims.sub, session_id: claims.sid };
-            if state.sessions.is_live(claims.sid, claims.sub) {
-                return Ok(user);
-            }
-            if repo::session_is_live(&state.db, claims.sid, claims.sub).await? {
-                state.sessions.remember(claims.sid, claims.sub);
+            if session_live(&state, claims.sid, claims.sub).await? {
                 Ok(user)
             } else {
                 Err(ApiError::unauthenticated())

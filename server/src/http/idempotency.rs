@@ -68,6 +68,13 @@ pub async fn idempotent(
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     let account_id: Uuid = claims.sub;
+    // A signed-out (or otherwise ended) session gets nothing here, least of all a replay of an
+    // answer it received while it was live.
+    match (state.session_live)(&state, claims.sid, claims.sub).await {
+        Ok(true) => {}
+        Ok(false) => return reject(req, ApiError::unauthenticated()),
+        Err(error) => return reject(req, ApiError::from(error)),
+    }
 
     let mut req = req;
     let Ok(body) = req.extract::<Bytes>().await else {

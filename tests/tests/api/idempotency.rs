@@ -175,3 +175,16 @@ async fn sign_in_answers_are_never_stored_or_replayed() {
     let second: serde_json::Value = second.json().await.expect("json");
     assert_ne!(second["refresh_token"], first["refresh_token"]);
 }
+
+#[tokio::test]
+async fn a_signed_out_session_gets_no_replay() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let token = app.login("admin-a1@test.cn", world::PASSWORD).await;
+    let body = json!({ "title": "停水", "body": "请备水。", "audience": {}, "response_mode": "read" });
+    assert_eq!(post_with_key(&app, &token, "after-logout", &body).await.0.status.as_u16(), 201);
+    app.post("/api/v1/auth/logout", Some(&token), json!({})).await.expect(204);
+    // The access token has not expired yet, but its session has: no replay of the notice.
+    let (reply, replayed) = post_with_key(&app, &token, "after-logout", &body).await;
+    assert_eq!((reply.status.as_u16(), replayed), (401, false));
+}

@@ -179,7 +179,7 @@ async fn sign_in_answers_are_never_stored_or_replayed() {
 #[tokio::test]
 async fn a_signed_out_session_gets_no_replay() {
     let app = spawn_app().await;
-    let w = world::build(&app).await;
+    world::build(&app).await;
     let token = app.login("admin-a1@test.cn", world::PASSWORD).await;
     let body = json!({ "title": "停水", "body": "请备水。", "audience": {}, "response_mode": "read" });
     assert_eq!(post_with_key(&app, &token, "after-logout", &body).await.0.status.as_u16(), 201);

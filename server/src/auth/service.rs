@@ -202,13 +202,14 @@ pub async fn activate(
     Ok(tokens)
 }
 
-/// Rotates a refresh token. Presenting a used token again revokes its whole session: either the
-/// client or an attacker holds a stolen copy, and we cannot tell which.
 /// How long a used refresh token still refreshes its session: a phone that sent the same refresh
 /// several times (a flaky network, a retry after a timeout) keeps its session, as with the big
 /// identity providers' rotation grace; a reuse after this revokes the session.
 pub const REFRESH_REUSE_GRACE_SECS: i64 = 10;
 
+/// Rotates a refresh token. Presenting a used token again after [`REFRESH_REUSE_GRACE_SECS`]
+/// revokes its whole session: either the client or an attacker holds a stolen copy, and we cannot
+/// tell which.
 pub async fn refresh(state: &AppState, presented: &str) -> ApiResult<TokenPair> {
     let now = state.clock.now();
     let hash = crate::infra::digest::sha256_hex(presented.trim());
@@ -278,14 +279,13 @@ pub async fn change_password(
     // passwords spend the account's sign-in failure budget.
     let budget = FailureBudget::new(user.account_id.to_string(), ip);
     budget.check(state).await?;
-    let account = holder;
-    let verified = credentials::verify_password_off_thread(current.to_owned(), account.password_hash.clone()).await?;
+    let verified = credentials::verify_password_off_thread(current.to_owned(), holder.password_hash.clone()).await?;
     if !verified {
         budget.failed(state).await?;
         return Err(AuthError::InvalidCredentials.into());
     }
     let txn = crate::infra::db::begin(&state.db).await?;
-    let mut active = account.into_active_model();
+    let mut active = holder.into_active_model();
     active.password_hash =
         Set(Some(credentials::hash_password_off_thread(new.to_owned()).await?.map_err(ApiError::internal)?));
     active.password_changed_at = Set(Some(now));

@@ -68,10 +68,10 @@ pub async fn run_once(state: &AppState, batch: u64, stop_after: Option<usize>) -
     for (account_id, rows) in by_account {
         let clock = clocks.get(&account_id).copied().unwrap_or_default();
         let (ready, later): (Vec<_>, Vec<_>) =
-            rows.into_iter().partition(|d| clock.due(d.deliver_after, d.created_at) <= now);
+            rows.into_iter().map(|d| (clock.due(d.deliver_after, d.created_at), d)).partition(|(due, _)| *due <= now);
+        let ready: Vec<delivery::Model> = ready.into_iter().map(|(_, d)| d).collect();
         pass.held += later.len();
-        for d in later {
-            let due = clock.due(d.deliver_after, d.created_at);
+        for (due, d) in later {
             hold(state, d.into_active_model(), due).await?;
         }
         if ready.is_empty() {

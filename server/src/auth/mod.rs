@@ -14,6 +14,7 @@ pub mod model;
 pub mod provisioning;
 pub mod repo;
 pub mod service;
+pub mod throttle;
 
 pub use extractor::AuthUser;
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -12,6 +12,7 @@ use crate::auth::dto::TokenPair;
 use crate::auth::error::AuthError;
 use crate::auth::model::{account, refresh_token, session};
 use crate::auth::repo;
+use crate::auth::throttle::FailureBudget;
 use crate::error::{ApiError, ApiResult};
 use crate::infra::bus::{EndedSessions, Wake};
 use crate::infra::jwt::Claims;
@@ -90,7 +91,7 @@ pub async fn login(state: &AppState, raw_login: &str, password: &str, ip: Option
         None => None,
     };
     // Every spelling of one account (its phone, its email) shares one budget.
-    let budget = FailureBudget::new(account.as_ref().map_or(login_key, |a| a.id.to_string()), ip);
+    let budget = FailureBudget::new(&account.as_ref().map_or(login_key, |a| a.id.to_string()), ip);
     budget.check(state).await?;
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
     let verified = credentials::verify_password_off_thread(password.to_owned(), stored).await?;
@@ -103,63 +104,6 @@ pub async fn login(state: &AppState, raw_login: &str, password: &str, ip: Option
     let tokens = open_session(state, &txn, account.id).await?;
     txn.commit().await?;
     Ok(tokens)
-}
-
-/// Wrong passwords for one account (NIST SP 800-63B §5.2.2: throttle failures, never successes).
-/// Two budgets per window: per account *and address*, so a stranger who knows a parent's number
-/// and guesses from their phone locks only themselves out, not the parent at home; and per
-/// account from everywhere, ten times larger, which bounds a guessing attack spread over many
-/// addresses. A success clears that address's failures. Counted in Redis when configured (so all
-/// instances share it; a Redis restart forgets the counts).
-struct FailureBudget {
-    from_here: String,
-    everywhere: String,
-}
-
-/// How much larger the account's budget from everywhere is than from one address.
-const EVERYWHERE_FACTOR: u32 = 10;
-
-impl FailureBudget {
-    fn new(subject: String, ip: Option<IpAddr>) -> Self {
-        let here = ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-        Self {
-            from_here: format!("signin-failures:{subject}:{here}"),
-            everywhere: format!("signin-failures:{subject}"),
-        }
-    }
-
-    fn limits(state: &AppState) -> [(u32, u64); 2] {
-        let s = &state.settings;
-        let per_login = s.login_attempts_per_login;
-        [(per_login, s.login_window_secs), (per_login.saturating_mul(EVERYWHERE_FACTOR), s.login_window_secs)]
-    }
-
-    fn keys(&self) -> [&str; 2] {
-        [&self.from_here, &self.everywhere]
-    }
-
-    /// 429 when either budget is spent.
-    async fn check(&self, state: &AppState) -> ApiResult<()> {
-        for (key, (limit, window)) in self.keys().into_iter().zip(Self::limits(state)) {
-            let verdict = state.limiter.peek(state.clock.as_ref(), key, limit, window).await?;
-            if let Verdict::Limited { retry_after_secs } = verdict {
-                return Err(ApiError::rate_limited(retry_after_secs));
-            }
-        }
-        Ok(())
-    }
-
-    async fn failed(&self, state: &AppState) -> ApiResult<()> {
-        for (key, (limit, window)) in self.keys().into_iter().zip(Self::limits(state)) {
-            state.limiter.hit(state.clock.as_ref(), key, limit, window).await?;
-        }
-        Ok(())
-    }
-
-    async fn succeeded(&self, state: &AppState) -> ApiResult<()> {
-        let window = state.settings.login_window_secs;
-        Ok(state.limiter.forget(state.clock.as_ref(), &self.from_here, window).await?)
-    }
 }
 
 /// Sets the first password with a one-time code, and signs in.
@@ -277,7 +221,7 @@ pub async fn change_password(
     let now = state.clock.now();
     // A stolen access token must not become an unlimited password oracle: wrong current
     // passwords spend the account's sign-in failure budget.
-    let budget = FailureBudget::new(user.account_id.to_string(), ip);
+    let budget = FailureBudget::new(&user.account_id.to_string(), ip);
     budget.check(state).await?;
     let verified = credentials::verify_password_off_thread(current.to_owned(), holder.password_hash.clone()).await?;
     if !verified {

@@ -33,11 +33,7 @@ pub async fn acquire_lock(state: &AppState, name: &str, ttl: Duration) -> bool {
     let mut conn = manager.clone();
     let key = format!("{}lock:{name}", state.settings.redis_key_prefix);
     let set = redis::cmd("SET").arg(&key).arg("1").arg("NX").arg("PX").arg(ttl.as_millis().max(1) as u64).to_owned();
-    let taken: redis::RedisResult<Option<String>> =
-        match tokio::time::timeout(crate::infra::rate_limit::REDIS_TIMEOUT, set.query_async(&mut conn)).await {
-            Ok(answer) => answer,
-            Err(_) => Err(redis::RedisError::from((redis::ErrorKind::Io, "no answer in time"))),
-        };
+    let taken: redis::RedisResult<Option<String>> = set.query_async(&mut conn).await;
     match taken {
         Ok(answer) => answer.is_some(),
         Err(error) => {

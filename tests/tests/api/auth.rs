@@ -239,9 +239,54 @@ async fn wrong_passwords_are_throttled_per_account_and_address_and_successes_nev
         }
     }
     assert_eq!(login_from(&app, "192.0.2.200", "bureau@test.cn", PASSWORD).await, 429);
+    // …but not at an address the account signed in from: the owner at home still gets in.
+    assert_eq!(login_from(&app, home, "bureau@test.cn", PASSWORD).await, 200);
     // The window passing lifts it.
     app.clock.advance(Duration::minutes(15));
-    assert_eq!(login_from(&app, home, "bureau@test.cn", PASSWORD).await, 200);
+    assert_eq!(login_from(&app, "192.0.2.200", "bureau@test.cn", PASSWORD).await, 200);
+}
+
+#[tokio::test]
+async fn a_guesser_waits_longer_after_each_wrong_password_and_the_window_slides() {
+    let app = spawn_app_with(|s| s.trust_proxy = true).await;
+    world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
+    let guesser = "203.0.113.9";
+    let guess = || async {
+        let request = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", guesser)
+            .json(&json!({ "login": "bureau@test.cn", "password": "wrong-password" }));
+        let reply = request.send().await.expect("sent");
+        let wait = reply.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse::<i64>().ok());
+        (reply.status().as_u16(), wait)
+    };
+    // Three typos cost nothing.
+    for _ in 0..3 {
+        assert_eq!(guess().await, (401, None));
+    }
+    // Then each failure doubles the wait before the next attempt is even checked.
+    let mut waits = Vec::new();
+    for _ in 0..7 {
+        let (status, wait) = guess().await;
+        assert_eq!(status, 429);
+        let wait = wait.expect("Retry-After");
+        waits.push(wait);
+        app.clock.advance(Duration::seconds(wait - 1));
+        assert_eq!(guess().await.0, 429, "a second early is still too early");
+        app.clock.advance(Duration::seconds(1));
+        assert_eq!(guess().await.0, 401, "waiting what it was told lets the next guess be checked");
+    }
+    assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60]);
+    // Ten failures: refused until the first of them is fifteen minutes old — a sliding window,
+    // not the next quarter-hour boundary.
+    let (status, wait) = guess().await;
+    assert_eq!(status, 429);
+    let wait = wait.expect("Retry-After");
+    assert_eq!(wait, 15 * 60 - waits.iter().sum::<i64>(), "the first failure was {} s ago", waits.iter().sum::<i64>());
+    app.clock.advance(Duration::seconds(wait));
+    assert_eq!(guess().await.0, 401, "the oldest failure slid out; nine remain, so the next costs a delay again");
+    assert_eq!(guess().await.0, 429);
 }
 
 #[tokio::test]

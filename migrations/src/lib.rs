@@ -16,6 +16,7 @@ mod m20261123_000008_homework;
 mod m20261202_000009_inbox_entries;
 mod m20261203_000010_afterschool;
 mod m20261203_000011_family_digest_time;
+mod m20261203_000012_delivery_school;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_inbox_entries::Migration),
             Box::new(m20261203_000010_afterschool::Migration),
             Box::new(m20261203_000011_family_digest_time::Migration),
+            Box::new(m20261203_000012_delivery_school::Migration),
         ]
     }
 }

@@ -60,6 +60,12 @@ pub struct Settings {
     pub mail_from: String,
     /// Base URL of the push gateway (see mobile-api-spec/push-gateway.md). Unset: no push.
     pub push_gateway_url: Option<String>,
+    /// Seconds between keep-alive comments on an idle event stream: under the idle timeout of
+    /// every proxy in front of the server; also how soon a client that went away is noticed.
+    pub sse_heartbeat_secs: u64,
+    /// How long one push or one email may take before it counts as failed (and is retried):
+    /// a hanging gateway or SMTP server must not hold the delivery worker.
+    pub delivery_timeout_secs: u64,
     /// Notices and messages one person may send per hour.
     pub sends_per_user_per_hour: u32,
     /// Notices and messages one school may send per hour, all senders together.
@@ -111,6 +117,8 @@ impl Default for Settings {
             smtp_url: None,
             mail_from: "家校 Jiaxiao <no-reply@jiaxiao.invalid>".into(),
             push_gateway_url: None,
+            delivery_timeout_secs: 10,
+            sse_heartbeat_secs: 15,
             sends_per_user_per_hour: 60,
             sends_per_school_per_hour: 600,
             attachments_path: None,

@@ -108,7 +108,7 @@ codes! {
     IdempotencyKeyReused => "idempotency_key_reused", UNPROCESSABLE_ENTITY, "该 Idempotency-Key 已用于另一个请求。", "This Idempotency-Key was used for a different request.";
     /// The server is at capacity for this kind of work (password checks under a flood); `details.retry_after_secs` (and `Retry-After`) say when to try again.
     Busy => "busy", SERVICE_UNAVAILABLE, "服务器繁忙，请稍后再试。", "The server is busy; try again shortly.";
-    /// A service the request needs (the shared rate limits in Redis) is unreachable for now; `details.retry_after_secs` (and `Retry-After`) say when to try again. Nothing was done.
+    /// A service the request needs (the database, the shared rate limits in Redis) is unreachable for now; `details.retry_after_secs` (and `Retry-After`) say when to try again. Nothing was done.
     Unavailable => "unavailable", SERVICE_UNAVAILABLE, "服务暂时不可用，请稍后再试。", "The service is temporarily unavailable; try again shortly.";
     /// A bug or an outage, never the client's fault; the cause is logged, never shown.
     Internal => "internal", INTERNAL_SERVER_ERROR, "服务器内部错误，我们已记录。", "Internal error; it has been logged.";
@@ -287,17 +287,40 @@ impl ResponseError for ApiError {
     }
 }
 
-/// Database failures are bugs or outages, never the client's fault.
+/// Database failures are bugs or outages, never the client's fault. An outage (the database
+/// restarting, the network to it cut) answers `503 unavailable` with `Retry-After`: the request's
+/// transaction did not commit, so the client may simply retry. Anything else is a bug: 500.
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
+        if database_unreachable(&error) {
+            tracing::warn!("database unavailable: {error}");
+            return ApiError::new(Code::Unavailable).with_details(serde_json::json!({ "retry_after_secs": 5 }));
+        }
         ApiError::internal(error)
+    }
+}
+
+/// Whether `error` says the database cannot be reached now, rather than that a statement is wrong.
+pub fn database_unreachable(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::{DbErr, RuntimeErr};
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => match e.as_ref() {
+            Sqlx::Io(_) | Sqlx::Tls(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+            // PostgreSQL's classes 08 (connection exception) and 57P (operator intervention: the
+            // server shutting down or starting up).
+            Sqlx::Database(db) => db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
 impl From<sea_orm::TransactionError<ApiError>> for ApiError {
     fn from(error: sea_orm::TransactionError<ApiError>) -> Self {
         match error {
-            sea_orm::TransactionError::Connection(db) => ApiError::internal(db),
+            sea_orm::TransactionError::Connection(db) => db.into(),
             sea_orm::TransactionError::Transaction(api) => api,
         }
     }

@@ -39,12 +39,13 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::R
         Some(manager) => RateLimiter::Redis { manager: manager.clone(), prefix: settings.redis_key_prefix.clone() },
         None => RateLimiter::memory(),
     };
+    let delivery_timeout = std::time::Duration::from_secs(settings.delivery_timeout_secs.max(1));
     let mailer = match settings.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) {
-        Some(url) => Mailer::smtp(url)?,
+        Some(url) => Mailer::smtp(url, delivery_timeout)?,
         None => Mailer::files(settings.data_dir.join("outbox"))?,
     };
     let push = match settings.push_gateway_url.as_deref().filter(|u| !u.trim().is_empty()) {
-        Some(url) => Some(PushGateway::new(url)?),
+        Some(url) => Some(PushGateway::new(url, delivery_timeout)?),
         None => None,
     };
     let bus = match (&redis, settings.redis_url.as_deref()) {

@@ -105,6 +105,9 @@ struct GatewayState {
     received: Vec<Value>,
     reject: HashSet<String>,
     fail_next: usize,
+    /// Requests that arrived, answered or not.
+    requests: usize,
+    hanging: bool,
 }
 
 /// A push gateway that records what it is asked to send, and can refuse tokens or fail.
@@ -114,6 +117,15 @@ pub struct PushGatewayFake {
 }
 
 async fn push(state: web::Data<Arc<Mutex<GatewayState>>>, body: web::Json<Value>) -> HttpResponse {
+    let hanging = {
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        state.requests += 1;
+        state.hanging
+    };
+    if hanging {
+        // Longer than any client waits.
+        tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+    }
     let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
     if state.fail_next > 0 {
         state.fail_next -= 1;
@@ -159,53 +171,82 @@ impl PushGatewayFake {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).reject.insert(token.to_owned());
     }
 
+    /// Requests take longer than any client waits (`false`: it answers again).
+    pub fn hang(&self, hanging: bool) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).hanging = hanging;
+    }
+
+    /// How many requests arrived, answered or not.
+    pub fn requests(&self) -> usize {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).requests
+    }
+
     /// The next `n` requests fail with 503.
     pub fn fail_next(&self, n: usize) {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).fail_next = n;
     }
 }
 
-/// A TCP proxy to a real service that a test can cut, as an outage looks from the server: while
-/// cut, open connections are dropped and new ones are accepted and left silent (the worst case: no
-/// refusal, no answer); restored, it forwards again.
+/// A TCP proxy to a real service that a test can cut, as an outage looks from the server. Cut
+/// silent, open connections are dropped and new ones are accepted and left silent (the worst case:
+/// no refusal, no answer); cut refusing (a service restarting), every connection is closed at
+/// once; restored, it forwards again.
 pub struct TcpProxy {
     pub port: u16,
-    cut: tokio::sync::watch::Sender<bool>,
+    mode: tokio::sync::watch::Sender<Mode>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Open,
+    Silent,
+    Refusing,
 }
 
 impl TcpProxy {
     pub async fn start(target: &str) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("proxy listens");
         let port = listener.local_addr().expect("proxy address").port();
-        let (cut, _) = tokio::sync::watch::channel(false);
-        let watch = cut.clone();
+        let (mode, _) = tokio::sync::watch::channel(Mode::Open);
+        let watch = mode.clone();
         let target = target.to_owned();
         tokio::spawn(async move {
             while let Ok((mut client, _)) = listener.accept().await {
-                let mut cut_now = watch.subscribe();
+                let mut now = watch.subscribe();
                 let target = target.clone();
                 tokio::spawn(async move {
-                    if *cut_now.borrow() {
+                    let mode = *now.borrow_and_update();
+                    match mode {
+                        Mode::Refusing => return,
                         // Held silent until the outage ends, then dropped.
-                        let _ = cut_now.wait_for(|cut| !cut).await;
-                        return;
+                        Mode::Silent => {
+                            let _ = now.wait_for(|m| *m == Mode::Open).await;
+                            return;
+                        }
+                        Mode::Open => {}
                     }
                     let Ok(mut upstream) = tokio::net::TcpStream::connect(&target).await else { return };
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut client, &mut upstream) => {}
-                        _ = cut_now.wait_for(|cut| *cut) => {}
+                        _ = now.wait_for(|m| *m != Mode::Open) => {}
                     }
                 });
             }
         });
-        Self { port, cut }
+        Self { port, mode }
     }
 
+    /// The service stops answering: connections hang.
     pub fn cut(&self) {
-        let _ = self.cut.send(true);
+        self.mode.send_replace(Mode::Silent);
+    }
+
+    /// The service goes down (a restart): connections are closed at once.
+    pub fn refuse(&self) {
+        self.mode.send_replace(Mode::Refusing);
     }
 
     pub fn restore(&self) {
-        let _ = self.cut.send(false);
+        self.mode.send_replace(Mode::Open);
     }
 }

@@ -842,7 +842,12 @@ pub async fn take_roll(state: &AppState, caller: &Caller, activity_id: Uuid, req
                 woken.push(guardian.account_id);
             }
         }
-        outbox::enqueue(&txn, Delivery::of(ItemKind::Afterschool, alert_id, When::At(now)).urgent(true), now).await?;
+        outbox::enqueue(
+            &txn,
+            Delivery::of(ItemKind::Afterschool, alert_id, Some(school.id), When::At(now)).urgent(true),
+            now,
+        )
+        .await?;
         summary.alerted += 1;
     }
     txn.commit().await?;

@@ -171,7 +171,7 @@ pub async fn send(state: &AppState, user: &Caller, id: Uuid, draft: MessageDraft
         ConversationParticipant::Guardian => outbox::deliver_to_staff_after(&txn, c.school_id, now).await?,
         ConversationParticipant::Teacher => outbox::deliver_after(&txn, Some(c.school_id), false, now).await?,
     };
-    outbox::enqueue(&txn, Delivery::of(ItemKind::Message, saved.id, When::At(after)), now).await?;
+    outbox::enqueue(&txn, Delivery::of(ItemKind::Message, saved.id, Some(c.school_id), When::At(after)), now).await?;
     repo::mark_read(&txn, c.id, user.account_id, now).await?;
     txn.commit().await?;
 

@@ -88,6 +88,36 @@ pub struct SchoolSettings {
 }
 
 /// The limits the service enforces on these requests, for the API document.
+/// The channel a given-up delivery was stuck at: push goes first, then email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Push,
+    Email,
+}
+
+/// A delivery the worker gave up on after a day of retries: the family did not get this by push
+/// or email (it is still in their inbox). The school's admins see these so that someone can
+/// phone the family; the cause itself is in the server's log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FailedDelivery {
+    /// Sort key and cursor.
+    pub seq: i64,
+    /// The item's kind; with `reminder` true it was a reminder of it.
+    pub item_kind: ItemKind,
+    pub reminder: bool,
+    pub ref_id: Uuid,
+    /// The item's title as the family's inbox shows it.
+    pub title: String,
+    pub recipient_account_id: Uuid,
+    pub recipient_name: String,
+    /// Where it stopped: push (email was not tried yet) or email.
+    pub failed_channel: Channel,
+    pub attempts: i32,
+    pub queued_at: DateTime<Utc>,
+    pub failed_at: DateTime<Utc>,
+}
+
 pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("RegisterDevice", "token", Rule::Pattern(service::PUSH_TOKEN)),
     FieldRule::new("RegisterDevice", "token", Rule::MaxChars(service::PUSH_TOKEN_MAX_CHARS)),

@@ -3,11 +3,12 @@
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use uuid::Uuid;
 
-use super::dto::{Device, Preferences, RegisterDevice, SchoolSettings};
+use super::dto::{Device, FailedDelivery, Preferences, RegisterDevice, SchoolSettings};
 use super::service;
 use crate::access;
 use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
+use crate::http::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
 /// Register this device's push token (again after the platform rotates it).
@@ -120,4 +121,28 @@ pub async fn put_school_settings(
 ) -> ApiResult<web::Json<SchoolSettings>> {
     let admin = access::school_admin(&state.db, &user, path.into_inner()).await?;
     Ok(web::Json(service::set_school_settings(&state, &admin, body.into_inner()).await?))
+}
+
+/// What finally failed to reach the school's families by push or email, after a day of retries
+/// (its admins: someone can phone the family; the items are still in their inboxes).
+#[utoipa::path(
+    tag = "delivery",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path), PageQuery),
+    responses(
+        (status = 200, body = Page<FailedDelivery>),
+        (status = 403, description = "`forbidden`: staff who are not admins", body = ErrorBody),
+        (status = 404, description = "`not_found`: not the caller's school", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: bad cursor or limit", body = ErrorBody),
+    )
+)]
+#[get("/schools/{school_id}/failed-deliveries")]
+pub async fn failed_deliveries(
+    state: web::Data<AppState>,
+    user: Caller,
+    path: web::Path<Uuid>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<FailedDelivery>>> {
+    let admin = access::school_admin(&state.db, &user, path.into_inner()).await?;
+    Ok(web::Json(service::failed_deliveries(&state, &admin, &page).await?))
 }

@@ -21,5 +21,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::get_preferences)
         .service(handlers::put_preferences)
         .service(handlers::get_school_settings)
-        .service(handlers::put_school_settings);
+        .service(handlers::put_school_settings)
+        .service(handlers::failed_deliveries);
 }

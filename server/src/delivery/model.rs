@@ -91,6 +91,8 @@ pub mod delivery {
         pub delivered_at: Option<DateTimeUtc>,
         pub failed_at: Option<DateTimeUtc>,
         pub last_error: Option<String>,
+        /// The school the item speaks for (null on rows queued before it was recorded).
+        pub school_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

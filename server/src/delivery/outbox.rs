@@ -40,6 +40,9 @@ pub enum When {
 pub struct Delivery {
     pub item_kind: ItemKind,
     pub ref_id: Uuid,
+    /// The school the item speaks for (none for a district's notice): its admins see the
+    /// deliveries that finally failed.
+    pub school_id: Option<Uuid>,
     /// What the delivery announces: the item itself (its kind's name) or a reminder of it.
     pub kind: &'static str,
     /// Distinguishes the reminders of one item (0 for the item itself).
@@ -52,8 +55,9 @@ pub struct Delivery {
 
 impl Delivery {
     /// The item itself, to everyone who received it.
-    pub fn of(item_kind: ItemKind, ref_id: Uuid, when: When) -> Self {
-        Self { item_kind, ref_id, kind: item_kind.as_str(), round: 0, urgent: false, recipients: Recipients::All, when }
+    pub fn of(item_kind: ItemKind, ref_id: Uuid, school_id: Option<Uuid>, when: When) -> Self {
+        let kind = item_kind.as_str();
+        Self { item_kind, ref_id, school_id, kind, round: 0, urgent: false, recipients: Recipients::All, when }
     }
 
     pub fn urgent(self, urgent: bool) -> Self {
@@ -69,7 +73,7 @@ impl Delivery {
 /// Queues one delivery per selected recipient of an inbox item. Whether it goes by push, email or
 /// both is decided per person when it is delivered (preferences may change meanwhile).
 pub async fn enqueue(db: &impl ConnectionTrait, delivery: Delivery, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    let Delivery { item_kind, ref_id, kind: delivery_kind, round, urgent, recipients, when } = delivery;
+    let Delivery { item_kind, ref_id, school_id, kind: delivery_kind, round, urgent, recipients, when } = delivery;
     let item_kind = item_kind.as_str();
     let (deliver_after, held_for_digest) = match when {
         When::At(at) => (at, false),
@@ -86,6 +90,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, delivery: Delivery, now: DateTim
         .expr(Expr::val(deliver_after))
         .expr(Expr::val(0))
         .expr(Expr::val(held_for_digest))
+        .expr(Expr::val(school_id))
         .from("inbox_items")
         .and_where(Expr::col("kind").eq(item_kind))
         .and_where(Expr::col("ref_id").eq(ref_id))
@@ -112,6 +117,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, delivery: Delivery, now: DateTim
             "next_attempt_at",
             "attempts",
             "held_for_digest",
+            "school_id",
         ])
         .select_from(select)
         .map_err(|e| DbErr::Custom(e.to_string()))?

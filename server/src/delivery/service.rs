@@ -1,16 +1,20 @@
 //! Devices, preferences and school messaging settings.
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
-use super::dto::{Device, Preferences, RegisterDevice, SchoolSettings};
-use super::model::{device, preference, school_settings};
+use super::dto::{Channel, Device, FailedDelivery, Preferences, RegisterDevice, SchoolSettings};
+use super::model::{delivery, device, preference, school_settings};
 use super::quiet_hours::{DEFAULT_END, DEFAULT_START, parse_hhmm};
 use crate::access::Caller;
 use crate::access::{SchoolAdmin, StaffMember};
+use crate::auth::model::account;
 use crate::error::{ApiError, ApiResult};
-use crate::inbox::model::ItemKind;
+use crate::http::pagination::{Page, PageQuery};
+use crate::inbox::model::{ItemKind, inbox_entry};
 use crate::state::AppState;
 
 /// The languages messages are written in.
@@ -238,4 +242,55 @@ pub async fn last_reminder_round(
         .one(db)
         .await?
         .flatten())
+}
+
+/// The deliveries for the admin's school that the worker finally gave up on, most recent first.
+pub async fn failed_deliveries(
+    state: &AppState,
+    admin: &SchoolAdmin,
+    page: &PageQuery,
+) -> ApiResult<Page<FailedDelivery>> {
+    let limit = page.limit()?;
+    let mut query = delivery::Entity::find()
+        .filter(delivery::Column::SchoolId.eq(admin.school_id()))
+        .filter(delivery::Column::FailedAt.is_not_null());
+    if let Some(after) = page.after()? {
+        query = query.filter(delivery::Column::Seq.lt(after.parse::<i64>().map_err(|_| ApiError::invalid_cursor())?));
+    }
+    let rows = query.order_by_desc(delivery::Column::Seq).limit(limit + 1).all(&state.db).await?;
+    let titles: HashMap<(String, Uuid), String> = inbox_entry::Entity::find()
+        .filter(inbox_entry::Column::RefId.is_in(rows.iter().map(|d| d.ref_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|e| ((e.kind, e.ref_id), e.title))
+        .collect();
+    let names: HashMap<Uuid, String> = account::Entity::find()
+        .filter(account::Column::Id.is_in(rows.iter().map(|d| d.account_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.display_name))
+        .collect();
+    let items = rows
+        .into_iter()
+        .filter_map(|d| {
+            // The delivery kind is the item's kind, or a reminder of a notice.
+            let item_kind = ItemKind::parse(&d.kind).unwrap_or(ItemKind::Notice);
+            Some(FailedDelivery {
+                seq: d.seq,
+                item_kind,
+                reminder: ItemKind::parse(&d.kind).is_none(),
+                ref_id: d.ref_id,
+                title: titles.get(&(item_kind.as_str().to_owned(), d.ref_id)).cloned().unwrap_or_default(),
+                recipient_account_id: d.account_id,
+                recipient_name: names.get(&d.account_id).cloned().unwrap_or_default(),
+                failed_channel: if d.push_done_at.is_none() { Channel::Push } else { Channel::Email },
+                attempts: d.attempts,
+                queued_at: d.created_at,
+                failed_at: d.failed_at?,
+            })
+        })
+        .collect();
+    Ok(Page::from_rows(items, limit, |d| d.seq.to_string()))
 }

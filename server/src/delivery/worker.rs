@@ -27,6 +27,33 @@ use crate::telemetry::metrics::{count_abandoned, count_send};
 pub const MAX_ATTEMPTS: i32 = 32;
 /// How long a claim lasts before another worker may take the delivery over.
 pub const LEASE_SECS: i64 = 120;
+/// A pass stops taking up its claims after this long and releases the rest, well inside the
+/// lease, so no other worker takes over a delivery this one is still sending.
+const PASS_BUDGET: std::time::Duration = std::time::Duration::from_secs(LEASE_SECS as u64 / 2);
+
+/// A channel that failed once in a pass is not tried again in that pass: a hanging push gateway
+/// or SMTP server costs one timeout per pass, not one per delivery of the batch (which would
+/// outlast the lease and let another worker send the same deliveries again). The deliveries not
+/// tried are retried with back-off like any failure.
+#[derive(Default)]
+struct Breaker {
+    push: Option<String>,
+    email: Option<String>,
+}
+
+impl Breaker {
+    async fn call<T>(
+        &mut self,
+        channel: &'static str,
+        send: impl std::future::Future<Output = anyhow::Result<T>>,
+    ) -> anyhow::Result<T> {
+        let tripped = if channel == "push" { &mut self.push } else { &mut self.email };
+        if let Some(cause) = tripped {
+            anyhow::bail!("not tried: {channel} failed earlier in this pass ({cause})");
+        }
+        send.await.inspect_err(|error| *tripped = Some(format!("{error:#}")))
+    }
+}
 
 /// Back-off after the `attempts`-th failure: 30 s, 1 min, 2 min… capped at one hour.
 pub fn backoff(attempts: i32) -> Duration {
@@ -48,6 +75,8 @@ pub struct Pass {
 /// Claims up to `batch` due deliveries and delivers them. `stop_after`, for tests of crash
 /// recovery, makes the worker "die" after that many channel sends, leaving its claims behind.
 pub async fn run_once(state: &AppState, batch: u64, stop_after: Option<usize>) -> anyhow::Result<Pass> {
+    let started = std::time::Instant::now();
+    let mut breaker = Breaker::default();
     let now = state.clock.now();
     let claims = claim(state, batch, now).await?;
     let mut pass = Pass { claimed: claims.len(), ..Pass::default() };
@@ -77,7 +106,7 @@ pub async fn run_once(state: &AppState, batch: u64, stop_after: Option<usize>) -
         if ready.is_empty() {
             continue;
         }
-        match deliver_digest(state, account_id, &ready, now).await {
+        match deliver_digest(state, account_id, &ready, now, &mut breaker).await {
             Ok(()) => pass.delivered += ready.len(),
             Err(error) => {
                 for d in ready {
@@ -87,8 +116,13 @@ pub async fn run_once(state: &AppState, batch: u64, stop_after: Option<usize>) -
         }
     }
     let mut sends = 0usize;
-    for claimed in instant {
-        match deliver(state, claimed.clone(), now, &mut sends, stop_after).await {
+    let mut instant = instant.into_iter();
+    while let Some(claimed) = instant.next() {
+        if started.elapsed() > PASS_BUDGET {
+            release(state, instant.map(|d| d.seq).collect()).await?;
+            break;
+        }
+        match deliver(state, claimed.clone(), now, &mut sends, stop_after, &mut breaker).await {
             Ok(Outcome::Delivered) => pass.delivered += 1,
             Ok(Outcome::Held) => pass.held += 1,
             Ok(Outcome::Died) => return Ok(pass),
@@ -178,6 +212,20 @@ async fn claim_held(state: &AppState, accounts: &[Uuid], now: DateTime<Utc>) -> 
         .await?)
 }
 
+/// Gives claims back untouched, for the next pass.
+async fn release(state: &AppState, seqs: Vec<i64>) -> anyhow::Result<()> {
+    if seqs.is_empty() {
+        return Ok(());
+    }
+    tracing::warn!(left = seqs.len(), "delivery pass ran out of time; releasing the rest of its batch");
+    delivery::Entity::update_many()
+        .col_expr(delivery::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(delivery::Column::Seq.is_in(seqs))
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
 /// Releases a digest row until `due`.
 async fn hold(state: &AppState, mut active: delivery::ActiveModel, due: DateTime<Utc>) -> anyhow::Result<()> {
     active.held_for_digest = Set(true);
@@ -215,6 +263,7 @@ async fn deliver(
     now: DateTime<Utc>,
     sends: &mut usize,
     stop_after: Option<usize>,
+    breaker: &mut Breaker,
 ) -> anyhow::Result<Outcome> {
     let db = &state.db;
     let dies = |sends: usize| stop_after.is_some_and(|limit| sends >= limit);
@@ -265,7 +314,7 @@ async fn deliver(
                 urgent: d.urgent,
                 data: serde_json::json!({ "kind": item_kind, "ref_id": d.ref_id, "seq": content.item_seq }),
             };
-            push(state, gateway, &request).await?;
+            breaker.call("push", push(state, gateway, &request)).await?;
             *sends += 1;
         }
         let mut active = d.clone().into_active_model();
@@ -279,7 +328,7 @@ async fn deliver(
         if let (true, Some(address)) = (email_wanted, account.email.as_deref()) {
             let message_id = format!("<delivery-{}@jiaxiao>", d.seq);
             let message = build_message(&state.settings.mail_from, address, &rendered, &message_id)?;
-            count_send("email", state.mailer.send(message).await)?;
+            breaker.call("email", async { count_send("email", state.mailer.send(message).await) }).await?;
             *sends += 1;
         }
         let mut active = d.clone().into_active_model();
@@ -314,6 +363,7 @@ async fn deliver_digest(
     account_id: Uuid,
     rows: &[delivery::Model],
     now: DateTime<Utc>,
+    breaker: &mut Breaker,
 ) -> anyhow::Result<()> {
     let db = &state.db;
     let account = account::Entity::find_by_id(account_id).one(db).await?;
@@ -351,7 +401,7 @@ async fn deliver_digest(
                     urgent: false,
                     data: serde_json::json!({ "kind": "digest" }),
                 };
-                push(state, gateway, &request).await?;
+                breaker.call("push", push(state, gateway, &request)).await?;
             }
             mark(state, rows, delivery::Column::PushDoneAt, now).await?;
         }
@@ -360,7 +410,7 @@ async fn deliver_digest(
                 let digest = super::digest::render(lang, &email_lines);
                 let message =
                     build_message(&state.settings.mail_from, address, &digest, &format!("<digest-{first}@jiaxiao>"))?;
-                count_send("email", state.mailer.send(message).await)?;
+                breaker.call("email", async { count_send("email", state.mailer.send(message).await) }).await?;
             }
             mark(state, rows, delivery::Column::EmailDoneAt, now).await?;
         }

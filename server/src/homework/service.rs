@@ -269,7 +269,7 @@ pub async fn post(state: &AppState, user: &Caller, class_id: Uuid, req: PostHome
     items::fan_out(&txn, ItemKind::Homework, saved.id, audience::recipients(&target), now).await?;
     // In each family's digest of the homework's day (one per family across schools), or at once.
     let when = outbox::homework_delivery(&txn, &school, saved.date, now).await?;
-    outbox::enqueue(&txn, Delivery::of(ItemKind::Homework, saved.id, when), now).await?;
+    outbox::enqueue(&txn, Delivery::of(ItemKind::Homework, saved.id, Some(school.id), when), now).await?;
     txn.commit().await?;
     Ok(to_dto(saved, None))
 }

@@ -93,6 +93,11 @@ impl Bus {
         self.subscribed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Open event streams on this instance (each holds one subscription until it is dropped).
+    pub fn listeners(&self) -> usize {
+        self.local.receiver_count()
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<Wake> {
         self.local.subscribe()
     }

@@ -5,15 +5,18 @@ use lettre::message::Message;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// With the longest one message may take.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>, std::time::Duration),
     /// Writes each message as an `.eml` file into a folder.
     Files(AsyncFileTransport<Tokio1Executor>, std::path::PathBuf),
 }
 
 impl Mailer {
-    /// `smtp://host:port`, `smtps://user:pass@host` or `smtp://…?tls=required` (lettre's URL form).
-    pub fn smtp(url: &str) -> anyhow::Result<Self> {
-        Ok(Mailer::Smtp(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build()))
+    /// `smtp://host:port`, `smtps://user:pass@host` or `smtp://…?tls=required` (lettre's URL
+    /// form); `timeout` bounds sending one message, connecting included.
+    pub fn smtp(url: &str, timeout: std::time::Duration) -> anyhow::Result<Self> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.timeout(Some(timeout)).build();
+        Ok(Mailer::Smtp(transport, timeout))
     }
 
     pub fn files(folder: std::path::PathBuf) -> anyhow::Result<Self> {
@@ -23,8 +26,12 @@ impl Mailer {
 
     pub async fn send(&self, message: Message) -> anyhow::Result<()> {
         match self {
-            Mailer::Smtp(transport) => {
-                transport.send(message).await?;
+            // lettre's own timeout covers connecting only: a server that accepts the connection
+            // and never greets would hold the delivery worker for ever.
+            Mailer::Smtp(transport, timeout) => {
+                tokio::time::timeout(*timeout, transport.send(message))
+                    .await
+                    .map_err(|_| anyhow::anyhow!("the SMTP server did not take the message within {timeout:?}"))??;
             }
             Mailer::Files(transport, _) => {
                 transport.send(message).await?;

@@ -36,8 +36,9 @@ pub struct PushGateway {
 }
 
 impl PushGateway {
-    pub fn new(url: &str) -> anyhow::Result<Self> {
-        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
+    /// `timeout` bounds each request, connecting included.
+    pub fn new(url: &str, timeout: std::time::Duration) -> anyhow::Result<Self> {
+        let client = reqwest::Client::builder().timeout(timeout).build()?;
         Ok(Self { client, url: url.trim_end_matches('/').to_owned() })
     }
 

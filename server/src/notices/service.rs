@@ -160,7 +160,12 @@ async fn deliver(
     let fanned_out = started.elapsed();
     // Push and email follow through the outbox, committed with the notice, after quiet hours.
     let after = outbox::deliver_after(db, notice.school_id, notice.urgent, now).await?;
-    outbox::enqueue(db, Delivery::of(ItemKind::Notice, notice.id, When::At(after)).urgent(notice.urgent), now).await?;
+    outbox::enqueue(
+        db,
+        Delivery::of(ItemKind::Notice, notice.id, notice.school_id, When::At(after)).urgent(notice.urgent),
+        now,
+    )
+    .await?;
     tracing::debug!(
         notice = %notice.id,
         recipients = count,
@@ -437,7 +442,7 @@ pub async fn remind(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Remi
     let previous = crate::delivery::service::last_reminder_round(&txn, REMINDER_KIND, id).await?;
     let after = outbox::deliver_after(&txn, notice.school_id, false, now).await?;
     let round = previous.unwrap_or(0) + 1;
-    let reminder = Delivery::of(ItemKind::Notice, id, When::At(after)).reminder(
+    let reminder = Delivery::of(ItemKind::Notice, id, notice.school_id, When::At(after)).reminder(
         REMINDER_KIND,
         round,
         reminder_recipients(notice.response_mode),
@@ -461,7 +466,7 @@ pub async fn remind_before_deadlines(state: &AppState) -> ApiResult<u64> {
         let txn = crate::infra::db::begin(&state.db).await?;
         if repo::claim_deadline_reminder(&txn, n.id, now).await? {
             let after = outbox::deliver_after(&txn, n.school_id, false, now).await?;
-            let reminder = Delivery::of(ItemKind::Notice, n.id, When::At(after)).reminder(
+            let reminder = Delivery::of(ItemKind::Notice, n.id, n.school_id, When::At(after)).reminder(
                 DEADLINE_REMINDER_KIND,
                 0,
                 reminder_recipients(n.response_mode),

@@ -23,7 +23,6 @@ use crate::infra::bus::Wake;
 use crate::state::AppState;
 use crate::telemetry::metrics::SseConnection;
 
-const HEARTBEAT: Duration = Duration::from_secs(15);
 const BATCH: u64 = 200;
 
 /// The first event of every stream: where it starts. Its id is the position, so a client that
@@ -158,8 +157,10 @@ pub async fn events(state: web::Data<AppState>, user: AuthUser, req: HttpRequest
         Some(seq) => seq,
         None => crate::inbox::service::latest_seq(&state.db, user.account_id).await?,
     };
-    let mut heartbeat = tokio::time::interval(HEARTBEAT);
-    heartbeat.reset(); // the first tick after HEARTBEAT, not at once
+    // Keeps proxies from closing an idle stream, and finds a client that went away: a write to
+    // it fails, and the stream is dropped with its subscription.
+    let mut heartbeat = tokio::time::interval(Duration::from_secs(state.settings.sse_heartbeat_secs.max(1)));
+    heartbeat.reset(); // the first tick after one interval, not at once
     let stream = Stream {
         state: state.clone(),
         account: user.account_id,

@@ -346,3 +346,114 @@ async fn a_family_that_asks_for_a_digest_gets_one_a_day_and_urgent_notices_at_on
     assert_eq!(digest_pushes, 1);
     assert_eq!(app.deliver().await.claimed, 0);
 }
+
+/// An address on this machine where nothing listens (connections are refused at once).
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+#[tokio::test]
+async fn a_hanging_push_gateway_costs_one_timeout_per_pass_and_nothing_is_lost_or_sent_twice() {
+    let (smtp, gateway) = (SmtpListener::start(), PushGatewayFake::start());
+    let (smtp_url, gateway_url) = (smtp.url.clone(), gateway.url.clone());
+    let app = spawn_app_with(move |s| {
+        s.smtp_url = Some(smtp_url);
+        s.push_gateway_url = Some(gateway_url);
+        s.delivery_timeout_secs = 1;
+    })
+    .await;
+    let f = families(&app, 5).await;
+    gateway.hang(true);
+    app.post("/api/v1/notices", Some(&f.admin), read_notice("家长会通知")).await.expect(201);
+    let pass = app.deliver().await;
+    assert_eq!((pass.delivered, pass.retried), (0, 5), "all five wait for the gateway");
+    assert_eq!(gateway.requests(), 1, "one timeout for the pass, not one per delivery");
+    assert!(smtp.mails().is_empty(), "push goes first; email waits with it");
+
+    gateway.hang(false);
+    app.clock.advance(Duration::seconds(31));
+    assert_eq!(app.deliver().await.delivered, 5, "it recovers by itself");
+    let mut tokens: Vec<String> =
+        gateway.received().iter().map(|p| p["tokens"][0]["token"].as_str().unwrap_or("").to_owned()).collect();
+    tokens.sort();
+    tokens.dedup();
+    assert_eq!((gateway.received().len(), tokens.len()), (5, 5), "each device exactly once");
+    assert_eq!(smtp.mails().len(), 5, "each family emailed exactly once");
+}
+
+#[tokio::test]
+async fn an_smtp_server_that_stops_answering_delays_email_and_loses_none() {
+    let smtp = SmtpListener::start();
+    let proxy = jiaxiao_tests::fakes::TcpProxy::start(smtp.url.trim_start_matches("smtp://")).await;
+    let port = proxy.port;
+    let app = spawn_app_with(move |s| {
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        s.delivery_timeout_secs = 1;
+    })
+    .await;
+    let f = families(&app, 3).await;
+    proxy.cut();
+    app.post("/api/v1/notices", Some(&f.admin), read_notice("运动会通知")).await.expect(201);
+    let pass = app.deliver().await;
+    assert_eq!(pass.retried, 3, "{pass:?}");
+    app.clock.advance(Duration::seconds(31));
+    assert_eq!(app.deliver().await.retried, 3, "still down: retried again later");
+    // The families have it in the app meanwhile.
+    let inbox = app.get("/api/v1/inbox", Some(&f.guardians[0].1)).await.expect(200);
+    assert_eq!(inbox.body["items"][0]["title"].as_str().map(|t| t.starts_with("运动会通知")), Some(true));
+
+    proxy.restore();
+    app.clock.advance(Duration::seconds(61));
+    assert_eq!(app.deliver().await.delivered, 3);
+    let mut recipients: Vec<String> = smtp.mails().iter().flat_map(|m| m.to.clone()).collect();
+    recipients.sort();
+    assert_eq!(recipients, ["parent0@test.cn", "parent1@test.cn", "parent2@test.cn"], "each once");
+}
+
+#[tokio::test]
+async fn what_smtp_never_took_in_a_day_is_shown_to_the_school_admins_only() {
+    let port = closed_port();
+    let app = spawn_app_with(move |s| s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
+    let f = families(&app, 2).await;
+    app.post("/api/v1/notices", Some(&f.admin), read_notice("放假通知")).await.expect(201);
+    let (mut failed, mut hours) = (0, 0);
+    while failed < 2 && hours < 48 {
+        failed += app.deliver().await.failed;
+        app.clock.advance(Duration::hours(1));
+        hours += 1;
+    }
+    assert_eq!(failed, 2, "given up after {hours} hours");
+    assert!(hours >= 24, "retried for at least a day, gave up after {hours} hours");
+    let path = format!("/api/v1/schools/{}/failed-deliveries", f.school);
+    // A day later: everyone signs in again.
+    let admin = app.login(&f.admin_login, PASSWORD).await;
+    let guardian = app.login(&f.guardians[0].0, PASSWORD).await;
+    let list = app.get(&path, Some(&admin)).await.expect(200);
+    let items = list.body["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 2);
+    for item in &items {
+        assert_eq!(item["item_kind"], "notice");
+        assert_eq!(item["reminder"], false);
+        assert_eq!(item["failed_channel"], "email");
+        assert!(item["title"].as_str().unwrap_or("").starts_with("放假通知"));
+        assert_eq!(item["attempts"], server::delivery::worker::MAX_ATTEMPTS);
+    }
+    let mut names: Vec<&str> = items.iter().filter_map(|i| i["recipient_name"].as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["家长0", "家长1"]);
+    // Paged like every list.
+    let first = app.get(&format!("{path}?limit=1"), Some(&admin)).await.expect(200);
+    let cursor = first.body["next_cursor"].as_str().expect("a second page").to_owned();
+    let second = app.get(&format!("{path}?limit=1&cursor={cursor}"), Some(&admin)).await.expect(200);
+    assert_ne!(first.body["items"][0]["seq"], second.body["items"][0]["seq"]);
+    assert!(second.body["next_cursor"].is_null());
+
+    // Nobody else sees them: a family, another school's admin, a teacher who is not an admin.
+    app.get(&path, Some(&guardian)).await.expect(404);
+    let bureau = app.login("bureau@test.cn", PASSWORD).await;
+    let (_, other_admin) = world::create_school(&app, &bureau, "二小", "6-3", "admin2@test.cn").await;
+    app.get(&path, Some(&other_admin)).await.expect(404);
+    let staff = format!("{}T1,王老师,13700000001,,teacher,4-1:head\n", world::STAFF_HEADER);
+    let (_, tokens) = world::import_and_activate(&app, &admin, f.school, "staff", &staff).await;
+    app.get(&path, Some(&tokens["13700000001"])).await.expect(403);
+}

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use jiaxiao_tests::{json, spawn_app, world};
+use jiaxiao_tests::{json, spawn_app, spawn_app_with, world};
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -104,6 +104,26 @@ async fn a_stream_ends_with_its_session() {
     // Signing out ends the phone's own stream.
     app.post("/api/v1/auth/logout", Some(&phone), json!({})).await.expect(204);
     assert!(on_phone.ends_within(WAIT).await);
+}
+
+#[tokio::test]
+async fn a_stream_whose_client_went_away_is_released() {
+    let app = spawn_app_with(|s| s.sse_heartbeat_secs = 1).await;
+    let w = world::build(&app).await;
+    let listeners = || app.state.bus.listeners();
+    let before = listeners();
+    let (kept, gone) = (app.events(&w.g1, None).await, app.events(&w.g4, None).await);
+    assert_eq!(listeners(), before + 2);
+    // The phone loses the connection; the server notices when it next writes (an event or the
+    // heartbeat) and drops the stream with its subscription.
+    drop(gone);
+    app.post("/api/v1/notices", Some(&w.admin_b1), notice("乙区通知")).await.expect(201);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while listeners() > before + 1 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(listeners(), before + 1, "the dead client's stream was released, the other kept");
+    drop(kept);
 }
 
 #[tokio::test]

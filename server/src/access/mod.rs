@@ -386,25 +386,30 @@ pub async fn notice_manager(
     }
 }
 
-/// Whether a teacher still teaches every class a notice's stored audience names.
+/// Whether a teacher still reaches a notice's stored audience: teaches every class it names, and
+/// every guardian it names individually still has a child in one of the teacher's classes.
 async fn still_teaches_audience(
     db: &impl ConnectionTrait,
     staff: &staff::Model,
     audience_json: &str,
 ) -> ApiResult<bool> {
     let audience: serde_json::Value = serde_json::from_str(audience_json).unwrap_or_default();
-    let classes: Vec<Uuid> = audience["class_ids"]
-        .as_array()
-        .map(|ids| ids.iter().filter_map(|id| id.as_str()?.parse().ok()).collect())
-        .unwrap_or_default();
-    let taught: std::collections::HashSet<Uuid> = teaching_assignment::Entity::find()
+    let ids = |field: &str| -> Vec<Uuid> {
+        audience[field]
+            .as_array()
+            .map(|ids| ids.iter().filter_map(|id| id.as_str()?.parse().ok()).collect())
+            .unwrap_or_default()
+    };
+    let taught: Vec<Uuid> = teaching_assignment::Entity::find()
         .filter(teaching_assignment::Column::StaffId.eq(staff.id))
         .all(db)
         .await?
         .into_iter()
         .map(|a| a.class_id)
         .collect();
-    Ok(!taught.is_empty() && classes.iter().all(|c| taught.contains(c)))
+    Ok(!taught.is_empty()
+        && ids("class_ids").iter().all(|c| taught.contains(c))
+        && all_within_reach(db, &ids("guardian_ids"), staff.school_id, Some(&taught)).await?)
 }
 
 /// Whether the caller still cares for any of these children (a link that is not pickup-only): what
@@ -684,8 +689,19 @@ pub async fn guardians_within_reach(
     school_id: Uuid,
     classes: Option<&[Uuid]>,
 ) -> ApiResult<()> {
+    if all_within_reach(db, guardian_ids, school_id, classes).await? { Ok(()) } else { Err(ApiError::not_found()) }
+}
+
+/// Whether every one of `guardian_ids` has a (non-pickup) child in the school, and in one of
+/// `classes` when given.
+async fn all_within_reach(
+    db: &impl ConnectionTrait,
+    guardian_ids: &[Uuid],
+    school_id: Uuid,
+    classes: Option<&[Uuid]>,
+) -> ApiResult<bool> {
     if guardian_ids.is_empty() {
-        return Ok(());
+        return Ok(true);
     }
     let links = guardianship::Entity::find()
         .filter(guardianship::Column::GuardianId.is_in(guardian_ids.to_vec()))
@@ -697,16 +713,12 @@ pub async fn guardians_within_reach(
         .filter(student::Column::SchoolId.eq(school_id))
         .all(db)
         .await?;
-    for guardian in guardian_ids {
-        let reachable = links
+    Ok(guardian_ids.iter().all(|guardian| {
+        links
             .iter()
             .filter(|l| l.guardian_id == *guardian)
-            .any(|l| students.iter().any(|s| s.id == l.student_id && classes.is_none_or(|c| c.contains(&s.class_id))));
-        if !reachable {
-            return Err(ApiError::not_found());
-        }
-    }
-    Ok(())
+            .any(|l| students.iter().any(|s| s.id == l.student_id && classes.is_none_or(|c| c.contains(&s.class_id))))
+    }))
 }
 
 /// Whether `account_id` is staff of `school_id` (say, the person put in charge of an activity).

@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
 };
 use uuid::Uuid;
 
@@ -26,7 +27,9 @@ pub async fn list(
 ) -> ApiResult<Page<InboxItem>> {
     let db = &state.db;
     let limit = page.limit()?;
-    let mut query = inbox_item::Entity::find().filter(inbox_item::Column::AccountId.eq(user.account_id));
+    let mut query = inbox_item::Entity::find()
+        .filter(inbox_item::Column::AccountId.eq(user.account_id))
+        .filter(still_concerns(user.account_id));
     if filter.unread {
         query = query.filter(inbox_item::Column::ReadAt.is_null());
     }
@@ -102,6 +105,7 @@ pub async fn unread_count(state: &AppState, user: &Caller) -> ApiResult<UnreadCo
     let db = &state.db;
     let unread = inbox_item::Entity::find()
         .filter(inbox_item::Column::AccountId.eq(user.account_id))
+        .filter(still_concerns(user.account_id))
         .filter(inbox_item::Column::ReadAt.is_null())
         .count(db)
         .await?;
@@ -113,11 +117,59 @@ pub async fn unread_count(state: &AppState, user: &Caller) -> ApiResult<UnreadCo
         .into_query();
     let awaiting_response = inbox_item::Entity::find()
         .filter(inbox_item::Column::AccountId.eq(user.account_id))
+        .filter(still_concerns(user.account_id))
         .filter(inbox_item::Column::RespondedAt.is_null())
         .filter(inbox_item::Column::RefId.in_subquery(awaiting))
         .count(db)
         .await?;
     Ok(UnreadCount { unread, awaiting_response })
+}
+
+/// The items a family received about its children (notices, homework, after-school news) stay in
+/// its inbox while the account still cares for one of those children (a link that is not
+/// pickup-only): a custody change takes them out of the list and the counts, as it closes them
+/// to reading (`access::cares_for_any`). Items about no child, and messages (their conversation
+/// decides, and the teacher's copy names the child too), are always listed.
+fn still_concerns(account_id: Uuid) -> Condition {
+    use sea_orm::ActiveEnum;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+
+    use crate::org::model::{AccessLevel, guardian, guardianship};
+    let children = || {
+        Query::select()
+            .expr(Expr::val(1))
+            .from(inbox_item_child::Entity)
+            .and_where(Expr::col((inbox_item_child::Entity, inbox_item_child::Column::AccountId)).eq(account_id))
+            .and_where(
+                Expr::col((inbox_item_child::Entity, inbox_item_child::Column::Kind))
+                    .equals((inbox_item::Entity, inbox_item::Column::Kind)),
+            )
+            .and_where(
+                Expr::col((inbox_item_child::Entity, inbox_item_child::Column::RefId))
+                    .equals((inbox_item::Entity, inbox_item::Column::RefId)),
+            )
+            .to_owned()
+    };
+    let cared_for = children()
+        .inner_join(
+            guardianship::Entity,
+            Expr::col((guardianship::Entity, guardianship::Column::StudentId))
+                .equals((inbox_item_child::Entity, inbox_item_child::Column::StudentId)),
+        )
+        .inner_join(
+            guardian::Entity,
+            Expr::col((guardian::Entity, guardian::Column::Id))
+                .equals((guardianship::Entity, guardianship::Column::GuardianId)),
+        )
+        .and_where(Expr::col((guardian::Entity, guardian::Column::AccountId)).eq(account_id))
+        .and_where(
+            Expr::col((guardianship::Entity, guardianship::Column::AccessLevel)).ne(AccessLevel::Pickup.to_value()),
+        )
+        .to_owned();
+    Condition::any()
+        .add(inbox_item::Column::Kind.eq(ItemKind::Message.as_str()))
+        .add(Expr::exists(children()).not())
+        .add(Expr::exists(cared_for))
 }
 
 /// The account's inbox items after `seq`, oldest first, at most `limit` (the real-time stream).

@@ -102,9 +102,40 @@ async fn an_individual_guardian_can_be_addressed_within_reach() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let g1 = guardian_id_of_first_pupil(&app, &w.teacher_a1_head, w.class_a1_31).await;
-    send(&app, &w.teacher_a1_head, notice("请来校一趟", json!({ "guardian_ids": [g1] }))).await.expect(201);
+    let sent = send(&app, &w.teacher_a1_head, notice("请来校一趟", json!({ "guardian_ids": [g1] }))).await.expect(201);
     // Named through the child in the teacher's class only.
     assert_eq!(inbox(&app, &w.g1).await, vec![("请来校一趟".to_owned(), vec!["张小一".to_owned()])]);
+    // Taken off 3-1, the teacher still manages it: 张伟's other child is in 3-2, which he teaches.
+    let receipts = format!("/api/v1/notices/{}/receipts", sent.body["id"].as_str().unwrap_or(""));
+    world::head_teacher_off_3_1(&app, &w).await;
+    app.get(&receipts, Some(&w.teacher_a1_head)).await.expect(200);
+}
+
+#[tokio::test]
+async fn a_notice_to_named_guardians_is_managed_while_they_are_within_the_teachers_reach() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    // A family with its only child in 3-1.
+    let students = format!(
+        "{}S1,张小一,3,1,张伟,13800000001,,父亲,full,李阿姨,13800000002,,其他,pickup\nS2,张小二,3,2,周敏,13800000003,,母亲,informational,张伟,13800000001,,父亲,full\nS5,陈小五,3,1,陈静,13800000055,,母亲,full,,,,,\n",
+        world::STUDENT_HEADER
+    );
+    app.post_csv(&format!("/api/v1/schools/{}/roster/students", w.school_a1), Some(&w.admin_a1), &students)
+        .await
+        .expect(200);
+    let listed = app.get(&format!("/api/v1/classes/{}/students", w.class_a1_31), Some(&w.teacher_a1_head)).await;
+    let pupils = listed.expect(200).body["items"].as_array().cloned().unwrap_or_default();
+    let chen = pupils.iter().find(|p| p["name"] == "陈小五").expect("陈小五 in 3-1");
+    let mother = chen["guardians"][0]["guardian_id"].as_str().expect("guardian id").to_owned();
+    let sent =
+        send(&app, &w.teacher_a1_head, notice("请来校一趟", json!({ "guardian_ids": [mother] }))).await.expect(201);
+    let receipts = format!("/api/v1/notices/{}/receipts", sent.body["id"].as_str().unwrap_or(""));
+    app.get(&receipts, Some(&w.teacher_a1_head)).await.expect(200);
+    // Taken off 3-1 (he still teaches 3-2), he no longer reaches 陈静: her names and reminders are
+    // no longer his; the school's admins keep them.
+    world::head_teacher_off_3_1(&app, &w).await;
+    app.get(&receipts, Some(&w.teacher_a1_head)).await.expect(404);
+    app.get(&receipts, Some(&w.admin_a1)).await.expect(200);
 }
 
 #[tokio::test]
@@ -391,6 +422,15 @@ async fn a_notice_to_thousands_answers_at_once_and_reaches_every_inbox_exactly_o
     assert_eq!(receipts.body["recipient_count"], 2_000, "{}", receipts.body);
 }
 
+/// The ref ids in the first page of the caller's inbox, and its unread and awaiting-response counts.
+async fn listed(app: &jiaxiao_tests::TestApp, token: &str) -> (Vec<String>, Option<u64>, Option<u64>) {
+    let page = app.get("/api/v1/inbox", Some(token)).await.expect(200);
+    let items = page.body["items"].as_array().cloned().unwrap_or_default();
+    let ids = items.iter().filter_map(|i| i["ref_id"].as_str().map(str::to_owned)).collect();
+    let counts = app.get("/api/v1/inbox/unread-count", Some(token)).await.expect(200);
+    (ids, counts.body["unread"].as_u64(), counts.body["awaiting_response"].as_u64())
+}
+
 #[tokio::test]
 async fn notices_stand_on_the_relationship_they_came_through_at_every_read() {
     let app = spawn_app().await;
@@ -399,10 +439,20 @@ async fn notices_stand_on_the_relationship_they_came_through_at_every_read() {
     confirm["response_mode"] = json!("confirm");
     let sent = send(&app, &w.teacher_a1_head, confirm).await.expect(201);
     let id = sent.body["id"].as_str().expect("id").to_owned();
+    let about_s2 =
+        send(&app, &w.admin_a1, notice("三二班通知", json!({ "class_ids": [w.class_a1_32] }))).await.expect(201);
     app.get(&format!("/api/v1/notices/{id}"), Some(&w.g1)).await.expect(200);
+    let (ids, unread, awaiting) = listed(&app, &w.g1).await;
+    assert!(ids.contains(&id) && ids.contains(&about_s2.body["id"].as_str().unwrap_or("").to_owned()));
     // A custody change: 张伟 becomes pickup-only for S1, the only child the notice is about.
     world::custody_change_for_s1(&app, &w).await;
     app.get(&format!("/api/v1/notices/{id}"), Some(&w.g1)).await.expect(404);
+    // It leaves his inbox list and its counts; the notice about S2, whom he still cares for, stays.
+    let (after, unread_after, awaiting_after) = listed(&app, &w.g1).await;
+    assert!(!after.contains(&id), "the notice about S1 is no longer listed");
+    assert!(after.contains(&about_s2.body["id"].as_str().unwrap_or("").to_owned()));
+    assert_eq!(unread_after, unread.map(|n| n - 1));
+    assert_eq!(awaiting_after, awaiting.map(|n| n - 1), "nothing left to confirm for a child he no longer cares for");
     app.post(&format!("/api/v1/notices/{id}/confirm"), Some(&w.g1), json!({})).await.expect(404);
     // The teacher taken off 3-1 no longer reads its families' receipts nor reminds them.
     app.get(&format!("/api/v1/notices/{id}/receipts"), Some(&w.teacher_a1_head)).await.expect(200);

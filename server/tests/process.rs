@@ -43,7 +43,7 @@ impl TestDatabase {
         match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
             None => Self { url: format!("sqlite://{}?mode=rwc", dir.join("kill.db").display()), postgres: None },
             Some(admin_url) => {
-                let name = format!("jiaxiao_kill_{}", uuid::Uuid::new_v4().simple());
+                let name = format!("jiaxiao_test_kill_{}", uuid::Uuid::new_v4().simple());
                 let admin = sea_orm::Database::connect(&admin_url).await.expect("TEST_DATABASE_URL reachable");
                 admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
                 let base = admin_url.split('?').next().unwrap_or(&admin_url);

@@ -6,6 +6,8 @@
 //! extendable by a reviewer without touching the matching code here. Running the check for a
 //! sender, counting refusals and answering over HTTP is [`crate::guard`]'s job.
 
+#[cfg(test)]
+mod heldout;
 mod normalise;
 mod requests;
 pub mod rules;

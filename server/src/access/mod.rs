@@ -211,14 +211,21 @@ pub async fn classes_seen_in_full(db: &impl ConnectionTrait, member: &StaffMembe
     if member.staff.is_school_admin {
         return Ok(ClassesSeen::All);
     }
-    let taught = teaching_assignment::Entity::find()
-        .filter(teaching_assignment::Column::StaffId.eq(member.staff.id))
+    Ok(ClassesSeen::Taught(taught_class_ids(db, &member.staff).await?.into_iter().collect()))
+}
+
+/// The classes a staff member teaches now, sorted, each once (whatever the subjects or roles).
+async fn taught_class_ids(db: &impl ConnectionTrait, staff: &staff::Model) -> ApiResult<Vec<Uuid>> {
+    let mut classes: Vec<Uuid> = teaching_assignment::Entity::find()
+        .filter(teaching_assignment::Column::StaffId.eq(staff.id))
         .all(db)
         .await?
         .into_iter()
         .map(|a| a.class_id)
         .collect();
-    Ok(ClassesSeen::Taught(taught))
+    classes.sort_unstable();
+    classes.dedup();
+    Ok(classes)
 }
 
 /// The caller as staff allowed to see `class_id`: its teachers and its school's admins. Other staff
@@ -400,13 +407,7 @@ async fn still_teaches_audience(
             .map(|ids| ids.iter().filter_map(|id| id.as_str()?.parse().ok()).collect())
             .unwrap_or_default()
     };
-    let taught: Vec<Uuid> = teaching_assignment::Entity::find()
-        .filter(teaching_assignment::Column::StaffId.eq(staff.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| a.class_id)
-        .collect();
+    let taught = taught_class_ids(db, staff).await?;
     Ok(!taught.is_empty()
         && ids("class_ids").iter().all(|c| taught.contains(c))
         && all_within_reach(db, &ids("guardian_ids"), staff.school_id, Some(&taught)).await?)
@@ -616,15 +617,7 @@ pub async fn notice_sender(
     if staff.is_school_admin {
         return Ok(NoticeSender::SchoolAdmin { staff, school });
     }
-    let mut taught_class_ids: Vec<Uuid> = teaching_assignment::Entity::find()
-        .filter(teaching_assignment::Column::StaffId.eq(staff.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| a.class_id)
-        .collect();
-    taught_class_ids.sort();
-    taught_class_ids.dedup();
+    let taught_class_ids = taught_class_ids(db, &staff).await?;
     Ok(NoticeSender::Teacher { staff, school, taught_class_ids })
 }
 

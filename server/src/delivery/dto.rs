@@ -91,7 +91,7 @@ pub struct SchoolSettings {
 /// The channel a given-up delivery was stuck at: push goes first, then email.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Channel {
+pub enum DeliveryChannel {
     Push,
     Email,
 }
@@ -112,7 +112,7 @@ pub struct FailedDelivery {
     pub recipient_account_id: Uuid,
     pub recipient_name: String,
     /// Where it stopped: push (email was not tried yet) or email.
-    pub failed_channel: Channel,
+    pub failed_channel: DeliveryChannel,
     pub attempts: i32,
     pub queued_at: DateTime<Utc>,
     pub failed_at: DateTime<Utc>,

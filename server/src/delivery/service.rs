@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
-use super::dto::{Channel, Device, FailedDelivery, Preferences, RegisterDevice, SchoolSettings};
+use super::dto::{DeliveryChannel, Device, FailedDelivery, Preferences, RegisterDevice, SchoolSettings};
 use super::model::{delivery, device, preference, school_settings};
 use super::quiet_hours::{DEFAULT_END, DEFAULT_START, parse_hhmm};
 use crate::access::Caller;
@@ -110,19 +110,19 @@ async fn digest_time_in_effect(db: &impl sea_orm::ConnectionTrait, user: &Caller
     Ok(clocks.get(&user.account_id).copied().unwrap_or_default().at.format("%H:%M").to_string())
 }
 
+/// A time-of-day field, written back as `HH:MM`; 422 naming the field if it
+/// is not `HH:MM`.
+fn clock_field(field: &'static str, value: &str) -> ApiResult<String> {
+    parse_hhmm(value)
+        .map(|t| t.format("%H:%M").to_string())
+        .ok_or_else(|| ApiError::validation(field, "时间格式须为 HH:MM。", "Times are HH:MM."))
+}
+
 pub async fn set_preferences(state: &AppState, user: &Caller, req: Preferences) -> ApiResult<Preferences> {
     if !LOCALES.contains(&req.locale.as_str()) {
         return Err(ApiError::validation("locale", "语言须为 zh-CN 或 en。", "locale must be zh-CN or en."));
     }
-    let digest_time = req
-        .digest_time
-        .as_deref()
-        .map(|t| {
-            parse_hhmm(t)
-                .map(|t| t.format("%H:%M").to_string())
-                .ok_or_else(|| ApiError::validation("digest_time", "时间格式须为 HH:MM。", "Times are HH:MM."))
-        })
-        .transpose()?;
+    let digest_time = req.digest_time.as_deref().map(|t| clock_field("digest_time", t)).transpose()?;
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let model = preference::ActiveModel {
@@ -179,11 +179,7 @@ pub async fn set_school_settings(
     admin: &SchoolAdmin,
     req: SchoolSettings,
 ) -> ApiResult<SchoolSettings> {
-    let time = |field: &'static str, value: &str| {
-        parse_hhmm(value)
-            .map(|t| t.format("%H:%M").to_string())
-            .ok_or_else(|| ApiError::validation(field, "时间格式须为 HH:MM。", "Times are HH:MM."))
-    };
+    let time = clock_field;
     let quiet_start = time("quiet_start", &req.quiet_start)?;
     let quiet_end = time("quiet_end", &req.quiet_end)?;
     let digest_time = time("digest_time", &req.digest_time)?;
@@ -285,7 +281,7 @@ pub async fn failed_deliveries(
                 title: titles.get(&(item_kind.as_str().to_owned(), d.ref_id)).cloned().unwrap_or_default(),
                 recipient_account_id: d.account_id,
                 recipient_name: names.get(&d.account_id).cloned().unwrap_or_default(),
-                failed_channel: if d.push_done_at.is_none() { Channel::Push } else { Channel::Email },
+                failed_channel: if d.push_done_at.is_none() { DeliveryChannel::Push } else { DeliveryChannel::Email },
                 attempts: d.attempts,
                 queued_at: d.created_at,
                 failed_at: d.failed_at?,

@@ -52,6 +52,9 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Train the content guard's learned scorer from the tuning corpus and write its weights
+    /// (`server/src/policy/scorer.weights`; deterministic, so an unchanged corpus gives the same file).
+    TrainGuard,
 }
 
 #[tokio::main]
@@ -65,6 +68,12 @@ async fn main() {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(Command::Openapi) = cli.command {
         print!("{}", server::startup::openapi_json());
+        return Ok(());
+    }
+    if let Some(Command::TrainGuard) = cli.command {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/policy/scorer.weights");
+        std::fs::write(path, server::policy::scorer::train_from_corpus())?;
+        println!("wrote {path}");
         return Ok(());
     }
     let settings = Settings::load(cli.config.as_deref())?;
@@ -94,7 +103,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportRoster { school, kind, file, codes_out } => {
             import_roster(settings, school, kind, file, codes_out).await
         }
-        Command::Openapi => unreachable!("handled above"),
+        Command::Openapi | Command::TrainGuard => unreachable!("handled above"),
     }
 }
 

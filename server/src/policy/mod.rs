@@ -11,6 +11,7 @@ mod heldout;
 mod normalise;
 mod requests;
 pub mod rules;
+pub mod scorer;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -75,8 +76,14 @@ pub struct Violation {
     pub suggestion: Wording,
 }
 
-/// Checks every field against every rule that applies to the channel and audience.
+/// Checks every field against every rule that applies to the channel and audience: the rules,
+/// then the learned scorer for what they did not name.
 pub fn check(fields: &[Field<'_>], channel: Channel, audience: Audience) -> Vec<Violation> {
+    check_with(fields, channel, audience, true)
+}
+
+/// [`check`], with or without the learned scorer (the held-out figures compare both).
+fn check_with(fields: &[Field<'_>], channel: Channel, audience: Audience, with_scorer: bool) -> Vec<Violation> {
     let normalised: Vec<_> = fields.iter().map(|f| normalise::normalise(f.text)).collect();
     // "数学作业" in the title makes "请家长签字" in the body about homework.
     let mentions_homework = normalised.iter().any(|n| rules::mentions_homework(&n.text));
@@ -99,6 +106,35 @@ pub fn check(fields: &[Field<'_>], channel: Channel, audience: Audience) -> Vec<
                     suggestion: Wording::new(hit.suggestion),
                 });
             }
+        }
+    }
+    // The learned scorer, for what the rules did not name in a field: a rule it is sure of (at
+    // its block threshold) is broken there too, shown at the gram that weighs most. The homework
+    // rules speak of homework only: a bare "请家长签字" under a trip notice is no burden.
+    let model = scorer::Model::shipped();
+    let about_homework = channel == Channel::Homework || mentions_homework;
+    for (field, normalised) in fields.iter().zip(&normalised).filter(|_| with_scorer) {
+        let scores = model.probabilities(&scorer::features_of_normalised(&normalised.text));
+        for (r, rule) in scorer::RULES.iter().enumerate() {
+            let named = violations.iter().any(|v| v.rule == *rule && v.field == field.name);
+            let applies = rules::table().iter().any(|x| x.id == *rule && x.applies_to(channel, audience))
+                && (about_homework || *rule == RuleId::ExamNoRanking);
+            if named || !applies || scores[r] < model.thresholds[r].block {
+                continue;
+            }
+            let (start, end) = model
+                .heaviest_span(&normalised.text, r)
+                .map_or((0, field.text.chars().count()), |(s, e)| normalised.original_span(s, e));
+            let explanation = rules::table().iter().find(|x| x.id == *rule).map(|x| x.explanation());
+            violations.push(Violation {
+                rule: *rule,
+                field: field.name.to_owned(),
+                start,
+                end,
+                excerpt: field.text.chars().skip(start).take(end - start).collect(),
+                explanation: explanation.unwrap_or(Wording { zh: "", en: "" }),
+                suggestion: Wording::new(scorer::suggestion(*rule)),
+            });
         }
     }
     violations.sort_by(|a, b| (&a.field, a.start).cmp(&(&b.field, b.start)));

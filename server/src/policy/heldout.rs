@@ -10,7 +10,7 @@
 //! made for other reasons (the generator, the tuning corpus, the learned scorer).
 
 use super::scorer::{Model, RULES};
-use super::{Audience, Channel, Field, check_with, rules};
+use super::{Audience, Channel, Field, check_with, labelled, rules};
 
 /// Which engine judges: the rules alone, or the rules with the learned scorer's verdicts at its
 /// `block` threshold (or down to its `review` threshold).
@@ -81,45 +81,16 @@ const FIRST_SIGHT: &[Figures] = &[
     },
 ];
 
-/// One labelled sentence of a batch.
-struct Case<'a> {
-    line: usize,
-    want: Vec<&'a str>,
-    channel: Channel,
-    text: &'a str,
-}
-
-fn cases(batch: &str) -> Vec<Case<'_>> {
-    batch
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.starts_with('#') && !line.trim().is_empty())
-        .map(|(n, line)| {
-            let [expected, channel, text] = line.splitn(3, '\t').collect::<Vec<_>>()[..] else {
-                panic!("line {} needs three tab-separated columns", n + 1);
-            };
-            let channel = match channel {
-                "notice" => Channel::Notice,
-                "message" => Channel::Message,
-                "homework" => Channel::Homework,
-                other => panic!("line {}: unknown channel {other}", n + 1),
-            };
-            let mut want: Vec<&str> = if expected == "ok" { Vec::new() } else { expected.split('+').collect() };
-            want.sort_unstable();
-            Case { line: n + 1, want, channel, text }
-        })
-        .collect()
-}
-
 /// Scores one batch with an engine: its figures and the misjudged lines.
 fn score(name: &'static str, batch: &str, engine: Engine) -> (Figures, Vec<String>) {
     let mut figures = Figures { batch: name, engine, caught: 0, violations: 0, false_blocks: 0, harmless: 0 };
     let mut wrong = Vec::new();
-    for case in cases(batch) {
+    for case in labelled::parse(batch).unwrap_or_else(|e| panic!("batch {name}: {e}")) {
         // A message goes to one family; notices and homework to a group.
         let audience = if case.channel == Channel::Message { Audience::OneFamily } else { Audience::Group };
         let found = judge(engine, case.text, case.channel, audience);
-        if case.want.is_empty() {
+        let want = case.rule_ids();
+        if want.is_empty() {
             figures.harmless += 1;
             if !found.is_empty() {
                 figures.false_blocks += 1;
@@ -127,10 +98,10 @@ fn score(name: &'static str, batch: &str, engine: Engine) -> (Figures, Vec<Strin
             }
         } else {
             figures.violations += 1;
-            if case.want.iter().all(|w| found.contains(w)) {
+            if want.iter().all(|w| found.contains(w)) {
                 figures.caught += 1;
             } else {
-                wrong.push(format!("line {} missed {:?} (found {found:?}): {}", case.line, case.want, case.text));
+                wrong.push(format!("line {} missed {want:?} (found {found:?}): {}", case.line, case.text));
             }
         }
     }

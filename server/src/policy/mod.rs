@@ -8,6 +8,7 @@
 
 #[cfg(test)]
 mod heldout;
+mod labelled;
 mod normalise;
 mod requests;
 pub mod rules;
@@ -139,4 +140,24 @@ fn check_with(fields: &[Field<'_>], channel: Channel, audience: Audience, with_s
     }
     violations.sort_by(|a, b| (&a.field, a.start).cmp(&(&b.field, b.start)));
     violations
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_only_the_scorer_finds_is_refused_at_its_weightiest_words_with_the_rules_rewording() {
+        // Checking without a checking verb: the rules' table has no "过一遍" or "打勾".
+        let text = "请爸爸妈妈晚上把孩子的练习过一遍，对的打勾错的画圈";
+        let fields = [Field { name: "body", text }];
+        assert!(check_with(&fields, Channel::Homework, Audience::Group, false).is_empty(), "the rules miss it");
+        let found = check(&fields, Channel::Homework, Audience::Group);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let v = &found[0];
+        assert_eq!(v.rule, RuleId::HwParentBurden);
+        assert!(!v.excerpt.is_empty() && text.contains(&v.excerpt), "{}", v.excerpt);
+        assert_eq!(v.suggestion.en, scorer::suggestion(RuleId::HwParentBurden).1);
+        assert!(!v.explanation.zh.is_empty());
+    }
 }

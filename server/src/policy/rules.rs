@@ -469,29 +469,19 @@ mod tests {
     fn the_labelled_corpus_is_judged_without_a_miss_or_a_false_block() {
         let mut judged = 0;
         let mut wrong = Vec::new();
-        for (n, line) in include_str!("corpus.tsv").lines().enumerate() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let [expected, channel, text] = line.splitn(3, '\t').collect::<Vec<_>>()[..] else {
-                panic!("corpus line {} needs three tab-separated columns", n + 1);
-            };
-            let channel = match channel {
-                "notice" => Channel::Notice,
-                "message" => Channel::Message,
-                "homework" => Channel::Homework,
-                other => panic!("corpus line {}: unknown channel {other}", n + 1),
-            };
-            let mut want: Vec<&str> = if expected == "ok" { Vec::new() } else { expected.split('+').collect() };
-            want.sort_unstable();
-            let mut found: Vec<&str> = check(&[Field { name: "body", text }], channel, Audience::Group)
-                .iter()
-                .map(|v| v.rule.as_str())
-                .collect();
+        for sentence in
+            super::super::labelled::parse(include_str!("corpus.tsv")).unwrap_or_else(|e| panic!("corpus: {e}"))
+        {
+            let want = sentence.rule_ids();
+            let mut found: Vec<&str> =
+                check(&[Field { name: "body", text: sentence.text }], sentence.channel, Audience::Group)
+                    .iter()
+                    .map(|v| v.rule.as_str())
+                    .collect();
             found.sort_unstable();
             found.dedup();
             if found != want {
-                wrong.push(format!("line {}: want {want:?}, found {found:?}: {text}", n + 1));
+                wrong.push(format!("line {}: want {want:?}, found {found:?}: {}", sentence.line, sentence.text));
             }
             judged += 1;
         }

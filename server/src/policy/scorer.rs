@@ -30,14 +30,31 @@ const FOLDS: usize = 5;
 /// Weights smaller than this are left out of the file (they change no verdict).
 const PRUNE: f32 = 1e-3;
 
-/// FNV-1a over a tagged gram, into a bucket.
-fn bucket(tag: u8, gram: &str) -> u32 {
+/// FNV-1a over a tagged gram's bytes, into a bucket.
+fn bucket_of_bytes(tag: u8, bytes: impl IntoIterator<Item = u8>) -> u32 {
     let mut hash: u32 = 0x811c_9dc5 ^ u32::from(tag);
-    for byte in gram.bytes() {
+    for byte in bytes {
         hash ^= u32::from(byte);
         hash = hash.wrapping_mul(0x0100_0193);
     }
     hash % BUCKETS as u32
+}
+
+fn bucket(tag: u8, gram: &str) -> u32 {
+    bucket_of_bytes(tag, gram.bytes())
+}
+
+/// The bucket of a run of characters, as [`bucket`] of their string, without building it (the
+/// check runs this for every gram of every text).
+fn bucket_of_chars(tag: u8, chars: &[char]) -> u32 {
+    bucket_of_bytes(
+        tag,
+        chars.iter().flat_map(|c| {
+            let mut buffer = [0u8; 4];
+            let len = c.encode_utf8(&mut buffer).len();
+            buffer.into_iter().take(len)
+        }),
+    )
 }
 
 /// An English word without its inflection ("checked", "checking", "checks" → "check").
@@ -84,7 +101,11 @@ const NOT_NEGATING: &[&str] =
 
 /// Where the negated part of a clause begins: its first negation word, or a 不 that negates.
 fn negation_start(clause: &str) -> usize {
-    let listed = NEGATIONS.iter().filter_map(|n| clause.find(n)).min();
+    static WORDS: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder().match_kind(aho_corasick::MatchKind::LeftmostFirst).build(NEGATIONS).ok()
+    });
+    let listed = words.as_ref().and_then(|w| w.find(clause)).map(|m| m.start());
     let bare = clause
         .match_indices('不')
         .map(|(i, _)| i)
@@ -126,7 +147,7 @@ fn grams(span: &str, tag: u8, out: &mut Vec<u32>) {
             if n == 1 && window[0].is_ascii() {
                 continue;
             }
-            out.push(bucket(tag + n as u8, &window.iter().collect::<String>()));
+            out.push(bucket_of_chars(tag + n as u8, window));
         }
     }
     let words: Vec<&str> = span.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2).map(stem).collect();
@@ -134,7 +155,7 @@ fn grams(span: &str, tag: u8, out: &mut Vec<u32>) {
         out.push(bucket(tag + 4, word));
     }
     for pair in words.windows(2) {
-        out.push(bucket(tag + 5, &format!("{} {}", pair[0], pair[1])));
+        out.push(bucket_of_bytes(tag + 5, pair[0].bytes().chain([b' ']).chain(pair[1].bytes())));
     }
 }
 
@@ -358,17 +379,12 @@ pub fn train(examples: &[Example]) -> Model {
     model
 }
 
-/// The labelled lines of a corpus file (`expected \t channel \t text`), as training examples.
+/// The labelled sentences of a corpus file, as training examples.
 pub fn examples_of(corpus: &str) -> Vec<Example> {
-    corpus
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|line| {
-            let [expected, _channel, text] = line.splitn(3, '\t').collect::<Vec<_>>()[..] else { return None };
-            let rules: Vec<RuleId> =
-                if expected == "ok" { Vec::new() } else { expected.split('+').filter_map(RuleId::parse).collect() };
-            Some(Example::new(text, &rules))
-        })
+    super::labelled::parse(corpus)
+        .unwrap_or_default()
+        .iter()
+        .map(|sentence| Example::new(sentence.text, &sentence.rules))
         .collect()
 }
 
@@ -393,6 +409,12 @@ mod tests {
             fresh == include_str!("scorer.weights"),
             "policy/scorer.weights is stale (the corpus or the trainer changed): run `cargo run -p server -- train-guard`"
         );
+    }
+
+    #[test]
+    fn a_gram_hashes_the_same_however_it_is_held() {
+        assert_eq!(bucket_of_chars(2, &['检', '查']), bucket(2, "检查"));
+        assert_eq!(bucket_of_bytes(5, "go".bytes().chain([b' ']).chain("over".bytes())), bucket(5, "go over"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod m20261202_000009_inbox_entries;
 mod m20261203_000010_afterschool;
 mod m20261203_000011_family_digest_time;
 mod m20261203_000012_delivery_school;
+mod m20261203_000013_guard_outcome;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_afterschool::Migration),
             Box::new(m20261203_000011_family_digest_time::Migration),
             Box::new(m20261203_000012_delivery_school::Migration),
+            Box::new(m20261203_000013_guard_outcome::Migration),
         ]
     }
 }

@@ -55,6 +55,10 @@ pub struct SendMessage {
     pub body: String,
     /// An attachment uploaded to this conversation first.
     pub attachment_id: Option<Uuid>,
+    /// Rule ids the teacher confirms after a `content_needs_review` answer (its
+    /// `details.confirm_review`). Covers the guard's `review` findings only.
+    #[serde(default)]
+    pub confirm_review: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -98,7 +98,8 @@ pub async fn send(
     body: web::Json<SendMessage>,
 ) -> ApiResult<HttpResponse> {
     let draft = MessageDraft::parse(&body.body, body.attachment_id)?;
-    Ok(HttpResponse::Created().json(service::send(&state, &user, path.into_inner(), draft).await?))
+    let confirmed = crate::guard::confirmations(&body.confirm_review)?;
+    Ok(HttpResponse::Created().json(service::send(&state, &user, path.into_inner(), draft, &confirmed).await?))
 }
 
 /// Mark the conversation read.

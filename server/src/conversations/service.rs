@@ -20,7 +20,7 @@ use crate::inbox::items;
 use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
 use crate::org;
-use crate::policy::{self, Audience, Channel, Field};
+use crate::policy::{self, Audience, Channel, Field, RuleId};
 use crate::state::AppState;
 
 async fn load(db: &impl sea_orm::ConnectionTrait, id: Uuid) -> ApiResult<conversation::Model> {
@@ -114,7 +114,15 @@ pub async fn messages(state: &AppState, user: &Caller, id: Uuid, page: &PageQuer
 
 /// Sends a message: checked against the content rules when a teacher writes to a family; lands
 /// in the other participant's inbox and outbox in the same transaction.
-pub async fn send(state: &AppState, user: &Caller, id: Uuid, draft: MessageDraft) -> ApiResult<Message> {
+///
+/// `confirmed`: the rules the teacher confirmed after the guard held this message for review.
+pub async fn send(
+    state: &AppState,
+    user: &Caller,
+    id: Uuid,
+    draft: MessageDraft,
+    confirmed: &[RuleId],
+) -> ApiResult<Message> {
     let now = state.clock.now();
     let db = &state.db;
     let c = load(db, id).await?;
@@ -123,14 +131,17 @@ pub async fn send(state: &AppState, user: &Caller, id: Uuid, draft: MessageDraft
     if !access::conversation_peer_present(db, writer, &c).await? {
         return Err(ConversationError::Closed.into());
     }
+    // The rules the teacher confirmed after review, to count with the message.
+    let mut reviewed: Option<(guard::Sender, Vec<RuleId>)> = None;
     if writer == ConversationParticipant::Teacher {
         let violations =
             policy::check(&[Field { name: "body", text: draft.body() }], Channel::Message, Audience::OneFamily);
         if !violations.is_empty() {
-            // Nothing is stored; the refusal is counted in its own write.
+            // Refused or held: nothing is stored; a refusal is counted in its own write.
             let sender =
                 guard::Sender { district_id: repo::district_of(db, c.school_id).await?, school_id: Some(c.school_id) };
-            return Err(guard::refuse(db, &violations, Channel::Message, sender, now).await.into());
+            let rules = guard::screen(db, violations, confirmed, Channel::Message, sender, now).await?;
+            reviewed = Some((sender, rules));
         }
     }
     let attachment = match draft.attachment_id() {
@@ -145,6 +156,9 @@ pub async fn send(state: &AppState, user: &Caller, id: Uuid, draft: MessageDraft
     crate::delivery::limits::check_send(state, user, Some(c.school_id)).await?;
 
     let txn = crate::infra::db::begin(db).await?;
+    if let Some((sender, rules)) = &reviewed {
+        guard::count_reviewed(&txn, rules, Channel::Message, *sender, now).await?;
+    }
     let new = NewMessage {
         conversation_id: c.id,
         sender_account_id: user.account_id,

@@ -303,6 +303,7 @@ async fn seed_homework(state: &AppState) -> anyhow::Result<()> {
             estimated_minutes: minutes,
             location,
             date: today,
+            confirm_review: Vec::new(),
         }
     };
     for class in class::Entity::find().all(db).await? {

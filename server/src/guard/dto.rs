@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::i18n::current_lang;
-use crate::policy::{Audience, Channel, Violation};
+use crate::policy::{Audience, Channel, Tier, Violation};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CheckRequest {
@@ -24,6 +24,10 @@ pub struct ViolationDto {
     pub rule: &'static str,
     /// The same rule as an error code, e.g. `exam_no_ranking`.
     pub code: &'static str,
+    /// `block`: the send is refused until reworded. `review`: it looks like a violation but is
+    /// not certain; the send is held until the sender rewords it or confirms the rule in
+    /// `confirm_review`.
+    pub tier: Tier,
     /// `title`, `text`, `body`, `options[0]`…
     pub field: String,
     /// Character offsets `[start, end)` of the offending span in that field.
@@ -50,6 +54,7 @@ pub fn violations_dto(violations: &[Violation]) -> Vec<ViolationDto> {
         .map(|v| ViolationDto {
             rule: v.rule.as_str(),
             code: v.rule.code(),
+            tier: v.tier,
             field: v.field.clone(),
             start: v.start,
             end: v.end,
@@ -60,11 +65,35 @@ pub fn violations_dto(violations: &[Violation]) -> Vec<ViolationDto> {
         .collect()
 }
 
-/// Refused sends of one rule, one school, one day.
+/// What became of a send the guard stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Refused: it broke a rule for certain, nothing was sent.
+    Blocked,
+    /// Held for review, then confirmed by its sender and sent.
+    SentAfterReview,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Blocked => "blocked",
+            Outcome::SentAfterReview => "sent_after_review",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Outcome::Blocked, Outcome::SentAfterReview].into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+/// Sends of one rule, one school, one day and one outcome (never their text).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BlockCount {
     pub rule: String,
     pub channel: String,
+    pub outcome: Outcome,
     /// `null` for bureau senders.
     pub school_id: Option<Uuid>,
     pub date: NaiveDate,

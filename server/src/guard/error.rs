@@ -10,6 +10,13 @@ pub enum GuardError {
     /// The text broke at least one content rule; nothing was stored or sent.
     #[error("refused by content rules")]
     Refused(Vec<Violation>),
+    /// Only findings the guard is unsure of, of rules the sender has not confirmed: held, nothing
+    /// was stored or sent.
+    #[error("held for review")]
+    Held(Vec<Violation>),
+    /// `confirm_review` names no rule.
+    #[error("unknown rule {0}")]
+    UnknownRule(String),
     /// `from` after `to`, or more than a year between them.
     #[error("invalid date range")]
     InvalidRange,
@@ -30,6 +37,21 @@ impl From<GuardError> for ApiError {
                     ))
                     .with_details(serde_json::json!({ "violations": violations_dto(&violations) }))
             }
+            // 422: reword, or send again with every listed rule in `confirm_review`.
+            GuardError::Held(violations) => {
+                let mut rules: Vec<&str> = violations.iter().map(|v| v.rule.as_str()).collect();
+                rules.sort_unstable();
+                rules.dedup();
+                ApiError::new(Code::ContentNeedsReview).with_details(serde_json::json!({
+                    "violations": violations_dto(&violations),
+                    "confirm_review": rules,
+                }))
+            }
+            GuardError::UnknownRule(id) => ApiError::validation(
+                "confirm_review",
+                format!("没有规则 {id}：请填写检查结果中的规则编号，如 HW_PARENT_BURDEN。"),
+                format!("There is no rule {id}: give the rule ids of the check, e.g. HW_PARENT_BURDEN."),
+            ),
             GuardError::InvalidRange => ApiError::validation(
                 "from",
                 "日期范围须在一年之内，且 from 不晚于 to。",

@@ -12,7 +12,7 @@ pub mod repo;
 pub mod service;
 
 pub use error::GuardError;
-pub use service::{Sender, count_refusal, refuse};
+pub use service::{Sender, confirmations, count_refusal, count_reviewed, refuse, screen};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -1,4 +1,5 @@
-//! The refused-send counts: one row per rule per refused attempt. Only aggregates are read.
+//! The guard's counts: one row per rule per refused attempt or per send confirmed after review.
+//! Only aggregates are read.
 
 pub mod policy_block {
     use sea_orm::entity::prelude::*;
@@ -14,6 +15,8 @@ pub mod policy_block {
         pub school_id: Option<Uuid>,
         /// The sender's local date (the school's, else the district's).
         pub date: Date,
+        /// `blocked`, or `sent_after_review` (a held send its sender confirmed).
+        pub outcome: String,
         pub created_at: DateTimeUtc,
     }
 

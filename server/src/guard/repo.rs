@@ -5,7 +5,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use uuid::Uuid;
 
-use super::dto::BlockCount;
+use super::dto::{BlockCount, Outcome};
 use super::model::policy_block;
 use crate::policy::{Channel, RuleId};
 
@@ -31,6 +31,7 @@ pub async fn insert(
     db: &impl ConnectionTrait,
     rules: &[RuleId],
     channel: Channel,
+    outcome: Outcome,
     origin: Origin,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -50,13 +51,15 @@ pub async fn insert(
         district_id: Set(origin.district_id),
         school_id: Set(origin.school_id),
         date: Set(origin.date),
+        outcome: Set(outcome.as_str().to_owned()),
         created_at: Set(now),
     });
     policy_block::Entity::insert_many(rows).exec_without_returning(db).await?;
     Ok(())
 }
 
-/// Refused sends in a district between two dates (inclusive), grouped by rule, channel, school, day.
+/// Stopped sends in a district between two dates (inclusive), grouped by rule, channel, school,
+/// day and outcome.
 pub async fn counts(
     db: &impl ConnectionTrait,
     district_id: Uuid,
@@ -64,22 +67,25 @@ pub async fn counts(
     to: NaiveDate,
 ) -> Result<Vec<BlockCount>, DbErr> {
     let select = Query::select()
-        .columns(["rule", "channel", "school_id", "date"])
+        .columns(["rule", "channel", "school_id", "date", "outcome"])
         .expr_as(Expr::col("id").count(), Alias::new("n"))
         .from("policy_blocks")
         .and_where(Expr::col("district_id").eq(district_id))
         .and_where(Expr::col("date").gte(from))
         .and_where(Expr::col("date").lte(to))
-        .group_by_columns(["rule", "channel", "school_id", "date"])
+        .group_by_columns(["rule", "channel", "school_id", "date", "outcome"])
         .order_by("date", Order::Asc)
         .order_by("rule", Order::Asc)
         .to_owned();
     let rows = db.query_all(&select).await?;
     rows.into_iter()
         .map(|r| {
+            let outcome: String = r.try_get("", "outcome")?;
             Ok(BlockCount {
                 rule: r.try_get("", "rule")?,
                 channel: r.try_get("", "channel")?,
+                outcome: Outcome::parse(&outcome)
+                    .ok_or_else(|| DbErr::Type(format!("unknown guard outcome {outcome:?}")))?,
                 school_id: r.try_get("", "school_id")?,
                 date: r.try_get("", "date")?,
                 count: r.try_get("", "n")?,

@@ -1,19 +1,20 @@
-//! Guarding sends: the draft check, counting a refusal on the sender's local date, and the
-//! bureau's counts. Senders (notices, conversations, homework) run [`crate::policy::check`]
-//! inside their own use case and, when it refuses, call [`refuse`] (or [`count_refusal`] for a
-//! refusal by their own structural rules) after dropping their transaction.
+//! Guarding sends: the draft check, holding a send for review, counting a refusal or a send
+//! confirmed after review on the sender's local date, and the bureau's counts. Senders (notices,
+//! conversations, homework) run [`crate::policy::check`] inside their own use case, then
+//! [`screen`] (or [`policy::verdict`] and [`refuse`] after dropping their transaction), and count
+//! what was sent after review with [`count_reviewed`] in the send's own transaction.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait};
 use uuid::Uuid;
 
-use super::dto::{BlockCount, CheckRequest, CheckResponse, violations_dto};
+use super::dto::{BlockCount, CheckRequest, CheckResponse, Outcome, violations_dto};
 use super::error::GuardError;
 use super::repo::{self, Origin};
 use crate::access::{self, Caller};
 use crate::error::ApiResult;
 use crate::org::model::{default_zone, district, school};
-use crate::policy::{self, Channel, Field, RuleId, Violation};
+use crate::policy::{self, Channel, Field, RuleId, Verdict, Violation};
 use crate::state::AppState;
 
 /// Who was refused, as far as the counts go: the school (none for a bureau sender) and its
@@ -36,7 +37,7 @@ pub fn check_draft(req: &CheckRequest) -> CheckResponse {
 }
 
 /// The sender's local date at `now`: the school's, else the district's, else the default zone's.
-async fn local_date(db: &DatabaseConnection, sender: Sender, now: DateTime<Utc>) -> Result<NaiveDate, DbErr> {
+async fn local_date(db: &impl ConnectionTrait, sender: Sender, now: DateTime<Utc>) -> Result<NaiveDate, DbErr> {
     if let Some(school_id) = sender.school_id
         && let Some(school) = school::Entity::find_by_id(school_id).one(db).await?
     {
@@ -63,8 +64,48 @@ async fn record(
     let date = local_date(db, sender, now).await?;
     let origin = Origin { district_id: sender.district_id, school_id: sender.school_id, date };
     let txn = crate::infra::db::begin(db).await?;
-    repo::insert(&txn, rules, channel, origin, now).await?;
+    repo::insert(&txn, rules, channel, Outcome::Blocked, origin, now).await?;
     txn.commit().await
+}
+
+/// The rule ids a sender confirmed for a held send (`confirm_review`), parsed.
+pub fn confirmations(ids: &[String]) -> Result<Vec<RuleId>, GuardError> {
+    ids.iter().map(|id| RuleId::parse(id).ok_or_else(|| GuardError::UnknownRule(id.clone()))).collect()
+}
+
+/// Decides a send from what the check found and what its sender confirmed: refused (and
+/// counted), held for review, or the rules to count as sent after review. Call it with no
+/// transaction open.
+pub async fn screen(
+    db: &DatabaseConnection,
+    violations: Vec<Violation>,
+    confirmed: &[RuleId],
+    channel: Channel,
+    sender: Sender,
+    now: DateTime<Utc>,
+) -> Result<Vec<RuleId>, GuardError> {
+    match policy::verdict(violations, confirmed) {
+        Verdict::Send { reviewed } => Ok(reviewed),
+        Verdict::Refuse(violations) => Err(refuse(db, &violations, channel, sender, now).await),
+        Verdict::Hold(violations) => Err(GuardError::Held(violations)),
+    }
+}
+
+/// Counts a send its sender confirmed after review (each rule once; never the text), in the
+/// send's own transaction: the count stands or falls with the send.
+pub async fn count_reviewed(
+    txn: &impl ConnectionTrait,
+    reviewed: &[RuleId],
+    channel: Channel,
+    sender: Sender,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if reviewed.is_empty() {
+        return Ok(());
+    }
+    let date = local_date(txn, sender, now).await?;
+    let origin = Origin { district_id: sender.district_id, school_id: sender.school_id, date };
+    repo::insert(txn, reviewed, channel, Outcome::SentAfterReview, origin, now).await
 }
 
 /// Counts a refused attempt. The refusal stands either way: a lost count is logged, not shown to
@@ -95,8 +136,8 @@ pub async fn refuse(
     GuardError::Refused(violations.to_vec())
 }
 
-/// Refused sends in the district, by rule, channel, school and day (the last 30 days of the
-/// district's calendar by default), for its bureau officers.
+/// Refused sends and sends confirmed after review in the district, by rule, channel, school, day
+/// and outcome (the last 30 days of the district's calendar by default), for its bureau officers.
 pub async fn blocked_sends(
     state: &AppState,
     user: &Caller,

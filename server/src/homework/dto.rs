@@ -31,6 +31,10 @@ pub struct PostHomework {
     pub location: Location,
     /// The school day it is for (`YYYY-MM-DD`, the school's time zone): today or later.
     pub date: NaiveDate,
+    /// Rule ids the teacher confirms after a `content_needs_review` answer (its
+    /// `details.confirm_review`). Covers the guard's `review` findings only.
+    #[serde(default)]
+    pub confirm_review: Vec<String>,
 }
 
 /// An edit: the fields given replace the current ones; the rules are checked again.
@@ -44,6 +48,9 @@ pub struct EditHomework {
     pub estimated_minutes: Option<i32>,
     pub location: Option<Location>,
     pub date: Option<NaiveDate>,
+    /// As on a post: the rules confirmed after a `content_needs_review` answer.
+    #[serde(default)]
+    pub confirm_review: Vec<String>,
 }
 
 /// Families' reports of how long an item took.

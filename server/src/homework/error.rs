@@ -13,6 +13,9 @@ pub enum HomeworkError {
     /// `HW_PARENT_BURDEN`, `HW_SELF_GRADING`, `EXAM_NO_RANKING`: the words.
     #[error("refused by content rules")]
     Content(Vec<Violation>),
+    /// The guard is not sure of the words and the teacher has not confirmed them: held.
+    #[error("held for review")]
+    Held(Vec<Violation>),
     /// `HW_NO_WRITTEN_G12`.
     #[error("written homework at home in grade {grade}")]
     NoWrittenG12 { grade: i16 },
@@ -30,7 +33,7 @@ impl HomeworkError {
             HomeworkError::Content(violations) => violations.iter().map(|v| v.rule).collect(),
             HomeworkError::NoWrittenG12 { .. } => vec![RuleId::HwNoWrittenG12],
             HomeworkError::DailyCap { .. } => vec![RuleId::HwDailyCap],
-            HomeworkError::Withdrawn => Vec::new(),
+            HomeworkError::Held(_) | HomeworkError::Withdrawn => Vec::new(),
         }
     }
 }
@@ -39,6 +42,7 @@ impl From<HomeworkError> for ApiError {
     fn from(error: HomeworkError) -> Self {
         match error {
             HomeworkError::Content(violations) => GuardError::Refused(violations).into(),
+            HomeworkError::Held(violations) => GuardError::Held(violations).into(),
             HomeworkError::NoWrittenG12 { grade } => ApiError::new(Code::HwNoWrittenG12)
                 .with_message(Message::new(
                     "小学一、二年级不布置家庭书面作业（HW_NO_WRITTEN_G12）。可改为在校完成（location: school），或布置口头、阅读、实践类作业。",

@@ -30,7 +30,7 @@ use crate::input::visible_text;
 use crate::org::audience::{self, FamilyTarget, Target};
 use crate::org::dto::ChildRef;
 use crate::org::model::{AccessLevel, class, school};
-use crate::policy::{self, Audience, Channel, Field};
+use crate::policy::{self, Audience, Channel, Field, RuleId, Verdict};
 use crate::state::AppState;
 
 /// How far ahead homework may be posted, in days.
@@ -56,6 +56,8 @@ struct Draft {
     location: super::model::Location,
     estimated_minutes: i32,
     date: NaiveDate,
+    /// Rules the teacher confirmed after the guard held the post for review.
+    confirmed: Vec<RuleId>,
 }
 
 /// Text a teacher typed: not blank, at most `max` characters as sent; trimmed.
@@ -79,6 +81,7 @@ impl Draft {
                 format!("The estimate is {least} to {most} minutes."),
             ));
         }
+        let confirmed = crate::guard::confirmations(&req.confirm_review)?;
         Ok(Draft {
             // One name per subject (`math`, `Maths` and 数学 are 数学), so budgets and publicity
             // count a subject once however the teacher wrote it.
@@ -90,6 +93,7 @@ impl Draft {
             location: req.location,
             estimated_minutes: req.estimated_minutes,
             date: req.date,
+            confirmed,
         })
     }
 
@@ -143,23 +147,25 @@ fn check_date(school: &school::Model, date: NaiveDate, now: DateTime<Utc>) -> Ap
 }
 
 /// Judges a draft against every homework rule. Runs inside the transaction that would store it,
-/// after the class row is locked, so the budget it reads is the one the post lands in.
+/// after the class row is locked, so the budget it reads is the one the post lands in. Passes
+/// with the rules the teacher confirmed after review (counted with the post).
 async fn judge(
     db: &impl ConnectionTrait,
     school: &school::Model,
     class: &class::Model,
     draft: &Draft,
     except: Option<Uuid>,
-) -> ApiResult<Result<(), HomeworkError>> {
+) -> ApiResult<Result<Vec<RuleId>, HomeworkError>> {
     let fields = [
         Field { name: "subject", text: &draft.subject },
         Field { name: "title", text: &draft.title },
         Field { name: "content", text: &draft.content },
     ];
-    let violations = policy::check(&fields, Channel::Homework, Audience::Group);
-    if !violations.is_empty() {
-        return Ok(Err(HomeworkError::Content(violations)));
-    }
+    let reviewed = match policy::verdict(policy::check(&fields, Channel::Homework, Audience::Group), &draft.confirmed) {
+        Verdict::Send { reviewed } => reviewed,
+        Verdict::Refuse(violations) => return Ok(Err(HomeworkError::Content(violations))),
+        Verdict::Hold(violations) => return Ok(Err(HomeworkError::Held(violations))),
+    };
     if rules::breaks_no_written_g12(class.grade, draft.kind, draft.location) {
         return Ok(Err(HomeworkError::NoWrittenG12 { grade: class.grade }));
     }
@@ -170,14 +176,21 @@ async fn judge(
             return Ok(Err(HomeworkError::DailyCap { budget, date: draft.date, requested: draft.estimated_minutes }));
         }
     }
-    Ok(Ok(()))
+    Ok(Ok(reviewed))
 }
 
 /// Counts a refused attempt and answers it. The transaction was dropped: nothing was stored.
 async fn refuse(state: &AppState, school: &school::Model, blocked: HomeworkError, now: DateTime<Utc>) -> ApiError {
-    let sender = guard::Sender { district_id: Some(school.district_id), school_id: Some(school.id) };
-    guard::count_refusal(&state.db, &blocked.rules(), Channel::Homework, sender, now).await;
+    let rules = blocked.rules();
+    if !rules.is_empty() {
+        guard::count_refusal(&state.db, &rules, Channel::Homework, guard_sender(school), now).await;
+    }
     blocked.into()
+}
+
+/// The school, as the guard counts it.
+fn guard_sender(school: &school::Model) -> guard::Sender {
+    guard::Sender { district_id: Some(school.district_id), school_id: Some(school.id) }
 }
 
 fn record_revision(h: &homework::Model, change: Change, editor: Uuid, now: DateTime<Utc>) -> revision::ActiveModel {
@@ -230,10 +243,14 @@ pub async fn post(state: &AppState, user: &Caller, class_id: Uuid, req: PostHome
     let class = repo::lock_class(&txn, class_id).await?.ok_or_else(ApiError::not_found)?;
     let school = school_of(&txn, class.school_id).await?;
     check_date(&school, draft.date, now)?;
-    if let Err(blocked) = judge(&txn, &school, &class, &draft, None).await? {
-        drop(txn);
-        return Err(refuse(state, &school, blocked, now).await);
-    }
+    let reviewed = match judge(&txn, &school, &class, &draft, None).await? {
+        Ok(reviewed) => reviewed,
+        Err(blocked) => {
+            drop(txn);
+            return Err(refuse(state, &school, blocked, now).await);
+        }
+    };
+    guard::count_reviewed(&txn, &reviewed, Channel::Homework, guard_sender(&school), now).await?;
     let saved = homework::ActiveModel {
         id: Set(Uuid::new_v4()),
         school_id: Set(school.id),
@@ -312,6 +329,7 @@ pub async fn edit(state: &AppState, user: &Caller, id: Uuid, req: EditHomework) 
         estimated_minutes: req.estimated_minutes.unwrap_or(current.estimated_minutes),
         location: req.location.unwrap_or(current.location),
         date: req.date.unwrap_or(current.date),
+        confirm_review: req.confirm_review,
     })?;
     teacher_of(&txn, user, current.class_id, &draft.subject).await?;
     if draft.same_as(&current) {
@@ -323,10 +341,14 @@ pub async fn edit(state: &AppState, user: &Caller, id: Uuid, req: EditHomework) 
     if draft.date != current.date {
         check_date(&school, draft.date, now)?;
     }
-    if let Err(blocked) = judge(&txn, &school, &class, &draft, Some(id)).await? {
-        drop(txn);
-        return Err(refuse(state, &school, blocked, now).await);
-    }
+    let reviewed = match judge(&txn, &school, &class, &draft, Some(id)).await? {
+        Ok(reviewed) => reviewed,
+        Err(blocked) => {
+            drop(txn);
+            return Err(refuse(state, &school, blocked, now).await);
+        }
+    };
+    guard::count_reviewed(&txn, &reviewed, Channel::Homework, guard_sender(&school), now).await?;
     let mut active = current.clone().into_active_model();
     active.subject = Set(draft.subject);
     active.title = Set(draft.title);

@@ -175,6 +175,7 @@ mod tests {
             send_at: None,
             urgent: false,
             school_id: None,
+            confirm_review: Vec::new(),
         }
     }
 

@@ -62,6 +62,11 @@ pub struct CreateNoticeRequest {
     pub urgent: bool,
     /// Which school to send as, for staff of several schools.
     pub school_id: Option<Uuid>,
+    /// Rule ids the sender confirms after a `content_needs_review` answer (its
+    /// `details.confirm_review`): "this does not break it". Covers the guard's `review` findings
+    /// only; a `block` finding is refused whatever is confirmed.
+    #[serde(default)]
+    pub confirm_review: Vec<String>,
 }
 
 /// The caller's own answer to a notice.

@@ -54,6 +54,7 @@ pub const BACKGROUND_FAN_OUT: u64 = 2_000;
 
 pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeRequest) -> ApiResult<Notice> {
     let now = state.clock.now();
+    let confirmed = guard::confirmations(&req.confirm_review)?;
     let Draft { title, body, audience: spec, response_mode, options, deadline, send_at, urgent, school_id } =
         Draft::parse(req, now)?;
 
@@ -65,6 +66,9 @@ pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeReque
         return Err(NoticeError::NoRecipients.into());
     }
     crate::delivery::limits::check_send(state, user, resolved.sender.school_id).await?;
+    let guard_sender =
+        guard::Sender { district_id: Some(resolved.sender.district_id), school_id: resolved.sender.school_id };
+    let mut reviewed = Vec::new();
     if let Target::Families(families) = &resolved.target {
         // Content rules apply to everything a school sends families.
         let one_family = families.guardian_ids.len() == 1
@@ -76,13 +80,10 @@ pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeReque
         fields.extend(options.iter().zip(&option_names).map(|(text, name)| Field { name, text }));
         let audience = if one_family { Audience::OneFamily } else { Audience::Group };
         let violations = policy::check(&fields, Channel::Notice, audience);
-        if !violations.is_empty() {
-            let sender =
-                guard::Sender { district_id: Some(resolved.sender.district_id), school_id: resolved.sender.school_id };
-            return Err(guard::refuse(&state.db, &violations, Channel::Notice, sender, now).await.into());
-        }
+        reviewed = guard::screen(&state.db, violations, &confirmed, Channel::Notice, guard_sender, now).await?;
     }
     let txn = crate::infra::db::begin(&state.db).await?;
+    guard::count_reviewed(&txn, &reviewed, Channel::Notice, guard_sender, now).await?;
     let (school_wide, recipient_kind) = match &resolved.target {
         Target::Families(f) => (f.school_wide, RecipientKind::Family),
         Target::Staff { .. } => (false, RecipientKind::Staff),

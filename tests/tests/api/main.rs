@@ -8,6 +8,7 @@ mod conversations;
 mod delivery;
 mod demo;
 mod errors;
+mod guard;
 mod health;
 mod homework;
 mod idempotency;

@@ -86,7 +86,7 @@ pub async fn messages(
         (status = 403, description = "`conversation_paused` (guardian in a cooling-off period) or `forbidden` (safeguarding readers)", body = ErrorBody),
         (status = 409, description = "`conversation_closed`: the other side no longer has the child in their care or class", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 422, description = "`validation_failed` or a content rule (`exam_no_ranking`)", body = ErrorBody),
+        (status = 422, description = "`validation_failed`, a content rule (`hw_parent_burden`…) with `details.violations`, or `content_needs_review` (held until reworded or sent again with `confirm_review`)", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     )
 )]

@@ -27,8 +27,9 @@ pub async fn check_draft(_user: Caller, body: web::Json<CheckRequest>) -> ApiRes
     Ok(web::Json(service::check_draft(&body)))
 }
 
-/// Sends the content and homework rules refused in the district, counted by rule, channel,
-/// school and day — never the text or the sender (bureau officers of the district).
+/// Sends the content and homework rules refused in the district (`outcome: blocked`) and sends
+/// held for review that their sender confirmed (`outcome: sent_after_review`), counted by rule,
+/// channel, school and day — never the text or the sender (bureau officers of the district).
 #[utoipa::path(
     tag = "homework",
     security(("bearer" = [])),

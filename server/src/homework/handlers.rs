@@ -25,7 +25,7 @@ use crate::state::AppState;
         (status = 201, body = Homework),
         (status = 403, description = "`forbidden`: not a teacher of the class, or not a subject they teach there", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 422, description = "`validation_failed`; `hw_parent_burden` / `hw_self_grading` / `exam_no_ranking` with `details.violations`; `hw_no_written_g12`; `hw_daily_cap` with the remaining budget and `details.by_subject`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`; `hw_parent_burden` / `hw_self_grading` / `exam_no_ranking` with `details.violations`; `content_needs_review` (held until reworded or sent again with `confirm_review`); `hw_no_written_g12`; `hw_daily_cap` with the remaining budget and `details.by_subject`", body = ErrorBody),
     )
 )]
 #[post("/classes/{class_id}/homework")]

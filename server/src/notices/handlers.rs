@@ -43,7 +43,7 @@ pub async fn preview(
         (status = 201, description = "Sent (`sent_at` set); or, for 2,000 recipients or more, committed and being delivered to every inbox right after this answer (`sent_at` follows within seconds); or scheduled (`send_at`). `recipient_count` says how many it reaches", body = Notice),
         (status = 403, description = "`forbidden`: beyond the caller's reach, or `urgent` from a non-admin", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 422, description = "`validation_failed`, or a content rule such as `exam_no_ranking` with `details.violations`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`, or a content rule such as `exam_no_ranking` with `details.violations`; `content_needs_review`: held until reworded or sent again with `confirm_review`", body = ErrorBody),
     )
 )]
 #[post("/notices")]

@@ -63,13 +63,14 @@ const FIRST_SIGHT: &[Figures] = &[
     },
     // Review tier, scorer version 4: the review threshold never below 0.5. With the floor at 0.2
     // (57/86, 6/74 on first sight) the HTTP tests' everyday texts ("收到，注意休息。", "本次考试不
-    // 排名") were held; the floor was raised for them, not for this batch, and cost 3 catches here.
+    // 排名") were held; the floor was raised for them, not for this batch, and cost 3 catches here
+    // (54/86, 6/74). Version 5 (the Snowball English stemmer, asked for by issue 18) flagged 4/74.
     Figures {
         batch: "2026-12-03",
         engine: Engine::RulesAndScorer { down_to_review: true },
         caught: 54,
         violations: 86,
-        false_blocks: 6,
+        false_blocks: 4,
         harmless: 74,
     },
 ];

@@ -6,6 +6,7 @@
 //! extendable by a reviewer without touching the matching code here. Running the check for a
 //! sender, counting refusals and answering over HTTP is [`crate::guard`]'s job.
 
+mod generator;
 #[cfg(test)]
 mod heldout;
 mod labelled;

@@ -116,7 +116,11 @@ pub struct CompiledRequest {
 }
 
 pub struct CompiledVocabulary {
+    /// Parents, students and teachers, in that order of preference.
     actors: Regex,
+    /// Which of them an actor's match is: a search for captures costs several times a plain one.
+    parent_word: Regex,
+    student_word: Regex,
     vocatives: Regex,
     helped_markers: Regex,
     companion_markers: Regex,
@@ -146,10 +150,9 @@ pub fn compile(pattern: &str) -> Regex {
 impl Vocabulary {
     pub fn compile(&self) -> CompiledVocabulary {
         CompiledVocabulary {
-            actors: compile(&format!(
-                "(?P<parent>{})|(?P<student>{})|(?P<teacher>{})",
-                self.parents, self.students, self.teachers
-            )),
+            actors: compile(&format!("(?:{})|(?:{})|(?:{})", self.parents, self.students, self.teachers)),
+            parent_word: compile(&format!("^(?:{})$", self.parents)),
+            student_word: compile(&format!("^(?:{})$", self.students)),
             vocatives: compile(self.vocatives),
             helped_markers: compile(&format!("(?:{})$", self.helped_markers)),
             companion_markers: compile(&format!("(?:{})$", self.companion_markers)),
@@ -198,12 +201,17 @@ pub struct Context<'a> {
     pub mentions_homework: bool,
 }
 
-const SENTENCE_ENDS: &[char] = &['。', '！', '!', '？', '?', '；', ';', '\n'];
-const CLAUSE_ENDS: &[char] = &['。', '！', '!', '？', '?', '；', ';', '\n', '，', ',', '：', ':', '（', '(', '）', ')'];
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '。' | '！' | '!' | '？' | '?' | '；' | ';' | '\n')
+}
+
+fn ends_clause(c: char) -> bool {
+    ends_sentence(c) || matches!(c, '，' | ',' | '：' | ':' | '（' | '(' | '）' | ')')
+}
 
 /// Byte range of the span around `at` delimited by `ends` (an English full stop ends a sentence too).
-fn span_around(text: &str, at: usize, end_at: usize, ends: &[char]) -> (usize, usize) {
-    let is_end = |c: char, rest: &str| ends.contains(&c) || (c == '.' && (rest.is_empty() || rest.starts_with(' ')));
+fn span_around(text: &str, at: usize, end_at: usize, ends: fn(char) -> bool) -> (usize, usize) {
+    let is_end = |c: char, rest: &str| ends(c) || (c == '.' && (rest.is_empty() || rest.starts_with(' ')));
     let start = text[..at]
         .char_indices()
         .rev()
@@ -235,8 +243,8 @@ impl CompiledVocabulary {
                 if hits.iter().any(|h| m.start() < h.end && h.start < m.end()) {
                     continue;
                 }
-                let (clause_start, clause_end) = span_around(text, m.start(), m.end(), CLAUSE_ENDS);
-                let (sentence_start, sentence_end) = span_around(text, m.start(), m.end(), SENTENCE_ENDS);
+                let (clause_start, clause_end) = span_around(text, m.start(), m.end(), ends_clause);
+                let (sentence_start, sentence_end) = span_around(text, m.start(), m.end(), ends_sentence);
                 let prefix = &text[clause_start..m.start()];
                 let after = &text[m.end()..clause_end];
                 if request.unless.as_ref().is_some_and(|u| u.is_match(&text[clause_start..clause_end]))
@@ -303,27 +311,27 @@ impl CompiledVocabulary {
         let vocatives: Vec<(usize, usize)> = self.vocatives.find_iter(before).map(|v| (v.start(), v.end())).collect();
         let named: Vec<_> = self
             .actors
-            .captures_iter(before)
-            .filter_map(|c| {
-                let m = c.get(0)?;
-                // "各位家长," addresses the reader; it does not name who acts.
-                if c.name("parent").is_some() && vocatives.iter().any(|&(s, e)| s <= m.start() && m.end() <= e) {
-                    return None;
-                }
-                // "孩子的作业", "your child's homework": a possessor, not an actor.
-                let rest = &before[m.end()..];
-                if c.name("student").is_some()
-                    && (rest.starts_with('的') || rest.starts_with("'s") || rest.starts_with("’s"))
-                {
-                    return None;
-                }
-                let who = if c.name("parent").is_some() {
+            .find_iter(before)
+            .filter_map(|m| {
+                // The first of the three lists the word is in is the alternative that matched
+                // (an earlier one matching it would have been preferred).
+                let who = if self.parent_word.is_match(m.as_str()) {
                     Who::Parent
-                } else if c.name("student").is_some() {
+                } else if self.student_word.is_match(m.as_str()) {
                     Who::Student
                 } else {
                     Who::Teacher
                 };
+                // "各位家长," addresses the reader; it does not name who acts.
+                if who == Who::Parent && vocatives.iter().any(|&(s, e)| s <= m.start() && m.end() <= e) {
+                    return None;
+                }
+                // "孩子的作业", "your child's homework": a possessor, not an actor.
+                let rest = &before[m.end()..];
+                if who == Who::Student && (rest.starts_with('的') || rest.starts_with("'s") || rest.starts_with("’s"))
+                {
+                    return None;
+                }
                 Some((who, m.start()))
             })
             .collect();

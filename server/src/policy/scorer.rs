@@ -20,7 +20,7 @@ pub const RULES: [RuleId; 3] = [RuleId::HwParentBurden, RuleId::HwSelfGrading, R
 /// Feature space: hashed into this many buckets per rule.
 pub const BUCKETS: usize = 1 << 16;
 /// Bump when features or training change: the weights file names the version it was made with.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 5;
 
 const EPOCHS: usize = 40;
 const LEARNING_RATE: f32 = 0.2;
@@ -44,29 +44,25 @@ fn bucket(tag: u8, gram: &str) -> u32 {
     bucket_of_bytes(tag, gram.bytes())
 }
 
-/// The bucket of a run of characters, as [`bucket`] of their string, without building it (the
-/// check runs this for every gram of every text).
-fn bucket_of_chars(tag: u8, chars: &[char]) -> u32 {
-    bucket_of_bytes(
-        tag,
-        chars.iter().flat_map(|c| {
-            let mut buffer = [0u8; 4];
-            let len = c.encode_utf8(&mut buffer).len();
-            buffer.into_iter().take(len)
-        }),
-    )
-}
-
-/// An English word without its inflection ("checked", "checking", "checks" → "check").
-fn stem(word: &str) -> &str {
-    for suffix in ["ing", "ed", "es", "s"] {
-        if let Some(stem) = word.strip_suffix(suffix)
-            && stem.len() >= 3
-        {
-            return stem;
-        }
+/// An English word without its inflection ("checked", "checking", "checks" → "check";
+/// "marked" → "mark"; "graded" → "grade"), by the Snowball English stemmer.
+fn stem(word: &str) -> String {
+    static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
+    // Teachers use few English words, and stemming one costs ten times looking it up.
+    thread_local! {
+        static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
     }
-    word
+    STEMS.with_borrow_mut(|stems| {
+        if let Some(stem) = stems.get(word) {
+            return stem.clone();
+        }
+        let stem = STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)).stem(word);
+        if stems.len() >= 10_000 {
+            stems.clear();
+        }
+        stems.insert(word.to_owned(), stem.to_string());
+        stem.into_owned()
+    })
 }
 
 /// Words that turn off what follows them in the same clause ("家长无需签字", "parents do not need
@@ -99,13 +95,9 @@ const NEGATIONS: &[&str] = &[
 const NOT_NEGATING: &[&str] =
     &["不及格", "不合格", "不错", "不同", "不少", "不断", "不好", "不够", "不如", "不过", "不仅", "不会的", "不懂"];
 
-/// Where the negated part of a clause begins: its first negation word, or a 不 that negates.
-fn negation_start(clause: &str) -> usize {
-    static WORDS: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
-    let words = WORDS.get_or_init(|| {
-        aho_corasick::AhoCorasick::builder().match_kind(aho_corasick::MatchKind::LeftmostFirst).build(NEGATIONS).ok()
-    });
-    let listed = words.as_ref().and_then(|w| w.find(clause)).map(|m| m.start());
+/// Where the negated part of a clause begins: its first negation word (`listed`, found for the
+/// whole text at once), or a 不 that negates.
+fn negation_start(clause: &str, listed: Option<usize>) -> usize {
     let bare = clause
         .match_indices('不')
         .map(|(i, _)| i)
@@ -113,49 +105,105 @@ fn negation_start(clause: &str) -> usize {
     listed.into_iter().chain(bare).min().unwrap_or(clause.len())
 }
 
+/// Where the listed negation words start in a text, found in one pass.
+fn negation_words(text: &str) -> Vec<usize> {
+    static WORDS: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder().match_kind(aho_corasick::MatchKind::LeftmostFirst).build(NEGATIONS).ok()
+    });
+    words.as_ref().map(|w| w.find_iter(text).map(|m| m.start()).collect()).unwrap_or_default()
+}
+
 /// Where a clause ends: the negation scope stops there.
 fn ends_clause(c: char) -> bool {
     matches!(c, '，' | '。' | '；' | '！' | '？' | ',' | '.' | ';' | '!' | '?' | '\n' | '：' | ':')
 }
 
-/// The feature buckets of a text, each once.
+/// The feature buckets of a text, each once, in order (as the trainer sees them).
 pub fn features(text: &str) -> Vec<u32> {
-    features_of_normalised(&normalise(text).text)
+    let mut features = features_of_normalised(&normalise(text).text);
+    features.sort_unstable();
+    features
 }
 
-/// The feature buckets of an already normalised text.
+/// The feature buckets of an already normalised text, each once, in the order first met.
 pub fn features_of_normalised(text: &str) -> Vec<u32> {
-    let mut out = Vec::new();
-    for clause in text.split(ends_clause) {
-        // Grams from the first negation word on are tagged as negated.
-        let cut = negation_start(clause);
-        let (plain, negated) = clause.split_at(cut);
-        grams(plain, 0, &mut out);
-        grams(negated, 10, &mut out);
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
     }
-    out.sort_unstable();
-    out.dedup();
-    out
+    SCRATCH.with_borrow_mut(|scratch| {
+        let negations = negation_words(text);
+        for clause in text.split(ends_clause) {
+            let start = clause.as_ptr() as usize - text.as_ptr() as usize;
+            let first = negations.partition_point(|&n| n < start);
+            let listed = negations.get(first).map(|n| n - start).filter(|&n| n < clause.len());
+            // Grams from the first negation word on are tagged as negated.
+            let (plain, negated) = clause.split_at(negation_start(clause, listed));
+            grams(plain, 0, scratch);
+            grams(negated, 10, scratch);
+        }
+        // Leave the set empty for the next text: clearing what was set costs less than zeroing it.
+        for &bucket in &scratch.found {
+            scratch.seen[bucket as usize / 64] = 0;
+        }
+        std::mem::take(&mut scratch.found)
+    })
 }
 
-/// Character 1- to 3-grams and English words (stemmed, single and in pairs) of one span.
-fn grams(span: &str, tag: u8, out: &mut Vec<u32>) {
-    let chars: Vec<char> = span.chars().filter(|c| !c.is_whitespace()).collect();
+/// What [`grams`] fills and reuses across the clauses of a text (and, per thread, across texts).
+struct Scratch {
+    /// The buckets seen in this text, one bit each.
+    seen: Vec<u64>,
+    /// The buckets seen in this text, each once, in the order first met.
+    found: Vec<u32>,
+    /// The span without whitespace.
+    compact: String,
+    /// Byte offset in `compact` of each character, then its length.
+    starts: Vec<usize>,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Self { seen: vec![0; BUCKETS / 64], found: Vec::new(), compact: String::new(), starts: Vec::new() }
+    }
+}
+
+/// Adds a bucket to the text's features unless it is there already.
+fn see(seen: &mut [u64], found: &mut Vec<u32>, bucket: u32) {
+    let (word, bit) = (bucket as usize / 64, 1 << (bucket % 64));
+    if seen[word] & bit == 0 {
+        seen[word] |= bit;
+        found.push(bucket);
+    }
+}
+
+/// Character 1- to 3-grams and English words (stemmed, single and in pairs) of one span. A gram
+/// is hashed straight from the bytes of its characters (the check runs this for every gram of
+/// every text).
+fn grams(span: &str, tag: u8, scratch: &mut Scratch) {
+    let Scratch { seen, found, compact, starts } = scratch;
+    compact.clear();
+    compact.extend(span.chars().filter(|c| !c.is_whitespace()));
+    starts.clear();
+    starts.extend(compact.char_indices().map(|(i, _)| i));
+    starts.push(compact.len());
+    let bytes = compact.as_bytes();
     for n in 1..=3 {
-        for window in chars.windows(n) {
+        for i in 0..starts.len().saturating_sub(n) {
+            let gram = &bytes[starts[i]..starts[i + n]];
             // Latin letters alone are covered better by the words below.
-            if n == 1 && window[0].is_ascii() {
+            if n == 1 && gram[0].is_ascii() {
                 continue;
             }
-            out.push(bucket_of_chars(tag + n as u8, window));
+            see(seen, found, bucket_of_bytes(tag + n as u8, gram.iter().copied()));
         }
     }
-    let words: Vec<&str> = span.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2).map(stem).collect();
+    let words: Vec<_> = span.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2).map(stem).collect();
     for word in &words {
-        out.push(bucket(tag + 4, word));
+        see(seen, found, bucket(tag + 4, word));
     }
     for pair in words.windows(2) {
-        out.push(bucket_of_bytes(tag + 5, pair[0].bytes().chain([b' ']).chain(pair[1].bytes())));
+        see(seen, found, bucket_of_bytes(tag + 5, pair[0].bytes().chain([b' ']).chain(pair[1].bytes())));
     }
 }
 
@@ -232,7 +280,7 @@ impl Model {
         }
         for word in normalised.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2) {
             let start = word.as_ptr() as usize - normalised.as_ptr() as usize;
-            let weight = self.weights[bucket(4, stem(word)) as usize][r];
+            let weight = self.weights[bucket(4, &stem(word)) as usize][r];
             if best.is_none_or(|(w, ..)| weight > w) {
                 best = Some((weight, start, start + word.len()));
             }
@@ -419,7 +467,9 @@ mod tests {
 
     #[test]
     fn a_gram_hashes_the_same_however_it_is_held() {
-        assert_eq!(bucket_of_chars(2, &['检', '查']), bucket(2, "检查"));
+        let mut scratch = Scratch::default();
+        grams("检 查", 0, &mut scratch);
+        assert!(scratch.found.contains(&bucket(2, "检查")), "a bigram across a space is the bigram");
         assert_eq!(bucket_of_bytes(5, "go".bytes().chain([b' ']).chain("over".bytes())), bucket(5, "go over"));
     }
 
@@ -428,6 +478,9 @@ mod tests {
         assert_eq!(stem("checked"), "check");
         assert_eq!(stem("checking"), "check");
         assert_eq!(stem("checks"), "check");
+        assert_eq!(stem("graded"), "grade");
+        assert_eq!(stem("marking"), "mark");
+        assert_eq!(stem("signed"), "sign");
         assert_eq!(features("请家长检查"), features("请 家 长 检\u{200b}查"));
     }
 

@@ -13,7 +13,6 @@
 //!
 //! Pure and deterministic: the only chance is a fixed-seed linear congruential generator, seeded
 //! per family, that subsamples the crossings so that every family is represented.
-#![cfg_attr(not(test), expect(dead_code, reason = "the generated sentences are judged by the tests only"))]
 
 use std::collections::HashSet;
 
@@ -126,6 +125,7 @@ const FAMILIES: &[Family] = &[
     Family { name: "ok/time-report", rules: HARMLESS, how_many: 90, make: time_spent_reported },
     Family { name: "ok/private-results", rules: HARMLESS, how_many: 150, make: results_kept_private },
     Family { name: "ok/self-check", rules: HARMLESS, how_many: 150, make: pupils_check_their_own_work },
+    Family { name: "ok/peer-in-class", rules: HARMLESS, how_many: 80, make: peer_marking_in_class },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1402,6 +1402,24 @@ fn peer_marking_instead_of_the_teacher(rng: &mut Rng) -> Option<(String, Channel
     Some((text, channel))
 }
 
+/// Peer marking in class that the teacher still oversees: a teaching method, not pupils made to
+/// grade their own homework (the tuning corpus labels "同桌互相批改课堂练习" harmless).
+fn peer_marking_in_class(rng: &mut Rng) -> Option<(String, Channel)> {
+    let channel = group_channel(rng);
+    if rng.chance(30) {
+        let when = rng.pick(&["In class", "During the lesson", "In today's lesson", "In class tomorrow"]);
+        let how = rng.pick(&["pupils will peer-mark", "students swap and mark", "partners check"]);
+        let work = rng.pick(&["the practice questions", "each other's worksheets", "the warm-up exercises"]);
+        let after = rng.pick(&["", ", then the teacher reviews them", " and the teacher goes over the answers"]);
+        return Some((format!("{when}, {how} {work}{after}."), channel));
+    }
+    let when = rng.pick(&["课上", "课堂上", "明天课上", "今天的课堂上", ""]);
+    let how = rng.pick(&["同桌互相批改", "学生互批互改", "小组互评", "同学之间互相检查", "同桌交换批改"]);
+    let work = rng.pick(&["课堂练习", "随堂小练", "课上的口算题", "当堂检测", "练习题"]);
+    let after = rng.pick(&["", "，老师再统一讲评", "，老师课后复查", "，之后老师逐题讲解", "，老师巡视指导"]);
+    Some((format!("{when}{how}{work}{after}。"), channel))
+}
+
 // ---------------------------------------------------------------------------------------------
 // EXAM_NO_RANKING: group channels only.
 
@@ -2644,6 +2662,9 @@ mod tests {
     }
 
     /// First sight (2026-12-03, rules + scorer version 5 trained on the tuning corpus only, both
-    /// tiers): 2,276 of 3,260 violations caught, 197 of 3,290 harmless sentences flagged.
-    const FLOOR: Floor = Floor { caught: 2_276, false_flags: 197 };
+    /// tiers): 2,276 of 3,260 violations caught, 197 of 3,290 harmless sentences flagged. Since
+    /// scorer version 6 learns from these sentences too (so they no longer measure
+    /// generalisation; the held-out batches do): 3,061 of 3,260 caught, 143 of 3,370 flagged
+    /// (80 harmless peer-marking-in-class sentences added, which the tuning corpus labels ok).
+    const FLOOR: Floor = Floor { caught: 3_061, false_flags: 143 };
 }

@@ -5,10 +5,11 @@
 //! and rewordings; the scorer gives a probability that generalises over phrasings nobody wrote
 //! into the table.
 //!
-//! Trained from the tuning corpus (`corpus.tsv`) only, never from a held-out batch, by
-//! `cargo run -p server -- train-guard` (deterministic: fixed seed, fixed order); the weights are
-//! `scorer.weights` beside this file, with the training data's hash and the thresholds chosen by
-//! cross-validation on the tuning corpus. A test retrains and fails when the file is stale.
+//! Trained from the tuning corpus (`corpus.tsv`) and the generated sentences (`generator.rs`),
+//! never from a held-out batch, by `cargo run -p server -- train-guard` (deterministic: fixed
+//! seed, fixed order); the weights are `scorer.weights` beside this file, with the training
+//! data's hash and the thresholds chosen by cross-validation on it. A test retrains and fails
+//! when the file is stale.
 
 use std::sync::OnceLock;
 
@@ -20,7 +21,7 @@ pub const RULES: [RuleId; 3] = [RuleId::HwParentBurden, RuleId::HwSelfGrading, R
 /// Feature space: hashed into this many buckets per rule.
 pub const BUCKETS: usize = 1 << 16;
 /// Bump when features or training change: the weights file names the version it was made with.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 const EPOCHS: usize = 40;
 const LEARNING_RATE: f32 = 0.2;
@@ -326,7 +327,8 @@ impl Model {
     pub fn write(&self, data_hash: &str) -> String {
         let mut out = format!(
             "# Learned scorer of the content guard (policy/scorer.rs), version {VERSION}.\n\
-             # Made by `cargo run -p server -- train-guard` from policy/corpus.tsv (sha256 {data_hash}).\n\
+             # Made by `cargo run -p server -- train-guard` from policy/corpus.tsv and policy/generator.rs\n\
+             # (sha256 {data_hash}).\n\
              # Do not edit: retrain. Columns: bucket, then one weight per rule ({}).\n",
             RULES.map(RuleId::as_str).join(", ")
         );
@@ -405,13 +407,14 @@ fn fit(examples: &[&Example]) -> Model {
 /// The lowest review threshold: more likely a violation than not.
 const REVIEW_FLOOR: f32 = 0.5;
 
-/// Trains on every example and chooses each rule's thresholds by `FOLDS`-fold cross-validation:
-/// `block` is the lowest probability that at most 1 % of the harmless held-back sentences reached,
+/// Trains on every example and chooses each rule's thresholds by `FOLDS`-fold cross-validation
+/// over the first `calibration` examples (the hand-written ones): `block` is the lowest
+/// probability that at most 1 % of their harmless held-back sentences reached,
 /// `review` the lowest that at most 5 % reached, and never below one half: a send is held only
 /// when the model finds a violation more likely than not (a floor of 0.2 held "收到，注意休息。"
 /// and "本次考试不排名" — a corpus of a few hundred sentences cannot show how short and plain
 /// most real messages are).
-pub fn train(examples: &[Example]) -> Model {
+pub fn train(examples: &[Example], calibration: usize) -> Model {
     let mut held_back: Vec<[f32; 3]> = vec![[0.0; 3]; examples.len()];
     for fold in 0..FOLDS {
         let training: Vec<&Example> =
@@ -424,7 +427,7 @@ pub fn train(examples: &[Example]) -> Model {
     let mut model = fit(&examples.iter().collect::<Vec<_>>());
     for r in 0..3 {
         let mut harmless: Vec<f32> =
-            examples.iter().zip(&held_back).filter(|(e, _)| !e.labels[r]).map(|(_, p)| p[r]).collect();
+            examples[..calibration].iter().zip(&held_back).filter(|(e, _)| !e.labels[r]).map(|(_, p)| p[r]).collect();
         harmless.sort_by(|a, b| b.total_cmp(a));
         let above = |share: usize| harmless.get(harmless.len() / share).copied().unwrap_or(0.5);
         let block = (above(100) + 0.01).clamp(0.5, 0.99);
@@ -442,14 +445,24 @@ pub fn examples_of(corpus: &str) -> Vec<Example> {
         .collect()
 }
 
-/// The tuning corpus the shipped weights come from.
+/// The tuning corpus the shipped weights come from, with the generated sentences.
 pub const CORPUS: &str = include_str!("corpus.tsv");
 
-/// Trains from the tuning corpus and returns the weights file's text.
+/// Trains from the tuning corpus and the generated sentences and returns the weights file's text.
 pub fn train_from_corpus() -> String {
     use sha2::{Digest, Sha256};
-    let hash = format!("{:x}", Sha256::digest(CORPUS.as_bytes()));
-    train(&examples_of(CORPUS)).write(&hash)
+    let mut data = Sha256::new();
+    data.update(CORPUS.as_bytes());
+    let mut examples = examples_of(CORPUS);
+    // Thresholds are chosen on the hand-written sentences: the generated ones are templates the
+    // model fits easily, and their held-back scores would say little about real messages.
+    let calibration = examples.len();
+    for sentence in super::generator::sentences() {
+        let labels: Vec<&str> = sentence.rules.iter().map(|r| r.as_str()).collect();
+        data.update(format!("{}\t{}\n", labels.join("+"), sentence.text).as_bytes());
+        examples.push(Example::new(&sentence.text, &sentence.rules));
+    }
+    train(&examples, calibration).write(&format!("{:x}", data.finalize()))
 }
 
 #[cfg(test)]

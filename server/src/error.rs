@@ -167,6 +167,7 @@ codes! {
     HwSelfGrading => "hw_self_grading", UNPROCESSABLE_ENTITY, "不得要求家长检查、批改作业（HW_SELF_GRADING）。", "Parents may not be asked to check or grade homework (HW_SELF_GRADING).";
     HwNoWrittenG12 => "hw_no_written_g12", UNPROCESSABLE_ENTITY, "小学一、二年级不布置家庭书面作业（HW_NO_WRITTEN_G12）。", "Grades 1–2 get no written homework at home (HW_NO_WRITTEN_G12).";
     HwDailyCap => "hw_daily_cap", UNPROCESSABLE_ENTITY, "超出本班当日书面作业总量上限（HW_DAILY_CAP）。", "The class's daily written homework cap is exceeded (HW_DAILY_CAP).";
+    AsNoNewLessons => "as_no_new_lessons", UNPROCESSABLE_ENTITY, "课后服务不得集体上课、讲授新课（AS_NO_NEW_LESSONS）。", "After-school time is not for collective lessons or new content (AS_NO_NEW_LESSONS).";
     /// The guard is not sure: `details.violations` (tier `review`) show where. Nothing was sent. Reword it, or send the same request again (a new `Idempotency-Key`) with `confirm_review` listing `details.confirm_review`, and it goes out, counted for the bureau as sent after review.
     ContentNeedsReview => "content_needs_review", UNPROCESSABLE_ENTITY, "内容可能违反规定，已暂缓发送：请修改，或确认内容并未要求家长检查、批改作业或公布排名后再次发送。", "This may break a rule, so it was held: reword it, or confirm that it does not ask parents to check or grade work or publish rankings, and send it again.";
 }

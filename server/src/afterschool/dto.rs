@@ -107,6 +107,10 @@ pub struct CreateActivity {
     pub provider: Provider,
     pub fee: Fee,
     pub allocation: Allocation,
+    /// Rule ids confirmed after a `content_needs_review` answer (its `details.confirm_review`):
+    /// the name and description pass the content rules (`AS_NO_NEW_LESSONS`…) like any send.
+    #[serde(default)]
+    pub confirm_review: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

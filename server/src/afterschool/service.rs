@@ -22,12 +22,14 @@ use super::rules::{self, Minute, Session};
 use crate::access::{self, BureauOfficer, Caller, SchoolAdmin};
 use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::{ApiError, ApiResult};
+use crate::guard;
 use crate::i18n::current_lang;
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
 use crate::input::{is_blank_char, optional_text, visible_text};
 use crate::org::model::{AccessLevel, FIRST_GRADE, LAST_GRADE, NAME_MAX_CHARS, school, student};
+use crate::policy::{self, Audience, Channel, Field};
 use crate::state::AppState;
 
 /// Longest term a plan may cover, in days.
@@ -371,6 +373,18 @@ pub async fn add_activity(
         .into());
     };
     let room = req.room.as_deref().map(|room| optional("room", room, ROOM_MAX_CHARS)).transpose()?.flatten();
+    let confirmed = guard::confirmations(&req.confirm_review)?;
+    let now = state.clock.now();
+
+    // What families will read passes the content rules (AS_NO_NEW_LESSONS: no lessons, no new
+    // content) once the caller is known to manage the plan, before the write opens: a refusal
+    // is counted in its own write.
+    let managed = managed_plan(&state.db, caller, plan_id).await?;
+    let owner = school(&state.db, managed.school_id).await?;
+    let sender = guard::Sender { district_id: Some(owner.district_id), school_id: Some(owner.id) };
+    let fields = [Field { name: "name", text: &name }, Field { name: "description", text: &description }];
+    let found = policy::check(&fields, Channel::Activity, Audience::Group);
+    let reviewed = guard::screen(&state.db, found, &confirmed, Channel::Activity, sender, now).await?;
 
     let txn = crate::infra::db::begin(&state.db).await?;
     let row = managed_plan(&txn, caller, plan_id).await?;
@@ -416,9 +430,10 @@ pub async fn add_activity(
         fee_amount_fen: amount,
         allocation: req.allocation,
         cancelled_at: None,
-        created_at: state.clock.now(),
+        created_at: now,
     };
     repo::insert_activity(&txn, saved.clone()).await?;
+    guard::count_reviewed(&txn, &reviewed, Channel::Activity, sender, now).await?;
     txn.commit().await?;
     Ok(activity_view(&saved))
 }

@@ -241,6 +241,7 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
                     provider: Provider { kind: provider, name: provider_name.into() },
                     fee: Fee { kind: fee, amount_fen: (fee != FeeKind::Free).then_some(amount) },
                     allocation,
+                    confirm_review: Vec::new(),
                 },
             )
             .await

@@ -69,6 +69,7 @@ pub fn rule_code(rule: RuleId) -> Code {
         RuleId::HwSelfGrading => Code::HwSelfGrading,
         RuleId::HwNoWrittenG12 => Code::HwNoWrittenG12,
         RuleId::HwDailyCap => Code::HwDailyCap,
+        RuleId::AsNoNewLessons => Code::AsNoNewLessons,
     }
 }
 
@@ -78,13 +79,7 @@ mod tests {
 
     #[test]
     fn every_rule_answers_with_its_own_code() {
-        for rule in [
-            RuleId::ExamNoRanking,
-            RuleId::HwParentBurden,
-            RuleId::HwSelfGrading,
-            RuleId::HwNoWrittenG12,
-            RuleId::HwDailyCap,
-        ] {
+        for rule in RuleId::ALL {
             assert_eq!(rule_code(rule).as_str(), rule.code());
         }
     }

@@ -23,6 +23,7 @@ pub fn channel_name(channel: Channel) -> &'static str {
         Channel::Notice => "notice",
         Channel::Message => "message",
         Channel::Homework => "homework",
+        Channel::Activity => "activity",
     }
 }
 

@@ -58,11 +58,12 @@ const FIRST_SIGHT: &[Figures] = &[
     // 6/74 flagged (from 53/86 and 4/74). Training on the generator was decided before looking;
     // choosing the thresholds on the hand-written corpus only was decided after one look at
     // 68/86 and 8/74 with thresholds on all the data. This batch has now steered one choice: the
-    // next batch is the honest first sight.
+    // next batch is the honest first sight. 65/86 since the tuning corpus gained the
+    // after-school sentences of AS_NO_NEW_LESSONS (harmless to the scorer's three rules).
     Figures {
         batch: "2026-12-03",
         engine: Engine::RulesAndScorer { down_to_review: false },
-        caught: 64,
+        caught: 65,
         violations: 86,
         false_blocks: 6,
         harmless: 74,

@@ -37,6 +37,7 @@ pub fn parse(file: &str) -> Result<Vec<Labelled<'_>>, String> {
                 "notice" => Channel::Notice,
                 "message" => Channel::Message,
                 "homework" => Channel::Homework,
+                "activity" => Channel::Activity,
                 other => return Err(format!("line {}: unknown channel {other}", n + 1)),
             };
             let mut rules = Vec::new();

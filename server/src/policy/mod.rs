@@ -48,6 +48,8 @@ pub enum Channel {
     Notice,
     Message,
     Homework,
+    /// An after-school activity's name and description (what families choose from).
+    Activity,
 }
 
 /// Who reads it: a group (a class, a grade, the school) or one family.

@@ -29,15 +29,18 @@ pub enum RuleId {
     HwNoWrittenG12,
     /// Written homework at home per day within the stage's cap.
     HwDailyCap,
+    /// After-school time is not for collective lessons or new content.
+    AsNoNewLessons,
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 5] = [
+    pub const ALL: [RuleId; 6] = [
         RuleId::ExamNoRanking,
         RuleId::HwParentBurden,
         RuleId::HwSelfGrading,
         RuleId::HwNoWrittenG12,
         RuleId::HwDailyCap,
+        RuleId::AsNoNewLessons,
     ];
 
     /// `EXAM_NO_RANKING`, as in DOMAIN.md.
@@ -48,6 +51,7 @@ impl RuleId {
             RuleId::HwSelfGrading => "HW_SELF_GRADING",
             RuleId::HwNoWrittenG12 => "HW_NO_WRITTEN_G12",
             RuleId::HwDailyCap => "HW_DAILY_CAP",
+            RuleId::AsNoNewLessons => "AS_NO_NEW_LESSONS",
         }
     }
 
@@ -59,6 +63,7 @@ impl RuleId {
             RuleId::HwSelfGrading => "hw_self_grading",
             RuleId::HwNoWrittenG12 => "hw_no_written_g12",
             RuleId::HwDailyCap => "hw_daily_cap",
+            RuleId::AsNoNewLessons => "as_no_new_lessons",
         }
     }
 
@@ -96,7 +101,7 @@ pub struct Rule {
     explanation: (&'static str, &'static str),
 }
 
-const ALL_CHANNELS: &[Channel] = &[Channel::Notice, Channel::Message, Channel::Homework];
+const ALL_CHANNELS: &[Channel] = &[Channel::Notice, Channel::Message, Channel::Homework, Channel::Activity];
 
 /// How much of the clause before a match is searched for a negation cue, in characters. The
 /// negation patterns themselves say how close the cue must be.
@@ -373,8 +378,46 @@ pub fn table() -> &'static [Rule] {
                     "Pupils are not asked to grade their own homework (HW_SELF_GRADING).",
                 ),
             },
+            Rule {
+                id: RuleId::AsNoNewLessons,
+                matcher: Matcher::Patterns(no_new_lessons()),
+                group_only: false,
+                channels: &[Channel::Activity],
+                explanation: (
+                    "课后服务时间用于作业辅导、答疑和兴趣活动，不得集体上课、讲授新课（AS_NO_NEW_LESSONS）。",
+                    "After-school time is for homework help, questions and activities, never collective lessons or new content (AS_NO_NEW_LESSONS).",
+                ),
+            },
         ]
     })
+}
+
+/// `AS_NO_NEW_LESSONS`: an after-school activity that teaches the curriculum ahead or as a class.
+fn no_new_lessons() -> Patterns {
+    let always = [
+        r"(讲授|讲|上|教授|学)新(课|内容|章节|单元)",
+        r"(讲授|教授)新知识?",
+        r"新授课",
+        r"集体(上课|授课|讲课|补课|教学)",
+        r"(提前|超前)(学习?|教|讲|上课)",
+        r"(预习|预学)[^。，,；;！!？?\n]{0,4}(新课|下一?(单元|课|章))",
+        r"(统一|全班|整班)(上课|授课|讲课|补课)",
+        r"\b(new (lessons?|content|material|topics|chapters?|units?)|whole[- ]class (lessons?|teaching)|teach(es|ing)? ahead|learn(s|ing)? ahead|get ahead (on|in) the (syllabus|curriculum)|extra (maths?|english|chinese|science) (lessons?|classes))\b",
+        r"\bpreview(s|ing)? (the )?next (lessons?|units?|chapters?)\b",
+    ];
+    Patterns {
+        always: compile(&always),
+        contextual: Vec::new(),
+        context: None,
+        negations: compile(&[
+            r"(不|不会|不得|不再|不会再|禁止|严禁|没有|无|未|拒绝|绝不|杜绝)[^不]{0,4}$",
+            r"\b(no|not|never|without|won't|will not|do not|don't|does not|isn't|is not)\b[a-z -]{0,16}$",
+        ]),
+        suggestion: (
+            "课后服务不讲新课，可改为：“在老师指导下完成当天作业，答疑解惑，并开展阅读和兴趣活动。”",
+            "No new content after school; say instead: \"Pupils finish the day's homework with a teacher's help, ask questions, and take part in reading and club activities.\"",
+        ),
+    }
 }
 
 fn exam_no_ranking() -> Patterns {

@@ -181,6 +181,56 @@ async fn only_the_schools_admin_plans_and_adds_activities() {
     );
 }
 
+#[tokio::test]
+async fn as_no_new_lessons_refuses_an_activity_that_teaches_ahead_and_the_bureau_counts_it() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let activities = format!("/api/v1/afterschool/plans/{plan_id}/activities");
+    let mut ahead = activity_body("数学提高班", 20, "first_come");
+    ahead["description"] = json!("利用课后服务时间讲授新课，提前学习下一单元。");
+    let refused = app.post(&activities, Some(&w.admin_a1), ahead).await.expect(422);
+    assert_eq!(refused.code(), "as_no_new_lessons");
+    let violations = refused.body["details"]["violations"].as_array().expect("violations");
+    assert!(
+        violations.iter().all(|v| v["field"] == "description" && v["rule"] == "AS_NO_NEW_LESSONS"),
+        "{violations:?}"
+    );
+    assert!(violations.iter().any(|v| v["excerpt"] == "讲授新课"), "{violations:?}");
+    // The English name is judged too; a negation passes; nothing refused was stored.
+    let mut english = activity_body("Extra maths lessons for the whole class", 20, "first_come");
+    english["description"] = json!("Get ahead on the syllabus.");
+    assert_eq!(app.post(&activities, Some(&w.admin_a1), english).await.expect(422).code(), "as_no_new_lessons");
+    let mut fine = activity_body("作业辅导", 20, "first_come");
+    fine["description"] = json!("老师辅导当天作业、答疑，不讲新课。");
+    app.post(&activities, Some(&w.admin_a1), fine).await.expect(201);
+    let list = app.get(&activities, Some(&w.admin_a1)).await.expect(200);
+    assert_eq!(list.body["items"].as_array().expect("items").len(), 1);
+    // A refused activity from someone who may not add one is a 403, not a content answer.
+    let mut ahead = activity_body("数学提高班", 20, "first_come");
+    ahead["description"] = json!("讲授新课。");
+    app.post(&activities, Some(&w.teacher_a1_head), ahead).await.expect(403);
+
+    let checked = app
+        .post(
+            "/api/v1/policy/check",
+            Some(&w.admin_a1),
+            json!({ "text": "集体授课，预习下一课", "channel": "activity", "audience": "group" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(checked.body["violations"][0]["rule"], "AS_NO_NEW_LESSONS");
+    let counts =
+        app.get(&format!("/api/v1/districts/{}/blocked-sends", w.district_a), Some(&w.bureau_a)).await.expect(200);
+    let items = counts.body["items"].as_array().expect("items");
+    let blocked: i64 = items
+        .iter()
+        .filter(|i| i["rule"] == "AS_NO_NEW_LESSONS" && i["channel"] == "activity" && i["outcome"] == "blocked")
+        .map(|i| i["count"].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!(blocked, 2, "{items:?}");
+}
+
 /// A school of `n` children in grade 3 class 1, all children of one guardian (so one token can
 /// race for them all), plus one child with two full guardians.
 async fn crowded_school(app: &TestApp, w: &World, n: usize) -> (String, Vec<Uuid>, (String, String, Uuid)) {

@@ -6,8 +6,40 @@ use jiaxiao_tests::world::{self, World};
 use jiaxiao_tests::{TestApp, json, spawn_app};
 use serde_json::Value;
 
-/// Suspected, not certain: "may look over it with the child" is not quite "check it".
-const UNSURE: &str = "今晚的数学作业，家长可以陪孩子一起看一看。";
+/// Suspicions, not certainties ("may keep an eye on it" is not quite "check it"). Which of them
+/// the learned scorer puts between its review and block thresholds moves when it is retrained, so
+/// the tests take the first the check itself calls `review`; none at all would be a regression.
+const UNSURE: &[&str] = &[
+    "今晚数学作业，家长们可以留意一下孩子的书写。",
+    "今晚的数学作业，家长可以陪孩子一起看一看。",
+    "今晚的练习，爸爸妈妈可以陪孩子一起看一看。",
+    "数学作业做完后，您可以看一看孩子有没有漏题。",
+    "今天的作业，家长有空可以翻一翻。",
+    "语文作业写完后，家长可以陪孩子读一读。",
+    "作业完成后家长可以关注一下。",
+];
+
+/// The first of [`UNSURE`] the check answers with a `review` finding only, on every channel.
+async fn unsure(app: &TestApp, token: &str) -> &'static str {
+    for text in UNSURE {
+        let mut held_everywhere = true;
+        for (channel, audience) in [("homework", "group"), ("notice", "group"), ("message", "one_family")] {
+            let draft = json!({ "text": text, "channel": channel, "audience": audience });
+            let checked = app.post("/api/v1/policy/check", Some(token), draft).await.expect(200);
+            let tiers: Vec<&str> = checked.body["violations"]
+                .as_array()
+                .expect("violations")
+                .iter()
+                .filter_map(|v| v["tier"].as_str())
+                .collect();
+            held_everywhere &= !tiers.is_empty() && tiers.iter().all(|t| *t == "review");
+        }
+        if held_everywhere {
+            return text;
+        }
+    }
+    panic!("the scorer is sure of every one of these: no review tier left")
+}
 /// Certain: parents asked to check and sign.
 const SURE: &str = "完成练习册第12页，请家长检查并签字。";
 
@@ -49,7 +81,7 @@ async fn the_check_gives_each_finding_its_tier() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let token = Some(w.teacher_a1_head.as_str());
-    for (text, tier) in [(UNSURE, "review"), (SURE, "block")] {
+    for (text, tier) in [(unsure(&app, &w.teacher_a1_head).await, "review"), (SURE, "block")] {
         let draft = json!({ "text": text, "channel": "homework", "audience": "group" });
         let checked = app.post("/api/v1/policy/check", token, draft).await.expect(200);
         let violations = checked.body["violations"].as_array().expect("violations");
@@ -68,9 +100,10 @@ async fn a_send_the_guard_suspects_is_held_until_confirmed_then_sent_and_counted
     let w = world::build(&app).await;
     let token = Some(w.teacher_a1_head.as_str());
     let path = format!("/api/v1/classes/{}/homework", w.class_a1_31);
+    let unsure = unsure(&app, &w.teacher_a1_head).await;
 
     // Homework: held, nothing stored; the answer names the rules to confirm.
-    let held = app.post(&path, token, homework(UNSURE, &[])).await.expect(422);
+    let held = app.post(&path, token, homework(unsure, &[])).await.expect(422);
     assert_eq!(held.code(), "content_needs_review");
     assert_eq!(held.body["details"]["confirm_review"], json!(["HW_PARENT_BURDEN"]));
     assert_eq!(held.body["details"]["violations"][0]["tier"], "review");
@@ -78,23 +111,23 @@ async fn a_send_the_guard_suspects_is_held_until_confirmed_then_sent_and_counted
     assert_eq!(listed.body["items"].as_array().expect("items").len(), 0, "a held post is not stored");
     // Confirming another rule does not cover it; an unknown rule is a validation error.
     assert_eq!(
-        app.post(&path, token, homework(UNSURE, &["EXAM_NO_RANKING"])).await.expect(422).code(),
+        app.post(&path, token, homework(unsure, &["EXAM_NO_RANKING"])).await.expect(422).code(),
         "content_needs_review"
     );
-    let unknown = app.post(&path, token, homework(UNSURE, &["NOT_A_RULE"])).await.expect(422);
+    let unknown = app.post(&path, token, homework(unsure, &["NOT_A_RULE"])).await.expect(422);
     assert_eq!(unknown.body["details"]["field"], "confirm_review");
     // A confirmation never sends what the guard is sure of.
     assert_eq!(
         app.post(&path, token, homework(SURE, &["HW_PARENT_BURDEN"])).await.expect(422).code(),
         "hw_parent_burden"
     );
-    let posted = app.post(&path, token, homework(UNSURE, &["HW_PARENT_BURDEN"])).await.expect(201);
-    assert_eq!(posted.body["content"], UNSURE);
+    let posted = app.post(&path, token, homework(unsure, &["HW_PARENT_BURDEN"])).await.expect(201);
+    assert_eq!(posted.body["content"], unsure);
 
     // A notice to the class: the same hold and the same tap.
-    let held = app.post("/api/v1/notices", token, notice(&w, UNSURE, &[])).await.expect(422);
+    let held = app.post("/api/v1/notices", token, notice(&w, unsure, &[])).await.expect(422);
     assert_eq!(held.code(), "content_needs_review");
-    app.post("/api/v1/notices", token, notice(&w, UNSURE, &["HW_PARENT_BURDEN"])).await.expect(201);
+    app.post("/api/v1/notices", token, notice(&w, unsure, &["HW_PARENT_BURDEN"])).await.expect(201);
     let inbox = app.get("/api/v1/inbox", Some(&w.g1)).await.expect(200);
     let titles: Vec<&str> =
         inbox.body["items"].as_array().expect("items").iter().filter_map(|i| i["title"].as_str()).collect();
@@ -103,11 +136,11 @@ async fn a_send_the_guard_suspects_is_held_until_confirmed_then_sent_and_counted
     // A teacher's message to one family.
     let id = conversation(&app, &w).await;
     let messages = format!("/api/v1/conversations/{id}/messages");
-    let held = app.post(&messages, token, json!({ "body": UNSURE })).await.expect(422);
+    let held = app.post(&messages, token, json!({ "body": unsure })).await.expect(422);
     assert_eq!(held.code(), "content_needs_review");
     let listed = app.get(&messages, Some(&w.g1)).await.expect(200);
     assert_eq!(listed.body["items"].as_array().expect("items").len(), 0, "a held message is not stored");
-    app.post(&messages, token, json!({ "body": UNSURE, "confirm_review": ["HW_PARENT_BURDEN"] })).await.expect(201);
+    app.post(&messages, token, json!({ "body": unsure, "confirm_review": ["HW_PARENT_BURDEN"] })).await.expect(201);
 
     // The bureau: one of each channel sent after review, the sure homework blocked once, the
     // held attempts not counted at all.

@@ -18,6 +18,7 @@ mod m20261203_000010_afterschool;
 mod m20261203_000011_family_digest_time;
 mod m20261203_000012_delivery_school;
 mod m20261203_000013_guard_outcome;
+mod m20261204_000014_afterschool_draws;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_family_digest_time::Migration),
             Box::new(m20261203_000012_delivery_school::Migration),
             Box::new(m20261203_000013_guard_outcome::Migration),
+            Box::new(m20261204_000014_afterschool_draws::Migration),
         ]
     }
 }

@@ -362,3 +362,36 @@ pub const LIMITS: &[FieldRule] = &[
 const WEEKDAY: Rule = Rule::Range { min: *WEEKDAYS.start() as i64, max: *WEEKDAYS.end() as i64 };
 /// A grade (each item of a list of grades).
 const GRADE: Rule = Rule::Range { min: FIRST_GRADE as i64, max: LAST_GRADE as i64 };
+
+/// A draw of the plan's lottery activities.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct DrawRequest {
+    /// The seed (1–64 visible characters), e.g. drawn in front of the parents' committee; made
+    /// by the server when omitted.
+    #[serde(default)]
+    pub seed: Option<String>,
+}
+
+/// What a draw allocated, with what anyone needs to redo it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DrawResult {
+    pub id: Uuid,
+    pub seed: String,
+    /// The algorithm, in words (see `afterschool/lottery.rs`).
+    pub algorithm: String,
+    /// Applications drawn (each child's choice is one).
+    pub applications: u32,
+    pub enrolled: u32,
+    pub waitlisted: u32,
+    pub activities: Vec<DrawnActivity>,
+    pub drawn_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DrawnActivity {
+    pub activity_id: Uuid,
+    /// Seats given by this draw.
+    pub enrolled: u32,
+    /// Applications put on the wait list by this draw, in lottery order.
+    pub waitlisted: u32,
+}

@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::dto::{
     Activity, ActivityList, BasicChoice, BasicStatus, ChildAfterschool, CreateActivity, CreatePlan, Delegate,
-    DistrictSettings, Enrol, Enrolment, Leave, PickupCode, PickupCodeRequest, Plan, Roll, RollSummary, SignOut,
-    SignOutRequest, WalkAlone,
+    DistrictSettings, DrawRequest, DrawResult, Enrol, Enrolment, Leave, PickupCode, PickupCodeRequest, Plan, Roll,
+    RollSummary, SignOut, SignOutRequest, WalkAlone,
 };
 use super::service;
 use crate::access::{self, Caller};
@@ -52,6 +52,32 @@ pub async fn create_plan(
 #[get("/afterschool/plans/{plan_id}")]
 pub async fn plan(state: web::Data<AppState>, caller: Caller, path: web::Path<Uuid>) -> ApiResult<web::Json<Plan>> {
     Ok(web::Json(service::plan(&state, &caller, path.into_inner()).await?))
+}
+
+/// Draws the plan's lottery activities (school admins): each application still waiting gets a
+/// seat or a wait-list place, by the published algorithm and a seed, both in the answer so that the
+/// school can publish them and anyone can redo the draw. Drawing again takes only new applications.
+#[utoipa::path(
+    tag = "afterschool",
+    security(("bearer" = [])),
+    params(("plan_id" = Uuid, Path)),
+    request_body = DrawRequest,
+    responses(
+        (status = 200, body = DrawResult),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`plan_not_published`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: a seed of 1–64 visible characters", body = ErrorBody),
+    )
+)]
+#[post("/afterschool/plans/{plan_id}/draw")]
+pub async fn draw(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<DrawRequest>,
+) -> ApiResult<web::Json<DrawResult>> {
+    Ok(web::Json(service::draw(&state, &caller, path.into_inner(), body.into_inner()).await?))
 }
 
 /// Publishes a plan that breaks no rule; otherwise 422 with every broken rule id

@@ -8,6 +8,7 @@
 pub mod dto;
 pub mod error;
 pub mod handlers;
+pub mod lottery;
 pub mod model;
 pub mod repo;
 pub mod rules;
@@ -21,6 +22,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::publish)
         .service(handlers::add_activity)
         .service(handlers::activities)
+        .service(handlers::draw)
         .service(handlers::enrol)
         .service(handlers::withdraw)
         .service(handlers::set_basic)

@@ -435,3 +435,28 @@ pub mod sign_out {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// One draw of a plan's lottery activities: the seed and algorithm published to the school.
+pub mod draw {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_draws")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub plan_id: Uuid,
+        pub seed: String,
+        pub algorithm: String,
+        pub applications: i32,
+        pub enrolled: i32,
+        pub waitlisted: i32,
+        pub drawn_by: Uuid,
+        pub drawn_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -11,8 +11,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::model::{
-    EnrolmentStatus, PlanStatus, activity, attendance, basic_choice, district_settings, enrolment, leave, pickup_code,
-    plan, session, sign_out, walk_alone,
+    EnrolmentStatus, PlanStatus, activity, attendance, basic_choice, district_settings, draw, enrolment, leave,
+    pickup_code, plan, session, sign_out, walk_alone,
 };
 
 pub async fn insert_plan(
@@ -434,4 +434,32 @@ pub async fn insert_sign_out(db: &impl ConnectionTrait, row: sign_out::Model) ->
         .exec_without_returning(db)
         .await?;
     Ok(inserted == 1)
+}
+
+/// The applications still waiting for the draw in these activities, oldest first.
+pub async fn applications(db: &impl ConnectionTrait, activity_ids: &[Uuid]) -> Result<Vec<enrolment::Model>, DbErr> {
+    enrolment::Entity::find()
+        .filter(enrolment::Column::ActivityId.is_in(activity_ids.iter().copied()))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Applied))
+        .order_by_asc(enrolment::Column::Ticket)
+        .all(db)
+        .await
+}
+
+/// An application the draw left without a seat joins the wait list at `ticket`.
+pub async fn waitlist(db: &impl ConnectionTrait, id: Uuid, ticket: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+    enrolment::Entity::update_many()
+        .col_expr(enrolment::Column::Status, Expr::value(EnrolmentStatus::Waitlisted))
+        .col_expr(enrolment::Column::Ticket, Expr::value(ticket))
+        .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+        .filter(enrolment::Column::Id.eq(id))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Applied))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_draw(db: &impl ConnectionTrait, row: draw::Model) -> Result<(), DbErr> {
+    draw::Entity::insert(draw::ActiveModel::from(row)).exec_without_returning(db).await?;
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! choice, and what a family sees of it. Each state change is one transaction; seats are taken by
 //! a conditional update in it (see `repo`).
 
+use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
 use chrono::NaiveDate;
@@ -9,16 +10,16 @@ use uuid::Uuid;
 
 use super::dto::{
     Activity, ActivityList, BasicChoice, BasicStatus, Breach, ChildActivity, ChildAfterschool, CreateActivity,
-    CreatePlan, Delegate, DistrictSettings, Enrol, Enrolment, Fee, Leave, PickupCode, Plan, Provider, Roll,
-    RollSummary, SessionInput, SignOut, SignOutRequest, WalkAlone,
+    CreatePlan, Delegate, DistrictSettings, DrawRequest, DrawResult, DrawnActivity, Enrol, Enrolment, Fee, Leave,
+    PickupCode, Plan, Provider, Roll, RollSummary, SessionInput, SignOut, SignOutRequest, WalkAlone,
 };
 use super::error::{AfterschoolError, breach_message};
 use super::model::{
     Allocation, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, ReleasedTo, RollStatus, SessionKind, activity,
-    attendance, basic_choice, enrolment, leave, pickup_code, plan, session, sign_out, walk_alone,
+    attendance, basic_choice, draw, enrolment, leave, pickup_code, plan, session, sign_out, walk_alone,
 };
-use super::repo;
 use super::rules::{self, Minute, Session};
+use super::{lottery, repo};
 use crate::access::{self, BureauOfficer, Caller, SchoolAdmin};
 use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::{ApiError, ApiResult};
@@ -44,6 +45,9 @@ pub const ROOM_MAX_CHARS: usize = 100;
 pub const CAPACITY: RangeInclusive<u32> = 1..=1_000;
 /// The fees an activity may charge per term, in fen.
 pub const FEE_FEN: RangeInclusive<i64> = 0..=10_000_000;
+/// Longest lottery seed a school may give, in characters.
+pub const SEED_MAX_CHARS: usize = 64;
+
 /// The ranks a family may give its lottery choices (1 = first).
 pub const RANKS: RangeInclusive<u8> = 1..=9;
 /// Most entries one roll call may carry.
@@ -473,6 +477,105 @@ async fn enrolment_view(db: &impl sea_orm::ConnectionTrait, row: &enrolment::Mod
 fn overlaps(a: &activity::Model, b: &activity::Model) -> bool {
     let (days_a, days_b) = (unlist(&a.weekdays), unlist(&b.weekdays));
     days_a.iter().any(|d| days_b.contains(d)) && a.start_minute < b.end_minute && b.start_minute < a.end_minute
+}
+
+/// Draws the plan's lottery activities (its school's admins): every application still waiting
+/// gets a seat or a place on its activity's wait list, by the published algorithm
+/// ([`lottery::ALGORITHM`]) and a seed (the school's, or made here). The draw is kept with its
+/// seed so that it can be published and redone; drawing again takes only new applications.
+pub async fn draw(state: &AppState, caller: &Caller, plan_id: Uuid, req: DrawRequest) -> ApiResult<DrawResult> {
+    let seed = match req.seed.as_deref() {
+        Some(seed) => visible_text(seed, SEED_MAX_CHARS).map(str::to_owned).ok_or_else(|| {
+            AfterschoolError::invalid(
+                "seed",
+                format!("种子须为 1 到 {SEED_MAX_CHARS} 个可见字符。"),
+                format!("The seed is 1 to {SEED_MAX_CHARS} visible characters."),
+            )
+        })?,
+        None => format!("{:032x}", rand::random::<u128>()),
+    };
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let row = managed_plan(&txn, caller, plan_id).await?;
+    if row.status != PlanStatus::Published {
+        return Err(AfterschoolError::PlanNotPublished.into());
+    }
+    let drawn: Vec<activity::Model> = repo::activities(&txn, plan_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.allocation == Allocation::Lottery && a.cancelled_at.is_none())
+        .collect();
+    let ids: Vec<Uuid> = drawn.iter().map(|a| a.id).collect();
+    let waiting = repo::applications(&txn, &ids).await?;
+    let offers: Vec<lottery::Offer> = drawn
+        .iter()
+        .map(|a| lottery::Offer {
+            activity_id: a.id,
+            seats: u32::try_from(a.capacity - a.seats_taken).unwrap_or(0),
+            weekdays: unlist(&a.weekdays),
+            start: Minute::try_from(a.start_minute).unwrap_or(0),
+            end: Minute::try_from(a.end_minute).unwrap_or(0),
+        })
+        .collect();
+    let applications: Vec<lottery::Application> = waiting
+        .iter()
+        .map(|e| lottery::Application {
+            student_id: e.student_id,
+            activity_id: e.activity_id,
+            // An application without a rank comes after every ranked one.
+            rank: e.choice_rank.and_then(|r| u8::try_from(r).ok()).unwrap_or(u8::MAX),
+        })
+        .collect();
+    let outcome = lottery::draw(&seed, &offers, &applications);
+
+    let rows: HashMap<(Uuid, Uuid), &enrolment::Model> =
+        waiting.iter().map(|e| ((e.student_id, e.activity_id), e)).collect();
+    let mut per_activity: HashMap<Uuid, (u32, u32)> = ids.iter().map(|id| (*id, (0, 0))).collect();
+    for a in &outcome.enrolled {
+        let Some(row) = rows.get(&(a.student_id, a.activity_id)) else { continue };
+        // The seat first: a seat the count refuses (never, as the draw counted them) stays applied.
+        if repo::take_seat(&txn, a.activity_id).await? {
+            repo::move_status(&txn, row.id, EnrolmentStatus::Applied, EnrolmentStatus::Enrolled, now).await?;
+            per_activity.entry(a.activity_id).or_default().0 += 1;
+        }
+    }
+    for a in &outcome.waitlisted {
+        let Some(row) = rows.get(&(a.student_id, a.activity_id)) else { continue };
+        let ticket = repo::next_ticket(&txn, a.activity_id).await?;
+        repo::waitlist(&txn, row.id, ticket, now).await?;
+        per_activity.entry(a.activity_id).or_default().1 += 1;
+    }
+    let enrolled: u32 = per_activity.values().map(|c| c.0).sum();
+    let waitlisted: u32 = per_activity.values().map(|c| c.1).sum();
+    let record = draw::Model {
+        id: Uuid::new_v4(),
+        plan_id,
+        seed: seed.clone(),
+        algorithm: lottery::ALGORITHM.to_owned(),
+        applications: i32::try_from(applications.len()).unwrap_or(i32::MAX),
+        enrolled: i32::try_from(enrolled).unwrap_or(i32::MAX),
+        waitlisted: i32::try_from(waitlisted).unwrap_or(i32::MAX),
+        drawn_by: caller.account_id,
+        drawn_at: now,
+    };
+    repo::insert_draw(&txn, record.clone()).await?;
+    txn.commit().await?;
+    Ok(DrawResult {
+        id: record.id,
+        seed,
+        algorithm: record.algorithm,
+        applications: applications.len() as u32,
+        enrolled,
+        waitlisted,
+        activities: ids
+            .iter()
+            .map(|id| {
+                let (enrolled, waitlisted) = per_activity.get(id).copied().unwrap_or_default();
+                DrawnActivity { activity_id: *id, enrolled, waitlisted }
+            })
+            .collect(),
+        drawn_at: now,
+    })
 }
 
 /// A full guardian enrols their child: a seat at once (first-come) or the wait list when full, or

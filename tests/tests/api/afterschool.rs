@@ -339,6 +339,51 @@ async fn lottery_activities_take_applications_with_ranks() {
 }
 
 #[tokio::test]
+async fn the_lottery_draws_seats_by_the_published_seed_and_wait_lists_the_rest_in_lottery_order() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (many, children, _) = crowded_school(&app, &w, 8).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let robots = activity(&app, &w.admin_a1, plan_id, activity_body("机器人", 3, "lottery")).await;
+    for child in &children {
+        assert_eq!(enrol(&app, &many, robots, *child).await.expect(201).body["status"], "applied");
+    }
+    let draw = format!("/api/v1/afterschool/plans/{plan_id}/draw");
+    app.post(&draw, Some(&w.teacher_a1_head), json!({})).await.expect(403);
+    app.post(&draw, Some(&w.admin_a2), json!({})).await.expect(404);
+    app.post(&draw, Some(&many), json!({})).await.expect(404);
+    assert_eq!(
+        app.post(&draw, Some(&w.admin_a1), json!({ "seed": " " })).await.expect(422).body["details"]["field"],
+        "seed"
+    );
+    assert_eq!(seats_taken(&app, &w.admin_a1, plan_id, robots).await, 0, "nothing drawn yet");
+
+    let seed = "家长委员会 2026-09-01";
+    let drawn = app.post(&draw, Some(&w.admin_a1), json!({ "seed": seed })).await.expect(200);
+    assert_eq!(drawn.body["seed"], seed);
+    assert!(drawn.body["algorithm"].as_str().unwrap_or("").contains("SHA-256"));
+    assert_eq!((drawn.body["applications"].as_u64(), drawn.body["enrolled"].as_u64()), (Some(8), Some(3)));
+    assert_eq!(drawn.body["waitlisted"], 5);
+    assert_eq!(seats_taken(&app, &w.admin_a1, plan_id, robots).await, 3);
+    // Anyone can redo it: the seats went to the three lowest published lottery numbers.
+    let mut order = children.clone();
+    order.sort_by_key(|child| server::afterschool::lottery::number(seed, *child));
+    for (place, child) in order.iter().enumerate() {
+        let status = enrol(&app, &many, robots, *child).await.expect(200).body["status"].clone();
+        assert_eq!(status, if place < 3 { "enrolled" } else { "waitlisted" }, "lottery place {place}");
+    }
+    // A second draw has nothing left to draw; a freed seat goes to the best number waiting.
+    let again = app.post(&draw, Some(&w.admin_a1), json!({})).await.expect(200);
+    assert_eq!((again.body["applications"].as_u64(), again.body["enrolled"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(again.body["seed"].as_str().map(str::len), Some(32), "a seed made by the server");
+    app.delete(&format!("/api/v1/afterschool/activities/{robots}/enrolments/{}", order[0]), Some(&many))
+        .await
+        .expect(200);
+    assert_eq!(enrol(&app, &many, robots, order[3]).await.expect(200).body["status"], "enrolled");
+    assert_eq!(enrol(&app, &many, robots, order[4]).await.expect(200).body["status"], "waitlisted");
+}
+
+#[tokio::test]
 async fn enrolment_is_refused_to_everyone_but_a_full_guardian_of_an_eligible_child() {
     let app = spawn_app().await;
     let w = world::build(&app).await;

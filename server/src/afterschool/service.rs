@@ -559,7 +559,11 @@ pub async fn draw(state: &AppState, caller: &Caller, plan_id: Uuid, req: DrawReq
         drawn_at: now,
     };
     repo::insert_draw(&txn, record.clone()).await?;
+    let woken = tell_draw_results(&txn, &row, &drawn, &outcome, now).await?;
     txn.commit().await?;
+    if !woken.is_empty() {
+        state.bus.publish(Wake::items(Some(woken))).await;
+    }
     Ok(DrawResult {
         id: record.id,
         seed,
@@ -576,6 +580,54 @@ pub async fn draw(state: &AppState, caller: &Caller, plan_id: Uuid, req: DrawReq
             .collect(),
         drawn_at: now,
     })
+}
+
+/// Tells each child's full guardians what the draw gave the child (one inbox item per child, by
+/// push and email through the outbox, in quiet hours' respect): the accounts to wake.
+async fn tell_draw_results(
+    txn: &impl sea_orm::ConnectionTrait,
+    plan: &plan::Model,
+    drawn: &[activity::Model],
+    outcome: &lottery::Outcome,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<Vec<Uuid>> {
+    let school = school(txn, plan.school_id).await?;
+    let activity_name = |id: Uuid| drawn.iter().find(|a| a.id == id).map_or("", |a| a.name.as_str());
+    let mut results: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for a in &outcome.enrolled {
+        let name = activity_name(a.activity_id);
+        results.entry(a.student_id).or_default().push(format!("「{name}」已录取 / \"{name}\": enrolled"));
+    }
+    for a in &outcome.waitlisted {
+        let name = activity_name(a.activity_id);
+        results.entry(a.student_id).or_default().push(format!("「{name}」候补 / \"{name}\": wait list"));
+    }
+    let names = crate::org::repo::student_names(txn, results.keys().copied().collect()).await?;
+    let mut woken = Vec::new();
+    for (student_id, lines) in results {
+        let name = names.get(&student_id).cloned().unwrap_or_default();
+        let id = Uuid::new_v4();
+        let entry = items::Entry {
+            kind: ItemKind::Afterschool,
+            ref_id: id,
+            title: format!("课后服务抽签结果：{name} / After-school draw: {name}"),
+            body: lines.join("\n"),
+            sender_name: school.name.clone(),
+            urgent: false,
+            needs_response: false,
+        };
+        items::publish(txn, entry, now).await?;
+        for (guardian, link) in access::pickup_adults(txn, student_id).await? {
+            if link.access_level == AccessLevel::Full {
+                items::deliver_to(txn, guardian.account_id, ItemKind::Afterschool, id, Some(student_id), now).await?;
+                woken.push(guardian.account_id);
+            }
+        }
+        outbox::enqueue(txn, Delivery::of(ItemKind::Afterschool, id, Some(school.id), When::At(now)), now).await?;
+    }
+    woken.sort_unstable();
+    woken.dedup();
+    Ok(woken)
 }
 
 /// A full guardian enrols their child: a seat at once (first-come) or the wait list when full, or

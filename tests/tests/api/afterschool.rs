@@ -365,6 +365,15 @@ async fn the_lottery_draws_seats_by_the_published_seed_and_wait_lists_the_rest_i
     assert_eq!((drawn.body["applications"].as_u64(), drawn.body["enrolled"].as_u64()), (Some(8), Some(3)));
     assert_eq!(drawn.body["waitlisted"], 5);
     assert_eq!(seats_taken(&app, &w.admin_a1, plan_id, robots).await, 3);
+    // Each child's family is told in its inbox.
+    let inbox = app.get("/api/v1/inbox?limit=50", Some(&many)).await.expect(200);
+    let told = inbox.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["title"].as_str().is_some_and(|t| t.starts_with("课后服务抽签结果")))
+        .count();
+    assert_eq!(told, 8);
     // Anyone can redo it: the seats went to the three lowest published lottery numbers.
     let mut order = children.clone();
     order.sort_by_key(|child| server::afterschool::lottery::number(seed, *child));

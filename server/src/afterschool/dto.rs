@@ -12,7 +12,7 @@ use super::model::{
 use super::rules::{OFF_WORK_TIME, WEEKDAYS};
 use super::service::{
     CAPACITY, DESCRIPTION_MAX_CHARS, FEE_FEN, MAX_ROLL_ENTRIES, MAX_SESSIONS, PHONE, RANKS, REASON_MAX_CHARS,
-    ROOM_MAX_CHARS,
+    ROOM_MAX_CHARS, SEED_MAX_CHARS,
 };
 use crate::http::constraints::{FieldRule, Rule};
 use crate::input::CLOCK_TIME;
@@ -333,6 +333,7 @@ pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("SessionInput", "end", Rule::Pattern(CLOCK_TIME)),
     FieldRule::new("SessionInput", "grades", GRADE),
     FieldRule::new("CreateActivity", "name", Rule::Text { max: NAME_MAX_CHARS }),
+    FieldRule::new("DrawRequest", "seed", Rule::Text { max: SEED_MAX_CHARS }),
     FieldRule::new("CreateActivity", "description", Rule::MaxChars(DESCRIPTION_MAX_CHARS)),
     FieldRule::new("CreateActivity", "weekdays", Rule::Items { min: 1, max: None, unique: false }),
     FieldRule::new("CreateActivity", "weekdays", WEEKDAY),

@@ -108,8 +108,9 @@ pub async fn count_reviewed(
     repo::insert(txn, reviewed, channel, Outcome::SentAfterReview, origin, now).await
 }
 
-/// Counts a refused attempt. The refusal stands either way: a lost count is logged, not shown to
-/// the sender. Call it after dropping the send's transaction.
+/// Counts a refused attempt (nothing when it broke no rule: a conflict, a hold). The refusal
+/// stands either way: a lost count is logged, not shown to the sender. Call it after dropping
+/// the send's transaction.
 pub async fn count_refusal(
     db: &DatabaseConnection,
     rules: &[RuleId],
@@ -117,6 +118,9 @@ pub async fn count_refusal(
     sender: Sender,
     now: DateTime<Utc>,
 ) {
+    if rules.is_empty() {
+        return;
+    }
     if let Err(error) = record(db, rules, channel, sender, now).await {
         tracing::error!("could not count a refused {} send: {error}", repo::channel_name(channel));
     }

@@ -181,10 +181,7 @@ async fn judge(
 
 /// Counts a refused attempt and answers it. The transaction was dropped: nothing was stored.
 async fn refuse(state: &AppState, school: &school::Model, blocked: HomeworkError, now: DateTime<Utc>) -> ApiError {
-    let rules = blocked.rules();
-    if !rules.is_empty() {
-        guard::count_refusal(&state.db, &rules, Channel::Homework, guard_sender(school), now).await;
-    }
+    guard::count_refusal(&state.db, &blocked.rules(), Channel::Homework, guard_sender(school), now).await;
     blocked.into()
 }
 

@@ -214,11 +214,8 @@ pub fn normalise(original: &str) -> Normalised {
     for (i, c) in original.chars().enumerate() {
         // NFKC leaves ASCII and the unified ideographs as they are: most of every text skips the
         // decomposition tables (a quarter of the guard's time when every character went through them).
-        if c.is_ascii() {
-            chars.push(c.to_ascii_lowercase());
-            from.push(i);
-        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-            chars.push(traditional_to_simplified(c));
+        if c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            chars.push(fold(c));
             from.push(i);
         } else if is_invisible(c) {
             continue;

@@ -19,6 +19,7 @@ mod m20261203_000011_family_digest_time;
 mod m20261203_000012_delivery_school;
 mod m20261203_000013_guard_outcome;
 mod m20261204_000014_afterschool_draws;
+mod m20261204_000015_afterschool_providers;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_delivery_school::Migration),
             Box::new(m20261203_000013_guard_outcome::Migration),
             Box::new(m20261204_000014_afterschool_draws::Migration),
+            Box::new(m20261204_000015_afterschool_providers::Migration),
         ]
     }
 }

@@ -160,6 +160,11 @@ codes! {
     /// The adult is not on the child's pickup list today (no matching code, no walk-alone consent).
     PickupNotAuthorised => "pickup_not_authorised", FORBIDDEN, "此人不在孩子今天的接送名单上，不能放行。", "This person is not on the child's pickup list today; do not release the child.";
     AlreadySignedOut => "already_signed_out", CONFLICT, "孩子今天已签退。", "The child was already signed out today.";
+    /// `details.standing` says why (`not_listed`, `not_yet_valid`, `expired`, `removed`).
+    AsProviders => "as_providers", UNPROCESSABLE_ENTITY, "校外机构须列入本区白名单且在有效期内（AS_PROVIDERS）。", "An outside institution must be on the district's white list and within its validity (AS_PROVIDERS).";
+    /// `details.id` is the entry already listing that name; renew it instead.
+    ProviderAlreadyListed => "provider_already_listed", CONFLICT, "该机构已在白名单中，请续期原条目。", "This institution is already on the white list; renew its entry instead.";
+    ProviderRemoved => "provider_removed", CONFLICT, "该机构已移出白名单；如需恢复，请重新列入。", "This institution was removed from the white list; list it again to restore it.";
 
     // Policy rules (../shared/DOMAIN.md): the rule id in snake case; the message explains the case.
     ExamNoRanking => "exam_no_ranking", UNPROCESSABLE_ENTITY, "不得在群发消息中公布考试成绩或排名（EXAM_NO_RANKING）。", "Exam scores or rankings may not be published to a group (EXAM_NO_RANKING).";

@@ -211,7 +211,9 @@ fn services_and_repos_take_no_actix_types() {
         .into_iter()
         .filter(|s| {
             let file = s.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-            matches!(file.as_str(), "service.rs" | "repo.rs") && s.text.contains("actix_web")
+            // A large domain splits its service into `service/<part>.rs`: those files are services too.
+            let in_service_dir = s.path.parent().is_some_and(|dir| dir.ends_with("service") || dir.ends_with("repo"));
+            (matches!(file.as_str(), "service.rs" | "repo.rs") || in_service_dir) && s.text.contains("actix_web")
         })
         .map(|s| s.path.display().to_string())
         .collect();

@@ -166,6 +166,36 @@ pub async fn schools_administered(db: &impl ConnectionTrait, user: &Caller) -> A
         .collect())
 }
 
+/// Who reads a district's shared lists (the after-school white list, say).
+#[derive(Debug, Clone)]
+pub enum DistrictReader {
+    Officer(BureauOfficer),
+    /// An admin of one of the district's schools.
+    SchoolAdmin,
+}
+
+/// Officers of `district_id` and admins of its schools may read its shared lists; anyone else
+/// gets 404 (another district's lists are not theirs to know of).
+pub async fn district_reader(db: &impl ConnectionTrait, user: &Caller, district_id: Uuid) -> ApiResult<DistrictReader> {
+    let officer = bureau_officer::Entity::find()
+        .filter(bureau_officer::Column::AccountId.eq(user.account_id))
+        .filter(bureau_officer::Column::DistrictId.eq(district_id))
+        .one(db)
+        .await?;
+    if let Some(officer) = officer {
+        return Ok(DistrictReader::Officer(BureauOfficer { officer }));
+    }
+    let administered = schools_administered(db, user).await?;
+    let in_district = !administered.is_empty()
+        && school::Entity::find()
+            .filter(school::Column::Id.is_in(administered))
+            .filter(school::Column::DistrictId.eq(district_id))
+            .one(db)
+            .await?
+            .is_some();
+    if in_district { Ok(DistrictReader::SchoolAdmin) } else { Err(ApiError::not_found()) }
+}
+
 /// Staff of the school, officers of its district, and guardians (non-pickup) of its pupils may read
 /// a school's profile.
 pub async fn school_reader(

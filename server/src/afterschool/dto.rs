@@ -7,9 +7,11 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::model::{
-    Allocation, Category, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, ReleasedTo, RollStatus, SessionKind,
+    Allocation, Category, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, ProviderStanding, ReleasedTo, RollStatus,
+    SessionKind,
 };
 use super::rules::{OFF_WORK_TIME, WEEKDAYS};
+use super::service::white_list::CREDIT_CODE;
 use super::service::{
     CAPACITY, DESCRIPTION_MAX_CHARS, FEE_FEN, MAX_ROLL_ENTRIES, MAX_SESSIONS, PHONE, RANKS, REASON_MAX_CHARS,
     ROOM_MAX_CHARS, SEED_MAX_CHARS,
@@ -67,9 +69,14 @@ pub struct Plan {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct Provider {
     pub kind: ProviderKind,
-    /// The teacher's, volunteer's or institution's name.
+    /// The teacher's, volunteer's or institution's name (an institution's comes from its
+    /// white-list entry).
     #[serde(default)]
     pub name: String,
+    /// An institution's entry on the district's white list (`GET
+    /// /districts/{id}/afterschool/providers`): required for `institution`, listed and valid today.
+    #[serde(default)]
+    pub white_list_id: Option<Uuid>,
 }
 
 /// What an activity costs the family (`AS_FEES`).
@@ -132,6 +139,9 @@ pub struct Activity {
     pub seats_left: u32,
     pub in_charge_account_id: Option<Uuid>,
     pub provider: Provider,
+    /// An institution's standing on the white list today: anything but `listed` is the school's
+    /// cue to replace it or ask the bureau to renew it. `null` for other providers.
+    pub provider_standing: Option<ProviderStanding>,
     pub fee: Fee,
     pub allocation: Allocation,
     pub cancelled: bool,
@@ -357,6 +367,8 @@ pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("Leave", "reason", Rule::MaxChars(REASON_MAX_CHARS)),
     FieldRule::new("Delegate", "name", Rule::Text { max: NAME_MAX_CHARS }),
     FieldRule::new("Delegate", "phone", Rule::Pattern(PHONE)),
+    FieldRule::new("ListProvider", "name", Rule::Text { max: NAME_MAX_CHARS }),
+    FieldRule::new("ListProvider", "credit_code", Rule::Pattern(CREDIT_CODE)),
 ];
 
 /// A school weekday by number (each item, for a list of them).
@@ -395,4 +407,45 @@ pub struct DrawnActivity {
     pub enrolled: u32,
     /// Applications put on the wait list by this draw, in lottery order.
     pub waitlisted: u32,
+}
+
+/// An outside institution the bureau puts on its district's white list (`AS_PROVIDERS`).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ListProvider {
+    /// The institution's registered name.
+    pub name: String,
+    /// 统一社会信用代码: 18 characters, digits and capital letters.
+    #[serde(default)]
+    pub credit_code: Option<String>,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+}
+
+/// New validity dates for a listed institution.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RenewProvider {
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+}
+
+/// One entry of the white list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WhiteListEntry {
+    pub id: Uuid,
+    pub district_id: Uuid,
+    pub name: String,
+    pub credit_code: Option<String>,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    /// Set when the bureau took it off the list (the entry stays for history).
+    pub removed_at: Option<DateTime<Utc>>,
+    /// Where it stands today, in the district's schools' dates.
+    pub standing: ProviderStanding,
+    /// Activities naming it (in every school of the district).
+    pub activities: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WhiteList {
+    pub items: Vec<WhiteListEntry>,
 }

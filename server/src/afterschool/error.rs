@@ -21,6 +21,13 @@ pub enum AfterschoolError {
     TimeSlotTaken { activity_id: Uuid },
     #[error("not on the pickup list")]
     PickupNotAuthorised,
+    /// `AS_PROVIDERS`: the institution named is not on the district's white list today.
+    #[error("the institution is not on the white list ({standing})")]
+    ProviderNotListed { standing: &'static str },
+    #[error("the institution was removed from the white list")]
+    ProviderRemoved,
+    #[error("the institution is already listed")]
+    ProviderAlreadyListed { id: Uuid },
     #[error("already signed out")]
     AlreadySignedOut { released_to: String, at: chrono::DateTime<chrono::Utc> },
 }
@@ -119,6 +126,13 @@ impl From<AfterschoolError> for ApiError {
             AfterschoolError::PickupNotAuthorised => ApiError::new(Code::PickupNotAuthorised),
             AfterschoolError::AlreadySignedOut { released_to, at } => ApiError::new(Code::AlreadySignedOut)
                 .with_details(serde_json::json!({ "adult_name": released_to, "signed_out_at": at })),
+            AfterschoolError::ProviderNotListed { standing } => {
+                ApiError::new(Code::AsProviders).with_details(serde_json::json!({ "standing": standing }))
+            }
+            AfterschoolError::ProviderRemoved => ApiError::new(Code::ProviderRemoved),
+            AfterschoolError::ProviderAlreadyListed { id } => {
+                ApiError::new(Code::ProviderAlreadyListed).with_details(serde_json::json!({ "id": id }))
+            }
             AfterschoolError::TimeSlotTaken { activity_id } => {
                 ApiError::new(Code::TimeSlotTaken).with_details(serde_json::json!({ "activity_id": activity_id }))
             }

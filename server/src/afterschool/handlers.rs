@@ -14,6 +14,8 @@ use crate::access::{self, Caller};
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 
+pub mod white_list;
+
 /// Saves the school's term plan as a draft. `breaches` lists the rules it breaks today
 /// (`AS_5_PLUS_2`, `AS_END_TIME`, `AS_EVENING_STUDY`); a draft may break them, publishing may not.
 #[utoipa::path(
@@ -108,7 +110,7 @@ pub async fn publish(state: web::Data<AppState>, caller: Caller, path: web::Path
         (status = 201, body = Activity),
         (status = 403, description = "`forbidden`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 422, description = "`validation_failed` with `details.field`", body = ErrorBody),
+        (status = 422, description = "`validation_failed` with `details.field`; `as_providers` (an institution not on the district's white list today, `details.standing`); `as_no_new_lessons`, `content_needs_review`", body = ErrorBody),
     )
 )]
 #[post("/afterschool/plans/{plan_id}/activities")]

@@ -82,6 +82,20 @@ pub enum ProviderKind {
     Institution,
 }
 
+/// Where an institution stands on its district's white list today (`AS_PROVIDERS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderStanding {
+    /// Listed and valid today.
+    Listed,
+    /// Listed from a later date.
+    NotYetValid,
+    /// Its listing ended: the school is to replace it or ask the bureau to renew it.
+    Expired,
+    /// Taken off the list by the bureau.
+    Removed,
+}
+
 /// How an activity is paid for (`AS_FEES`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
@@ -238,6 +252,8 @@ pub mod activity {
         pub in_charge_account_id: Option<Uuid>,
         pub provider_kind: ProviderKind,
         pub provider_name: String,
+        /// The white-list entry of an institution (`AS_PROVIDERS`).
+        pub provider_id: Option<Uuid>,
         pub fee_kind: FeeKind,
         pub fee_amount_fen: i64,
         pub allocation: Allocation,
@@ -453,6 +469,33 @@ pub mod draw {
         pub waitlisted: i32,
         pub drawn_by: Uuid,
         pub drawn_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// An outside institution on a district's white list (`AS_PROVIDERS`), kept after removal so that
+/// what an activity named stays readable.
+pub mod provider {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_providers")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub district_id: Uuid,
+        pub name: String,
+        /// 统一社会信用代码, when the bureau records it.
+        pub credit_code: Option<String>,
+        pub valid_from: Date,
+        pub valid_until: Date,
+        pub removed_at: Option<DateTimeUtc>,
+        pub listed_by: Uuid,
+        pub created_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

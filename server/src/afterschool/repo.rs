@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::model::{
     EnrolmentStatus, PlanStatus, activity, attendance, basic_choice, district_settings, draw, enrolment, leave,
-    pickup_code, plan, session, sign_out, walk_alone,
+    pickup_code, plan, provider, session, sign_out, walk_alone,
 };
 
 pub async fn insert_plan(
@@ -462,4 +462,64 @@ pub async fn waitlist(db: &impl ConnectionTrait, id: Uuid, ticket: i64, now: Dat
 pub async fn insert_draw(db: &impl ConnectionTrait, row: draw::Model) -> Result<(), DbErr> {
     draw::Entity::insert(draw::ActiveModel::from(row)).exec_without_returning(db).await?;
     Ok(())
+}
+
+// ---- the white list (AS_PROVIDERS) ----
+
+pub async fn providers(db: &impl ConnectionTrait, district_id: Uuid) -> Result<Vec<provider::Model>, DbErr> {
+    provider::Entity::find()
+        .filter(provider::Column::DistrictId.eq(district_id))
+        .order_by_asc(provider::Column::Name)
+        .order_by_asc(provider::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+pub async fn provider(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<provider::Model>, DbErr> {
+    provider::Entity::find_by_id(id).one(db).await
+}
+
+/// The district's entry of that name still on the list (not removed), if any.
+pub async fn listed_provider_named(
+    db: &impl ConnectionTrait,
+    district_id: Uuid,
+    name: &str,
+) -> Result<Option<provider::Model>, DbErr> {
+    provider::Entity::find()
+        .filter(provider::Column::DistrictId.eq(district_id))
+        .filter(provider::Column::Name.eq(name))
+        .filter(provider::Column::RemovedAt.is_null())
+        .one(db)
+        .await
+}
+
+pub async fn insert_provider(db: &impl ConnectionTrait, row: provider::Model) -> Result<(), DbErr> {
+    provider::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// New validity dates, or the removal, of an entry (its name and code never change).
+pub async fn update_provider(db: &impl ConnectionTrait, row: &provider::Model) -> Result<(), DbErr> {
+    provider::ActiveModel {
+        id: Set(row.id),
+        valid_from: Set(row.valid_from),
+        valid_until: Set(row.valid_until),
+        removed_at: Set(row.removed_at),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Activities naming each of these white-list entries (not cancelled).
+pub async fn activities_of_providers(
+    db: &impl ConnectionTrait,
+    provider_ids: Vec<Uuid>,
+) -> Result<Vec<activity::Model>, DbErr> {
+    activity::Entity::find()
+        .filter(activity::Column::ProviderId.is_in(provider_ids))
+        .filter(activity::Column::CancelledAt.is_null())
+        .all(db)
+        .await
 }

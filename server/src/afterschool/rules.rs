@@ -5,7 +5,7 @@ use std::ops::RangeInclusive;
 
 use chrono::{Datelike, Duration, NaiveDate, Timelike, Weekday};
 
-use super::model::SessionKind;
+use super::model::{ProviderStanding, SessionKind};
 use crate::org::model::{Stage, StageSystem};
 
 /// Minutes after local midnight.
@@ -155,9 +155,39 @@ pub fn school_weekday(date: NaiveDate) -> Option<u8> {
     }
 }
 
+/// `AS_PROVIDERS`: where a white-list entry valid from `valid_from` to `valid_until` (both days
+/// included) stands on `today`; a removal outweighs any dates.
+pub fn provider_standing(
+    valid_from: NaiveDate,
+    valid_until: NaiveDate,
+    removed: bool,
+    today: NaiveDate,
+) -> ProviderStanding {
+    if removed {
+        ProviderStanding::Removed
+    } else if today < valid_from {
+        ProviderStanding::NotYetValid
+    } else if today > valid_until {
+        ProviderStanding::Expired
+    } else {
+        ProviderStanding::Listed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn as_providers_an_entry_stands_listed_only_between_its_dates_and_until_removed() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 9, d).unwrap();
+        let (from, until) = (day(1), day(30));
+        assert_eq!(provider_standing(from, until, false, day(1)), ProviderStanding::Listed);
+        assert_eq!(provider_standing(from, until, false, day(30)), ProviderStanding::Listed);
+        assert_eq!(provider_standing(day(2), until, false, day(1)), ProviderStanding::NotYetValid);
+        assert_eq!(provider_standing(from, day(29), false, day(30)), ProviderStanding::Expired);
+        assert_eq!(provider_standing(from, until, true, day(15)), ProviderStanding::Removed);
+    }
 
     fn basic(weekday: u8, start: &str, end: &str) -> Session {
         Session {

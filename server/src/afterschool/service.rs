@@ -15,11 +15,14 @@ use super::dto::{
 };
 use super::error::{AfterschoolError, breach_message};
 use super::model::{
-    Allocation, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, ReleasedTo, RollStatus, SessionKind, activity,
-    attendance, basic_choice, draw, enrolment, leave, pickup_code, plan, session, sign_out, walk_alone,
+    Allocation, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, ProviderStanding, ReleasedTo, RollStatus,
+    SessionKind, activity, attendance, basic_choice, draw, enrolment, leave, pickup_code, plan, session, sign_out,
+    walk_alone,
 };
 use super::rules::{self, Minute, Session};
 use super::{lottery, repo};
+
+pub mod white_list;
 use crate::access::{self, BureauOfficer, Caller, SchoolAdmin};
 use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::{ApiError, ApiResult};
@@ -265,7 +268,8 @@ pub async fn publish(state: &AppState, caller: &Caller, plan_id: Uuid) -> ApiRes
 
 // ---- activities ----
 
-fn activity_view(row: &activity::Model) -> Activity {
+/// An activity as the API shows it; `standing` is its institution's place on the white list today.
+fn activity_view(row: &activity::Model, standing: Option<ProviderStanding>) -> Activity {
     Activity {
         id: row.id,
         plan_id: row.plan_id,
@@ -283,7 +287,8 @@ fn activity_view(row: &activity::Model) -> Activity {
         seats_taken: row.seats_taken as u32,
         seats_left: (row.capacity - row.seats_taken).max(0) as u32,
         in_charge_account_id: row.in_charge_account_id,
-        provider: Provider { kind: row.provider_kind, name: row.provider_name.clone() },
+        provider: Provider { kind: row.provider_kind, name: row.provider_name.clone(), white_list_id: row.provider_id },
+        provider_standing: standing,
         fee: fee_of(row),
         allocation: row.allocation,
         cancelled: row.cancelled_at.is_some(),
@@ -357,7 +362,9 @@ pub async fn add_activity(
         .into());
     }
     let provider_name = optional("provider.name", &req.provider.name, NAME_MAX_CHARS)?;
-    if req.provider.kind != ProviderKind::SchoolTeacher && provider_name.is_none() {
+    let institution = req.provider.kind == ProviderKind::Institution;
+    // An institution's name comes from its white-list entry.
+    if !institution && req.provider.kind != ProviderKind::SchoolTeacher && provider_name.is_none() {
         return Err(AfterschoolError::invalid("provider.name", "请填写提供者名称。", "Name the provider.").into());
     }
     // An amount out of range is refused even for a free activity (which ignores it), as the
@@ -401,6 +408,14 @@ pub async fn add_activity(
         )
         .into());
     }
+    // AS_PROVIDERS: an institution runs an activity only while its district lists it.
+    let listed = match institution {
+        true => {
+            let today = owner.local_date(now);
+            Some(white_list::listed_entry(&txn, owner.district_id, req.provider.white_list_id, today).await?)
+        }
+        false => None,
+    };
     if let Some(account) = req.in_charge_account_id
         && !access::is_staff_of(&txn, account, row.school_id).await?
     {
@@ -429,7 +444,8 @@ pub async fn add_activity(
         tickets_issued: 0,
         in_charge_account_id: req.in_charge_account_id,
         provider_kind: req.provider.kind,
-        provider_name: provider_name.unwrap_or_default(),
+        provider_name: listed.as_ref().map(|entry| entry.name.clone()).or(provider_name).unwrap_or_default(),
+        provider_id: listed.as_ref().map(|entry| entry.id),
         fee_kind: req.fee.kind,
         fee_amount_fen: amount,
         allocation: req.allocation,
@@ -439,7 +455,7 @@ pub async fn add_activity(
     repo::insert_activity(&txn, saved.clone()).await?;
     guard::count_reviewed(&txn, &reviewed, Channel::Activity, sender, now).await?;
     txn.commit().await?;
-    Ok(activity_view(&saved))
+    Ok(activity_view(&saved, listed.map(|_| ProviderStanding::Listed)))
 }
 
 /// A plan's activities: for its school's staff (drafts too) and, once published, for the
@@ -453,7 +469,18 @@ pub async fn activities(state: &AppState, caller: &Caller, plan_id: Uuid) -> Api
         access::SchoolReader::Guardian if row.status == PlanStatus::Published => {}
         _ => return Err(ApiError::not_found()),
     }
-    Ok(ActivityList { items: repo::activities(db, plan_id).await?.iter().map(activity_view).collect() })
+    let today = school.local_date(state.clock.now());
+    let standings: HashMap<Uuid, ProviderStanding> = repo::providers(db, school.district_id)
+        .await?
+        .iter()
+        .map(|entry| (entry.id, white_list::standing(entry, today)))
+        .collect();
+    let items = repo::activities(db, plan_id)
+        .await?
+        .iter()
+        .map(|a| activity_view(a, a.provider_id.and_then(|id| standings.get(&id).copied())))
+        .collect();
+    Ok(ActivityList { items })
 }
 
 // ---- enrolment ----

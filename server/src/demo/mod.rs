@@ -108,9 +108,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
 /// obeys the same rules): a published plan with activities and children enrolled, and in the first
 /// school a second draft that breaks `AS_END_TIME` (it ends at 17:30), to show what publishing refuses.
 async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
-    use crate::afterschool::dto::{CreateActivity, CreatePlan, Enrol, Fee, Provider, SessionInput};
+    use crate::afterschool::dto::{CreateActivity, CreatePlan, Enrol, Fee, ListProvider, Provider, SessionInput};
     use crate::afterschool::model::{Allocation, Category, FeeKind, ProviderKind, SessionKind};
     use crate::afterschool::service as afterschool;
+    use crate::afterschool::service::white_list;
     use crate::org::model::{AccessLevel, guardian, guardianship, student};
 
     let db = &state.db;
@@ -133,7 +134,7 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
     };
     // name, category, provider, provider's name, fee, amount (fen), allocation, weekdays
     type Row = (&'static str, Category, ProviderKind, &'static str, FeeKind, i64, Allocation, &'static [u8]);
-    let activities: [Row; 6] = [
+    let activities: [Row; 7] = [
         (
             "篮球社",
             Category::Sports,
@@ -166,6 +167,16 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
             &[5],
         ),
         (
+            "围棋",
+            Category::InterestGroup,
+            ProviderKind::Institution,
+            "弈趣围棋俱乐部",
+            FeeKind::ServiceFee,
+            40_000,
+            Allocation::FirstCome,
+            &[3],
+        ),
+        (
             "书法",
             Category::Arts,
             ProviderKind::RetiredTeacher,
@@ -196,6 +207,25 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
             &[4],
         ),
     ];
+    // The bureau's white list (AS_PROVIDERS) holds the outside institutions the schools engage.
+    let bureau_login = Login::parse(BUREAU_LOGIN).ok_or_else(|| anyhow::anyhow!("bureau login"))?;
+    let bureau = find_account_by_login(db, &bureau_login).await?.ok_or_else(|| anyhow::anyhow!("bureau account"))?;
+    let officer = crate::access::bureau_officer(db, &Caller { account_id: bureau.id })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut white_list_ids = std::collections::HashMap::new();
+    for (_, _, kind, name, ..) in &activities {
+        if *kind == ProviderKind::Institution && !white_list_ids.contains_key(name) {
+            let listing = ListProvider {
+                name: (*name).into(),
+                credit_code: None,
+                valid_from: today - chrono::Duration::days(90),
+                valid_until: today + chrono::Duration::days(275),
+            };
+            let entry = white_list::add(state, &officer, listing).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            white_list_ids.insert(*name, entry.id);
+        }
+    }
     let teacher_login = Login::parse("teacher@demo.jiaxiao.cn").ok_or_else(|| anyhow::anyhow!("teacher login"))?;
     let teacher = find_account_by_login(db, &teacher_login).await?.map(|a| a.id);
     let schools = school::Entity::find().all(db).await?;
@@ -238,7 +268,11 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
                     capacity: 3,
                     min_size: 1,
                     in_charge_account_id: if first_activity.is_none() { teacher_here } else { None },
-                    provider: Provider { kind: provider, name: provider_name.into() },
+                    provider: Provider {
+                        kind: provider,
+                        name: provider_name.into(),
+                        white_list_id: white_list_ids.get(provider_name).copied(),
+                    },
                     fee: Fee { kind: fee, amount_fen: (fee != FeeKind::Free).then_some(amount) },
                     allocation,
                     confirm_review: Vec::new(),

@@ -254,6 +254,21 @@ pub async fn school_counts(db: &impl ConnectionTrait, school_id: Uuid) -> Result
     })
 }
 
+/// The accounts of the admins of these schools (who hear what concerns a school as a whole).
+pub async fn admin_accounts(db: &impl ConnectionTrait, school_ids: Vec<Uuid>) -> Result<Vec<Uuid>, DbErr> {
+    let mut accounts: Vec<Uuid> = staff::Entity::find()
+        .filter(staff::Column::SchoolId.is_in(school_ids))
+        .filter(staff::Column::IsSchoolAdmin.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.account_id)
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    Ok(accounts)
+}
+
 pub async fn staff_of_account(db: &impl ConnectionTrait, account_id: Uuid) -> Result<Vec<staff::Model>, DbErr> {
     staff::Entity::find().filter(staff::Column::AccountId.eq(account_id)).all(db).await
 }

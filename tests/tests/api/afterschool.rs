@@ -634,3 +634,142 @@ async fn a_delegate_named_for_the_day_and_a_consented_walk_home_release_a_child(
         (Some("alone"), Some("walk_alone_consent"))
     );
 }
+
+fn institution_body(name: &str, white_list_id: Option<Uuid>) -> Value {
+    let mut body = activity_body(name, 20, "first_come");
+    body["provider"] = json!({ "kind": "institution", "white_list_id": white_list_id });
+    body
+}
+
+#[tokio::test]
+async fn as_providers_an_institution_runs_activities_only_while_its_district_lists_it() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let today = app.clock_now().date_naive();
+    let day = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
+    let providers = format!("/api/v1/districts/{}/afterschool/providers", w.district_a);
+    let listed = app
+        .post(
+            &providers,
+            Some(&w.bureau_a),
+            json!({ "name": "青少年科技中心", "credit_code": "91310000MA1FL0000X", "valid_from": day(-30), "valid_until": day(300) }),
+        )
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(listed["standing"], "listed");
+    let lapsed = app
+        .post(
+            &providers,
+            Some(&w.bureau_a),
+            json!({ "name": "旧机构", "valid_from": day(-300), "valid_until": day(-1) }),
+        )
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(lapsed["standing"], "expired");
+    // One institution, one entry: listing the same name again points at the entry to renew.
+    let again = app
+        .post(
+            &providers,
+            Some(&w.bureau_a),
+            json!({ "name": "青少年科技中心", "valid_from": day(0), "valid_until": day(9) }),
+        )
+        .await
+        .expect(409);
+    assert_eq!(again.body["details"]["id"], listed["id"]);
+
+    // The school admin reads the list and names an entry; nothing else will do.
+    let seen = app.get(&providers, Some(&w.admin_a1)).await.expect(200);
+    assert_eq!(seen.body["items"].as_array().unwrap().len(), 2);
+    let adding = format!("/api/v1/afterschool/plans/{plan_id}/activities");
+    let unnamed = app.post(&adding, Some(&w.admin_a1), institution_body("机器人", None)).await.expect(422);
+    assert_eq!((unnamed.code(), &unnamed.body["details"]["standing"]), ("as_providers", &json!("not_listed")));
+    let expired =
+        app.post(&adding, Some(&w.admin_a1), institution_body("机器人", Some(id(&lapsed["id"])))).await.expect(422);
+    assert_eq!(expired.body["details"]["standing"], "expired");
+    let made = app
+        .post(&adding, Some(&w.admin_a1), institution_body("机器人", Some(id(&listed["id"]))))
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(made["provider"]["name"], "青少年科技中心");
+    assert_eq!(made["provider_standing"], "listed");
+    // Another district's entry is not this school's to name.
+    let elsewhere = app
+        .post(
+            &format!("/api/v1/districts/{}/afterschool/providers", w.district_b),
+            Some(&w.bureau_b),
+            json!({ "name": "外区机构", "valid_from": day(-1), "valid_until": day(30) }),
+        )
+        .await
+        .expect(201)
+        .body;
+    let foreign =
+        app.post(&adding, Some(&w.admin_a1), institution_body("外区", Some(id(&elsewhere["id"])))).await.expect(422);
+    assert_eq!(foreign.body["details"]["standing"], "not_listed");
+
+    // Renewal moves the dates; removal flags the activity and tells the school's admins.
+    let entry = format!("{providers}/{}", listed["id"].as_str().unwrap());
+    let renewed = app
+        .put(&entry, Some(&w.bureau_a), json!({ "valid_from": day(-30), "valid_until": day(600) }))
+        .await
+        .expect(200);
+    assert_eq!(renewed.body["valid_until"], day(600));
+    assert_eq!(renewed.body["activities"], 1);
+    let removed = app.delete(&entry, Some(&w.bureau_a)).await.expect(200);
+    assert_eq!(removed.body["standing"], "removed");
+    let list = app.get(&format!("/api/v1/afterschool/plans/{plan_id}/activities"), Some(&w.admin_a1)).await.expect(200);
+    let flagged = list.body["items"].as_array().unwrap().iter().find(|a| a["id"] == made["id"]).unwrap().clone();
+    assert_eq!(flagged["provider_standing"], "removed");
+    let inbox = app.get("/api/v1/inbox", Some(&w.admin_a1)).await.expect(200);
+    let told =
+        inbox.body["items"].as_array().unwrap().iter().find(|i| i["kind"] == "afterschool").expect("told").clone();
+    assert!(told["title"].as_str().unwrap().contains("青少年科技中心"), "{told}");
+    assert!(told["preview"].as_str().unwrap().contains("「机器人」"), "{told}");
+    let renew_removed =
+        app.put(&entry, Some(&w.bureau_a), json!({ "valid_from": day(0), "valid_until": day(9) })).await.expect(409);
+    assert_eq!(renew_removed.code(), "provider_removed");
+    let after = app.post(&adding, Some(&w.admin_a1), institution_body("机器人二", Some(id(&listed["id"])))).await;
+    assert_eq!(after.expect(422).body["details"]["standing"], "removed");
+}
+
+#[tokio::test]
+async fn only_the_districts_officers_keep_its_white_list_and_only_its_people_read_it() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let providers = format!("/api/v1/districts/{}/afterschool/providers", w.district_a);
+    let body = json!({ "name": "某机构", "valid_from": "2026-09-01", "valid_until": "2027-08-31" });
+    assert_eq!(app.post(&providers, Some(&w.admin_a1), body.clone()).await.expect(403).code(), "forbidden");
+    assert_eq!(app.post(&providers, Some(&w.g1), body.clone()).await.expect(403).code(), "forbidden");
+    app.post(&providers, Some(&w.bureau_b), body.clone()).await.expect(404);
+    let entry = app.post(&providers, Some(&w.bureau_a), body).await.expect(201).body;
+    let path = format!("{providers}/{}", entry["id"].as_str().unwrap());
+    app.delete(&path, Some(&w.bureau_b)).await.expect(404);
+    app.delete(&path, Some(&w.admin_a1)).await.expect(403);
+    // Another district's officer, another district's admin, teachers and families do not read it.
+    for token in [&w.bureau_b, &w.admin_b1, &w.teacher_a1_head, &w.g1] {
+        app.get(&providers, Some(token)).await.expect(404);
+    }
+    app.get(&providers, Some(&w.admin_a2)).await.expect(200);
+    // Dates in the wrong order, and a malformed credit code, are refused by field.
+    let bad = app
+        .post(
+            &providers,
+            Some(&w.bureau_a),
+            json!({ "name": "另一机构", "valid_from": "2027-01-01", "valid_until": "2026-01-01" }),
+        )
+        .await
+        .expect(422);
+    assert_eq!(bad.body["details"]["field"], "valid_until");
+    let code = app
+        .post(
+            &providers,
+            Some(&w.bureau_a),
+            json!({ "name": "另一机构", "credit_code": "abc", "valid_from": "2026-01-01", "valid_until": "2027-01-01" }),
+        )
+        .await
+        .expect(422);
+    assert_eq!(code.body["details"]["field"], "credit_code");
+}

@@ -20,6 +20,7 @@ mod m20261203_000012_delivery_school;
 mod m20261203_000013_guard_outcome;
 mod m20261204_000014_afterschool_draws;
 mod m20261204_000015_afterschool_providers;
+mod m20261204_000016_afterschool_fees;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_guard_outcome::Migration),
             Box::new(m20261204_000014_afterschool_draws::Migration),
             Box::new(m20261204_000015_afterschool_providers::Migration),
+            Box::new(m20261204_000016_afterschool_fees::Migration),
         ]
     }
 }

@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::model::{
-    Allocation, Category, EnrolmentStatus, FeeKind, PlanStatus, ProviderKind, ProviderStanding, ReleasedTo, RollStatus,
-    SessionKind,
+    Allocation, Category, EnrolmentStatus, FeeEntryKind, FeeKind, FeePer, PlanStatus, ProviderKind, ProviderStanding,
+    ReleasedTo, RollStatus, SessionKind,
 };
 use super::rules::{OFF_WORK_TIME, WEEKDAYS};
 use super::service::white_list::CREDIT_CODE;
@@ -83,9 +83,13 @@ pub struct Provider {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct Fee {
     pub kind: FeeKind,
-    /// Per term, in fen; required unless `free`.
+    /// In fen, per `per`; required unless `free`.
     #[serde(default)]
     pub amount_fen: Option<i64>,
+    /// What the amount pays for: the term (default; a child joining late pays for the sessions
+    /// left, pro rata) or each session.
+    #[serde(default)]
+    pub per: FeePer,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -205,8 +209,12 @@ pub struct ChildAfterschool {
     /// A change the family made that applies from next week.
     pub basic_next: Option<BasicStatus>,
     pub activities: Vec<ChildActivity>,
-    /// The sum of fees of activities with a seat, per term, in fen.
+    /// What the family owes for this term's activities, in fen, all accounts told (`fees`).
     pub fees_due_fen: i64,
+    /// What the school owes back to the family (credits for sessions not held, not yet refunded).
+    pub refund_due_fen: i64,
+    /// The child's fee account per activity this term, every entry with its reason (`AS_FEES`).
+    pub fees: Vec<FeeAccount>,
     /// Adults the school releases the child to.
     pub pickup: Vec<PickupAdult>,
 }
@@ -368,6 +376,10 @@ pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("Delegate", "name", Rule::Text { max: NAME_MAX_CHARS }),
     FieldRule::new("Delegate", "phone", Rule::Pattern(PHONE)),
     FieldRule::new("ListProvider", "name", Rule::Text { max: NAME_MAX_CHARS }),
+    FieldRule::new("SetFeeWaiver", "percent", Rule::Range { min: 0, max: 100 }),
+    FieldRule::new("SetFeeWaiver", "reason", Rule::MaxChars(REASON_MAX_CHARS)),
+    FieldRule::new("MarkFee", "amount_fen", Rule::Range { min: 1, max: *FEE_FEN.end() }),
+    FieldRule::new("MarkFee", "note", Rule::MaxChars(REASON_MAX_CHARS)),
     FieldRule::new("ListProvider", "credit_code", Rule::Pattern(CREDIT_CODE)),
 ];
 
@@ -448,4 +460,91 @@ pub struct WhiteListEntry {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WhiteList {
     pub items: Vec<WhiteListEntry>,
+}
+
+/// One line of a fee account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeeEntry {
+    pub kind: FeeEntryKind,
+    /// In fen; a negative waiver lowers an earlier one.
+    pub amount_fen: i64,
+    /// The sessions a charge or credit counts.
+    pub sessions: Option<i32>,
+    /// Why, in words the family reads (zh-CN / en).
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A child's fee account for one activity (`AS_FEES`): what was charged, waived, credited at
+/// withdrawal, paid and refunded, and what that leaves.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeeAccount {
+    pub activity_id: Uuid,
+    pub activity_name: String,
+    pub student_id: Uuid,
+    /// The child's name (for the school's list; the family knows it).
+    pub student_name: String,
+    pub fee: Fee,
+    pub charged_fen: i64,
+    pub waived_fen: i64,
+    pub credited_fen: i64,
+    pub paid_fen: i64,
+    pub refunded_fen: i64,
+    /// What the family still owes.
+    pub owed_fen: i64,
+    /// What the school owes back.
+    pub refund_due_fen: i64,
+    pub entries: Vec<FeeEntry>,
+}
+
+/// Every child's account for an activity, and their sums (school admins).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityFees {
+    pub activity_id: Uuid,
+    pub charged_fen: i64,
+    pub waived_fen: i64,
+    pub credited_fen: i64,
+    pub paid_fen: i64,
+    pub refunded_fen: i64,
+    pub owed_fen: i64,
+    pub refund_due_fen: i64,
+    pub items: Vec<FeeAccount>,
+}
+
+/// The school's waiver (减免) for a child's after-school fees this plan.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SetFeeWaiver {
+    /// The share waived, 0 (none) to 100 (all).
+    pub percent: u8,
+    /// Why (kept with the waiver; shown to the family in their account). Required above 0.
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeeWaiver {
+    pub plan_id: Uuid,
+    pub student_id: Uuid,
+    pub percent: u8,
+    pub reason: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Money the school received from a family, or paid back to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MoneyMoved {
+    Payment,
+    Refund,
+}
+
+/// The school marks a payment or a refund on a child's account (no payment gateway).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MarkFee {
+    pub kind: MoneyMoved,
+    /// In fen: a payment at most what is owed, a refund at most what is owed back.
+    pub amount_fen: i64,
+    /// E.g. the receipt number.
+    #[serde(default)]
+    pub note: String,
 }

@@ -14,6 +14,7 @@ use crate::access::{self, Caller};
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 
+pub mod fees;
 pub mod white_list;
 
 /// Saves the school's term plan as a draft. `breaches` lists the rules it breaks today

@@ -2,7 +2,8 @@
 //! the `AS_*` rules in [`rules`] before it is published; the activities inside it with their
 //! providers, fees and seats; families' voluntary basic choice (愿留尽留, never refused) and
 //! enrolment in activities (first-come without overselling, or applications for a lottery), with a
-//! wait list; the district's white list of outside institutions (`AS_PROVIDERS`); each day's roll (an absence without leave alerts the family at once) and the
+//! wait list; the fee ledger (charges, waivers, credits at withdrawal, payments, refunds); the
+//! district's white list of outside institutions (`AS_PROVIDERS`); each day's roll (an absence without leave alerts the family at once) and the
 //! release of each child to an adult on their pickup list; and what a family sees of it.
 
 pub mod dto;
@@ -38,5 +39,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::white_list::list_providers)
         .service(handlers::white_list::add_provider)
         .service(handlers::white_list::renew_provider)
-        .service(handlers::white_list::remove_provider);
+        .service(handlers::white_list::remove_provider)
+        .service(handlers::fees::activity_fees)
+        .service(handlers::fees::mark_fee)
+        .service(handlers::fees::set_fee_waiver);
 }

@@ -114,6 +114,45 @@ pub enum FeeKind {
     Collected,
 }
 
+/// What an activity's amount pays for (`AS_FEES`).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+#[serde(rename_all = "snake_case")]
+pub enum FeePer {
+    /// The whole term; a child who joins late pays for the sessions left, pro rata.
+    #[default]
+    #[sea_orm(string_value = "term")]
+    Term,
+    /// Each session the child is enrolled for.
+    #[sea_orm(string_value = "session")]
+    Session,
+}
+
+/// One line of a child's fee account (`AS_FEES`). Entries are never edited; a correction is a
+/// new entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+#[serde(rename_all = "snake_case")]
+pub enum FeeEntryKind {
+    /// The fee for the sessions ahead, when the child took a seat.
+    #[sea_orm(string_value = "charge")]
+    Charge,
+    /// The school's waiver (减免) of a share of the charges (negative: a waiver lowered).
+    #[sea_orm(string_value = "waiver")]
+    Waiver,
+    /// Taken off the charges at withdrawal for the sessions not yet held (the refund rule).
+    #[sea_orm(string_value = "credit")]
+    Credit,
+    /// Money the school received from the family (marked by the school; no payment gateway).
+    #[sea_orm(string_value = "payment")]
+    Payment,
+    /// Money the school paid back to the family.
+    #[sea_orm(string_value = "refund")]
+    Refund,
+}
+
 /// How an activity's seats are given out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
@@ -228,7 +267,7 @@ pub mod session {
 pub mod activity {
     use sea_orm::entity::prelude::*;
 
-    use super::{Allocation, Category, FeeKind, ProviderKind};
+    use super::{Allocation, Category, FeeKind, FeePer, ProviderKind};
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "afterschool_activities")]
@@ -256,6 +295,7 @@ pub mod activity {
         pub provider_id: Option<Uuid>,
         pub fee_kind: FeeKind,
         pub fee_amount_fen: i64,
+        pub fee_per: FeePer,
         pub allocation: Allocation,
         pub cancelled_at: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,
@@ -496,6 +536,60 @@ pub mod provider {
         pub removed_at: Option<DateTimeUtc>,
         pub listed_by: Uuid,
         pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A line of a child's fee account for one activity (`AS_FEES`).
+pub mod fee_entry {
+    use sea_orm::entity::prelude::*;
+
+    use super::FeeEntryKind;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_fee_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub plan_id: Uuid,
+        pub activity_id: Uuid,
+        pub student_id: Uuid,
+        pub kind: FeeEntryKind,
+        pub amount_fen: i64,
+        /// The sessions a charge or credit counts.
+        pub sessions: Option<i32>,
+        /// Why, in words the family reads.
+        pub reason: String,
+        /// The school staff who marked it; `None` for what the rules wrote.
+        pub recorded_by: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The share of a child's fees the school waives for a plan (减免).
+pub mod fee_waiver {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_fee_waivers")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub plan_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub student_id: Uuid,
+        pub percent: i16,
+        pub reason: String,
+        pub set_by: Uuid,
+        pub updated_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,8 +11,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::model::{
-    EnrolmentStatus, PlanStatus, activity, attendance, basic_choice, district_settings, draw, enrolment, leave,
-    pickup_code, plan, provider, session, sign_out, walk_alone,
+    EnrolmentStatus, PlanStatus, activity, attendance, basic_choice, district_settings, draw, enrolment, fee_entry,
+    fee_waiver, leave, pickup_code, plan, provider, session, sign_out, walk_alone,
 };
 
 pub async fn insert_plan(
@@ -522,4 +522,83 @@ pub async fn activities_of_providers(
         .filter(activity::Column::CancelledAt.is_null())
         .all(db)
         .await
+}
+
+// ---- the fee ledger (AS_FEES) ----
+
+pub async fn insert_fee_entries(db: &impl ConnectionTrait, rows: Vec<fee_entry::Model>) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    fee_entry::Entity::insert_many(rows.into_iter().map(IntoActiveModel::into_active_model))
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+fn in_order(query: sea_orm::Select<fee_entry::Entity>) -> sea_orm::Select<fee_entry::Entity> {
+    query.order_by_asc(fee_entry::Column::CreatedAt).order_by_asc(fee_entry::Column::Id)
+}
+
+/// A child's account for one activity, oldest entry first.
+pub async fn fee_entries(
+    db: &impl ConnectionTrait,
+    activity_id: Uuid,
+    student_id: Uuid,
+) -> Result<Vec<fee_entry::Model>, DbErr> {
+    in_order(
+        fee_entry::Entity::find()
+            .filter(fee_entry::Column::ActivityId.eq(activity_id))
+            .filter(fee_entry::Column::StudentId.eq(student_id)),
+    )
+    .all(db)
+    .await
+}
+
+/// A child's accounts for every activity of a plan.
+pub async fn fee_entries_of_child(
+    db: &impl ConnectionTrait,
+    student_id: Uuid,
+    plan_id: Uuid,
+) -> Result<Vec<fee_entry::Model>, DbErr> {
+    in_order(
+        fee_entry::Entity::find()
+            .filter(fee_entry::Column::StudentId.eq(student_id))
+            .filter(fee_entry::Column::PlanId.eq(plan_id)),
+    )
+    .all(db)
+    .await
+}
+
+/// Every child's account for an activity.
+pub async fn fee_entries_of_activity(
+    db: &impl ConnectionTrait,
+    activity_id: Uuid,
+) -> Result<Vec<fee_entry::Model>, DbErr> {
+    in_order(fee_entry::Entity::find().filter(fee_entry::Column::ActivityId.eq(activity_id))).all(db).await
+}
+
+pub async fn fee_waiver(
+    db: &impl ConnectionTrait,
+    plan_id: Uuid,
+    student_id: Uuid,
+) -> Result<Option<fee_waiver::Model>, DbErr> {
+    fee_waiver::Entity::find_by_id((plan_id, student_id)).one(db).await
+}
+
+pub async fn upsert_fee_waiver(db: &impl ConnectionTrait, row: fee_waiver::Model) -> Result<(), DbErr> {
+    fee_waiver::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([fee_waiver::Column::PlanId, fee_waiver::Column::StudentId])
+                .update_columns([
+                    fee_waiver::Column::Percent,
+                    fee_waiver::Column::Reason,
+                    fee_waiver::Column::SetBy,
+                    fee_waiver::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
 }

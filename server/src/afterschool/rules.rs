@@ -5,7 +5,7 @@ use std::ops::RangeInclusive;
 
 use chrono::{Datelike, Duration, NaiveDate, Timelike, Weekday};
 
-use super::model::{ProviderStanding, SessionKind};
+use super::model::{FeeEntryKind, FeePer, ProviderStanding, SessionKind};
 use crate::org::model::{Stage, StageSystem};
 
 /// Minutes after local midnight.
@@ -174,9 +174,142 @@ pub fn provider_standing(
     }
 }
 
+/// `AS_FEES`: the sessions an activity meeting on `weekdays` holds from `from` to `to`, both
+/// included (each school day of its weekdays; holidays are not known until the school calendar).
+pub fn sessions_between(weekdays: &[u8], from: NaiveDate, to: NaiveDate) -> u32 {
+    if from > to {
+        return 0;
+    }
+    from.iter_days()
+        .take_while(|day| *day <= to)
+        .filter(|day| school_weekday(*day).is_some_and(|d| weekdays.contains(&d)))
+        .count() as u32
+}
+
+/// `amount` × `part` ÷ `whole`, to the nearest fen (half a fen up); nothing of nothing.
+pub fn pro_rata(amount: i64, part: u32, whole: u32) -> i64 {
+    if whole == 0 {
+        return 0;
+    }
+    let (part, whole) = (i64::from(part.min(whole)), i64::from(whole));
+    (amount * part * 2 + whole) / (whole * 2)
+}
+
+/// `AS_FEES`: what a child taking a seat with `ahead` of the term's `total` sessions still to come
+/// is charged: per session, each of them; per term, the term's amount pro rata (all of it before
+/// the term starts).
+pub fn charge(per: FeePer, amount: i64, total: u32, ahead: u32) -> i64 {
+    match per {
+        FeePer::Term => pro_rata(amount, ahead, total),
+        FeePer::Session => amount * i64::from(ahead),
+    }
+}
+
+/// `AS_FEES`: a waiver (减免) of `percent` of `charged`, rounded up to the fen (the family's way).
+pub fn waived(charged: i64, percent: u8) -> i64 {
+    let percent = i64::from(percent.min(100));
+    (charged * percent + 99) / 100
+}
+
+/// `AS_FEES`, the published refund rule: a child who withdraws is credited the net charge (after
+/// waivers and earlier credits) pro rata by the charged sessions not yet held.
+pub fn credit(net_charged: i64, charged_sessions: u32, not_held: u32) -> i64 {
+    pro_rata(net_charged, not_held, charged_sessions)
+}
+
+/// A child's fee account for one activity, summed from its entries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Balance {
+    pub charged: i64,
+    pub waived: i64,
+    pub credited: i64,
+    pub paid: i64,
+    pub refunded: i64,
+    /// Sessions charged less sessions credited.
+    pub sessions: i64,
+}
+
+impl Balance {
+    /// Sums entries given as (kind, amount in fen, sessions).
+    pub fn of(entries: impl IntoIterator<Item = (FeeEntryKind, i64, Option<i32>)>) -> Balance {
+        let mut b = Balance::default();
+        for (kind, amount, sessions) in entries {
+            let sessions = i64::from(sessions.unwrap_or(0));
+            match kind {
+                FeeEntryKind::Charge => {
+                    b.charged += amount;
+                    b.sessions += sessions;
+                }
+                FeeEntryKind::Credit => {
+                    b.credited += amount;
+                    b.sessions -= sessions;
+                }
+                FeeEntryKind::Waiver => b.waived += amount,
+                FeeEntryKind::Payment => b.paid += amount,
+                FeeEntryKind::Refund => b.refunded += amount,
+            }
+        }
+        b
+    }
+
+    /// What the family is to pay for the activity, all told.
+    pub fn net_charged(&self) -> i64 {
+        self.charged - self.waived - self.credited
+    }
+
+    /// Positive: the family owes it; negative: the school owes it back (a refund due).
+    pub fn balance(&self) -> i64 {
+        self.net_charged() - (self.paid - self.refunded)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn as_fees_sessions_count_the_activitys_weekdays_in_the_range() {
+        // 2026-09-07 is a Monday; two weeks of Monday and Wednesday sessions.
+        let monday = NaiveDate::from_ymd_opt(2026, 9, 7).unwrap();
+        assert_eq!(sessions_between(&[1, 3], monday, monday + Duration::days(13)), 4);
+        assert_eq!(sessions_between(&[1, 3], monday + Duration::days(1), monday + Duration::days(13)), 3);
+        assert_eq!(sessions_between(&[1], monday, monday - Duration::days(1)), 0);
+    }
+
+    #[test]
+    fn as_fees_charges_the_sessions_ahead_and_rounds_to_the_nearest_fen() {
+        assert_eq!(charge(FeePer::Term, 30_000, 40, 40), 30_000);
+        assert_eq!(charge(FeePer::Term, 30_000, 40, 10), 7_500);
+        assert_eq!(charge(FeePer::Term, 100, 3, 1), 33);
+        assert_eq!(charge(FeePer::Term, 100, 3, 2), 67);
+        assert_eq!(charge(FeePer::Term, 30_000, 40, 55), 30_000, "never more than the term");
+        assert_eq!(charge(FeePer::Session, 1_500, 40, 12), 18_000);
+        assert_eq!(charge(FeePer::Term, 30_000, 0, 0), 0);
+    }
+
+    #[test]
+    fn as_fees_a_waiver_rounds_the_familys_way_and_a_withdrawal_credits_sessions_not_held() {
+        assert_eq!(waived(10_001, 50), 5_001);
+        assert_eq!(waived(10_000, 100), 10_000);
+        assert_eq!(waived(10_000, 0), 0);
+        assert_eq!(credit(30_000, 40, 30), 22_500);
+        assert_eq!(credit(30_000, 40, 0), 0);
+        assert_eq!(credit(30_000, 40, 90), 30_000, "never more than was charged");
+    }
+
+    #[test]
+    fn as_fees_the_balance_says_what_the_family_owes_or_is_owed() {
+        let entries = [
+            (FeeEntryKind::Charge, 30_000, Some(40)),
+            (FeeEntryKind::Waiver, 15_000, None),
+            (FeeEntryKind::Payment, 15_000, None),
+            (FeeEntryKind::Credit, 11_250, Some(30)),
+        ];
+        let b = Balance::of(entries);
+        assert_eq!((b.net_charged(), b.balance(), b.sessions), (3_750, -11_250, 10));
+        let settled = Balance::of(entries.into_iter().chain([(FeeEntryKind::Refund, 11_250, None)]));
+        assert_eq!(settled.balance(), 0);
+    }
 
     #[test]
     fn as_providers_an_entry_stands_listed_only_between_its_dates_and_until_removed() {

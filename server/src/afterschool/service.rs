@@ -22,6 +22,7 @@ use super::model::{
 use super::rules::{self, Minute, Session};
 use super::{lottery, repo};
 
+pub mod fees;
 pub mod white_list;
 use crate::access::{self, BureauOfficer, Caller, SchoolAdmin};
 use crate::delivery::outbox::{self, Delivery, When};
@@ -296,7 +297,11 @@ fn activity_view(row: &activity::Model, standing: Option<ProviderStanding>) -> A
 }
 
 fn fee_of(row: &activity::Model) -> Fee {
-    Fee { kind: row.fee_kind, amount_fen: (row.fee_kind != FeeKind::Free).then_some(row.fee_amount_fen) }
+    Fee {
+        kind: row.fee_kind,
+        amount_fen: (row.fee_kind != FeeKind::Free).then_some(row.fee_amount_fen),
+        per: row.fee_per,
+    }
 }
 
 /// Text a person typed: not blank, at most `max` characters as sent; trimmed. `missing` says
@@ -448,6 +453,7 @@ pub async fn add_activity(
         provider_id: listed.as_ref().map(|entry| entry.id),
         fee_kind: req.fee.kind,
         fee_amount_fen: amount,
+        fee_per: req.fee.per,
         allocation: req.allocation,
         cancelled_at: None,
         created_at: now,
@@ -555,6 +561,7 @@ pub async fn draw(state: &AppState, caller: &Caller, plan_id: Uuid, req: DrawReq
         .collect();
     let outcome = lottery::draw(&seed, &offers, &applications);
 
+    let drawn_plan = row.clone();
     let rows: HashMap<(Uuid, Uuid), &enrolment::Model> =
         waiting.iter().map(|e| ((e.student_id, e.activity_id), e)).collect();
     let mut per_activity: HashMap<Uuid, (u32, u32)> = ids.iter().map(|id| (*id, (0, 0))).collect();
@@ -563,6 +570,9 @@ pub async fn draw(state: &AppState, caller: &Caller, plan_id: Uuid, req: DrawReq
         // The seat first: a seat the count refuses (never, as the draw counted them) stays applied.
         if repo::take_seat(&txn, a.activity_id).await? {
             repo::move_status(&txn, row.id, EnrolmentStatus::Applied, EnrolmentStatus::Enrolled, now).await?;
+            if let Some(activity) = drawn.iter().find(|d| d.id == a.activity_id) {
+                fees::charge_seat(&txn, activity, &drawn_plan, a.student_id, now).await?;
+            }
             per_activity.entry(a.activity_id).or_default().0 += 1;
         }
     }
@@ -738,6 +748,9 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
     if status != EnrolmentStatus::Applied {
         repo::move_status(&txn, row.id, EnrolmentStatus::Applied, status, now).await?;
     }
+    if status == EnrolmentStatus::Enrolled {
+        fees::charge_seat(&txn, &activity, &plan, req.student_id, now).await?;
+    }
     let saved = repo::enrolment(&txn, activity_id, req.student_id).await?.ok_or_else(ApiError::not_found)?;
     let view = enrolment_view(&txn, &saved).await?;
     txn.commit().await?;
@@ -759,10 +772,14 @@ pub async fn withdraw(state: &AppState, caller: &Caller, activity_id: Uuid, stud
         && row.status == EnrolmentStatus::Enrolled
     {
         repo::free_seat(&txn, activity_id).await?;
+        let activity = repo::activity(&txn, activity_id).await?.ok_or_else(ApiError::not_found)?;
+        let plan = repo::plan(&txn, activity.plan_id).await?.ok_or_else(ApiError::not_found)?;
+        fees::credit_withdrawal(&txn, &activity, &plan, student_id, now).await?;
         if let Some(next) = repo::waitlist_head(&txn, activity_id).await?
             && repo::take_seat(&txn, activity_id).await?
         {
             repo::move_status(&txn, next.id, EnrolmentStatus::Waitlisted, EnrolmentStatus::Enrolled, now).await?;
+            fees::charge_seat(&txn, &activity, &plan, next.student_id, now).await?;
         }
     }
     let saved = repo::enrolment(&txn, activity_id, student_id).await?.ok_or_else(ApiError::not_found)?;
@@ -854,11 +871,12 @@ pub async fn child(state: &AppState, caller: &Caller, student_id: Uuid) -> ApiRe
             fee: fee_of(&a),
         })
         .collect();
-    let fees_due_fen = activities
-        .iter()
-        .filter(|a| a.status == EnrolmentStatus::Enrolled)
-        .map(|a| a.fee.amount_fen.unwrap_or(0))
-        .sum();
+    let fees = match &plan {
+        Some(plan) => fees::child_accounts(db, plan.id, student_id, &guardian.student.name).await?,
+        None => Vec::new(),
+    };
+    let fees_due_fen = fees.iter().map(|a| a.owed_fen).sum();
+    let refund_due_fen = fees.iter().map(|a| a.refund_due_fen).sum();
     let pickup = access::pickup_adults(db, student_id)
         .await?
         .into_iter()
@@ -878,6 +896,8 @@ pub async fn child(state: &AppState, caller: &Caller, student_id: Uuid) -> ApiRe
         basic_next,
         activities,
         fees_due_fen,
+        refund_due_fen,
+        fees,
         pickup,
     })
 }

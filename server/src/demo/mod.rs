@@ -273,7 +273,11 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
                         name: provider_name.into(),
                         white_list_id: white_list_ids.get(provider_name).copied(),
                     },
-                    fee: Fee { kind: fee, amount_fen: (fee != FeeKind::Free).then_some(amount) },
+                    fee: Fee {
+                        kind: fee,
+                        amount_fen: (fee != FeeKind::Free).then_some(amount),
+                        per: Default::default(),
+                    },
                     allocation,
                     confirm_review: Vec::new(),
                 },

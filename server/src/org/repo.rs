@@ -349,6 +349,10 @@ pub async fn students_page(
 }
 
 /// Names of students by id.
+pub async fn student(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<student::Model>, DbErr> {
+    student::Entity::find_by_id(id).one(db).await
+}
+
 pub async fn student_names(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, DbErr> {
     Ok(student::Entity::find()
         .filter(student::Column::Id.is_in(ids))

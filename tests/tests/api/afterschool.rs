@@ -314,7 +314,10 @@ async fn a_withdrawal_gives_the_seat_to_the_first_on_the_wait_list() {
     assert_eq!(left.body["status"], "withdrawn");
     let view = app.get(&format!("/api/v1/children/{}/afterschool", children[1]), Some(&many)).await.expect(200);
     assert_eq!(view.body["activities"][0]["status"], "enrolled");
-    assert_eq!(view.body["fees_due_fen"], 30000);
+    // The promoted child is charged for the sessions left in the term (pro rata, less than all of it).
+    let due = view.body["fees_due_fen"].as_i64().unwrap();
+    assert!(0 < due && due < 30000, "{due}");
+    assert_eq!(view.body["fees"][0]["entries"][0]["kind"], "charge");
     let third_view = app.get(&format!("/api/v1/children/{}/afterschool", children[2]), Some(&many)).await.expect(200);
     assert_eq!(third_view.body["activities"][0]["status"], "waitlisted");
     assert_eq!(seats_taken(&app, &w.admin_a1, plan_id, art).await, 1);
@@ -772,4 +775,121 @@ async fn only_the_districts_officers_keep_its_white_list_and_only_its_people_rea
         .await
         .expect(422);
     assert_eq!(code.body["details"]["field"], "credit_code");
+}
+
+/// Mondays and Wednesdays from `from` to `to`, both included (counted here, not by the server).
+fn mon_wed(from: chrono::NaiveDate, to: chrono::NaiveDate) -> i64 {
+    use chrono::Datelike;
+    from.iter_days()
+        .take_while(|d| *d <= to)
+        .filter(|d| matches!(d.weekday(), chrono::Weekday::Mon | chrono::Weekday::Wed))
+        .count() as i64
+}
+
+async fn fee_account(app: &TestApp, token: &str, student: Uuid, activity: Uuid) -> Value {
+    let child = app.get(&format!("/api/v1/children/{student}/afterschool"), Some(token)).await.expect(200).body;
+    let account = child["fees"].as_array().expect("fees").iter().find(|f| id(&f["activity_id"]) == activity).cloned();
+    let account = account.unwrap_or_else(|| panic!("no account in {child}"));
+    assert_eq!(child["fees_due_fen"], account["owed_fen"], "one paid activity: the total is its account");
+    assert_eq!(child["refund_due_fen"], account["refund_due_fen"]);
+    account
+}
+
+#[tokio::test]
+async fn as_fees_a_family_sees_what_it_owes_and_why_and_a_withdrawal_credits_the_sessions_not_held() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    // ¥300 a term, Mondays and Wednesdays; the clock stands on a Monday in the middle of the term.
+    let club = activity(&app, &w.admin_a1, plan_id, activity_body("篮球", 20, "first_come")).await;
+    let today = app.clock_now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).date_naive();
+    let (start, end) =
+        (chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), chrono::NaiveDate::from_ymd_opt(2027, 1, 20).unwrap());
+    let (total, ahead) = (mon_wed(start, end), mon_wed(today, end));
+    assert!(0 < ahead && ahead < total);
+    let charged = (30_000 * ahead * 2 + total) / (total * 2);
+
+    enrol(&app, &w.g1, club, w.s1).await.expect(201);
+    let account = fee_account(&app, &w.g1, w.s1, club).await;
+    assert_eq!((account["charged_fen"].as_i64(), account["owed_fen"].as_i64()), (Some(charged), Some(charged)));
+    let line = &account["entries"][0];
+    assert_eq!((line["kind"].as_str(), line["sessions"].as_i64()), (Some("charge"), Some(ahead)));
+    assert!(line["reason"].as_str().unwrap().contains(&format!("{ahead}/{total}")), "{line}");
+
+    // The school marks the payment: never more than is owed.
+    let mark = format!("/api/v1/afterschool/activities/{club}/fees/{}", w.s1);
+    let too_much = app.post(&mark, Some(&w.admin_a1), json!({ "kind": "payment", "amount_fen": charged + 1 })).await;
+    assert_eq!(too_much.expect(422).body["details"]["field"], "amount_fen");
+    let paid = app
+        .post(&mark, Some(&w.admin_a1), json!({ "kind": "payment", "amount_fen": charged, "note": "收据 0042" }))
+        .await
+        .expect(200);
+    assert_eq!((paid.body["owed_fen"].as_i64(), paid.body["paid_fen"].as_i64()), (Some(0), Some(charged)));
+
+    // Withdrawal on a session day: today's counts as held; the rest come back pro rata.
+    app.delete(&format!("/api/v1/afterschool/activities/{club}/enrolments/{}", w.s1), Some(&w.g1)).await.expect(200);
+    let not_held = ahead - 1;
+    let credit = (charged * not_held * 2 + ahead) / (ahead * 2);
+    let account = fee_account(&app, &w.g1, w.s1, club).await;
+    assert_eq!(account["credited_fen"].as_i64(), Some(credit));
+    assert_eq!((account["owed_fen"].as_i64(), account["refund_due_fen"].as_i64()), (Some(0), Some(credit)));
+    assert_eq!(account["entries"][2]["kind"], "credit");
+    assert_eq!(account["entries"][2]["sessions"].as_i64(), Some(not_held));
+    app.post(&mark, Some(&w.admin_a1), json!({ "kind": "refund", "amount_fen": credit + 1 })).await.expect(422);
+    let settled =
+        app.post(&mark, Some(&w.admin_a1), json!({ "kind": "refund", "amount_fen": credit })).await.expect(200);
+    assert_eq!((settled.body["owed_fen"].as_i64(), settled.body["refund_due_fen"].as_i64()), (Some(0), Some(0)));
+
+    // A waiver (减免) set before the seat comes off the charge at once, with its reason.
+    let waiver = format!("/api/v1/afterschool/plans/{plan_id}/fee-waivers/{}", w.s2);
+    assert_eq!(
+        app.put(&waiver, Some(&w.admin_a1), json!({ "percent": 50 })).await.expect(422).body["details"]["field"],
+        "reason"
+    );
+    app.put(&waiver, Some(&w.admin_a1), json!({ "percent": 50, "reason": "低保家庭" })).await.expect(200);
+    enrol(&app, &w.g1, club, w.s2).await.expect(201);
+    let account = fee_account(&app, &w.g1, w.s2, club).await;
+    let waived = (charged * 50 + 99) / 100;
+    assert_eq!(account["waived_fen"].as_i64(), Some(waived));
+    assert_eq!(account["owed_fen"].as_i64(), Some(charged - waived));
+    assert!(account["entries"][1]["reason"].as_str().unwrap().contains("低保家庭"));
+    // Raised to all of it: the seat held now is adjusted by the difference.
+    app.put(&waiver, Some(&w.admin_a1), json!({ "percent": 100, "reason": "低保家庭" })).await.expect(200);
+    assert_eq!(fee_account(&app, &w.g1, w.s2, club).await["owed_fen"].as_i64(), Some(0));
+
+    // The school's list sums every account.
+    let list = app.get(&format!("/api/v1/afterschool/activities/{club}/fees"), Some(&w.admin_a1)).await.expect(200);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 2);
+    assert_eq!(list.body["charged_fen"].as_i64(), Some(2 * charged));
+    assert_eq!(list.body["paid_fen"].as_i64(), Some(charged));
+    assert_eq!(list.body["refunded_fen"].as_i64(), Some(credit));
+    assert_eq!(list.body["owed_fen"].as_i64(), Some(0));
+}
+
+#[tokio::test]
+async fn only_the_schools_admins_keep_the_fee_ledger() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let club = activity(&app, &w.admin_a1, plan_id, activity_body("篮球", 20, "first_come")).await;
+    enrol(&app, &w.g1, club, w.s1).await.expect(201);
+    let fees = format!("/api/v1/afterschool/activities/{club}/fees");
+    let mark = format!("{fees}/{}", w.s1);
+    let pay = json!({ "kind": "payment", "amount_fen": 100 });
+    app.get(&fees, Some(&w.teacher_a1_head)).await.expect(403);
+    app.post(&mark, Some(&w.teacher_a1_head), pay.clone()).await.expect(403);
+    for token in [&w.g1, &w.admin_a2, &w.admin_b1, &w.bureau_a] {
+        app.get(&fees, Some(token)).await.expect(404);
+        app.post(&mark, Some(token), pay.clone()).await.expect(404);
+    }
+    // No account, no payment: a child of the school who never took a seat.
+    app.post(&format!("{fees}/{}", w.s2), Some(&w.admin_a1), pay).await.expect(404);
+    // A waiver is for a pupil of the plan's school, set by its admin.
+    let waiver = |student: Uuid| format!("/api/v1/afterschool/plans/{plan_id}/fee-waivers/{student}");
+    let body = json!({ "percent": 20, "reason": "困难家庭" });
+    app.put(&waiver(w.s4), Some(&w.admin_a1), body.clone()).await.expect(404);
+    app.put(&waiver(w.s1), Some(&w.teacher_a1_head), body.clone()).await.expect(403);
+    app.put(&waiver(w.s1), Some(&w.g1), body.clone()).await.expect(404);
+    // The family reads its account; the pickup-only guardian does not.
+    app.get(&format!("/api/v1/children/{}/afterschool", w.s1), Some(&w.g2)).await.expect(404);
 }

@@ -21,6 +21,7 @@ mod m20261203_000013_guard_outcome;
 mod m20261204_000014_afterschool_draws;
 mod m20261204_000015_afterschool_providers;
 mod m20261204_000016_afterschool_fees;
+mod m20261204_000018_afterschool_enrolment_window;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_afterschool_draws::Migration),
             Box::new(m20261204_000015_afterschool_providers::Migration),
             Box::new(m20261204_000016_afterschool_fees::Migration),
+            Box::new(m20261204_000018_afterschool_enrolment_window::Migration),
         ]
     }
 }

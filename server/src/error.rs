@@ -160,6 +160,10 @@ codes! {
     /// The adult is not on the child's pickup list today (no matching code, no walk-alone consent).
     PickupNotAuthorised => "pickup_not_authorised", FORBIDDEN, "此人不在孩子今天的接送名单上，不能放行。", "This person is not on the child's pickup list today; do not release the child.";
     AlreadySignedOut => "already_signed_out", CONFLICT, "孩子今天已签退。", "The child was already signed out today.";
+    /// `details.opens_at` says when (null: the first round is closing; try again in a minute).
+    EnrolmentNotOpen => "enrolment_not_open", CONFLICT, "现在不在报名时间内。", "Enrolment is not open now.";
+    /// The rosters are locked (after the add/drop round); withdrawal stays possible.
+    EnrolmentClosed => "enrolment_closed", CONFLICT, "报名已截止，名单已锁定。", "Enrolment has closed and the rosters are locked.";
     /// `details.standing` says why (`not_listed`, `not_yet_valid`, `expired`, `removed`).
     AsProviders => "as_providers", UNPROCESSABLE_ENTITY, "校外机构须列入本区白名单且在有效期内（AS_PROVIDERS）。", "An outside institution must be on the district's white list and within its validity (AS_PROVIDERS).";
     /// `details.id` is the entry already listing that name; renew it instead.

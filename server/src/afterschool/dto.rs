@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::model::{
-    Allocation, Category, EnrolmentStatus, FeeEntryKind, FeeKind, FeePer, PlanStatus, ProviderKind, ProviderStanding,
-    ReleasedTo, RollStatus, SessionKind,
+    Allocation, Category, EnrolmentPhase, EnrolmentStatus, FeeEntryKind, FeeKind, FeePer, PlanStatus, ProviderKind,
+    ProviderStanding, ReleasedTo, RollStatus, SessionKind,
 };
 use super::rules::{OFF_WORK_TIME, WEEKDAYS};
 use super::service::white_list::CREDIT_CODE;
@@ -63,6 +63,31 @@ pub struct Plan {
     /// Rules the plan breaks today: a draft may break them; publishing refuses until none is left.
     pub breaches: Vec<Breach>,
     pub published_at: Option<DateTime<Utc>>,
+    /// The enrolment window and where it stands now.
+    pub enrolment: EnrolmentWindowView,
+}
+
+/// When families may enrol: the first round (`opens_at` to `closes_at`: first-come seats and
+/// lottery applications); at `closes_at` the lottery is drawn and activities below their minimum
+/// size are cancelled (families told); then, until `add_drop_closes_at`, the seats left go
+/// first-come (lottery activities included); then the rosters lock.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EnrolmentWindow {
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    /// No add/drop round when absent: the rosters lock at `closes_at`.
+    #[serde(default)]
+    pub add_drop_closes_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnrolmentWindowView {
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub add_drop_closes_at: Option<DateTime<Utc>>,
+    pub phase: EnrolmentPhase,
+    /// When the first round's close ran (lottery drawn, small activities cancelled).
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 /// Who runs an activity (`AS_PROVIDERS`).

@@ -24,6 +24,10 @@ pub enum AfterschoolError {
     /// `AS_PROVIDERS`: the institution named is not on the district's white list today.
     #[error("the institution is not on the white list ({standing})")]
     ProviderNotListed { standing: &'static str },
+    #[error("enrolment is not open")]
+    EnrolmentNotOpen { opens_at: Option<chrono::DateTime<chrono::Utc>> },
+    #[error("enrolment has closed")]
+    EnrolmentClosed,
     #[error("the institution was removed from the white list")]
     ProviderRemoved,
     #[error("the institution is already listed")]
@@ -129,6 +133,10 @@ impl From<AfterschoolError> for ApiError {
             AfterschoolError::ProviderNotListed { standing } => {
                 ApiError::new(Code::AsProviders).with_details(serde_json::json!({ "standing": standing }))
             }
+            AfterschoolError::EnrolmentNotOpen { opens_at } => {
+                ApiError::new(Code::EnrolmentNotOpen).with_details(serde_json::json!({ "opens_at": opens_at }))
+            }
+            AfterschoolError::EnrolmentClosed => ApiError::new(Code::EnrolmentClosed),
             AfterschoolError::ProviderRemoved => ApiError::new(Code::ProviderRemoved),
             AfterschoolError::ProviderAlreadyListed { id } => {
                 ApiError::new(Code::ProviderAlreadyListed).with_details(serde_json::json!({ "id": id }))

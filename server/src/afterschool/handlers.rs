@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::dto::{
     Activity, ActivityList, BasicChoice, BasicStatus, ChildAfterschool, CreateActivity, CreatePlan, Delegate,
-    DistrictSettings, DrawRequest, DrawResult, Enrol, Enrolment, Leave, PickupCode, PickupCodeRequest, Plan, Roll,
-    RollSummary, SignOut, SignOutRequest, WalkAlone,
+    DistrictSettings, DrawRequest, DrawResult, Enrol, Enrolment, EnrolmentWindow, Leave, PickupCode, PickupCodeRequest,
+    Plan, Roll, RollSummary, SignOut, SignOutRequest, WalkAlone,
 };
 use super::service;
 use crate::access::{self, Caller};
@@ -99,6 +99,32 @@ pub async fn draw(
 #[post("/afterschool/plans/{plan_id}/publish")]
 pub async fn publish(state: web::Data<AppState>, caller: Caller, path: web::Path<Uuid>) -> ApiResult<web::Json<Plan>> {
     Ok(web::Json(service::publish(&state, &caller, path.into_inner()).await?))
+}
+
+/// Sets the plan's enrolment window (its school's admins): the first round, and optionally an
+/// add/drop round for the seats left; refused once the first round has closed.
+#[utoipa::path(
+    tag = "afterschool",
+    security(("bearer" = [])),
+    params(("plan_id" = Uuid, Path)),
+    request_body = EnrolmentWindow,
+    responses(
+        (status = 200, body = Plan),
+        (status = 403, description = "`forbidden`: staff who are not school admins", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`enrolment_closed`: the first round has closed", body = ErrorBody),
+        (status = 422, description = "`validation_failed` with `details.field`", body = ErrorBody),
+    )
+)]
+#[put("/afterschool/plans/{plan_id}/enrolment-window")]
+pub async fn set_enrolment_window(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<EnrolmentWindow>,
+) -> ApiResult<web::Json<Plan>> {
+    let plan_id = path.into_inner();
+    Ok(web::Json(service::enrolment_window::set_window(&state, &caller, plan_id, body.into_inner()).await?))
 }
 
 /// Adds an activity (课程/社团) inside the plan's sessions.

@@ -21,6 +21,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(handlers::create_plan)
         .service(handlers::plan)
         .service(handlers::publish)
+        .service(handlers::set_enrolment_window)
         .service(handlers::add_activity)
         .service(handlers::activities)
         .service(handlers::draw)

@@ -183,6 +183,23 @@ pub enum EnrolmentStatus {
     /// Left the activity (退课).
     #[sea_orm(string_value = "withdrawn")]
     Withdrawn,
+    /// The activity was cancelled (below its minimum size when enrolment closed, say).
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}
+
+/// Where a plan's enrolment stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EnrolmentPhase {
+    /// The window opens later.
+    NotOpen,
+    /// Families enrol and apply (no window set: open while the plan is published).
+    Open,
+    /// The add/drop round: the seats left go first-come, lottery activities included.
+    AddDrop,
+    /// The rosters are locked: no new enrolment (withdrawal stays possible: the service is voluntary).
+    Locked,
 }
 
 /// A child's mark in one day's roll.
@@ -232,6 +249,13 @@ pub mod plan {
         pub status: PlanStatus,
         pub created_at: DateTimeUtc,
         pub published_at: Option<DateTimeUtc>,
+        /// The enrolment window (none set: enrolment is open while the plan is published).
+        pub enrolment_opens_at: Option<DateTimeUtc>,
+        pub enrolment_closes_at: Option<DateTimeUtc>,
+        /// The end of the add/drop round for the seats left; then the rosters lock.
+        pub add_drop_closes_at: Option<DateTimeUtc>,
+        /// When the first round's close ran (lottery drawn, small activities cancelled).
+        pub enrolment_closed_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -232,7 +232,7 @@ pub async fn active_enrolments(
 ) -> Result<Vec<(enrolment::Model, activity::Model)>, DbErr> {
     let rows = enrolment::Entity::find()
         .filter(enrolment::Column::StudentId.eq(student_id))
-        .filter(enrolment::Column::Status.ne(EnrolmentStatus::Withdrawn))
+        .filter(enrolment::Column::Status.is_not_in([EnrolmentStatus::Withdrawn, EnrolmentStatus::Cancelled]))
         .order_by_asc(enrolment::Column::CreatedAt)
         .all(db)
         .await?;
@@ -601,4 +601,60 @@ pub async fn upsert_fee_waiver(db: &impl ConnectionTrait, row: fee_waiver::Model
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+// ---- the enrolment window ----
+
+pub async fn set_window(db: &impl ConnectionTrait, row: &plan::Model) -> Result<(), DbErr> {
+    plan::ActiveModel {
+        id: Set(row.id),
+        enrolment_opens_at: Set(row.enrolment_opens_at),
+        enrolment_closes_at: Set(row.enrolment_closes_at),
+        add_drop_closes_at: Set(row.add_drop_closes_at),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Published plans whose first round has closed and whose close has not run.
+pub async fn plans_to_close(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<plan::Model>, DbErr> {
+    plan::Entity::find()
+        .filter(plan::Column::Status.eq(PlanStatus::Published))
+        .filter(plan::Column::EnrolmentClosesAt.lte(now))
+        .filter(plan::Column::EnrolmentClosedAt.is_null())
+        .all(db)
+        .await
+}
+
+/// Claims the close of a plan's first round: true for the one transaction that gets it.
+pub async fn claim_close(db: &impl ConnectionTrait, plan_id: Uuid, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let claimed = plan::Entity::update_many()
+        .col_expr(plan::Column::EnrolmentClosedAt, Expr::value(now))
+        .filter(plan::Column::Id.eq(plan_id))
+        .filter(plan::Column::EnrolmentClosedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}
+
+/// Cancels an activity: no seats are taken any more.
+pub async fn cancel_activity(db: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
+    activity::Entity::update_many()
+        .col_expr(activity::Column::CancelledAt, Expr::value(now))
+        .col_expr(activity::Column::SeatsTaken, Expr::value(0))
+        .filter(activity::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// An activity's enrolments still standing (enrolled, wait-listed or applied).
+pub async fn standing_enrolments(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<Vec<enrolment::Model>, DbErr> {
+    enrolment::Entity::find()
+        .filter(enrolment::Column::ActivityId.eq(activity_id))
+        .filter(enrolment::Column::Status.is_not_in([EnrolmentStatus::Withdrawn, EnrolmentStatus::Cancelled]))
+        .all(db)
+        .await
 }

@@ -3,9 +3,9 @@
 
 use std::ops::RangeInclusive;
 
-use chrono::{Datelike, Duration, NaiveDate, Timelike, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc, Weekday};
 
-use super::model::{FeeEntryKind, FeePer, ProviderStanding, SessionKind};
+use super::model::{EnrolmentPhase, FeeEntryKind, FeePer, ProviderStanding, SessionKind};
 use crate::org::model::{Stage, StageSystem};
 
 /// Minutes after local midnight.
@@ -263,9 +263,59 @@ impl Balance {
     }
 }
 
+/// A plan's enrolment window; `None` everywhere when the school set none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Window {
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub add_drop_closes_at: Option<DateTime<Utc>>,
+}
+
+/// Where enrolment stands at `now`: before the window, in it, in the add/drop round after it (when
+/// the school set one), or locked. A plan without a window is open.
+pub fn enrolment_phase(window: Window, now: DateTime<Utc>) -> EnrolmentPhase {
+    match window {
+        Window { opens_at: Some(opens), .. } if now < opens => EnrolmentPhase::NotOpen,
+        Window { closes_at: None, .. } => EnrolmentPhase::Open,
+        Window { closes_at: Some(closes), .. } if now < closes => EnrolmentPhase::Open,
+        Window { add_drop_closes_at: Some(ends), .. } if now < ends => EnrolmentPhase::AddDrop,
+        _ => EnrolmentPhase::Locked,
+    }
+}
+
+/// An activity with fewer than `min_size` children enrolled when enrolment closes is cancelled.
+pub fn below_minimum(enrolled: i32, min_size: i32) -> bool {
+    min_size > 0 && enrolled < min_size
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_enrolment_window_opens_closes_into_add_drop_and_locks() {
+        let at = |h: u32| {
+            DateTime::<Utc>::from_naive_utc_and_offset(
+                NaiveDate::from_ymd_opt(2026, 9, 1).unwrap().and_hms_opt(h, 0, 0).unwrap(),
+                Utc,
+            )
+        };
+        let window = Window { opens_at: Some(at(8)), closes_at: Some(at(12)), add_drop_closes_at: Some(at(18)) };
+        assert_eq!(enrolment_phase(window, at(7)), EnrolmentPhase::NotOpen);
+        assert_eq!(enrolment_phase(window, at(8)), EnrolmentPhase::Open);
+        assert_eq!(enrolment_phase(window, at(12)), EnrolmentPhase::AddDrop);
+        assert_eq!(enrolment_phase(window, at(18)), EnrolmentPhase::Locked);
+        let no_add_drop = Window { add_drop_closes_at: None, ..window };
+        assert_eq!(enrolment_phase(no_add_drop, at(13)), EnrolmentPhase::Locked);
+        assert_eq!(enrolment_phase(Window::default(), at(1)), EnrolmentPhase::Open);
+    }
+
+    #[test]
+    fn an_activity_below_its_minimum_size_is_cancelled_and_no_minimum_never_is() {
+        assert!(below_minimum(4, 5));
+        assert!(!below_minimum(5, 5));
+        assert!(!below_minimum(0, 0));
+    }
 
     #[test]
     fn as_fees_sessions_count_the_activitys_weekdays_in_the_range() {

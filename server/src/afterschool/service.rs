@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::dto::{
@@ -22,6 +22,7 @@ use super::model::{
 use super::rules::{self, Minute, Session};
 use super::{lottery, repo};
 
+pub mod enrolment_window;
 pub mod fees;
 pub mod white_list;
 use crate::access::{self, BureauOfficer, Caller, SchoolAdmin};
@@ -176,7 +177,7 @@ async fn off_work(db: &impl sea_orm::ConnectionTrait, district_id: Uuid) -> ApiR
     Ok(repo::off_work_minute(db, district_id).await?.map(|m| m as Minute).unwrap_or(rules::DEFAULT_OFF_WORK))
 }
 
-async fn plan_view(db: &impl sea_orm::ConnectionTrait, row: plan::Model) -> ApiResult<Plan> {
+async fn plan_view(db: &impl sea_orm::ConnectionTrait, row: plan::Model, now: DateTime<Utc>) -> ApiResult<Plan> {
     let school = school(db, row.school_id).await?;
     let sessions: Vec<Session> = repo::sessions(db, row.id).await?.iter().map(session_of).collect();
     let breaches = rules::plan_breaches(&sessions, school.stage_system, off_work(db, school.district_id).await?);
@@ -197,6 +198,7 @@ async fn plan_view(db: &impl sea_orm::ConnectionTrait, row: plan::Model) -> ApiR
             })
             .collect(),
         published_at: row.published_at,
+        enrolment: enrolment_window::view(&row, now),
     })
 }
 
@@ -214,6 +216,10 @@ pub async fn create_plan(state: &AppState, admin: &SchoolAdmin, req: CreatePlan)
         status: PlanStatus::Draft,
         created_at: now,
         published_at: None,
+        enrolment_opens_at: None,
+        enrolment_closes_at: None,
+        add_drop_closes_at: None,
+        enrolment_closed_at: None,
     };
     let session_rows = sessions
         .iter()
@@ -229,7 +235,7 @@ pub async fn create_plan(state: &AppState, admin: &SchoolAdmin, req: CreatePlan)
         .collect();
     let txn = crate::infra::db::begin(&state.db).await?;
     repo::insert_plan(&txn, row.clone(), session_rows).await?;
-    let view = plan_view(&txn, row).await?;
+    let view = plan_view(&txn, row, now).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -244,7 +250,7 @@ async fn managed_plan(db: &impl sea_orm::ConnectionTrait, caller: &Caller, plan_
 pub async fn plan(state: &AppState, caller: &Caller, plan_id: Uuid) -> ApiResult<Plan> {
     let row = repo::plan(&state.db, plan_id).await?.ok_or_else(ApiError::not_found)?;
     access::staff_member(&state.db, caller, row.school_id).await?;
-    plan_view(&state.db, row).await
+    plan_view(&state.db, row, state.clock.now()).await
 }
 
 /// Publishes the plan when it breaks no rule (`AS_5_PLUS_2`, `AS_END_TIME`, `AS_EVENING_STUDY`);
@@ -262,7 +268,7 @@ pub async fn publish(state: &AppState, caller: &Caller, plan_id: Uuid) -> ApiRes
         repo::publish(&txn, row.id, state.clock.now()).await?;
     }
     let published = repo::plan(&txn, plan_id).await?.ok_or_else(ApiError::not_found)?;
-    let view = plan_view(&txn, published).await?;
+    let view = plan_view(&txn, published, state.clock.now()).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -533,13 +539,32 @@ pub async fn draw(state: &AppState, caller: &Caller, plan_id: Uuid, req: DrawReq
     if row.status != PlanStatus::Published {
         return Err(AfterschoolError::PlanNotPublished.into());
     }
-    let drawn: Vec<activity::Model> = repo::activities(&txn, plan_id)
+    let (result, woken) = draw_plan(&txn, &row, seed, caller.account_id, now).await?;
+    txn.commit().await?;
+    if !woken.is_empty() {
+        state.bus.publish(Wake::items(Some(woken))).await;
+    }
+    Ok(result)
+}
+
+/// Draws a published plan's waiting lottery applications in the caller's transaction (the
+/// school's draw, or the close of the first enrolment round by `drawn_by` nil): the result, and
+/// the accounts to wake once it commits.
+async fn draw_plan(
+    txn: &impl sea_orm::ConnectionTrait,
+    row: &plan::Model,
+    seed: String,
+    drawn_by: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<(DrawResult, Vec<Uuid>)> {
+    let plan_id = row.id;
+    let drawn: Vec<activity::Model> = repo::activities(txn, plan_id)
         .await?
         .into_iter()
         .filter(|a| a.allocation == Allocation::Lottery && a.cancelled_at.is_none())
         .collect();
     let ids: Vec<Uuid> = drawn.iter().map(|a| a.id).collect();
-    let waiting = repo::applications(&txn, &ids).await?;
+    let waiting = repo::applications(txn, &ids).await?;
     let offers: Vec<lottery::Offer> = drawn
         .iter()
         .map(|a| lottery::Offer {
@@ -561,25 +586,25 @@ pub async fn draw(state: &AppState, caller: &Caller, plan_id: Uuid, req: DrawReq
         .collect();
     let outcome = lottery::draw(&seed, &offers, &applications);
 
-    let drawn_plan = row.clone();
+    let drawn_plan = row;
     let rows: HashMap<(Uuid, Uuid), &enrolment::Model> =
         waiting.iter().map(|e| ((e.student_id, e.activity_id), e)).collect();
     let mut per_activity: HashMap<Uuid, (u32, u32)> = ids.iter().map(|id| (*id, (0, 0))).collect();
     for a in &outcome.enrolled {
         let Some(row) = rows.get(&(a.student_id, a.activity_id)) else { continue };
         // The seat first: a seat the count refuses (never, as the draw counted them) stays applied.
-        if repo::take_seat(&txn, a.activity_id).await? {
-            repo::move_status(&txn, row.id, EnrolmentStatus::Applied, EnrolmentStatus::Enrolled, now).await?;
+        if repo::take_seat(txn, a.activity_id).await? {
+            repo::move_status(txn, row.id, EnrolmentStatus::Applied, EnrolmentStatus::Enrolled, now).await?;
             if let Some(activity) = drawn.iter().find(|d| d.id == a.activity_id) {
-                fees::charge_seat(&txn, activity, &drawn_plan, a.student_id, now).await?;
+                fees::charge_seat(txn, activity, drawn_plan, a.student_id, now).await?;
             }
             per_activity.entry(a.activity_id).or_default().0 += 1;
         }
     }
     for a in &outcome.waitlisted {
         let Some(row) = rows.get(&(a.student_id, a.activity_id)) else { continue };
-        let ticket = repo::next_ticket(&txn, a.activity_id).await?;
-        repo::waitlist(&txn, row.id, ticket, now).await?;
+        let ticket = repo::next_ticket(txn, a.activity_id).await?;
+        repo::waitlist(txn, row.id, ticket, now).await?;
         per_activity.entry(a.activity_id).or_default().1 += 1;
     }
     let enrolled: u32 = per_activity.values().map(|c| c.0).sum();
@@ -592,16 +617,12 @@ pub async fn draw(state: &AppState, caller: &Caller, plan_id: Uuid, req: DrawReq
         applications: i32::try_from(applications.len()).unwrap_or(i32::MAX),
         enrolled: i32::try_from(enrolled).unwrap_or(i32::MAX),
         waitlisted: i32::try_from(waitlisted).unwrap_or(i32::MAX),
-        drawn_by: caller.account_id,
+        drawn_by,
         drawn_at: now,
     };
-    repo::insert_draw(&txn, record.clone()).await?;
-    let woken = tell_draw_results(&txn, &row, &drawn, &outcome, now).await?;
-    txn.commit().await?;
-    if !woken.is_empty() {
-        state.bus.publish(Wake::items(Some(woken))).await;
-    }
-    Ok(DrawResult {
+    repo::insert_draw(txn, record.clone()).await?;
+    let woken = tell_draw_results(txn, drawn_plan, &drawn, &outcome, now).await?;
+    let result = DrawResult {
         id: record.id,
         seed,
         algorithm: record.algorithm,
@@ -616,7 +637,8 @@ pub async fn draw(state: &AppState, caller: &Caller, plan_id: Uuid, req: DrawReq
             })
             .collect(),
         drawn_at: now,
-    })
+    };
+    Ok((result, woken))
 }
 
 /// Tells each child's full guardians what the draw gave the child (one inbox item per child, by
@@ -696,12 +718,14 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
         return Err(AfterschoolError::NotEligible { grade }.into());
     }
     if let Some(existing) = repo::enrolment(&txn, activity_id, req.student_id).await?
-        && existing.status != EnrolmentStatus::Withdrawn
+        && !matches!(existing.status, EnrolmentStatus::Withdrawn | EnrolmentStatus::Cancelled)
     {
         let view = enrolment_view(&txn, &existing).await?;
         txn.commit().await?;
         return Ok((view, false));
     }
+    // An enrolment standing is answered above whatever the window; a new one needs it open.
+    let allocation = enrolment_window::allocation_now(&plan, activity.allocation, now)?;
     if let Some((_, clash)) = repo::active_enrolments(&txn, req.student_id)
         .await?
         .into_iter()
@@ -740,7 +764,7 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
     if !claimed {
         repo::requeue(&txn, row.id, req.rank.map(i16::from), ticket, caller.account_id).await?;
     }
-    let status = match activity.allocation {
+    let status = match allocation {
         Allocation::Lottery => EnrolmentStatus::Applied,
         Allocation::FirstCome if repo::take_seat(&txn, activity_id).await? => EnrolmentStatus::Enrolled,
         Allocation::FirstCome => EnrolmentStatus::Waitlisted,
@@ -763,7 +787,7 @@ pub async fn withdraw(state: &AppState, caller: &Caller, activity_id: Uuid, stud
     let txn = crate::infra::db::begin(&state.db).await?;
     access::acting_guardian_of(&txn, caller, student_id).await?;
     let row = repo::enrolment(&txn, activity_id, student_id).await?.ok_or_else(ApiError::not_found)?;
-    if row.status == EnrolmentStatus::Withdrawn {
+    if matches!(row.status, EnrolmentStatus::Withdrawn | EnrolmentStatus::Cancelled) {
         let view = enrolment_view(&txn, &row).await?;
         txn.commit().await?;
         return Ok(view);

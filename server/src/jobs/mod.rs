@@ -1,4 +1,4 @@
-//! Scheduled work: sending scheduled notices (and, as the messaging issue grows, reminders before
+//! Scheduled work: sending scheduled notices, closing after-school enrolment rounds (and, as the messaging issue grows, reminders before
 //! deadlines and digests). Every job is idempotent and claims its rows with conditional updates,
 //! so several instances may run it at once without doing anything twice.
 
@@ -14,6 +14,8 @@ pub struct JobReport {
     pub notices_sent: u64,
     pub deadline_reminders: u64,
     pub idempotency_keys_forgotten: u64,
+    /// After-school plans whose first enrolment round closed (lottery drawn, small activities cancelled).
+    pub enrolment_rounds_closed: u64,
 }
 
 /// Runs every job once, now.
@@ -22,7 +24,9 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
     let deadline_reminders =
         crate::notices::service::remind_before_deadlines(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let idempotency_keys_forgotten = crate::http::idempotency::forget_expired(state).await?;
-    Ok(JobReport { notices_sent, deadline_reminders, idempotency_keys_forgotten })
+    let enrolment_rounds_closed =
+        crate::afterschool::service::enrolment_window::close_due(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(JobReport { notices_sent, deadline_reminders, idempotency_keys_forgotten, enrolment_rounds_closed })
 }
 
 /// Takes the lock of one job run for `ttl`: with Redis, only one instance gets it per period;

@@ -893,3 +893,98 @@ async fn only_the_schools_admins_keep_the_fee_ledger() {
     // The family reads its account; the pickup-only guardian does not.
     app.get(&format!("/api/v1/children/{}/afterschool", w.s1), Some(&w.g2)).await.expect(404);
 }
+
+#[tokio::test]
+async fn the_enrolment_window_draws_cancels_small_activities_opens_add_drop_and_locks() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let lottery = activity(&app, &w.admin_a1, plan_id, activity_body("机器人", 20, "lottery")).await;
+    let mut small = activity_body("围棋", 20, "first_come");
+    small["weekdays"] = json!([2]);
+    small["min_size"] = json!(2);
+    let small = activity(&app, &w.admin_a1, plan_id, small).await;
+    let now = app.clock_now();
+    // Steps of four minutes: the whole story fits in the sign-ins' 15-minute access tokens.
+    let step = |n: i64| (now + chrono::Duration::minutes(4 * n)).to_rfc3339();
+    let window = format!("/api/v1/afterschool/plans/{plan_id}/enrolment-window");
+
+    // Not open yet: nobody enrols.
+    let set = app
+        .put(
+            &window,
+            Some(&w.admin_a1),
+            json!({ "opens_at": step(1), "closes_at": step(2), "add_drop_closes_at": step(3) }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(set.body["enrolment"]["phase"], "not_open");
+    let early = enrol(&app, &w.g1, small, w.s1).await.expect(409);
+    assert_eq!(
+        (early.code(), &early.body["details"]["opens_at"]),
+        ("enrolment_not_open", &set.body["enrolment"]["opens_at"])
+    );
+
+    // The first round: a seat in the small club, an application for the lottery.
+    app.clock.advance(chrono::Duration::minutes(4));
+    assert_eq!(enrol(&app, &w.g1, small, w.s1).await.expect(201).body["status"], "enrolled");
+    assert_eq!(enrol(&app, &w.g1, lottery, w.s2).await.expect(201).body["status"], "applied");
+
+    // The close: the draw gives the application its seat; the club (1 of at least 2) is cancelled.
+    app.clock.advance(chrono::Duration::minutes(4));
+    assert_eq!(enrol(&app, &w.g1, lottery, w.s1).await.expect(409).code(), "enrolment_not_open", "the draw first");
+    assert_eq!(app.run_jobs().await.enrolment_rounds_closed, 1);
+    assert_eq!(app.run_jobs().await.enrolment_rounds_closed, 0, "once");
+    let s2 = app.get(&format!("/api/v1/children/{}/afterschool", w.s2), Some(&w.g1)).await.expect(200).body;
+    assert_eq!(s2["activities"][0]["status"], "enrolled");
+    let s1 = app.get(&format!("/api/v1/children/{}/afterschool", w.s1), Some(&w.g1)).await.expect(200).body;
+    assert!(s1["activities"].as_array().unwrap().is_empty(), "{s1}");
+    assert_eq!(s1["fees_due_fen"], 0, "a cancelled activity costs nothing");
+    assert_eq!(s1["fees"][0]["entries"][1]["kind"], "credit");
+    assert_eq!(s1["fees"][0]["credited_fen"], s1["fees"][0]["charged_fen"]);
+    let inbox = app.get("/api/v1/inbox?limit=50", Some(&w.g1)).await.expect(200).body;
+    let cancelled = inbox["items"].as_array().unwrap().iter().find(|i| i["title"].as_str().unwrap().contains("围棋"));
+    assert!(cancelled.is_some(), "{inbox}");
+    let plan = app.get(&format!("/api/v1/afterschool/plans/{plan_id}"), Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(plan["enrolment"]["phase"], "add_drop");
+    assert!(plan["enrolment"]["closed_at"].is_string());
+    assert_eq!(enrol(&app, &w.g1, small, w.s1).await.expect(409).code(), "activity_cancelled");
+
+    // Add/drop: the lottery activity's seats left go first-come.
+    assert_eq!(enrol(&app, &w.g1, lottery, w.s1).await.expect(201).body["status"], "enrolled");
+    app.put(&window, Some(&w.admin_a1), json!({ "opens_at": step(5), "closes_at": step(6) })).await.expect(409);
+
+    // Locked: no new enrolment; leaving stays possible (the service is voluntary).
+    app.clock.advance(chrono::Duration::minutes(4));
+    let again = enrol(&app, &w.g1, lottery, w.s2).await.expect(200);
+    assert_eq!(again.body["status"], "enrolled", "an existing enrolment is still answered");
+    app.delete(&format!("/api/v1/afterschool/activities/{lottery}/enrolments/{}", w.s1), Some(&w.g1)).await.expect(200);
+    assert_eq!(enrol(&app, &w.g1, lottery, w.s1).await.expect(409).code(), "enrolment_closed");
+}
+
+#[tokio::test]
+async fn only_the_schools_admin_sets_a_sensible_enrolment_window() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let window = format!("/api/v1/afterschool/plans/{plan_id}/enrolment-window");
+    let now = app.clock_now();
+    let hours = |h: i64| (now + chrono::Duration::hours(h)).to_rfc3339();
+    let body = json!({ "opens_at": hours(1), "closes_at": hours(2) });
+    app.put(&window, Some(&w.teacher_a1_head), body.clone()).await.expect(403);
+    for token in [&w.admin_a2, &w.g1, &w.bureau_a] {
+        app.put(&window, Some(token), body.clone()).await.expect(404);
+    }
+    let backwards = app.put(&window, Some(&w.admin_a1), json!({ "opens_at": hours(2), "closes_at": hours(1) })).await;
+    assert_eq!(backwards.expect(422).body["details"]["field"], "closes_at");
+    let add_drop = json!({ "opens_at": hours(1), "closes_at": hours(3), "add_drop_closes_at": hours(2) });
+    assert_eq!(
+        app.put(&window, Some(&w.admin_a1), add_drop).await.expect(422).body["details"]["field"],
+        "add_drop_closes_at"
+    );
+    let after_term = json!({ "opens_at": hours(1), "closes_at": "2027-03-01T00:00:00Z" });
+    assert_eq!(app.put(&window, Some(&w.admin_a1), after_term).await.expect(422).body["details"]["field"], "closes_at");
+    // Without a window the plan is open, as before.
+    let plan = app.get(&format!("/api/v1/afterschool/plans/{plan_id}"), Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(plan["enrolment"]["phase"], "open");
+}

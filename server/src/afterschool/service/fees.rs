@@ -144,6 +144,25 @@ pub async fn credit_withdrawal(
     Ok(())
 }
 
+/// The activity was cancelled before it ran for the child: everything charged and not waived
+/// comes off.
+pub async fn credit_cancelled(
+    txn: &impl sea_orm::ConnectionTrait,
+    activity: &activity::Model,
+    student_id: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let b = balance(&repo::fee_entries(txn, activity.id, student_id).await?);
+    if b.net_charged() <= 0 {
+        return Ok(());
+    }
+    let sessions = u32::try_from(b.sessions).unwrap_or(0);
+    let reason = "活动取消，费用全部退还 / Activity cancelled: every fee comes off".to_owned();
+    let line = Line { kind: FeeEntryKind::Credit, amount_fen: b.net_charged(), sessions: Some(sessions), reason };
+    repo::insert_fee_entries(txn, vec![entry(activity, student_id, line, None, now)]).await?;
+    Ok(())
+}
+
 fn account_view(
     activity: &activity::Model,
     student_id: Uuid,

@@ -22,6 +22,7 @@ mod m20261204_000014_afterschool_draws;
 mod m20261204_000015_afterschool_providers;
 mod m20261204_000016_afterschool_fees;
 mod m20261204_000018_afterschool_enrolment_window;
+mod m20261204_000019_afterschool_extended_care;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_afterschool_providers::Migration),
             Box::new(m20261204_000016_afterschool_fees::Migration),
             Box::new(m20261204_000018_afterschool_enrolment_window::Migration),
+            Box::new(m20261204_000019_afterschool_extended_care::Migration),
         ]
     }
 }

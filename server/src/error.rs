@@ -160,6 +160,8 @@ codes! {
     /// The adult is not on the child's pickup list today (no matching code, no walk-alone consent).
     PickupNotAuthorised => "pickup_not_authorised", FORBIDDEN, "此人不在孩子今天的接送名单上，不能放行。", "This person is not on the child's pickup list today; do not release the child.";
     AlreadySignedOut => "already_signed_out", CONFLICT, "孩子今天已签退。", "The child was already signed out today.";
+    /// The plan has no extended session for the child's grade on a day asked for (`details.weekdays`).
+    AsExtendedCare => "as_extended_care", UNPROCESSABLE_ENTITY, "学校在所选日期没有面向孩子年级的延时托管（AS_EXTENDED_CARE）。", "The school offers no extended care for the child's grade on a day asked for (AS_EXTENDED_CARE).";
     /// `details.opens_at` says when (null: the first round is closing; try again in a minute).
     EnrolmentNotOpen => "enrolment_not_open", CONFLICT, "现在不在报名时间内。", "Enrolment is not open now.";
     /// The rosters are locked (after the add/drop round); withdrawal stays possible.

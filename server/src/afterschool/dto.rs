@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::model::{
-    Allocation, Category, EnrolmentPhase, EnrolmentStatus, FeeEntryKind, FeeKind, FeePer, PlanStatus, ProviderKind,
-    ProviderStanding, ReleasedTo, RollStatus, SessionKind,
+    Allocation, Category, EnrolmentPhase, EnrolmentStatus, ExtendedCareStatus, FeeEntryKind, FeeKind, FeePer,
+    PlanStatus, ProviderKind, ProviderStanding, ReleasedTo, RollStatus, SessionKind,
 };
 use super::rules::{OFF_WORK_TIME, WEEKDAYS};
 use super::service::white_list::CREDIT_CODE;
@@ -242,6 +242,8 @@ pub struct ChildAfterschool {
     pub fees: Vec<FeeAccount>,
     /// Adults the school releases the child to.
     pub pickup: Vec<PickupAdult>,
+    /// The family's extended-care application this term, if any (`AS_EXTENDED_CARE`).
+    pub extended_care: Option<ExtendedCare>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -401,6 +403,10 @@ pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("Delegate", "name", Rule::Text { max: NAME_MAX_CHARS }),
     FieldRule::new("Delegate", "phone", Rule::Pattern(PHONE)),
     FieldRule::new("ListProvider", "name", Rule::Text { max: NAME_MAX_CHARS }),
+    FieldRule::new("ApplyExtendedCare", "reason", Rule::Text { max: REASON_MAX_CHARS }),
+    FieldRule::new("ApplyExtendedCare", "weekdays", Rule::Items { min: 1, max: None, unique: false }),
+    FieldRule::new("ApplyExtendedCare", "weekdays", WEEKDAY),
+    FieldRule::new("DecideExtendedCare", "reason", Rule::MaxChars(REASON_MAX_CHARS)),
     FieldRule::new("SetFeeWaiver", "percent", Rule::Range { min: 0, max: 100 }),
     FieldRule::new("SetFeeWaiver", "reason", Rule::MaxChars(REASON_MAX_CHARS)),
     FieldRule::new("MarkFee", "amount_fen", Rule::Range { min: 1, max: *FEE_FEN.end() }),
@@ -572,4 +578,43 @@ pub struct MarkFee {
     /// E.g. the receipt number.
     #[serde(default)]
     pub note: String,
+}
+
+/// A family applies for extended care (延时托管, `AS_EXTENDED_CARE`) this term.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ApplyExtendedCare {
+    /// Why the family needs it (e.g. both parents work late); the school reads it.
+    pub reason: String,
+    /// The weekdays wanted; all five when absent.
+    #[serde(default)]
+    pub weekdays: Option<Vec<u8>>,
+}
+
+/// The school's answer to an extended-care application.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DecideExtendedCare {
+    pub approve: bool,
+    /// Required to decline; told to the family.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// An extended-care application and the school's answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExtendedCare {
+    pub id: Uuid,
+    pub plan_id: Uuid,
+    pub student_id: Uuid,
+    pub student_name: String,
+    pub weekdays: Vec<u8>,
+    pub reason: String,
+    pub status: ExtendedCareStatus,
+    pub decision_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExtendedCareList {
+    pub items: Vec<ExtendedCare>,
 }

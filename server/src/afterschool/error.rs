@@ -24,6 +24,9 @@ pub enum AfterschoolError {
     /// `AS_PROVIDERS`: the institution named is not on the district's white list today.
     #[error("the institution is not on the white list ({standing})")]
     ProviderNotListed { standing: &'static str },
+    /// `AS_EXTENDED_CARE`: no extended session for the child on these days.
+    #[error("no extended care on the days asked for")]
+    ExtendedCareNotOffered { weekdays: Vec<u8> },
     #[error("enrolment is not open")]
     EnrolmentNotOpen { opens_at: Option<chrono::DateTime<chrono::Utc>> },
     #[error("enrolment has closed")]
@@ -132,6 +135,9 @@ impl From<AfterschoolError> for ApiError {
                 .with_details(serde_json::json!({ "adult_name": released_to, "signed_out_at": at })),
             AfterschoolError::ProviderNotListed { standing } => {
                 ApiError::new(Code::AsProviders).with_details(serde_json::json!({ "standing": standing }))
+            }
+            AfterschoolError::ExtendedCareNotOffered { weekdays } => {
+                ApiError::new(Code::AsExtendedCare).with_details(serde_json::json!({ "weekdays": weekdays }))
             }
             AfterschoolError::EnrolmentNotOpen { opens_at } => {
                 ApiError::new(Code::EnrolmentNotOpen).with_details(serde_json::json!({ "opens_at": opens_at }))

@@ -14,6 +14,7 @@ use crate::access::{self, Caller};
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 
+pub mod extended_care;
 pub mod fees;
 pub mod white_list;
 

@@ -43,5 +43,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::white_list::remove_provider)
         .service(handlers::fees::activity_fees)
         .service(handlers::fees::mark_fee)
-        .service(handlers::fees::set_fee_waiver);
+        .service(handlers::fees::set_fee_waiver)
+        .service(handlers::extended_care::apply_extended_care)
+        .service(handlers::extended_care::withdraw_extended_care)
+        .service(handlers::extended_care::extended_care_applications)
+        .service(handlers::extended_care::decide_extended_care);
 }

@@ -188,6 +188,23 @@ pub enum EnrolmentStatus {
     Cancelled,
 }
 
+/// Where a family's extended-care application stands (`AS_EXTENDED_CARE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+#[serde(rename_all = "snake_case")]
+pub enum ExtendedCareStatus {
+    /// Waiting for the school.
+    #[sea_orm(string_value = "applied")]
+    Applied,
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    #[sea_orm(string_value = "declined")]
+    Declined,
+    /// Withdrawn by the family.
+    #[sea_orm(string_value = "withdrawn")]
+    Withdrawn,
+}
+
 /// Where a plan's enrolment stands now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -614,6 +631,36 @@ pub mod fee_waiver {
         pub reason: String,
         pub set_by: Uuid,
         pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A family's application for extended care (延时托管, `AS_EXTENDED_CARE`) in a plan.
+pub mod extended_care {
+    use sea_orm::entity::prelude::*;
+
+    use super::ExtendedCareStatus;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_extended_care")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub plan_id: Uuid,
+        pub student_id: Uuid,
+        /// The weekdays asked for, "1,2,…"; empty for all five.
+        pub weekdays: String,
+        pub reason: String,
+        pub status: ExtendedCareStatus,
+        pub decision_reason: Option<String>,
+        pub requested_by: Uuid,
+        pub decided_by: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+        pub decided_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

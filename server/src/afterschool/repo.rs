@@ -11,8 +11,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::model::{
-    EnrolmentStatus, PlanStatus, activity, attendance, basic_choice, district_settings, draw, enrolment, fee_entry,
-    fee_waiver, leave, pickup_code, plan, provider, session, sign_out, walk_alone,
+    EnrolmentStatus, PlanStatus, activity, attendance, basic_choice, district_settings, draw, enrolment, extended_care,
+    fee_entry, fee_waiver, leave, pickup_code, plan, provider, session, sign_out, walk_alone,
 };
 
 pub async fn insert_plan(
@@ -657,4 +657,39 @@ pub async fn standing_enrolments(db: &impl ConnectionTrait, activity_id: Uuid) -
         .filter(enrolment::Column::Status.is_not_in([EnrolmentStatus::Withdrawn, EnrolmentStatus::Cancelled]))
         .all(db)
         .await
+}
+
+// ---- extended care (AS_EXTENDED_CARE) ----
+
+pub async fn extended_care_of(
+    db: &impl ConnectionTrait,
+    plan_id: Uuid,
+    student_id: Uuid,
+) -> Result<Option<extended_care::Model>, DbErr> {
+    extended_care::Entity::find()
+        .filter(extended_care::Column::PlanId.eq(plan_id))
+        .filter(extended_care::Column::StudentId.eq(student_id))
+        .one(db)
+        .await
+}
+
+pub async fn extended_care_of_plan(
+    db: &impl ConnectionTrait,
+    plan_id: Uuid,
+) -> Result<Vec<extended_care::Model>, DbErr> {
+    extended_care::Entity::find().filter(extended_care::Column::PlanId.eq(plan_id)).all(db).await
+}
+
+/// Inserts the application, or replaces the child's standing one (`exists`).
+pub async fn save_extended_care(
+    db: &impl ConnectionTrait,
+    row: extended_care::Model,
+    exists: bool,
+) -> Result<(), DbErr> {
+    if exists {
+        row.into_active_model().reset_all().update(db).await?;
+    } else {
+        extended_care::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
+    }
+    Ok(())
 }

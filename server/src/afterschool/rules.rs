@@ -263,6 +263,13 @@ impl Balance {
     }
 }
 
+/// `AS_EXTENDED_CARE`: the plan offers extended care to a child of `grade` on each of `weekdays`.
+pub fn extended_care_offered(sessions: &[Session], grade: u8, weekdays: &[u8]) -> bool {
+    weekdays
+        .iter()
+        .all(|&day| sessions.iter().any(|s| s.kind == SessionKind::Extended && s.weekday == day && s.serves(grade)))
+}
+
 /// A plan's enrolment window; `None` everywhere when the school set none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Window {
@@ -291,6 +298,22 @@ pub fn below_minimum(enrolled: i32, min_size: i32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn as_extended_care_is_offered_only_on_days_with_an_extended_session_for_the_grade() {
+        let extended = |weekday: u8, grades: Vec<u8>| Session {
+            weekday,
+            kind: SessionKind::Extended,
+            start: 18 * 60,
+            end: 19 * 60,
+            grades,
+        };
+        let sessions = vec![extended(1, vec![]), extended(2, vec![5, 6])];
+        assert!(extended_care_offered(&sessions, 3, &[1]));
+        assert!(!extended_care_offered(&sessions, 3, &[1, 2]), "Tuesday's is for grades 5-6");
+        assert!(extended_care_offered(&sessions, 5, &[1, 2]));
+        assert!(!extended_care_offered(&sessions, 5, &[3]));
+    }
 
     #[test]
     fn the_enrolment_window_opens_closes_into_add_drop_and_locks() {

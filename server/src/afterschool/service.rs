@@ -23,6 +23,7 @@ use super::rules::{self, Minute, Session};
 use super::{lottery, repo};
 
 pub mod enrolment_window;
+pub mod extended_care;
 pub mod fees;
 pub mod white_list;
 use crate::access::{self, BureauOfficer, Caller, SchoolAdmin};
@@ -901,6 +902,12 @@ pub async fn child(state: &AppState, caller: &Caller, student_id: Uuid) -> ApiRe
     };
     let fees_due_fen = fees.iter().map(|a| a.owed_fen).sum();
     let refund_due_fen = fees.iter().map(|a| a.refund_due_fen).sum();
+    let extended_care = match &plan {
+        Some(plan) => repo::extended_care_of(db, plan.id, student_id)
+            .await?
+            .map(|row| extended_care::view(&row, guardian.student.name.clone())),
+        None => None,
+    };
     let pickup = access::pickup_adults(db, student_id)
         .await?
         .into_iter()
@@ -923,6 +930,7 @@ pub async fn child(state: &AppState, caller: &Caller, student_id: Uuid) -> ApiRe
         refund_due_fen,
         fees,
         pickup,
+        extended_care,
     })
 }
 

@@ -988,3 +988,59 @@ async fn only_the_schools_admin_sets_a_sensible_enrolment_window() {
     let plan = app.get(&format!("/api/v1/afterschool/plans/{plan_id}"), Some(&w.admin_a1)).await.expect(200).body;
     assert_eq!(plan["enrolment"]["phase"], "open");
 }
+
+#[tokio::test]
+async fn as_extended_care_a_family_applies_with_a_reason_and_the_school_answers() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    // Extended care Monday to Thursday until 19:00; none on Friday.
+    let mut sessions = week("15:40", "17:50");
+    sessions.extend((1..=4).map(|d| json!({ "weekday": d, "kind": "extended", "start": "17:50", "end": "19:00" })));
+    let plan_id = id(&plan(&app, &w.admin_a1, w.school_a1, sessions).await["id"]);
+    app.post(&format!("/api/v1/afterschool/plans/{plan_id}/publish"), Some(&w.admin_a1), json!({})).await.expect(200);
+    let apply = format!("/api/v1/children/{}/afterschool/extended-care", w.s1);
+
+    let friday = app.post(&apply, Some(&w.g1), json!({ "reason": "父母均加班", "weekdays": [4, 5] })).await.expect(422);
+    assert_eq!((friday.code(), &friday.body["details"]["weekdays"]), ("as_extended_care", &json!([4, 5])));
+    app.post(&apply, Some(&w.g1), json!({ "reason": "父母均加班" })).await.expect(422);
+    app.post(&apply, Some(&w.g1), json!({ "reason": " ", "weekdays": [1] })).await.expect(422);
+    app.post(&apply, Some(&w.g2), json!({ "reason": "接送人", "weekdays": [1] })).await.expect(404);
+    let applied =
+        app.post(&apply, Some(&w.g1), json!({ "reason": "父母均加班", "weekdays": [1, 2, 3, 4] })).await.expect(201);
+    assert_eq!(applied.body["status"], "applied");
+
+    let list = format!("/api/v1/afterschool/plans/{plan_id}/extended-care");
+    let pending = app.get(&list, Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(pending["items"][0]["reason"], "父母均加班");
+    assert_eq!(pending["items"][0]["weekdays"], json!([1, 2, 3, 4]));
+    app.get(&list, Some(&w.teacher_a1_head)).await.expect(403);
+    app.get(&list, Some(&w.g1)).await.expect(404);
+
+    let decide = format!("/api/v1/afterschool/plans/{plan_id}/extended-care/{}/decision", w.s1);
+    app.post(&decide, Some(&w.admin_a1), json!({ "approve": false })).await.expect(422);
+    app.post(&decide, Some(&w.teacher_a1_head), json!({ "approve": true })).await.expect(403);
+    app.post(&decide, Some(&w.admin_a2), json!({ "approve": true })).await.expect(404);
+    let declined = app
+        .post(&decide, Some(&w.admin_a1), json!({ "approve": false, "reason": "请先提供单位证明" }))
+        .await
+        .expect(200);
+    assert_eq!(declined.body["status"], "declined");
+    let inbox = app.get("/api/v1/inbox?limit=50", Some(&w.g1)).await.expect(200).body;
+    let told = inbox["items"].as_array().unwrap().iter().find(|i| i["title"].as_str().unwrap().contains("延时托管"));
+    assert!(told.is_some_and(|t| t["preview"].as_str().unwrap().contains("未获批准")), "{inbox}");
+
+    // Applying again puts it back before the school, which approves it.
+    let again = app.post(&apply, Some(&w.g1), json!({ "reason": "附单位证明", "weekdays": [1, 3] })).await.expect(200);
+    assert_eq!(again.body["status"], "applied");
+    app.post(&decide, Some(&w.admin_a1), json!({ "approve": true })).await.expect(200);
+    let child = app.get(&format!("/api/v1/children/{}/afterschool", w.s1), Some(&w.g1)).await.expect(200).body;
+    assert_eq!(child["extended_care"]["status"], "approved");
+    assert_eq!(child["extended_care"]["weekdays"], json!([1, 3]));
+    let kept = app.post(&apply, Some(&w.g1), json!({ "reason": "再次申请", "weekdays": [2] })).await.expect(200);
+    assert_eq!((kept.body["status"].as_str(), &kept.body["weekdays"]), (Some("approved"), &json!([1, 3])));
+
+    // Withdrawn: nothing left for the school to decide.
+    app.delete(&apply, Some(&w.g2)).await.expect(404);
+    assert_eq!(app.delete(&apply, Some(&w.g1)).await.expect(200).body["status"], "withdrawn");
+    app.post(&decide, Some(&w.admin_a1), json!({ "approve": true })).await.expect(404);
+}

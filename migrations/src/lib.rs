@@ -23,6 +23,7 @@ mod m20261204_000015_afterschool_providers;
 mod m20261204_000016_afterschool_fees;
 mod m20261204_000018_afterschool_enrolment_window;
 mod m20261204_000019_afterschool_extended_care;
+mod m20261204_000020_afterschool_release_escalation;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000016_afterschool_fees::Migration),
             Box::new(m20261204_000018_afterschool_enrolment_window::Migration),
             Box::new(m20261204_000019_afterschool_extended_care::Migration),
+            Box::new(m20261204_000020_afterschool_release_escalation::Migration),
         ]
     }
 }

@@ -434,6 +434,8 @@ pub mod attendance {
         pub recorded_by: Uuid,
         pub recorded_at: DateTimeUtc,
         pub alerted: bool,
+        /// Present and not signed out when the session was over: the school was told.
+        pub escalated: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -693,3 +693,37 @@ pub async fn save_extended_care(
     }
     Ok(())
 }
+
+// ---- children not signed out ----
+
+/// Children marked present from `since` on whose school has not been told they were not signed out
+/// (whether they were is the caller's check).
+pub async fn present_not_escalated(
+    db: &impl ConnectionTrait,
+    since: NaiveDate,
+) -> Result<Vec<attendance::Model>, DbErr> {
+    attendance::Entity::find()
+        .filter(attendance::Column::Status.eq(super::model::RollStatus::Present))
+        .filter(attendance::Column::Escalated.eq(false))
+        .filter(attendance::Column::Date.gte(since))
+        .all(db)
+        .await
+}
+
+/// Claims the escalation of a child not signed out; `false` when the school was told already.
+pub async fn claim_escalation(
+    db: &impl ConnectionTrait,
+    activity_id: Uuid,
+    date: NaiveDate,
+    student_id: Uuid,
+) -> Result<bool, DbErr> {
+    let claimed = attendance::Entity::update_many()
+        .col_expr(attendance::Column::Escalated, Expr::value(true))
+        .filter(attendance::Column::ActivityId.eq(activity_id))
+        .filter(attendance::Column::Date.eq(date))
+        .filter(attendance::Column::StudentId.eq(student_id))
+        .filter(attendance::Column::Escalated.eq(false))
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}

@@ -270,6 +270,15 @@ pub fn extended_care_offered(sessions: &[Session], grade: u8, weekdays: &[u8]) -
         .all(|&day| sessions.iter().any(|s| s.kind == SessionKind::Extended && s.weekday == day && s.serves(grade)))
 }
 
+/// How long after a session's end a child still not signed out is escalated to the school.
+pub const RELEASE_GRACE: Minute = 15;
+
+/// A child present at a session on `date` that ended at `end` and not signed out is overdue once
+/// the school's local clock (`today`, `now`) is [`RELEASE_GRACE`] past the end.
+pub fn overdue_for_release(date: NaiveDate, end: Minute, today: NaiveDate, now: Minute) -> bool {
+    date < today || (date == today && now >= end.saturating_add(RELEASE_GRACE))
+}
+
 /// A plan's enrolment window; `None` everywhere when the school set none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Window {
@@ -313,6 +322,16 @@ mod tests {
         assert!(!extended_care_offered(&sessions, 3, &[1, 2]), "Tuesday's is for grades 5-6");
         assert!(extended_care_offered(&sessions, 5, &[1, 2]));
         assert!(!extended_care_offered(&sessions, 5, &[3]));
+    }
+
+    #[test]
+    fn a_child_not_signed_out_is_overdue_fifteen_minutes_after_the_session_and_on_any_later_day() {
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let end = 17 * 60 + 30;
+        assert!(!overdue_for_release(monday, end, monday, end + RELEASE_GRACE - 1));
+        assert!(overdue_for_release(monday, end, monday, end + RELEASE_GRACE));
+        assert!(overdue_for_release(monday - Duration::days(1), end, monday, 8 * 60));
+        assert!(!overdue_for_release(monday + Duration::days(1), end, monday, 23 * 60));
     }
 
     #[test]

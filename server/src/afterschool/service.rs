@@ -25,6 +25,7 @@ use super::{lottery, repo};
 pub mod enrolment_window;
 pub mod extended_care;
 pub mod fees;
+pub mod release;
 pub mod white_list;
 use crate::access::{self, BureauOfficer, Caller, SchoolAdmin};
 use crate::delivery::outbox::{self, Delivery, When};
@@ -1053,6 +1054,7 @@ pub async fn take_roll(state: &AppState, caller: &Caller, activity_id: Uuid, req
                 recorded_by: caller.account_id,
                 recorded_at: now,
                 alerted: false,
+                escalated: false,
             },
         )
         .await?;

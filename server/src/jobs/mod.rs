@@ -1,6 +1,7 @@
-//! Scheduled work: sending scheduled notices, closing after-school enrolment rounds (and, as the messaging issue grows, reminders before
-//! deadlines and digests). Every job is idempotent and claims its rows with conditional updates,
-//! so several instances may run it at once without doing anything twice.
+//! Scheduled work: sending scheduled notices, reminders before deadlines, closing after-school
+//! enrolment rounds, escalating children not signed out (and, as the messaging issue grows,
+//! digests). Every job is idempotent and claims its rows with conditional updates, so several
+//! instances may run it at once without doing anything twice.
 
 use std::time::Duration;
 
@@ -16,6 +17,8 @@ pub struct JobReport {
     pub idempotency_keys_forgotten: u64,
     /// After-school plans whose first enrolment round closed (lottery drawn, small activities cancelled).
     pub enrolment_rounds_closed: u64,
+    /// Children present at an after-school session and not signed out after it, escalated to the school.
+    pub children_not_signed_out: u64,
 }
 
 /// Runs every job once, now.
@@ -26,7 +29,15 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
     let idempotency_keys_forgotten = crate::http::idempotency::forget_expired(state).await?;
     let enrolment_rounds_closed =
         crate::afterschool::service::enrolment_window::close_due(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(JobReport { notices_sent, deadline_reminders, idempotency_keys_forgotten, enrolment_rounds_closed })
+    let children_not_signed_out =
+        crate::afterschool::service::release::escalate_unreleased(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(JobReport {
+        notices_sent,
+        deadline_reminders,
+        idempotency_keys_forgotten,
+        enrolment_rounds_closed,
+        children_not_signed_out,
+    })
 }
 
 /// Takes the lock of one job run for `ttl`: with Redis, only one instance gets it per period;

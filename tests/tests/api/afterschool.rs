@@ -1044,3 +1044,44 @@ async fn as_extended_care_a_family_applies_with_a_reason_and_the_school_answers(
     assert_eq!(app.delete(&apply, Some(&w.g1)).await.expect(200).body["status"], "withdrawn");
     app.post(&decide, Some(&w.admin_a1), json!({ "approve": true })).await.expect(404);
 }
+
+#[tokio::test]
+async fn a_child_present_and_not_signed_out_after_the_session_is_escalated_to_the_school_once() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let football = running_activity(&app, &w).await; // Mondays and Wednesdays, 16:00-17:30
+    let roll = format!("/api/v1/afterschool/activities/{football}/roll");
+    let present = |date: &str| json!({ "date": date, "entries": [{ "student_id": w.s1, "status": "present" }] });
+    app.put(&format!("/api/v1/children/{}/afterschool/walk-alone", w.s1), Some(&w.g1), json!({ "consent": true }))
+        .await
+        .expect(200);
+    // Last Monday: present, never signed out. Last Wednesday: present and walked home. Today
+    // (Monday 16:00 at the school): present, the session still running.
+    for date in ["2026-11-16", "2026-11-18", "2026-11-23"] {
+        app.post(&roll, Some(&w.teacher_a1_head), present(date)).await.expect(200);
+    }
+    app.post(
+        &format!("/api/v1/afterschool/activities/{football}/sign-outs"),
+        Some(&w.teacher_a1_head),
+        json!({ "student_id": w.s1, "date": "2026-11-18", "walk_alone": true }),
+    )
+    .await
+    .expect(201);
+
+    assert_eq!(app.run_jobs().await.children_not_signed_out, 1);
+    assert_eq!(app.run_jobs().await.children_not_signed_out, 0, "told once");
+    for token in [&w.admin_a1, &w.teacher_a1_head] {
+        let inbox = app.get("/api/v1/inbox?limit=50", Some(token)).await.expect(200).body;
+        let items = inbox["items"].as_array().unwrap();
+        let told: Vec<&Value> = items.iter().filter(|i| i["title"].as_str().unwrap().contains("未签退")).collect();
+        assert_eq!(told.len(), 1, "{inbox}");
+        assert!(told[0]["title"].as_str().unwrap().contains("2026-11-16"));
+        assert!(told[0]["preview"].as_str().unwrap().contains("张小一"));
+        assert_eq!(told[0]["urgent"], true);
+    }
+    // Nobody else hears of it: not the other school's admin, not a teacher who does not run it.
+    for token in [&w.admin_a2, &w.teacher_a1_other] {
+        let inbox = app.get("/api/v1/inbox?limit=50", Some(token)).await.expect(200).body;
+        assert!(inbox["items"].as_array().unwrap().iter().all(|i| !i["title"].as_str().unwrap().contains("未签退")));
+    }
+}

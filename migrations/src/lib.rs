@@ -24,6 +24,8 @@ mod m20261204_000016_afterschool_fees;
 mod m20261204_000018_afterschool_enrolment_window;
 mod m20261204_000019_afterschool_extended_care;
 mod m20261204_000020_afterschool_release_escalation;
+mod m20261204_000021_afterschool_lottery_rules;
+mod m20261204_000022_afterschool_ratings;
 
 pub struct Migrator;
 
@@ -50,6 +52,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000018_afterschool_enrolment_window::Migration),
             Box::new(m20261204_000019_afterschool_extended_care::Migration),
             Box::new(m20261204_000020_afterschool_release_escalation::Migration),
+            Box::new(m20261204_000021_afterschool_lottery_rules::Migration),
+            Box::new(m20261204_000022_afterschool_ratings::Migration),
         ]
     }
 }

@@ -162,6 +162,8 @@ codes! {
     AlreadySignedOut => "already_signed_out", CONFLICT, "孩子今天已签退。", "The child was already signed out today.";
     /// The plan has no extended session for the child's grade on a day asked for (`details.weekdays`).
     AsExtendedCare => "as_extended_care", UNPROCESSABLE_ENTITY, "学校在所选日期没有面向孩子年级的延时托管（AS_EXTENDED_CARE）。", "The school offers no extended care for the child's grade on a day asked for (AS_EXTENDED_CARE).";
+    /// `details.limit` is the school's weekly limit of elective sessions, `details.sessions` what this seat would make.
+    WeeklyLimit => "weekly_limit", UNPROCESSABLE_ENTITY, "超出学校规定的每周课后活动次数上限。", "This would exceed the school's weekly limit of after-school sessions.";
     /// `details.opens_at` says when (null: the first round is closing; try again in a minute).
     EnrolmentNotOpen => "enrolment_not_open", CONFLICT, "现在不在报名时间内。", "Enrolment is not open now.";
     /// The rosters are locked (after the add/drop round); withdrawal stays possible.

@@ -11,6 +11,7 @@ use super::model::{
     PlanStatus, ProviderKind, ProviderStanding, ReleasedTo, RollStatus, SessionKind,
 };
 use super::rules::{OFF_WORK_TIME, WEEKDAYS};
+use super::service::lottery_rules::MAX_WEEKLY_SESSIONS;
 use super::service::white_list::CREDIT_CODE;
 use super::service::{
     CAPACITY, DESCRIPTION_MAX_CHARS, FEE_FEN, MAX_ROLL_ENTRIES, MAX_SESSIONS, PHONE, RANKS, REASON_MAX_CHARS,
@@ -65,6 +66,24 @@ pub struct Plan {
     pub published_at: Option<DateTime<Utc>>,
     /// The enrolment window and where it stands now.
     pub enrolment: EnrolmentWindowView,
+    /// The rules of the plan's lottery (and the weekly limit first-come seats keep too).
+    pub lottery_rules: LotteryRules,
+}
+
+/// The rules a school chooses for its lottery, stated with every draw's seed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct LotteryRules {
+    /// Most elective sessions a week per child (an activity counts once per weekday it meets);
+    /// none when absent.
+    #[serde(default)]
+    pub weekly_limit: Option<u8>,
+    /// Children who applied last term and got none of their choices are drawn first.
+    #[serde(default)]
+    pub none_last_term_first: bool,
+    /// Siblings sit together in the order, and a sibling's seat pulls the others who chose the
+    /// same activity into it.
+    #[serde(default)]
+    pub siblings_together: bool,
 }
 
 /// When families may enrol: the first round (`opens_at` to `closes_at`: first-come seats and
@@ -403,6 +422,7 @@ pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("Delegate", "name", Rule::Text { max: NAME_MAX_CHARS }),
     FieldRule::new("Delegate", "phone", Rule::Pattern(PHONE)),
     FieldRule::new("ListProvider", "name", Rule::Text { max: NAME_MAX_CHARS }),
+    FieldRule::new("LotteryRules", "weekly_limit", Rule::Range { min: 1, max: MAX_WEEKLY_SESSIONS as i64 }),
     FieldRule::new("ApplyExtendedCare", "reason", Rule::Text { max: REASON_MAX_CHARS }),
     FieldRule::new("ApplyExtendedCare", "weekdays", Rule::Items { min: 1, max: None, unique: false }),
     FieldRule::new("ApplyExtendedCare", "weekdays", WEEKDAY),
@@ -412,6 +432,12 @@ pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("MarkFee", "amount_fen", Rule::Range { min: 1, max: *FEE_FEN.end() }),
     FieldRule::new("MarkFee", "note", Rule::MaxChars(REASON_MAX_CHARS)),
     FieldRule::new("ListProvider", "credit_code", Rule::Pattern(CREDIT_CODE)),
+    FieldRule::new(
+        "RateActivity",
+        "rating",
+        Rule::Range { min: *super::evaluation::RATINGS.start() as i64, max: *super::evaluation::RATINGS.end() as i64 },
+    ),
+    FieldRule::new("RateActivity", "comment", Rule::MaxChars(super::service::ratings::COMMENT_MAX_CHARS)),
 ];
 
 /// A school weekday by number (each item, for a list of them).
@@ -617,4 +643,63 @@ pub struct ExtendedCare {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExtendedCareList {
     pub items: Vec<ExtendedCare>,
+}
+
+/// A guardian's rating of an activity their child attends (`AS_EVALUATION`); rating again
+/// replaces it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RateActivity {
+    /// 1 (poor) to 5 (excellent).
+    pub rating: u8,
+    /// Optional; the school alone reads it (never with the child's or the guardian's name). It
+    /// passes the content rules like any message.
+    #[serde(default)]
+    pub comment: String,
+    /// Rule ids confirmed after a `content_needs_review` answer (its `details.confirm_review`).
+    #[serde(default)]
+    pub confirm_review: Vec<String>,
+}
+
+/// The caller's rating of the activity for the child, as saved.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Rating {
+    pub activity_id: Uuid,
+    pub student_id: Uuid,
+    pub rating: u8,
+    /// Empty when none was written.
+    pub comment: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A comment of a family's rating, without who wrote it (school admins only).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RatingComment {
+    pub rating: u8,
+    pub comment: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Families' ratings of one activity.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityRatings {
+    pub activity_id: Uuid,
+    pub name: String,
+    /// How many children's families rated it.
+    pub count: u32,
+    /// The mean rating to one decimal; `null` when nobody rated.
+    #[schema(example = 4.3)]
+    pub average: Option<f64>,
+    /// How many gave each rating: `[ones, twos, threes, fours, fives]`.
+    pub distribution: [u32; 5],
+    /// The comments written, latest first, for school admins; always empty for the person in
+    /// charge.
+    pub comments: Vec<RatingComment>,
+}
+
+/// Families' ratings of a plan's activities (`AS_EVALUATION`): every activity for the school's
+/// admins; for other staff, the activities they are in charge of.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanRatings {
+    pub plan_id: Uuid,
+    pub items: Vec<ActivityRatings>,
 }

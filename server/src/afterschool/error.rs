@@ -27,6 +27,8 @@ pub enum AfterschoolError {
     /// `AS_EXTENDED_CARE`: no extended session for the child on these days.
     #[error("no extended care on the days asked for")]
     ExtendedCareNotOffered { weekdays: Vec<u8> },
+    #[error("over the weekly limit")]
+    WeeklyLimit { limit: u8, sessions: u32 },
     #[error("enrolment is not open")]
     EnrolmentNotOpen { opens_at: Option<chrono::DateTime<chrono::Utc>> },
     #[error("enrolment has closed")]
@@ -139,6 +141,8 @@ impl From<AfterschoolError> for ApiError {
             AfterschoolError::ExtendedCareNotOffered { weekdays } => {
                 ApiError::new(Code::AsExtendedCare).with_details(serde_json::json!({ "weekdays": weekdays }))
             }
+            AfterschoolError::WeeklyLimit { limit, sessions } => ApiError::new(Code::WeeklyLimit)
+                .with_details(serde_json::json!({ "limit": limit, "sessions": sessions })),
             AfterschoolError::EnrolmentNotOpen { opens_at } => {
                 ApiError::new(Code::EnrolmentNotOpen).with_details(serde_json::json!({ "opens_at": opens_at }))
             }

@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::dto::{
     Activity, ActivityList, BasicChoice, BasicStatus, ChildAfterschool, CreateActivity, CreatePlan, Delegate,
-    DistrictSettings, DrawRequest, DrawResult, Enrol, Enrolment, EnrolmentWindow, Leave, PickupCode, PickupCodeRequest,
-    Plan, Roll, RollSummary, SignOut, SignOutRequest, WalkAlone,
+    DistrictSettings, DrawRequest, DrawResult, Enrol, Enrolment, EnrolmentWindow, Leave, LotteryRules, PickupCode,
+    PickupCodeRequest, Plan, Roll, RollSummary, SignOut, SignOutRequest, WalkAlone,
 };
 use super::service;
 use crate::access::{self, Caller};
@@ -16,6 +16,7 @@ use crate::state::AppState;
 
 pub mod extended_care;
 pub mod fees;
+pub mod ratings;
 pub mod white_list;
 
 /// Saves the school's term plan as a draft. `breaches` lists the rules it breaks today
@@ -128,6 +129,32 @@ pub async fn set_enrolment_window(
     Ok(web::Json(service::enrolment_window::set_window(&state, &caller, plan_id, body.into_inner()).await?))
 }
 
+/// Sets the plan's lottery rules (its school's admins): children with none of last term's choices
+/// first, siblings together, a weekly limit of elective sessions per child (first-come seats keep
+/// it too). Refused once the first enrolment round has closed.
+#[utoipa::path(
+    tag = "afterschool",
+    security(("bearer" = [])),
+    params(("plan_id" = Uuid, Path)),
+    request_body = LotteryRules,
+    responses(
+        (status = 200, body = Plan),
+        (status = 403, description = "`forbidden`: staff who are not school admins", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`enrolment_closed`: the first round has closed", body = ErrorBody),
+        (status = 422, description = "`validation_failed` with `details.field`", body = ErrorBody),
+    )
+)]
+#[put("/afterschool/plans/{plan_id}/lottery-rules")]
+pub async fn set_lottery_rules(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<LotteryRules>,
+) -> ApiResult<web::Json<Plan>> {
+    Ok(web::Json(service::lottery_rules::set(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
 /// Adds an activity (课程/社团) inside the plan's sessions.
 #[utoipa::path(
     tag = "afterschool",
@@ -185,8 +212,8 @@ pub async fn activities(
         (status = 201, body = Enrolment),
         (status = 403, description = "`forbidden`: an informational guardian", body = ErrorBody),
         (status = 404, description = "`not_found`: not the caller's child, another school's activity, or a plan not published", body = ErrorBody),
-        (status = 409, description = "`activity_cancelled`; `time_slot_taken` with `details.activity_id`", body = ErrorBody),
-        (status = 422, description = "`not_eligible` (grade); `validation_failed`", body = ErrorBody),
+        (status = 409, description = "`activity_cancelled`; `time_slot_taken` with `details.activity_id`; `enrolment_not_open` (`details.opens_at`); `enrolment_closed` (rosters locked)", body = ErrorBody),
+        (status = 422, description = "`not_eligible` (grade); `weekly_limit` (`details.limit`, `details.sessions`); `validation_failed`", body = ErrorBody),
     )
 )]
 #[post("/afterschool/activities/{activity_id}/enrolments")]

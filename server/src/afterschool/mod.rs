@@ -1,13 +1,17 @@
 //! After-school service (课后服务): the school's term plan of sessions per weekday, checked by
 //! the `AS_*` rules in [`rules`] before it is published; the activities inside it with their
-//! providers, fees and seats; families' voluntary basic choice (愿留尽留, never refused) and
-//! enrolment in activities (first-come without overselling, or applications for a lottery), with a
-//! wait list; the fee ledger (charges, waivers, credits at withdrawal, payments, refunds); the
-//! district's white list of outside institutions (`AS_PROVIDERS`); each day's roll (an absence without leave alerts the family at once) and the
-//! release of each child to an adult on their pickup list; and what a family sees of it.
+//! providers (the district's white list, `AS_PROVIDERS`), fees (a ledger of charges, waivers,
+//! credits, payments and refunds) and seats; families' voluntary basic choice (愿留尽留, never
+//! refused), extended-care applications and enrolment in activities (first-come without
+//! overselling, or applications for a [`lottery`] under the school's rules), in an enrolment window
+//! with an add/drop round, with a wait list; each day's roll (an absence without leave alerts the
+//! family at once) and the release of each child to an adult on their pickup list (a child not
+//! signed out is escalated to the school); families' ratings of activities ([`evaluation`]); and
+//! what a family sees of it.
 
 pub mod dto;
 pub mod error;
+pub mod evaluation;
 pub mod handlers;
 pub mod lottery;
 pub mod model;
@@ -22,6 +26,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::plan)
         .service(handlers::publish)
         .service(handlers::set_enrolment_window)
+        .service(handlers::set_lottery_rules)
         .service(handlers::add_activity)
         .service(handlers::activities)
         .service(handlers::draw)
@@ -47,5 +52,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::extended_care::apply_extended_care)
         .service(handlers::extended_care::withdraw_extended_care)
         .service(handlers::extended_care::extended_care_applications)
-        .service(handlers::extended_care::decide_extended_care);
+        .service(handlers::extended_care::decide_extended_care)
+        .service(handlers::ratings::rate_activity)
+        .service(handlers::ratings::plan_ratings);
 }

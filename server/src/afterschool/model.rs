@@ -273,6 +273,12 @@ pub mod plan {
         pub add_drop_closes_at: Option<DateTimeUtc>,
         /// When the first round's close ran (lottery drawn, small activities cancelled).
         pub enrolment_closed_at: Option<DateTimeUtc>,
+        /// Most elective sessions a week per child (the draw and first-come seats keep it).
+        pub weekly_limit: Option<i16>,
+        /// The draw puts first the children who got none of their choices last term.
+        pub none_last_term_first: bool,
+        /// The draw keeps siblings together.
+        pub siblings_together: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -663,6 +669,33 @@ pub mod extended_care {
         pub decided_by: Option<Uuid>,
         pub created_at: DateTimeUtc,
         pub decided_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A guardian's rating of an activity their child attends (`AS_EVALUATION`): one per child and
+/// activity, a new rating replacing the old.
+pub mod rating {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "afterschool_ratings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub activity_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub student_id: Uuid,
+        /// 1 to 5 ([`crate::afterschool::evaluation::RATINGS`]).
+        pub rating: i16,
+        /// Empty when the family wrote none; the school alone reads it.
+        pub comment: String,
+        /// The guardian's account that rated last.
+        pub rated_by: Uuid,
+        pub updated_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -727,3 +727,71 @@ pub async fn claim_escalation(
         .await?;
     Ok(claimed.rows_affected == 1)
 }
+
+// ---- lottery rules ----
+
+pub async fn set_lottery_rules(db: &impl ConnectionTrait, row: &plan::Model) -> Result<(), DbErr> {
+    plan::ActiveModel {
+        id: Set(row.id),
+        weekly_limit: Set(row.weekly_limit),
+        none_last_term_first: Set(row.none_last_term_first),
+        siblings_together: Set(row.siblings_together),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// The school's published plan for the term before `term_start` (the latest that ended before it).
+pub async fn previous_plan(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    term_start: NaiveDate,
+) -> Result<Option<plan::Model>, DbErr> {
+    plan::Entity::find()
+        .filter(plan::Column::SchoolId.eq(school_id))
+        .filter(plan::Column::Status.eq(PlanStatus::Published))
+        .filter(plan::Column::TermEnd.lt(term_start))
+        .order_by_desc(plan::Column::TermEnd)
+        .one(db)
+        .await
+}
+
+/// Every enrolment, in any state, in these activities.
+pub async fn enrolments_in(db: &impl ConnectionTrait, activity_ids: Vec<Uuid>) -> Result<Vec<enrolment::Model>, DbErr> {
+    enrolment::Entity::find().filter(enrolment::Column::ActivityId.is_in(activity_ids)).all(db).await
+}
+
+// ---- families' ratings (AS_EVALUATION) ----
+
+use super::model::rating;
+
+/// Saves the child's rating of the activity, replacing the one it had.
+pub async fn upsert_rating(db: &impl ConnectionTrait, row: rating::Model) -> Result<(), DbErr> {
+    rating::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([rating::Column::ActivityId, rating::Column::StudentId])
+                .update_columns([
+                    rating::Column::Rating,
+                    rating::Column::Comment,
+                    rating::Column::RatedBy,
+                    rating::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Every rating of these activities, the latest first.
+pub async fn ratings_of(db: &impl ConnectionTrait, activity_ids: Vec<Uuid>) -> Result<Vec<rating::Model>, DbErr> {
+    rating::Entity::find()
+        .filter(rating::Column::ActivityId.is_in(activity_ids))
+        .order_by_desc(rating::Column::UpdatedAt)
+        .order_by_asc(rating::Column::ActivityId)
+        .order_by_asc(rating::Column::StudentId)
+        .all(db)
+        .await
+}

@@ -25,6 +25,8 @@ use super::{lottery, repo};
 pub mod enrolment_window;
 pub mod extended_care;
 pub mod fees;
+pub mod lottery_rules;
+pub mod ratings;
 pub mod release;
 pub mod white_list;
 use crate::access::{self, BureauOfficer, Caller, SchoolAdmin};
@@ -201,6 +203,7 @@ async fn plan_view(db: &impl sea_orm::ConnectionTrait, row: plan::Model, now: Da
             .collect(),
         published_at: row.published_at,
         enrolment: enrolment_window::view(&row, now),
+        lottery_rules: lottery_rules::view(&row),
     })
 }
 
@@ -222,6 +225,9 @@ pub async fn create_plan(state: &AppState, admin: &SchoolAdmin, req: CreatePlan)
         enrolment_closes_at: None,
         add_drop_closes_at: None,
         enrolment_closed_at: None,
+        weekly_limit: None,
+        none_last_term_first: false,
+        siblings_together: false,
     };
     let session_rows = sessions
         .iter()
@@ -586,7 +592,14 @@ async fn draw_plan(
             rank: e.choice_rank.and_then(|r| u8::try_from(r).ok()).unwrap_or(u8::MAX),
         })
         .collect();
-    let outcome = lottery::draw(&seed, &offers, &applications);
+    let applicants: Vec<Uuid> = {
+        let mut ids: Vec<Uuid> = applications.iter().map(|a| a.student_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let rules = lottery_rules::for_draw(txn, row, &applicants).await?;
+    let outcome = lottery::draw_with(&seed, &offers, &applications, &rules);
 
     let drawn_plan = row;
     let rows: HashMap<(Uuid, Uuid), &enrolment::Model> =
@@ -615,7 +628,7 @@ async fn draw_plan(
         id: Uuid::new_v4(),
         plan_id,
         seed: seed.clone(),
-        algorithm: lottery::ALGORITHM.to_owned(),
+        algorithm: format!("{}{}", lottery::ALGORITHM, rules.describe()),
         applications: i32::try_from(applications.len()).unwrap_or(i32::MAX),
         enrolled: i32::try_from(enrolled).unwrap_or(i32::MAX),
         waitlisted: i32::try_from(waitlisted).unwrap_or(i32::MAX),
@@ -765,6 +778,9 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
     }
     if !claimed {
         repo::requeue(&txn, row.id, req.rank.map(i16::from), ticket, caller.account_id).await?;
+    }
+    if allocation == Allocation::FirstCome {
+        lottery_rules::check_weekly_limit(&txn, &plan, req.student_id, &activity).await?;
     }
     let status = match allocation {
         Allocation::Lottery => EnrolmentStatus::Applied,

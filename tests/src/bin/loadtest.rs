@@ -14,6 +14,9 @@
 //!   first-come activities of 25 seats at once; throughput, p50/p99, and the seats taken counted
 //!   back (it must equal the capacity: never oversold).
 //!
+//! - `roll`: the roll call of a 40-child activity, one request each (36 present, 2 absent, 2 on
+//!   leave), taken 300 times by one client as a teacher's phone would: p50/p99.
+//!
 //! `loadtest notice sse` runs only the named scenarios.
 //!
 //! Measurements, not assertions: nothing here fails because a number is slow.
@@ -47,6 +50,86 @@ async fn main() {
     if wanted("enrol") {
         enrol().await;
     }
+    if wanted("roll") {
+        roll().await;
+    }
+}
+
+const ROLL_CHILDREN: usize = 40;
+const ROLL_CALLS: usize = 300;
+
+async fn roll() {
+    use jiaxiao_tests::json;
+    let app = spawn_app_with(|s| s.login_attempts_per_ip = 1_000_000).await;
+    let (_, bureau) = world::bootstrap_district(&app, "点名区", "bureau@roll.test").await;
+    let (school, admin) = world::create_school(&app, &bureau, "点名学校", "6-3", "admin@roll.test").await;
+    let rows: String =
+        (0..ROLL_CHILDREN).map(|i| format!("R{i:06},学生{i},3,1,家长{i},137{i:08},,母亲,full,,,,,\n")).collect();
+    let (_, tokens) =
+        world::import_and_activate(&app, &admin, school, "students", &format!("{STUDENT_HEADER}{rows}")).await;
+    let sessions: Vec<serde_json::Value> =
+        (1..=5).map(|d| json!({ "weekday": d, "kind": "basic", "start": "15:40", "end": "17:50" })).collect();
+    let plan = app
+        .post(
+            &format!("/api/v1/schools/{school}/afterschool/plans"),
+            Some(&admin),
+            json!({ "term_start": "2026-09-01", "term_end": "2027-01-20", "sessions": sessions }),
+        )
+        .await
+        .expect(201);
+    let plan_id = plan.body["id"].as_str().expect("plan id").to_owned();
+    app.post(&format!("/api/v1/afterschool/plans/{plan_id}/publish"), Some(&admin), json!({})).await.expect(200);
+    let body = json!({
+        "name": "足球", "category": "sports", "weekdays": [1, 2, 3, 4, 5], "start": "16:00", "end": "17:30",
+        "capacity": ROLL_CHILDREN, "provider": { "kind": "school_teacher" }, "fee": { "kind": "free" }, "allocation": "first_come",
+    });
+    let created =
+        app.post(&format!("/api/v1/afterschool/plans/{plan_id}/activities"), Some(&admin), body).await.expect(201);
+    let activity = created.body["id"].as_str().expect("activity id").to_owned();
+    let mut children = Vec::new();
+    for token in tokens.values() {
+        for (_, child) in world::children(&app, token).await {
+            app.post(
+                &format!("/api/v1/afterschool/activities/{activity}/enrolments"),
+                Some(token),
+                json!({ "student_id": child }),
+            )
+            .await
+            .expect(201);
+            children.push(child);
+        }
+    }
+    let entries: Vec<serde_json::Value> = children
+        .iter()
+        .enumerate()
+        .map(|(i, child)| {
+            let status = match i {
+                0 | 1 => "absent",
+                2 | 3 => "leave",
+                _ => "present",
+            };
+            json!({ "student_id": child, "status": status })
+        })
+        .collect();
+    // The test clock's day (a Monday); the same roll taken again is a corrected roll, the same work.
+    let roll = json!({ "date": "2026-11-23", "entries": entries });
+    let url = app.url(&format!("/api/v1/afterschool/activities/{activity}/roll"));
+    let mut latencies = Vec::with_capacity(ROLL_CALLS);
+    for _ in 0..ROLL_CALLS {
+        let t = Instant::now();
+        let response = app.client.post(&url).bearer_auth(&admin).json(&roll).send().await.expect("sent");
+        assert!(response.status().is_success(), "roll: status {}", response.status());
+        let _ = response.bytes().await;
+        latencies.push(t.elapsed());
+    }
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64() * 1e3;
+    println!(
+        "roll call: {ROLL_CALLS} roll calls of a {}-child activity, one request each, one client: p50 {:.1} ms, p99 {:.1} ms",
+        children.len(),
+        pct(0.50),
+        pct(0.99)
+    );
 }
 
 const RUSH_GUARDIANS: usize = 100;

@@ -1085,3 +1085,61 @@ async fn a_child_present_and_not_signed_out_after_the_session_is_escalated_to_th
         assert!(inbox["items"].as_array().unwrap().iter().all(|i| !i["title"].as_str().unwrap().contains("未签退")));
     }
 }
+
+#[tokio::test]
+async fn the_schools_lottery_rules_are_kept_by_the_draw_and_the_weekly_limit_by_first_come_seats() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let rules = format!("/api/v1/afterschool/plans/{plan_id}/lottery-rules");
+    let body = json!({ "weekly_limit": 2, "siblings_together": true, "none_last_term_first": true });
+    app.put(&rules, Some(&w.teacher_a1_head), body.clone()).await.expect(403);
+    app.put(&rules, Some(&w.admin_a2), body.clone()).await.expect(404);
+    app.put(&rules, Some(&w.g1), body.clone()).await.expect(404);
+    assert_eq!(
+        app.put(&rules, Some(&w.admin_a1), json!({ "weekly_limit": 0 })).await.expect(422).body["details"]["field"],
+        "weekly_limit"
+    );
+    let set = app.put(&rules, Some(&w.admin_a1), body).await.expect(200);
+    assert_eq!(set.body["lottery_rules"]["weekly_limit"], 2);
+
+    // First come: Monday and Wednesday make two sessions; a Tuesday club would make three.
+    let two_days = activity(&app, &w.admin_a1, plan_id, activity_body("篮球", 20, "first_come")).await;
+    let mut tuesday = activity_body("合唱", 20, "first_come");
+    tuesday["weekdays"] = json!([2]);
+    let tuesday = activity(&app, &w.admin_a1, plan_id, tuesday).await;
+    enrol(&app, &w.g1, two_days, w.s1).await.expect(201);
+    let over = enrol(&app, &w.g1, tuesday, w.s1).await.expect(422);
+    assert_eq!((over.code(), &over.body["details"]), ("weekly_limit", &json!({ "limit": 2, "sessions": 3 })));
+
+    // The draw: S2 ranks a two-day and a one-day activity; the limit admits the first only, and
+    // the record states the rules with the seed.
+    let mut friday = activity_body("围棋", 20, "lottery");
+    friday["weekdays"] = json!([5]);
+    let friday = activity(&app, &w.admin_a1, plan_id, friday).await;
+    let mut thursday_twice = activity_body("机器人", 20, "lottery");
+    thursday_twice["weekdays"] = json!([3, 4]);
+    let thursday_twice = activity(&app, &w.admin_a1, plan_id, thursday_twice).await;
+    for (activity, rank) in [(thursday_twice, 1), (friday, 2)] {
+        app.post(
+            &format!("/api/v1/afterschool/activities/{activity}/enrolments"),
+            Some(&w.g1),
+            json!({ "student_id": w.s2, "rank": rank }),
+        )
+        .await
+        .expect(201);
+    }
+    let drawn = app
+        .post(&format!("/api/v1/afterschool/plans/{plan_id}/draw"), Some(&w.admin_a1), json!({ "seed": "公开种子" }))
+        .await
+        .expect(200);
+    assert_eq!((drawn.body["enrolled"].as_u64(), drawn.body["waitlisted"].as_u64()), (Some(1), Some(1)));
+    let algorithm = drawn.body["algorithm"].as_str().unwrap();
+    assert!(algorithm.contains("at most 2 sessions a week") && algorithm.contains("siblings together"), "{algorithm}");
+    let child = app.get(&format!("/api/v1/children/{}/afterschool", w.s2), Some(&w.g1)).await.expect(200).body;
+    let status = |id: Uuid| {
+        child["activities"].as_array().unwrap().iter().find(|a| a["activity_id"] == json!(id)).unwrap()["status"]
+            .clone()
+    };
+    assert_eq!((status(thursday_twice), status(friday)), (json!("enrolled"), json!("waitlisted")));
+}

@@ -2,6 +2,7 @@
 
 mod access;
 mod afterschool;
+mod afterschool_ratings;
 mod auth;
 mod contract;
 mod conversations;

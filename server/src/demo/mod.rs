@@ -105,14 +105,22 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
 }
 
 /// Every school's after-school plan for the term through the after-school service (so the demo
-/// obeys the same rules): a published plan with activities and children enrolled, and in the first
+/// obeys the same rules): a published plan with activities from the white list, children enrolled
+/// (first come with a wait list, and a lottery drawn with a published seed), last week's roll calls
+/// and sign-outs, and in the first
 /// school a second draft that breaks `AS_END_TIME` (it ends at 17:30), to show what publishing refuses.
 async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
-    use crate::afterschool::dto::{CreateActivity, CreatePlan, Enrol, Fee, ListProvider, Provider, SessionInput};
-    use crate::afterschool::model::{Allocation, Category, FeeKind, ProviderKind, SessionKind};
+    use crate::afterschool::dto::{
+        CreateActivity, CreatePlan, DrawRequest, Enrol, Fee, ListProvider, Provider, Roll, RollEntry, SessionInput,
+        SignOutRequest, WalkAlone,
+    };
+    use crate::afterschool::model::{
+        Allocation, Category, EnrolmentStatus, FeeKind, ProviderKind, RollStatus, SessionKind,
+    };
     use crate::afterschool::service as afterschool;
     use crate::afterschool::service::white_list;
     use crate::org::model::{AccessLevel, guardian, guardianship, student};
+    use chrono::Datelike;
 
     let db = &state.db;
     let today = state.clock.now().with_timezone(&crate::org::model::default_zone()).date_naive();
@@ -251,6 +259,7 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
         let plan =
             afterschool::create_plan(state, &proof, term(week("17:50"))).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut first_activity = None;
+        let mut lottery_activity = None;
         for (name, category, provider, provider_name, fee, amount, allocation, weekdays) in activities {
             let created = afterschool::add_activity(
                 state,
@@ -285,6 +294,9 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("demo activity {name}: {e}"))?;
             first_activity.get_or_insert(created.id);
+            if allocation == Allocation::Lottery {
+                lottery_activity = Some(created.id);
+            }
         }
         afterschool::publish(state, &caller, plan.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         if n == 0 {
@@ -299,9 +311,11 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
             .all(db)
             .await?;
         pupils.sort_by_key(|p| !FAMILY_CHILDREN.contains(&p.name.as_str()));
-        let mut tried = 0;
+        // The next five apply for the lottery activity, which the school draws with a published seed
+        // (3 seats: 3 enrolled, 2 wait-listed).
+        let mut families = Vec::new();
         for pupil in pupils {
-            if tried == 5 {
+            if families.len() == 10 {
                 break;
             }
             let link = guardianship::Entity::find()
@@ -311,11 +325,65 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
                 .await?;
             let Some(link) = link else { continue };
             let Some(parent) = guardian::Entity::find_by_id(link.guardian_id).one(db).await? else { continue };
-            let parent = Caller { account_id: parent.account_id };
-            afterschool::enrol(state, &parent, basketball, Enrol { student_id: pupil.id, rank: None })
+            families.push((pupil.id, Caller { account_id: parent.account_id }));
+        }
+        let mut seated = Vec::new();
+        for (child, parent) in families.iter().take(5) {
+            let (enrolment, _) =
+                afterschool::enrol(state, parent, basketball, Enrol { student_id: *child, rank: None })
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo enrolment: {e}"))?;
+            if enrolment.status == EnrolmentStatus::Enrolled {
+                seated.push((*child, *parent));
+            }
+        }
+        if let Some(drawn) = lottery_activity {
+            for (child, parent) in families.iter().skip(5) {
+                afterschool::enrol(state, parent, drawn, Enrol { student_id: *child, rank: Some(1) })
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo application: {e}"))?;
+            }
+            let seed = DrawRequest { seed: Some(format!("{}-demo", school.name)) };
+            afterschool::draw(state, &caller, plan.id, seed).await.map_err(|e| anyhow::anyhow!("demo draw: {e}"))?;
+        }
+        // Last week in the club: the roll every school day (one child on leave on Monday), and each
+        // child signed out (the demo families consented to their walking home).
+        for (child, parent) in &seated {
+            afterschool::set_walk_alone(state, parent, *child, WalkAlone { consent: true })
                 .await
-                .map_err(|e| anyhow::anyhow!("demo enrolment: {e}"))?;
-            tried += 1;
+                .map_err(|e| anyhow::anyhow!("demo consent: {e}"))?;
+        }
+        for back in (1..=7).rev() {
+            let date = today - chrono::Duration::days(back);
+            if crate::afterschool::rules::school_weekday(date).is_none() {
+                continue;
+            }
+            let entries = seated
+                .iter()
+                .enumerate()
+                .map(|(i, (child, _))| RollEntry {
+                    student_id: *child,
+                    status: if i == 0 && date.weekday() == chrono::Weekday::Mon {
+                        RollStatus::Leave
+                    } else {
+                        RollStatus::Present
+                    },
+                })
+                .collect::<Vec<_>>();
+            afterschool::take_roll(state, &caller, basketball, Roll { date, entries: entries.clone() })
+                .await
+                .map_err(|e| anyhow::anyhow!("demo roll: {e}"))?;
+            for entry in entries.iter().filter(|e| e.status == RollStatus::Present) {
+                let release = SignOutRequest {
+                    student_id: entry.student_id,
+                    date: Some(date),
+                    pickup_code: None,
+                    walk_alone: true,
+                };
+                afterschool::sign_out(state, &caller, basketball, release)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo sign-out: {e}"))?;
+            }
         }
     }
     Ok(())

@@ -44,7 +44,14 @@ async fn the_demo_seeds_every_domain_once_and_signs_in_each_role() {
         .count(db)
         .await
         .unwrap();
-    assert_eq!((enrolled as usize, waiting as usize), (3 * school_count, 2 * school_count));
+    // Per school: the club (3 seats, 5 tried) and the drawn lottery activity (3 seats, 5 applied).
+    assert_eq!((enrolled as usize, waiting as usize), (6 * school_count, 4 * school_count));
+    // Last week's roll calls and sign-outs, in every school's club.
+    use server::afterschool::model::{attendance, sign_out};
+    let marked = attendance::Entity::find().count(db).await.unwrap() as usize;
+    let released = sign_out::Entity::find().count(db).await.unwrap() as usize;
+    assert!(marked >= 3 * 3 * school_count, "{marked} roll marks");
+    assert_eq!(released + school_count, marked, "everyone present was signed out; one on leave per school");
 }
 
 /// README's walkthrough, step by step, with the printed logins and the API alone: the printed

@@ -205,13 +205,13 @@ pub async fn requeue(
     Ok(())
 }
 
-/// The first in line for a seat (arrival order).
-pub async fn waitlist_head(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<Option<enrolment::Model>, DbErr> {
+/// The activity's wait list in queue order.
+pub async fn waitlist_in_order(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<Vec<enrolment::Model>, DbErr> {
     enrolment::Entity::find()
         .filter(enrolment::Column::ActivityId.eq(activity_id))
         .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted))
         .order_by_asc(enrolment::Column::Ticket)
-        .one(db)
+        .all(db)
         .await
 }
 

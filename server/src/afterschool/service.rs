@@ -28,6 +28,7 @@ pub mod fees;
 pub mod lottery_rules;
 pub mod ratings;
 pub mod release;
+pub mod wait_list;
 pub mod white_list;
 use crate::access::{self, BureauOfficer, Caller, SchoolAdmin};
 use crate::delivery::outbox::{self, Delivery, When};
@@ -810,6 +811,7 @@ pub async fn withdraw(state: &AppState, caller: &Caller, activity_id: Uuid, stud
         txn.commit().await?;
         return Ok(view);
     }
+    let mut woken = Vec::new();
     if repo::move_status(&txn, row.id, row.status, EnrolmentStatus::Withdrawn, now).await?
         && row.status == EnrolmentStatus::Enrolled
     {
@@ -817,16 +819,14 @@ pub async fn withdraw(state: &AppState, caller: &Caller, activity_id: Uuid, stud
         let activity = repo::activity(&txn, activity_id).await?.ok_or_else(ApiError::not_found)?;
         let plan = repo::plan(&txn, activity.plan_id).await?.ok_or_else(ApiError::not_found)?;
         fees::credit_withdrawal(&txn, &activity, &plan, student_id, now).await?;
-        if let Some(next) = repo::waitlist_head(&txn, activity_id).await?
-            && repo::take_seat(&txn, activity_id).await?
-        {
-            repo::move_status(&txn, next.id, EnrolmentStatus::Waitlisted, EnrolmentStatus::Enrolled, now).await?;
-            fees::charge_seat(&txn, &activity, &plan, next.student_id, now).await?;
-        }
+        woken = wait_list::promote(&txn, &activity, &plan, now).await?;
     }
     let saved = repo::enrolment(&txn, activity_id, student_id).await?.ok_or_else(ApiError::not_found)?;
     let view = enrolment_view(&txn, &saved).await?;
     txn.commit().await?;
+    if !woken.is_empty() {
+        state.bus.publish(Wake::items(Some(woken))).await;
+    }
     Ok(view)
 }
 

@@ -1143,3 +1143,53 @@ async fn the_schools_lottery_rules_are_kept_by_the_draw_and_the_weekly_limit_by_
     };
     assert_eq!((status(thursday_twice), status(friday)), (json!("enrolled"), json!("waitlisted")));
 }
+
+#[tokio::test]
+async fn a_freed_seat_goes_to_the_first_in_line_who_can_take_it_and_the_family_is_told() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (many, children, _) = crowded_school(&app, &w, 3).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    // One seat on Mondays and Wednesdays; the first child holds it, two wait.
+    let art = activity(&app, &w.admin_a1, plan_id, activity_body("美术", 1, "first_come")).await;
+    for child in &children {
+        enrol(&app, &many, art, *child).await.expect(201);
+    }
+    // The first in line takes a Tuesday seat; then the school sets a weekly limit of two sessions:
+    // Monday and Wednesday on top of Tuesday would make three.
+    let mut tuesday = activity_body("合唱", 20, "first_come");
+    tuesday["weekdays"] = json!([2]);
+    let tuesday = activity(&app, &w.admin_a1, plan_id, tuesday).await;
+    enrol(&app, &many, tuesday, children[1]).await.expect(201);
+    app.put(
+        &format!("/api/v1/afterschool/plans/{plan_id}/lottery-rules"),
+        Some(&w.admin_a1),
+        json!({ "weekly_limit": 2 }),
+    )
+    .await
+    .expect(200);
+
+    app.delete(&format!("/api/v1/afterschool/activities/{art}/enrolments/{}", children[0]), Some(&many))
+        .await
+        .expect(200);
+    let status = |child: Uuid| {
+        let app = &app;
+        let many = many.clone();
+        async move {
+            let view = app.get(&format!("/api/v1/children/{child}/afterschool"), Some(&many)).await.expect(200).body;
+            view["activities"].as_array().unwrap().iter().find(|a| a["activity_id"] == json!(art)).unwrap()["status"]
+                .clone()
+        }
+    };
+    assert_eq!(status(children[1]).await, "waitlisted", "over the limit: passed over, keeps its place");
+    assert_eq!(status(children[2]).await, "enrolled");
+    let inbox = app.get("/api/v1/inbox?limit=50", Some(&many)).await.expect(200).body;
+    let told: Vec<&Value> = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["title"].as_str().unwrap().contains("候补转正"))
+        .collect();
+    assert_eq!(told.len(), 1, "{inbox}");
+    assert!(told[0]["title"].as_str().unwrap().contains("学生2"));
+}

@@ -110,15 +110,15 @@ pub async fn for_draw(
     Ok(rules)
 }
 
-/// The weekly limit for a first-come seat: the child's seats in the plan's activities and this one
-/// meet at most the limit's sessions a week.
-pub async fn check_weekly_limit(
+/// The sessions a week the child's seats in the plan's activities and `wanted` would make, and the
+/// limit, when the plan has one.
+async fn weekly_sessions(
     txn: &impl sea_orm::ConnectionTrait,
     row: &plan::Model,
     student_id: Uuid,
     wanted: &activity::Model,
-) -> ApiResult<()> {
-    let Some(limit) = row.weekly_limit else { return Ok(()) };
+) -> ApiResult<Option<(u8, u32)>> {
+    let Some(limit) = row.weekly_limit else { return Ok(None) };
     let held: usize = repo::active_enrolments(txn, student_id)
         .await?
         .iter()
@@ -126,8 +126,32 @@ pub async fn check_weekly_limit(
         .map(|(_, a)| unlist(&a.weekdays).len())
         .sum();
     let sessions = held + unlist(&wanted.weekdays).len();
-    if sessions > limit.max(0) as usize {
-        return Err(AfterschoolError::WeeklyLimit { limit: limit as u8, sessions: sessions as u32 }.into());
+    Ok(Some((u8::try_from(limit).unwrap_or(u8::MAX), sessions as u32)))
+}
+
+/// Whether a seat in `wanted` keeps the child within the plan's weekly limit.
+pub async fn within_weekly_limit(
+    txn: &impl sea_orm::ConnectionTrait,
+    row: &plan::Model,
+    student_id: Uuid,
+    wanted: &activity::Model,
+) -> ApiResult<bool> {
+    Ok(weekly_sessions(txn, row, student_id, wanted)
+        .await?
+        .is_none_or(|(limit, sessions)| sessions <= u32::from(limit)))
+}
+
+/// The weekly limit for a first-come seat: refused with the figures when over it.
+pub async fn check_weekly_limit(
+    txn: &impl sea_orm::ConnectionTrait,
+    row: &plan::Model,
+    student_id: Uuid,
+    wanted: &activity::Model,
+) -> ApiResult<()> {
+    match weekly_sessions(txn, row, student_id, wanted).await? {
+        Some((limit, sessions)) if sessions > u32::from(limit) => {
+            Err(AfterschoolError::WeeklyLimit { limit, sessions }.into())
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }

@@ -1,0 +1,76 @@
+//! The wait list's promotion: when a seat frees, the first child in line who can still take it
+//! (no seat since at a clashing time, within the school's weekly limit) takes it, is charged, and
+//! the family is told at once (they may withdraw, with the refund rule); an entry that cannot take
+//! it never blocks the ones behind it, and keeps its place.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::super::model::{EnrolmentStatus, activity, plan};
+use super::super::repo;
+use super::{fees, lottery_rules, overlaps, school};
+use crate::access;
+use crate::delivery::outbox::{self, Delivery, When};
+use crate::error::ApiResult;
+use crate::inbox::items;
+use crate::inbox::model::ItemKind;
+use crate::org::model::AccessLevel;
+
+/// Gives a freed seat of `activity` to the first child in line who can take it; answers the
+/// accounts to wake once the transaction commits (none when nobody could).
+pub async fn promote(
+    txn: &impl sea_orm::ConnectionTrait,
+    activity: &activity::Model,
+    plan: &plan::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Uuid>> {
+    for next in repo::waitlist_in_order(txn, activity.id).await? {
+        let clash = repo::active_enrolments(txn, next.student_id).await?.iter().any(|(e, other)| {
+            e.status == EnrolmentStatus::Enrolled && other.id != activity.id && overlaps(other, activity)
+        });
+        if clash || !lottery_rules::within_weekly_limit(txn, plan, next.student_id, activity).await? {
+            continue;
+        }
+        if !repo::take_seat(txn, activity.id).await? {
+            return Ok(Vec::new());
+        }
+        repo::move_status(txn, next.id, EnrolmentStatus::Waitlisted, EnrolmentStatus::Enrolled, now).await?;
+        fees::charge_seat(txn, activity, plan, next.student_id, now).await?;
+        return tell_family(txn, activity, next.student_id, now).await;
+    }
+    Ok(Vec::new())
+}
+
+async fn tell_family(
+    txn: &impl sea_orm::ConnectionTrait,
+    activity: &activity::Model,
+    student_id: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Uuid>> {
+    let school = school(txn, activity.school_id).await?;
+    let name = crate::org::repo::student_names(txn, vec![student_id]).await?.remove(&student_id).unwrap_or_default();
+    let id = Uuid::new_v4();
+    let activity_name = &activity.name;
+    let entry = items::Entry {
+        kind: ItemKind::Afterschool,
+        ref_id: id,
+        title: format!("{name}候补转正：「{activity_name}」/ {name} has a seat in \"{activity_name}\""),
+        body: "候补名额已转正。如不再需要，可在应用中退课（按未上课次退费）。\n\
+               A seat freed and is your child's now. If you no longer want it, withdraw in the app (fees \
+               are refunded for the sessions not held)."
+            .to_owned(),
+        sender_name: school.name.clone(),
+        urgent: false,
+        needs_response: false,
+    };
+    items::publish(txn, entry, now).await?;
+    let mut woken = Vec::new();
+    for (guardian, link) in access::pickup_adults(txn, student_id).await? {
+        if link.access_level == AccessLevel::Full {
+            items::deliver_to(txn, guardian.account_id, ItemKind::Afterschool, id, Some(student_id), now).await?;
+            woken.push(guardian.account_id);
+        }
+    }
+    outbox::enqueue(txn, Delivery::of(ItemKind::Afterschool, id, Some(school.id), When::At(now)), now).await?;
+    Ok(woken)
+}

@@ -45,6 +45,9 @@ pub struct Rules {
     pub siblings: Vec<Vec<Uuid>>,
     /// Most sessions a week one child may get.
     pub weekly_limit: Option<u32>,
+    /// Sessions a week each child already holds in the plan (first-come seats), which the limit
+    /// counts too.
+    pub held_sessions: HashMap<Uuid, u32>,
     /// Whether the school chose priority for last term's unlucky and siblings together (stated in
     /// the record even when no child or family qualified this time).
     pub chose_priority: bool,
@@ -142,10 +145,11 @@ pub fn draw_with(seed: &str, offers: &[Offer], applications: &[Application], rul
     let mut children: Vec<Uuid> = numbers.keys().copied().collect();
     children.sort_by_key(|child| (!first(child), best(*child), numbers[child], *child));
 
-    let fits = |held: &[&Offer], offer: &Offer| {
-        let sessions: usize = held.iter().map(|h| h.weekdays.len()).sum::<usize>() + offer.weekdays.len();
+    let fits = |child: Uuid, held: &[&Offer], offer: &Offer| {
+        let drawn: usize = held.iter().map(|h| h.weekdays.len()).sum::<usize>() + offer.weekdays.len();
+        let sessions = drawn as u32 + rules.held_sessions.get(&child).copied().unwrap_or(0);
         !held.iter().any(|h| h.activity_id == offer.activity_id || clashes(h, offer))
-            && rules.weekly_limit.is_none_or(|limit| sessions as u32 <= limit)
+            && rules.weekly_limit.is_none_or(|limit| sessions <= limit)
     };
     let mut outcome = Outcome::default();
     let mut got: HashMap<Uuid, Vec<&Offer>> = HashMap::new();
@@ -159,7 +163,7 @@ pub fn draw_with(seed: &str, offers: &[Offer], applications: &[Application], rul
             let held = got.entry(*child).or_default();
             let pick = choices[child].iter().find(|a| {
                 let Some(offer) = offers.get(&a.activity_id) else { return false };
-                seats.get(&a.activity_id).is_some_and(|&left| left > 0) && fits(held, offer)
+                seats.get(&a.activity_id).is_some_and(|&left| left > 0) && fits(*child, held, offer)
             });
             let Some(application) = pick.copied() else { continue };
             if let Some(left) = seats.get_mut(&application.activity_id) {
@@ -180,7 +184,7 @@ pub fn draw_with(seed: &str, offers: &[Offer], applications: &[Application], rul
                     continue;
                 };
                 let held = got.entry(sibling).or_default();
-                if fits(held, offer) {
+                if fits(sibling, held, offer) {
                     if let Some(left) = seats.get_mut(&offer.activity_id) {
                         *left -= 1;
                     }
@@ -326,6 +330,9 @@ mod tests {
         assert_eq!(outcome.waitlisted, [apply(1, 3, 3)]);
         assert_eq!(draw("w", &offers, &applications).enrolled.len(), 3, "no limit, no cap");
         assert!(rules.describe().contains("4 sessions"));
+        // Two sessions already held first-come: the limit admits one more activity only.
+        let holding = Rules { held_sessions: HashMap::from([(Uuid::from_u128(1001), 2)]), ..rules };
+        assert_eq!(draw_with("w", &offers, &applications, &holding).enrolled.len(), 1);
     }
 
     #[test]

@@ -122,6 +122,27 @@ pub async fn next_ticket(db: &impl ConnectionTrait, activity_id: Uuid) -> Result
     Ok(activity::Entity::find_by_id(activity_id).one(db).await?.map(|a| a.tickets_issued).unwrap_or(0))
 }
 
+/// Locks the plan's row until the transaction ends (a write that changes nothing).
+pub async fn lock_plan(db: &impl ConnectionTrait, plan_id: Uuid) -> Result<(), DbErr> {
+    plan::Entity::update_many()
+        .col_expr(plan::Column::Status, Expr::col(plan::Column::Status))
+        .filter(plan::Column::Id.eq(plan_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Locks the activity's row until the transaction ends (a write that changes nothing): money and
+/// seat decisions about the activity that read before they write take turns behind it.
+pub async fn lock_activity(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<(), DbErr> {
+    activity::Entity::update_many()
+        .col_expr(activity::Column::TicketsIssued, Expr::col(activity::Column::TicketsIssued))
+        .filter(activity::Column::Id.eq(activity_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Takes one seat if one is left; `false` when the activity is full.
 pub async fn take_seat(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<bool, DbErr> {
     let taken = activity::Entity::update_many()
@@ -680,17 +701,26 @@ pub async fn extended_care_of_plan(
     extended_care::Entity::find().filter(extended_care::Column::PlanId.eq(plan_id)).all(db).await
 }
 
-/// Inserts the application, or replaces the child's standing one (`exists`).
-pub async fn save_extended_care(
-    db: &impl ConnectionTrait,
-    row: extended_care::Model,
-    exists: bool,
-) -> Result<(), DbErr> {
-    if exists {
-        row.into_active_model().reset_all().update(db).await?;
-    } else {
-        extended_care::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
-    }
+/// Inserts the application, or replaces the child's standing one (one per child and plan, by the
+/// unique index: two guardians applying at once leave one row).
+pub async fn save_extended_care(db: &impl ConnectionTrait, row: extended_care::Model) -> Result<(), DbErr> {
+    extended_care::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([extended_care::Column::PlanId, extended_care::Column::StudentId])
+                .update_columns([
+                    extended_care::Column::Weekdays,
+                    extended_care::Column::Reason,
+                    extended_care::Column::Status,
+                    extended_care::Column::DecisionReason,
+                    extended_care::Column::RequestedBy,
+                    extended_care::Column::DecidedBy,
+                    extended_care::Column::CreatedAt,
+                    extended_care::Column::DecidedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
@@ -794,4 +824,27 @@ pub async fn ratings_of(db: &impl ConnectionTrait, activity_ids: Vec<Uuid>) -> R
         .order_by_asc(rating::Column::StudentId)
         .all(db)
         .await
+}
+
+/// Whether the child was signed out of any activity on `date`.
+pub async fn signed_out_anywhere(db: &impl ConnectionTrait, student_id: Uuid, date: NaiveDate) -> Result<bool, DbErr> {
+    Ok(sign_out::Entity::find()
+        .filter(sign_out::Column::StudentId.eq(student_id))
+        .filter(sign_out::Column::Date.eq(date))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// The activities the child was marked present at on `date`.
+pub async fn present_at(db: &impl ConnectionTrait, student_id: Uuid, date: NaiveDate) -> Result<Vec<Uuid>, DbErr> {
+    Ok(attendance::Entity::find()
+        .filter(attendance::Column::StudentId.eq(student_id))
+        .filter(attendance::Column::Date.eq(date))
+        .filter(attendance::Column::Status.eq(super::model::RollStatus::Present))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.activity_id)
+        .collect())
 }

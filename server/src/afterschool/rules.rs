@@ -186,6 +186,13 @@ pub fn sessions_between(weekdays: &[u8], from: NaiveDate, to: NaiveDate) -> u32 
         .count() as u32
 }
 
+/// `AS_FEES`: the first day whose session is still ahead at `now` (local minutes): today when the
+/// session starting at `start` has not begun, else tomorrow. A seat taken and a seat left count
+/// sessions from it, so a seat taken and left the same evening costs nothing.
+pub fn first_day_ahead(today: NaiveDate, now: Minute, start: Minute) -> NaiveDate {
+    if now < start { today } else { today + Duration::days(1) }
+}
+
 /// `amount` × `part` ÷ `whole`, to the nearest fen (half a fen up); nothing of nothing.
 pub fn pro_rata(amount: i64, part: u32, whole: u32) -> i64 {
     if whole == 0 {
@@ -366,6 +373,13 @@ mod tests {
         assert_eq!(sessions_between(&[1, 3], monday, monday + Duration::days(13)), 4);
         assert_eq!(sessions_between(&[1, 3], monday + Duration::days(1), monday + Duration::days(13)), 3);
         assert_eq!(sessions_between(&[1], monday, monday - Duration::days(1)), 0);
+    }
+
+    #[test]
+    fn as_fees_a_session_begun_is_no_longer_ahead() {
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(first_day_ahead(monday, 15 * 60 + 59, 16 * 60), monday);
+        assert_eq!(first_day_ahead(monday, 16 * 60, 16 * 60), monday + Duration::days(1));
     }
 
     #[test]

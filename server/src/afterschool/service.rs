@@ -567,6 +567,9 @@ async fn draw_plan(
     now: DateTime<Utc>,
 ) -> ApiResult<(DrawResult, Vec<Uuid>)> {
     let plan_id = row.id;
+    // One draw of a plan at a time (the school's and the enrolment close's): the second reads what
+    // the first left.
+    repo::lock_plan(txn, plan_id).await?;
     let drawn: Vec<activity::Model> = repo::activities(txn, plan_id)
         .await?
         .into_iter()
@@ -609,13 +612,19 @@ async fn draw_plan(
     for a in &outcome.enrolled {
         let Some(row) = rows.get(&(a.student_id, a.activity_id)) else { continue };
         // The seat first: a seat the count refuses (never, as the draw counted them) stays applied.
-        if repo::take_seat(txn, a.activity_id).await? {
-            repo::move_status(txn, row.id, EnrolmentStatus::Applied, EnrolmentStatus::Enrolled, now).await?;
-            if let Some(activity) = drawn.iter().find(|d| d.id == a.activity_id) {
-                fees::charge_seat(txn, activity, drawn_plan, a.student_id, now).await?;
-            }
-            per_activity.entry(a.activity_id).or_default().0 += 1;
+        // The row first (it moves once however many draws run), then the seat: a seat the count
+        // refuses (never, as the draw counted them) puts the application back as it was.
+        if !repo::move_status(txn, row.id, EnrolmentStatus::Applied, EnrolmentStatus::Enrolled, now).await? {
+            continue;
         }
+        if !repo::take_seat(txn, a.activity_id).await? {
+            repo::move_status(txn, row.id, EnrolmentStatus::Enrolled, EnrolmentStatus::Applied, now).await?;
+            continue;
+        }
+        if let Some(activity) = drawn.iter().find(|d| d.id == a.activity_id) {
+            fees::charge_seat(txn, activity, drawn_plan, a.student_id, now).await?;
+        }
+        per_activity.entry(a.activity_id).or_default().0 += 1;
     }
     for a in &outcome.waitlisted {
         let Some(row) = rows.get(&(a.student_id, a.activity_id)) else { continue };
@@ -657,6 +666,30 @@ async fn draw_plan(
     Ok((result, woken))
 }
 
+/// Tells a child's family about the child: the inbox item reaches every full guardian (not
+/// `pickup` links) and goes out by push and email through the outbox, at once (urgent when the
+/// item is: through quiet hours). Answers the accounts to wake once the transaction commits.
+async fn tell_family(
+    txn: &impl sea_orm::ConnectionTrait,
+    school_id: Uuid,
+    student_id: Uuid,
+    entry: items::Entry,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Uuid>> {
+    let (id, urgent) = (entry.ref_id, entry.urgent);
+    items::publish(txn, entry, now).await?;
+    let mut woken = Vec::new();
+    for (guardian, link) in access::pickup_adults(txn, student_id).await? {
+        if link.access_level == AccessLevel::Full {
+            items::deliver_to(txn, guardian.account_id, ItemKind::Afterschool, id, Some(student_id), now).await?;
+            woken.push(guardian.account_id);
+        }
+    }
+    let delivery = Delivery::of(ItemKind::Afterschool, id, Some(school_id), When::At(now)).urgent(urgent);
+    outbox::enqueue(txn, delivery, now).await?;
+    Ok(woken)
+}
+
 /// Tells each child's full guardians what the draw gave the child (one inbox item per child, by
 /// push and email through the outbox, in quiet hours' respect): the accounts to wake.
 async fn tell_draw_results(
@@ -691,14 +724,7 @@ async fn tell_draw_results(
             urgent: false,
             needs_response: false,
         };
-        items::publish(txn, entry, now).await?;
-        for (guardian, link) in access::pickup_adults(txn, student_id).await? {
-            if link.access_level == AccessLevel::Full {
-                items::deliver_to(txn, guardian.account_id, ItemKind::Afterschool, id, Some(student_id), now).await?;
-                woken.push(guardian.account_id);
-            }
-        }
-        outbox::enqueue(txn, Delivery::of(ItemKind::Afterschool, id, Some(school.id), When::At(now)), now).await?;
+        woken.extend(tell_family(txn, school.id, student_id, entry, now).await?);
     }
     woken.sort_unstable();
     woken.dedup();
@@ -1084,37 +1110,19 @@ pub async fn take_roll(state: &AppState, caller: &Caller, activity_id: Uuid, req
             continue;
         }
         let name = names.get(&student_id).cloned().unwrap_or_default();
-        let alert_id = Uuid::new_v4();
-        items::publish(
-            &txn,
-            items::Entry {
-                kind: ItemKind::Afterschool,
-                ref_id: alert_id,
-                title: format!("课后服务缺勤：{name} / After-school absence: {name}"),
-                body: format!(
-                    "{name} 今天（{}）应参加「{}」，点名时未到，也没有请假。请尽快确认孩子的去向并联系老师。\n{name} was expected at \"{}\" today ({}) and is absent without leave. Please check where your child is and contact the teacher.",
-                    req.date, activity.name, activity.name, req.date
-                ),
-                sender_name: school.name.clone(),
-                urgent: true,
-                needs_response: false,
-            },
-            now,
-        )
-        .await?;
-        for (guardian, link) in access::pickup_adults(&txn, student_id).await? {
-            if link.access_level == AccessLevel::Full {
-                items::deliver_to(&txn, guardian.account_id, ItemKind::Afterschool, alert_id, Some(student_id), now)
-                    .await?;
-                woken.push(guardian.account_id);
-            }
-        }
-        outbox::enqueue(
-            &txn,
-            Delivery::of(ItemKind::Afterschool, alert_id, Some(school.id), When::At(now)).urgent(true),
-            now,
-        )
-        .await?;
+        let alert = items::Entry {
+            kind: ItemKind::Afterschool,
+            ref_id: Uuid::new_v4(),
+            title: format!("课后服务缺勤：{name} / After-school absence: {name}"),
+            body: format!(
+                "{name} 今天（{}）应参加「{}」，点名时未到，也没有请假。请尽快确认孩子的去向并联系老师。\n{name} was expected at \"{}\" today ({}) and is absent without leave. Please check where your child is and contact the teacher.",
+                req.date, activity.name, activity.name, req.date
+            ),
+            sender_name: school.name.clone(),
+            urgent: true,
+            needs_response: false,
+        };
+        woken.extend(tell_family(&txn, school.id, student_id, alert, now).await?);
         summary.alerted += 1;
     }
     txn.commit().await?;

@@ -27,10 +27,17 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
     let deadline_reminders =
         crate::notices::service::remind_before_deadlines(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let idempotency_keys_forgotten = crate::http::idempotency::forget_expired(state).await?;
-    let enrolment_rounds_closed =
-        crate::afterschool::service::enrolment_window::close_due(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Safety first: the escalation runs before the enrolment close, and a close that fails is
+    // logged and retried next time without holding anything else up.
     let children_not_signed_out =
         crate::afterschool::service::release::escalate_unreleased(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let enrolment_rounds_closed = match crate::afterschool::service::enrolment_window::close_due(state).await {
+        Ok(closed) => closed,
+        Err(error) => {
+            tracing::error!("closing after-school enrolment rounds failed: {error}");
+            0
+        }
+    };
     Ok(JobReport {
         notices_sent,
         deadline_reminders,

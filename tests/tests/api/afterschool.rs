@@ -805,7 +805,8 @@ async fn as_fees_a_family_sees_what_it_owes_and_why_and_a_withdrawal_credits_the
     let today = app.clock_now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).date_naive();
     let (start, end) =
         (chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), chrono::NaiveDate::from_ymd_opt(2027, 1, 20).unwrap());
-    let (total, ahead) = (mon_wed(start, end), mon_wed(today, end));
+    // 16:00 at the school: today's 16:00 session has begun, so the sessions ahead start on Wednesday.
+    let (total, ahead) = (mon_wed(start, end), mon_wed(today + chrono::Duration::days(1), end));
     assert!(0 < ahead && ahead < total);
     let charged = (30_000 * ahead * 2 + total) / (total * 2);
 
@@ -826,10 +827,11 @@ async fn as_fees_a_family_sees_what_it_owes_and_why_and_a_withdrawal_credits_the
         .expect(200);
     assert_eq!((paid.body["owed_fen"].as_i64(), paid.body["paid_fen"].as_i64()), (Some(0), Some(charged)));
 
-    // Withdrawal on a session day: today's counts as held; the rest come back pro rata.
+    // Withdrawal the same evening: every charged session is still ahead and comes back (the pro-rata
+    // arithmetic for a later withdrawal is the refund rule's unit test).
     app.delete(&format!("/api/v1/afterschool/activities/{club}/enrolments/{}", w.s1), Some(&w.g1)).await.expect(200);
-    let not_held = ahead - 1;
-    let credit = (charged * not_held * 2 + ahead) / (ahead * 2);
+    let not_held = ahead;
+    let credit = charged;
     let account = fee_account(&app, &w.g1, w.s1, club).await;
     assert_eq!(account["credited_fen"].as_i64(), Some(credit));
     assert_eq!((account["owed_fen"].as_i64(), account["refund_due_fen"].as_i64()), (Some(0), Some(credit)));

@@ -11,14 +11,12 @@ use super::super::error::AfterschoolError;
 use super::super::model::{Allocation, EnrolmentPhase, EnrolmentStatus, activity, plan};
 use super::super::repo;
 use super::super::rules::{self, Window};
-use super::{draw_plan, fees, managed_plan, plan_view, school};
+use super::{draw_plan, fees, managed_plan, plan_view, school, tell_family};
 use crate::access::Caller;
-use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::ApiResult;
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
-use crate::org::model::AccessLevel;
 use crate::state::AppState;
 
 pub fn window_of(row: &plan::Model) -> Window {
@@ -162,15 +160,7 @@ async fn cancel_small(
             urgent: false,
             needs_response: false,
         };
-        items::publish(txn, entry, now).await?;
-        for (guardian, link) in crate::access::pickup_adults(txn, enrolment.student_id).await? {
-            if link.access_level == AccessLevel::Full {
-                items::deliver_to(txn, guardian.account_id, ItemKind::Afterschool, id, Some(enrolment.student_id), now)
-                    .await?;
-                woken.push(guardian.account_id);
-            }
-        }
-        outbox::enqueue(txn, Delivery::of(ItemKind::Afterschool, id, Some(school.id), When::At(now)), now).await?;
+        woken.extend(tell_family(txn, school.id, enrolment.student_id, entry, now).await?);
     }
     Ok(woken)
 }

@@ -14,12 +14,10 @@ use super::{
     REASON_MAX_CHARS, grade_of, list, managed_plan, optional, required_text, school, session_of, unlist, weekdays,
 };
 use crate::access::{self, Caller};
-use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::{ApiError, ApiResult};
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
-use crate::org::model::AccessLevel;
 use crate::state::AppState;
 
 pub fn view(row: &extended_care::Model, student_name: String) -> ExtendedCare {
@@ -82,7 +80,7 @@ pub async fn apply(
         created_at: now,
         decided_at: None,
     };
-    repo::save_extended_care(&txn, row.clone(), existing.is_some()).await?;
+    repo::save_extended_care(&txn, row.clone()).await?;
     txn.commit().await?;
     Ok((view(&row, guardian.student.name), existing.is_none()))
 }
@@ -98,7 +96,7 @@ pub async fn withdraw(state: &AppState, caller: &Caller, student_id: Uuid) -> Ap
     if row.status != ExtendedCareStatus::Withdrawn {
         row.status = ExtendedCareStatus::Withdrawn;
         row.decided_at = Some(now);
-        repo::save_extended_care(&txn, row.clone(), true).await?;
+        repo::save_extended_care(&txn, row.clone()).await?;
     }
     txn.commit().await?;
     Ok(view(&row, guardian.student.name))
@@ -139,7 +137,7 @@ pub async fn decide(
     row.decision_reason = reason;
     row.decided_by = Some(caller.account_id);
     row.decided_at = Some(now);
-    repo::save_extended_care(&txn, row.clone(), true).await?;
+    repo::save_extended_care(&txn, row.clone()).await?;
     let name = crate::org::repo::student_names(&txn, vec![student_id]).await?.remove(&student_id).unwrap_or_default();
     let woken = tell_family(&txn, &plan, &row, &name, now).await?;
     txn.commit().await?;
@@ -172,14 +170,5 @@ async fn tell_family(
         urgent: false,
         needs_response: false,
     };
-    items::publish(txn, entry, now).await?;
-    let mut woken = Vec::new();
-    for (guardian, link) in access::pickup_adults(txn, row.student_id).await? {
-        if link.access_level == AccessLevel::Full {
-            items::deliver_to(txn, guardian.account_id, ItemKind::Afterschool, id, Some(row.student_id), now).await?;
-            woken.push(guardian.account_id);
-        }
-    }
-    outbox::enqueue(txn, Delivery::of(ItemKind::Afterschool, id, Some(school.id), When::At(now)), now).await?;
-    Ok(woken)
+    super::tell_family(txn, school.id, row.student_id, entry, now).await
 }

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::super::dto::{ActivityFees, FeeAccount, FeeEntry, FeeWaiver, MarkFee, MoneyMoved, SetFeeWaiver};
@@ -55,6 +55,18 @@ fn entry(
     }
 }
 
+/// The first day whose session of the activity is still ahead, in the school's time.
+async fn first_day_ahead(
+    txn: &impl sea_orm::ConnectionTrait,
+    activity: &activity::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<chrono::NaiveDate> {
+    use chrono::Timelike;
+    let local = now.with_timezone(&school(txn, activity.school_id).await?.zone());
+    let minute = (local.hour() * 60 + local.minute()) as rules::Minute;
+    Ok(rules::first_day_ahead(local.date_naive(), minute, activity.start_minute as rules::Minute))
+}
+
 fn balance(entries: &[fee_entry::Model]) -> Balance {
     Balance::of(entries.iter().map(|e| (e.kind, e.amount_fen, e.sessions)))
 }
@@ -71,10 +83,10 @@ pub async fn charge_seat(
     if activity.fee_kind == FeeKind::Free || activity.fee_amount_fen == 0 {
         return Ok(());
     }
-    let today = school(txn, activity.school_id).await?.local_date(now);
+    let from = first_day_ahead(txn, activity, now).await?;
     let days = unlist(&activity.weekdays);
     let total = rules::sessions_between(&days, plan.term_start, plan.term_end);
-    let ahead = rules::sessions_between(&days, today.max(plan.term_start), plan.term_end);
+    let ahead = rules::sessions_between(&days, from.max(plan.term_start), plan.term_end);
     let amount = rules::charge(activity.fee_per, activity.fee_amount_fen, total, ahead);
     if amount == 0 {
         return Ok(());
@@ -113,7 +125,7 @@ fn waiver_reason(waiver: &fee_waiver::Model) -> String {
 }
 
 /// A child left a seat: the refund rule credits the net charge pro rata by the charged sessions
-/// after today (today's counts as held).
+/// still ahead (today's counts as held once it has begun).
 pub async fn credit_withdrawal(
     txn: &impl sea_orm::ConnectionTrait,
     activity: &activity::Model,
@@ -121,15 +133,15 @@ pub async fn credit_withdrawal(
     student_id: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    repo::lock_activity(txn, activity.id).await?;
     let entries = repo::fee_entries(txn, activity.id, student_id).await?;
     let b = balance(&entries);
     let Ok(charged_sessions) = u32::try_from(b.sessions) else { return Ok(()) };
     if charged_sessions == 0 || b.net_charged() <= 0 {
         return Ok(());
     }
-    let today = school(txn, activity.school_id).await?.local_date(now);
     let days = unlist(&activity.weekdays);
-    let from = (today + Duration::days(1)).max(plan.term_start);
+    let from = first_day_ahead(txn, activity, now).await?.max(plan.term_start);
     let not_held = rules::sessions_between(&days, from, plan.term_end).min(charged_sessions);
     let amount = rules::credit(b.net_charged(), charged_sessions, not_held);
     if amount == 0 {
@@ -152,6 +164,7 @@ pub async fn credit_cancelled(
     student_id: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    repo::lock_activity(txn, activity.id).await?;
     let b = balance(&repo::fee_entries(txn, activity.id, student_id).await?);
     if b.net_charged() <= 0 {
         return Ok(());
@@ -276,6 +289,8 @@ pub async fn mark(
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let activity = kept_activity(&txn, caller, activity_id).await?;
+    // Two marks at once take turns: the second sees the first's line and what is left owing.
+    repo::lock_activity(&txn, activity_id).await?;
     let mut entries = repo::fee_entries(&txn, activity_id, student_id).await?;
     if entries.is_empty() {
         return Err(ApiError::not_found());
@@ -343,6 +358,7 @@ pub async fn set_waiver(
         if activity.plan_id != plan_id || enrolment.status != EnrolmentStatus::Enrolled {
             continue;
         }
+        repo::lock_activity(&txn, activity.id).await?;
         let b = balance(&repo::fee_entries(&txn, activity.id, student_id).await?);
         // An account already credited at a withdrawal keeps its figures (the credit was reckoned
         // on the waiver of its day).

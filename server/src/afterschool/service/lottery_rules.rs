@@ -67,6 +67,19 @@ pub async fn for_draw(
         chose_siblings: row.siblings_together,
         ..lottery::Rules::default()
     };
+    if row.weekly_limit.is_some() {
+        for child in applicants {
+            let held: usize = repo::active_enrolments(txn, *child)
+                .await?
+                .iter()
+                .filter(|(e, a)| a.plan_id == row.id && e.status == EnrolmentStatus::Enrolled)
+                .map(|(_, a)| unlist(&a.weekdays).len())
+                .sum();
+            if held > 0 {
+                rules.held_sessions.insert(*child, held as u32);
+            }
+        }
+    }
     let applying: HashSet<Uuid> = applicants.iter().copied().collect();
     if row.none_last_term_first
         && let Some(before) = repo::previous_plan(txn, row.school_id, row.term_start).await?

@@ -1,5 +1,5 @@
-//! Safe release (`afterschool` sign-out): a child marked present and not signed out when the
-//! session is over ([`rules::overdue_for_release`]) is escalated to the school at once: an urgent
+//! Safe release (`afterschool` sign-out): a child marked present and not signed out (of that or any
+//! activity that day, nor present at a later one) when the session is over ([`rules::overdue_for_release`]) is escalated to the school at once: an urgent
 //! inbox item (through quiet hours) to its admins and the person in charge, once per child and day.
 
 use std::collections::BTreeMap;
@@ -41,9 +41,20 @@ pub async fn escalate_unreleased(state: &AppState) -> ApiResult<u64> {
         let txn = crate::infra::db::begin(&state.db).await?;
         let mut missing = Vec::new();
         for student_id in children {
-            if repo::sign_out_of(&txn, activity_id, date, student_id).await?.is_none()
-                && repo::claim_escalation(&txn, activity_id, date, student_id).await?
-            {
+            // Released from any activity that day, or present at a later one (whose own end
+            // decides), the child is not missing from this one.
+            if repo::signed_out_anywhere(&txn, student_id, date).await? {
+                continue;
+            }
+            let mut later = false;
+            for other in repo::present_at(&txn, student_id, date).await? {
+                if other != activity_id
+                    && let Some(next) = repo::activity(&txn, other).await?
+                {
+                    later |= next.end_minute > activity.end_minute;
+                }
+            }
+            if !later && repo::claim_escalation(&txn, activity_id, date, student_id).await? {
                 missing.push(student_id);
             }
         }

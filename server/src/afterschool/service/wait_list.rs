@@ -9,12 +9,9 @@ use uuid::Uuid;
 use super::super::model::{EnrolmentStatus, activity, plan};
 use super::super::repo;
 use super::{fees, lottery_rules, overlaps, school};
-use crate::access;
-use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::ApiResult;
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
-use crate::org::model::AccessLevel;
 
 /// Gives a freed seat of `activity` to the first child in line who can take it; answers the
 /// accounts to wake once the transaction commits (none when nobody could).
@@ -63,14 +60,5 @@ async fn tell_family(
         urgent: false,
         needs_response: false,
     };
-    items::publish(txn, entry, now).await?;
-    let mut woken = Vec::new();
-    for (guardian, link) in access::pickup_adults(txn, student_id).await? {
-        if link.access_level == AccessLevel::Full {
-            items::deliver_to(txn, guardian.account_id, ItemKind::Afterschool, id, Some(student_id), now).await?;
-            woken.push(guardian.account_id);
-        }
-    }
-    outbox::enqueue(txn, Delivery::of(ItemKind::Afterschool, id, Some(school.id), When::At(now)), now).await?;
-    Ok(woken)
+    super::tell_family(txn, school.id, student_id, entry, now).await
 }

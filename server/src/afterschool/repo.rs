@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::model::{
     EnrolmentStatus, PlanStatus, activity, attendance, basic_choice, district_settings, draw, enrolment, extended_care,
-    fee_entry, fee_waiver, leave, pickup_code, plan, provider, session, sign_out, walk_alone,
+    fee_entry, fee_waiver, leave, pickup_code, plan, provider, rating, session, sign_out, walk_alone,
 };
 
 pub async fn insert_plan(
@@ -794,8 +794,6 @@ pub async fn enrolments_in(db: &impl ConnectionTrait, activity_ids: Vec<Uuid>) -
 }
 
 // ---- families' ratings (AS_EVALUATION) ----
-
-use super::model::rating;
 
 /// Saves the child's rating of the activity, replacing the one it had.
 pub async fn upsert_rating(db: &impl ConnectionTrait, row: rating::Model) -> Result<(), DbErr> {

@@ -676,18 +676,34 @@ async fn tell_family(
     entry: items::Entry,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Uuid>> {
+    let guardians: Vec<Uuid> = access::pickup_adults(txn, student_id)
+        .await?
+        .into_iter()
+        .filter(|(_, link)| link.access_level == AccessLevel::Full)
+        .map(|(guardian, _)| guardian.account_id)
+        .collect();
+    tell(txn, school_id, Some(student_id), &guardians, entry, now).await?;
+    Ok(guardians)
+}
+
+/// Publishes an after-school inbox item to `accounts` (about `child`, if any) and queues its push
+/// and email from the school, at once (urgent when the item is: through quiet hours).
+async fn tell(
+    txn: &impl sea_orm::ConnectionTrait,
+    school_id: Uuid,
+    child: Option<Uuid>,
+    accounts: &[Uuid],
+    entry: items::Entry,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
     let (id, urgent) = (entry.ref_id, entry.urgent);
     items::publish(txn, entry, now).await?;
-    let mut woken = Vec::new();
-    for (guardian, link) in access::pickup_adults(txn, student_id).await? {
-        if link.access_level == AccessLevel::Full {
-            items::deliver_to(txn, guardian.account_id, ItemKind::Afterschool, id, Some(student_id), now).await?;
-            woken.push(guardian.account_id);
-        }
+    for account in accounts {
+        items::deliver_to(txn, *account, ItemKind::Afterschool, id, child, now).await?;
     }
     let delivery = Delivery::of(ItemKind::Afterschool, id, Some(school_id), When::At(now)).urgent(urgent);
     outbox::enqueue(txn, delivery, now).await?;
-    Ok(woken)
+    Ok(())
 }
 
 /// Tells each child's full guardians what the draw gave the child (one inbox item per child, by

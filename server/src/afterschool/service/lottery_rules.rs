@@ -69,14 +69,9 @@ pub async fn for_draw(
     };
     if row.weekly_limit.is_some() {
         for child in applicants {
-            let held: usize = repo::active_enrolments(txn, *child)
-                .await?
-                .iter()
-                .filter(|(e, a)| a.plan_id == row.id && e.status == EnrolmentStatus::Enrolled)
-                .map(|(_, a)| unlist(&a.weekdays).len())
-                .sum();
+            let held = held_sessions(txn, row, *child, None).await?;
             if held > 0 {
-                rules.held_sessions.insert(*child, held as u32);
+                rules.held_sessions.insert(*child, held);
             }
         }
     }
@@ -123,6 +118,22 @@ pub async fn for_draw(
     Ok(rules)
 }
 
+/// The sessions a week of the child's seats in the plan's activities (but `except`).
+async fn held_sessions(
+    txn: &impl sea_orm::ConnectionTrait,
+    row: &plan::Model,
+    student_id: Uuid,
+    except: Option<Uuid>,
+) -> ApiResult<u32> {
+    let held: usize = repo::active_enrolments(txn, student_id)
+        .await?
+        .iter()
+        .filter(|(e, a)| a.plan_id == row.id && e.status == EnrolmentStatus::Enrolled && Some(a.id) != except)
+        .map(|(_, a)| unlist(&a.weekdays).len())
+        .sum();
+    Ok(held as u32)
+}
+
 /// The sessions a week the child's seats in the plan's activities and `wanted` would make, and the
 /// limit, when the plan has one.
 async fn weekly_sessions(
@@ -132,14 +143,8 @@ async fn weekly_sessions(
     wanted: &activity::Model,
 ) -> ApiResult<Option<(u8, u32)>> {
     let Some(limit) = row.weekly_limit else { return Ok(None) };
-    let held: usize = repo::active_enrolments(txn, student_id)
-        .await?
-        .iter()
-        .filter(|(e, a)| a.plan_id == row.id && e.status == EnrolmentStatus::Enrolled && a.id != wanted.id)
-        .map(|(_, a)| unlist(&a.weekdays).len())
-        .sum();
-    let sessions = held + unlist(&wanted.weekdays).len();
-    Ok(Some((u8::try_from(limit).unwrap_or(u8::MAX), sessions as u32)))
+    let sessions = held_sessions(txn, row, student_id, Some(wanted.id)).await? + unlist(&wanted.weekdays).len() as u32;
+    Ok(Some((u8::try_from(limit).unwrap_or(u8::MAX), sessions)))
 }
 
 /// Whether a seat in `wanted` keeps the child within the plan's weekly limit.

@@ -9,8 +9,7 @@ use uuid::Uuid;
 
 use super::super::repo;
 use super::super::rules::{self, Minute};
-use super::school;
-use crate::delivery::outbox::{self, Delivery, When};
+use super::{school, tell};
 use crate::error::ApiResult;
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
@@ -80,15 +79,11 @@ pub async fn escalate_unreleased(state: &AppState) -> ApiResult<u64> {
             urgent: true,
             needs_response: false,
         };
-        items::publish(&txn, entry, now).await?;
         let mut told = crate::org::repo::admin_accounts(&txn, vec![school.id]).await?;
         told.extend(activity.in_charge_account_id);
         told.sort_unstable();
         told.dedup();
-        for account in &told {
-            items::deliver_to(&txn, *account, ItemKind::Afterschool, id, None, now).await?;
-        }
-        outbox::enqueue(&txn, Delivery::of(ItemKind::Afterschool, id, Some(school.id), When::At(now)), now).await?;
+        tell(&txn, school.id, None, &told, entry, now).await?;
         txn.commit().await?;
         state.bus.publish(Wake::items(Some(told))).await;
         escalated += count as u64;

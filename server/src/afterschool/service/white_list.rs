@@ -14,7 +14,6 @@ use super::super::model::{ProviderStanding, provider};
 use super::super::{repo, rules};
 use super::required_text;
 use crate::access::{self, BureauOfficer, Caller};
-use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::{ApiError, ApiResult};
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
@@ -205,11 +204,8 @@ async fn tell_schools(
             urgent: false,
             needs_response: false,
         };
-        items::publish(txn, entry, now).await?;
-        for account in crate::org::repo::admin_accounts(txn, vec![school_id]).await? {
-            items::deliver_to(txn, account, ItemKind::Afterschool, id, None, now).await?;
-        }
-        outbox::enqueue(txn, Delivery::of(ItemKind::Afterschool, id, Some(school_id), When::At(now)), now).await?;
+        let admins = crate::org::repo::admin_accounts(txn, vec![school_id]).await?;
+        super::tell(txn, school_id, None, &admins, entry, now).await?;
     }
     Ok(())
 }

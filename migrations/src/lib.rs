@@ -26,6 +26,7 @@ mod m20261204_000019_afterschool_extended_care;
 mod m20261204_000020_afterschool_release_escalation;
 mod m20261204_000021_afterschool_lottery_rules;
 mod m20261204_000022_afterschool_ratings;
+mod m20261204_000023_school_calendar;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000020_afterschool_release_escalation::Migration),
             Box::new(m20261204_000021_afterschool_lottery_rules::Migration),
             Box::new(m20261204_000022_afterschool_ratings::Migration),
+            Box::new(m20261204_000023_school_calendar::Migration),
         ]
     }
 }

@@ -174,6 +174,12 @@ codes! {
     ProviderAlreadyListed => "provider_already_listed", CONFLICT, "该机构已在白名单中，请续期原条目。", "This institution is already on the white list; renew its entry instead.";
     ProviderRemoved => "provider_removed", CONFLICT, "该机构已移出白名单；如需恢复，请重新列入。", "This institution was removed from the white list; list it again to restore it.";
 
+    // The school calendar.
+    /// `details.problem` names what is wrong (`ends_before_start`, `too_long`, `holiday_backwards`, `holiday_outside_term`, `holidays_overlap`, `make_up_outside_term`, `make_up_on_weekday`, `make_up_on_holiday`, `make_up_twice`, `bad_weekday`), `details.date` or `details.from`/`details.to` where.
+    TermInvalid => "term_invalid", UNPROCESSABLE_ENTITY, "学期日历有误，未保存。", "The term's calendar is not valid; nothing was saved.";
+    /// `details.term_id` is the school's term that shares days with it.
+    TermOverlaps => "term_overlaps", CONFLICT, "该学期与学校已有的学期日期重叠。", "This term shares days with another term of the school.";
+
     // Policy rules (../shared/DOMAIN.md): the rule id in snake case; the message explains the case.
     ExamNoRanking => "exam_no_ranking", UNPROCESSABLE_ENTITY, "不得在群发消息中公布考试成绩或排名（EXAM_NO_RANKING）。", "Exam scores or rankings may not be published to a group (EXAM_NO_RANKING).";
     HwParentBurden => "hw_parent_burden", UNPROCESSABLE_ENTITY, "不得给家长布置作业（HW_PARENT_BURDEN）。", "Homework may not be assigned to parents (HW_PARENT_BURDEN).";

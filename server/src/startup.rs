@@ -113,6 +113,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(crate::conversations::routes)
             .configure(crate::homework::routes)
             .configure(crate::afterschool::routes)
+            .configure(crate::calendar::routes)
             .configure(crate::roster::routes),
     );
 }
@@ -134,6 +135,7 @@ pub fn openapi_document_with_unapplied_limits() -> (utoipa::openapi::OpenApi, Ve
         crate::conversations::dto::LIMITS,
         crate::homework::dto::LIMITS,
         crate::afterschool::dto::LIMITS,
+        crate::calendar::dto::LIMITS,
     ]
     .concat();
     let params = [crate::http::pagination::LIMITS, crate::homework::dto::QUERY_LIMITS].concat();

@@ -3,9 +3,10 @@
 
 use std::ops::RangeInclusive;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 
 use super::model::{EnrolmentPhase, FeeEntryKind, FeePer, ProviderStanding, SessionKind};
+use crate::calendar::rules::Calendar;
 use crate::org::model::{Stage, StageSystem};
 
 /// Minutes after local midnight.
@@ -147,14 +148,6 @@ pub fn effective_from(today: NaiveDate) -> NaiveDate {
     today + Duration::days(days_to_monday)
 }
 
-/// The weekday number ([`WEEKDAYS`]) of a date, `None` at the weekend.
-pub fn school_weekday(date: NaiveDate) -> Option<u8> {
-    match date.weekday() {
-        Weekday::Sat | Weekday::Sun => None,
-        day => Some(day.number_from_monday() as u8),
-    }
-}
-
 /// `AS_PROVIDERS`: where a white-list entry valid from `valid_from` to `valid_until` (both days
 /// included) stands on `today`; a removal outweighs any dates.
 pub fn provider_standing(
@@ -175,15 +168,10 @@ pub fn provider_standing(
 }
 
 /// `AS_FEES`: the sessions an activity meeting on `weekdays` holds from `from` to `to`, both
-/// included (each school day of its weekdays; holidays are not known until the school calendar).
-pub fn sessions_between(weekdays: &[u8], from: NaiveDate, to: NaiveDate) -> u32 {
-    if from > to {
-        return 0;
-    }
-    from.iter_days()
-        .take_while(|day| *day <= to)
-        .filter(|day| school_weekday(*day).is_some_and(|d| weekdays.contains(&d)))
-        .count() as u32
+/// included: each school day of the school's calendar whose timetable is one of its weekdays (no
+/// session on a holiday; a make-up Saturday following Monday holds Monday's).
+pub fn sessions_between(calendar: &Calendar, weekdays: &[u8], from: NaiveDate, to: NaiveDate) -> u32 {
+    calendar.school_days(from, to).filter(|(_, weekday)| weekdays.contains(weekday)).count() as u32
 }
 
 /// `AS_FEES`: the first day whose session is still ahead at `now` (local minutes): today when the
@@ -370,9 +358,25 @@ mod tests {
     fn as_fees_sessions_count_the_activitys_weekdays_in_the_range() {
         // 2026-09-07 is a Monday; two weeks of Monday and Wednesday sessions.
         let monday = NaiveDate::from_ymd_opt(2026, 9, 7).unwrap();
-        assert_eq!(sessions_between(&[1, 3], monday, monday + Duration::days(13)), 4);
-        assert_eq!(sessions_between(&[1, 3], monday + Duration::days(1), monday + Duration::days(13)), 3);
-        assert_eq!(sessions_between(&[1], monday, monday - Duration::days(1)), 0);
+        let plain = Calendar::weekdays_only();
+        assert_eq!(sessions_between(&plain, &[1, 3], monday, monday + Duration::days(13)), 4);
+        assert_eq!(sessions_between(&plain, &[1, 3], monday + Duration::days(1), monday + Duration::days(13)), 3);
+        assert_eq!(sessions_between(&plain, &[1], monday, monday - Duration::days(1)), 0);
+    }
+
+    #[test]
+    fn as_fees_no_session_on_a_holiday_and_a_make_up_day_holds_its_weekdays_session() {
+        // Monday 7 September off; Saturday 12 September follows Monday's timetable.
+        let monday = NaiveDate::from_ymd_opt(2026, 9, 7).unwrap();
+        let term = crate::calendar::rules::Term {
+            starts_on: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+            ends_on: NaiveDate::from_ymd_opt(2027, 1, 22).unwrap(),
+            holidays: vec![(monday, monday)],
+            make_up_days: vec![(monday + Duration::days(5), 1)],
+        };
+        let calendar = Calendar::of_terms([&term]);
+        assert_eq!(sessions_between(&calendar, &[1, 3], monday, monday + Duration::days(6)), 2);
+        assert_eq!(sessions_between(&calendar, &[3], monday, monday + Duration::days(6)), 1);
     }
 
     #[test]
@@ -561,7 +565,5 @@ mod tests {
         assert!(eligible(&[], 9));
         assert!(eligible(&[3, 4], 3));
         assert!(!eligible(&[3, 4], 5));
-        assert_eq!(school_weekday(NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()), None);
-        assert_eq!(school_weekday(NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()), Some(5));
     }
 }

@@ -1036,7 +1036,8 @@ async fn run_activity(
     Ok((activity, school))
 }
 
-/// The activity meets on `date` (one of its weekdays, in its plan's term) and the day has come.
+/// The activity meets on `date` (a school day of the school's calendar following one of its
+/// weekdays, in its plan's term: not a holiday) and the day has come.
 async fn meets_on(
     db: &impl sea_orm::ConnectionTrait,
     activity: &activity::Model,
@@ -1044,7 +1045,8 @@ async fn meets_on(
     today: NaiveDate,
 ) -> ApiResult<()> {
     let plan = repo::plan(db, activity.plan_id).await?.ok_or_else(ApiError::not_found)?;
-    let weekday = rules::school_weekday(date);
+    let calendar = crate::calendar::service::calendar(db, activity.school_id, date, date).await?;
+    let weekday = calendar.school_weekday(date);
     let meets = weekday.is_some_and(|d| unlist(&activity.weekdays).contains(&d))
         && plan.term_start <= date
         && date <= plan.term_end;

@@ -119,6 +119,7 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
     };
     use crate::afterschool::service as afterschool;
     use crate::afterschool::service::white_list;
+    use crate::calendar::dto::{HolidayInput, MakeUpDayInput, TermInput};
     use crate::org::model::{AccessLevel, guardian, guardianship, student};
     use chrono::Datelike;
 
@@ -255,6 +256,24 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
             continue;
         };
         let caller = Caller { account_id: admin.account_id };
+        // The school calendar: the term, with a day off the Monday after next (运动会补休) made up
+        // on the Saturday of that week, which follows Monday's timetable.
+        let next_monday = today + chrono::Duration::days(7 - i64::from(today.weekday().num_days_from_monday()));
+        let day_off = next_monday + chrono::Duration::days(7);
+        let calendar = TermInput {
+            name: "本学期".into(),
+            starts_on: today - chrono::Duration::days(60),
+            ends_on: today + chrono::Duration::days(60),
+            holidays: vec![HolidayInput { name: "运动会补休".into(), from: day_off, to: day_off }],
+            make_up_days: vec![MakeUpDayInput {
+                date: day_off + chrono::Duration::days(5),
+                follows_weekday: 1,
+                name: "运动会调休".into(),
+            }],
+        };
+        crate::calendar::service::define(state, &caller, school.id, calendar)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo term: {e}"))?;
         let proof = crate::access::school_admin(db, &caller, school.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let plan =
             afterschool::create_plan(state, &proof, term(week("17:50"))).await.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -355,7 +374,7 @@ async fn seed_afterschool(state: &AppState) -> anyhow::Result<()> {
         }
         for back in (1..=7).rev() {
             let date = today - chrono::Duration::days(back);
-            if crate::afterschool::rules::school_weekday(date).is_none() {
+            if crate::calendar::rules::plain_weekday(date).is_none() {
                 continue;
             }
             let entries = seated

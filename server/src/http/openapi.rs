@@ -33,6 +33,7 @@ use crate::http::constraints::{self, FieldRule, ParamRule};
         (name = "inbox", description = "One inbox of everything addressed to the caller"),
         (name = "delivery", description = "Devices, notification preferences, school quiet hours"),
         (name = "conversations", description = "Guardian–teacher conversations with attachments"),
+        (name = "calendar", description = "The school calendar: terms, holidays and make-up days"),
     )
 )]
 struct ApiDoc;

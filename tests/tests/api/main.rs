@@ -4,6 +4,7 @@ mod access;
 mod afterschool;
 mod afterschool_ratings;
 mod auth;
+mod calendar;
 mod contract;
 mod conversations;
 mod delivery;

@@ -16,6 +16,7 @@ use super::super::repo;
 use super::super::rules::{self, Balance};
 use super::{REASON_MAX_CHARS, fee_of, optional, school, unlist};
 use crate::access::{self, Caller};
+use crate::calendar::rules::Calendar;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -71,6 +72,12 @@ fn balance(entries: &[fee_entry::Model]) -> Balance {
     Balance::of(entries.iter().map(|e| (e.kind, e.amount_fen, e.sessions)))
 }
 
+/// The school's calendar over the plan's term: no session is charged for a holiday, and a make-up
+/// day holds the session of the weekday it follows.
+async fn term_calendar(db: &impl sea_orm::ConnectionTrait, plan: &plan::Model) -> ApiResult<Calendar> {
+    crate::calendar::service::calendar(db, plan.school_id, plan.term_start, plan.term_end).await
+}
+
 /// A child took a seat: the charge for the sessions ahead in the term (from today, or the term's
 /// first day), and the school's waiver of it if the family has one. Free activities write nothing.
 pub async fn charge_seat(
@@ -85,8 +92,9 @@ pub async fn charge_seat(
     }
     let from = first_day_ahead(txn, activity, now).await?;
     let days = unlist(&activity.weekdays);
-    let total = rules::sessions_between(&days, plan.term_start, plan.term_end);
-    let ahead = rules::sessions_between(&days, from.max(plan.term_start), plan.term_end);
+    let calendar = term_calendar(txn, plan).await?;
+    let total = rules::sessions_between(&calendar, &days, plan.term_start, plan.term_end);
+    let ahead = rules::sessions_between(&calendar, &days, from.max(plan.term_start), plan.term_end);
     let amount = rules::charge(activity.fee_per, activity.fee_amount_fen, total, ahead);
     if amount == 0 {
         return Ok(());
@@ -142,7 +150,8 @@ pub async fn credit_withdrawal(
     }
     let days = unlist(&activity.weekdays);
     let from = first_day_ahead(txn, activity, now).await?.max(plan.term_start);
-    let not_held = rules::sessions_between(&days, from, plan.term_end).min(charged_sessions);
+    let calendar = term_calendar(txn, plan).await?;
+    let not_held = rules::sessions_between(&calendar, &days, from, plan.term_end).min(charged_sessions);
     let amount = rules::credit(b.net_charged(), charged_sessions, not_held);
     if amount == 0 {
         return Ok(());

@@ -27,6 +27,9 @@ mod m20261204_000020_afterschool_release_escalation;
 mod m20261204_000021_afterschool_lottery_rules;
 mod m20261204_000022_afterschool_ratings;
 mod m20261204_000023_school_calendar;
+mod m20261204_000024_mentoring;
+mod m20261204_000025_home_visits;
+mod m20261204_000026_mentor_records;
 
 pub struct Migrator;
 
@@ -56,6 +59,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000021_afterschool_lottery_rules::Migration),
             Box::new(m20261204_000022_afterschool_ratings::Migration),
             Box::new(m20261204_000023_school_calendar::Migration),
+            Box::new(m20261204_000024_mentoring::Migration),
+            Box::new(m20261204_000025_home_visits::Migration),
+            Box::new(m20261204_000026_mentor_records::Migration),
         ]
     }
 }

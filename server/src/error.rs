@@ -180,6 +180,21 @@ codes! {
     /// `details.term_id` is the school's term that shares days with it.
     TermOverlaps => "term_overlaps", CONFLICT, "该学期与学校已有的学期日期重叠。", "This term shares days with another term of the school.";
 
+    // Mentoring.
+    /// The school has not saved its mentoring setting yet (`PUT /schools/{id}/mentoring/settings`).
+    MentoringNotSet => "mentoring_not_set", CONFLICT, "学校尚未设置全员导师制（参与年级、每位导师人数上限等）。", "The school has not set up mentoring yet (grades taking part, the cap per mentor…).";
+    /// `details.students_without_mentor` lists the covered students still without a mentor; nothing was published.
+    MtCoverage => "mt_coverage", UNPROCESSABLE_ENTITY, "参与年级的每位学生都须有导师，才能发布（MT_COVERAGE）。", "Every student of the covered grades needs a mentor before publication (MT_COVERAGE).";
+    /// `details.mentor_id` would have `details.mentees`, more than `details.cap`; nothing was published.
+    MentorCap => "mentor_cap", UNPROCESSABLE_ENTITY, "该导师的学生人数超过学校设定的上限。", "This mentor would have more mentees than the school's cap.";
+
+    /// `details.teacher` (`mentor` or `co_visitor`) has another visit within the school's buffer (`details.conflict` `double_booked`, `details.visit_id`) or the day's most home visits (`daily_limit`, `details.limit`).
+    VisitConflict => "visit_conflict", CONFLICT, "该时段与老师已约定的家访冲突（含间隔时间或每日上限）。", "This time clashes with the teacher's booked visits (the buffer between visits or the day's limit).";
+    /// The windows wait for the other side's answer (`details.awaiting`).
+    VisitNotYourTurn => "visit_not_your_turn", CONFLICT, "正在等待对方答复这些时间。", "These times are waiting for the other side's answer.";
+    /// `details.status` says where the visit stands (booked at another time: `details.start`).
+    VisitClosed => "visit_closed", CONFLICT, "该家访当前状态不允许此操作。", "The visit's status does not allow this.";
+
     // Policy rules (../shared/DOMAIN.md): the rule id in snake case; the message explains the case.
     ExamNoRanking => "exam_no_ranking", UNPROCESSABLE_ENTITY, "不得在群发消息中公布考试成绩或排名（EXAM_NO_RANKING）。", "Exam scores or rankings may not be published to a group (EXAM_NO_RANKING).";
     HwParentBurden => "hw_parent_burden", UNPROCESSABLE_ENTITY, "不得给家长布置作业（HW_PARENT_BURDEN）。", "Homework may not be assigned to parents (HW_PARENT_BURDEN).";

@@ -38,6 +38,7 @@ pub mod input;
 pub mod jobs;
 #[cfg(test)]
 mod layers;
+pub mod mentoring;
 pub mod notices;
 pub mod org;
 pub mod policy;

@@ -114,6 +114,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(crate::homework::routes)
             .configure(crate::afterschool::routes)
             .configure(crate::calendar::routes)
+            .configure(crate::mentoring::routes)
             .configure(crate::roster::routes),
     );
 }
@@ -136,6 +137,9 @@ pub fn openapi_document_with_unapplied_limits() -> (utoipa::openapi::OpenApi, Ve
         crate::homework::dto::LIMITS,
         crate::afterschool::dto::LIMITS,
         crate::calendar::dto::LIMITS,
+        crate::mentoring::dto::LIMITS,
+        crate::mentoring::dto::VISIT_LIMITS,
+        crate::mentoring::dto::RECORD_LIMITS,
     ]
     .concat();
     let params = [crate::http::pagination::LIMITS, crate::homework::dto::QUERY_LIMITS].concat();

@@ -31,7 +31,7 @@ pub mod release;
 pub mod wait_list;
 pub mod white_list;
 use crate::access::{self, BureauOfficer, Caller, SchoolAdmin};
-use crate::delivery::outbox::{self, Delivery, When};
+use crate::delivery::outbox;
 use crate::error::{ApiError, ApiResult};
 use crate::guard;
 use crate::i18n::current_lang;
@@ -696,13 +696,7 @@ async fn tell(
     entry: items::Entry,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let (id, urgent) = (entry.ref_id, entry.urgent);
-    items::publish(txn, entry, now).await?;
-    for account in accounts {
-        items::deliver_to(txn, *account, ItemKind::Afterschool, id, child, now).await?;
-    }
-    let delivery = Delivery::of(ItemKind::Afterschool, id, Some(school_id), When::At(now)).urgent(urgent);
-    outbox::enqueue(txn, delivery, now).await?;
+    outbox::tell(txn, Some(school_id), child, accounts, entry, now).await?;
     Ok(())
 }
 

@@ -247,3 +247,31 @@ pub async fn term_at(db: &impl ConnectionTrait, school_id: Uuid, date: NaiveDate
     let (starts_on, ends_on) = rules::default_term(date);
     Ok(Period { term_id: None, name: format!("{starts_on} – {ends_on}"), starts_on, ends_on })
 }
+
+/// The school year `date` falls in: from the first day of the school's first term of that year to
+/// the last day of its last (the terms it defined for the year), or else 1 September to 31 August.
+pub async fn year_at(db: &impl ConnectionTrait, school_id: Uuid, date: NaiveDate) -> ApiResult<Period> {
+    let term = term_at(db, school_id, date).await?;
+    let year = rules::school_year_of(term.starts_on);
+    let (first, last) = (
+        NaiveDate::from_ymd_opt(year, 8, 1).unwrap_or(term.starts_on),
+        NaiveDate::from_ymd_opt(year + 1, 8, 31).unwrap_or(term.ends_on),
+    );
+    let terms: Vec<term::Model> = repo::terms_between(db, school_id, first, last)
+        .await?
+        .into_iter()
+        .filter(|t| rules::school_year_of(t.starts_on) == year)
+        .collect();
+    let name = format!("{year}–{}", year + 1);
+    match (terms.first(), terms.last()) {
+        (Some(a), Some(b)) if term.term_id.is_some() => {
+            Ok(Period { term_id: None, name, starts_on: a.starts_on, ends_on: b.ends_on })
+        }
+        _ => Ok(Period {
+            term_id: None,
+            name,
+            starts_on: NaiveDate::from_ymd_opt(year, 9, 1).unwrap_or(term.starts_on),
+            ends_on: NaiveDate::from_ymd_opt(year + 1, 8, 31).unwrap_or(term.ends_on),
+        }),
+    }
+}

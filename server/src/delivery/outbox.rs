@@ -260,3 +260,23 @@ pub async fn backlog(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Ba
         .unwrap_or((0, None));
     Ok(Backlog { due: u64::try_from(due).unwrap_or(0), oldest_due_at })
 }
+
+/// Publishes an inbox item to `accounts` (about `child`, if any) and queues its push and email
+/// from `school_id` at once (urgent when the item is: through quiet hours), in the caller's
+/// transaction: what every domain that tells someone something uses.
+pub async fn tell(
+    db: &impl ConnectionTrait,
+    school_id: Option<Uuid>,
+    child: Option<Uuid>,
+    accounts: &[Uuid],
+    entry: crate::inbox::items::Entry,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let (kind, id, urgent) = (entry.kind, entry.ref_id, entry.urgent);
+    crate::inbox::items::publish(db, entry, now).await?;
+    for account in accounts {
+        crate::inbox::items::deliver_to(db, *account, kind, id, child, now).await?;
+    }
+    enqueue(db, Delivery::of(kind, id, school_id, When::At(now)).urgent(urgent), now).await?;
+    Ok(())
+}

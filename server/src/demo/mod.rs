@@ -100,8 +100,58 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
         seed_fresh(db, now).await?;
         seed_homework(state).await?;
         seed_afterschool(state).await?;
+        seed_mentoring(state).await?;
     }
     Ok(Demo { seeded_now: !already, logins: logins(db).await? })
+}
+
+/// Mentors in every school, through the mentoring service: every grade takes part, the system's
+/// proposal is published as it stands (`from_proposal`; the cap raised where the school has few
+/// teachers).
+async fn seed_mentoring(state: &AppState) -> anyhow::Result<()> {
+    use crate::mentoring::dto::{MentoringSettingsInput, PublishAssignments};
+    use crate::mentoring::service as mentoring;
+    use crate::org::model::{class, student};
+
+    let db = &state.db;
+    for school in school::Entity::find().all(db).await? {
+        let Some(admin) = staff::Entity::find()
+            .filter(staff::Column::SchoolId.eq(school.id))
+            .filter(staff::Column::IsSchoolAdmin.eq(true))
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let caller = Caller { account_id: admin.account_id };
+        let classes = class::Entity::find().filter(class::Column::SchoolId.eq(school.id)).all(db).await?;
+        let mut grades: Vec<u8> = classes.iter().filter_map(|c| u8::try_from(c.grade).ok()).collect();
+        grades.sort_unstable();
+        grades.dedup();
+        if grades.is_empty() {
+            continue;
+        }
+        let students = student::Entity::find().filter(student::Column::SchoolId.eq(school.id)).count(db).await?;
+        let teachers = staff::Entity::find()
+            .filter(staff::Column::SchoolId.eq(school.id))
+            .filter(staff::Column::IsTeacher.eq(true))
+            .count(db)
+            .await?;
+        let needed = u8::try_from(students.div_ceil(teachers.max(1))).unwrap_or(u8::MAX);
+        let setting = MentoringSettingsInput {
+            grades,
+            period: Default::default(),
+            cap: Some(needed.clamp(12, crate::mentoring::rules::MAX_CAP)),
+            mode: Default::default(),
+            visit_buffer_minutes: None,
+            max_visits_per_day: None,
+        };
+        mentoring::set_settings(state, &caller, school.id, setting).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        mentoring::publish(state, &caller, school.id, PublishAssignments { assignments: vec![], from_proposal: true })
+            .await
+            .map_err(|e| anyhow::anyhow!("demo mentors: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Every school's after-school plan for the term through the after-school service (so the demo

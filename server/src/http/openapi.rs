@@ -34,6 +34,7 @@ use crate::http::constraints::{self, FieldRule, ParamRule};
         (name = "delivery", description = "Devices, notification preferences, school quiet hours"),
         (name = "conversations", description = "Guardian–teacher conversations with attachments"),
         (name = "calendar", description = "The school calendar: terms, holidays and make-up days"),
+        (name = "mentoring", description = "全员导师制: mentors, coverage, the three tasks, home visits"),
     )
 )]
 struct ApiDoc;

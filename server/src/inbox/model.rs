@@ -15,6 +15,8 @@ pub enum ItemKind {
     Homework,
     /// After-school news about a child: an absence at roll call, an enrolment result.
     Afterschool,
+    /// Mentoring news: a home visit proposed, booked, changed or done; a written feedback.
+    Mentoring,
 }
 
 impl ItemKind {
@@ -24,6 +26,7 @@ impl ItemKind {
             ItemKind::Message => "message",
             ItemKind::Homework => "homework",
             ItemKind::Afterschool => "afterschool",
+            ItemKind::Mentoring => "mentoring",
         }
     }
 
@@ -33,11 +36,13 @@ impl ItemKind {
             "message" => Some(ItemKind::Message),
             "homework" => Some(ItemKind::Homework),
             "afterschool" => Some(ItemKind::Afterschool),
+            "mentoring" => Some(ItemKind::Mentoring),
             _ => None,
         }
     }
 
-    pub const ALL: [ItemKind; 4] = [ItemKind::Notice, ItemKind::Message, ItemKind::Homework, ItemKind::Afterschool];
+    pub const ALL: [ItemKind; 5] =
+        [ItemKind::Notice, ItemKind::Message, ItemKind::Homework, ItemKind::Afterschool, ItemKind::Mentoring];
 }
 
 /// What an item says, once per item: written by the domain that owns it (see [`super::items`]).

@@ -19,6 +19,10 @@ pub struct JobReport {
     pub enrolment_rounds_closed: u64,
     /// Children present at an after-school session and not signed out after it, escalated to the school.
     pub children_not_signed_out: u64,
+    /// Home-visit reminders sent (a day and an hour before).
+    pub visit_reminders: u64,
+    /// Families' addresses erased 7 days after their home visit.
+    pub visit_addresses_erased: u64,
 }
 
 /// Runs every job once, now.
@@ -38,7 +42,11 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
             0
         }
     };
+    let visits =
+        crate::mentoring::service::visits::remind_and_erase(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(JobReport {
+        visit_reminders: u64::from(visits.reminders),
+        visit_addresses_erased: visits.addresses_erased,
         notices_sent,
         deadline_reminders,
         idempotency_keys_forgotten,

@@ -353,6 +353,14 @@ pub async fn student(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<stude
     student::Entity::find_by_id(id).one(db).await
 }
 
+/// Students by id (unknown ids are left out).
+pub async fn students_by_id(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<student::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    student::Entity::find().filter(student::Column::Id.is_in(ids)).all(db).await
+}
+
 pub async fn student_names(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, DbErr> {
     Ok(student::Entity::find()
         .filter(student::Column::Id.is_in(ids))

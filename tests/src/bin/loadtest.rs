@@ -17,6 +17,11 @@
 //! - `roll`: the roll call of a 40-child activity, one request each (36 present, 2 absent, 2 on
 //!   leave), taken 300 times by one client as a teacher's phone would: p50/p99.
 //!
+//! - `visits`: mentoring (issue 10): 20 mentors each offer the same 5 windows to 10 mentees' families
+//!   (200 guardians), who all accept at once, each trying the windows in order until one is theirs:
+//!   bookings counted back (they must equal the windows: 100, no mentor double-booked) and p50/p99
+//!   of the accepts; then one mentor's ledger of 12 students read 300 times: p50/p99.
+//!
 //! `loadtest notice sse` runs only the named scenarios.
 //!
 //! Measurements, not assertions: nothing here fails because a number is slow.
@@ -53,6 +58,136 @@ async fn main() {
     if wanted("roll") {
         roll().await;
     }
+    if wanted("visits") {
+        visits().await;
+    }
+}
+
+const MENTORS: usize = 20;
+const MENTEES_EACH: usize = 10;
+const WINDOWS_EACH: usize = 5;
+const LEDGER_READS: usize = 300;
+
+async fn visits() {
+    use jiaxiao_tests::json;
+    let app = spawn_app_with(|s| s.login_attempts_per_ip = 1_000_000).await;
+    let (_, bureau) = world::bootstrap_district(&app, "家访区", "bureau@visits.test").await;
+    let (school, admin) = world::create_school(&app, &bureau, "家访学校", "6-3", "admin@visits.test").await;
+    // Mentor m teaches class 7-(m+1) of 12 students: the proposal makes them theirs; 10 get a visit.
+    let staff: String =
+        (0..MENTORS).map(|m| format!("T{m:03},老师{m},136{m:08},,teacher,7-{}:head\n", m + 1)).collect();
+    let (_, teachers) = world::import_and_activate(
+        &app,
+        &admin,
+        school,
+        "staff",
+        &format!("staff_no,name,phone,email,roles,classes\n{staff}"),
+    )
+    .await;
+    let rows: String = (0..MENTORS * 12)
+        .map(|i| format!("V{i:06},学生{i},7,{},家长{i},135{i:08},,母亲,full,,,,,\n", (i % MENTORS) + 1))
+        .collect();
+    let (_, families) =
+        world::import_and_activate(&app, &admin, school, "students", &format!("{STUDENT_HEADER}{rows}")).await;
+    let settings = json!({ "grades": [7], "cap": 12, "visit_buffer_minutes": 30, "max_visits_per_day": 10 });
+    app.put(&format!("/api/v1/schools/{school}/mentoring/settings"), Some(&admin), settings).await.expect(200);
+    app.put(&format!("/api/v1/schools/{school}/mentoring/assignments"), Some(&admin), json!({ "from_proposal": true }))
+        .await
+        .expect(200);
+    // Each mentor offers each mentee the same five one-hour windows on Wednesday, 90 minutes apart.
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-25T01:00:00Z").expect("instant").to_utc();
+    let windows: Vec<serde_json::Value> = (0..WINDOWS_EACH as i64)
+        .map(|k| {
+            let s = start + chrono::Duration::minutes(90 * k);
+            json!({ "start": s, "end": s + chrono::Duration::minutes(60) })
+        })
+        .collect();
+    let mut offers = Vec::new();
+    for token in teachers.values() {
+        let ledger = app.get("/api/v1/mentoring/ledger", Some(token)).await.expect(200);
+        for entry in ledger.body["items"].as_array().expect("items").iter().take(MENTEES_EACH) {
+            let visit = app
+                .post(
+                    "/api/v1/mentoring/visits",
+                    Some(token),
+                    json!({ "student_id": entry["student_id"], "mode": "video", "windows": windows }),
+                )
+                .await
+                .expect(201);
+            offers.push((
+                entry["student_id"].as_str().expect("id").to_owned(),
+                visit.body["id"].as_str().expect("id").to_owned(),
+            ));
+        }
+    }
+    // Whose child is whose: each guardian has one child.
+    let mut guardian_of = std::collections::HashMap::new();
+    for token in families.values() {
+        for (_, child) in world::children(&app, token).await {
+            guardian_of.insert(child.to_string(), token.clone());
+        }
+    }
+    let began = Instant::now();
+    let mut tasks = Vec::new();
+    for (student, visit) in offers {
+        let Some(token) = guardian_of.get(&student).cloned() else { continue };
+        let (client, url) = (app.client.clone(), app.url(&format!("/api/v1/mentoring/visits/{visit}/accept")));
+        let starts: Vec<serde_json::Value> = windows.iter().map(|w| w["start"].clone()).collect();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            for s in starts {
+                let t = Instant::now();
+                let response =
+                    client.post(&url).bearer_auth(&token).json(&json!({ "start": s })).send().await.expect("sent");
+                let status = response.status();
+                let _ = response.bytes().await;
+                latencies.push(t.elapsed());
+                assert!(status.is_success() || status.as_u16() == 409, "accept: status {status}");
+                if status.is_success() {
+                    return (true, latencies);
+                }
+            }
+            (false, latencies)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut booked = 0;
+    for task in tasks {
+        let (won, times) = task.await.expect("task");
+        booked += usize::from(won);
+        latencies.extend(times);
+    }
+    let wall = began.elapsed();
+    latencies.sort();
+    let pct = |l: &[Duration], p: f64| l[((l.len() as f64 * p) as usize).min(l.len() - 1)].as_secs_f64() * 1e3;
+    println!(
+        "visits: {} families accepting {WINDOWS_EACH} windows of {MENTORS} mentors at once: {booked} booked (windows: {}), {} accepts in {:.2} s; p50 {:.1} ms, p99 {:.1} ms",
+        MENTORS * MENTEES_EACH,
+        MENTORS * WINDOWS_EACH,
+        latencies.len(),
+        wall.as_secs_f64(),
+        pct(&latencies, 0.50),
+        pct(&latencies, 0.99)
+    );
+    // One mentor's ledger of 12 students.
+    let token = teachers.values().next().expect("a mentor").clone();
+    let url = app.url("/api/v1/mentoring/ledger");
+    let mut reads = Vec::with_capacity(LEDGER_READS);
+    let mut students = 0;
+    for _ in 0..LEDGER_READS {
+        let t = Instant::now();
+        let response = app.client.get(&url).bearer_auth(&token).send().await.expect("sent");
+        assert!(response.status().is_success(), "ledger: status {}", response.status());
+        let body: serde_json::Value = response.json().await.expect("json");
+        reads.push(t.elapsed());
+        students = body["items"].as_array().map_or(0, Vec::len);
+    }
+    reads.sort();
+    println!(
+        "mentor's ledger ({students} students), {LEDGER_READS} reads, one client: p50 {:.1} ms, p99 {:.1} ms",
+        pct(&reads, 0.50),
+        pct(&reads, 0.99)
+    );
 }
 
 const ROLL_CHILDREN: usize = 40;

@@ -52,6 +52,14 @@ async fn the_demo_seeds_every_domain_once_and_signs_in_each_role() {
     let released = sign_out::Entity::find().count(db).await.unwrap() as usize;
     assert!(marked >= 3 * 3 * school_count, "{marked} roll marks");
     assert_eq!(released + school_count, marked, "everyone present was signed out; one on leave per school");
+
+    // Every student of every school has a mentor, with the three tasks of the period open.
+    use server::mentoring::model::{assignment, obligation};
+    use server::org::model::student;
+    let students = student::Entity::find().count(db).await.unwrap();
+    let mentored = assignment::Entity::find().filter(assignment::Column::EndedAt.is_null()).count(db).await.unwrap();
+    assert_eq!(mentored, students);
+    assert_eq!(obligation::Entity::find().count(db).await.unwrap(), 3 * students);
 }
 
 /// README's walkthrough, step by step, with the printed logins and the API alone: the printed

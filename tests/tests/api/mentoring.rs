@@ -1,0 +1,255 @@
+//! Mentoring over HTTP (issue 10): the school's setting, the matching proposal with pins, the
+//! publication under `MT_COVERAGE` (cap, coverage, history on reassignment), the ledger of
+//! `MT_THREE_TASKS` as the mentor and the family see it, the admin's waiver, and every denial.
+//!
+//! World: school A1 has grade 3 with S1 (class 3-1, taught by `teacher_a1_head`, 王老师) and S2
+//! (class 3-2, taught by `teacher_a1_other`, 赵老师).
+
+use jiaxiao_tests::world::{self, World};
+use jiaxiao_tests::{TestApp, json, spawn_app};
+use serde_json::Value;
+use uuid::Uuid;
+
+fn id(v: &Value) -> Uuid {
+    v.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not a uuid: {v}"))
+}
+
+fn path(school: Uuid, rest: &str) -> String {
+    format!("/api/v1/schools/{school}/mentoring/{rest}")
+}
+
+async fn account_id(app: &TestApp, token: &str) -> Uuid {
+    id(&app.get("/api/v1/me", Some(token)).await.expect(200).body["account_id"])
+}
+
+async fn set_up(app: &TestApp, w: &World, cap: u8) {
+    app.put(&path(w.school_a1, "settings"), Some(&w.admin_a1), json!({ "grades": [3], "cap": cap })).await.expect(200);
+}
+
+fn pair(student: Uuid, mentor: Uuid) -> Value {
+    json!({ "student_id": student, "mentor_id": mentor })
+}
+
+#[tokio::test]
+async fn a_school_admin_sets_mentoring_up_and_its_staff_read_the_setting() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    app.get(&path(w.school_a1, "settings"), Some(&w.admin_a1)).await.expect(409);
+    let body = json!({ "grades": [3, 4], "period": "year", "cap": 10, "mode": "two_way" });
+    app.put(&path(w.school_a1, "settings"), Some(&w.teacher_a1_head), body.clone()).await.expect(403);
+    for outsider in [&w.admin_b1, &w.g1, &w.bureau_a] {
+        app.put(&path(w.school_a1, "settings"), Some(outsider), body.clone()).await.expect(404);
+    }
+    let saved = app.put(&path(w.school_a1, "settings"), Some(&w.admin_a1), body).await.expect(200);
+    assert_eq!(saved.body["grades"], json!([3, 4]));
+    assert_eq!((saved.body["cap"].as_u64(), saved.body["mode"].as_str()), (Some(10), Some("two_way")));
+    assert_eq!(saved.body["visit_buffer_minutes"], 30, "the default buffer between visits");
+    assert_eq!(saved.body["max_visits_per_day"], 3);
+    // The test clock is 2026-11-23 and the school set no calendar: the default school year.
+    assert_eq!(saved.body["current_period"]["starts_on"], "2026-09-01");
+    assert_eq!(saved.body["current_period"]["ends_on"], "2027-08-31");
+
+    let read = app.get(&path(w.school_a1, "settings"), Some(&w.teacher_a1_other)).await.expect(200);
+    assert_eq!(read.body["grades"], json!([3, 4]));
+    app.get(&path(w.school_a1, "settings"), Some(&w.g1)).await.expect(404);
+
+    for bad in [json!({ "grades": [] }), json!({ "grades": [3, 3] }), json!({ "grades": [3], "cap": 0 })] {
+        let reply = app.put(&path(w.school_a1, "settings"), Some(&w.admin_a1), bad).await.expect(422);
+        assert_eq!(reply.code(), "validation_failed");
+    }
+}
+
+#[tokio::test]
+async fn mt_coverage_the_proposal_gives_each_student_a_teacher_of_their_class_and_keeps_pins() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    app.post(&path(w.school_a1, "proposal"), Some(&w.admin_a1), json!({})).await.expect(409);
+    set_up(&app, &w, 12).await;
+    let (head, other) = (account_id(&app, &w.teacher_a1_head).await, account_id(&app, &w.teacher_a1_other).await);
+
+    let proposal = app.post(&path(w.school_a1, "proposal"), Some(&w.admin_a1), json!({})).await.expect(200);
+    let mentor_of = |p: &Value, student: Uuid| {
+        let a = p["assignments"].as_array().unwrap().iter().find(|a| id(&a["student_id"]) == student).cloned();
+        a.unwrap_or_else(|| panic!("{student} missing from {p}"))
+    };
+    let s1 = mentor_of(&proposal.body, w.s1);
+    assert_eq!((id(&s1["mentor_id"]), s1["basis"].as_str()), (head, Some("teaches_student")));
+    assert_eq!(s1["mentor_name"], "王老师");
+    assert_eq!(s1["class"]["grade"], 3);
+    assert_eq!(id(&mentor_of(&proposal.body, w.s2)["mentor_id"]), other);
+    assert_eq!(proposal.body["students_without_mentor"], json!([]));
+
+    // A pin (a special-needs student placed on purpose) comes first.
+    let pinned = app
+        .post(&path(w.school_a1, "proposal"), Some(&w.admin_a1), json!({ "pins": [pair(w.s1, other)] }))
+        .await
+        .expect(200);
+    let s1 = mentor_of(&pinned.body, w.s1);
+    assert_eq!((id(&s1["mentor_id"]), s1["basis"].as_str()), (other, Some("pinned")));
+
+    // A cap too small for everyone leaves students without a mentor, listed.
+    set_up(&app, &w, 1).await;
+    let short = app
+        .post(&path(w.school_a1, "proposal"), Some(&w.admin_a1), json!({ "pins": [pair(w.s1, other)] }))
+        .await
+        .expect(200);
+    assert_eq!(short.body["assignments"].as_array().map(Vec::len), Some(2), "{}", short.body);
+    assert_eq!(id(&mentor_of(&short.body, w.s2)["mentor_id"]), head, "the other teacher takes S2");
+
+    // Pins outside the covered grades or naming someone who is not a teacher here: refused.
+    let stranger = app
+        .post(&path(w.school_a1, "proposal"), Some(&w.admin_a1), json!({ "pins": [pair(w.s3, head)] }))
+        .await
+        .expect(422);
+    assert_eq!(stranger.body["details"]["field"], "student_id");
+    let admin = account_id(&app, &w.admin_a1).await;
+    let not_teacher = app
+        .post(&path(w.school_a1, "proposal"), Some(&w.admin_a1), json!({ "pins": [pair(w.s1, admin)] }))
+        .await
+        .expect(422);
+    assert_eq!(not_teacher.body["details"]["field"], "mentor_id");
+}
+
+#[tokio::test]
+async fn mt_coverage_publication_needs_every_covered_student_a_mentor_under_the_cap() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    set_up(&app, &w, 1).await;
+    let (head, other) = (account_id(&app, &w.teacher_a1_head).await, account_id(&app, &w.teacher_a1_other).await);
+    let publish = path(w.school_a1, "assignments");
+
+    let partial = app.put(&publish, Some(&w.admin_a1), json!({ "assignments": [pair(w.s1, head)] })).await.expect(422);
+    assert_eq!(partial.code(), "mt_coverage");
+    assert_eq!(partial.body["details"]["students_without_mentor"], json!([w.s2]));
+    let crowded = app
+        .put(&publish, Some(&w.admin_a1), json!({ "assignments": [pair(w.s1, head), pair(w.s2, head)] }))
+        .await
+        .expect(422);
+    assert_eq!(crowded.code(), "mentor_cap");
+    assert_eq!((id(&crowded.body["details"]["mentor_id"]), crowded.body["details"]["cap"].as_u64()), (head, Some(1)));
+    // Nothing was published by either.
+    let coverage = app.get(&path(w.school_a1, "coverage"), Some(&w.admin_a1)).await.expect(200);
+    assert_eq!(coverage.body["students_with_mentor"], 0);
+    assert_eq!(coverage.body["students_without_mentor"].as_array().map(Vec::len), Some(2));
+
+    let both = json!({ "assignments": [pair(w.s1, head), pair(w.s2, other)] });
+    app.put(&publish, Some(&w.teacher_a1_head), both.clone()).await.expect(403);
+    app.put(&publish, Some(&w.admin_b1), both.clone()).await.expect(404);
+    let published = app.put(&publish, Some(&w.admin_a1), both).await.expect(200);
+    assert_eq!(published.body["students_covered"], 2);
+    assert_eq!(published.body["students_with_mentor"], 2);
+    assert_eq!(published.body["students_without_mentor"], json!([]));
+    assert_eq!(published.body["teachers_without_mentees"], json!([]));
+    let loads = published.body["loads"].as_array().unwrap();
+    assert!(loads.iter().all(|l| l["mentees"] == 1), "{loads:?}");
+
+    // The coverage report is the school's admins' alone.
+    app.get(&path(w.school_a1, "coverage"), Some(&w.teacher_a1_head)).await.expect(403);
+    for outsider in [&w.admin_b1, &w.bureau_a, &w.g1] {
+        app.get(&path(w.school_a1, "coverage"), Some(outsider)).await.expect(404);
+    }
+}
+
+#[tokio::test]
+async fn mt_three_tasks_the_mentor_sees_what_each_student_owes_and_the_family_sees_the_mentor() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    set_up(&app, &w, 12).await;
+    let (head, other) = (account_id(&app, &w.teacher_a1_head).await, account_id(&app, &w.teacher_a1_other).await);
+    // Before publication: no mentor, nothing owed.
+    let before = app.get(&format!("/api/v1/children/{}/mentor", w.s1), Some(&w.g1)).await.expect(200);
+    assert_eq!(before.body["mentor"], Value::Null);
+    app.put(
+        &path(w.school_a1, "assignments"),
+        Some(&w.admin_a1),
+        json!({ "assignments": [pair(w.s1, head), pair(w.s2, other)] }),
+    )
+    .await
+    .expect(200);
+
+    let ledger = app.get("/api/v1/mentoring/ledger", Some(&w.teacher_a1_head)).await.expect(200);
+    let items = ledger.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!((id(&items[0]["student_id"]), items[0]["student_name"].as_str()), (w.s1, Some("张小一")));
+    assert_eq!(items[0]["open"], 3);
+    let tasks: Vec<(&str, &str)> = items[0]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["task"].as_str().unwrap(), t["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(tasks, [("visit", "pending"), ("talk", "pending"), ("feedback", "pending")]);
+    // Someone who mentors nobody has an empty ledger; a guardian too.
+    assert_eq!(app.get("/api/v1/mentoring/ledger", Some(&w.teacher_b1)).await.expect(200).body["items"], json!([]));
+
+    let family = app.get(&format!("/api/v1/children/{}/mentor", w.s1), Some(&w.g1)).await.expect(200);
+    assert_eq!(id(&family.body["mentor"]["account_id"]), head);
+    assert_eq!(family.body["mentor"]["name"], "王老师");
+    assert_eq!(family.body["tasks"].as_array().map(Vec::len), Some(3));
+    // S2's informational guardian sees S2's mentor; pickup-only adults and other families do not.
+    let informational = app.get(&format!("/api/v1/children/{}/mentor", w.s2), Some(&w.g3)).await.expect(200);
+    assert_eq!(id(&informational.body["mentor"]["account_id"]), other);
+    app.get(&format!("/api/v1/children/{}/mentor", w.s1), Some(&w.g2)).await.expect(404);
+    app.get(&format!("/api/v1/children/{}/mentor", w.s1), Some(&w.g4)).await.expect(404);
+    app.get(&format!("/api/v1/children/{}/mentor", w.s1), Some(&w.teacher_a1_head)).await.expect(404);
+}
+
+#[tokio::test]
+async fn a_reassignment_keeps_the_history_and_the_new_mentor_inherits_the_open_tasks() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    set_up(&app, &w, 12).await;
+    let (head, other) = (account_id(&app, &w.teacher_a1_head).await, account_id(&app, &w.teacher_a1_other).await);
+    let publish = path(w.school_a1, "assignments");
+    app.put(&publish, Some(&w.admin_a1), json!({ "assignments": [pair(w.s1, head), pair(w.s2, other)] }))
+        .await
+        .expect(200);
+
+    // The admin waives S1's home visit (the family moved away), with a reason.
+    let waive = path(w.school_a1, &format!("students/{}/tasks/visit/waive", w.s1));
+    app.post(&waive, Some(&w.teacher_a1_head), json!({ "reason": "家庭搬迁" })).await.expect(403);
+    app.post(&waive, Some(&w.admin_b1), json!({ "reason": "家庭搬迁" })).await.expect(404);
+    assert_eq!(
+        app.post(&waive, Some(&w.admin_a1), json!({ "reason": "  " })).await.expect(422).body["details"]["field"],
+        "reason"
+    );
+    let waived = app.post(&waive, Some(&w.admin_a1), json!({ "reason": "家庭搬迁" })).await.expect(200);
+    assert_eq!((waived.body["status"].as_str(), waived.body["reason"].as_str()), (Some("waived"), Some("家庭搬迁")));
+
+    // Mid-period S1 moves to 赵老师: only S1 listed, S2 keeps theirs.
+    let moved = app.put(&publish, Some(&w.admin_a1), json!({ "assignments": [pair(w.s1, other)] })).await.expect(200);
+    assert_eq!(moved.body["students_with_mentor"], 2);
+    assert_eq!(
+        app.get("/api/v1/mentoring/ledger", Some(&w.teacher_a1_head)).await.expect(200).body["items"],
+        json!([])
+    );
+    let ledger = app.get("/api/v1/mentoring/ledger", Some(&w.teacher_a1_other)).await.expect(200);
+    let items = ledger.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    // S2 owes three, S1 two (the visit stays waived): the more urgent first.
+    assert_eq!((id(&items[0]["student_id"]), items[0]["open"].as_u64()), (w.s2, Some(3)));
+    assert_eq!((id(&items[1]["student_id"]), items[1]["open"].as_u64()), (w.s1, Some(2)));
+    assert_eq!(items[1]["tasks"][0]["status"], "waived");
+
+    let history = path(w.school_a1, &format!("students/{}/history", w.s1));
+    let seen = app.get(&history, Some(&w.admin_a1)).await.expect(200);
+    let rows = seen.body["items"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!((id(&rows[0]["mentor_id"]), rows[0]["ended_at"].is_null()), (other, true));
+    assert_eq!((id(&rows[1]["mentor_id"]), rows[1]["ended_at"].is_string()), (head, true));
+    app.get(&history, Some(&w.teacher_a1_other)).await.expect(403);
+    app.get(&history, Some(&w.admin_b1)).await.expect(404);
+    // Publishing the proposal with one adjustment: S2 to 王老师, everyone else as proposed (S1
+    // keeps 赵老师, the mentor they have now).
+    let adjusted = json!({ "from_proposal": true, "assignments": [pair(w.s2, head)] });
+    app.put(&publish, Some(&w.admin_a1), adjusted).await.expect(200);
+    let s2 = app.get(&format!("/api/v1/children/{}/mentor", w.s2), Some(&w.g1)).await.expect(200);
+    assert_eq!(id(&s2.body["mentor"]["account_id"]), head);
+    let s1 = app.get(&format!("/api/v1/children/{}/mentor", w.s1), Some(&w.g1)).await.expect(200);
+    assert_eq!(id(&s1.body["mentor"]["account_id"]), other);
+    let empty = app.put(&publish, Some(&w.admin_a1), json!({ "assignments": [] })).await.expect(422);
+    assert_eq!(empty.body["details"]["field"], "assignments");
+    // Publishing the same again changes nothing.
+    app.put(&publish, Some(&w.admin_a1), json!({ "assignments": [pair(w.s1, other)] })).await.expect(200);
+    assert_eq!(app.get(&history, Some(&w.admin_a1)).await.expect(200).body["items"].as_array().map(Vec::len), Some(2));
+}

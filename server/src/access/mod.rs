@@ -479,7 +479,7 @@ pub enum ConversationRole {
 
 /// The caller's role in a conversation, derived again on every read and write from the
 /// relationship it stands on: the guardian while still a full-access guardian of the child, the
-/// teacher while still teaching the child's class. A relationship that ended (a roster re-import
+/// teacher while still teaching the child's class or mentoring the child. A relationship that ended (a roster re-import
 /// removed the guardian or made them pickup-only, the teacher left the class) closes the thread
 /// for that side: it answers 404 as for anyone else, while the school's admins keep reading the
 /// history for safeguarding. Anyone else gets 404.
@@ -491,7 +491,7 @@ pub async fn conversation_role(
     if user.account_id == c.guardian_account_id && full_guardian_of(db, user.account_id, c.student_id).await? {
         return Ok(ConversationRole::Guardian);
     }
-    if user.account_id == c.staff_account_id && teaches_student_id(db, user.account_id, c.student_id).await? {
+    if user.account_id == c.staff_account_id && teaches_or_mentors_id(db, user.account_id, c.student_id).await? {
         return Ok(ConversationRole::Teacher);
     }
     match staff_row(db, user, c.school_id).await? {
@@ -510,7 +510,7 @@ pub async fn conversation_peer_present(
 ) -> ApiResult<bool> {
     match writer {
         ConversationParticipant::Teacher => full_guardian_of(db, c.guardian_account_id, c.student_id).await,
-        ConversationParticipant::Guardian => teaches_student_id(db, c.staff_account_id, c.student_id).await,
+        ConversationParticipant::Guardian => teaches_or_mentors_id(db, c.staff_account_id, c.student_id).await,
     }
 }
 
@@ -546,6 +546,21 @@ pub fn live_conversations_of(account_id: Uuid) -> sea_orm::Condition {
         )
         .and_where(staff::Column::AccountId.eq(account_id))
         .to_owned();
+    let mentees = {
+        use crate::mentoring::model::assignment;
+        Query::select()
+            .column((assignment::Entity, assignment::Column::StudentId))
+            .from(assignment::Entity)
+            .inner_join(
+                staff::Entity,
+                Expr::col((staff::Entity, staff::Column::SchoolId))
+                    .equals((assignment::Entity, assignment::Column::SchoolId)),
+            )
+            .and_where(assignment::Column::MentorAccountId.eq(account_id))
+            .and_where(assignment::Column::EndedAt.is_null())
+            .and_where(staff::Column::AccountId.eq(account_id))
+            .to_owned()
+    };
     sea_orm::Condition::any()
         .add(
             sea_orm::Condition::all()
@@ -553,18 +568,47 @@ pub fn live_conversations_of(account_id: Uuid) -> sea_orm::Condition {
                 .add(conversation::Column::StudentId.in_subquery(children_in_care)),
         )
         .add(
-            sea_orm::Condition::all()
-                .add(conversation::Column::StaffAccountId.eq(account_id))
-                .add(conversation::Column::StudentId.in_subquery(pupils_taught)),
+            sea_orm::Condition::all().add(conversation::Column::StaffAccountId.eq(account_id)).add(
+                sea_orm::Condition::any()
+                    .add(conversation::Column::StudentId.in_subquery(pupils_taught))
+                    .add(conversation::Column::StudentId.in_subquery(mentees)),
+            ),
         )
 }
 
-/// [`teaches_student`] by the child's id (false when there is no such child).
-async fn teaches_student_id(db: &impl ConnectionTrait, staff_account_id: Uuid, student_id: Uuid) -> ApiResult<bool> {
+/// [`teaches_or_mentors`] by the child's id (false when there is no such child).
+async fn teaches_or_mentors_id(db: &impl ConnectionTrait, staff_account_id: Uuid, student_id: Uuid) -> ApiResult<bool> {
     match student::Entity::find_by_id(student_id).one(db).await? {
-        Some(student) => teaches_student(db, staff_account_id, &student).await,
+        Some(student) => teaches_or_mentors(db, staff_account_id, &student).await,
         None => Ok(false),
     }
+}
+
+/// Whether `staff_account_id` teaches the class of `student` or is, as staff of its school, the
+/// child's mentor now (全员导师制: the mentor is a conversation partner of the child's family).
+pub async fn teaches_or_mentors(
+    db: &impl ConnectionTrait,
+    staff_account_id: Uuid,
+    student: &student::Model,
+) -> ApiResult<bool> {
+    if teaches_student(db, staff_account_id, student).await? {
+        return Ok(true);
+    }
+    use crate::mentoring::model::assignment;
+    let mentors = assignment::Entity::find()
+        .filter(assignment::Column::StudentId.eq(student.id))
+        .filter(assignment::Column::MentorAccountId.eq(staff_account_id))
+        .filter(assignment::Column::EndedAt.is_null())
+        .one(db)
+        .await?
+        .is_some();
+    let staff_here = staff::Entity::find()
+        .filter(staff::Column::AccountId.eq(staff_account_id))
+        .filter(staff::Column::SchoolId.eq(student.school_id))
+        .one(db)
+        .await?
+        .is_some();
+    Ok(mentors && staff_here)
 }
 
 /// Whether `staff_account_id` teaches the class of `student` (any subject, or as class teacher).
@@ -779,7 +823,7 @@ pub struct ConversationParties {
 }
 
 /// Who may open a conversation about `student_id` with `with_account_id`: a full guardian of the
-/// child with a teacher of its class, or the other way round; anything else answers 404.
+/// child with a teacher of its class or its mentor, or the other way round; anything else answers 404.
 pub async fn conversation_parties(
     db: &impl ConnectionTrait,
     user: &Caller,
@@ -789,13 +833,13 @@ pub async fn conversation_parties(
     let student = student::Entity::find_by_id(student_id).one(db).await?.ok_or_else(ApiError::not_found)?;
     let (guardian_account_id, staff_account_id) = if full_guardian_of(db, user.account_id, student.id).await? {
         (user.account_id, with_account_id)
-    } else if teaches_student(db, user.account_id, &student).await? {
+    } else if teaches_or_mentors(db, user.account_id, &student).await? {
         (with_account_id, user.account_id)
     } else {
         return Err(ApiError::not_found());
     };
     let other_side = if guardian_account_id == user.account_id {
-        teaches_student(db, staff_account_id, &student).await?
+        teaches_or_mentors(db, staff_account_id, &student).await?
     } else {
         full_guardian_of(db, guardian_account_id, student.id).await?
     };

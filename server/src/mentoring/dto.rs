@@ -487,3 +487,76 @@ pub const RECORD_LIMITS: &[FieldRule] = &[
     FieldRule::new("RaiseConcern", "note", Rule::Text { max: NOTE_MAX_CHARS }),
     FieldRule::new("SafeguardingStaff", "account_ids", Rule::Items { min: 0, max: Some(50), unique: true }),
 ];
+
+/// Completed and owed tasks of a group, and the share completed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompletionView {
+    pub completed: u32,
+    /// Tasks owed (a waived task is owed by nobody).
+    pub owed: u32,
+    /// Completed ÷ owed in percent; none when nothing is owed.
+    pub percent: Option<f64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentorCompletion {
+    pub mentor_id: Uuid,
+    pub name: String,
+    #[serde(flatten)]
+    pub completion: CompletionView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClassCompletion {
+    pub class: ClassRef,
+    #[serde(flatten)]
+    pub completion: CompletionView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GradeCompletion {
+    pub grade: u8,
+    #[serde(flatten)]
+    pub completion: CompletionView,
+}
+
+/// Where one task stands across the covered students.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskCounts {
+    pub task: Task,
+    pub pending: u32,
+    pub scheduled: u32,
+    pub done: u32,
+    pub done_online: u32,
+    pub done_at_school: u32,
+    pub declined: u32,
+    pub waived: u32,
+}
+
+/// Visits of the period by the mode they were held in, and the family's answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VisitCounts {
+    pub home: u32,
+    pub school: u32,
+    pub video: u32,
+    pub phone: u32,
+    /// Confirmed by the family: the proof the bureau counts.
+    pub confirmed: u32,
+    pub disputed: u32,
+    pub declined: u32,
+}
+
+/// The school's mentoring figures for the period (its admins): completion per mentor, class and
+/// grade; each task's statuses; visits by mode; declined and disputed visits.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentoringFigures {
+    pub period: PeriodView,
+    pub students_covered: u32,
+    pub students_with_mentor: u32,
+    pub school: CompletionView,
+    pub tasks: Vec<TaskCounts>,
+    pub mentors: Vec<MentorCompletion>,
+    pub classes: Vec<ClassCompletion>,
+    pub grades: Vec<GradeCompletion>,
+    pub visits: VisitCounts,
+}

@@ -5,9 +5,9 @@ use uuid::Uuid;
 
 use super::dto::{
     AcceptVisit, AcknowledgeFeedback, ChildMentor, ConcernList, ConfirmVisit, CounterVisit, Coverage, Feedback, Ledger,
-    MentorHistory, MentoringSettings, MentoringSettingsInput, Proposal, ProposalRequest, ProposeVisit,
-    PublishAssignments, RaiseConcern, RecordTalk, SafeguardingStaff, StudentRecord, Talk, TaskView, Visit, VisitChange,
-    VisitDone, VisitList, WaiveTask, WriteFeedback,
+    MentorHistory, MentoringFigures, MentoringSettings, MentoringSettingsInput, Proposal, ProposalRequest,
+    ProposeVisit, PublishAssignments, RaiseConcern, RecordTalk, SafeguardingStaff, StudentRecord, Talk, TaskView,
+    Visit, VisitChange, VisitDone, VisitList, WaiveTask, WriteFeedback,
 };
 use super::model::Task;
 use super::service;
@@ -579,4 +579,27 @@ pub async fn set_safeguarding(
     body: web::Json<SafeguardingStaff>,
 ) -> ApiResult<web::Json<SafeguardingStaff>> {
     Ok(web::Json(records::set_safeguarding(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// The school's mentoring figures this period (its admins): completion of the three tasks per
+/// mentor, class and grade, each task's statuses, visits by the mode they were held in, declined
+/// and disputed visits. Figures only: no note, no address.
+#[utoipa::path(
+    tag = "mentoring",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = MentoringFigures),
+        (status = 403, description = "`forbidden`: staff who are not school admins", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`mentoring_not_set`", body = ErrorBody),
+    )
+)]
+#[get("/schools/{school_id}/mentoring/figures")]
+pub async fn mentoring_figures(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+) -> ApiResult<web::Json<MentoringFigures>> {
+    Ok(web::Json(service::school_figures(&state, &caller, path.into_inner()).await?))
 }

@@ -8,6 +8,7 @@
 
 pub mod dto;
 pub mod error;
+pub mod figures;
 pub mod handlers;
 pub mod matching;
 pub mod model;
@@ -43,5 +44,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::acknowledge_feedback)
         .service(handlers::concerns)
         .service(handlers::safeguarding)
-        .service(handlers::set_safeguarding);
+        .service(handlers::set_safeguarding)
+        .service(handlers::mentoring_figures);
 }

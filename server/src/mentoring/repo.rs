@@ -526,3 +526,19 @@ pub async fn set_safeguarding_staff(
     safeguarding::Entity::insert_many(rows).exec_without_returning(db).await?;
     Ok(())
 }
+
+/// The visits of a school's period, as `(status, mode, mode held in)`.
+pub async fn visit_modes(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    period_starts_on: NaiveDate,
+) -> Result<Vec<(VisitStatus, super::model::VisitMode, Option<super::model::VisitMode>)>, DbErr> {
+    Ok(visit::Entity::find()
+        .filter(visit::Column::SchoolId.eq(school_id))
+        .filter(visit::Column::PeriodStartsOn.eq(period_starts_on))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.status, v.mode, v.done_mode))
+        .collect())
+}

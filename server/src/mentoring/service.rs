@@ -12,11 +12,13 @@ use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::dto::{
-    AssignmentInput, ChildMentor, ClassRef, Coverage, Ledger, LedgerEntry, MentorHistory, MentorHistoryEntry,
-    MentorLoad, MentorRef, MentoringSettings, MentoringSettingsInput, PeriodView, Proposal, ProposalRequest,
-    ProposedAssignment, PublishAssignments, REASON_MAX_CHARS, StudentRef, TaskView, WaiveTask,
+    AssignmentInput, ChildMentor, ClassCompletion, ClassRef, CompletionView, Coverage, GradeCompletion, Ledger,
+    LedgerEntry, MentorCompletion, MentorHistory, MentorHistoryEntry, MentorLoad, MentorRef, MentoringFigures,
+    MentoringSettings, MentoringSettingsInput, PeriodView, Proposal, ProposalRequest, ProposedAssignment,
+    PublishAssignments, REASON_MAX_CHARS, StudentRef, TaskCounts, TaskView, VisitCounts, WaiveTask,
 };
 use super::error::MentoringError;
+use super::figures;
 use super::matching::{self, Facts};
 use super::model::{Period, Task, TaskStatus, assignment, obligation, settings};
 use super::repo;
@@ -539,4 +541,87 @@ pub async fn waive(
     row.reason = Some(reason.to_owned());
     row.updated_at = now;
     Ok(task_view(&row))
+}
+
+fn completion_view(c: figures::Completion) -> CompletionView {
+    CompletionView { completed: c.completed, owed: c.owed, percent: c.percent() }
+}
+
+/// The school's figures for the current period (its admins).
+pub async fn school_figures(state: &AppState, caller: &Caller, school_id: Uuid) -> ApiResult<MentoringFigures> {
+    let db = &state.db;
+    access::school_admin(db, caller, school_id).await?;
+    let settings = repo::settings(db, school_id).await?.ok_or(MentoringError::NotSet)?;
+    let school = school_of(db, school_id).await?;
+    let facts = school_facts(db, school_id, settings).await?;
+    let period = current_period(db, &school, facts.settings.period, state.clock.now()).await?;
+    let mentor_of = standing(&facts);
+    let by_id: HashMap<Uuid, &student::Model> = facts.students.iter().map(|s| (s.id, s)).collect();
+    let rows = repo::obligations(db, facts.students.iter().map(|s| s.id).collect(), period.starts_on).await?;
+    let mut counts: HashMap<Task, TaskCounts> = HashMap::new();
+    let mut task_facts = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let Some(student) = by_id.get(&row.student_id) else { continue };
+        let c = counts.entry(row.task).or_insert_with(|| TaskCounts {
+            task: row.task,
+            pending: 0,
+            scheduled: 0,
+            done: 0,
+            done_online: 0,
+            done_at_school: 0,
+            declined: 0,
+            waived: 0,
+        });
+        *match row.status {
+            TaskStatus::Pending => &mut c.pending,
+            TaskStatus::Scheduled => &mut c.scheduled,
+            TaskStatus::Done => &mut c.done,
+            TaskStatus::DoneOnline => &mut c.done_online,
+            TaskStatus::DoneAtSchool => &mut c.done_at_school,
+            TaskStatus::Declined => &mut c.declined,
+            TaskStatus::Waived => &mut c.waived,
+        } += 1;
+        task_facts.push(figures::TaskFact {
+            mentor: mentor_of.get(&row.student_id).copied(),
+            class_id: student.class_id,
+            grade: facts.class_ref(student.class_id).grade,
+            status: row.status,
+        });
+    }
+    let by = figures::completion(&task_facts);
+    let visits = figures::visits(&repo::visit_modes(db, school_id, period.starts_on).await?);
+    let mut tasks: Vec<TaskCounts> = counts.into_values().collect();
+    tasks.sort_by_key(|t| t.task);
+    let mode = |m: &str| visits.by_mode.get(m).copied().unwrap_or(0);
+    Ok(MentoringFigures {
+        period: period_view(&period),
+        students_covered: facts.students.len() as u32,
+        students_with_mentor: mentor_of.len() as u32,
+        school: completion_view(by.school),
+        tasks,
+        mentors: by
+            .mentor
+            .iter()
+            .map(|(id, c)| MentorCompletion {
+                mentor_id: *id,
+                name: facts.teacher_name(*id),
+                completion: completion_view(*c),
+            })
+            .collect(),
+        classes: by
+            .class
+            .iter()
+            .map(|(id, c)| ClassCompletion { class: facts.class_ref(*id), completion: completion_view(*c) })
+            .collect(),
+        grades: by.grade.iter().map(|(g, c)| GradeCompletion { grade: *g, completion: completion_view(*c) }).collect(),
+        visits: VisitCounts {
+            home: mode("home"),
+            school: mode("school"),
+            video: mode("video"),
+            phone: mode("phone"),
+            confirmed: visits.confirmed,
+            disputed: visits.disputed,
+            declined: visits.declined,
+        },
+    })
 }

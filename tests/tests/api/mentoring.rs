@@ -253,3 +253,42 @@ async fn a_reassignment_keeps_the_history_and_the_new_mentor_inherits_the_open_t
     app.put(&publish, Some(&w.admin_a1), json!({ "assignments": [pair(w.s1, other)] })).await.expect(200);
     assert_eq!(app.get(&history, Some(&w.admin_a1)).await.expect(200).body["items"].as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test]
+async fn the_mentor_is_a_conversation_partner_of_the_family_while_mentoring_the_child() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    set_up(&app, &w, 12).await;
+    let (head, other) = (account_id(&app, &w.teacher_a1_head).await, account_id(&app, &w.teacher_a1_other).await);
+    let open = json!({ "student_id": w.s1, "with_account_id": other });
+    // 赵老师 does not teach S1's class: no conversation about S1 yet.
+    app.post("/api/v1/conversations", Some(&w.g1), open.clone()).await.expect(404);
+    let publish = path(w.school_a1, "assignments");
+    app.put(&publish, Some(&w.admin_a1), json!({ "assignments": [pair(w.s1, other), pair(w.s2, other)] }))
+        .await
+        .expect(200);
+    // As S1's mentor, either side opens it, and both write.
+    let conversation = app.post("/api/v1/conversations", Some(&w.g1), open).await.expect(200);
+    let id = conversation.body["id"].as_str().expect("id").to_owned();
+    let opened_by_mentor = app
+        .post(
+            "/api/v1/conversations",
+            Some(&w.teacher_a1_other),
+            json!({ "student_id": w.s1, "with_account_id": account_id(&app, &w.g1).await }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(opened_by_mentor.body["id"].as_str(), Some(id.as_str()));
+    let messages = format!("/api/v1/conversations/{id}/messages");
+    app.post(&messages, Some(&w.g1), json!({ "body": "赵老师好，想约个时间聊聊孩子。" })).await.expect(201);
+    app.post(&messages, Some(&w.teacher_a1_other), json!({ "body": "好的，周三下午可以。" })).await.expect(201);
+    let list = app.get("/api/v1/conversations", Some(&w.teacher_a1_other)).await.expect(200);
+    assert!(list.body["items"].as_array().unwrap().iter().any(|c| c["id"] == id.as_str()));
+    // Reassigned to 王老师: the thread closes for 赵老师, and a message to them is not delivered.
+    app.put(&publish, Some(&w.admin_a1), json!({ "assignments": [pair(w.s1, head)] })).await.expect(200);
+    app.get(&format!("/api/v1/conversations/{id}/messages"), Some(&w.teacher_a1_other)).await.expect(404);
+    let list = app.get("/api/v1/conversations", Some(&w.teacher_a1_other)).await.expect(200);
+    assert!(list.body["items"].as_array().unwrap().iter().all(|c| c["id"] != id.as_str()));
+    let closed = app.post(&messages, Some(&w.g1), json!({ "body": "还在吗？" })).await;
+    assert_eq!(closed.expect(409).code(), "conversation_closed");
+}

@@ -278,6 +278,26 @@ async fn the_mentor_records_it_done_and_the_familys_confirmation_is_the_proof() 
     assert!(confirmed.body["confirmed_at"].is_string());
     // A second tap changes nothing.
     app.post(&visit_path(visit, "confirm"), Some(&guardian), json!({})).await.expect(200);
+
+    // The school's figures: one home visit held and confirmed; one task of six completed.
+    let figures_path = format!("/api/v1/schools/{}/mentoring/figures", w.school_a1);
+    app.get(&figures_path, Some(&teacher)).await.expect(403);
+    let admin = app.login("admin-a1@test.cn", PASSWORD).await;
+    let figures = app.get(&figures_path, Some(&admin)).await.expect(200);
+    assert_eq!(
+        (figures.body["visits"]["home"].as_u64(), figures.body["visits"]["confirmed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        (figures.body["school"]["completed"].as_u64(), figures.body["school"]["owed"].as_u64()),
+        (Some(1), Some(6))
+    );
+    assert_eq!(figures.body["school"]["percent"], 16.7);
+    assert_eq!(figures.body["mentors"].as_array().map(Vec::len), Some(1));
+    assert_eq!(figures.body["grades"][0]["grade"], 3);
+    let visit_task = figures.body["tasks"].as_array().unwrap().iter().find(|t| t["task"] == "visit").cloned().unwrap();
+    assert_eq!((visit_task["done"].as_u64(), visit_task["pending"].as_u64()), (Some(1), Some(1)));
+    assert!(!figures.body.to_string().contains("幸福路"), "no address in the figures");
 }
 
 #[tokio::test]

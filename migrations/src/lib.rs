@@ -30,6 +30,7 @@ mod m20261204_000023_school_calendar;
 mod m20261204_000024_mentoring;
 mod m20261204_000025_home_visits;
 mod m20261204_000026_mentor_records;
+mod m20261204_000027_mentor_choices;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000024_mentoring::Migration),
             Box::new(m20261204_000025_home_visits::Migration),
             Box::new(m20261204_000026_mentor_records::Migration),
+            Box::new(m20261204_000027_mentor_choices::Migration),
         ]
     }
 }

@@ -140,6 +140,7 @@ pub fn openapi_document_with_unapplied_limits() -> (utoipa::openapi::OpenApi, Ve
         crate::mentoring::dto::LIMITS,
         crate::mentoring::dto::VISIT_LIMITS,
         crate::mentoring::dto::RECORD_LIMITS,
+        crate::mentoring::dto::CHOICE_LIMITS,
     ]
     .concat();
     let params = [crate::http::pagination::LIMITS, crate::homework::dto::QUERY_LIMITS].concat();

@@ -107,14 +107,17 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
 
 /// Mentors in every school, through the mentoring service: every grade takes part, the system's
 /// proposal is published as it stands (`from_proposal`; the cap raised where the school has few
-/// teachers).
+/// teachers). The second school runs two-way choice: a few families rank its last teacher first.
 async fn seed_mentoring(state: &AppState) -> anyhow::Result<()> {
+    use crate::mentoring::dto::ChooseMentors;
     use crate::mentoring::dto::{MentoringSettingsInput, PublishAssignments};
+    use crate::mentoring::model::MatchMode;
     use crate::mentoring::service as mentoring;
-    use crate::org::model::{class, student};
+    use crate::org::model::{AccessLevel, class, guardian, guardianship, student};
 
     let db = &state.db;
-    for school in school::Entity::find().all(db).await? {
+    for (n, school) in school::Entity::find().order_by_asc(school::Column::Name).all(db).await?.into_iter().enumerate()
+    {
         let Some(admin) = staff::Entity::find()
             .filter(staff::Column::SchoolId.eq(school.id))
             .filter(staff::Column::IsSchoolAdmin.eq(true))
@@ -142,11 +145,44 @@ async fn seed_mentoring(state: &AppState) -> anyhow::Result<()> {
             grades,
             period: Default::default(),
             cap: Some(needed.clamp(12, crate::mentoring::rules::MAX_CAP)),
-            mode: Default::default(),
+            mode: if n == 1 { MatchMode::TwoWay } else { MatchMode::Assign },
             visit_buffer_minutes: None,
             max_visits_per_day: None,
         };
         mentoring::set_settings(state, &caller, school.id, setting).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        if n == 1 {
+            let last_teacher = staff::Entity::find()
+                .filter(staff::Column::SchoolId.eq(school.id))
+                .filter(staff::Column::IsTeacher.eq(true))
+                .order_by_desc(staff::Column::StaffNo)
+                .one(db)
+                .await?;
+            let pupils: Vec<uuid::Uuid> = student::Entity::find()
+                .filter(student::Column::SchoolId.eq(school.id))
+                .order_by_asc(student::Column::StudentNo)
+                .all(db)
+                .await?
+                .into_iter()
+                .take(3)
+                .map(|s| s.id)
+                .collect();
+            for link in guardianship::Entity::find()
+                .filter(guardianship::Column::StudentId.is_in(pupils))
+                .filter(guardianship::Column::AccessLevel.eq(AccessLevel::Full))
+                .all(db)
+                .await?
+            {
+                let (Some(teacher), Some(parent)) =
+                    (&last_teacher, guardian::Entity::find_by_id(link.guardian_id).one(db).await?)
+                else {
+                    continue;
+                };
+                let choice = ChooseMentors { mentor_ids: vec![teacher.account_id] };
+                mentoring::choices::choose(state, &Caller { account_id: parent.account_id }, link.student_id, choice)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo choice: {e}"))?;
+            }
+        }
         mentoring::publish(state, &caller, school.id, PublishAssignments { assignments: vec![], from_proposal: true })
             .await
             .map_err(|e| anyhow::anyhow!("demo mentors: {e}"))?;

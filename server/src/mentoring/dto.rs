@@ -560,3 +560,43 @@ pub struct MentoringFigures {
     pub grades: Vec<GradeCompletion>,
     pub visits: VisitCounts,
 }
+
+/// The longest mentor profile, and the most mentors a family ranks.
+pub const PROFILE_MAX_CHARS: usize = 300;
+pub const MAX_CHOICES: usize = 3;
+
+/// A teacher's short profile for families choosing a mentor (it passes the content guard).
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct MentorProfile {
+    pub profile: String,
+}
+
+/// A mentor a family may choose.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentorOption {
+    pub account_id: Uuid,
+    pub name: String,
+    pub profile: Option<String>,
+}
+
+/// The school's mentors with their profiles, and the family's ranked choice (two-way choice).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentorChoices {
+    pub student_id: Uuid,
+    /// Whether the school runs two-way choice for the child's grade.
+    pub open: bool,
+    pub mentors: Vec<MentorOption>,
+    /// The family's choice, first first.
+    pub choices: Vec<Uuid>,
+}
+
+/// A family ranks up to three mentors (first first); an empty list withdraws the choice.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChooseMentors {
+    pub mentor_ids: Vec<Uuid>,
+}
+
+pub const CHOICE_LIMITS: &[FieldRule] = &[
+    FieldRule::new("MentorProfile", "profile", Rule::Text { max: PROFILE_MAX_CHARS }),
+    FieldRule::new("ChooseMentors", "mentor_ids", Rule::Items { min: 0, max: Some(MAX_CHOICES), unique: true }),
+];

@@ -4,14 +4,15 @@ use actix_web::{HttpResponse, get, post, put, web};
 use uuid::Uuid;
 
 use super::dto::{
-    AcceptVisit, AcknowledgeFeedback, ChildMentor, ConcernList, ConfirmVisit, CounterVisit, Coverage, Feedback, Ledger,
-    MentorHistory, MentoringFigures, MentoringSettings, MentoringSettingsInput, Proposal, ProposalRequest,
-    ProposeVisit, PublishAssignments, RaiseConcern, RecordTalk, SafeguardingStaff, StudentRecord, Talk, TaskView,
-    Visit, VisitChange, VisitDone, VisitList, WaiveTask, WriteFeedback,
+    AcceptVisit, AcknowledgeFeedback, ChildMentor, ChooseMentors, ConcernList, ConfirmVisit, CounterVisit, Coverage,
+    Feedback, Ledger, MentorChoices, MentorHistory, MentorProfile, MentoringFigures, MentoringSettings,
+    MentoringSettingsInput, Proposal, ProposalRequest, ProposeVisit, PublishAssignments, RaiseConcern, RecordTalk,
+    SafeguardingStaff, StudentRecord, Talk, TaskView, Visit, VisitChange, VisitDone, VisitList, WaiveTask,
+    WriteFeedback,
 };
 use super::model::Task;
 use super::service;
-use super::service::{records, visits};
+use super::service::{choices, records, visits};
 use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -602,4 +603,68 @@ pub async fn mentoring_figures(
     path: web::Path<Uuid>,
 ) -> ApiResult<web::Json<MentoringFigures>> {
     Ok(web::Json(service::school_figures(&state, &caller, path.into_inner()).await?))
+}
+
+/// A teacher of the school writes their short profile for families choosing a mentor.
+#[utoipa::path(
+    tag = "mentoring",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path)),
+    request_body = MentorProfile,
+    responses(
+        (status = 200, body = MentorProfile),
+        (status = 403, description = "`forbidden`: staff who do not teach", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`; a content rule", body = ErrorBody),
+    )
+)]
+#[put("/schools/{school_id}/mentoring/profile")]
+pub async fn set_mentor_profile(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<MentorProfile>,
+) -> ApiResult<web::Json<MentorProfile>> {
+    Ok(web::Json(choices::set_profile(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// The school's mentors with their profiles and the family's ranked choice (two-way choice).
+#[utoipa::path(
+    tag = "mentoring",
+    security(("bearer" = [])),
+    params(("student_id" = Uuid, Path)),
+    responses((status = 200, body = MentorChoices), (status = 404, description = "`not_found`", body = ErrorBody))
+)]
+#[get("/children/{student_id}/mentor/choices")]
+pub async fn mentor_choices(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+) -> ApiResult<web::Json<MentorChoices>> {
+    Ok(web::Json(choices::options(&state, &caller, path.into_inner()).await?))
+}
+
+/// A full guardian ranks up to three mentors (first first); the proposal gives each family its
+/// choice rank by rank while the mentor is under the cap.
+#[utoipa::path(
+    tag = "mentoring",
+    security(("bearer" = [])),
+    params(("student_id" = Uuid, Path)),
+    request_body = ChooseMentors,
+    responses(
+        (status = 200, body = MentorChoices),
+        (status = 403, description = "`forbidden`: an informational guardian", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`mentoring_not_two_way`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: more than three, twice, or not a teacher of the school", body = ErrorBody),
+    )
+)]
+#[put("/children/{student_id}/mentor/choices")]
+pub async fn choose_mentors(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<ChooseMentors>,
+) -> ApiResult<web::Json<MentorChoices>> {
+    Ok(web::Json(choices::choose(&state, &caller, path.into_inner(), body.into_inner()).await?))
 }

@@ -45,5 +45,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::concerns)
         .service(handlers::safeguarding)
         .service(handlers::set_safeguarding)
-        .service(handlers::mentoring_figures);
+        .service(handlers::mentoring_figures)
+        .service(handlers::set_mentor_profile)
+        .service(handlers::mentor_choices)
+        .service(handlers::choose_mentors);
 }

@@ -479,3 +479,47 @@ pub mod safeguarding {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod profile {
+    use sea_orm::entity::prelude::*;
+
+    /// A teacher's short profile, which families read when they choose a mentor.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mentor_profiles")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub school_id: Uuid,
+        pub account_id: Uuid,
+        pub profile: String,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod choice {
+    use sea_orm::entity::prelude::*;
+
+    /// A family's choice of a mentor for their child, at a rank (1 first).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mentor_choices")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub school_id: Uuid,
+        pub student_id: Uuid,
+        pub rank: i16,
+        pub mentor_account_id: Uuid,
+        pub chosen_by: Uuid,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

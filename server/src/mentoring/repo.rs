@@ -542,3 +542,93 @@ pub async fn visit_modes(
         .map(|v| (v.status, v.mode, v.done_mode))
         .collect())
 }
+
+// ── Two-way choice ───────────────────────────────────────────────────────────────────────────
+
+use super::model::{choice, profile};
+
+pub async fn profiles(db: &impl ConnectionTrait, school_id: Uuid) -> Result<HashMap<Uuid, String>, DbErr> {
+    Ok(profile::Entity::find()
+        .filter(profile::Column::SchoolId.eq(school_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.account_id, p.profile))
+        .collect())
+}
+
+pub async fn save_profile(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    account_id: Uuid,
+    text: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    profile::Entity::insert(profile::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        school_id: Set(school_id),
+        account_id: Set(account_id),
+        profile: Set(text),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([profile::Column::SchoolId, profile::Column::AccountId])
+            .update_columns([profile::Column::Profile, profile::Column::UpdatedAt])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Each student's ranked choices in a school, student → mentors in rank order.
+pub async fn choices_of_school(db: &impl ConnectionTrait, school_id: Uuid) -> Result<HashMap<Uuid, Vec<Uuid>>, DbErr> {
+    let rows = choice::Entity::find()
+        .filter(choice::Column::SchoolId.eq(school_id))
+        .order_by_asc(choice::Column::StudentId)
+        .order_by_asc(choice::Column::Rank)
+        .all(db)
+        .await?;
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for r in rows {
+        out.entry(r.student_id).or_default().push(r.mentor_account_id);
+    }
+    Ok(out)
+}
+
+pub async fn choices_of(db: &impl ConnectionTrait, student_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    Ok(choice::Entity::find()
+        .filter(choice::Column::StudentId.eq(student_id))
+        .order_by_asc(choice::Column::Rank)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.mentor_account_id)
+        .collect())
+}
+
+/// Replaces a student's choices.
+pub async fn set_choices(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    student_id: Uuid,
+    mentors: &[Uuid],
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    choice::Entity::delete_many().filter(choice::Column::StudentId.eq(student_id)).exec(db).await?;
+    if mentors.is_empty() {
+        return Ok(());
+    }
+    let rows = mentors.iter().enumerate().map(|(i, m)| choice::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        school_id: Set(school_id),
+        student_id: Set(student_id),
+        rank: Set(i as i16 + 1),
+        mentor_account_id: Set(*m),
+        chosen_by: Set(by),
+        created_at: Set(now),
+    });
+    choice::Entity::insert_many(rows).exec_without_returning(db).await?;
+    Ok(())
+}

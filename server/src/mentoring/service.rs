@@ -2,6 +2,7 @@
 //! (`MT_COVERAGE`, history kept), the coverage report, the obligation ledger (`MT_THREE_TASKS`) as
 //! the mentor and the family see it, and the admin's waiver.
 
+pub mod choices;
 pub mod records;
 pub mod visits;
 
@@ -20,12 +21,15 @@ use super::dto::{
 use super::error::MentoringError;
 use super::figures;
 use super::matching::{self, Facts};
-use super::model::{Period, Task, TaskStatus, assignment, obligation, settings};
+use super::model::{MatchMode, Period, Task, TaskStatus, assignment, obligation, settings};
 use super::repo;
 use super::rules::{self, DEFAULT_CAP, DEFAULT_MAX_VISITS_PER_DAY, DEFAULT_VISIT_BUFFER_MINUTES};
 use crate::access::{self, Caller};
 use crate::calendar::service::Period as CalendarPeriod;
+use crate::delivery::outbox;
 use crate::error::{ApiError, ApiResult};
+use crate::inbox::items;
+use crate::inbox::model::ItemKind;
 use crate::input::visible_text;
 use crate::org::model::{class, school, student};
 use crate::state::AppState;
@@ -155,6 +159,8 @@ struct SchoolFacts {
     /// `(account id, name, classes taught)`.
     teachers: Vec<(Uuid, String, Vec<Uuid>)>,
     current: Vec<assignment::Model>,
+    /// Two-way choice: the families' ranked mentors, student → mentors (empty in assignment mode).
+    choices: HashMap<Uuid, Vec<Uuid>>,
 }
 
 impl SchoolFacts {
@@ -204,7 +210,9 @@ async fn school_facts(db: &impl ConnectionTrait, school_id: Uuid, settings: sett
     let teachers = repo::teachers(db, school_id).await?;
     let current = repo::current_assignments(db, school_id).await?;
     let classes = classes.into_iter().map(|c| (c.id, c)).collect();
-    Ok(SchoolFacts { settings, classes, students, teachers, current })
+    let choices =
+        if settings.mode == MatchMode::TwoWay { repo::choices_of_school(db, school_id).await? } else { HashMap::new() };
+    Ok(SchoolFacts { settings, classes, students, teachers, current, choices })
 }
 
 /// The standing assignments of the covered students, student → mentor.
@@ -248,7 +256,7 @@ fn computed_proposal(facts: &SchoolFacts, pins: &[AssignmentInput]) -> matching:
     let mut pinned: HashMap<Uuid, Uuid> =
         facts.current.iter().filter(|a| a.pinned).map(|a| (a.student_id, a.mentor_account_id)).collect();
     pinned.extend(pins.iter().map(|p| (p.student_id, p.mentor_id)));
-    let inputs = Facts { cap: facts.cap(), pinned, current: standing(facts), choices: HashMap::new() };
+    let inputs = Facts { cap: facts.cap(), pinned, current: standing(facts), choices: facts.choices.clone() };
     let students: Vec<matching::Student> =
         facts.students.iter().map(|s| matching::Student { id: s.id, class_id: s.class_id }).collect();
     let mentors: Vec<matching::Mentor> = facts
@@ -541,6 +549,32 @@ pub async fn waive(
     row.reason = Some(reason.to_owned());
     row.updated_at = now;
     Ok(task_view(&row))
+}
+
+/// A mentoring inbox item with push and email from the school (urgent: through quiet hours);
+/// about the child (`child`) only for the family, so it leaves a guardian's inbox with the link.
+#[allow(clippy::too_many_arguments)]
+async fn tell(
+    db: &impl ConnectionTrait,
+    school: &school::Model,
+    child: Option<Uuid>,
+    accounts: &[Uuid],
+    title: String,
+    body: String,
+    urgent: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let entry = items::Entry {
+        kind: ItemKind::Mentoring,
+        ref_id: Uuid::new_v4(),
+        title,
+        body,
+        sender_name: school.name.clone(),
+        urgent,
+        needs_response: false,
+    };
+    outbox::tell(db, Some(school.id), child, accounts, entry, now).await?;
+    Ok(())
 }
 
 fn completion_view(c: figures::Completion) -> CompletionView {

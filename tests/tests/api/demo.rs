@@ -60,6 +60,12 @@ async fn the_demo_seeds_every_domain_once_and_signs_in_each_role() {
     let mentored = assignment::Entity::find().filter(assignment::Column::EndedAt.is_null()).count(db).await.unwrap();
     assert_eq!(mentored, students);
     assert_eq!(obligation::Entity::find().count(db).await.unwrap(), 3 * students);
+    // One school runs two-way choice, and some of its families ranked a mentor.
+    use server::mentoring::model::{MatchMode, choice, settings};
+    let two_way =
+        settings::Entity::find().filter(settings::Column::Mode.eq(MatchMode::TwoWay)).count(db).await.unwrap();
+    assert_eq!(two_way, 1);
+    assert!(choice::Entity::find().count(db).await.unwrap() > 0);
 }
 
 /// README's walkthrough, step by step, with the printed logins and the API alone: the printed

@@ -292,3 +292,69 @@ async fn the_mentor_is_a_conversation_partner_of_the_family_while_mentoring_the_
     let closed = app.post(&messages, Some(&w.g1), json!({ "body": "还在吗？" })).await;
     assert_eq!(closed.expect(409).code(), "conversation_closed");
 }
+
+#[tokio::test]
+async fn two_way_choice_families_rank_mentors_and_the_proposal_honours_it_under_the_cap() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (head, other) = (account_id(&app, &w.teacher_a1_head).await, account_id(&app, &w.teacher_a1_other).await);
+    let choices = format!("/api/v1/children/{}/mentor/choices", w.s1);
+    // In assignment mode families do not choose.
+    set_up(&app, &w, 12).await;
+    assert_eq!(
+        app.put(&choices, Some(&w.g1), json!({ "mentor_ids": [other] })).await.expect(409).code(),
+        "mentoring_not_two_way"
+    );
+    assert_eq!(app.get(&choices, Some(&w.g1)).await.expect(200).body["open"], false);
+
+    app.put(&path(w.school_a1, "settings"), Some(&w.admin_a1), json!({ "grades": [3], "mode": "two_way", "cap": 1 }))
+        .await
+        .expect(200);
+    // Teachers write a profile (through the content guard); staff who do not teach cannot.
+    let profile = path(w.school_a1, "profile");
+    app.put(&profile, Some(&w.teacher_a1_other), json!({ "profile": "英语老师，喜欢和孩子聊阅读与成长。" }))
+        .await
+        .expect(200);
+    let refused = app.put(&profile, Some(&w.teacher_a1_head), json!({ "profile": "请家长每天检查作业并签字。" })).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    app.put(&profile, Some(&w.admin_a1), json!({ "profile": "校长" })).await.expect(403);
+
+    let listed = app.get(&choices, Some(&w.g1)).await.expect(200);
+    assert_eq!(listed.body["open"], true);
+    let mentors = listed.body["mentors"].as_array().unwrap();
+    assert_eq!(mentors.len(), 2);
+    let zhao = mentors.iter().find(|m| id(&m["account_id"]) == other).unwrap();
+    assert_eq!(zhao["profile"], "英语老师，喜欢和孩子聊阅读与成长。");
+
+    // S1's class teacher is 王老师, but the family ranks 赵老师 first.
+    app.put(&choices, Some(&w.g3), json!({ "mentor_ids": [other] })).await.expect(404);
+    app.put(&format!("/api/v1/children/{}/mentor/choices", w.s2), Some(&w.g3), json!({ "mentor_ids": [other] }))
+        .await
+        .expect(403);
+    app.put(&choices, Some(&w.g2), json!({ "mentor_ids": [other] })).await.expect(404);
+    let stranger = account_id(&app, &w.teacher_b1).await;
+    app.put(&choices, Some(&w.g1), json!({ "mentor_ids": [stranger] })).await.expect(422);
+    app.put(&choices, Some(&w.g1), json!({ "mentor_ids": [other, other] })).await.expect(422);
+    let chosen = app.put(&choices, Some(&w.g1), json!({ "mentor_ids": [other, head] })).await.expect(200);
+    assert_eq!(chosen.body["choices"], json!([other, head]));
+    // S2's family also ranks 赵老师 first; with a cap of 1, whichever comes first in the school's
+    // order gets them, and the other the next choice or the proposal: both under the cap.
+    app.put(&format!("/api/v1/children/{}/mentor/choices", w.s2), Some(&w.g1), json!({ "mentor_ids": [other] }))
+        .await
+        .expect(200);
+    let proposal = app.post(&path(w.school_a1, "proposal"), Some(&w.admin_a1), json!({})).await.expect(200);
+    let of = |student: Uuid| {
+        proposal.body["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| id(&a["student_id"]) == student)
+            .cloned()
+            .unwrap()
+    };
+    let (s1, s2) = (of(w.s1), of(w.s2));
+    assert_eq!(s1["basis"], "chosen", "S1 gets one of its two choices: {s1}");
+    assert_ne!(id(&s1["mentor_id"]), id(&s2["mentor_id"]), "a cap of 1 each");
+    let zhao_takes = if id(&s1["mentor_id"]) == other { &s1 } else { &s2 };
+    assert_eq!(zhao_takes["basis"], "chosen");
+}

@@ -14,13 +14,10 @@ use super::super::dto::{
 };
 use super::super::model::{Task, TaskStatus, concern, feedback, talk};
 use super::super::repo;
-use super::{current_period, school_of, staff_names};
+use super::{current_period, school_of, staff_names, tell};
 use crate::access::{self, Caller};
-use crate::delivery::outbox;
 use crate::error::{ApiError, ApiResult};
 use crate::guard;
-use crate::inbox::items;
-use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
 use crate::input::{optional_text, visible_text};
 use crate::org::model::{AccessLevel, school, student};
@@ -71,31 +68,6 @@ async fn full_guardians(db: &impl ConnectionTrait, student_id: Uuid) -> ApiResul
 async fn safeguarding_or_admins(db: &impl ConnectionTrait, school_id: Uuid) -> ApiResult<Vec<Uuid>> {
     let named = repo::safeguarding_staff(db, school_id).await?;
     if named.is_empty() { Ok(crate::org::repo::admin_accounts(db, vec![school_id]).await?) } else { Ok(named) }
-}
-
-/// An inbox item with push and email; about the child only for the family.
-#[allow(clippy::too_many_arguments)]
-async fn tell(
-    db: &impl ConnectionTrait,
-    school: &school::Model,
-    child: Option<Uuid>,
-    accounts: &[Uuid],
-    title: String,
-    body: String,
-    urgent: bool,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    let entry = items::Entry {
-        kind: ItemKind::Mentoring,
-        ref_id: Uuid::new_v4(),
-        title,
-        body,
-        sender_name: school.name.clone(),
-        urgent,
-        needs_response: false,
-    };
-    outbox::tell(db, Some(school.id), child, accounts, entry, now).await?;
-    Ok(())
 }
 
 /// Completes one of the student's tasks this period, unless the school waived it.

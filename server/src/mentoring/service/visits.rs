@@ -24,10 +24,7 @@ use super::super::repo;
 use super::super::rules::{self, Booked, BookingConflict, Reminder, Window, WindowProblem};
 use super::{current_period, school_of, staff_names};
 use crate::access::{self, Caller};
-use crate::delivery::outbox;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::inbox::items;
-use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
 use crate::input::{optional_text, visible_text};
 use crate::org::model::{AccessLevel, school};
@@ -169,20 +166,11 @@ async fn tell(
     urgent: bool,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Uuid>> {
-    let entry = items::Entry {
-        kind: ItemKind::Mentoring,
-        ref_id: Uuid::new_v4(),
-        title,
-        body,
-        sender_name: school.name.clone(),
-        urgent,
-        needs_response: false,
-    };
     let (child, accounts) = match to {
         To::Family(accounts) => (Some(v.student_id), accounts),
         To::Staff(accounts) => (None, accounts),
     };
-    outbox::tell(db, Some(school.id), child, &accounts, entry, now).await?;
+    super::tell(db, school, child, &accounts, title, body, urgent, now).await?;
     Ok(accounts)
 }
 

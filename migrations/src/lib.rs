@@ -31,6 +31,7 @@ mod m20261204_000024_mentoring;
 mod m20261204_000025_home_visits;
 mod m20261204_000026_mentor_records;
 mod m20261204_000027_mentor_choices;
+mod m20261204_000028_mentor_period_reminders;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000025_home_visits::Migration),
             Box::new(m20261204_000026_mentor_records::Migration),
             Box::new(m20261204_000027_mentor_choices::Migration),
+            Box::new(m20261204_000028_mentor_period_reminders::Migration),
         ]
     }
 }

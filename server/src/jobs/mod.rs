@@ -23,6 +23,8 @@ pub struct JobReport {
     pub visit_reminders: u64,
     /// Families' addresses erased 7 days after their home visit.
     pub visit_addresses_erased: u64,
+    /// Mentors reminded of open tasks as the period's end approaches.
+    pub mentor_reminders: u64,
 }
 
 /// Runs every job once, now.
@@ -44,7 +46,10 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
     };
     let visits =
         crate::mentoring::service::visits::remind_and_erase(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mentor_reminders =
+        crate::mentoring::service::remind_mentors(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(JobReport {
+        mentor_reminders,
         visit_reminders: u64::from(visits.reminders),
         visit_addresses_erased: visits.addresses_erased,
         notices_sent,

@@ -523,3 +523,25 @@ pub mod choice {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod period_reminder {
+    use sea_orm::entity::prelude::*;
+
+    /// A reminder sent to a mentor `days_before` the end of a period (each once).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mentor_period_reminders")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub school_id: Uuid,
+        pub mentor_account_id: Uuid,
+        pub period_starts_on: Date,
+        pub days_before: i16,
+        pub sent_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -23,6 +23,19 @@ pub async fn lock_settings(db: &impl ConnectionTrait, school_id: Uuid) -> Result
     settings::Entity::find_by_id(school_id).lock_exclusive().one(db).await
 }
 
+/// Locks the staff rows of these teachers in the school until the transaction ends, always in the
+/// same order (so two bookings that share a teacher cannot deadlock): a teacher's bookings take turns.
+pub async fn lock_teachers(db: &impl ConnectionTrait, school_id: Uuid, accounts: &[Uuid]) -> Result<(), DbErr> {
+    staff::Entity::find()
+        .filter(staff::Column::SchoolId.eq(school_id))
+        .filter(staff::Column::AccountId.is_in(accounts.to_vec()))
+        .order_by_asc(staff::Column::AccountId)
+        .lock_exclusive()
+        .all(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn save_settings(db: &impl ConnectionTrait, row: settings::Model) -> Result<(), DbErr> {
     let active = settings::ActiveModel {
         school_id: Set(row.school_id),
@@ -631,4 +644,31 @@ pub async fn set_choices(
     });
     choice::Entity::insert_many(rows).exec_without_returning(db).await?;
     Ok(())
+}
+
+/// Records a period reminder unless it was sent: `true` when this call records it.
+pub async fn claim_period_reminder(
+    db: &impl ConnectionTrait,
+    row: super::model::period_reminder::Model,
+) -> Result<bool, DbErr> {
+    use super::model::period_reminder;
+    let inserted = period_reminder::Entity::insert(sea_orm::IntoActiveModel::into_active_model(row))
+        .on_conflict(
+            OnConflict::columns([
+                period_reminder::Column::MentorAccountId,
+                period_reminder::Column::SchoolId,
+                period_reminder::Column::PeriodStartsOn,
+                period_reminder::Column::DaysBefore,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+/// Every school's mentoring setting.
+pub async fn all_settings(db: &impl ConnectionTrait) -> Result<Vec<settings::Model>, DbErr> {
+    settings::Entity::find().all(db).await
 }

@@ -72,6 +72,15 @@ pub fn urgency(tasks: &[(Task, TaskStatus)]) -> (usize, bool, usize) {
     (open, declined, unscheduled)
 }
 
+/// Reminders to mentors before the period ends, in days (4 weeks and 1 week before).
+pub const PERIOD_REMINDERS: [i64; 2] = [28, 7];
+
+/// The reminder due `days_left` days before the period's end: the nearest threshold reached (a
+/// mentor reminded a week before need not hear of the four-week mark as well).
+pub fn period_reminder_due(days_left: i64) -> Option<i64> {
+    PERIOD_REMINDERS.iter().copied().filter(|&d| (0..=d).contains(&days_left)).min()
+}
+
 // ── Home visits ──────────────────────────────────────────────────────────────────────────────
 
 /// Most windows a proposal offers, and the longest window.
@@ -287,6 +296,16 @@ mod tests {
         assert!(late_change(at(16, 0), at(18, 0)));
         assert!(!late_change(at(15, 59), at(18, 0)));
         assert!(!late_change(at(18, 1), at(18, 0)));
+    }
+
+    #[test]
+    fn mentors_are_reminded_four_weeks_and_one_week_before_the_period_ends() {
+        assert_eq!(period_reminder_due(40), None);
+        assert_eq!(period_reminder_due(28), Some(28));
+        assert_eq!(period_reminder_due(10), Some(28));
+        assert_eq!(period_reminder_due(7), Some(7));
+        assert_eq!(period_reminder_due(0), Some(7));
+        assert_eq!(period_reminder_due(-1), None, "the period is over");
     }
 
     #[test]

@@ -659,3 +659,53 @@ pub async fn school_figures(state: &AppState, caller: &Caller, school_id: Uuid) 
         },
     })
 }
+
+/// Reminds each mentor with open tasks as the period's end approaches (4 weeks and 1 week
+/// before), each reminder once per mentor, school and period: how many were sent.
+pub async fn remind_mentors(state: &AppState) -> ApiResult<u64> {
+    let now = state.clock.now();
+    let mut sent = 0;
+    for settings in repo::all_settings(&state.db).await? {
+        let txn = crate::infra::db::begin(&state.db).await?;
+        let school = school_of(&txn, settings.school_id).await?;
+        let period = current_period(&txn, &school, settings.period, now).await?;
+        let days_left = (period.ends_on - school.local_date(now)).num_days();
+        let Some(days_before) = rules::period_reminder_due(days_left) else { continue };
+        let facts = school_facts(&txn, school.id, settings).await?;
+        let mentor_of = standing(&facts);
+        let rows = repo::obligations(&txn, mentor_of.keys().copied().collect(), period.starts_on).await?;
+        // Per mentor: the students still owed something, and the tasks open.
+        let mut open: HashMap<Uuid, (HashSet<Uuid>, u32)> = HashMap::new();
+        for row in rows.iter().filter(|r| r.status.is_open()) {
+            if let Some(mentor) = mentor_of.get(&row.student_id) {
+                let entry = open.entry(*mentor).or_default();
+                entry.0.insert(row.student_id);
+                entry.1 += 1;
+            }
+        }
+        let mut woken = Vec::new();
+        for (mentor, (students, tasks)) in open {
+            let claim = super::model::period_reminder::Model {
+                id: Uuid::new_v4(),
+                school_id: school.id,
+                mentor_account_id: mentor,
+                period_starts_on: period.starts_on,
+                days_before: i16::try_from(days_before).unwrap_or(i16::MAX),
+                sent_at: now,
+            };
+            if !repo::claim_period_reminder(&txn, claim).await? {
+                continue;
+            }
+            let n = students.len();
+            let title = format!(
+                "导师任务提醒：距本期结束 {days_left} 天，{n} 位学生尚有 {tasks} 项未完成 / {days_left} days left: {n} students still owed {tasks} tasks"
+            );
+            tell(&txn, &school, None, &[mentor], title, String::new(), false, now).await?;
+            woken.push(mentor);
+            sent += 1;
+        }
+        txn.commit().await?;
+        state.bus.publish(crate::infra::bus::Wake::items(Some(woken))).await;
+    }
+    Ok(sent)
+}

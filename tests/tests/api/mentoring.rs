@@ -358,3 +358,44 @@ async fn two_way_choice_families_rank_mentors_and_the_proposal_honours_it_under_
     let zhao_takes = if id(&s1["mentor_id"]) == other { &s1 } else { &s2 };
     assert_eq!(zhao_takes["basis"], "chosen");
 }
+
+#[tokio::test]
+async fn mentors_with_open_tasks_are_reminded_four_weeks_and_one_week_before_the_term_ends() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    // The school's term ends on 15 December: 22 days after the test clock's Monday 23 November.
+    let term = json!({ "name": "秋季学期", "starts_on": "2026-09-01", "ends_on": "2026-12-15" });
+    app.post(&format!("/api/v1/schools/{}/terms", w.school_a1), Some(&w.admin_a1), term).await.expect(201);
+    set_up(&app, &w, 12).await;
+    let (head, other) = (account_id(&app, &w.teacher_a1_head).await, account_id(&app, &w.teacher_a1_other).await);
+    app.put(
+        &path(w.school_a1, "assignments"),
+        Some(&w.admin_a1),
+        json!({ "assignments": [pair(w.s1, head), pair(w.s2, other)] }),
+    )
+    .await
+    .expect(200);
+    let settings = app.get(&path(w.school_a1, "settings"), Some(&w.admin_a1)).await.expect(200);
+    assert_eq!(settings.body["current_period"]["ends_on"], "2026-12-15", "the period is the school's term");
+    // S2's three tasks are waived: 赵老师 owes nothing and is not reminded.
+    for task in ["visit", "talk", "feedback"] {
+        app.post(
+            &path(w.school_a1, &format!("students/{}/tasks/{task}/waive", w.s2)),
+            Some(&w.admin_a1),
+            json!({ "reason": "长期病假" }),
+        )
+        .await
+        .expect(200);
+    }
+    assert_eq!(app.run_jobs().await.mentor_reminders, 1, "the four-week reminder, to 王老师 only");
+    assert_eq!(app.run_jobs().await.mentor_reminders, 0, "once");
+    let inbox = app.get("/api/v1/inbox", Some(&w.teacher_a1_head)).await.expect(200);
+    let reminder = inbox.body["items"].as_array().unwrap().iter().find(|i| i["kind"] == "mentoring").cloned().unwrap();
+    assert!(reminder["title"].as_str().unwrap().contains("1 位学生尚有 3 项"), "{reminder}");
+    let quiet = app.get("/api/v1/inbox", Some(&w.teacher_a1_other)).await.expect(200);
+    assert!(quiet.body["items"].as_array().unwrap().iter().all(|i| i["kind"] != "mentoring"));
+    // A week before the end, the second reminder.
+    app.clock.set(chrono::DateTime::parse_from_rfc3339("2026-12-09T02:00:00Z").unwrap().to_utc());
+    assert_eq!(app.run_jobs().await.mentor_reminders, 1);
+    assert_eq!(app.run_jobs().await.mentor_reminders, 0);
+}

@@ -2,8 +2,8 @@
 //! accepts one, counter-proposes or declines; either side cancels (a change within two hours of
 //! the start carries a message); the mentor records it done and the family confirms it — the
 //! family's confirmation is the proof the bureau counts — or disputes it (flagged to the school's
-//! admins). Bookings of one school take turns behind its mentoring row, so two guardians
-//! accepting at once produce one booking and no teacher is double-booked. Every change is an
+//! admins). Bookings of one teacher take turns behind their staff row, so two guardians accepting
+//! at once produce one booking and no teacher is double-booked. Every change is an
 //! event; the address is the family's, per visit, seen by the visiting teachers, erased 7 days after.
 
 use std::collections::HashMap;
@@ -104,9 +104,12 @@ async fn move_visit_task(
     Ok(())
 }
 
-/// The school's setting, locked: bookings of the school take turns behind it.
-async fn lock(db: &impl ConnectionTrait, school_id: Uuid) -> ApiResult<settings::Model> {
-    Ok(repo::lock_settings(db, school_id).await?.ok_or(MentoringError::NotSet)?)
+/// The school's setting, with the staff rows of the visit's teachers locked: bookings of one teacher
+/// take turns, those of different teachers run side by side.
+async fn lock(db: &impl ConnectionTrait, school_id: Uuid, teachers: &[Uuid]) -> ApiResult<settings::Model> {
+    let settings = repo::settings(db, school_id).await?.ok_or(MentoringError::NotSet)?;
+    repo::lock_teachers(db, school_id, teachers).await?;
+    Ok(settings)
 }
 
 async fn event(
@@ -243,7 +246,8 @@ pub async fn propose(state: &AppState, caller: &Caller, req: ProposeVisit) -> Ap
         return Err(ApiError::forbidden());
     }
     access::staff_member(&txn, caller, student.school_id).await?;
-    let settings = lock(&txn, student.school_id).await?;
+    let teachers: Vec<Uuid> = std::iter::once(caller.account_id).chain(req.co_visitor_id).collect();
+    let settings = lock(&txn, student.school_id, &teachers).await?;
     let school = school_of(&txn, student.school_id).await?;
     if let Some(co) = req.co_visitor_id {
         let teachers = repo::teachers(&txn, school.id).await?;
@@ -321,7 +325,7 @@ async fn locked_visit(
 ) -> ApiResult<(visit::Model, Side, settings::Model, school::Model)> {
     let v = repo::visit(txn, visit_id).await?.ok_or_else(ApiError::not_found)?;
     side(txn, caller, &v).await?;
-    let settings = lock(txn, v.school_id).await?;
+    let settings = lock(txn, v.school_id, &teachers_of(&v)).await?;
     // Read again behind the lock: what another request just changed counts.
     let v = repo::visit(txn, visit_id).await?.ok_or_else(ApiError::not_found)?;
     let side = side(txn, caller, &v).await?;

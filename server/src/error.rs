@@ -194,6 +194,8 @@ codes! {
     VisitConflict => "visit_conflict", CONFLICT, "该时段与老师已约定的家访冲突（含间隔时间或每日上限）。", "This time clashes with the teacher's booked visits (the buffer between visits or the day's limit).";
     /// The windows wait for the other side's answer (`details.awaiting`).
     VisitNotYourTurn => "visit_not_your_turn", CONFLICT, "正在等待对方答复这些时间。", "These times are waiting for the other side's answer.";
+    /// The student already has a proposed or booked visit (`details.visit_id`): answer, change or cancel it first.
+    VisitOpen => "visit_open", CONFLICT, "该学生已有待确认或已约定的家访。", "The student already has a proposed or booked visit.";
     /// `details.status` says where the visit stands (booked at another time: `details.start`).
     VisitClosed => "visit_closed", CONFLICT, "该家访当前状态不允许此操作。", "The visit's status does not allow this.";
 

@@ -341,7 +341,7 @@ pub struct Visit {
     pub windows: Vec<WindowInput>,
     pub start: Option<DateTime<Utc>>,
     pub end: Option<DateTime<Utc>>,
-    /// Only for the visiting teachers and the family, until it is erased.
+    /// Only for the visiting teachers, until it is erased (7 days after the visit, or when it is cancelled, declined or disputed).
     pub address: Option<String>,
     pub address_erased: bool,
     pub done_mode: Option<VisitMode>,

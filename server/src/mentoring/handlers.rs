@@ -222,7 +222,7 @@ pub async fn child_mentor(
         (status = 201, body = Visit),
         (status = 403, description = "`forbidden`: staff of the school who are not the student's mentor", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 409, description = "`visit_conflict` (`details.teacher`, `details.conflict`); `mentoring_not_set`", body = ErrorBody),
+        (status = 409, description = "`visit_conflict` (`details.teacher`, `details.conflict`); `visit_open` (`details.visit_id`); `mentoring_not_set`", body = ErrorBody),
         (status = 422, description = "`validation_failed`: windows (1–5, in order, ≤ 4 h, ahead, apart) or the co-visitor", body = ErrorBody),
     )
 )]

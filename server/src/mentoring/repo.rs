@@ -36,6 +36,20 @@ pub async fn lock_teachers(db: &impl ConnectionTrait, school_id: Uuid, accounts:
     Ok(())
 }
 
+/// Locks a student's row until the transaction ends (two guardians saving the child's choices at
+/// once take turns).
+pub async fn lock_student(db: &impl ConnectionTrait, student_id: Uuid) -> Result<(), DbErr> {
+    student::Entity::find_by_id(student_id).lock_exclusive().one(db).await?;
+    Ok(())
+}
+
+/// Locks a school's row until the transaction ends (two admins naming safeguarding staff at once
+/// take turns).
+pub async fn lock_school(db: &impl ConnectionTrait, school_id: Uuid) -> Result<(), DbErr> {
+    crate::org::model::school::Entity::find_by_id(school_id).lock_exclusive().one(db).await?;
+    Ok(())
+}
+
 pub async fn save_settings(db: &impl ConnectionTrait, row: settings::Model) -> Result<(), DbErr> {
     let active = settings::ActiveModel {
         school_id: Set(row.school_id),
@@ -297,6 +311,15 @@ pub async fn visit(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<visit::
     visit::Entity::find_by_id(id).one(db).await
 }
 
+/// The student's proposed or booked visit, if any.
+pub async fn open_visit_of(db: &impl ConnectionTrait, student_id: Uuid) -> Result<Option<visit::Model>, DbErr> {
+    visit::Entity::find()
+        .filter(visit::Column::StudentId.eq(student_id))
+        .filter(visit::Column::Status.is_in([VisitStatus::Proposed, VisitStatus::Booked]))
+        .one(db)
+        .await
+}
+
 pub async fn save_visit(db: &impl ConnectionTrait, row: visit::Model, new: bool) -> Result<(), DbErr> {
     let active = visit::ActiveModel {
         id: Set(row.id),
@@ -433,6 +456,23 @@ pub async fn visits_to_remind(
         .await
 }
 
+/// Marks a booked visit's reminder sent unless it was (or the visit changed meanwhile): `true`
+/// when this call marked it, so each reminder goes out once.
+pub async fn mark_reminded(db: &impl ConnectionTrait, id: Uuid, hour_before: bool) -> Result<bool, DbErr> {
+    let mut update = visit::Entity::update_many()
+        .col_expr(visit::Column::RemindedDayBefore, Expr::value(true))
+        .filter(visit::Column::Id.eq(id))
+        .filter(visit::Column::Status.eq(VisitStatus::Booked));
+    update = if hour_before {
+        update
+            .col_expr(visit::Column::RemindedHourBefore, Expr::value(true))
+            .filter(visit::Column::RemindedHourBefore.eq(false))
+    } else {
+        update.filter(visit::Column::RemindedDayBefore.eq(false))
+    };
+    Ok(update.exec(db).await?.rows_affected == 1)
+}
+
 /// Erases the addresses of visits that ended before `before`; how many.
 pub async fn erase_addresses(
     db: &impl ConnectionTrait,
@@ -443,7 +483,14 @@ pub async fn erase_addresses(
         .col_expr(visit::Column::Address, Expr::value(Option::<String>::None))
         .col_expr(visit::Column::AddressErasedAt, Expr::value(Some(now)))
         .filter(visit::Column::Address.is_not_null())
-        .filter(visit::Column::EndsAt.lte(before))
+        .filter(
+            // 7 days after the visit; or, for a visit never booked, 7 days after its last change.
+            sea_orm::Condition::any().add(visit::Column::EndsAt.lte(before)).add(
+                sea_orm::Condition::all()
+                    .add(visit::Column::EndsAt.is_null())
+                    .add(visit::Column::UpdatedAt.lte(before)),
+            ),
+        )
         .exec(db)
         .await?;
     Ok(erased.rows_affected)

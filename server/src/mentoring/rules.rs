@@ -102,8 +102,13 @@ pub enum WindowProblem {
     EndsBeforeStart,
     TooLong,
     InThePast,
+    /// More than [`MAX_DAYS_AHEAD`] days ahead.
+    TooFar,
     Overlapping,
 }
+
+/// How far ahead a visit may be offered.
+pub const MAX_DAYS_AHEAD: i64 = 366;
 
 /// Windows offered for a visit: 1 to [`MAX_WINDOWS`], each ending after it starts, at most
 /// [`MAX_WINDOW_MINUTES`] long, in the future, not overlapping one another.
@@ -120,6 +125,9 @@ pub fn check_windows(windows: &[Window], now: DateTime<Utc>) -> WindowProblem {
         }
         if start <= now {
             return WindowProblem::InThePast;
+        }
+        if end > now + Duration::days(MAX_DAYS_AHEAD) {
+            return WindowProblem::TooFar;
         }
         if windows[..i].iter().any(|&other| overlap(other, (start, end), Duration::zero())) {
             return WindowProblem::Overlapping;
@@ -254,6 +262,8 @@ mod tests {
         assert_eq!(check_windows(&[(at(11, 0), at(10, 0))], now), WindowProblem::EndsBeforeStart);
         assert_eq!(check_windows(&[(at(9, 0), at(14, 0))], now), WindowProblem::TooLong);
         assert_eq!(check_windows(&[(at(7, 0), at(7, 30))], now), WindowProblem::InThePast);
+        let far = at(10, 0) + Duration::days(400);
+        assert_eq!(check_windows(&[(far, far + Duration::hours(1))], now), WindowProblem::TooFar);
         assert_eq!(check_windows(&[(at(10, 0), at(11, 0)), (at(10, 30), at(11, 30))], now), WindowProblem::Overlapping);
     }
 

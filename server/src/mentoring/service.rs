@@ -217,11 +217,13 @@ async fn school_facts(db: &impl ConnectionTrait, school_id: Uuid, settings: sett
 
 /// The standing assignments of the covered students, student → mentor.
 fn standing(facts: &SchoolFacts) -> HashMap<Uuid, Uuid> {
+    // A mentor who no longer teaches at the school covers nobody.
     let covered: HashSet<Uuid> = facts.students.iter().map(|s| s.id).collect();
+    let teachers: HashSet<Uuid> = facts.teachers.iter().map(|t| t.0).collect();
     facts
         .current
         .iter()
-        .filter(|a| covered.contains(&a.student_id))
+        .filter(|a| covered.contains(&a.student_id) && teachers.contains(&a.mentor_account_id))
         .map(|a| (a.student_id, a.mentor_account_id))
         .collect()
 }
@@ -360,7 +362,8 @@ pub async fn publish(
     let mut listed = req.assignments;
     if req.from_proposal {
         // The proposal (the listed pins kept) for everyone the list does not name.
-        let pins: Vec<AssignmentInput> = listed.iter().filter(|a| a.pinned).cloned().collect();
+        // Every listed assignment is fixed for the proposal, so the rest fits around it under the cap.
+        let pins: Vec<AssignmentInput> = listed.clone();
         let named: HashSet<Uuid> = listed.iter().map(|a| a.student_id).collect();
         let proposed = computed_proposal(&facts, &pins);
         listed.extend(proposed.assignments.iter().filter(|(s, _, _)| !named.contains(s)).map(|(s, m, _)| {
@@ -469,11 +472,11 @@ pub async fn ledger(state: &AppState, caller: &Caller) -> ApiResult<Ledger> {
     Ok(Ledger { items })
 }
 
-/// A child's mentor and the three tasks this period, for the child's guardians (full or
-/// informational).
+/// A child's mentor and the three tasks this period, for the child's full guardians (an
+/// informational guardian gets 403: they receive school-wide notices only).
 pub async fn child_mentor(state: &AppState, caller: &Caller, student_id: Uuid) -> ApiResult<ChildMentor> {
     let db = &state.db;
-    let guardian = access::guardian_of(db, caller, student_id).await?;
+    let guardian = access::acting_guardian_of(db, caller, student_id).await?;
     let empty = ChildMentor { student_id, mentor: None, period: None, tasks: Vec::new() };
     let Some(settings) = repo::settings(db, guardian.student.school_id).await? else { return Ok(empty) };
     let Some(assignment) = repo::mentor_of(db, student_id).await? else { return Ok(empty) };
@@ -543,6 +546,13 @@ pub async fn waive(
     let school = school_of(&txn, school_id).await?;
     let period = current_period(&txn, &school, settings.period, now).await?;
     let mut row = repo::obligation(&txn, student_id, period.starts_on, task).await?.ok_or_else(ApiError::not_found)?;
+    if matches!(row.status, TaskStatus::Done | TaskStatus::DoneOnline | TaskStatus::DoneAtSchool) {
+        return Err(ApiError::validation(
+            "task",
+            "该任务已完成，无需免除。",
+            "The task is done: there is nothing to waive.",
+        ));
+    }
     repo::set_status(&txn, row.id, TaskStatus::Waived, Some(reason.to_owned()), caller.account_id, now).await?;
     txn.commit().await?;
     row.status = TaskStatus::Waived;

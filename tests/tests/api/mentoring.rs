@@ -186,9 +186,11 @@ async fn mt_three_tasks_the_mentor_sees_what_each_student_owes_and_the_family_se
     assert_eq!(id(&family.body["mentor"]["account_id"]), head);
     assert_eq!(family.body["mentor"]["name"], "王老师");
     assert_eq!(family.body["tasks"].as_array().map(Vec::len), Some(3));
-    // S2's informational guardian sees S2's mentor; pickup-only adults and other families do not.
-    let informational = app.get(&format!("/api/v1/children/{}/mentor", w.s2), Some(&w.g3)).await.expect(200);
-    assert_eq!(id(&informational.body["mentor"]["account_id"]), other);
+    // S2's full guardian sees S2's mentor; its informational guardian (school-wide notices only)
+    // is refused, pickup-only adults and other families see nothing.
+    let s2 = app.get(&format!("/api/v1/children/{}/mentor", w.s2), Some(&w.g1)).await.expect(200);
+    assert_eq!(id(&s2.body["mentor"]["account_id"]), other);
+    app.get(&format!("/api/v1/children/{}/mentor", w.s2), Some(&w.g3)).await.expect(403);
     app.get(&format!("/api/v1/children/{}/mentor", w.s1), Some(&w.g2)).await.expect(404);
     app.get(&format!("/api/v1/children/{}/mentor", w.s1), Some(&w.g4)).await.expect(404);
     app.get(&format!("/api/v1/children/{}/mentor", w.s1), Some(&w.teacher_a1_head)).await.expect(404);

@@ -192,18 +192,25 @@ async fn no_teacher_is_double_booked_the_buffer_and_the_daily_limit_hold() {
     // A second home visit that day is over the school's limit of one; a phone call is not.
     let second_home = propose(&app, &w.teacher_a1_head, w.s2, "home", vec![window(wed(13, 0), 60)]).await.expect(409);
     assert_eq!(second_home.body["details"]["conflict"], "daily_limit");
-    propose(&app, &w.teacher_a1_head, w.s2, "phone", vec![window(wed(13, 0), 30)]).await.expect(201);
-    // A co-visitor's calendar counts too: 赵老师 is free, but must be a teacher of the school.
-    let other = account_id(&app, &w.teacher_a1_other).await;
-    let with_co =
-        json!({ "student_id": w.s2, "mode": "school", "windows": [window(wed(15, 0), 60)], "co_visitor_id": other });
-    let shared = app.post("/api/v1/mentoring/visits", Some(&w.teacher_a1_head), with_co).await.expect(201);
-    assert_eq!(id(&shared.body["co_visitor"]["account_id"]), other);
+    let call = propose(&app, &w.teacher_a1_head, w.s2, "phone", vec![window(wed(13, 0), 30)]).await.expect(201);
+    app.post(
+        &visit_path(id(&call.body["id"]), "cancel"),
+        Some(&w.teacher_a1_head),
+        json!({ "reason": "改为到校面谈" }),
+    )
+    .await
+    .expect(200);
+    // A co-visitor's calendar counts too: they must be another teacher of the school.
     let stranger = account_id(&app, &w.teacher_b1).await;
     let bad_co =
         json!({ "student_id": w.s2, "mode": "school", "windows": [window(wed(16, 0), 60)], "co_visitor_id": stranger });
     let refused = app.post("/api/v1/mentoring/visits", Some(&w.teacher_a1_head), bad_co).await.expect(422);
     assert_eq!(refused.body["details"]["field"], "co_visitor_id");
+    let other = account_id(&app, &w.teacher_a1_other).await;
+    let with_co =
+        json!({ "student_id": w.s2, "mode": "school", "windows": [window(wed(15, 0), 60)], "co_visitor_id": other });
+    let shared = app.post("/api/v1/mentoring/visits", Some(&w.teacher_a1_head), with_co).await.expect(201);
+    assert_eq!(id(&shared.body["co_visitor"]["account_id"]), other);
 }
 
 #[tokio::test]
@@ -358,4 +365,46 @@ async fn reminders_come_a_day_and_an_hour_before_and_the_address_is_erased_a_wee
     let teacher = app.login("13700000001", PASSWORD).await;
     let seen = app.get(&format!("/api/v1/mentoring/visits/{visit}"), Some(&teacher)).await.expect(200);
     assert_eq!((seen.body["address"].is_null(), seen.body["address_erased"].as_bool()), (true, Some(true)));
+}
+
+#[tokio::test]
+async fn the_address_is_the_teachers_alone_and_a_replaced_mentor_leaves_the_visit() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    mentored(&app, &w, 3).await;
+    let visit = booked_visit(&app, &w).await;
+    let path = format!("/api/v1/mentoring/visits/{visit}");
+    let family = app.get(&path, Some(&w.g1)).await.expect(200);
+    assert!(family.body["address"].is_null(), "the family gave it; only the visiting teachers read it back");
+    assert_eq!(app.get(&path, Some(&w.teacher_a1_head)).await.expect(200).body["address"], "幸福路 8 号 3 楼");
+    // One open visit per student at a time.
+    let second = propose(&app, &w.teacher_a1_head, w.s1, "video", vec![window(wed(14, 0), 30)]).await.expect(409);
+    assert_eq!((second.code(), id(&second.body["details"]["visit_id"])), ("visit_open", visit));
+
+    // S1 moves to 赵老师: 王老师 no longer sees or changes the visit.
+    let other = account_id(&app, &w.teacher_a1_other).await;
+    app.put(
+        &format!("/api/v1/schools/{}/mentoring/assignments", w.school_a1),
+        Some(&w.admin_a1),
+        json!({ "assignments": [{ "student_id": w.s1, "mentor_id": other }] }),
+    )
+    .await
+    .expect(200);
+    app.get(&path, Some(&w.teacher_a1_head)).await.expect(404);
+    let cancel = json!({ "reason": "换导师" });
+    app.post(&visit_path(visit, "cancel"), Some(&w.teacher_a1_head), cancel.clone()).await.expect(404);
+    let list = app.get("/api/v1/mentoring/visits", Some(&w.teacher_a1_head)).await.expect(200);
+    assert!(list.body["items"].as_array().unwrap().iter().all(|v| id(&v["id"]) != visit));
+
+    // Once begun, a visit is neither cancelled nor declined (it is recorded done, or disputed).
+    app.clock.set(wed(10, 30));
+    let guardian = app.login("13800000001", PASSWORD).await;
+    let late = app.post(&visit_path(visit, "cancel"), Some(&guardian), json!({ "reason": "x", "message": "y" })).await;
+    assert_eq!(late.expect(409).code(), "visit_closed");
+    // The family cancels before it begins: the address goes at once.
+    app.clock.set(wed(7, 0));
+    let guardian = app.login("13800000001", PASSWORD).await;
+    app.post(&visit_path(visit, "cancel"), Some(&guardian), cancel).await.expect(200);
+    let erased = app.get(&path, Some(&guardian)).await.expect(200);
+    assert_eq!(erased.body["address_erased"], true);
 }

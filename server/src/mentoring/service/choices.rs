@@ -43,10 +43,10 @@ pub async fn set_profile(
     Ok(MentorProfile { profile: text })
 }
 
-/// The school's mentors and the family's choice, for the child's guardians.
+/// The school's mentors and the family's choice, for the child's full guardians.
 pub async fn options(state: &AppState, caller: &Caller, student_id: Uuid) -> ApiResult<MentorChoices> {
     let db = &state.db;
-    let guardian = access::guardian_of(db, caller, student_id).await?;
+    let guardian = access::acting_guardian_of(db, caller, student_id).await?;
     view(db, guardian.student).await
 }
 
@@ -101,6 +101,7 @@ pub async fn choose(
     }
     let txn = crate::infra::db::begin(&state.db).await?;
     let guardian = access::acting_guardian_of(&txn, caller, student_id).await?;
+    repo::lock_student(&txn, student_id).await?;
     if !open_for(&txn, &guardian.student).await? {
         return Err(ApiError::new(Code::MentoringNotTwoWay));
     }

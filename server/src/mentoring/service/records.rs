@@ -273,12 +273,12 @@ pub async fn acknowledge(
 enum Reader {
     /// The mentor now, or the school's safeguarding staff: everything.
     Confidential,
-    /// The child's guardians: summaries and feedback, never the confidential note.
+    /// The child's full guardians: summaries and feedback, never the confidential note.
     Family,
 }
 
 async fn reader(db: &impl ConnectionTrait, caller: &Caller, student: &student::Model) -> ApiResult<Reader> {
-    if access::guardian_of(db, caller, student.id).await.is_ok() {
+    if access::full_guardian_of(db, caller.account_id, student.id).await? {
         return Ok(Reader::Family);
     }
     access::staff_member(db, caller, student.school_id).await?;
@@ -325,11 +325,12 @@ pub async fn raise_concern(state: &AppState, caller: &Caller, student_id: Uuid, 
     Ok(())
 }
 
-/// The school's concerns, the latest first (its safeguarding staff only).
+/// The school's concerns, the latest first (its safeguarding staff only; its admins while none are
+/// named, as they receive them then).
 pub async fn concerns(state: &AppState, caller: &Caller, school_id: Uuid) -> ApiResult<ConcernList> {
     let db = &state.db;
     access::staff_member(db, caller, school_id).await?;
-    if !repo::safeguarding_staff(db, school_id).await?.contains(&caller.account_id) {
+    if !safeguarding_or_admins(db, school_id).await?.contains(&caller.account_id) {
         return Err(ApiError::forbidden());
     }
     let rows = repo::concerns_of(db, school_id).await?;
@@ -363,6 +364,7 @@ pub async fn set_safeguarding(
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     access::school_admin(&txn, caller, school_id).await?;
+    repo::lock_school(&txn, school_id).await?;
     for account in &req.account_ids {
         if access::staff_member(&txn, &Caller { account_id: *account }, school_id).await.is_err() {
             return Err(ApiError::validation(

@@ -38,13 +38,19 @@ enum Side {
     Family,
 }
 
-/// The caller's part in the visit: its mentor, its co-visitor, or a full guardian of the child.
-/// Anyone else gets 404.
+/// The caller's part in the visit, derived again on every call: its mentor while still the
+/// child's mentor, its co-visitor while still staff of the school, or a full guardian of the
+/// child. A mentor replaced by a reassignment, or a teacher who left, is no longer part of it;
+/// anyone else gets 404.
 async fn side(db: &impl ConnectionTrait, caller: &Caller, v: &visit::Model) -> ApiResult<Side> {
-    if v.mentor_account_id == caller.account_id {
+    let staff_here = || access::staff_member(db, caller, v.school_id);
+    if v.mentor_account_id == caller.account_id
+        && repo::mentor_of(db, v.student_id).await?.is_some_and(|a| a.mentor_account_id == caller.account_id)
+        && staff_here().await.is_ok()
+    {
         return Ok(Side::Mentor);
     }
-    if v.co_visitor_account_id == Some(caller.account_id) {
+    if v.co_visitor_account_id == Some(caller.account_id) && staff_here().await.is_ok() {
         return Ok(Side::CoVisitor);
     }
     if access::full_guardian_of(db, caller.account_id, v.student_id).await? {
@@ -65,6 +71,7 @@ fn windows_of_input(windows: &[WindowInput], now: DateTime<Utc>) -> ApiResult<Ve
         WindowProblem::EndsBeforeStart => ("时间段的结束须晚于开始。", "A window must end after it starts."),
         WindowProblem::TooLong => ("每个时间段不超过 4 小时。", "A window lasts four hours at most."),
         WindowProblem::InThePast => ("时间段须在将来。", "Windows must be in the future."),
+        WindowProblem::TooFar => ("时间段不超过一年之后。", "Windows are at most a year ahead."),
         WindowProblem::Overlapping => ("时间段之间不能重叠。", "Windows may not overlap."),
     };
     Err(ApiError::validation("windows", zh, en))
@@ -87,7 +94,8 @@ fn reason_of(raw: &str) -> ApiResult<String> {
     })
 }
 
-/// Moves the visit task of the visit's student and period, unless the school waived it.
+/// Moves the visit task of the visit's student and period, unless the school waived it or a visit
+/// already completed it (only a dispute of that visit, `reopen`, takes a completion back).
 async fn move_visit_task(
     db: &impl ConnectionTrait,
     v: &visit::Model,
@@ -96,12 +104,26 @@ async fn move_visit_task(
     by: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    let reopen = status == TaskStatus::Pending && v.status == VisitStatus::Disputed;
     if let Some(row) = repo::obligation(db, v.student_id, v.period_starts_on, Task::Visit).await?
         && row.status != TaskStatus::Waived
+        && (!completed(row.status) || reopen)
     {
         repo::set_status(db, row.id, status, reason, by, now).await?;
     }
     Ok(())
+}
+
+fn completed(status: TaskStatus) -> bool {
+    matches!(status, TaskStatus::Done | TaskStatus::DoneOnline | TaskStatus::DoneAtSchool)
+}
+
+/// The family's address goes with the visit it was given for: erased when the visit is cancelled,
+/// declined or disputed.
+fn erase_address(v: &mut visit::Model, now: DateTime<Utc>) {
+    if v.address.take().is_some() {
+        v.address_erased_at = Some(now);
+    }
 }
 
 /// The school's setting, with the staff rows of the visit's teachers locked: bookings of one teacher
@@ -249,6 +271,9 @@ pub async fn propose(state: &AppState, caller: &Caller, req: ProposeVisit) -> Ap
     let teachers: Vec<Uuid> = std::iter::once(caller.account_id).chain(req.co_visitor_id).collect();
     let settings = lock(&txn, student.school_id, &teachers).await?;
     let school = school_of(&txn, student.school_id).await?;
+    if let Some(open) = repo::open_visit_of(&txn, student.id).await? {
+        return Err(ApiError::new(Code::VisitOpen).with_details(serde_json::json!({ "visit_id": open.id })));
+    }
     if let Some(co) = req.co_visitor_id {
         let teachers = repo::teachers(&txn, school.id).await?;
         if co == caller.account_id || !teachers.iter().any(|t| t.0 == co) {
@@ -368,7 +393,7 @@ pub async fn accept(state: &AppState, caller: &Caller, visit_id: Uuid, req: Acce
     if window.starts_at <= now {
         return Err(ApiError::validation("start", "该时间段已过去。", "That window has passed."));
     }
-    if side == Side::Family && address.is_some() {
+    if side == Side::Family && address.is_some() && v.mode == VisitMode::Home {
         v.address = address;
     }
     if v.mode == VisitMode::Home && v.address.is_none() {
@@ -415,8 +440,15 @@ pub async fn counter(state: &AppState, caller: &Caller, visit_id: Uuid, req: Cou
         return Err(not_your_turn(&v));
     }
     v.awaiting = Awaiting::Mentor;
-    if address.is_some() {
+    if address.is_some() && v.mode == VisitMode::Home {
         v.address = address;
+    }
+    if v.mode == VisitMode::Home && v.address.is_none() {
+        return Err(ApiError::validation(
+            "address",
+            "上门家访请填写本次家访的地址（仅到访老师可见，家访 7 天后删除）。",
+            "For a home visit, give the address for this visit (seen only by the visiting teachers, erased 7 days after).",
+        ));
     }
     v.updated_at = now;
     repo::save_visit(&txn, v.clone(), false).await?;
@@ -436,6 +468,16 @@ pub async fn counter(state: &AppState, caller: &Caller, visit_id: Uuid, req: Cou
     txn.commit().await?;
     state.bus.publish(Wake::items(Some(woken))).await;
     view(&state.db, caller, v).await
+}
+
+/// Whether the visit may still be declined or cancelled: proposed, or booked and not yet begun (a
+/// visit that took place is recorded done, or disputed by the family).
+fn open_before_start(v: &visit::Model, now: DateTime<Utc>) -> bool {
+    match v.status {
+        VisitStatus::Proposed => true,
+        VisitStatus::Booked => v.starts_at.is_some_and(|start| start > now),
+        _ => false,
+    }
 }
 
 /// Whether a change needs a message and carries one (within two hours of a booked start).
@@ -468,11 +510,12 @@ pub async fn decline(state: &AppState, caller: &Caller, visit_id: Uuid, req: Vis
     if side != Side::Family {
         return Err(ApiError::forbidden());
     }
-    if !matches!(v.status, VisitStatus::Proposed | VisitStatus::Booked) {
+    if !open_before_start(&v, now) {
         return Err(closed(&v));
     }
     let message = late_message(&v, &req, now)?;
     v.status = VisitStatus::Declined;
+    erase_address(&mut v, now);
     v.updated_at = now;
     repo::save_visit(&txn, v.clone(), false).await?;
     event(&txn, &v, caller.account_id, VisitEventKind::Declined, Some(reason.clone()), now).await?;
@@ -503,13 +546,14 @@ pub async fn cancel(state: &AppState, caller: &Caller, visit_id: Uuid, req: Visi
     if side == Side::CoVisitor {
         return Err(ApiError::forbidden());
     }
-    if !matches!(v.status, VisitStatus::Proposed | VisitStatus::Booked) {
+    if !open_before_start(&v, now) {
         return Err(closed(&v));
     }
     let message = late_message(&v, &req, now)?;
     let late = message.is_some();
     let was_booked = v.status == VisitStatus::Booked;
     v.status = VisitStatus::Cancelled;
+    erase_address(&mut v, now);
     v.updated_at = now;
     repo::save_visit(&txn, v.clone(), false).await?;
     event(&txn, &v, caller.account_id, VisitEventKind::Cancelled, Some(reason.clone()), now).await?;
@@ -600,6 +644,7 @@ pub async fn confirm(state: &AppState, caller: &Caller, visit_id: Uuid, req: Con
         event(&txn, &v, caller.account_id, VisitEventKind::Confirmed, None, now).await?;
         Vec::new()
     } else {
+        erase_address(&mut v, now);
         repo::save_visit(&txn, v.clone(), false).await?;
         event(&txn, &v, caller.account_id, VisitEventKind::Disputed, reason.clone(), now).await?;
         move_visit_task(&txn, &v, TaskStatus::Pending, reason.clone(), caller.account_id, now).await?;
@@ -642,7 +687,10 @@ pub async fn list(state: &AppState, caller: &Caller) -> ApiResult<VisitList> {
     let rows = repo::visits_of(db, caller.account_id, children).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
-        items.push(view(db, caller, row).await?);
+        // A replaced mentor, or a co-visitor who left the school, no longer sees the visit.
+        if side(db, caller, &row).await.is_ok() {
+            items.push(view(db, caller, row).await?);
+        }
     }
     Ok(VisitList { items })
 }
@@ -664,7 +712,8 @@ async fn view(db: &impl ConnectionTrait, caller: &Caller, v: visit::Model) -> Ap
             "school"
         }
     };
-    let _ = caller;
+    // The address is for the visiting teachers alone.
+    let teacher = matches!(side(db, caller, &v).await, Ok(Side::Mentor | Side::CoVisitor));
     Ok(Visit {
         id: v.id,
         student_id: v.student_id,
@@ -682,7 +731,7 @@ async fn view(db: &impl ConnectionTrait, caller: &Caller, v: visit::Model) -> Ap
         windows: windows.iter().map(|w| WindowInput { start: w.starts_at, end: w.ends_at }).collect(),
         start: v.starts_at,
         end: v.ends_at,
-        address: v.address.clone(),
+        address: if teacher { v.address.clone() } else { None },
         address_erased: v.address_erased_at.is_some(),
         done_mode: v.done_mode,
         duration_minutes: v.duration_minutes.and_then(|d| u16::try_from(d).ok()),
@@ -714,11 +763,16 @@ pub async fn remind_and_erase(state: &AppState) -> ApiResult<VisitJobs> {
     let mut report = VisitJobs::default();
     let txn = crate::infra::db::begin(&state.db).await?;
     let mut woken = Vec::new();
-    for mut v in repo::visits_to_remind(&txn, now, now + Duration::hours(24)).await? {
+    for v in repo::visits_to_remind(&txn, now, now + Duration::hours(24)).await? {
         let Some(start) = v.starts_at else { continue };
         let Some(reminder) = rules::reminder_due(now, start, v.reminded_day_before, v.reminded_hour_before) else {
             continue;
         };
+        // Claimed by a conditional update: a visit cancelled meanwhile, or reminded by another
+        // instance, is left alone (the row is never written back whole).
+        if !repo::mark_reminded(&txn, v.id, reminder == Reminder::HourBefore).await? {
+            continue;
+        }
         let school = school_of(&txn, v.school_id).await?;
         let when = local(&school, Some(start));
         let (title, urgent) = match reminder {
@@ -729,14 +783,6 @@ pub async fn remind_and_erase(state: &AppState) -> ApiResult<VisitJobs> {
         for to in [To::Staff(teachers_of(&v)), family] {
             woken.extend(tell(&txn, &school, &v, to, (title.clone(), String::new()), urgent, now).await?);
         }
-        match reminder {
-            Reminder::DayBefore => v.reminded_day_before = true,
-            Reminder::HourBefore => {
-                v.reminded_day_before = true;
-                v.reminded_hour_before = true;
-            }
-        }
-        repo::save_visit(&txn, v, false).await?;
         report.reminders += 1;
     }
     report.addresses_erased = repo::erase_addresses(&txn, now - rules::ADDRESS_KEPT, now).await?;

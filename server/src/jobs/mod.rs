@@ -25,6 +25,8 @@ pub struct JobReport {
     pub visit_addresses_erased: u64,
     /// Mentors reminded of open tasks as the period's end approaches.
     pub mentor_reminders: u64,
+    /// Mentored students whose new period's three tasks were opened.
+    pub mentoring_students_opened: u64,
 }
 
 /// Runs every job once, now.
@@ -49,12 +51,13 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
         tracing::error!("home-visit reminders and address erasure failed: {error}");
         Default::default()
     });
-    let mentor_reminders = crate::mentoring::service::remind_mentors(state).await.unwrap_or_else(|error| {
-        tracing::error!("reminding mentors failed: {error}");
-        0
+    let period_jobs = crate::mentoring::service::remind_mentors(state).await.unwrap_or_else(|error| {
+        tracing::error!("opening mentoring periods and reminding mentors failed: {error}");
+        Default::default()
     });
     Ok(JobReport {
-        mentor_reminders,
+        mentor_reminders: period_jobs.reminders,
+        mentoring_students_opened: period_jobs.students_opened,
         visit_reminders: u64::from(visits.reminders),
         visit_addresses_erased: visits.addresses_erased,
         notices_sent,

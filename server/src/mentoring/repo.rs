@@ -225,6 +225,20 @@ pub async fn obligations(
     Ok(rows)
 }
 
+/// How many tasks a school's period has (none: the period was never opened).
+pub async fn count_obligations(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    period_starts_on: NaiveDate,
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    obligation::Entity::find()
+        .filter(obligation::Column::SchoolId.eq(school_id))
+        .filter(obligation::Column::PeriodStartsOn.eq(period_starts_on))
+        .count(db)
+        .await
+}
+
 /// Opens the three tasks of the period for each student who has none yet (a student already in
 /// the ledger keeps theirs, whatever their status: the new mentor inherits them).
 pub async fn open_obligations(

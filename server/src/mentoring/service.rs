@@ -670,18 +670,44 @@ pub async fn school_figures(state: &AppState, caller: &Caller, school_id: Uuid) 
     })
 }
 
-/// Reminds each mentor with open tasks as the period's end approaches (4 weeks and 1 week
-/// before), each reminder once per mentor, school and period: how many were sent.
-pub async fn remind_mentors(state: &AppState) -> ApiResult<u64> {
+/// What the mentoring period job did: reminders sent, students whose new period's tasks opened.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodJobs {
+    pub reminders: u64,
+    pub students_opened: u64,
+}
+
+/// Opens a new period's tasks for every mentored student (once per school and period), and
+/// reminds each mentor with open tasks as the period's end approaches (4 weeks and 1 week before),
+/// each reminder once per mentor, school and period.
+pub async fn remind_mentors(state: &AppState) -> ApiResult<PeriodJobs> {
     let now = state.clock.now();
-    let mut sent = 0;
+    let (mut sent, mut opened) = (0, 0);
     for settings in repo::all_settings(&state.db).await? {
         let txn = crate::infra::db::begin(&state.db).await?;
         let school = school_of(&txn, settings.school_id).await?;
         let period = current_period(&txn, &school, settings.period, now).await?;
+        // A new period (the next term began) opens the three tasks of every mentored student, once:
+        // the ledger and the family's view follow the calendar without a new publication.
+        let mut facts = None;
+        if repo::count_obligations(&txn, school.id, period.starts_on).await? == 0 {
+            let loaded = school_facts(&txn, school.id, settings.clone()).await?;
+            let mentored: Vec<Uuid> = standing(&loaded).into_keys().collect();
+            if !mentored.is_empty() {
+                repo::open_obligations(&txn, school.id, &mentored, (period.starts_on, period.ends_on), now).await?;
+                opened += mentored.len() as u64;
+            }
+            facts = Some(loaded);
+        }
         let days_left = (period.ends_on - school.local_date(now)).num_days();
-        let Some(days_before) = rules::period_reminder_due(days_left) else { continue };
-        let facts = school_facts(&txn, school.id, settings).await?;
+        let Some(days_before) = rules::period_reminder_due(days_left) else {
+            txn.commit().await?;
+            continue;
+        };
+        let facts = match facts {
+            Some(loaded) => loaded,
+            None => school_facts(&txn, school.id, settings).await?,
+        };
         let mentor_of = standing(&facts);
         let rows = repo::obligations(&txn, mentor_of.keys().copied().collect(), period.starts_on).await?;
         // Per mentor: the students still owed something, and the tasks open.
@@ -717,5 +743,5 @@ pub async fn remind_mentors(state: &AppState) -> ApiResult<u64> {
         txn.commit().await?;
         state.bus.publish(crate::infra::bus::Wake::items(Some(woken))).await;
     }
-    Ok(sent)
+    Ok(PeriodJobs { reminders: sent, students_opened: opened })
 }

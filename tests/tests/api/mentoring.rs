@@ -401,3 +401,45 @@ async fn mentors_with_open_tasks_are_reminded_four_weeks_and_one_week_before_the
     assert_eq!(app.run_jobs().await.mentor_reminders, 1);
     assert_eq!(app.run_jobs().await.mentor_reminders, 0);
 }
+
+#[tokio::test]
+async fn a_new_term_opens_the_three_tasks_again_without_a_new_publication() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let terms = format!("/api/v1/schools/{}/terms", w.school_a1);
+    for (name, from, to) in [("秋季学期", "2026-09-01", "2027-01-22"), ("春季学期", "2027-02-22", "2027-07-02")]
+    {
+        app.post(&terms, Some(&w.admin_a1), json!({ "name": name, "starts_on": from, "ends_on": to }))
+            .await
+            .expect(201);
+    }
+    set_up(&app, &w, 12).await;
+    let (head, other) = (account_id(&app, &w.teacher_a1_head).await, account_id(&app, &w.teacher_a1_other).await);
+    app.put(
+        &path(w.school_a1, "assignments"),
+        Some(&w.admin_a1),
+        json!({ "assignments": [pair(w.s1, head), pair(w.s2, other)] }),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &path(w.school_a1, &format!("students/{}/tasks/visit/waive", w.s1)),
+        Some(&w.admin_a1),
+        json!({ "reason": "搬迁" }),
+    )
+    .await
+    .expect(200);
+    assert_eq!(app.run_jobs().await.mentoring_students_opened, 0, "the autumn term is open already");
+
+    // The spring term begins: its tasks open for every mentored student, once.
+    app.clock.set(chrono::DateTime::parse_from_rfc3339("2027-02-23T02:00:00Z").unwrap().to_utc());
+    assert_eq!(app.run_jobs().await.mentoring_students_opened, 2);
+    assert_eq!(app.run_jobs().await.mentoring_students_opened, 0);
+    let teacher = app.login("13700000001", world::PASSWORD).await;
+    let ledger = app.get("/api/v1/mentoring/ledger", Some(&teacher)).await.expect(200);
+    let s1 = &ledger.body["items"][0];
+    assert_eq!((id(&s1["student_id"]), s1["open"].as_u64()), (w.s1, Some(3)), "last term's waiver does not carry over");
+    let guardian = app.login("13800000001", world::PASSWORD).await;
+    let family = app.get(&format!("/api/v1/children/{}/mentor", w.s1), Some(&guardian)).await.expect(200);
+    assert_eq!(family.body["period"]["starts_on"], "2027-02-22");
+}

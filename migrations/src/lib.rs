@@ -32,6 +32,7 @@ mod m20261204_000025_home_visits;
 mod m20261204_000026_mentor_records;
 mod m20261204_000027_mentor_choices;
 mod m20261204_000028_mentor_period_reminders;
+mod m20261204_000029_parent_school;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000026_mentor_records::Migration),
             Box::new(m20261204_000027_mentor_choices::Migration),
             Box::new(m20261204_000028_mentor_period_reminders::Migration),
+            Box::new(m20261204_000029_parent_school::Migration),
         ]
     }
 }

@@ -199,6 +199,31 @@ codes! {
     /// `details.status` says where the visit stands (booked at another time: `details.start`).
     VisitClosed => "visit_closed", CONFLICT, "该家访当前状态不允许此操作。", "The visit's status does not allow this.";
 
+    // The parent school.
+    /// The course does not suit the child's grade, or is not in the catalogue of the child's school.
+    PsNotEligible => "ps_not_eligible", UNPROCESSABLE_ENTITY, "该课程不适用于孩子所在的学校或年级。", "This course is not for the child's school or grade.";
+    /// The course is not taken that way (`details.format`: sessions and check-in are for offline courses, completion for online, confirmation for practice).
+    PsWrongFormat => "ps_wrong_format", CONFLICT, "该课程不是这种学习方式。", "This course is not taken this way.";
+    /// Check-in is not open: `details.opens_at` (not yet) or `details.closed_at` (over).
+    PsCheckInClosed => "ps_check_in_closed", CONFLICT, "现在不在签到时间内（开始前 30 分钟至结束）。", "Check-in is not open now (from 30 minutes before the start until the end).";
+    /// The code is not the one the organiser shows now (it changes every minute).
+    PsWrongCode => "ps_wrong_code", UNPROCESSABLE_ENTITY, "签到码不正确或已过期，请以现场显示的为准。", "The code is wrong or expired: use the one shown at the session now.";
+    PsAlreadyCheckedIn => "ps_already_checked_in", CONFLICT, "您已签到。", "You have already checked in.";
+    /// The session has ended: no more registrations.
+    PsSessionOver => "ps_session_over", CONFLICT, "该场次已结束。", "This session is over.";
+    /// Not completed yet: `details.remaining_secs` (the time floor), `details.expected` (one answer per question) or `details.wrong_questions` (0-based; try again).
+    PsIncomplete => "ps_incomplete", UNPROCESSABLE_ENTITY, "尚未达到完成条件（学习时长或测验）。", "Not completed yet (the time or the quiz).";
+    /// The course was never opened by this guardian (`POST …/start` first).
+    PsNotStarted => "ps_not_started", CONFLICT, "请先打开课程开始学习。", "Open the course first.";
+    /// The family does not meet the rule (`details.credits_required`, `details.credits_earned`, `details.missing_courses`; `details.rule` null: the school has none for the stage): issue it by decision with a `reason`.
+    PsNotGraduated => "ps_not_graduated", UNPROCESSABLE_ENTITY, "尚未达到本校家长学校结业要求；如由学校决定颁发，请写明理由。", "The family does not meet the school's graduation rule; to issue it by decision, give a reason.";
+    /// The child already has a standing certificate for the stage (`details.code`): re-issue or revoke it.
+    PsCertificateExists => "ps_certificate_exists", CONFLICT, "该孩子本学段已有有效的结业证书。", "There is already a standing certificate for this stage.";
+    /// Revoked, or re-issued as a newer version (`details.superseded`).
+    PsCertificateRevoked => "ps_certificate_revoked", CONFLICT, "该证书已撤销或已重新颁发。", "This certificate was revoked or re-issued.";
+    /// `details.entry_id` is the entry, already reversed.
+    PsAlreadyReversed => "ps_already_reversed", CONFLICT, "该记录已被撤销。", "This entry was already reversed.";
+
     // Policy rules (../shared/DOMAIN.md): the rule id in snake case; the message explains the case.
     ExamNoRanking => "exam_no_ranking", UNPROCESSABLE_ENTITY, "不得在群发消息中公布考试成绩或排名（EXAM_NO_RANKING）。", "Exam scores or rankings may not be published to a group (EXAM_NO_RANKING).";
     HwParentBurden => "hw_parent_burden", UNPROCESSABLE_ENTITY, "不得给家长布置作业（HW_PARENT_BURDEN）。", "Homework may not be assigned to parents (HW_PARENT_BURDEN).";

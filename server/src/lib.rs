@@ -41,6 +41,7 @@ mod layers;
 pub mod mentoring;
 pub mod notices;
 pub mod org;
+pub mod parent_school;
 pub mod policy;
 pub mod realtime;
 pub mod roster;

@@ -115,6 +115,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(crate::afterschool::routes)
             .configure(crate::calendar::routes)
             .configure(crate::mentoring::routes)
+            .configure(crate::parent_school::routes)
             .configure(crate::roster::routes),
     );
 }
@@ -141,6 +142,7 @@ pub fn openapi_document_with_unapplied_limits() -> (utoipa::openapi::OpenApi, Ve
         crate::mentoring::dto::VISIT_LIMITS,
         crate::mentoring::dto::RECORD_LIMITS,
         crate::mentoring::dto::CHOICE_LIMITS,
+        crate::parent_school::dto::LIMITS,
     ]
     .concat();
     let params = [crate::http::pagination::LIMITS, crate::homework::dto::QUERY_LIMITS].concat();

@@ -3,6 +3,8 @@
 //! two schools. Built through the same services as real data (bootstrap, school creation, roster
 //! import), so the demo exercises the real code paths. Deterministic, and seeded only once.
 
+mod parent_school;
+
 use std::fmt::Write as _;
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -101,6 +103,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
         seed_homework(state).await?;
         seed_afterschool(state).await?;
         seed_mentoring(state).await?;
+        parent_school::seed(state).await?;
     }
     Ok(Demo { seeded_now: !already, logins: logins(db).await? })
 }

@@ -17,6 +17,8 @@ pub enum ItemKind {
     Afterschool,
     /// Mentoring news: a home visit proposed, booked, changed or done; a written feedback.
     Mentoring,
+    /// Parent-school news: a seat freed for the family on a session's waiting list.
+    ParentSchool,
 }
 
 impl ItemKind {
@@ -27,6 +29,7 @@ impl ItemKind {
             ItemKind::Homework => "homework",
             ItemKind::Afterschool => "afterschool",
             ItemKind::Mentoring => "mentoring",
+            ItemKind::ParentSchool => "parent_school",
         }
     }
 
@@ -37,12 +40,19 @@ impl ItemKind {
             "homework" => Some(ItemKind::Homework),
             "afterschool" => Some(ItemKind::Afterschool),
             "mentoring" => Some(ItemKind::Mentoring),
+            "parent_school" => Some(ItemKind::ParentSchool),
             _ => None,
         }
     }
 
-    pub const ALL: [ItemKind; 5] =
-        [ItemKind::Notice, ItemKind::Message, ItemKind::Homework, ItemKind::Afterschool, ItemKind::Mentoring];
+    pub const ALL: [ItemKind; 6] = [
+        ItemKind::Notice,
+        ItemKind::Message,
+        ItemKind::Homework,
+        ItemKind::Afterschool,
+        ItemKind::Mentoring,
+        ItemKind::ParentSchool,
+    ];
 }
 
 /// What an item says, once per item: written by the domain that owns it (see [`super::items`]).

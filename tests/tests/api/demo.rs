@@ -66,6 +66,21 @@ async fn the_demo_seeds_every_domain_once_and_signs_in_each_role() {
         settings::Entity::find().filter(settings::Column::Mode.eq(MatchMode::TwoWay)).count(db).await.unwrap();
     assert_eq!(two_way, 1);
     assert!(choice::Entity::find().count(db).await.unwrap() > 0);
+
+    // The parent school: district and school courses of every format; a past session many
+    // families attended; credits from every kind of event; a session ahead with registrations.
+    use server::parent_school::model::{Format, Source, attendance as ps_attendance, course, entry, registration};
+    for format in [Format::Online, Format::Offline, Format::Practice] {
+        assert!(course::Entity::find().filter(course::Column::Format.eq(format)).count(db).await.unwrap() > 0);
+    }
+    assert!(ps_attendance::Entity::find().count(db).await.unwrap() as usize >= 20 * school_count);
+    for source in [Source::Offline, Source::Online, Source::Practice] {
+        assert!(
+            entry::Entity::find().filter(entry::Column::Source.eq(source)).count(db).await.unwrap() > 0,
+            "{source:?}"
+        );
+    }
+    assert!(registration::Entity::find().count(db).await.unwrap() > 0);
 }
 
 /// README's walkthrough, step by step, with the printed logins and the API alone: the printed

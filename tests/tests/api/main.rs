@@ -20,6 +20,7 @@ mod mentoring_records;
 mod mentoring_visits;
 mod notices;
 mod observability;
+mod parent_school;
 mod provisioning;
 mod realtime;
 mod roster;

@@ -1,0 +1,343 @@
+//! Parent-school storage: courses, sessions, registrations, attendance, online progress and the
+//! credit ledger. Generic over `ConnectionTrait` (a pool or a transaction); knows nothing of HTTP.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::model::{
+    RegistrationStatus, attendance, certificate, course, entry, graduation_rule, progress, registration, session,
+};
+
+pub async fn insert_course(db: &impl ConnectionTrait, row: course::Model) -> Result<(), DbErr> {
+    course::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
+    Ok(())
+}
+
+pub async fn course(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<course::Model>, DbErr> {
+    course::Entity::find_by_id(id).one(db).await
+}
+
+/// The catalogue a school's families see: the district's courses and the school's own, newest first.
+pub async fn catalogue(
+    db: &impl ConnectionTrait,
+    district_id: Uuid,
+    school_id: Option<Uuid>,
+) -> Result<Vec<course::Model>, DbErr> {
+    let mut owners = Condition::any().add(course::Column::SchoolId.is_null());
+    if let Some(school_id) = school_id {
+        owners = owners.add(course::Column::SchoolId.eq(school_id));
+    }
+    course::Entity::find()
+        .filter(course::Column::DistrictId.eq(district_id))
+        .filter(owners)
+        .order_by_desc(course::Column::CreatedAt)
+        .order_by_desc(course::Column::Id)
+        .all(db)
+        .await
+}
+
+pub async fn insert_session(db: &impl ConnectionTrait, row: session::Model) -> Result<(), DbErr> {
+    session::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
+    Ok(())
+}
+
+pub async fn session(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<session::Model>, DbErr> {
+    session::Entity::find_by_id(id).one(db).await
+}
+
+/// The session's row, locked: registrations for one session take turns (seats are counted).
+pub async fn lock_session(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<session::Model>, DbErr> {
+    session::Entity::find_by_id(id).lock_exclusive().one(db).await
+}
+
+pub async fn registration(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    student_id: Uuid,
+) -> Result<Option<registration::Model>, DbErr> {
+    registration::Entity::find()
+        .filter(registration::Column::SessionId.eq(session_id))
+        .filter(registration::Column::StudentId.eq(student_id))
+        .one(db)
+        .await
+}
+
+pub async fn count_registrations(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    status: RegistrationStatus,
+) -> Result<i64, DbErr> {
+    let n = registration::Entity::find()
+        .filter(registration::Column::SessionId.eq(session_id))
+        .filter(registration::Column::Status.eq(status))
+        .count(db)
+        .await?;
+    Ok(n as i64)
+}
+
+/// Where a waiting registration stands in line (1: next).
+pub async fn waiting_position(db: &impl ConnectionTrait, row: &registration::Model) -> Result<i64, DbErr> {
+    let ahead = registration::Entity::find()
+        .filter(registration::Column::SessionId.eq(row.session_id))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Waiting))
+        .filter(
+            Condition::any().add(registration::Column::UpdatedAt.lt(row.updated_at)).add(
+                Condition::all()
+                    .add(registration::Column::UpdatedAt.eq(row.updated_at))
+                    .add(registration::Column::Id.lt(row.id)),
+            ),
+        )
+        .count(db)
+        .await?;
+    Ok(ahead as i64 + 1)
+}
+
+/// The first in line on the waiting list.
+pub async fn first_waiting(db: &impl ConnectionTrait, session_id: Uuid) -> Result<Option<registration::Model>, DbErr> {
+    registration::Entity::find()
+        .filter(registration::Column::SessionId.eq(session_id))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Waiting))
+        .order_by_asc(registration::Column::UpdatedAt)
+        .order_by_asc(registration::Column::Id)
+        .one(db)
+        .await
+}
+
+pub async fn insert_registration(db: &impl ConnectionTrait, row: registration::Model) -> Result<(), DbErr> {
+    registration::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
+    Ok(())
+}
+
+pub async fn set_registration_status(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    status: RegistrationStatus,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    registration::Entity::update_many()
+        .col_expr(registration::Column::Status, Expr::value(status))
+        .col_expr(registration::Column::UpdatedAt, Expr::value(now))
+        .filter(registration::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records an attendance unless the guardian already has one for the session; `true` when new.
+pub async fn insert_attendance_if_absent(db: &impl ConnectionTrait, row: attendance::Model) -> Result<bool, DbErr> {
+    let inserted = attendance::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([attendance::Column::SessionId, attendance::Column::GuardianAccountId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+pub async fn count_attendance(db: &impl ConnectionTrait, session_id: Uuid) -> Result<i64, DbErr> {
+    Ok(attendance::Entity::find().filter(attendance::Column::SessionId.eq(session_id)).count(db).await? as i64)
+}
+
+pub async fn progress(
+    db: &impl ConnectionTrait,
+    course_id: Uuid,
+    guardian_account_id: Uuid,
+) -> Result<Option<progress::Model>, DbErr> {
+    progress::Entity::find()
+        .filter(progress::Column::CourseId.eq(course_id))
+        .filter(progress::Column::GuardianAccountId.eq(guardian_account_id))
+        .one(db)
+        .await
+}
+
+/// Starts the guardian's clock on a course unless it runs already (a second open keeps the first
+/// start, so reopening never resets the time floor).
+pub async fn start_progress(db: &impl ConnectionTrait, row: progress::Model) -> Result<(), DbErr> {
+    progress::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([progress::Column::CourseId, progress::Column::GuardianAccountId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn complete_progress(db: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
+    progress::Entity::update_many()
+        .col_expr(progress::Column::CompletedAt, Expr::value(now))
+        .filter(progress::Column::Id.eq(id))
+        .filter(progress::Column::CompletedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Appends a ledger entry; one with a `once_key` the child already has is not added (`false`).
+pub async fn append_entry(db: &impl ConnectionTrait, row: entry::Model) -> Result<bool, DbErr> {
+    let inserted = entry::Entity::insert(row.into_active_model())
+        .on_conflict(OnConflict::columns([entry::Column::StudentId, entry::Column::OnceKey]).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+pub async fn entry(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<entry::Model>, DbErr> {
+    entry::Entity::find_by_id(id).one(db).await
+}
+
+/// A child's entries at one school, newest first.
+pub async fn entries(db: &impl ConnectionTrait, student_id: Uuid, school_id: Uuid) -> Result<Vec<entry::Model>, DbErr> {
+    entry::Entity::find()
+        .filter(entry::Column::StudentId.eq(student_id))
+        .filter(entry::Column::SchoolId.eq(school_id))
+        .order_by_desc(entry::Column::CreatedAt)
+        .order_by_desc(entry::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The courses a child has earned credits for and which still stand (not reversed).
+pub async fn earned_courses(db: &impl ConnectionTrait, student_id: Uuid) -> Result<HashSet<Uuid>, DbErr> {
+    let rows = entry::Entity::find().filter(entry::Column::StudentId.eq(student_id)).all(db).await?;
+    let reversed: HashSet<Uuid> = rows.iter().filter_map(|e| e.reverses).collect();
+    Ok(rows
+        .into_iter()
+        .filter(|e| e.once_key.as_deref().is_some_and(|k| k.starts_with("course:")) && !reversed.contains(&e.id))
+        .filter_map(|e| e.course_id)
+        .collect())
+}
+
+pub async fn course_titles(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(course::Entity::find()
+        .select_only()
+        .column(course::Column::Id)
+        .column(course::Column::Title)
+        .filter(course::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// A course's sessions at one school, soonest first.
+pub async fn sessions_of(
+    db: &impl ConnectionTrait,
+    course_id: Uuid,
+    school_id: Uuid,
+) -> Result<Vec<session::Model>, DbErr> {
+    session::Entity::find()
+        .filter(session::Column::CourseId.eq(course_id))
+        .filter(session::Column::SchoolId.eq(school_id))
+        .order_by_asc(session::Column::StartsAt)
+        .order_by_asc(session::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The school's rules, newest version first (of each stage).
+pub async fn graduation_rules(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+) -> Result<Vec<graduation_rule::Model>, DbErr> {
+    graduation_rule::Entity::find()
+        .filter(graduation_rule::Column::SchoolId.eq(school_id))
+        .order_by_asc(graduation_rule::Column::Stage)
+        .order_by_desc(graduation_rule::Column::Version)
+        .all(db)
+        .await
+}
+
+/// The current rule of a stage: its newest version.
+pub async fn current_rule(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    stage: &str,
+) -> Result<Option<graduation_rule::Model>, DbErr> {
+    graduation_rule::Entity::find()
+        .filter(graduation_rule::Column::SchoolId.eq(school_id))
+        .filter(graduation_rule::Column::Stage.eq(stage))
+        .order_by_desc(graduation_rule::Column::Version)
+        .one(db)
+        .await
+}
+
+pub async fn rule(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<graduation_rule::Model>, DbErr> {
+    graduation_rule::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn insert_rule(db: &impl ConnectionTrait, row: graduation_rule::Model) -> Result<(), DbErr> {
+    graduation_rule::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
+    Ok(())
+}
+
+pub async fn insert_certificate(db: &impl ConnectionTrait, row: certificate::Model) -> Result<(), DbErr> {
+    certificate::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
+    Ok(())
+}
+
+pub async fn certificate(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<certificate::Model>, DbErr> {
+    certificate::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn certificate_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<certificate::Model>, DbErr> {
+    certificate::Entity::find().filter(certificate::Column::Code.eq(code)).one(db).await
+}
+
+/// A child's certificates, newest version first.
+pub async fn certificates_of(db: &impl ConnectionTrait, student_id: Uuid) -> Result<Vec<certificate::Model>, DbErr> {
+    certificate::Entity::find()
+        .filter(certificate::Column::StudentId.eq(student_id))
+        .order_by_desc(certificate::Column::IssuedAt)
+        .order_by_desc(certificate::Column::Version)
+        .all(db)
+        .await
+}
+
+/// Whether a newer version re-issues this certificate.
+pub async fn superseded(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbErr> {
+    Ok(certificate::Entity::find().filter(certificate::Column::Supersedes.eq(id)).count(db).await? > 0)
+}
+
+/// Revokes a certificate unless it is already revoked; `false` when it was.
+pub async fn revoke_certificate(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let done = certificate::Entity::update_many()
+        .col_expr(certificate::Column::RevokedAt, Expr::value(now))
+        .col_expr(certificate::Column::RevokeReason, Expr::value(reason))
+        .filter(certificate::Column::Id.eq(id))
+        .filter(certificate::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// The school's row, locked: versions of its graduation rules take turns.
+pub async fn lock_school(db: &impl ConnectionTrait, school_id: Uuid) -> Result<(), DbErr> {
+    crate::org::model::school::Entity::find_by_id(school_id).lock_exclusive().one(db).await?;
+    Ok(())
+}
+
+/// The student's row, locked: certificates of one child take turns (one standing per stage).
+pub async fn lock_student(db: &impl ConnectionTrait, student_id: Uuid) -> Result<(), DbErr> {
+    crate::org::model::student::Entity::find_by_id(student_id).lock_exclusive().one(db).await?;
+    Ok(())
+}

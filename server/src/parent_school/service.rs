@@ -1,0 +1,572 @@
+//! Parent-school use cases: the two catalogues (the bureau's district courses and each school's
+//! own, `PS_CONTENT`), offline sessions with registration and a waiting list, check-in with the
+//! organiser's rotating code, online completion (a time floor the server measures and a quiz),
+//! practice confirmation, and the credit ledger (`PS_CREDITS`): append-only, one entry per typed,
+//! evidenced event, reversed by a new entry, never edited.
+//!
+//! Whose credit: the family's for one child at one school (子女入学，家长进校). Any full-access
+//! guardian of the child earns it; one event earns once for each of the guardian's children at the
+//! school whom the course suits, and never twice for one child and course.
+
+pub mod graduation;
+pub mod sessions;
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use super::dto::{
+    ChildLedger, CompleteCourse, Completion, ConfirmPractice, Course, CourseList, CoursesQuery, CreateCourse, Credited,
+    DESCRIPTION_MAX_CHARS, Entry, MAX_CREDITS, MAX_MIN_MINUTES, MAX_OPTIONS, MAX_QUESTIONS, MAX_TOPICS, ManualEntry,
+    OPTION_MAX_CHARS, Owner, PROMPT_MAX_CHARS, Progress, QuestionView, REASON_MAX_CHARS, REFLECTION_MAX_CHARS,
+    ReverseEntry, StartCourse, TITLE_MAX_CHARS, TOPIC_MAX_CHARS, URL_MAX_CHARS,
+};
+use super::model::{Format, Source, course, entry, progress};
+use super::repo;
+use super::rules::{self, Incomplete, Question};
+use crate::access::{self, Caller, PlacedChild};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::guard;
+use crate::input::{optional_text, visible_text};
+use crate::org::model::{AccessLevel, FIRST_GRADE, LAST_GRADE, school};
+use crate::policy::{self, Audience, Channel, Field};
+use crate::state::AppState;
+
+pub(crate) fn grades_of(course: &course::Model) -> Vec<i16> {
+    course.grades.split(',').filter_map(|g| g.trim().parse().ok()).collect()
+}
+
+fn topics_of(course: &course::Model) -> Vec<String> {
+    serde_json::from_str(&course.topics).unwrap_or_default()
+}
+
+fn quiz_of(course: &course::Model) -> Vec<Question> {
+    course.quiz.as_deref().and_then(|q| serde_json::from_str(q).ok()).unwrap_or_default()
+}
+
+pub(crate) fn course_view(course: &course::Model, earned: Option<bool>) -> Course {
+    Course {
+        id: course.id,
+        owner: if course.school_id.is_some() { Owner::School } else { Owner::District },
+        district_id: course.district_id,
+        school_id: course.school_id,
+        title: course.title.clone(),
+        description: course.description.clone(),
+        grades: grades_of(course),
+        topics: topics_of(course),
+        credits: course.credits,
+        format: course.format,
+        required: course.required,
+        content_url: course.content_url.clone(),
+        min_minutes: course.min_minutes,
+        quiz: quiz_of(course).into_iter().map(|q| QuestionView { prompt: q.prompt, options: q.options }).collect(),
+        earned,
+        created_at: course.created_at,
+    }
+}
+
+fn too_long(field: &str, max: usize) -> ApiError {
+    ApiError::validation(field, format!("不超过 {max} 字。"), format!("{max} characters at most."))
+}
+
+fn required_text(field: &str, raw: &str, max: usize) -> ApiResult<String> {
+    visible_text(raw, max).map(str::to_owned).ok_or_else(|| {
+        ApiError::validation(
+            field,
+            format!("请填写（不超过 {max} 字）。"),
+            format!("Required, {max} characters at most."),
+        )
+    })
+}
+
+fn optional(field: &str, raw: &str, max: usize) -> ApiResult<Option<String>> {
+    optional_text(raw, max).map(|t| t.map(str::to_owned)).map_err(|_| too_long(field, max))
+}
+
+/// A course's fields, each checked.
+struct ParsedCourse {
+    title: String,
+    description: String,
+    grades: Vec<i16>,
+    topics: Vec<String>,
+    content_url: Option<String>,
+    quiz: Vec<Question>,
+}
+
+/// A course as the request describes it, every field checked; `Err` names the first bad field.
+fn parse_course(req: &CreateCourse) -> ApiResult<ParsedCourse> {
+    let title = required_text("title", &req.title, TITLE_MAX_CHARS)?;
+    let description = optional("description", &req.description, DESCRIPTION_MAX_CHARS)?.unwrap_or_default();
+    let mut grades = req.grades.clone();
+    grades.sort_unstable();
+    grades.dedup();
+    if grades.len() != req.grades.len() || grades.iter().any(|g| !(FIRST_GRADE..=LAST_GRADE).contains(g)) {
+        return Err(ApiError::validation("grades", "年级为 1–9，且不重复。", "Grades are 1–9, each once."));
+    }
+    let mut topics = Vec::new();
+    for raw in &req.topics {
+        let topic = required_text("topics", raw, TOPIC_MAX_CHARS)?;
+        if topics.contains(&topic) {
+            return Err(ApiError::validation("topics", "标签不能重复。", "Each topic once."));
+        }
+        topics.push(topic);
+    }
+    if topics.len() > MAX_TOPICS {
+        return Err(ApiError::validation("topics", "最多 8 个标签。", "8 topics at most."));
+    }
+    if !(1..=MAX_CREDITS).contains(&req.credits) {
+        return Err(ApiError::validation("credits", "学分为 1–20。", "Credits are 1–20."));
+    }
+    let online = req.format == Format::Online;
+    let url = match req.content_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(url)
+            if url.chars().count() <= URL_MAX_CHARS
+                && (url.starts_with("https://") || url.starts_with("http://"))
+                && !url.chars().any(char::is_whitespace) =>
+        {
+            Some(url.to_owned())
+        }
+        Some(_) => {
+            return Err(ApiError::validation("content_url", "请填写 http(s) 链接。", "An http(s) link, please."));
+        }
+        None if online => {
+            return Err(ApiError::validation(
+                "content_url",
+                "线上课程须有视频或文章链接。",
+                "An online course needs its link.",
+            ));
+        }
+        None => None,
+    };
+    if !online && (req.min_minutes.is_some() || !req.quiz.is_empty()) {
+        let field = if req.min_minutes.is_some() { "min_minutes" } else { "quiz" };
+        return Err(ApiError::validation(
+            field,
+            "仅线上课程有学习时长和测验。",
+            "Only an online course has a time floor and a quiz.",
+        ));
+    }
+    if req.min_minutes.is_some_and(|m| !(0..=MAX_MIN_MINUTES).contains(&m)) {
+        return Err(ApiError::validation("min_minutes", "学习时长为 0–600 分钟。", "0–600 minutes."));
+    }
+    if req.quiz.len() > MAX_QUESTIONS {
+        return Err(ApiError::validation("quiz", "最多 10 道题。", "10 questions at most."));
+    }
+    let mut quiz = Vec::new();
+    for q in &req.quiz {
+        let prompt = required_text("quiz", &q.prompt, PROMPT_MAX_CHARS)?;
+        let mut options = Vec::new();
+        for o in &q.options {
+            let option = required_text("quiz", o, OPTION_MAX_CHARS)?;
+            if options.contains(&option) {
+                return Err(ApiError::validation("quiz", "选项不能重复。", "Each option once."));
+            }
+            options.push(option);
+        }
+        if !(2..=MAX_OPTIONS).contains(&options.len()) || q.answer >= options.len() {
+            return Err(ApiError::validation(
+                "quiz",
+                "每题 2–6 个选项，答案须是其中之一。",
+                "Each question has 2–6 options and its answer is one of them.",
+            ));
+        }
+        quiz.push(Question { prompt, options, answer: q.answer });
+    }
+    Ok(ParsedCourse { title, description, grades, topics, content_url: url, quiz })
+}
+
+/// A bureau officer publishes a district course; a school admin (naming `school_id`) a school
+/// course. Title, description and questions pass the content guard: families read them.
+pub async fn create_course(state: &AppState, caller: &Caller, req: CreateCourse) -> ApiResult<Course> {
+    let now = state.clock.now();
+    let (district_id, school_id) = match req.school_id {
+        Some(school_id) => {
+            let admin = access::school_admin(&state.db, caller, school_id).await?;
+            let school =
+                crate::org::repo::school(&state.db, admin.school_id()).await?.ok_or_else(ApiError::not_found)?;
+            (school.district_id, Some(school.id))
+        }
+        None => (access::bureau_officer(&state.db, caller).await?.district_id(), None),
+    };
+    let ParsedCourse { title, description, grades, topics, content_url, quiz } = parse_course(&req)?;
+    let mut texts = vec![("title", title.clone()), ("description", description.clone())];
+    for q in &quiz {
+        texts.push(("quiz", q.prompt.clone()));
+    }
+    let fields: Vec<Field> = texts.iter().map(|(name, text)| Field { name, text }).collect();
+    let found = policy::check(&fields, Channel::Notice, Audience::Group);
+    let sender = guard::Sender { district_id: Some(district_id), school_id };
+    let confirmed = guard::confirmations(&req.confirm_review)?;
+    let reviewed = guard::screen(&state.db, found, &confirmed, Channel::Notice, sender, now).await?;
+    let row = course::Model {
+        id: Uuid::now_v7(),
+        district_id,
+        school_id,
+        title,
+        description,
+        grades: grades.iter().map(i16::to_string).collect::<Vec<_>>().join(","),
+        topics: serde_json::to_string(&topics).unwrap_or_else(|_| "[]".into()),
+        credits: req.credits,
+        format: req.format,
+        required: req.required,
+        content_url,
+        min_minutes: if req.format == Format::Online { Some(req.min_minutes.unwrap_or(0)) } else { None },
+        quiz: if quiz.is_empty() { None } else { serde_json::to_string(&quiz).ok() },
+        created_by: caller.account_id,
+        created_at: now,
+    };
+    let txn = crate::infra::db::begin(&state.db).await?;
+    repo::insert_course(&txn, row.clone()).await?;
+    guard::count_reviewed(&txn, &reviewed, Channel::Notice, sender, now).await?;
+    txn.commit().await?;
+    Ok(course_view(&row, None))
+}
+
+/// The catalogue: for a family's child, the courses of the child's school and district that suit
+/// the child's grade, each saying whether the family has earned it; for staff of a school, the
+/// school's and the district's; for a bureau officer, the district's.
+pub async fn list_courses(state: &AppState, caller: &Caller, query: CoursesQuery) -> ApiResult<CourseList> {
+    let db = &state.db;
+    if let Some(student_id) = query.student_id {
+        let (child, _) = family_child(db, caller, student_id).await?;
+        let school = school_of(db, child.school_id).await?;
+        let earned = repo::earned_courses(db, student_id).await?;
+        let items = repo::catalogue(db, school.district_id, Some(school.id))
+            .await?
+            .iter()
+            .filter(|c| rules::suits(&grades_of(c), child.grade))
+            .map(|c| course_view(c, Some(earned.contains(&c.id))))
+            .collect();
+        return Ok(CourseList { items });
+    }
+    let (district_id, school_id) = match query.school_id {
+        Some(school_id) => {
+            access::staff_member(db, caller, school_id).await?;
+            (school_of(db, school_id).await?.district_id, Some(school_id))
+        }
+        None => (access::bureau_officer(db, caller).await?.district_id(), None),
+    };
+    let items = repo::catalogue(db, district_id, school_id).await?.iter().map(|c| course_view(c, None)).collect();
+    Ok(CourseList { items })
+}
+
+pub(crate) async fn school_of(db: &impl ConnectionTrait, school_id: Uuid) -> ApiResult<school::Model> {
+    crate::org::repo::school(db, school_id).await?.ok_or_else(ApiError::not_found)
+}
+
+/// The child as one of the caller's children with full access (an informational guardian: 403;
+/// not the caller's child: 404), and every child of the caller (for shared credits).
+pub(crate) async fn family_child(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    student_id: Uuid,
+) -> ApiResult<(PlacedChild, Vec<PlacedChild>)> {
+    let children = access::guardian_children_placed(db, caller).await?;
+    let child = children.iter().find(|c| c.id == student_id).cloned().ok_or_else(ApiError::not_found)?;
+    if child.access_level != AccessLevel::Full {
+        return Err(ApiError::forbidden());
+    }
+    Ok((child, children))
+}
+
+/// Whether the course is in the catalogue of the school (the district's, or the school's own).
+pub(crate) fn offered_at(course: &course::Model, school: &school::Model) -> bool {
+    course.district_id == school.district_id && course.school_id.is_none_or(|s| s == school.id)
+}
+
+/// The course for a family's child: in the child's school's catalogue and suiting their grade.
+async fn course_for_child(
+    db: &impl ConnectionTrait,
+    course_id: Uuid,
+    child: &PlacedChild,
+    format: Format,
+) -> ApiResult<course::Model> {
+    let course = repo::course(db, course_id).await?.ok_or_else(ApiError::not_found)?;
+    let school = school_of(db, child.school_id).await?;
+    if course.district_id != school.district_id || course.school_id.is_some_and(|s| s != school.id) {
+        return Err(ApiError::not_found());
+    }
+    if !rules::suits(&grades_of(&course), child.grade) {
+        return Err(ApiError::new(Code::PsNotEligible));
+    }
+    if course.format != format {
+        return Err(ApiError::new(Code::PsWrongFormat).with_details(serde_json::json!({ "format": course.format })));
+    }
+    Ok(course)
+}
+
+/// One evidenced event of a guardian that earns a course: its kind and what proves it.
+pub(crate) struct Earning<'a> {
+    pub guardian: Uuid,
+    /// Every child of the guardian (the course is earned for each it suits at the school).
+    pub children: &'a [PlacedChild],
+    pub source: Source,
+    pub evidence: String,
+}
+
+/// Credits a course earns for the guardian's children at `school_id` whom it suits, once per child
+/// and course (a second guardian, a second event: nothing more), in the caller's transaction.
+pub(crate) async fn credit_family(
+    db: &impl ConnectionTrait,
+    course: &course::Model,
+    school_id: Uuid,
+    earning: Earning<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Credited>> {
+    let Earning { guardian: guardian_account, children, source, evidence } = earning;
+    let grades = grades_of(course);
+    let mut credited = Vec::new();
+    for child in children
+        .iter()
+        .filter(|c| c.school_id == school_id && c.access_level == AccessLevel::Full && rules::suits(&grades, c.grade))
+    {
+        let row = entry::Model {
+            id: Uuid::now_v7(),
+            school_id,
+            student_id: child.id,
+            course_id: Some(course.id),
+            source,
+            evidence: evidence.clone(),
+            credits: course.credits,
+            reason: None,
+            earned_by: Some(guardian_account),
+            recorded_by: guardian_account,
+            reverses: None,
+            once_key: Some(format!("course:{}", course.id)),
+            created_at: now,
+        };
+        if repo::append_entry(db, row).await? {
+            credited.push(Credited { student_id: child.id, credits: course.credits });
+        }
+    }
+    Ok(credited)
+}
+
+/// A guardian opens an online course: the time floor runs from the first opening.
+pub async fn start_course(state: &AppState, caller: &Caller, course_id: Uuid, req: StartCourse) -> ApiResult<Progress> {
+    let now = state.clock.now();
+    let (child, _) = family_child(&state.db, caller, req.student_id).await?;
+    let course = course_for_child(&state.db, course_id, &child, Format::Online).await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let row = progress::Model {
+        id: Uuid::now_v7(),
+        course_id,
+        guardian_account_id: caller.account_id,
+        student_id: child.id,
+        started_at: now,
+        completed_at: None,
+    };
+    repo::start_progress(&txn, row).await?;
+    let stored = repo::progress(&txn, course_id, caller.account_id).await?.ok_or_else(ApiError::not_found)?;
+    txn.commit().await?;
+    Ok(progress_view(&course, &stored))
+}
+
+fn progress_view(course: &course::Model, p: &progress::Model) -> Progress {
+    Progress {
+        course_id: course.id,
+        started_at: p.started_at,
+        completes_after: p.started_at + Duration::minutes(i64::from(course.min_minutes.unwrap_or(0))),
+        completed_at: p.completed_at,
+    }
+}
+
+/// The guardian completes an online course: the server's clock says whether the time floor is
+/// met (never the app), then every quiz answer must be right; credits follow.
+pub async fn complete_course(
+    state: &AppState,
+    caller: &Caller,
+    course_id: Uuid,
+    req: CompleteCourse,
+) -> ApiResult<Completion> {
+    let now = state.clock.now();
+    let (child, children) = family_child(&state.db, caller, req.student_id).await?;
+    let course = course_for_child(&state.db, course_id, &child, Format::Online).await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let started =
+        repo::progress(&txn, course_id, caller.account_id).await?.ok_or_else(|| ApiError::new(Code::PsNotStarted))?;
+    let quiz = quiz_of(&course);
+    rules::online_completion(started.started_at, course.min_minutes.unwrap_or(0), now, &quiz, &req.answers)
+        .map_err(incomplete)?;
+    repo::complete_progress(&txn, started.id, now).await?;
+    let earning = Earning {
+        guardian: caller.account_id,
+        children: &children,
+        source: Source::Online,
+        evidence: format!("completion:{}", started.id),
+    };
+    let credited = credit_family(&txn, &course, child.school_id, earning, now).await?;
+    txn.commit().await?;
+    Ok(Completion { course_id, credited, completed_at: started.completed_at.unwrap_or(now) })
+}
+
+fn incomplete(why: Incomplete) -> ApiError {
+    let details = match why {
+        Incomplete::TooSoon { remaining_secs } => serde_json::json!({ "remaining_secs": remaining_secs }),
+        Incomplete::AnswerCount { expected } => serde_json::json!({ "expected": expected }),
+        Incomplete::WrongAnswers { questions } => serde_json::json!({ "wrong_questions": questions }),
+    };
+    ApiError::new(Code::PsIncomplete).with_details(details)
+}
+
+/// The family confirms a practice activity done together: one tap (a reflection if they like).
+pub async fn confirm_practice(
+    state: &AppState,
+    caller: &Caller,
+    course_id: Uuid,
+    req: ConfirmPractice,
+) -> ApiResult<Completion> {
+    let now = state.clock.now();
+    optional("reflection", &req.reflection, REFLECTION_MAX_CHARS)?;
+    let (child, children) = family_child(&state.db, caller, req.student_id).await?;
+    let course = course_for_child(&state.db, course_id, &child, Format::Practice).await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let earning = Earning {
+        guardian: caller.account_id,
+        children: &children,
+        source: Source::Practice,
+        evidence: format!("practice:{}", caller.account_id),
+    };
+    let credited = credit_family(&txn, &course, child.school_id, earning, now).await?;
+    txn.commit().await?;
+    Ok(Completion { course_id, credited, completed_at: now })
+}
+
+/// The family's ledger for one child: a full-access guardian of the child, or an admin of the
+/// child's school (to correct it). Each guardian sees which entries they earned themselves.
+pub async fn child_ledger(state: &AppState, caller: &Caller, student_id: Uuid) -> ApiResult<ChildLedger> {
+    let db = &state.db;
+    let student = crate::org::repo::student(db, student_id).await?.ok_or_else(ApiError::not_found)?;
+    let as_guardian = match family_child(db, caller, student_id).await {
+        Ok(_) => true,
+        Err(e) if e.code == Code::NotFound && access::administers(db, caller, student.school_id).await? => false,
+        Err(e) => return Err(e),
+    };
+    let rows = repo::entries(db, student_id, student.school_id).await?;
+    let titles = repo::course_titles(db, rows.iter().filter_map(|e| e.course_id).collect()).await?;
+    let reversed: HashSet<Uuid> = rows.iter().filter_map(|e| e.reverses).collect();
+    let credits = rows.iter().map(|e| i64::from(e.credits)).sum();
+    let entries = rows
+        .iter()
+        .map(|e| Entry {
+            id: e.id,
+            source: e.source,
+            credits: e.credits,
+            course_id: e.course_id,
+            course_title: e.course_id.and_then(|c| titles.get(&c).cloned()),
+            evidence: e.evidence.clone(),
+            reason: e.reason.clone(),
+            earned_by_me: as_guardian.then(|| e.earned_by == Some(caller.account_id)),
+            reverses: e.reverses,
+            reversed: reversed.contains(&e.id),
+            created_at: e.created_at,
+        })
+        .collect();
+    let school = school_of(db, student.school_id).await?;
+    let graduation = graduation::standing(db, &school, &student).await?.map(|(_, status)| status);
+    let certificates = graduation::certificates_of(db, student_id).await?;
+    Ok(ChildLedger { student_id, school_id: student.school_id, credits, entries, graduation, certificates })
+}
+
+fn entry_view(e: &entry::Model, title: Option<String>) -> Entry {
+    Entry {
+        id: e.id,
+        source: e.source,
+        credits: e.credits,
+        course_id: e.course_id,
+        course_title: title,
+        evidence: e.evidence.clone(),
+        reason: e.reason.clone(),
+        earned_by_me: None,
+        reverses: e.reverses,
+        reversed: false,
+        created_at: e.created_at,
+    }
+}
+
+/// The school awards or corrects credits by hand, with a written reason (the entry is the audit).
+pub async fn manual_entry(state: &AppState, caller: &Caller, school_id: Uuid, req: ManualEntry) -> ApiResult<Entry> {
+    let now = state.clock.now();
+    let reason = required_text("reason", &req.reason, REASON_MAX_CHARS)?;
+    if req.credits == 0 || !(-MAX_CREDITS..=MAX_CREDITS).contains(&req.credits) {
+        return Err(ApiError::validation("credits", "学分为 -20–20，且不为 0。", "Credits are -20–20 and not 0."));
+    }
+    access::school_admin(&state.db, caller, school_id).await?;
+    let student = crate::org::repo::student(&state.db, req.student_id).await?.ok_or_else(ApiError::not_found)?;
+    if student.school_id != school_id {
+        return Err(ApiError::not_found());
+    }
+    let school = school_of(&state.db, school_id).await?;
+    let title = match req.course_id {
+        Some(course_id) => {
+            let course = repo::course(&state.db, course_id).await?.filter(|c| offered_at(c, &school));
+            Some(course.ok_or_else(ApiError::not_found)?.title)
+        }
+        None => None,
+    };
+    let row = entry::Model {
+        id: Uuid::now_v7(),
+        school_id,
+        student_id: student.id,
+        course_id: req.course_id,
+        source: Source::Manual,
+        evidence: "manual".into(),
+        credits: req.credits,
+        reason: Some(reason),
+        earned_by: None,
+        recorded_by: caller.account_id,
+        reverses: None,
+        once_key: None,
+        created_at: now,
+    };
+    let txn = crate::infra::db::begin(&state.db).await?;
+    repo::append_entry(&txn, row.clone()).await?;
+    txn.commit().await?;
+    Ok(entry_view(&row, title))
+}
+
+/// The school reverses one entry with a reason: a new entry of the opposite credits; the old one
+/// stays as it was. An entry is reversed at most once.
+pub async fn reverse_entry(
+    state: &AppState,
+    caller: &Caller,
+    school_id: Uuid,
+    entry_id: Uuid,
+    req: ReverseEntry,
+) -> ApiResult<Entry> {
+    let now = state.clock.now();
+    let reason = required_text("reason", &req.reason, REASON_MAX_CHARS)?;
+    access::school_admin(&state.db, caller, school_id).await?;
+    let original =
+        repo::entry(&state.db, entry_id).await?.filter(|e| e.school_id == school_id).ok_or_else(ApiError::not_found)?;
+    if original.source == Source::Reversal {
+        return Err(ApiError::validation("entry_id", "撤销记录不能再撤销。", "A reversal cannot be reversed."));
+    }
+    let row = entry::Model {
+        id: Uuid::now_v7(),
+        school_id,
+        student_id: original.student_id,
+        course_id: original.course_id,
+        source: Source::Reversal,
+        evidence: format!("entry:{}", original.id),
+        credits: -original.credits,
+        reason: Some(reason),
+        earned_by: None,
+        recorded_by: caller.account_id,
+        reverses: Some(original.id),
+        once_key: Some(format!("reversal:{}", original.id)),
+        created_at: now,
+    };
+    let txn = crate::infra::db::begin(&state.db).await?;
+    if !repo::append_entry(&txn, row.clone()).await? {
+        return Err(ApiError::new(Code::PsAlreadyReversed).with_details(serde_json::json!({ "entry_id": original.id })));
+    }
+    txn.commit().await?;
+    let title = match original.course_id {
+        Some(c) => repo::course(&state.db, c).await?.map(|c| c.title),
+        None => None,
+    };
+    Ok(entry_view(&row, title))
+}

@@ -1,0 +1,546 @@
+//! The parent school over HTTP (issue 11): both catalogues, each format's completion rule (the
+//! time floor and quiz online, the check-in window and code offline, the one-tap practice), the
+//! waiting list, and the credit ledger (each event, reversal, correction with a reason, two
+//! guardians earning for one child, two children sharing a course), with the denials.
+//!
+//! The test clock starts on Monday 2026-11-23 08:00 UTC (16:00 in the school); sessions run on
+//! Wednesday 10:00–11:30 UTC.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use jiaxiao_tests::world::{self, PASSWORD, STUDENT_HEADER, World};
+use jiaxiao_tests::{TestApp, json, spawn_app};
+use serde_json::Value;
+use uuid::Uuid;
+
+fn id(v: &Value) -> Uuid {
+    v.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not a uuid: {v}"))
+}
+
+fn wed(h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, h, m, 0).single().expect("instant")
+}
+
+async fn course(app: &TestApp, token: &str, body: Value) -> Uuid {
+    id(&app.post("/api/v1/parent-school/courses", Some(token), body).await.expect(201).body["id"])
+}
+
+/// An offline course of the district for grade 3 and a session of it at A1 on Wednesday.
+async fn offline_session(app: &TestApp, w: &World, capacity: i64) -> (Uuid, Uuid) {
+    let course_id = course(
+        app,
+        &w.bureau_a,
+        json!({ "title": "正面管教工作坊", "description": "面对面交流亲子沟通的方法。", "grades": [3],
+                "topics": ["正面管教"], "credits": 2, "format": "offline" }),
+    )
+    .await;
+    let session = app
+        .post(
+            &format!("/api/v1/parent-school/courses/{course_id}/sessions"),
+            Some(&w.admin_a1),
+            json!({ "start": wed(10, 0), "end": wed(11, 30), "place": "学校报告厅", "capacity": capacity }),
+        )
+        .await
+        .expect(201);
+    (course_id, id(&session.body["id"]))
+}
+
+async fn ledger(app: &TestApp, token: &str, student: Uuid) -> Value {
+    app.get(&format!("/api/v1/children/{student}/parent-school"), Some(token)).await.expect(200).body
+}
+
+/// Moves the clock and signs everyone in again (tokens live 15 minutes).
+async fn at(app: &TestApp, w: &mut World, instant: DateTime<Utc>) {
+    app.clock.set(instant);
+    w.g1 = app.login("13800000001", PASSWORD).await;
+    w.g3 = app.login("13800000003", PASSWORD).await;
+    w.g4 = app.login("13800000004", PASSWORD).await;
+    w.admin_a1 = app.login("admin-a1@test.cn", PASSWORD).await;
+}
+
+#[tokio::test]
+async fn both_catalogues_reach_the_families_whose_child_they_suit_and_only_their_owners_write_them() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let district = course(
+        &app,
+        &w.bureau_a,
+        json!({ "title": "幼小衔接家长课", "grades": [3, 4], "credits": 2, "format": "offline" }),
+    )
+    .await;
+    let school = course(
+        &app,
+        &w.admin_a1,
+        json!({ "title": "亲子共读一本书", "credits": 1, "format": "practice", "school_id": w.school_a1 }),
+    )
+    .await;
+    let other_grade = course(
+        &app,
+        &w.bureau_a,
+        json!({ "title": "青春期沟通", "grades": [7, 8], "credits": 1, "format": "offline" }),
+    )
+    .await;
+    let other_school = course(
+        &app,
+        &w.admin_a2,
+        json!({ "title": "五四制学校家长课", "credits": 1, "format": "practice", "school_id": w.school_a2 }),
+    )
+    .await;
+    let other_district =
+        course(&app, &w.bureau_b, json!({ "title": "乙区家长课", "credits": 1, "format": "practice" })).await;
+
+    let listed = app.get(&format!("/api/v1/parent-school/courses?student_id={}", w.s1), Some(&w.g1)).await.expect(200);
+    let ids: Vec<Uuid> = listed.body["items"].as_array().unwrap().iter().map(|c| id(&c["id"])).collect();
+    assert!(ids.contains(&district) && ids.contains(&school), "{ids:?}");
+    for absent in [other_grade, other_school, other_district] {
+        assert!(!ids.contains(&absent), "{absent} should not be listed for S1");
+    }
+    let first = &listed.body["items"].as_array().unwrap().iter().find(|c| id(&c["id"]) == district).unwrap().clone();
+    assert_eq!(first["owner"], "district");
+    assert_eq!(first["earned"], false);
+
+    // Staff see their school's and the district's; the bureau its district's.
+    let staff = app
+        .get(&format!("/api/v1/parent-school/courses?school_id={}", w.school_a1), Some(&w.teacher_a1_other))
+        .await
+        .expect(200);
+    assert_eq!(staff.body["items"].as_array().unwrap().len(), 3, "two district courses and A1's own");
+    let bureau = app.get("/api/v1/parent-school/courses", Some(&w.bureau_a)).await.expect(200);
+    assert_eq!(bureau.body["items"].as_array().unwrap().len(), 2);
+
+    // Denials: another family's child, an informational guardian, another school's staff.
+    app.get(&format!("/api/v1/parent-school/courses?student_id={}", w.s4), Some(&w.g1)).await.expect(404);
+    app.get(&format!("/api/v1/parent-school/courses?student_id={}", w.s2), Some(&w.g3)).await.expect(403);
+    app.get(&format!("/api/v1/parent-school/courses?school_id={}", w.school_a1), Some(&w.admin_b1)).await.expect(404);
+    app.get("/api/v1/parent-school/courses", Some(&w.g1)).await.expect(403);
+    // Writing: only the bureau (district) and the school's admin (school).
+    let body = json!({ "title": "x", "credits": 1, "format": "practice", "school_id": w.school_a1 });
+    app.post("/api/v1/parent-school/courses", Some(&w.admin_b1), body.clone()).await.expect(404);
+    app.post("/api/v1/parent-school/courses", Some(&w.teacher_a1_head), body).await.expect(403);
+    let district_body = json!({ "title": "x", "credits": 1, "format": "practice" });
+    app.post("/api/v1/parent-school/courses", Some(&w.admin_a1), district_body.clone()).await.expect(403);
+    app.post("/api/v1/parent-school/courses", Some(&w.g1), district_body).await.expect(403);
+    // A session of another school's course, or by a teacher, is refused.
+    let sessions = format!("/api/v1/parent-school/courses/{other_school}/sessions");
+    let session = json!({ "start": wed(10, 0), "end": wed(11, 0), "place": "礼堂", "capacity": 10 });
+    app.post(&sessions, Some(&w.admin_a1), session.clone()).await.expect(404);
+    app.post(&format!("/api/v1/parent-school/courses/{district}/sessions"), Some(&w.teacher_a1_head), session.clone())
+        .await
+        .expect(403);
+    // Sessions are for offline courses.
+    let wrong = app.post(&format!("/api/v1/parent-school/courses/{school}/sessions"), Some(&w.admin_a1), session).await;
+    assert_eq!(wrong.expect(409).code(), "ps_wrong_format");
+}
+
+#[tokio::test]
+async fn a_course_is_checked_field_by_field_and_its_texts_pass_the_content_guard() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let post = |body: Value| app.post("/api/v1/parent-school/courses", Some(&w.bureau_a), body);
+    let online_without_link = post(json!({ "title": "线上课", "credits": 1, "format": "online" })).await;
+    assert_eq!(online_without_link.expect(422).body["details"]["field"], "content_url");
+    let quiz_offline = json!({ "title": "线下课", "credits": 1, "format": "offline",
+        "quiz": [{ "prompt": "?", "options": ["a", "b"], "answer": 0 }] });
+    assert_eq!(post(quiz_offline).await.expect(422).body["details"]["field"], "quiz");
+    let bad_answer = json!({ "title": "线上课", "credits": 1, "format": "online", "content_url": "https://v.example.cn/1",
+        "quiz": [{ "prompt": "?", "options": ["a", "b"], "answer": 2 }] });
+    assert_eq!(post(bad_answer).await.expect(422).body["details"]["field"], "quiz");
+    assert_eq!(
+        post(json!({ "title": "课", "credits": 0, "format": "practice" })).await.expect(422).body["details"]["field"],
+        "credits"
+    );
+    assert_eq!(
+        post(json!({ "title": "课", "credits": 1, "format": "practice", "grades": [10] })).await.expect(422).body["details"]
+            ["field"],
+        "grades"
+    );
+    // Homework for parents has no place in a parent-school course either.
+    let burden = json!({ "title": "亲子阅读", "description": "请家长每天检查孩子作业并签字。", "credits": 1, "format": "practice" });
+    let refused = post(burden).await.expect(422);
+    assert!(["hw_self_grading", "hw_parent_burden"].contains(&refused.code()), "{}", refused.body);
+}
+
+#[tokio::test]
+async fn offline_check_in_needs_the_window_the_current_code_and_a_child_the_course_suits() {
+    let app = spawn_app().await;
+    let mut w = world::build(&app).await;
+    let (_, session) = offline_session(&app, &w, 50).await;
+    let code_path = format!("/api/v1/parent-school/sessions/{session}/check-in-code");
+    let check_in = format!("/api/v1/parent-school/sessions/{session}/check-in");
+    app.get(&code_path, Some(&w.teacher_a1_head)).await.expect(403);
+    app.get(&code_path, Some(&w.g1)).await.expect(404);
+    app.get(&code_path, Some(&w.admin_b1)).await.expect(404);
+
+    // Too early: the window opens 30 minutes before the start.
+    let code = app.get(&code_path, Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(code["opens_at"], "2026-11-25T09:30:00Z");
+    let early = app.post(&check_in, Some(&w.g1), json!({ "code": code["code"], "student_id": w.s1 })).await;
+    assert_eq!(early.expect(409).body["details"]["opens_at"], "2026-11-25T09:30:00Z");
+
+    at(&app, &mut w, wed(9, 50)).await;
+    let code = app.get(&code_path, Some(&w.admin_a1)).await.expect(200).body["code"].as_str().unwrap().to_owned();
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    let refused = app.post(&check_in, Some(&w.g1), json!({ "code": wrong, "student_id": w.s1 })).await;
+    assert_eq!(refused.expect(422).code(), "ps_wrong_code");
+    // Not the caller's child; an informational guardian; a family of another school.
+    app.post(&check_in, Some(&w.g1), json!({ "code": code, "student_id": w.s4 })).await.expect(404);
+    app.post(&check_in, Some(&w.g3), json!({ "code": code, "student_id": w.s2 })).await.expect(403);
+    app.post(&check_in, Some(&w.g4), json!({ "code": code, "student_id": w.s4 })).await.expect(404);
+
+    // The right code: the attendance earns the course for both of 张伟's grade-3 children (one
+    // family with two children in the school sits the course once).
+    let done = app.post(&check_in, Some(&w.g1), json!({ "code": code, "student_id": w.s1 })).await.expect(201);
+    let credited: Vec<Uuid> = done.body["credited"].as_array().unwrap().iter().map(|c| id(&c["student_id"])).collect();
+    assert_eq!(credited.len(), 2, "{}", done.body);
+    assert!(credited.contains(&w.s1) && credited.contains(&w.s2));
+    let again = app.post(&check_in, Some(&w.g1), json!({ "code": code, "student_id": w.s2 })).await;
+    assert_eq!(again.expect(409).code(), "ps_already_checked_in");
+
+    let s1 = ledger(&app, &w.g1, w.s1).await;
+    assert_eq!(s1["credits"], 2);
+    assert_eq!(s1["entries"][0]["source"], "offline");
+    assert_eq!(s1["entries"][0]["course_title"], "正面管教工作坊");
+    assert_eq!(s1["entries"][0]["earned_by_me"], true);
+
+    // The code of two minutes ago no longer counts; after the end nothing does.
+    app.clock.advance(Duration::minutes(2));
+    let stale = app.post(&check_in, Some(&w.g1), json!({ "code": code, "student_id": w.s2 })).await;
+    assert_eq!(stale.expect(422).code(), "ps_wrong_code");
+    at(&app, &mut w, wed(11, 31)).await;
+    let code = app.get(&code_path, Some(&w.admin_a1)).await.expect(200).body["code"].as_str().unwrap().to_owned();
+    let late = app.post(&check_in, Some(&w.g1), json!({ "code": code, "student_id": w.s1 })).await;
+    assert_eq!(late.expect(409).body["details"]["closed_at"], "2026-11-25T11:30:00Z");
+}
+
+#[tokio::test]
+async fn two_guardians_earn_for_one_child_once_and_each_sees_their_own_history() {
+    let app = spawn_app().await;
+    let mut w = world::build(&app).await;
+    // 周敏 (g3) becomes a full guardian of S2 beside 张伟 (g1).
+    let students = format!(
+        "{STUDENT_HEADER}S1,张小一,3,1,张伟,13800000001,,父亲,full,李阿姨,13800000002,,其他,pickup\nS2,张小二,3,2,周敏,13800000003,,母亲,full,张伟,13800000001,,父亲,full\n"
+    );
+    app.post_csv(&format!("/api/v1/schools/{}/roster/students", w.school_a1), Some(&w.admin_a1), &students)
+        .await
+        .expect(200);
+    let (course_id, session) = offline_session(&app, &w, 50).await;
+    at(&app, &mut w, wed(10, 5)).await;
+    let code_path = format!("/api/v1/parent-school/sessions/{session}/check-in-code");
+    let code = app.get(&code_path, Some(&w.admin_a1)).await.expect(200).body["code"].as_str().unwrap().to_owned();
+    let check_in = format!("/api/v1/parent-school/sessions/{session}/check-in");
+    let mother = app.post(&check_in, Some(&w.g3), json!({ "code": code, "student_id": w.s2 })).await.expect(201);
+    assert_eq!(mother.body["credited"], json!([{ "student_id": w.s2, "credits": 2 }]));
+    // The father comes too: S2 already has the course, S1 earns it now.
+    let father = app.post(&check_in, Some(&w.g1), json!({ "code": code, "student_id": w.s1 })).await.expect(201);
+    assert_eq!(father.body["credited"], json!([{ "student_id": w.s1, "credits": 2 }]));
+
+    let by_mother = ledger(&app, &w.g3, w.s2).await;
+    let by_father = ledger(&app, &w.g1, w.s2).await;
+    assert_eq!(by_mother["credits"], 2);
+    assert_eq!(by_mother["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(by_mother["entries"][0]["earned_by_me"], true);
+    assert_eq!(by_father["entries"][0]["earned_by_me"], false);
+    // The session counts two attendances.
+    let sessions = app
+        .get(
+            &format!("/api/v1/parent-school/courses/{course_id}/sessions?school_id={}", w.school_a1),
+            Some(&w.admin_a1),
+        )
+        .await
+        .expect(200);
+    assert_eq!(sessions.body[0]["attended"], 2);
+}
+
+#[tokio::test]
+async fn registration_fills_the_seats_then_the_waiting_list_and_a_freed_seat_goes_to_the_first_in_line() {
+    let app = spawn_app().await;
+    let mut w = world::build(&app).await;
+    let (course_id, session) = offline_session(&app, &w, 1).await;
+    let registrations = format!("/api/v1/parent-school/sessions/{session}/registrations");
+    let first = app.post(&registrations, Some(&w.g1), json!({ "student_id": w.s1 })).await.expect(201);
+    assert_eq!(first.body["status"], "registered");
+    let second = app.post(&registrations, Some(&w.g1), json!({ "student_id": w.s2 })).await.expect(201);
+    assert_eq!(second.body["status"], "waiting");
+    assert_eq!(second.body["position"], 1);
+    // Registering again answers where the family stands.
+    let again = app.post(&registrations, Some(&w.g1), json!({ "student_id": w.s2 })).await.expect(201);
+    assert_eq!((again.body["status"].clone(), again.body["position"].clone()), (json!("waiting"), json!(1)));
+    app.post(&registrations, Some(&w.g3), json!({ "student_id": w.s2 })).await.expect(403);
+    app.post(&registrations, Some(&w.g4), json!({ "student_id": w.s4 })).await.expect(404);
+    app.post(&registrations, Some(&w.g1), json!({ "student_id": w.s3 })).await.expect(404);
+
+    let listed = app
+        .get(&format!("/api/v1/parent-school/courses/{course_id}/sessions?student_id={}", w.s1), Some(&w.g1))
+        .await
+        .expect(200);
+    assert_eq!((listed.body[0]["registered"].clone(), listed.body[0]["waiting"].clone()), (json!(1), json!(1)));
+
+    // S1's seat is given up: S2, first in line, takes it and the family is told.
+    app.delete(&format!("{registrations}/{}", w.s1), Some(&w.g1)).await.expect(200);
+    app.delete(&format!("{registrations}/{}", w.s1), Some(&w.g1)).await.expect(404);
+    let promoted = app.post(&registrations, Some(&w.g1), json!({ "student_id": w.s2 })).await.expect(201);
+    assert_eq!(promoted.body["status"], "registered");
+    let inbox = app.get("/api/v1/inbox", Some(&w.g1)).await.expect(200);
+    assert!(inbox.body["items"].as_array().unwrap().iter().any(|i| i["kind"] == "parent_school"), "{}", inbox.body);
+
+    // Once the session is over there is nothing to register for.
+    at(&app, &mut w, wed(12, 0)).await;
+    let over = app.post(&registrations, Some(&w.g1), json!({ "student_id": w.s1 })).await;
+    assert_eq!(over.expect(409).code(), "ps_session_over");
+}
+
+#[tokio::test]
+async fn an_online_course_completes_after_its_time_floor_with_every_answer_right() {
+    let app = spawn_app().await;
+    let mut w = world::build(&app).await;
+    let course_id = course(
+        &app,
+        &w.admin_a1,
+        json!({ "title": "科学育儿：睡眠与作息", "credits": 1, "format": "online", "school_id": w.school_a1,
+                "content_url": "https://video.example.cn/sleep", "min_minutes": 10,
+                "quiz": [ { "prompt": "小学生每天建议睡眠多久？", "options": ["8小时", "10小时"], "answer": 1 },
+                          { "prompt": "睡前宜做什么？", "options": ["亲子阅读", "刷手机"], "answer": 0 } ] }),
+    )
+    .await;
+    let listed = app.get(&format!("/api/v1/parent-school/courses?student_id={}", w.s1), Some(&w.g1)).await.expect(200);
+    assert!(!listed.body.to_string().contains("\"answer\""), "the answers are never shown: {}", listed.body);
+
+    let complete = format!("/api/v1/parent-school/courses/{course_id}/completion");
+    let right = json!({ "student_id": w.s1, "answers": [1, 0] });
+    assert_eq!(app.post(&complete, Some(&w.g1), right.clone()).await.expect(409).code(), "ps_not_started");
+    let start = format!("/api/v1/parent-school/courses/{course_id}/start");
+    let started = app.post(&start, Some(&w.g1), json!({ "student_id": w.s1 })).await.expect(200);
+    assert_eq!(started.body["completes_after"], "2026-11-23T08:10:00Z");
+    let too_soon = app.post(&complete, Some(&w.g1), right.clone()).await.expect(422);
+    assert_eq!(too_soon.code(), "ps_incomplete");
+    assert_eq!(too_soon.body["details"]["remaining_secs"], 600);
+    // Opening it again does not restart the clock.
+    app.clock.advance(Duration::minutes(5));
+    let reopened = app.post(&start, Some(&w.g1), json!({ "student_id": w.s1 })).await.expect(200);
+    assert_eq!(reopened.body["started_at"], "2026-11-23T08:00:00Z");
+
+    at(&app, &mut w, Utc.with_ymd_and_hms(2026, 11, 23, 8, 10, 0).single().unwrap()).await;
+    let wrong = app.post(&complete, Some(&w.g1), json!({ "student_id": w.s1, "answers": [1, 1] })).await.expect(422);
+    assert_eq!(wrong.body["details"]["wrong_questions"], json!([1]));
+    let short = app.post(&complete, Some(&w.g1), json!({ "student_id": w.s1, "answers": [1] })).await.expect(422);
+    assert_eq!(short.body["details"]["expected"], 2);
+    let done = app.post(&complete, Some(&w.g1), right.clone()).await.expect(200);
+    assert_eq!(done.body["credited"].as_array().unwrap().len(), 2, "both grade-3 children: {}", done.body);
+    let twice = app.post(&complete, Some(&w.g1), right).await.expect(200);
+    assert_eq!(twice.body["credited"], json!([]));
+    assert_eq!(ledger(&app, &w.g1, w.s2).await["credits"], 1);
+    // An online course is not checked into nor confirmed as practice.
+    let practice = app
+        .post(
+            &format!("/api/v1/parent-school/courses/{course_id}/practice"),
+            Some(&w.g1),
+            json!({ "student_id": w.s1 }),
+        )
+        .await;
+    assert_eq!(practice.expect(409).code(), "ps_wrong_format");
+}
+
+#[tokio::test]
+async fn the_ledger_is_append_only_corrections_need_a_reason_and_a_reversal_is_a_new_entry() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let practice = course(
+        &app,
+        &w.admin_a1,
+        json!({ "title": "周末亲子劳动", "credits": 3, "format": "practice", "school_id": w.school_a1, "grades": [3] }),
+    )
+    .await;
+    let confirm = format!("/api/v1/parent-school/courses/{practice}/practice");
+    app.post(&confirm, Some(&w.g3), json!({ "student_id": w.s2 })).await.expect(403);
+    app.post(&confirm, Some(&w.g4), json!({ "student_id": w.s4 })).await.expect(404);
+    let done = app
+        .post(&confirm, Some(&w.g1), json!({ "student_id": w.s1, "reflection": "一起整理了书架。" }))
+        .await
+        .expect(200);
+    assert_eq!(done.body["credited"].as_array().unwrap().len(), 2);
+
+    let credits = format!("/api/v1/schools/{}/parent-school/credits", w.school_a1);
+    let award = json!({ "student_id": w.s1, "credits": 2, "reason": "担任家长志愿者，协助组织运动会。" });
+    app.post(&credits, Some(&w.teacher_a1_head), award.clone()).await.expect(403);
+    app.post(&format!("/api/v1/schools/{}/parent-school/credits", w.school_b1), Some(&w.admin_b1), award.clone())
+        .await
+        .expect(404);
+    let no_reason =
+        app.post(&credits, Some(&w.admin_a1), json!({ "student_id": w.s1, "credits": 2, "reason": " " })).await;
+    assert_eq!(no_reason.expect(422).body["details"]["field"], "reason");
+    let zero = app.post(&credits, Some(&w.admin_a1), json!({ "student_id": w.s1, "credits": 0, "reason": "x" })).await;
+    assert_eq!(zero.expect(422).body["details"]["field"], "credits");
+    app.post(&credits, Some(&w.admin_a1), json!({ "student_id": w.s4, "credits": 1, "reason": "x" })).await.expect(404);
+    let manual = app.post(&credits, Some(&w.admin_a1), award).await.expect(201);
+    assert_eq!(manual.body["source"], "manual");
+
+    // The practice entry was recorded by mistake: reversed with a reason, never edited.
+    let before = ledger(&app, &w.g1, w.s1).await;
+    assert_eq!(before["credits"], 5);
+    let practice_entry =
+        before["entries"].as_array().unwrap().iter().find(|e| e["source"] == "practice").unwrap()["id"].clone();
+    let reverse = format!("{credits}/{}/reverse", id(&practice_entry));
+    app.post(&reverse, Some(&w.admin_a1), json!({ "reason": "" })).await.expect(422);
+    let reversal =
+        app.post(&reverse, Some(&w.admin_a1), json!({ "reason": "家庭确认时选错了孩子。" })).await.expect(201);
+    assert_eq!(reversal.body["credits"], -3);
+    assert_eq!(
+        app.post(&reverse, Some(&w.admin_a1), json!({ "reason": "again" })).await.expect(409).code(),
+        "ps_already_reversed"
+    );
+    let of_reversal = format!("{credits}/{}/reverse", id(&reversal.body["id"]));
+    app.post(&of_reversal, Some(&w.admin_a1), json!({ "reason": "x" })).await.expect(422);
+    app.post(
+        &reverse.replace(&w.school_a1.to_string(), &w.school_b1.to_string()),
+        Some(&w.admin_b1),
+        json!({ "reason": "x" }),
+    )
+    .await
+    .expect(404);
+
+    let after = ledger(&app, &w.g1, w.s1).await;
+    assert_eq!(after["credits"], 2);
+    let entries = after["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 3, "nothing deleted: {after}");
+    assert!(entries.iter().any(|e| e["id"] == practice_entry && e["reversed"] == true && e["credits"] == 3));
+    assert!(entries.iter().any(|e| e["source"] == "reversal" && e["reason"] == "家庭确认时选错了孩子。"));
+    // S2's share of the practice stands.
+    assert_eq!(ledger(&app, &w.g1, w.s2).await["credits"], 3);
+    // The school's admin reads the ledger to correct it; other staff, families and the bureau do not.
+    assert_eq!(ledger(&app, &w.admin_a1, w.s1).await["credits"], 2);
+    for outsider in [&w.teacher_a1_head, &w.g4, &w.bureau_a, &w.admin_b1] {
+        app.get(&format!("/api/v1/children/{}/parent-school", w.s1), Some(outsider)).await.expect(404);
+    }
+    app.get(&format!("/api/v1/children/{}/parent-school", w.s2), Some(&w.g3)).await.expect(403);
+}
+
+#[tokio::test]
+async fn graduation_follows_a_versioned_rule_and_certificates_verify_publicly_with_the_least_data() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let required = course(
+        &app,
+        &w.admin_a1,
+        json!({ "title": "亲子运动会", "credits": 3, "format": "practice", "school_id": w.school_a1, "required": true }),
+    )
+    .await;
+    let reading = course(&app, &w.bureau_a, json!({ "title": "亲子共读", "credits": 2, "format": "practice" })).await;
+    let elsewhere = course(
+        &app,
+        &w.admin_a2,
+        json!({ "title": "五四制学校课程", "credits": 1, "format": "practice", "school_id": w.school_a2 }),
+    )
+    .await;
+    let rules = format!("/api/v1/schools/{}/parent-school/graduation-rules", w.school_a1);
+    let rule = json!({ "credits": 4, "required_course_ids": [required] });
+    app.put(&format!("{rules}/primary"), Some(&w.teacher_a1_head), rule.clone()).await.expect(403);
+    app.put(
+        &format!("/api/v1/schools/{}/parent-school/graduation-rules/primary", w.school_b1),
+        Some(&w.admin_a1),
+        rule.clone(),
+    )
+    .await
+    .expect(404);
+    let foreign = json!({ "credits": 4, "required_course_ids": [elsewhere] });
+    assert_eq!(
+        app.put(&format!("{rules}/primary"), Some(&w.admin_a1), foreign).await.expect(422).body["details"]["field"],
+        "required_course_ids"
+    );
+    let v1 = app.put(&format!("{rules}/primary"), Some(&w.admin_a1), rule).await.expect(200);
+    assert_eq!(v1.body["version"], 1);
+    assert_eq!(v1.body["required_courses"][0]["title"], "亲子运动会");
+
+    let standing = ledger(&app, &w.g1, w.s1).await;
+    assert_eq!(standing["graduation"]["met"], false);
+    assert_eq!(standing["graduation"]["required_courses"][0]["earned"], false);
+    assert_eq!(standing["certificates"], json!([]));
+    let certificates = format!("/api/v1/schools/{}/parent-school/certificates", w.school_a1);
+    let early = app.post(&certificates, Some(&w.admin_a1), json!({ "student_id": w.s1 })).await.expect(422);
+    assert_eq!(early.code(), "ps_not_graduated");
+    assert_eq!(early.body["details"]["missing_courses"], json!([required]));
+
+    // The family does the required activity and reads a book together: 5 credits, rule met.
+    for course_id in [required, reading] {
+        app.post(
+            &format!("/api/v1/parent-school/courses/{course_id}/practice"),
+            Some(&w.g1),
+            json!({ "student_id": w.s1 }),
+        )
+        .await
+        .expect(200);
+    }
+    assert_eq!(ledger(&app, &w.g1, w.s1).await["graduation"]["met"], true);
+    app.post(&certificates, Some(&w.teacher_a1_head), json!({ "student_id": w.s1 })).await.expect(403);
+    app.post(&certificates, Some(&w.g1), json!({ "student_id": w.s1 })).await.expect(404);
+    let issued = app.post(&certificates, Some(&w.admin_a1), json!({ "student_id": w.s1 })).await.expect(201);
+    assert_eq!((issued.body["rule_version"].clone(), issued.body["status"].clone()), (json!(1), json!("valid")));
+    let code = issued.body["code"].as_str().unwrap().to_owned();
+    let again = app.post(&certificates, Some(&w.admin_a1), json!({ "student_id": w.s1 })).await.expect(409);
+    assert_eq!(again.body["details"]["code"], code);
+
+    // Anyone with the code checks it without signing in, and learns the least: never the child.
+    let check = app.get(&format!("/api/v1/certificates/{}", code.to_lowercase()), None).await.expect(200);
+    assert_eq!(check.body["school_name"], "甲区第一小学");
+    assert_eq!(check.body["guardian_names_masked"], "张*");
+    assert_eq!(check.body["stage"], "primary");
+    for private in ["张小一", "张伟", "student_id", "credits", w.s1.to_string().as_str()] {
+        assert!(!check.body.to_string().contains(private), "{private} in {}", check.body);
+    }
+    let page = app.client.get(app.url(&format!("/api/v1/certificates/{code}/print"))).send().await.unwrap();
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("结业证书") && html.contains(&code) && !html.contains("张小一"), "{html}");
+    app.get("/api/v1/certificates/ZZZZZZZZZZZZ", None).await.expect(404);
+
+    // A stricter rule is a new version: the certificate keeps its own.
+    let v2 = app.put(&format!("{rules}/primary"), Some(&w.admin_a1), json!({ "credits": 10 })).await.expect(200);
+    assert_eq!(v2.body["version"], 2);
+    let after = ledger(&app, &w.g1, w.s1).await;
+    assert_eq!(
+        (after["graduation"]["rule_version"].clone(), after["graduation"]["met"].clone()),
+        (json!(2), json!(false))
+    );
+    assert_eq!(
+        (after["certificates"][0]["rule_version"].clone(), after["certificates"][0]["status"].clone()),
+        (json!(1), json!("valid"))
+    );
+    let versions = app.get(&rules, Some(&w.teacher_a1_other)).await.expect(200);
+    assert_eq!(versions.body["items"].as_array().unwrap().len(), 2);
+
+    // Re-issue: a new version and code; the old code answers `superseded`.
+    let certificate_id = id(&issued.body["id"]);
+    let reissue = format!("{certificates}/{certificate_id}/reissue");
+    app.post(&reissue, Some(&w.admin_a1), json!({ "reason": "" })).await.expect(422);
+    let second = app.post(&reissue, Some(&w.admin_a1), json!({ "reason": "原证书遗失，补发。" })).await.expect(201);
+    assert_eq!(second.body["version"], 2);
+    assert_ne!(second.body["code"], code);
+    assert_eq!(app.get(&format!("/api/v1/certificates/{code}"), None).await.expect(200).body["status"], "superseded");
+    assert_eq!(
+        app.post(&reissue, Some(&w.admin_a1), json!({ "reason": "x" })).await.expect(409).code(),
+        "ps_certificate_revoked"
+    );
+
+    // Revocation: a date and a reason; the check says so.
+    let revoke = format!("{certificates}/{}/revoke", id(&second.body["id"]));
+    app.post(&revoke, Some(&w.admin_b1), json!({ "reason": "x" })).await.expect(404);
+    let revoked =
+        app.post(&revoke, Some(&w.admin_a1), json!({ "reason": "学分记录有误，核实后重新颁发。" })).await.expect(200);
+    assert_eq!(revoked.body["status"], "revoked");
+    let new_code = second.body["code"].as_str().unwrap();
+    assert_eq!(app.get(&format!("/api/v1/certificates/{new_code}"), None).await.expect(200).body["status"], "revoked");
+    assert_eq!(
+        app.post(&revoke, Some(&w.admin_a1), json!({ "reason": "x" })).await.expect(409).code(),
+        "ps_certificate_revoked"
+    );
+
+    // By the school's decision, with its reason, for a family that does not meet the rule.
+    let decided = app
+        .post(
+            &certificates,
+            Some(&w.admin_a1),
+            json!({ "student_id": w.s2, "reason": "长期担任家委会成员，经校务会决定。" }),
+        )
+        .await
+        .expect(201);
+    assert!(decided.body["rule_version"].is_null());
+    assert_eq!(decided.body["reason"], "长期担任家委会成员，经校务会决定。");
+}

@@ -33,6 +33,7 @@ mod m20261204_000026_mentor_records;
 mod m20261204_000027_mentor_choices;
 mod m20261204_000028_mentor_period_reminders;
 mod m20261204_000029_parent_school;
+mod m20261204_000030_parent_meetings;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000027_mentor_choices::Migration),
             Box::new(m20261204_000028_mentor_period_reminders::Migration),
             Box::new(m20261204_000029_parent_school::Migration),
+            Box::new(m20261204_000030_parent_meetings::Migration),
         ]
     }
 }

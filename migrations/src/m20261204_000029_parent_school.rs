@@ -122,6 +122,8 @@ impl MigrationTrait for Migration {
                     .col(pk_uuid("id"))
                     .col(uuid("school_id"))
                     .col(uuid("student_id"))
+                    // The child's stage (primary, junior) when it was earned: graduation counts per stage.
+                    .col(string_len("stage", 8))
                     .col(uuid_null("course_id"))
                     // online, offline, meeting, practice, manual, reversal
                     .col(string_len("source", 10))
@@ -133,8 +135,9 @@ impl MigrationTrait for Migration {
                     .col(uuid_null("earned_by"))
                     .col(uuid("recorded_by"))
                     .col(uuid_null("reverses"))
-                    // At most one entry per child and key: "course:<id>" for what a course earns,
-                    // "reversal:<entry id>" for the one reversal of an entry.
+                    // At most one entry per child and key: "course:<id>#<n>" for what a course earns
+                    // (n: how many earlier earnings were reversed), "reversal:<entry id>" for the one
+                    // reversal of an entry.
                     .col(string_len_null("once_key", 60))
                     .col(timestamp_with_time_zone("created_at"))
                     .foreign_key(&mut fk("ps_credit_entries", "student_id", "students", ForeignKeyAction::Cascade))
@@ -143,6 +146,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager.create_index(index("ps_credit_entries", &["student_id", "once_key"], true)).await?;
         manager.create_index(index("ps_credit_entries", &["school_id", "created_at"], false)).await?;
+        manager.create_index(index("ps_credit_entries", &["student_id", "course_id"], false)).await?;
         manager
             .create_table(
                 Table::create()
@@ -197,6 +201,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            "ps_certificates",
+            "ps_graduation_rules",
             "ps_credit_entries",
             "ps_online_progress",
             "ps_attendance",

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::model::{AttendanceMethod, Format, RegistrationStatus, Source};
+use super::model::{AttendanceMethod, Format, MeetingScope, RegistrationStatus, Source};
 use crate::http::constraints::{FieldRule, Rule};
 use crate::org::model::{FIRST_GRADE, LAST_GRADE, Stage};
 
@@ -60,7 +60,8 @@ pub struct CreateCourse {
     /// Online: the video or article.
     #[serde(default)]
     pub content_url: Option<String>,
-    /// Online: the least time, in minutes, between opening the course and completing it.
+    /// Online (required there, 1–600): the least time, in minutes, between opening the course and
+    /// completing it.
     #[serde(default)]
     pub min_minutes: Option<i16>,
     /// Online: questions all answered rightly to complete it.
@@ -147,6 +148,13 @@ pub struct Session {
     pub registered: i64,
     pub waiting: i64,
     pub attended: i64,
+}
+
+/// A full-access guardian registers for a session for one child (the family's seat).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionList {
+    /// Soonest first.
+    pub items: Vec<Session>,
 }
 
 /// A full-access guardian registers for a session for one child (the family's seat).
@@ -300,6 +308,66 @@ pub struct ChildLedger {
     pub certificates: Vec<Certificate>,
 }
 
+/// A parent meeting (家长会, `PS_COVERAGE`): a class's (its class teacher or an admin), a grade's or
+/// the school's (an admin). The families in scope are invited at once; attendance may earn credits.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateMeeting {
+    pub scope: MeetingScope,
+    /// The class, for a class meeting.
+    #[serde(default)]
+    pub class_id: Option<Uuid>,
+    /// The grade, for a grade meeting.
+    #[serde(default)]
+    pub grade: Option<i16>,
+    pub title: String,
+    #[serde(default)]
+    pub agenda: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub place: String,
+    /// What attending earns for each child in scope (0: nothing).
+    #[serde(default)]
+    pub credits: i16,
+    /// Rule ids confirmed after a `content_needs_review` answer.
+    #[serde(default)]
+    pub confirm_review: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Meeting {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub scope: MeetingScope,
+    pub class_id: Option<Uuid>,
+    pub grade: Option<i16>,
+    pub title: String,
+    pub agenda: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub place: String,
+    pub credits: i16,
+    /// Guardians invited (accounts).
+    pub invited: i64,
+    /// Guardians who attended.
+    pub attended: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingList {
+    pub items: Vec<Meeting>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingAttendance {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    pub student_id: Uuid,
+    pub method: AttendanceMethod,
+    /// What it earned, per child in scope; empty when the meeting gives no credits.
+    pub credited: Vec<Credited>,
+    pub created_at: DateTime<Utc>,
+}
+
 pub const MAX_GRADUATION_CREDITS: i16 = 200;
 pub const MAX_REQUIRED_COURSES: usize = 20;
 
@@ -412,12 +480,10 @@ pub struct CertificateCheck {
     pub school_year: i32,
     pub version: i32,
     pub status: CertificateStatus,
-    /// The family's guardians, surname only ("张*").
+    /// The family's guardians, first character only ("张*").
     pub guardian_names_masked: String,
-    pub issued_at: DateTime<Utc>,
     /// The issue date in the school's time zone (what the paper shows).
     pub issued_on: chrono::NaiveDate,
-    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 const GRADE: Rule = Rule::Range { min: FIRST_GRADE as i64, max: LAST_GRADE as i64 };
@@ -432,7 +498,7 @@ pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("CreateCourse", "credits", Rule::Range { min: 1, max: MAX_CREDITS as i64 }),
     FieldRule::new("CreateCourse", "content_url", Rule::Pattern(r"^https?://\S+$")),
     FieldRule::new("CreateCourse", "content_url", Rule::MaxChars(URL_MAX_CHARS)),
-    FieldRule::new("CreateCourse", "min_minutes", Rule::Range { min: 0, max: MAX_MIN_MINUTES as i64 }),
+    FieldRule::new("CreateCourse", "min_minutes", Rule::Range { min: 1, max: MAX_MIN_MINUTES as i64 }),
     FieldRule::new("CreateCourse", "quiz", Rule::Items { min: 0, max: Some(MAX_QUESTIONS), unique: false }),
     FieldRule::new("QuestionInput", "prompt", Rule::Text { max: PROMPT_MAX_CHARS }),
     FieldRule::new("QuestionInput", "options", Rule::Items { min: 2, max: Some(MAX_OPTIONS), unique: true }),
@@ -447,6 +513,11 @@ pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("ManualEntry", "credits", Rule::Range { min: -(MAX_CREDITS as i64), max: MAX_CREDITS as i64 }),
     FieldRule::new("ManualEntry", "reason", Rule::Text { max: REASON_MAX_CHARS }),
     FieldRule::new("ReverseEntry", "reason", Rule::Text { max: REASON_MAX_CHARS }),
+    FieldRule::new("CreateMeeting", "grade", GRADE),
+    FieldRule::new("CreateMeeting", "title", Rule::Text { max: TITLE_MAX_CHARS }),
+    FieldRule::new("CreateMeeting", "agenda", Rule::MaxChars(DESCRIPTION_MAX_CHARS)),
+    FieldRule::new("CreateMeeting", "place", Rule::Text { max: PLACE_MAX_CHARS }),
+    FieldRule::new("CreateMeeting", "credits", Rule::Range { min: 0, max: MAX_CREDITS as i64 }),
     FieldRule::new("SetGraduationRule", "credits", Rule::Range { min: 1, max: MAX_GRADUATION_CREDITS as i64 }),
     FieldRule::new(
         "SetGraduationRule",

@@ -5,11 +5,11 @@ use uuid::Uuid;
 
 use super::dto::{
     Attendance, Certificate, CertificateCheck, CertificateReason, CheckIn, CheckInCode, ChildLedger, CompleteCourse,
-    Completion, ConfirmPractice, Course, CourseList, CoursesQuery, CreateCourse, CreateSession, Entry, GraduationRule,
-    GraduationRules, IssueCertificate, ManualEntry, MarkAttendance, Progress, Register, Registration, ReverseEntry,
-    Session, SetGraduationRule, StartCourse,
+    Completion, ConfirmPractice, Course, CourseList, CoursesQuery, CreateCourse, CreateMeeting, CreateSession, Entry,
+    GraduationRule, GraduationRules, IssueCertificate, ManualEntry, MarkAttendance, Meeting, MeetingAttendance,
+    MeetingList, Progress, Register, Registration, ReverseEntry, Session, SessionList, SetGraduationRule, StartCourse,
 };
-use super::service::{self, graduation, sessions};
+use super::service::{self, graduation, meetings, sessions};
 use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::org::model::Stage;
@@ -64,7 +64,7 @@ pub async fn courses(
     security(("bearer" = [])),
     params(("course_id" = Uuid, Path), CoursesQuery),
     responses(
-        (status = 200, body = Vec<Session>),
+        (status = 200, body = SessionList),
         (status = 403, description = "`forbidden`: an informational guardian", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 422, description = "`validation_failed`: neither `student_id` nor `school_id`", body = ErrorBody),
@@ -76,7 +76,7 @@ pub async fn course_sessions(
     caller: Caller,
     path: web::Path<Uuid>,
     query: web::Query<CoursesQuery>,
-) -> ApiResult<web::Json<Vec<Session>>> {
+) -> ApiResult<web::Json<SessionList>> {
     Ok(web::Json(sessions::sessions_of_course(&state, &caller, path.into_inner(), query.into_inner()).await?))
 }
 
@@ -258,6 +258,7 @@ pub async fn check_in_code(
         (status = 404, description = "`not_found`: not a session of the child's school", body = ErrorBody),
         (status = 409, description = "`ps_check_in_closed` (`details.opens_at` / `details.closed_at`); `ps_already_checked_in`", body = ErrorBody),
         (status = 422, description = "`ps_wrong_code`; `ps_not_eligible`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: five wrong codes in ten minutes (`details.retry_after_secs`)", body = ErrorBody),
     )
 )]
 #[post("/parent-school/sessions/{session_id}/check-in")]
@@ -515,4 +516,118 @@ pub async fn verify_certificate(
 pub async fn print_certificate(state: web::Data<AppState>, path: web::Path<String>) -> ApiResult<HttpResponse> {
     let check = graduation::verify(&state, &path.into_inner()).await?;
     Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(super::print::page(&check)))
+}
+
+/// Schedules a parent meeting (家长会) and invites the families in scope at once: a class's by its
+/// class teacher (班主任) or an admin; a grade's or the school's by an admin.
+#[utoipa::path(
+    tag = "parent_school",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path)),
+    request_body = CreateMeeting,
+    responses(
+        (status = 201, body = Meeting),
+        (status = 403, description = "`forbidden`: not the class teacher nor an admin", body = ErrorBody),
+        (status = 404, description = "`not_found`: the school or the class", body = ErrorBody),
+        (status = 422, description = "`validation_failed` (the class or grade the scope needs; the start ahead, the end after it); a content rule or `content_needs_review`", body = ErrorBody),
+    )
+)]
+#[post("/schools/{school_id}/parent-school/meetings")]
+pub async fn create_meeting(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<CreateMeeting>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Created()
+        .json(meetings::create_meeting(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// The school's parent meetings, with how many guardians were invited and came (its staff).
+#[utoipa::path(
+    tag = "parent_school",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = MeetingList),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[get("/schools/{school_id}/parent-school/meetings")]
+pub async fn school_meetings(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+) -> ApiResult<web::Json<MeetingList>> {
+    Ok(web::Json(meetings::meetings_of(&state, &caller, path.into_inner()).await?))
+}
+
+/// The code the meeting's organiser shows (its creator, or an admin).
+#[utoipa::path(
+    tag = "parent_school",
+    security(("bearer" = [])),
+    params(("meeting_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = CheckInCode),
+        (status = 403, description = "`forbidden`: staff who do not organise it", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+#[get("/parent-school/meetings/{meeting_id}/check-in-code")]
+pub async fn meeting_check_in_code(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+) -> ApiResult<web::Json<CheckInCode>> {
+    Ok(web::Json(meetings::check_in_code(&state, &caller, path.into_inner()).await?))
+}
+
+/// A guardian of a child in scope checks in with the code during the window (30 minutes before to
+/// the end), once; attendance earns the meeting's credits, if any.
+#[utoipa::path(
+    tag = "parent_school",
+    security(("bearer" = [])),
+    params(("meeting_id" = Uuid, Path)),
+    request_body = CheckIn,
+    responses(
+        (status = 201, body = MeetingAttendance),
+        (status = 403, description = "`forbidden`: an informational guardian", body = ErrorBody),
+        (status = 404, description = "`not_found`: not a meeting of the child's class, grade or school", body = ErrorBody),
+        (status = 409, description = "`ps_check_in_closed`; `ps_already_checked_in`", body = ErrorBody),
+        (status = 422, description = "`ps_wrong_code`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: five wrong codes in ten minutes (`details.retry_after_secs`)", body = ErrorBody),
+    )
+)]
+#[post("/parent-school/meetings/{meeting_id}/check-in")]
+pub async fn meeting_check_in(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<CheckIn>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(meetings::check_in(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// The organiser marks a guardian present (until a week after the meeting).
+#[utoipa::path(
+    tag = "parent_school",
+    security(("bearer" = [])),
+    params(("meeting_id" = Uuid, Path)),
+    request_body = MarkAttendance,
+    responses(
+        (status = 201, body = MeetingAttendance),
+        (status = 403, description = "`forbidden`: staff who do not organise it", body = ErrorBody),
+        (status = 404, description = "`not_found`: the meeting, or a student or guardian not in its scope", body = ErrorBody),
+        (status = 409, description = "`ps_check_in_closed`; `ps_already_checked_in`", body = ErrorBody),
+    )
+)]
+#[post("/parent-school/meetings/{meeting_id}/attendance")]
+pub async fn mark_meeting_attendance(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<MarkAttendance>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Created()
+        .json(meetings::mark_attendance(&state, &caller, path.into_inner(), body.into_inner()).await?))
 }

@@ -37,5 +37,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::revoke_certificate)
         .service(handlers::reissue_certificate)
         .service(handlers::verify_certificate)
-        .service(handlers::print_certificate);
+        .service(handlers::print_certificate)
+        .service(handlers::create_meeting)
+        .service(handlers::school_meetings)
+        .service(handlers::meeting_check_in_code)
+        .service(handlers::meeting_check_in)
+        .service(handlers::mark_meeting_attendance);
 }

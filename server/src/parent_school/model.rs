@@ -217,6 +217,8 @@ pub mod entry {
         pub id: Uuid,
         pub school_id: Uuid,
         pub student_id: Uuid,
+        /// `primary` or `junior`: the child's stage when it was earned.
+        pub stage: String,
         pub course_id: Option<Uuid>,
         pub source: Source,
         pub evidence: String,
@@ -284,6 +286,77 @@ pub mod certificate {
         pub issued_at: DateTimeUtc,
         pub revoked_at: Option<DateTimeUtc>,
         pub revoke_reason: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Who a parent meeting is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingScope {
+    /// One class (its class teacher or an admin schedules it).
+    #[sea_orm(string_value = "class")]
+    Class,
+    /// One grade (an admin).
+    #[sea_orm(string_value = "grade")]
+    Grade,
+    /// The whole school (an admin).
+    #[sea_orm(string_value = "school")]
+    School,
+}
+
+pub mod meeting {
+    use sea_orm::entity::prelude::*;
+
+    use super::MeetingScope;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ps_meetings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub school_id: Uuid,
+        pub scope: MeetingScope,
+        pub class_id: Option<Uuid>,
+        pub grade: Option<i16>,
+        pub title: String,
+        pub agenda: String,
+        pub starts_at: DateTimeUtc,
+        pub ends_at: DateTimeUtc,
+        pub place: String,
+        pub credits: i16,
+        pub code_secret: String,
+        pub created_by: Uuid,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod meeting_attendance {
+    use sea_orm::entity::prelude::*;
+
+    use super::AttendanceMethod;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ps_meeting_attendance")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub meeting_id: Uuid,
+        pub guardian_account_id: Uuid,
+        pub student_id: Uuid,
+        pub method: AttendanceMethod,
+        pub recorded_by: Uuid,
+        pub created_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

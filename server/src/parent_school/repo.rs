@@ -12,7 +12,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::model::{
-    RegistrationStatus, attendance, certificate, course, entry, graduation_rule, progress, registration, session,
+    RegistrationStatus, Source, attendance, certificate, course, entry, graduation_rule, meeting, meeting_attendance,
+    progress, registration, session,
 };
 
 pub async fn insert_course(db: &impl ConnectionTrait, row: course::Model) -> Result<(), DbErr> {
@@ -207,15 +208,50 @@ pub async fn entries(db: &impl ConnectionTrait, student_id: Uuid, school_id: Uui
         .await
 }
 
-/// The courses a child has earned credits for and which still stand (not reversed).
-pub async fn earned_courses(db: &impl ConnectionTrait, student_id: Uuid) -> Result<HashSet<Uuid>, DbErr> {
-    let rows = entry::Entity::find().filter(entry::Column::StudentId.eq(student_id)).all(db).await?;
+/// The courses a child has earned at a school (in one stage, if named) and which still stand
+/// (not reversed). A manual award naming a course counts as earning it.
+pub async fn earned_courses(
+    db: &impl ConnectionTrait,
+    student_id: Uuid,
+    school_id: Uuid,
+    stage: Option<&str>,
+) -> Result<HashSet<Uuid>, DbErr> {
+    let mut query = entry::Entity::find()
+        .filter(entry::Column::StudentId.eq(student_id))
+        .filter(entry::Column::SchoolId.eq(school_id))
+        .filter(entry::Column::CourseId.is_not_null());
+    if let Some(stage) = stage {
+        query = query.filter(entry::Column::Stage.eq(stage));
+    }
+    let rows = query.all(db).await?;
     let reversed: HashSet<Uuid> = rows.iter().filter_map(|e| e.reverses).collect();
     Ok(rows
         .into_iter()
-        .filter(|e| e.once_key.as_deref().is_some_and(|k| k.starts_with("course:")) && !reversed.contains(&e.id))
+        .filter(|e| e.source != Source::Reversal && e.credits > 0 && !reversed.contains(&e.id))
         .filter_map(|e| e.course_id)
         .collect())
+}
+
+/// How many of the child's earnings under `key` (`course:<id>`) were reversed: the generation the
+/// next earning takes.
+pub async fn reversed_earnings(db: &impl ConnectionTrait, student_id: Uuid, key: &str) -> Result<i64, DbErr> {
+    let earned: Vec<Uuid> = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::Id)
+        .filter(entry::Column::StudentId.eq(student_id))
+        .filter(entry::Column::OnceKey.starts_with(format!("{key}#")))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?;
+    if earned.is_empty() {
+        return Ok(0);
+    }
+    let reversed = entry::Entity::find()
+        .filter(entry::Column::StudentId.eq(student_id))
+        .filter(entry::Column::Reverses.is_in(earned))
+        .count(db)
+        .await?;
+    Ok(reversed as i64)
 }
 
 pub async fn course_titles(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, DbErr> {
@@ -340,4 +376,44 @@ pub async fn lock_school(db: &impl ConnectionTrait, school_id: Uuid) -> Result<(
 pub async fn lock_student(db: &impl ConnectionTrait, student_id: Uuid) -> Result<(), DbErr> {
     crate::org::model::student::Entity::find_by_id(student_id).lock_exclusive().one(db).await?;
     Ok(())
+}
+
+pub async fn insert_meeting(db: &impl ConnectionTrait, row: meeting::Model) -> Result<(), DbErr> {
+    meeting::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
+    Ok(())
+}
+
+pub async fn meeting(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<meeting::Model>, DbErr> {
+    meeting::Entity::find_by_id(id).one(db).await
+}
+
+/// A school's meetings, latest first.
+pub async fn meetings_of(db: &impl ConnectionTrait, school_id: Uuid) -> Result<Vec<meeting::Model>, DbErr> {
+    meeting::Entity::find()
+        .filter(meeting::Column::SchoolId.eq(school_id))
+        .order_by_desc(meeting::Column::StartsAt)
+        .order_by_desc(meeting::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Records a meeting attendance unless the guardian has one; `true` when new.
+pub async fn insert_meeting_attendance_if_absent(
+    db: &impl ConnectionTrait,
+    row: meeting_attendance::Model,
+) -> Result<bool, DbErr> {
+    let inserted = meeting_attendance::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([meeting_attendance::Column::MeetingId, meeting_attendance::Column::GuardianAccountId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+pub async fn count_meeting_attendance(db: &impl ConnectionTrait, meeting_id: Uuid) -> Result<i64, DbErr> {
+    Ok(meeting_attendance::Entity::find().filter(meeting_attendance::Column::MeetingId.eq(meeting_id)).count(db).await?
+        as i64)
 }

@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+/// Wrong codes a guardian may type for one session (or meeting) within [`CODE_TRIES_WINDOW_SECS`]
+/// before waiting: a six-digit code cannot be guessed from home.
+pub const CODE_TRIES: u32 = 5;
+pub const CODE_TRIES_WINDOW_SECS: u64 = 600;
+
 /// Check-in opens this long before a session starts (families arrive early) and closes at its end.
 pub const CHECK_IN_OPENS_BEFORE: Duration = Duration::minutes(30);
 
@@ -133,14 +138,10 @@ pub fn graduation(credits: i16, required: &[Uuid], balance: i64, earned: &HashSe
     }
 }
 
-/// A name as a public check shows it: the surname (first character) and a star per other
-/// character, so that the holder recognises it and nobody else learns it ("张伟" → "张*").
+/// A name as a public check shows it: the first character and one star, whatever the length, so
+/// that the holder recognises it and nobody else learns it, not even its length ("张伟" → "张*").
 pub fn mask_name(name: &str) -> String {
-    let mut chars = name.trim().chars();
-    match chars.next() {
-        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
-        None => String::new(),
-    }
+    name.trim().chars().next().map(|first| format!("{first}*")).unwrap_or_default()
 }
 
 /// Letters and digits a person cannot confuse when typing a code from paper (no 0/O, 1/I/L, U).
@@ -245,8 +246,8 @@ mod tests {
     #[test]
     fn a_masked_name_keeps_the_surname_only() {
         assert_eq!(mask_name("张伟"), "张*");
-        assert_eq!(mask_name(" 欧阳娜娜 "), "欧***");
-        assert_eq!(mask_name("李"), "李");
+        assert_eq!(mask_name(" 欧阳娜娜 "), "欧*");
+        assert_eq!(mask_name("李"), "李*");
         assert_eq!(mask_name(""), "");
     }
 

@@ -9,6 +9,7 @@
 //! school whom the course suits, and never twice for one child and course.
 
 pub mod graduation;
+pub mod meetings;
 pub mod sessions;
 
 use std::collections::HashSet;
@@ -148,8 +149,13 @@ fn parse_course(req: &CreateCourse) -> ApiResult<ParsedCourse> {
             "Only an online course has a time floor and a quiz.",
         ));
     }
-    if req.min_minutes.is_some_and(|m| !(0..=MAX_MIN_MINUTES).contains(&m)) {
-        return Err(ApiError::validation("min_minutes", "学习时长为 0–600 分钟。", "0–600 minutes."));
+    // An online course asks for time: credit for a click is what the issue forbids.
+    if online && !req.min_minutes.is_some_and(|m| (1..=MAX_MIN_MINUTES).contains(&m)) {
+        return Err(ApiError::validation(
+            "min_minutes",
+            "线上课程的学习时长为 1–600 分钟。",
+            "An online course takes 1–600 minutes.",
+        ));
     }
     if req.quiz.len() > MAX_QUESTIONS {
         return Err(ApiError::validation("quiz", "最多 10 道题。", "10 questions at most."));
@@ -192,8 +198,12 @@ pub async fn create_course(state: &AppState, caller: &Caller, req: CreateCourse)
     };
     let ParsedCourse { title, description, grades, topics, content_url, quiz } = parse_course(&req)?;
     let mut texts = vec![("title", title.clone()), ("description", description.clone())];
+    for topic in &topics {
+        texts.push(("topics", topic.clone()));
+    }
     for q in &quiz {
         texts.push(("quiz", q.prompt.clone()));
+        texts.extend(q.options.iter().map(|o| ("quiz", o.clone())));
     }
     let fields: Vec<Field> = texts.iter().map(|(name, text)| Field { name, text }).collect();
     let found = policy::check(&fields, Channel::Notice, Audience::Group);
@@ -212,7 +222,7 @@ pub async fn create_course(state: &AppState, caller: &Caller, req: CreateCourse)
         format: req.format,
         required: req.required,
         content_url,
-        min_minutes: if req.format == Format::Online { Some(req.min_minutes.unwrap_or(0)) } else { None },
+        min_minutes: if req.format == Format::Online { req.min_minutes } else { None },
         quiz: if quiz.is_empty() { None } else { serde_json::to_string(&quiz).ok() },
         created_by: caller.account_id,
         created_at: now,
@@ -232,7 +242,7 @@ pub async fn list_courses(state: &AppState, caller: &Caller, query: CoursesQuery
     if let Some(student_id) = query.student_id {
         let (child, _) = family_child(db, caller, student_id).await?;
         let school = school_of(db, child.school_id).await?;
-        let earned = repo::earned_courses(db, student_id).await?;
+        let earned = repo::earned_courses(db, student_id, school.id, None).await?;
         let items = repo::catalogue(db, school.district_id, Some(school.id))
             .await?
             .iter()
@@ -254,6 +264,32 @@ pub async fn list_courses(state: &AppState, caller: &Caller, query: CoursesQuery
 
 pub(crate) async fn school_of(db: &impl ConnectionTrait, school_id: Uuid) -> ApiResult<school::Model> {
     crate::org::repo::school(db, school_id).await?.ok_or_else(ApiError::not_found)
+}
+
+/// Checks a check-in code typed by `caller` for a session or meeting (`scope`): after
+/// [`rules::CODE_TRIES`] wrong codes the guardian waits (429), so a code cannot be guessed.
+pub(crate) async fn check_code(
+    state: &AppState,
+    caller: &Caller,
+    scope: &str,
+    secret: &str,
+    id: Uuid,
+    code: &str,
+) -> ApiResult<()> {
+    let (clock, limiter) = (state.clock.as_ref(), &state.limiter);
+    let key = format!("ps-code:{scope}:{}", caller.account_id);
+    let window = rules::CODE_TRIES_WINDOW_SECS;
+    let recent = limiter.recent_failures(clock, &key, window).await?;
+    if recent.count >= rules::CODE_TRIES {
+        let now = clock.now().timestamp_millis();
+        let free_at = recent.oldest_ms.unwrap_or(now) + window as i64 * 1_000;
+        return Err(ApiError::rate_limited(((free_at - now) / 1_000).max(1) as u64));
+    }
+    if !rules::code_matches(secret, id, clock.now(), code) {
+        limiter.record_failure(clock, &key, window).await?;
+        return Err(ApiError::new(Code::PsWrongCode));
+    }
+    Ok(())
 }
 
 /// The child as one of the caller's children with full access (an informational guardian: 403;
@@ -315,30 +351,61 @@ pub(crate) async fn credit_family(
     earning: Earning<'_>,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Credited>> {
-    let Earning { guardian: guardian_account, children, source, evidence } = earning;
     let grades = grades_of(course);
-    let mut credited = Vec::new();
-    for child in children
+    let children: Vec<&PlacedChild> = earning
+        .children
         .iter()
         .filter(|c| c.school_id == school_id && c.access_level == AccessLevel::Full && rules::suits(&grades, c.grade))
-    {
+        .collect();
+    let award = Award { course_id: Some(course.id), credits: course.credits, key: format!("course:{}", course.id) };
+    credit_children(db, school_id, &children, award, earning, now).await
+}
+
+/// What one kind of event is worth, and the key that makes it count once per child.
+pub(crate) struct Award {
+    pub course_id: Option<Uuid>,
+    pub credits: i16,
+    /// `course:<id>` or `meeting:<id>`.
+    pub key: String,
+}
+
+/// The child's stage, as entries and graduation rules name it.
+pub(crate) fn stage_of_child(child: &PlacedChild) -> &'static str {
+    graduation::stage_text(child.stage_system.stage_of(child.grade))
+}
+
+/// Appends the award for each child (skipping a child who has it already); what was credited.
+/// The key carries a generation: once an earning is reversed, the next genuine event may earn it
+/// again (`course:<id>#1`), while two events at once still earn it once.
+pub(crate) async fn credit_children(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    children: &[&PlacedChild],
+    award: Award,
+    earning: Earning<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Credited>> {
+    let mut credited = Vec::new();
+    for child in children {
+        let generation = repo::reversed_earnings(db, child.id, &award.key).await?;
         let row = entry::Model {
             id: Uuid::now_v7(),
             school_id,
             student_id: child.id,
-            course_id: Some(course.id),
-            source,
-            evidence: evidence.clone(),
-            credits: course.credits,
+            stage: stage_of_child(child).into(),
+            course_id: award.course_id,
+            source: earning.source,
+            evidence: earning.evidence.clone(),
+            credits: award.credits,
             reason: None,
-            earned_by: Some(guardian_account),
-            recorded_by: guardian_account,
+            earned_by: Some(earning.guardian),
+            recorded_by: earning.guardian,
             reverses: None,
-            once_key: Some(format!("course:{}", course.id)),
+            once_key: Some(format!("{}#{generation}", award.key)),
             created_at: now,
         };
         if repo::append_entry(db, row).await? {
-            credited.push(Credited { student_id: child.id, credits: course.credits });
+            credited.push(Credited { student_id: child.id, credits: award.credits });
         }
     }
     Ok(credited)
@@ -506,10 +573,12 @@ pub async fn manual_entry(state: &AppState, caller: &Caller, school_id: Uuid, re
         }
         None => None,
     };
+    let stage = graduation::stage_of(&state.db, &school, &student).await?;
     let row = entry::Model {
         id: Uuid::now_v7(),
         school_id,
         student_id: student.id,
+        stage: graduation::stage_text(stage).into(),
         course_id: req.course_id,
         source: Source::Manual,
         evidence: "manual".into(),
@@ -548,6 +617,7 @@ pub async fn reverse_entry(
         id: Uuid::now_v7(),
         school_id,
         student_id: original.student_id,
+        stage: original.stage.clone(),
         course_id: original.course_id,
         source: Source::Reversal,
         evidence: format!("entry:{}", original.id),

@@ -55,6 +55,8 @@ async fn at(app: &TestApp, w: &mut World, instant: DateTime<Utc>) {
     w.g3 = app.login("13800000003", PASSWORD).await;
     w.g4 = app.login("13800000004", PASSWORD).await;
     w.admin_a1 = app.login("admin-a1@test.cn", PASSWORD).await;
+    w.teacher_a1_head = app.login("13700000001", PASSWORD).await;
+    w.teacher_a1_other = app.login("13700000002", PASSWORD).await;
 }
 
 #[tokio::test]
@@ -138,10 +140,13 @@ async fn a_course_is_checked_field_by_field_and_its_texts_pass_the_content_guard
     let post = |body: Value| app.post("/api/v1/parent-school/courses", Some(&w.bureau_a), body);
     let online_without_link = post(json!({ "title": "线上课", "credits": 1, "format": "online" })).await;
     assert_eq!(online_without_link.expect(422).body["details"]["field"], "content_url");
+    // Credit for a click is no credit: an online course takes time.
+    let a_click = json!({ "title": "线上课", "credits": 1, "format": "online", "content_url": "https://v.example.cn/1" });
+    assert_eq!(post(a_click).await.expect(422).body["details"]["field"], "min_minutes");
     let quiz_offline = json!({ "title": "线下课", "credits": 1, "format": "offline",
         "quiz": [{ "prompt": "?", "options": ["a", "b"], "answer": 0 }] });
     assert_eq!(post(quiz_offline).await.expect(422).body["details"]["field"], "quiz");
-    let bad_answer = json!({ "title": "线上课", "credits": 1, "format": "online", "content_url": "https://v.example.cn/1",
+    let bad_answer = json!({ "title": "线上课", "credits": 1, "format": "online", "content_url": "https://v.example.cn/1", "min_minutes": 5,
         "quiz": [{ "prompt": "?", "options": ["a", "b"], "answer": 2 }] });
     assert_eq!(post(bad_answer).await.expect(422).body["details"]["field"], "quiz");
     assert_eq!(
@@ -205,6 +210,13 @@ async fn offline_check_in_needs_the_window_the_current_code_and_a_child_the_cour
     app.clock.advance(Duration::minutes(2));
     let stale = app.post(&check_in, Some(&w.g1), json!({ "code": code, "student_id": w.s2 })).await;
     assert_eq!(stale.expect(422).code(), "ps_wrong_code");
+    // A code is not guessed from home: after five wrong ones the guardian waits, right code or not.
+    for _ in 0..3 {
+        app.post(&check_in, Some(&w.g1), json!({ "code": wrong, "student_id": w.s2 })).await.expect(422);
+    }
+    let fresh = app.get(&code_path, Some(&w.admin_a1)).await.expect(200).body["code"].as_str().unwrap().to_owned();
+    let waiting = app.post(&check_in, Some(&w.g1), json!({ "code": fresh, "student_id": w.s2 })).await.expect(429);
+    assert!(waiting.body["details"]["retry_after_secs"].as_u64().unwrap() > 0);
     at(&app, &mut w, wed(11, 31)).await;
     let code = app.get(&code_path, Some(&w.admin_a1)).await.expect(200).body["code"].as_str().unwrap().to_owned();
     let late = app.post(&check_in, Some(&w.g1), json!({ "code": code, "student_id": w.s1 })).await;
@@ -247,7 +259,7 @@ async fn two_guardians_earn_for_one_child_once_and_each_sees_their_own_history()
         )
         .await
         .expect(200);
-    assert_eq!(sessions.body[0]["attended"], 2);
+    assert_eq!(sessions.body["items"][0]["attended"], 2);
 }
 
 #[tokio::test]
@@ -272,7 +284,8 @@ async fn registration_fills_the_seats_then_the_waiting_list_and_a_freed_seat_goe
         .get(&format!("/api/v1/parent-school/courses/{course_id}/sessions?student_id={}", w.s1), Some(&w.g1))
         .await
         .expect(200);
-    assert_eq!((listed.body[0]["registered"].clone(), listed.body[0]["waiting"].clone()), (json!(1), json!(1)));
+    let first_session = &listed.body["items"][0];
+    assert_eq!((first_session["registered"].clone(), first_session["waiting"].clone()), (json!(1), json!(1)));
 
     // S1's seat is given up: S2, first in line, takes it and the family is told.
     app.delete(&format!("{registrations}/{}", w.s1), Some(&w.g1)).await.expect(200);
@@ -405,8 +418,12 @@ async fn the_ledger_is_append_only_corrections_need_a_reason_and_a_reversal_is_a
     assert!(entries.iter().any(|e| e["source"] == "reversal" && e["reason"] == "家庭确认时选错了孩子。"));
     // S2's share of the practice stands.
     assert_eq!(ledger(&app, &w.g1, w.s2).await["credits"], 3);
+    // A genuine confirmation later earns it again for S1 (not twice for S2).
+    let redone = app.post(&confirm, Some(&w.g1), json!({ "student_id": w.s1 })).await.expect(200);
+    assert_eq!(redone.body["credited"], json!([{ "student_id": w.s1, "credits": 3 }]));
+    assert_eq!(ledger(&app, &w.g1, w.s1).await["credits"], 5);
     // The school's admin reads the ledger to correct it; other staff, families and the bureau do not.
-    assert_eq!(ledger(&app, &w.admin_a1, w.s1).await["credits"], 2);
+    assert_eq!(ledger(&app, &w.admin_a1, w.s1).await["credits"], 5);
     for outsider in [&w.teacher_a1_head, &w.g4, &w.bureau_a, &w.admin_b1] {
         app.get(&format!("/api/v1/children/{}/parent-school", w.s1), Some(outsider)).await.expect(404);
     }
@@ -543,4 +560,73 @@ async fn graduation_follows_a_versioned_rule_and_certificates_verify_publicly_wi
         .expect(201);
     assert!(decided.body["rule_version"].is_null());
     assert_eq!(decided.body["reason"], "长期担任家委会成员，经校务会决定。");
+}
+
+#[tokio::test]
+async fn parent_meetings_invite_the_families_in_scope_and_attendance_earns_their_credits() {
+    let app = spawn_app().await;
+    let mut w = world::build(&app).await;
+    let meetings = format!("/api/v1/schools/{}/parent-school/meetings", w.school_a1);
+    let class_meeting = |class: Uuid| {
+        json!({ "scope": "class", "class_id": class, "title": "三年级一班家长会", "agenda": "本学期学习与生活安排。",
+                "start": wed(10, 0), "end": wed(11, 0), "place": "三（1）班教室", "credits": 1 })
+    };
+    // The class teacher (班主任) of 3-1 schedules its meeting; a subject teacher of 3-2 may not.
+    app.post(&meetings, Some(&w.teacher_a1_other), class_meeting(w.class_a1_32)).await.expect(403);
+    app.post(&meetings, Some(&w.admin_b1), class_meeting(w.class_a1_31)).await.expect(404);
+    app.post(
+        &meetings,
+        Some(&w.teacher_a1_head),
+        json!({ "scope": "grade", "grade": 3, "title": "三年级家长会",
+        "start": wed(10, 0), "end": wed(11, 0), "place": "礼堂" }),
+    )
+    .await
+    .expect(403);
+    let no_class =
+        json!({ "scope": "class", "title": "家长会", "start": wed(10, 0), "end": wed(11, 0), "place": "教室" });
+    assert_eq!(app.post(&meetings, Some(&w.admin_a1), no_class).await.expect(422).body["details"]["field"], "class_id");
+    let class = app.post(&meetings, Some(&w.teacher_a1_head), class_meeting(w.class_a1_31)).await.expect(201);
+    assert_eq!(class.body["invited"], 1, "张伟 only: 李阿姨 is pickup-only");
+    let inbox = app.get("/api/v1/inbox", Some(&w.g1)).await.expect(200);
+    assert!(inbox.body["items"].as_array().unwrap().iter().any(|i| i["kind"] == "parent_school"), "{}", inbox.body);
+    let school_wide = app
+        .post(
+            &meetings,
+            Some(&w.admin_a1),
+            json!({ "scope": "school", "title": "全校家长会", "start": wed(10, 0),
+            "end": wed(11, 0), "place": "操场" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(school_wide.body["invited"], 2, "informational guardians hear of school-wide meetings");
+
+    let meeting_id = id(&class.body["id"]);
+    let code_path = format!("/api/v1/parent-school/meetings/{meeting_id}/check-in-code");
+    app.get(&code_path, Some(&w.teacher_a1_other)).await.expect(403);
+    app.get(&code_path, Some(&w.g1)).await.expect(404);
+    at(&app, &mut w, wed(10, 10)).await;
+    let code = app.get(&code_path, Some(&w.admin_a1)).await.expect(200).body["code"].as_str().unwrap().to_owned();
+    let check_in = format!("/api/v1/parent-school/meetings/{meeting_id}/check-in");
+    // S2 is in 3-2: not this meeting's family through S2; S4's family is of another school.
+    app.post(&check_in, Some(&w.g1), json!({ "code": code, "student_id": w.s2 })).await.expect(404);
+    app.post(&check_in, Some(&w.g4), json!({ "code": code, "student_id": w.s4 })).await.expect(404);
+    let came = app.post(&check_in, Some(&w.g1), json!({ "code": code, "student_id": w.s1 })).await.expect(201);
+    assert_eq!(came.body["credited"], json!([{ "student_id": w.s1, "credits": 1 }]));
+    let twice = app.post(&check_in, Some(&w.g1), json!({ "code": code, "student_id": w.s1 })).await;
+    assert_eq!(twice.expect(409).code(), "ps_already_checked_in");
+    let s1 = ledger(&app, &w.g1, w.s1).await;
+    assert_eq!((s1["credits"].clone(), s1["entries"][0]["source"].clone()), (json!(1), json!("meeting")));
+
+    // The school-wide meeting gives no credits; its organiser marks 周敏 (informational) out: only
+    // full guardians attend for a child.
+    let whole = id(&school_wide.body["id"]);
+    let mark = format!("/api/v1/parent-school/meetings/{whole}/attendance");
+    app.post(&mark, Some(&w.teacher_a1_head), json!({ "student_id": w.s1 })).await.expect(403);
+    let marked = app.post(&mark, Some(&w.admin_a1), json!({ "student_id": w.s2 })).await.expect(201);
+    assert_eq!(marked.body["credited"], json!([]));
+    let listed = app.get(&meetings, Some(&w.teacher_a1_other)).await.expect(200);
+    let attended: Vec<i64> =
+        listed.body["items"].as_array().unwrap().iter().map(|m| m["attended"].as_i64().unwrap()).collect();
+    assert_eq!(attended, vec![1, 1]);
+    app.get(&meetings, Some(&w.g1)).await.expect(404);
 }

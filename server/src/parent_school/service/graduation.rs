@@ -117,7 +117,11 @@ pub async fn rules_of(state: &AppState, caller: &Caller, school_id: Uuid) -> Api
 }
 
 /// The child's stage at its school.
-async fn stage_of(db: &impl ConnectionTrait, school: &school::Model, student: &student::Model) -> ApiResult<Stage> {
+pub(crate) async fn stage_of(
+    db: &impl ConnectionTrait,
+    school: &school::Model,
+    student: &student::Model,
+) -> ApiResult<Stage> {
     let class = crate::org::repo::classes_by_id(db, vec![student.class_id]).await?;
     let grade = class.get(&student.class_id).map(|c| c.grade).ok_or_else(ApiError::not_found)?;
     Ok(school.stage_system.stage_of(grade))
@@ -132,8 +136,14 @@ pub(crate) async fn standing(
 ) -> ApiResult<Option<(graduation_rule::Model, GraduationStatus)>> {
     let stage = stage_of(db, school, student).await?;
     let Some(rule) = repo::current_rule(db, school.id, stage_text(stage)).await? else { return Ok(None) };
-    let balance: i64 = repo::entries(db, student.id, school.id).await?.iter().map(|e| i64::from(e.credits)).sum();
-    let earned = repo::earned_courses(db, student.id).await?;
+    // Only what the family earned in this stage at this school counts towards it.
+    let balance: i64 = repo::entries(db, student.id, school.id)
+        .await?
+        .iter()
+        .filter(|e| e.stage == stage_text(stage))
+        .map(|e| i64::from(e.credits))
+        .sum();
+    let earned = repo::earned_courses(db, student.id, school.id, Some(stage_text(stage))).await?;
     let required = required_ids(&rule);
     let result = rules::graduation(rule.credits, &required, balance, &earned);
     let titles = repo::course_titles(db, required.clone()).await?;
@@ -184,6 +194,9 @@ async fn status_of(db: &impl ConnectionTrait, c: &certificate::Model) -> ApiResu
     })
 }
 
+/// Most guardians a certificate names (the column holds a few masked names, never a list).
+const MAX_NAMED_GUARDIANS: usize = 4;
+
 /// The family's full-access guardians, masked ("张*、李*").
 async fn masked_family(db: &impl ConnectionTrait, student_id: Uuid) -> ApiResult<String> {
     let names: Vec<String> = access::pickup_adults(db, student_id)
@@ -191,6 +204,7 @@ async fn masked_family(db: &impl ConnectionTrait, student_id: Uuid) -> ApiResult
         .into_iter()
         .filter(|(_, link)| link.access_level == AccessLevel::Full)
         .map(|(g, _)| rules::mask_name(&g.name))
+        .take(MAX_NAMED_GUARDIANS)
         .collect();
     Ok(names.join("、"))
 }
@@ -244,7 +258,10 @@ pub async fn issue(
     let txn = crate::infra::db::begin(&state.db).await?;
     repo::lock_student(&txn, student.id).await?;
     let existing = repo::certificates_of(&txn, student.id).await?;
-    if let Some(standing_one) = existing.iter().find(|c| c.stage == stage_text(stage) && c.revoked_at.is_none()) {
+    let superseded: HashSet<Uuid> = existing.iter().filter_map(|c| c.supersedes).collect();
+    if let Some(standing_one) =
+        existing.iter().find(|c| c.stage == stage_text(stage) && c.revoked_at.is_none() && !superseded.contains(&c.id))
+    {
         return Err(
             ApiError::new(Code::PsCertificateExists).with_details(serde_json::json!({ "code": standing_one.code }))
         );
@@ -300,6 +317,8 @@ pub async fn revoke(
     let reason = required_text("reason", &req.reason, REASON_MAX_CHARS)?;
     let cert = admin_certificate(state, caller, school_id, certificate_id).await?;
     let txn = crate::infra::db::begin(&state.db).await?;
+    // Behind the child's row, like issue and re-issue: a re-issue never copies a revoked one.
+    repo::lock_student(&txn, cert.student_id).await?;
     if !repo::revoke_certificate(&txn, cert.id, &reason, now).await? {
         return Err(ApiError::new(Code::PsCertificateRevoked));
     }
@@ -319,9 +338,11 @@ pub async fn reissue(
 ) -> ApiResult<Certificate> {
     let now = state.clock.now();
     let reason = required_text("reason", &req.reason, REASON_MAX_CHARS)?;
-    let old = admin_certificate(state, caller, school_id, certificate_id).await?;
+    let seen = admin_certificate(state, caller, school_id, certificate_id).await?;
     let txn = crate::infra::db::begin(&state.db).await?;
-    repo::lock_student(&txn, old.student_id).await?;
+    repo::lock_student(&txn, seen.student_id).await?;
+    // Read again behind the lock: a revocation that committed meanwhile counts.
+    let old = repo::certificate(&txn, seen.id).await?.ok_or_else(ApiError::not_found)?;
     if old.revoked_at.is_some() {
         return Err(ApiError::new(Code::PsCertificateRevoked));
     }
@@ -362,9 +383,7 @@ pub async fn verify(state: &AppState, code: &str) -> ApiResult<CertificateCheck>
         version: cert.version,
         status: status_of(&state.db, &cert).await?,
         guardian_names_masked: cert.guardian_names_masked.clone(),
-        issued_at: cert.issued_at,
         issued_on: school.local_date(cert.issued_at),
-        revoked_at: cert.revoked_at,
     })
 }
 

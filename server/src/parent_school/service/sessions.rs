@@ -8,11 +8,12 @@ use uuid::Uuid;
 
 use super::super::dto::{
     Attendance, CheckIn, CheckInCode, CreateSession, MarkAttendance, PLACE_MAX_CHARS, Register, Registration, Session,
+    SessionList,
 };
 use super::super::model::{AttendanceMethod, Format, RegistrationStatus, Source, attendance, registration, session};
 use super::super::repo;
 use super::super::rules::{self, Window};
-use super::{Earning, credit_family, family_child, grades_of, offered_at, required_text, school_of};
+use super::{Earning, check_code, credit_family, family_child, grades_of, offered_at, required_text, school_of};
 use crate::access::{self, Caller};
 use crate::delivery::outbox;
 use crate::error::{ApiError, ApiResult, Code};
@@ -255,7 +256,7 @@ pub async fn check_in_code(state: &AppState, caller: &Caller, session_id: Uuid) 
     })
 }
 
-fn window_closed(window: Window) -> ApiError {
+pub(super) fn window_closed(window: Window) -> ApiError {
     let details = match window {
         Window::NotYet { opens_at } => serde_json::json!({ "opens_at": opens_at }),
         Window::Closed { closed_at } => serde_json::json!({ "closed_at": closed_at }),
@@ -275,9 +276,7 @@ pub async fn check_in(state: &AppState, caller: &Caller, session_id: Uuid, req: 
         Window::Open => {}
         closed => return Err(window_closed(closed)),
     }
-    if !rules::code_matches(&session.code_secret, session.id, now, &req.code) {
-        return Err(ApiError::new(Code::PsWrongCode));
-    }
+    check_code(state, caller, &format!("session:{}", session.id), &session.code_secret, session.id, &req.code).await?;
     let attendee = Attendee { guardian: caller.account_id, student_id: child.id, children: &children };
     record(state, &session, &course, attendee, AttendanceMethod::Code, caller.account_id).await
 }
@@ -339,21 +338,8 @@ pub async fn mark_attendance(
     if now > session.ends_at + Duration::days(MARK_WITHIN_DAYS) {
         return Err(window_closed(Window::Closed { closed_at: session.ends_at + Duration::days(MARK_WITHIN_DAYS) }));
     }
-    let student = crate::org::repo::student(&state.db, req.student_id)
-        .await?
-        .filter(|s| s.school_id == session.school_id)
-        .ok_or_else(ApiError::not_found)?;
-    let full: Vec<Uuid> = access::pickup_adults(&state.db, student.id)
-        .await?
-        .into_iter()
-        .filter(|(_, link)| link.access_level == AccessLevel::Full)
-        .map(|(g, _)| g.account_id)
-        .collect();
-    let guardian = match req.guardian_id {
-        Some(g) if full.contains(&g) => g,
-        Some(_) => return Err(ApiError::not_found()),
-        None => *full.first().ok_or_else(ApiError::not_found)?,
-    };
+    let guardian = full_guardian(state, req.student_id, session.school_id, req.guardian_id).await?;
+    let student = crate::org::repo::student(&state.db, req.student_id).await?.ok_or_else(ApiError::not_found)?;
     let course = repo::course(&state.db, session.course_id).await?.ok_or_else(ApiError::not_found)?;
     let children = access::guardian_children_placed(&state.db, &Caller { account_id: guardian }).await?;
     let child = children.iter().find(|c| c.id == student.id).ok_or_else(ApiError::not_found)?;
@@ -371,7 +357,7 @@ pub async fn sessions_of_course(
     caller: &Caller,
     course_id: Uuid,
     query: super::super::dto::CoursesQuery,
-) -> ApiResult<Vec<Session>> {
+) -> ApiResult<SessionList> {
     let db = &state.db;
     let course = repo::course(db, course_id).await?.ok_or_else(ApiError::not_found)?;
     let school_id = match (query.student_id, query.school_id) {
@@ -392,5 +378,30 @@ pub async fn sessions_of_course(
     for s in repo::sessions_of(db, course_id, school_id).await? {
         out.push(view(db, &s).await?);
     }
-    Ok(out)
+    Ok(SessionList { items: out })
+}
+
+/// The guardian an organiser marks present: the one named (a full guardian of the student), or the
+/// student's first full guardian; the student must be of `school_id`.
+pub(super) async fn full_guardian(
+    state: &AppState,
+    student_id: Uuid,
+    school_id: Uuid,
+    named: Option<Uuid>,
+) -> ApiResult<Uuid> {
+    let student = crate::org::repo::student(&state.db, student_id)
+        .await?
+        .filter(|s| s.school_id == school_id)
+        .ok_or_else(ApiError::not_found)?;
+    let full: Vec<Uuid> = access::pickup_adults(&state.db, student.id)
+        .await?
+        .into_iter()
+        .filter(|(_, link)| link.access_level == AccessLevel::Full)
+        .map(|(g, _)| g.account_id)
+        .collect();
+    match named {
+        Some(g) if full.contains(&g) => Ok(g),
+        Some(_) => Err(ApiError::not_found()),
+        None => full.first().copied().ok_or_else(ApiError::not_found),
+    }
 }

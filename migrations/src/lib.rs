@@ -34,6 +34,7 @@ mod m20261204_000027_mentor_choices;
 mod m20261204_000028_mentor_period_reminders;
 mod m20261204_000029_parent_school;
 mod m20261204_000030_parent_meetings;
+mod m20261204_000031_course_ratings;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000028_mentor_period_reminders::Migration),
             Box::new(m20261204_000029_parent_school::Migration),
             Box::new(m20261204_000030_parent_meetings::Migration),
+            Box::new(m20261204_000031_course_ratings::Migration),
         ]
     }
 }

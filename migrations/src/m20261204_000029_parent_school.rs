@@ -147,6 +147,7 @@ impl MigrationTrait for Migration {
         manager.create_index(index("ps_credit_entries", &["student_id", "once_key"], true)).await?;
         manager.create_index(index("ps_credit_entries", &["school_id", "created_at"], false)).await?;
         manager.create_index(index("ps_credit_entries", &["student_id", "course_id"], false)).await?;
+        manager.create_index(index("ps_credit_entries", &["reverses"], false)).await?;
         manager
             .create_table(
                 Table::create()

@@ -221,6 +221,8 @@ codes! {
     PsCertificateExists => "ps_certificate_exists", CONFLICT, "该孩子本学段已有有效的结业证书。", "There is already a standing certificate for this stage.";
     /// Revoked, or re-issued as a newer version (`details.superseded`).
     PsCertificateRevoked => "ps_certificate_revoked", CONFLICT, "该证书已撤销或已重新颁发。", "This certificate was revoked or re-issued.";
+    /// Only a family that completed the course rates it.
+    PsNotCompleted => "ps_not_completed", CONFLICT, "完成课程后才能评价。", "Complete the course before rating it.";
     /// `details.entry_id` is the entry, already reversed.
     PsAlreadyReversed => "ps_already_reversed", CONFLICT, "该记录已被撤销。", "This entry was already reversed.";
 

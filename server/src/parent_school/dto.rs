@@ -368,6 +368,126 @@ pub struct MeetingAttendance {
     pub created_at: DateTime<Utc>,
 }
 
+/// A guardian rates a course the family completed (1–5); rating again changes it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RateCourse {
+    pub student_id: Uuid,
+    pub rating: i16,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Rating {
+    pub course_id: Uuid,
+    pub rating: i16,
+    pub rated_at: DateTime<Utc>,
+}
+
+/// A period for figures: `from`/`to` (dates in the school's zone, both included); the current
+/// term when absent.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FiguresQuery {
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// How many families of a group, and how many took part.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShareView {
+    pub families: u32,
+    pub took_part: u32,
+    pub percent: Option<f64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GradeShare {
+    pub grade: i16,
+    #[serde(flatten)]
+    pub share: ShareView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClassShare {
+    pub class_id: Uuid,
+    pub grade: i16,
+    pub number: i16,
+    #[serde(flatten)]
+    pub share: ShareView,
+    /// Parent meetings of this class held in the period.
+    pub meetings_held: u32,
+}
+
+/// Families whose credits fall in `from..=to` (`to` null: and above).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreditBucket {
+    pub from: i64,
+    pub to: Option<i64>,
+    pub families: u32,
+}
+
+/// Graduation against the current rule of a stage.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StageGraduation {
+    pub stage: Stage,
+    pub rule_version: i32,
+    pub families: u32,
+    pub met: u32,
+    pub percent: Option<f64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionFigure {
+    pub session_id: Uuid,
+    pub course_title: String,
+    pub start: DateTime<Utc>,
+    pub capacity: i32,
+    pub registered: i64,
+    pub attended: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingFigure {
+    pub meeting_id: Uuid,
+    pub title: String,
+    pub scope: MeetingScope,
+    pub start: DateTime<Utc>,
+    pub invited: i64,
+    pub attended: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CourseRating {
+    pub course_id: Uuid,
+    pub title: String,
+    pub ratings: i64,
+    pub average: Option<f64>,
+}
+
+/// The school's own duty per term (the national guideline): at least one guidance session (an
+/// offline session or a parent meeting held) and one practice activity its families did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolDuty {
+    pub guidance_held: u32,
+    pub practice_confirmations: u32,
+    pub met: bool,
+}
+
+/// The school's parent-school figures for a period (its admins): aggregates, never a family.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolFigures {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub participation: ShareView,
+    pub grades: Vec<GradeShare>,
+    pub classes: Vec<ClassShare>,
+    /// Balances of every family of the school (all time).
+    pub credits_distribution: Vec<CreditBucket>,
+    pub graduation: Vec<StageGraduation>,
+    pub sessions: Vec<SessionFigure>,
+    pub meetings: Vec<MeetingFigure>,
+    pub ratings: Vec<CourseRating>,
+    pub duty: SchoolDuty,
+}
+
 pub const MAX_GRADUATION_CREDITS: i16 = 200;
 pub const MAX_REQUIRED_COURSES: usize = 20;
 
@@ -518,6 +638,7 @@ pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("CreateMeeting", "agenda", Rule::MaxChars(DESCRIPTION_MAX_CHARS)),
     FieldRule::new("CreateMeeting", "place", Rule::Text { max: PLACE_MAX_CHARS }),
     FieldRule::new("CreateMeeting", "credits", Rule::Range { min: 0, max: MAX_CREDITS as i64 }),
+    FieldRule::new("RateCourse", "rating", Rule::Range { min: 1, max: 5 }),
     FieldRule::new("SetGraduationRule", "credits", Rule::Range { min: 1, max: MAX_GRADUATION_CREDITS as i64 }),
     FieldRule::new(
         "SetGraduationRule",

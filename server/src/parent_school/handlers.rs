@@ -6,10 +6,11 @@ use uuid::Uuid;
 use super::dto::{
     Attendance, Certificate, CertificateCheck, CertificateReason, CheckIn, CheckInCode, ChildLedger, CompleteCourse,
     Completion, ConfirmPractice, Course, CourseList, CoursesQuery, CreateCourse, CreateMeeting, CreateSession, Entry,
-    GraduationRule, GraduationRules, IssueCertificate, ManualEntry, MarkAttendance, Meeting, MeetingAttendance,
-    MeetingList, Progress, Register, Registration, ReverseEntry, Session, SessionList, SetGraduationRule, StartCourse,
+    FiguresQuery, GraduationRule, GraduationRules, IssueCertificate, ManualEntry, MarkAttendance, Meeting,
+    MeetingAttendance, MeetingList, Progress, RateCourse, Rating, Register, Registration, ReverseEntry, SchoolFigures,
+    Session, SessionList, SetGraduationRule, StartCourse,
 };
-use super::service::{self, graduation, meetings, sessions};
+use super::service::{self, figures, graduation, meetings, sessions};
 use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::org::model::Stage;
@@ -630,4 +631,51 @@ pub async fn mark_meeting_attendance(
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created()
         .json(meetings::mark_attendance(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// A guardian rates a course the family completed for the child (1–5; rating again changes it).
+#[utoipa::path(
+    tag = "parent_school",
+    security(("bearer" = [])),
+    params(("course_id" = Uuid, Path)),
+    request_body = RateCourse,
+    responses(
+        (status = 200, body = Rating),
+        (status = 403, description = "`forbidden`: an informational guardian", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`ps_not_completed`", body = ErrorBody),
+    )
+)]
+#[post("/parent-school/courses/{course_id}/rating")]
+pub async fn rate_course(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<RateCourse>,
+) -> ApiResult<web::Json<Rating>> {
+    Ok(web::Json(figures::rate_course(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// The school's parent-school figures for a period (the current term by default; its admins):
+/// participation per class and grade, credits distribution, graduation per stage, attendance per
+/// session and meeting, meetings held per class, course ratings, the per-term duty. Aggregates only.
+#[utoipa::path(
+    tag = "parent_school",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path), FiguresQuery),
+    responses(
+        (status = 200, body = SchoolFigures),
+        (status = 403, description = "`forbidden`: staff who are not an admin", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: `from` without `to`, `to` before `from`, over 400 days", body = ErrorBody),
+    )
+)]
+#[get("/schools/{school_id}/parent-school/figures")]
+pub async fn parent_school_figures(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    query: web::Query<FiguresQuery>,
+) -> ApiResult<web::Json<SchoolFigures>> {
+    Ok(web::Json(figures::school_figures(&state, &caller, path.into_inner(), query.into_inner()).await?))
 }

@@ -6,6 +6,7 @@
 //! recognition, never a gate: nothing a child gets depends on it.
 
 pub mod dto;
+pub mod figures;
 pub mod handlers;
 pub mod model;
 pub mod print;
@@ -42,5 +43,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::school_meetings)
         .service(handlers::meeting_check_in_code)
         .service(handlers::meeting_check_in)
-        .service(handlers::mark_meeting_attendance);
+        .service(handlers::mark_meeting_attendance)
+        .service(handlers::rate_course)
+        .service(handlers::parent_school_figures);
 }

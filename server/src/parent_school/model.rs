@@ -364,3 +364,24 @@ pub mod meeting_attendance {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod rating {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ps_course_ratings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub course_id: Uuid,
+        pub guardian_account_id: Uuid,
+        pub school_id: Uuid,
+        pub rating: i16,
+        pub rated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

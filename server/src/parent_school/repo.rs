@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::model::{
     RegistrationStatus, Source, attendance, certificate, course, entry, graduation_rule, meeting, meeting_attendance,
-    progress, registration, session,
+    progress, rating, registration, session,
 };
 
 pub async fn insert_course(db: &impl ConnectionTrait, row: course::Model) -> Result<(), DbErr> {
@@ -416,4 +416,140 @@ pub async fn insert_meeting_attendance_if_absent(
 pub async fn count_meeting_attendance(db: &impl ConnectionTrait, meeting_id: Uuid) -> Result<i64, DbErr> {
     Ok(meeting_attendance::Entity::find().filter(meeting_attendance::Column::MeetingId.eq(meeting_id)).count(db).await?
         as i64)
+}
+
+/// Every student of the school with their class and grade: `(student, class, grade)`.
+pub async fn students_placed(db: &impl ConnectionTrait, school_id: Uuid) -> Result<Vec<(Uuid, Uuid, i16)>, DbErr> {
+    use crate::org::model::{class, student};
+    student::Entity::find()
+        .select_only()
+        .column(student::Column::Id)
+        .column(student::Column::ClassId)
+        .column_as(class::Column::Grade, "grade")
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            student::Entity::belongs_to(class::Entity).from(student::Column::ClassId).to(class::Column::Id).into(),
+        )
+        .filter(student::Column::SchoolId.eq(school_id))
+        .into_tuple::<(Uuid, Uuid, i16)>()
+        .all(db)
+        .await
+}
+
+/// Every family's balance at the school (of one stage, if named): `(student, credits)`.
+pub async fn balances(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    stage: Option<&str>,
+) -> Result<HashMap<Uuid, i64>, DbErr> {
+    let mut query = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::StudentId)
+        .column_as(Expr::col(entry::Column::Credits).sum(), "credits")
+        .filter(entry::Column::SchoolId.eq(school_id));
+    if let Some(stage) = stage {
+        query = query.filter(entry::Column::Stage.eq(stage));
+    }
+    let rows: Vec<(Uuid, Option<i64>)> =
+        query.group_by(entry::Column::StudentId).into_tuple::<(Uuid, Option<i64>)>().all(db).await?;
+    Ok(rows.into_iter().map(|(s, c)| (s, c.unwrap_or(0))).collect())
+}
+
+/// Entries of the school that still stand (never reversed), from `since` to before `until`, of these
+/// sources (all when empty): `(student, course, source, stage)`.
+pub async fn standing_entries(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    sources: &[Source],
+) -> Result<Vec<(Uuid, Option<Uuid>, Source, String)>, DbErr> {
+    use sea_orm::sea_query::Query;
+    let reversed = Query::select()
+        .column(entry::Column::Reverses)
+        .from(entry::Entity)
+        .and_where(Expr::col(entry::Column::SchoolId).eq(school_id))
+        .and_where(Expr::col(entry::Column::Reverses).is_not_null())
+        .to_owned();
+    let mut query = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::StudentId)
+        .column(entry::Column::CourseId)
+        .column(entry::Column::Source)
+        .column(entry::Column::Stage)
+        .filter(entry::Column::SchoolId.eq(school_id))
+        .filter(entry::Column::CreatedAt.gte(since))
+        .filter(entry::Column::CreatedAt.lt(until))
+        .filter(entry::Column::Credits.gt(0))
+        .filter(entry::Column::Id.not_in_subquery(reversed));
+    if !sources.is_empty() {
+        query = query.filter(entry::Column::Source.is_in(sources.to_vec()));
+    }
+    query.into_tuple::<(Uuid, Option<Uuid>, Source, String)>().all(db).await
+}
+
+/// The school's offline sessions starting in the period, soonest first.
+pub async fn sessions_between(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<session::Model>, DbErr> {
+    session::Entity::find()
+        .filter(session::Column::SchoolId.eq(school_id))
+        .filter(session::Column::StartsAt.gte(since))
+        .filter(session::Column::StartsAt.lt(until))
+        .order_by_asc(session::Column::StartsAt)
+        .all(db)
+        .await
+}
+
+/// The school's meetings starting in the period, soonest first.
+pub async fn meetings_between(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<meeting::Model>, DbErr> {
+    meeting::Entity::find()
+        .filter(meeting::Column::SchoolId.eq(school_id))
+        .filter(meeting::Column::StartsAt.gte(since))
+        .filter(meeting::Column::StartsAt.lt(until))
+        .order_by_asc(meeting::Column::StartsAt)
+        .all(db)
+        .await
+}
+
+/// Ratings given for the school's families: `(course, count, average)`.
+pub async fn ratings_of_school(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+) -> Result<Vec<(Uuid, i64, Option<f64>)>, DbErr> {
+    let rows: Vec<(Uuid, i64, Option<i64>)> = rating::Entity::find()
+        .select_only()
+        .column(rating::Column::CourseId)
+        .column_as(Expr::col(rating::Column::Id).count(), "n")
+        .column_as(Expr::col(rating::Column::Rating).sum(), "total")
+        .filter(rating::Column::SchoolId.eq(school_id))
+        .group_by(rating::Column::CourseId)
+        .into_tuple::<(Uuid, i64, Option<i64>)>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(c, n, total)| (c, n, total.filter(|_| n > 0).map(|t| (t as f64 * 10.0 / n as f64).round() / 10.0)))
+        .collect())
+}
+
+/// Rates a course (one rating per guardian and course: rating again replaces it).
+pub async fn upsert_rating(db: &impl ConnectionTrait, row: rating::Model) -> Result<(), DbErr> {
+    rating::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([rating::Column::CourseId, rating::Column::GuardianAccountId])
+                .update_columns([rating::Column::Rating, rating::Column::RatedAt, rating::Column::SchoolId])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
 }

@@ -8,6 +8,7 @@
 //! guardian of the child earns it; one event earns once for each of the guardian's children at the
 //! school whom the course suits, and never twice for one child and course.
 
+pub mod figures;
 pub mod graduation;
 pub mod meetings;
 pub mod sessions;

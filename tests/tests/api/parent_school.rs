@@ -57,6 +57,8 @@ async fn at(app: &TestApp, w: &mut World, instant: DateTime<Utc>) {
     w.admin_a1 = app.login("admin-a1@test.cn", PASSWORD).await;
     w.teacher_a1_head = app.login("13700000001", PASSWORD).await;
     w.teacher_a1_other = app.login("13700000002", PASSWORD).await;
+    w.admin_b1 = app.login("admin-b1@test.cn", PASSWORD).await;
+    w.bureau_a = app.login("bureau-a@test.cn", PASSWORD).await;
 }
 
 #[tokio::test]
@@ -141,7 +143,8 @@ async fn a_course_is_checked_field_by_field_and_its_texts_pass_the_content_guard
     let online_without_link = post(json!({ "title": "线上课", "credits": 1, "format": "online" })).await;
     assert_eq!(online_without_link.expect(422).body["details"]["field"], "content_url");
     // Credit for a click is no credit: an online course takes time.
-    let a_click = json!({ "title": "线上课", "credits": 1, "format": "online", "content_url": "https://v.example.cn/1" });
+    let a_click =
+        json!({ "title": "线上课", "credits": 1, "format": "online", "content_url": "https://v.example.cn/1" });
     assert_eq!(post(a_click).await.expect(422).body["details"]["field"], "min_minutes");
     let quiz_offline = json!({ "title": "线下课", "credits": 1, "format": "offline",
         "quiz": [{ "prompt": "?", "options": ["a", "b"], "answer": 0 }] });
@@ -629,4 +632,64 @@ async fn parent_meetings_invite_the_families_in_scope_and_attendance_earns_their
         listed.body["items"].as_array().unwrap().iter().map(|m| m["attended"].as_i64().unwrap()).collect();
     assert_eq!(attended, vec![1, 1]);
     app.get(&meetings, Some(&w.g1)).await.expect(404);
+}
+
+#[tokio::test]
+async fn school_figures_count_participation_attendance_ratings_and_the_schools_duty() {
+    let app = spawn_app().await;
+    let mut w = world::build(&app).await;
+    let (_, session) = offline_session(&app, &w, 50).await;
+    let practice = course(
+        &app,
+        &w.admin_a1,
+        json!({ "title": "家务小能手", "credits": 1, "format": "practice", "school_id": w.school_a1 }),
+    )
+    .await;
+    let rate = format!("/api/v1/parent-school/courses/{practice}/rating");
+    let not_yet = app.post(&rate, Some(&w.g1), json!({ "student_id": w.s1, "rating": 5 })).await.expect(409);
+    assert_eq!(not_yet.code(), "ps_not_completed");
+    app.post(&format!("/api/v1/parent-school/courses/{practice}/practice"), Some(&w.g1), json!({ "student_id": w.s1 }))
+        .await
+        .expect(200);
+    app.post(&rate, Some(&w.g1), json!({ "student_id": w.s1, "rating": 5 })).await.expect(200);
+    app.post(&rate, Some(&w.g1), json!({ "student_id": w.s1, "rating": 4 })).await.expect(200);
+    app.post(&rate, Some(&w.g3), json!({ "student_id": w.s2, "rating": 1 })).await.expect(403);
+
+    let figures = format!("/api/v1/schools/{}/parent-school/figures", w.school_a1);
+    let before = app.get(&figures, Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(before["duty"]["met"], false, "no guidance session held yet: {before}");
+
+    at(&app, &mut w, wed(10, 5)).await;
+    let code_path = format!("/api/v1/parent-school/sessions/{session}/check-in-code");
+    let code = app.get(&code_path, Some(&w.admin_a1)).await.expect(200).body["code"].as_str().unwrap().to_owned();
+    app.post(
+        &format!("/api/v1/parent-school/sessions/{session}/check-in"),
+        Some(&w.g1),
+        json!({ "code": code, "student_id": w.s1 }),
+    )
+    .await
+    .expect(201);
+    at(&app, &mut w, wed(12, 0)).await;
+    let report = app.get(&figures, Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(report["participation"], json!({ "families": 2, "took_part": 2, "percent": 100.0 }));
+    assert_eq!(report["classes"].as_array().unwrap().len(), 2);
+    assert_eq!(report["grades"][0]["grade"], 3);
+    assert_eq!(report["sessions"][0]["attended"], 1);
+    assert_eq!(report["duty"], json!({ "guidance_held": 1, "practice_confirmations": 2, "met": true }));
+    // Both children have 1 (practice) + 2 (workshop) = 3 credits.
+    let bucket = report["credits_distribution"].as_array().unwrap().iter().find(|b| b["from"] == 3).unwrap().clone();
+    assert_eq!(bucket["families"], 2);
+    assert_eq!(
+        report["ratings"],
+        json!([{ "course_id": practice, "title": "家务小能手", "ratings": 1, "average": 4.0 }])
+    );
+    assert!(!report.to_string().contains("张小一"), "figures name no family: {report}");
+
+    // Admins only; a bad period is refused.
+    app.get(&figures, Some(&w.teacher_a1_head)).await.expect(403);
+    for outsider in [&w.admin_b1, &w.g1, &w.bureau_a] {
+        app.get(&figures, Some(outsider)).await.expect(404);
+    }
+    let backwards = app.get(&format!("{figures}?from=2026-12-01&to=2026-11-01"), Some(&w.admin_a1)).await;
+    assert_eq!(backwards.expect(422).body["details"]["field"], "to");
 }

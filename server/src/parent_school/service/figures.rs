@@ -1,0 +1,233 @@
+//! The school's parent-school figures (`PS_BUREAU`, its admins) and course ratings: participation
+//! per class and grade this term, the credits distribution, graduation per stage against the
+//! current rule, attendance per session and meeting, meetings held per class, ratings per course
+//! and the school's own per-term duty. Reads only; aggregates only.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::super::dto::{
+    ClassShare, CourseRating, CreditBucket, FiguresQuery, GradeShare, MeetingFigure, RateCourse, Rating, SchoolDuty,
+    SchoolFigures, SessionFigure, ShareView, StageGraduation,
+};
+use super::super::figures::{self, BUCKETS, Share, StudentFact};
+use super::super::model::{MeetingScope, Source, rating};
+use super::super::repo;
+use super::graduation::stage_text;
+use super::{family_child, school_of};
+use crate::access::{self, Caller};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::inbox::items;
+use crate::inbox::model::ItemKind;
+use crate::org::model::{Stage, school};
+use crate::state::AppState;
+
+/// The most days one figures request covers (a school year and a bit).
+const MAX_DAYS: i64 = 400;
+
+fn share_view(s: Share) -> ShareView {
+    ShareView { families: s.of, took_part: s.part, percent: s.percent() }
+}
+
+/// The instant a school-local date begins.
+fn start_of(school: &school::Model, date: NaiveDate) -> DateTime<Utc> {
+    date.and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(school.zone()).earliest())
+        .map_or_else(|| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(), |t| t.with_timezone(&Utc))
+}
+
+/// A guardian rates a course the family completed for the child (1–5).
+pub async fn rate_course(state: &AppState, caller: &Caller, course_id: Uuid, req: RateCourse) -> ApiResult<Rating> {
+    let now = state.clock.now();
+    if !(1..=5).contains(&req.rating) {
+        return Err(ApiError::validation("rating", "评分为 1–5。", "A rating is 1–5."));
+    }
+    let (child, _) = family_child(&state.db, caller, req.student_id).await?;
+    let course = repo::course(&state.db, course_id).await?.ok_or_else(ApiError::not_found)?;
+    if !repo::earned_courses(&state.db, child.id, child.school_id, None).await?.contains(&course.id) {
+        return Err(ApiError::new(Code::PsNotCompleted));
+    }
+    let row = rating::Model {
+        id: Uuid::now_v7(),
+        course_id,
+        guardian_account_id: caller.account_id,
+        school_id: child.school_id,
+        rating: req.rating,
+        rated_at: now,
+    };
+    let txn = crate::infra::db::begin(&state.db).await?;
+    repo::upsert_rating(&txn, row).await?;
+    txn.commit().await?;
+    Ok(Rating { course_id, rating: req.rating, rated_at: now })
+}
+
+/// The school's figures for a period (the current term by default).
+pub async fn school_figures(
+    state: &AppState,
+    caller: &Caller,
+    school_id: Uuid,
+    query: FiguresQuery,
+) -> ApiResult<SchoolFigures> {
+    access::school_admin(&state.db, caller, school_id).await?;
+    let db = &state.db;
+    let now = state.clock.now();
+    let school = school_of(db, school_id).await?;
+    let (from, to) = match (query.from, query.to) {
+        (Some(from), Some(to)) => (from, to),
+        (None, None) => {
+            let term = crate::calendar::service::term_at(db, school_id, school.local_date(now)).await?;
+            (term.starts_on, term.ends_on)
+        }
+        _ => return Err(ApiError::validation("from", "请同时给出 from 和 to。", "Give both from and to.")),
+    };
+    if to < from || (to - from).num_days() > MAX_DAYS {
+        return Err(ApiError::validation(
+            "to",
+            "to 不早于 from，且不超过 400 天。",
+            "`to` is not before `from`, within 400 days.",
+        ));
+    }
+    let (since, until) = (start_of(&school, from), start_of(&school, to + Duration::days(1)));
+
+    let placed = repo::students_placed(db, school_id).await?;
+    let students: Vec<StudentFact> = placed
+        .iter()
+        .map(|(id, class_id, grade)| StudentFact { id: *id, class_id: *class_id, grade: *grade })
+        .collect();
+    let in_period = repo::standing_entries(db, school_id, since, until, &[]).await?;
+    let completed = [Source::Online, Source::Offline, Source::Practice];
+    let took_part: HashSet<Uuid> =
+        in_period.iter().filter(|(_, _, source, _)| completed.contains(source)).map(|(s, _, _, _)| *s).collect();
+    let participation = figures::participation(&students, &took_part);
+
+    let meetings = repo::meetings_between(db, school_id, since, until).await?;
+    let mut held_per_class: HashMap<Uuid, u32> = HashMap::new();
+    for m in meetings.iter().filter(|m| m.ends_at <= now && m.scope == MeetingScope::Class) {
+        if let Some(class) = m.class_id {
+            *held_per_class.entry(class).or_default() += 1;
+        }
+    }
+    let classes = crate::org::repo::classes_of_schools(db, vec![school_id]).await?;
+    let mut class_rows: Vec<ClassShare> = classes
+        .iter()
+        .map(|c| ClassShare {
+            class_id: c.id,
+            grade: c.grade,
+            number: c.number,
+            share: share_view(participation.class.get(&c.id).copied().unwrap_or_default()),
+            meetings_held: held_per_class.get(&c.id).copied().unwrap_or(0),
+        })
+        .collect();
+    class_rows.sort_by_key(|c| (c.grade, c.number));
+
+    let balances = repo::balances(db, school_id, None).await?;
+    let counts = figures::distribution(&students, &balances);
+    let credits_distribution =
+        BUCKETS.iter().zip(counts).map(|((lo, hi), families)| CreditBucket { from: *lo, to: *hi, families }).collect();
+
+    let mut graduation = Vec::new();
+    // Every entry that stands (bounds both databases can store).
+    let all_time =
+        repo::standing_entries(db, school_id, DateTime::UNIX_EPOCH, now + Duration::days(36_500), &[]).await?;
+    for stage in [Stage::Primary, Stage::Junior] {
+        let Some(rule) = repo::current_rule(db, school_id, stage_text(stage)).await? else { continue };
+        let in_stage: Vec<&StudentFact> =
+            students.iter().filter(|s| school.stage_system.stage_of(s.grade) == stage).collect();
+        if in_stage.is_empty() {
+            continue;
+        }
+        let stage_balances = repo::balances(db, school_id, Some(stage_text(stage))).await?;
+        let required: Vec<Uuid> = rule.required_course_ids.split(',').filter_map(|c| c.trim().parse().ok()).collect();
+        let mut earned: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+        for (student, course, _, entry_stage) in &all_time {
+            if entry_stage != stage_text(stage) {
+                continue;
+            }
+            if let Some(course) = course.filter(|c| required.contains(c)) {
+                earned.entry(*student).or_default().insert(course);
+            }
+        }
+        let empty = HashSet::new();
+        let met = in_stage
+            .iter()
+            .filter(|s| {
+                let balance = stage_balances.get(&s.id).copied().unwrap_or(0);
+                super::super::rules::graduation(rule.credits, &required, balance, earned.get(&s.id).unwrap_or(&empty))
+                    .met()
+            })
+            .count() as u32;
+        let share = Share { part: met, of: in_stage.len() as u32 };
+        graduation.push(StageGraduation {
+            stage,
+            rule_version: rule.version,
+            families: share.of,
+            met,
+            percent: share.percent(),
+        });
+    }
+
+    let mut sessions = Vec::new();
+    let held_sessions = repo::sessions_between(db, school_id, since, until).await?;
+    let titles = repo::course_titles(db, held_sessions.iter().map(|s| s.course_id).collect()).await?;
+    for s in &held_sessions {
+        sessions.push(SessionFigure {
+            session_id: s.id,
+            course_title: titles.get(&s.course_id).cloned().unwrap_or_default(),
+            start: s.starts_at,
+            capacity: s.capacity,
+            registered: repo::count_registrations(db, s.id, super::super::model::RegistrationStatus::Registered)
+                .await?,
+            attended: repo::count_attendance(db, s.id).await?,
+        });
+    }
+    let mut meeting_rows = Vec::new();
+    for m in &meetings {
+        meeting_rows.push(MeetingFigure {
+            meeting_id: m.id,
+            title: m.title.clone(),
+            scope: m.scope,
+            start: m.starts_at,
+            invited: items::recipients_of(db, ItemKind::ParentSchool, m.id).await?.len() as i64,
+            attended: repo::count_meeting_attendance(db, m.id).await?,
+        });
+    }
+    let rated = repo::ratings_of_school(db, school_id).await?;
+    let rated_titles = repo::course_titles(db, rated.iter().map(|(c, _, _)| *c).collect()).await?;
+    let ratings = rated
+        .into_iter()
+        .map(|(course_id, ratings, average)| CourseRating {
+            course_id,
+            title: rated_titles.get(&course_id).cloned().unwrap_or_default(),
+            ratings,
+            average,
+        })
+        .collect();
+
+    let guidance_held = (held_sessions.iter().filter(|s| s.ends_at <= now).count()
+        + meetings.iter().filter(|m| m.ends_at <= now).count()) as u32;
+    let practice_confirmations =
+        in_period.iter().filter(|(_, _, source, _)| *source == Source::Practice).count() as u32;
+    Ok(SchoolFigures {
+        from,
+        to,
+        participation: share_view(participation.school),
+        grades: participation
+            .grade
+            .iter()
+            .map(|(grade, s)| GradeShare { grade: *grade, share: share_view(*s) })
+            .collect(),
+        classes: class_rows,
+        credits_distribution,
+        graduation,
+        sessions,
+        meetings: meeting_rows,
+        ratings,
+        duty: SchoolDuty {
+            guidance_held,
+            practice_confirmations,
+            met: guidance_held > 0 && practice_confirmations > 0,
+        },
+    })
+}

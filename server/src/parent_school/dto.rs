@@ -376,7 +376,7 @@ pub struct RateCourse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Rating {
+pub struct CourseRated {
     pub course_id: Uuid,
     pub rating: i16,
     pub rated_at: DateTime<Utc>,
@@ -473,7 +473,7 @@ pub struct SchoolDuty {
 
 /// The school's parent-school figures for a period (its admins): aggregates, never a family.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SchoolFigures {
+pub struct ParentSchoolFigures {
     pub from: chrono::NaiveDate,
     pub to: chrono::NaiveDate,
     pub participation: ShareView,

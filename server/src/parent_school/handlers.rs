@@ -5,10 +5,10 @@ use uuid::Uuid;
 
 use super::dto::{
     Attendance, Certificate, CertificateCheck, CertificateReason, CheckIn, CheckInCode, ChildLedger, CompleteCourse,
-    Completion, ConfirmPractice, Course, CourseList, CoursesQuery, CreateCourse, CreateMeeting, CreateSession, Entry,
-    FiguresQuery, GraduationRule, GraduationRules, IssueCertificate, ManualEntry, MarkAttendance, Meeting,
-    MeetingAttendance, MeetingList, Progress, RateCourse, Rating, Register, Registration, ReverseEntry, SchoolFigures,
-    Session, SessionList, SetGraduationRule, StartCourse,
+    Completion, ConfirmPractice, Course, CourseList, CourseRated, CoursesQuery, CreateCourse, CreateMeeting,
+    CreateSession, Entry, FiguresQuery, GraduationRule, GraduationRules, IssueCertificate, ManualEntry, MarkAttendance,
+    Meeting, MeetingAttendance, MeetingList, ParentSchoolFigures, Progress, RateCourse, Register, Registration,
+    ReverseEntry, Session, SessionList, SetGraduationRule, StartCourse,
 };
 use super::service::{self, figures, graduation, meetings, sessions};
 use crate::access::Caller;
@@ -640,7 +640,7 @@ pub async fn mark_meeting_attendance(
     params(("course_id" = Uuid, Path)),
     request_body = RateCourse,
     responses(
-        (status = 200, body = Rating),
+        (status = 200, body = CourseRated),
         (status = 403, description = "`forbidden`: an informational guardian", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 409, description = "`ps_not_completed`", body = ErrorBody),
@@ -652,7 +652,7 @@ pub async fn rate_course(
     caller: Caller,
     path: web::Path<Uuid>,
     body: web::Json<RateCourse>,
-) -> ApiResult<web::Json<Rating>> {
+) -> ApiResult<web::Json<CourseRated>> {
     Ok(web::Json(figures::rate_course(&state, &caller, path.into_inner(), body.into_inner()).await?))
 }
 
@@ -664,7 +664,7 @@ pub async fn rate_course(
     security(("bearer" = [])),
     params(("school_id" = Uuid, Path), FiguresQuery),
     responses(
-        (status = 200, body = SchoolFigures),
+        (status = 200, body = ParentSchoolFigures),
         (status = 403, description = "`forbidden`: staff who are not an admin", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 422, description = "`validation_failed`: `from` without `to`, `to` before `from`, over 400 days", body = ErrorBody),
@@ -676,6 +676,6 @@ pub async fn parent_school_figures(
     caller: Caller,
     path: web::Path<Uuid>,
     query: web::Query<FiguresQuery>,
-) -> ApiResult<web::Json<SchoolFigures>> {
+) -> ApiResult<web::Json<ParentSchoolFigures>> {
     Ok(web::Json(figures::school_figures(&state, &caller, path.into_inner(), query.into_inner()).await?))
 }

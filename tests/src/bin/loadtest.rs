@@ -22,6 +22,11 @@
 //!   bookings counted back (they must equal the windows: 100, no mentor double-booked) and p50/p99
 //!   of the accepts; then one mentor's ledger of 12 students read 300 times: p50/p99.
 //!
+//! - `parents`: the parent school (issue 11): a 3,000-family school; 600 guardians check in to one
+//!   session at once with the organiser's code (attendances counted back: each once), p50/p99;
+//!   then one family's ledger and graduation status with six years of entries (180), read 300
+//!   times: p50/p99; then the school's figures: p50/max of 20 reads.
+//!
 //! `loadtest notice sse` runs only the named scenarios.
 //!
 //! Measurements, not assertions: nothing here fails because a number is slow.
@@ -61,6 +66,156 @@ async fn main() {
     if wanted("visits") {
         visits().await;
     }
+    if wanted("parents") {
+        parents().await;
+    }
+}
+
+const PS_FAMILIES: usize = 3_000;
+const PS_CHECKING_IN: usize = 600;
+const PS_LEDGER_ENTRIES: usize = 180;
+
+async fn parents() {
+    use jiaxiao_tests::json;
+    let app = spawn_app_with(|s| s.login_attempts_per_ip = 1_000_000).await;
+    let (_, bureau) = world::bootstrap_district(&app, "家长学校区", "bureau@parents.test").await;
+    let (school, admin) = world::create_school(&app, &bureau, "家长学校压测校", "6-3", "admin@parents.test").await;
+    // 3,000 children in grades 1–6, 10 classes a grade, one guardian each.
+    let rows: String = (0..PS_FAMILIES)
+        .map(|i| format!("P{i:06},学生{i},{},{},家长{i},137{i:08},,母亲,full,,,,,\n", i % 6 + 1, (i / 6) % 10 + 1))
+        .collect();
+    let imported = app
+        .post_csv(
+            &format!("/api/v1/schools/{school}/roster/students"),
+            Some(&admin),
+            &format!("{STUDENT_HEADER}{rows}"),
+        )
+        .await
+        .expect(200);
+    // The first 600 families activate their accounts (the rest never do: figures count them all).
+    let mut tokens = Vec::new();
+    for issued in imported.body["activation_codes"].as_array().expect("codes").iter().take(PS_CHECKING_IN) {
+        let login = issued["login"].as_str().expect("login");
+        tokens.push(app.activate(login, issued["code"].as_str().expect("code"), world::PASSWORD).await);
+    }
+    let mut children = Vec::new();
+    for token in &tokens {
+        children.push(world::children(&app, token).await[0].1);
+    }
+    let course = app
+        .post(
+            "/api/v1/parent-school/courses",
+            Some(&bureau),
+            json!({ "title": "正面管教工作坊", "credits": 2, "format": "offline" }),
+        )
+        .await
+        .expect(201);
+    let course_id = course.body["id"].as_str().expect("id").to_owned();
+    // The session starts in 20 minutes: check-in is open (from 30 minutes before).
+    let now = app.clock_now();
+    let session = app
+        .post(
+            &format!("/api/v1/parent-school/courses/{course_id}/sessions"),
+            Some(&admin),
+            json!({ "start": now + chrono::Duration::minutes(20), "end": now + chrono::Duration::minutes(110),
+                    "place": "报告厅", "capacity": 1000 }),
+        )
+        .await
+        .expect(201);
+    let session_id = session.body["id"].as_str().expect("id").to_owned();
+    let code = app
+        .get(&format!("/api/v1/parent-school/sessions/{session_id}/check-in-code"), Some(&admin))
+        .await
+        .expect(200)
+        .body["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    let url = app.url(&format!("/api/v1/parent-school/sessions/{session_id}/check-in"));
+    let began = Instant::now();
+    let mut tasks = Vec::new();
+    for (token, child) in tokens.iter().zip(&children) {
+        let (client, url, token) = (app.client.clone(), url.clone(), token.clone());
+        let body = json!({ "code": code, "student_id": child });
+        tasks.push(tokio::spawn(async move {
+            let t = Instant::now();
+            let response = client.post(&url).bearer_auth(&token).json(&body).send().await.expect("sent");
+            let status = response.status();
+            let _ = response.bytes().await;
+            assert!(status.is_success(), "check-in: status {status}");
+            t.elapsed()
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.push(task.await.expect("task"));
+    }
+    let wall = began.elapsed();
+    latencies.sort();
+    let pct = |l: &[Duration], p: f64| l[((l.len() as f64 * p) as usize).min(l.len() - 1)].as_secs_f64() * 1e3;
+    let listed = app
+        .get(&format!("/api/v1/parent-school/courses/{course_id}/sessions?school_id={school}"), Some(&admin))
+        .await
+        .expect(200);
+    println!(
+        "parents: {PS_CHECKING_IN} guardians check in at once: {} recorded (each once), in {:.2} s; p50 {:.1} ms, p99 {:.1} ms",
+        listed.body["items"][0]["attended"],
+        wall.as_secs_f64(),
+        pct(&latencies, 0.50),
+        pct(&latencies, 0.99)
+    );
+
+    // One family with six years of entries (30 a year) and a graduation rule to measure against.
+    let credits = app.url(&format!("/api/v1/schools/{school}/parent-school/credits"));
+    for k in 0..PS_LEDGER_ENTRIES {
+        let body =
+            json!({ "student_id": children[0], "credits": 1, "reason": format!("第 {} 学年活动 {k}", k / 30 + 1) });
+        let response = app.client.post(&credits).bearer_auth(&admin).json(&body).send().await.expect("sent");
+        assert!(response.status().is_success(), "credit: {}", response.status());
+    }
+    app.put(
+        &format!("/api/v1/schools/{school}/parent-school/graduation-rules/primary"),
+        Some(&admin),
+        json!({ "credits": 24, "required_course_ids": [course_id] }),
+    )
+    .await
+    .expect(200);
+    let ledger = app.url(&format!("/api/v1/children/{}/parent-school", children[0]));
+    let mut reads = Vec::with_capacity(LEDGER_READS);
+    let mut entries = 0;
+    for _ in 0..LEDGER_READS {
+        let t = Instant::now();
+        let response = app.client.get(&ledger).bearer_auth(&tokens[0]).send().await.expect("sent");
+        assert!(response.status().is_success(), "ledger: status {}", response.status());
+        let body: serde_json::Value = response.json().await.expect("json");
+        reads.push(t.elapsed());
+        entries = body["entries"].as_array().map_or(0, Vec::len);
+    }
+    reads.sort();
+    println!(
+        "parents: a family's ledger and graduation ({entries} entries), {LEDGER_READS} reads: p50 {:.1} ms, p99 {:.1} ms",
+        pct(&reads, 0.50),
+        pct(&reads, 0.99)
+    );
+
+    // The school's figures over its 3,000 families.
+    let figures = app.url(&format!("/api/v1/schools/{school}/parent-school/figures"));
+    let mut reads = Vec::new();
+    let mut families = serde_json::Value::Null;
+    for _ in 0..20 {
+        let t = Instant::now();
+        let response = app.client.get(&figures).bearer_auth(&admin).send().await.expect("sent");
+        assert!(response.status().is_success(), "figures: status {}", response.status());
+        let body: serde_json::Value = response.json().await.expect("json");
+        reads.push(t.elapsed());
+        families = body["participation"]["families"].clone();
+    }
+    reads.sort();
+    println!(
+        "parents: school figures ({families} families), 20 reads: p50 {:.1} ms, max {:.1} ms",
+        pct(&reads, 0.50),
+        reads.last().map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    );
 }
 
 const MENTORS: usize = 20;

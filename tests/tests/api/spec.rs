@@ -52,3 +52,36 @@ async fn the_server_serves_the_committed_document() {
     let committed: serde_json::Value = serde_json::from_str(&committed).expect("json");
     assert_eq!(reply.body, committed, "the served document differs from mobile-api-spec/openapi.json");
 }
+
+/// utoipa names a component after its type and silently keeps one of two types of the same name,
+/// so a response would be documented with another domain's schema: every schema type is named once.
+#[test]
+fn every_schema_type_has_its_own_name() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src");
+    let derive = regex::Regex::new(
+        // The derive, then any attributes and comments, then the type.
+        r"#\[derive\([^\]]*\b(ToSchema|IntoParams)\b[^\]]*\)\]((?:\s*(?://[^\n]*|#\[[^\]]*\]))*)\s*pub (struct|enum) (\w+)",
+    )
+    .expect("regex");
+    // `#[schema(as = Name)]` names the component instead.
+    let renamed = regex::Regex::new(r"schema\(as = (\w+)\)").expect("regex");
+    let mut seen: std::collections::HashMap<String, std::path::PathBuf> = std::collections::HashMap::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source");
+                for found in derive.captures_iter(&text) {
+                    let name = renamed.captures(&found[2]).map_or_else(|| found[4].to_owned(), |r| r[1].to_owned());
+                    if let Some(other) = seen.insert(name.clone(), path.clone()) {
+                        panic!("schema type {name} is defined in {} and {}", other.display(), path.display());
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen.len() > 100, "found only {} schema types", seen.len());
+}

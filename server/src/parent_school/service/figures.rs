@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::super::dto::{
-    ClassShare, CourseRating, CreditBucket, FiguresQuery, GradeShare, MeetingFigure, RateCourse, Rating, SchoolDuty,
-    SchoolFigures, SessionFigure, ShareView, StageGraduation,
+    ClassShare, CourseRated, CourseRating, CreditBucket, FiguresQuery, GradeShare, MeetingFigure, ParentSchoolFigures,
+    RateCourse, SchoolDuty, SessionFigure, ShareView, StageGraduation,
 };
 use super::super::figures::{self, BUCKETS, Share, StudentFact};
 use super::super::model::{MeetingScope, Source, rating};
@@ -39,7 +39,12 @@ fn start_of(school: &school::Model, date: NaiveDate) -> DateTime<Utc> {
 }
 
 /// A guardian rates a course the family completed for the child (1–5).
-pub async fn rate_course(state: &AppState, caller: &Caller, course_id: Uuid, req: RateCourse) -> ApiResult<Rating> {
+pub async fn rate_course(
+    state: &AppState,
+    caller: &Caller,
+    course_id: Uuid,
+    req: RateCourse,
+) -> ApiResult<CourseRated> {
     let now = state.clock.now();
     if !(1..=5).contains(&req.rating) {
         return Err(ApiError::validation("rating", "评分为 1–5。", "A rating is 1–5."));
@@ -60,7 +65,7 @@ pub async fn rate_course(state: &AppState, caller: &Caller, course_id: Uuid, req
     let txn = crate::infra::db::begin(&state.db).await?;
     repo::upsert_rating(&txn, row).await?;
     txn.commit().await?;
-    Ok(Rating { course_id, rating: req.rating, rated_at: now })
+    Ok(CourseRated { course_id, rating: req.rating, rated_at: now })
 }
 
 /// The school's figures for a period (the current term by default).
@@ -69,7 +74,7 @@ pub async fn school_figures(
     caller: &Caller,
     school_id: Uuid,
     query: FiguresQuery,
-) -> ApiResult<SchoolFigures> {
+) -> ApiResult<ParentSchoolFigures> {
     access::school_admin(&state.db, caller, school_id).await?;
     let db = &state.db;
     let now = state.clock.now();
@@ -209,7 +214,7 @@ pub async fn school_figures(
         + meetings.iter().filter(|m| m.ends_at <= now).count()) as u32;
     let practice_confirmations =
         in_period.iter().filter(|(_, _, source, _)| *source == Source::Practice).count() as u32;
-    Ok(SchoolFigures {
+    Ok(ParentSchoolFigures {
         from,
         to,
         participation: share_view(participation.school),

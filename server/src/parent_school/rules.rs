@@ -46,6 +46,16 @@ pub fn check_in_window(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>, now: Da
     }
 }
 
+/// The organiser may mark a guardian present from the check-in window's opening until this long
+/// after the end (from a paper list).
+pub const MARK_WITHIN: Duration = Duration::days(7);
+
+/// When an organiser may mark attendance: [`Window::Open`] from the check-in opening to
+/// [`MARK_WITHIN`] after the end.
+pub fn marking_window(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>, now: DateTime<Utc>) -> Window {
+    check_in_window(starts_at, ends_at + MARK_WITHIN, now)
+}
+
 fn step(at: DateTime<Utc>) -> i64 {
     at.timestamp().div_euclid(CODE_STEP_SECS)
 }
@@ -190,6 +200,17 @@ mod tests {
         assert_eq!(check_in_window(start, end, at(9, 30, 0)), Window::Open);
         assert_eq!(check_in_window(start, end, at(11, 30, 0)), Window::Open);
         assert_eq!(check_in_window(start, end, at(11, 30, 1)), Window::Closed { closed_at: end });
+    }
+
+    #[test]
+    fn marking_stays_open_a_week_after_the_end() {
+        let (start, end) = (at(10, 0, 0), at(11, 30, 0));
+        assert_eq!(marking_window(start, end, at(9, 0, 0)), Window::NotYet { opens_at: at(9, 30, 0) });
+        assert_eq!(marking_window(start, end, end + Duration::days(7)), Window::Open);
+        assert_eq!(
+            marking_window(start, end, end + Duration::days(7) + Duration::seconds(1)),
+            Window::Closed { closed_at: end + Duration::days(7) }
+        );
     }
 
     #[test]

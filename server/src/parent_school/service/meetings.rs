@@ -27,9 +27,6 @@ use crate::org::model::{AccessLevel, FIRST_GRADE, LAST_GRADE};
 use crate::policy::{self, Audience, Channel, Field};
 use crate::state::AppState;
 
-/// The organiser may mark attendance up to a week after the meeting (from a paper list).
-const MARK_WITHIN_DAYS: i64 = 7;
-
 fn in_scope(m: &meeting::Model, child: &PlacedChild) -> bool {
     child.school_id == m.school_id
         && match m.scope {
@@ -257,14 +254,9 @@ pub async fn mark_attendance(
 ) -> ApiResult<MeetingAttendance> {
     let now = state.clock.now();
     let m = organised(state, caller, meeting_id).await?;
-    let window = rules::check_in_window(m.starts_at, m.ends_at, now);
-    if let Window::NotYet { .. } = window {
-        return Err(super::sessions::window_closed(window));
-    }
-    if now > m.ends_at + Duration::days(MARK_WITHIN_DAYS) {
-        return Err(super::sessions::window_closed(Window::Closed {
-            closed_at: m.ends_at + Duration::days(MARK_WITHIN_DAYS),
-        }));
+    match rules::marking_window(m.starts_at, m.ends_at, now) {
+        Window::Open => {}
+        closed => return Err(super::sessions::window_closed(closed)),
     }
     let guardian = super::sessions::full_guardian(state, req.student_id, m.school_id, req.guardian_id).await?;
     let children = access::guardian_children_placed(&state.db, &Caller { account_id: guardian }).await?;

@@ -25,8 +25,6 @@ use crate::state::AppState;
 
 /// The longest session (a parent meeting, a morning workshop): longer is a typing mistake.
 const MAX_SESSION_HOURS: i64 = 12;
-/// The organiser may mark attendance from a paper list up to a week after the session.
-const MARK_WITHIN_DAYS: i64 = 7;
 
 async fn view(db: &impl sea_orm::ConnectionTrait, s: &session::Model) -> ApiResult<Session> {
     Ok(Session {
@@ -332,11 +330,9 @@ pub async fn mark_attendance(
     let now = state.clock.now();
     let session = repo::session(&state.db, session_id).await?.ok_or_else(ApiError::not_found)?;
     access::school_admin(&state.db, caller, session.school_id).await?;
-    if let Window::NotYet { .. } = rules::check_in_window(session.starts_at, session.ends_at, now) {
-        return Err(window_closed(rules::check_in_window(session.starts_at, session.ends_at, now)));
-    }
-    if now > session.ends_at + Duration::days(MARK_WITHIN_DAYS) {
-        return Err(window_closed(Window::Closed { closed_at: session.ends_at + Duration::days(MARK_WITHIN_DAYS) }));
+    match rules::marking_window(session.starts_at, session.ends_at, now) {
+        Window::Open => {}
+        closed => return Err(window_closed(closed)),
     }
     let guardian = full_guardian(state, req.student_id, session.school_id, req.guardian_id).await?;
     let student = crate::org::repo::student(&state.db, req.student_id).await?.ok_or_else(ApiError::not_found)?;

@@ -1,7 +1,8 @@
 //! The demo's parent school: district courses of every format from the bureau, each school's own
 //! courses, a session held two weeks ago that about half the families attended, an online course
 //! many completed and a practice activity some confirmed (so ledgers and figures show a term of
-//! credits), and a session next week open for registration. Courses go through the service (and
+//! credits), a session next week open for registration, graduation rules and certificates for
+//! the families who met them. Courses go through the service (and
 //! the content guard); what happened in the past is written as the service would have.
 
 use chrono::Duration;
@@ -9,13 +10,15 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::access::{self, Caller};
+use crate::org::model::Stage;
 use crate::org::model::{AccessLevel, bureau_officer, guardian, guardianship, school, staff, student};
 use crate::parent_school::dto::{
-    CompleteCourse, ConfirmPractice, CreateCourse, CreateSession, QuestionInput, Register,
+    CompleteCourse, ConfirmPractice, CreateCourse, CreateSession, IssueCertificate, QuestionInput, Register,
+    SetGraduationRule,
 };
 use crate::parent_school::model::{AttendanceMethod, Format, Source, attendance, progress, session};
 use crate::parent_school::repo;
-use crate::parent_school::service::{self as parent_school, Earning, sessions};
+use crate::parent_school::service::{self as parent_school, Earning, graduation, sessions};
 use crate::state::AppState;
 
 fn course(title: &str, description: &str, format: Format, credits: i16, school_id: Option<Uuid>) -> CreateCourse {
@@ -186,6 +189,20 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                 sessions::register(state, &caller, upcoming.id, Register { student_id: link.student_id })
                     .await
                     .map_err(err("registration"))?;
+            }
+        }
+        // The school's graduation rule for each stage (3 credits including the workshop), and
+        // certificates for the families of its first 60 children who meet it: they verify by code.
+        for stage in [Stage::Primary, Stage::Junior] {
+            let rule = SetGraduationRule { credits: 3, required_course_ids: vec![workshop.id] };
+            graduation::set_rule(state, &admin, school.id, stage, rule).await.map_err(err("graduation rule"))?;
+        }
+        for pupil in pupils.iter().take(60) {
+            let issue = IssueCertificate { student_id: pupil.id, reason: String::new() };
+            match graduation::issue(state, &admin, school.id, issue).await {
+                Ok(_) => {}
+                Err(e) if e.code == crate::error::Code::PsNotGraduated => {}
+                Err(e) => return Err(err("certificate")(e)),
             }
         }
     }

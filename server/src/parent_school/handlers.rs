@@ -38,6 +38,31 @@ pub async fn create_course(
     Ok(HttpResponse::Created().json(service::create_course(&state, &caller, body.into_inner()).await?))
 }
 
+/// The course's owner changes it (the bureau a district course, the school's admin a school
+/// course); its format stays, credits already earned stay as entered. The body is a whole course.
+#[utoipa::path(
+    tag = "parent_school",
+    security(("bearer" = [])),
+    params(("course_id" = Uuid, Path)),
+    request_body = CreateCourse,
+    responses(
+        (status = 200, body = Course),
+        (status = 403, description = "`forbidden`: not the course's owner (a teacher, another kind of role)", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such course, or another district's or school's", body = ErrorBody),
+        (status = 409, description = "`ps_wrong_format`: the format cannot change", body = ErrorBody),
+        (status = 422, description = "`validation_failed`; a content rule or `content_needs_review`", body = ErrorBody),
+    )
+)]
+#[put("/parent-school/courses/{course_id}")]
+pub async fn edit_course(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<CreateCourse>,
+) -> ApiResult<web::Json<Course>> {
+    Ok(web::Json(service::edit_course(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
 /// The catalogue. `student_id`: what suits a family's child (with `earned`); `school_id`: a
 /// school's staff see its courses and the district's; neither: a bureau officer's district courses.
 #[utoipa::path(

@@ -19,6 +19,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(handlers::create_course)
         .service(handlers::courses)
+        .service(handlers::edit_course)
         .service(handlers::course_sessions)
         .service(handlers::create_session)
         .service(handlers::start_course)

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -18,6 +18,11 @@ use super::model::{
 
 pub async fn insert_course(db: &impl ConnectionTrait, row: course::Model) -> Result<(), DbErr> {
     course::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
+    Ok(())
+}
+
+pub async fn update_course(db: &impl ConnectionTrait, row: course::Model) -> Result<(), DbErr> {
+    course::Entity::update(row.into_active_model().reset_all()).exec(db).await?;
     Ok(())
 }
 

@@ -197,20 +197,10 @@ pub async fn create_course(state: &AppState, caller: &Caller, req: CreateCourse)
         }
         None => (access::bureau_officer(&state.db, caller).await?.district_id(), None),
     };
-    let ParsedCourse { title, description, grades, topics, content_url, quiz } = parse_course(&req)?;
-    let mut texts = vec![("title", title.clone()), ("description", description.clone())];
-    for topic in &topics {
-        texts.push(("topics", topic.clone()));
-    }
-    for q in &quiz {
-        texts.push(("quiz", q.prompt.clone()));
-        texts.extend(q.options.iter().map(|o| ("quiz", o.clone())));
-    }
-    let fields: Vec<Field> = texts.iter().map(|(name, text)| Field { name, text }).collect();
-    let found = policy::check(&fields, Channel::Notice, Audience::Group);
+    let parsed = parse_course(&req)?;
     let sender = guard::Sender { district_id: Some(district_id), school_id };
-    let confirmed = guard::confirmations(&req.confirm_review)?;
-    let reviewed = guard::screen(&state.db, found, &confirmed, Channel::Notice, sender, now).await?;
+    let reviewed = screen_course(state, sender, &parsed, &req.confirm_review).await?;
+    let ParsedCourse { title, description, grades, topics, content_url, quiz } = parsed;
     let row = course::Model {
         id: Uuid::now_v7(),
         district_id,
@@ -233,6 +223,68 @@ pub async fn create_course(state: &AppState, caller: &Caller, req: CreateCourse)
     guard::count_reviewed(&txn, &reviewed, Channel::Notice, sender, now).await?;
     txn.commit().await?;
     Ok(course_view(&row, None))
+}
+
+/// The course's owner changes it: the bureau (an officer of its district) a district course, an
+/// admin of the school a school course. Its format stays (families may be part-way through);
+/// credits already earned stay as they were entered.
+pub async fn edit_course(state: &AppState, caller: &Caller, course_id: Uuid, req: CreateCourse) -> ApiResult<Course> {
+    let now = state.clock.now();
+    let current = repo::course(&state.db, course_id).await?.ok_or_else(ApiError::not_found)?;
+    match current.school_id {
+        Some(school_id) => {
+            access::school_admin(&state.db, caller, school_id).await?;
+        }
+        None => {
+            access::bureau_officer_of(&state.db, caller, current.district_id).await?;
+        }
+    }
+    if req.school_id.is_some_and(|s| Some(s) != current.school_id) {
+        return Err(ApiError::validation("school_id", "不能更换课程所属学校。", "A course keeps its owner."));
+    }
+    if req.format != current.format {
+        return Err(ApiError::new(Code::PsWrongFormat).with_details(serde_json::json!({ "format": current.format })));
+    }
+    let parsed = parse_course(&req)?;
+    let sender = guard::Sender { district_id: Some(current.district_id), school_id: current.school_id };
+    let reviewed = screen_course(state, sender, &parsed, &req.confirm_review).await?;
+    let ParsedCourse { title, description, grades, topics, content_url, quiz } = parsed;
+    let row = course::Model {
+        title,
+        description,
+        grades: grades.iter().map(i16::to_string).collect::<Vec<_>>().join(","),
+        topics: serde_json::to_string(&topics).unwrap_or_else(|_| "[]".into()),
+        credits: req.credits,
+        required: req.required,
+        content_url,
+        min_minutes: if req.format == Format::Online { req.min_minutes } else { None },
+        quiz: if quiz.is_empty() { None } else { serde_json::to_string(&quiz).ok() },
+        ..current
+    };
+    let txn = crate::infra::db::begin(&state.db).await?;
+    repo::update_course(&txn, row.clone()).await?;
+    guard::count_reviewed(&txn, &reviewed, Channel::Notice, sender, now).await?;
+    txn.commit().await?;
+    Ok(course_view(&row, None))
+}
+
+/// The content guard over what families read of a course: title, description, topics, quiz.
+async fn screen_course(
+    state: &AppState,
+    sender: guard::Sender,
+    course: &ParsedCourse,
+    confirm: &[String],
+) -> ApiResult<Vec<policy::RuleId>> {
+    let mut texts = vec![("title", course.title.as_str()), ("description", course.description.as_str())];
+    texts.extend(course.topics.iter().map(|t| ("topics", t.as_str())));
+    for q in &course.quiz {
+        texts.push(("quiz", q.prompt.as_str()));
+        texts.extend(q.options.iter().map(|o| ("quiz", o.as_str())));
+    }
+    let fields: Vec<Field> = texts.into_iter().map(|(name, text)| Field { name, text }).collect();
+    let found = policy::check(&fields, Channel::Notice, Audience::Group);
+    let confirmed = guard::confirmations(confirm)?;
+    Ok(guard::screen(&state.db, found, &confirmed, Channel::Notice, sender, state.clock.now()).await?)
 }
 
 /// The catalogue: for a family's child, the courses of the child's school and district that suit

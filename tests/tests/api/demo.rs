@@ -81,6 +81,11 @@ async fn the_demo_seeds_every_domain_once_and_signs_in_each_role() {
         );
     }
     assert!(registration::Entity::find().count(db).await.unwrap() > 0);
+    // Some families graduated: their certificates verify publicly by code.
+    use server::parent_school::model::certificate;
+    let issued = certificate::Entity::find().all(db).await.unwrap();
+    assert!(!issued.is_empty(), "no demo certificate");
+    app.get(&format!("/api/v1/certificates/{}", issued[0].code), None).await.expect(200);
 }
 
 /// README's walkthrough, step by step, with the printed logins and the API alone: the printed

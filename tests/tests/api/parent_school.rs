@@ -693,3 +693,37 @@ async fn school_figures_count_participation_attendance_ratings_and_the_schools_d
     let backwards = app.get(&format!("{figures}?from=2026-12-01&to=2026-11-01"), Some(&w.admin_a1)).await;
     assert_eq!(backwards.expect(422).body["details"]["field"], "to");
 }
+
+#[tokio::test]
+async fn only_a_courses_owner_edits_it_and_its_format_stays() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let body =
+        |title: &str, format: &str| json!({ "title": title, "credits": 2, "format": format, "school_id": w.school_a1 });
+    let school_course = course(&app, &w.admin_a1, body("亲子共读", "practice")).await;
+    let district_course =
+        course(&app, &w.bureau_a, json!({ "title": "区级家长课", "credits": 1, "format": "offline" })).await;
+    let school_path = format!("/api/v1/parent-school/courses/{school_course}");
+    // Another school's admin, a teacher, a family, the bureau of another district: refused.
+    app.put(&school_path, Some(&w.admin_b1), body("改名", "practice")).await.expect(404);
+    app.put(&school_path, Some(&w.admin_a2), body("改名", "practice")).await.expect(404);
+    app.put(&school_path, Some(&w.teacher_a1_head), body("改名", "practice")).await.expect(403);
+    app.put(&school_path, Some(&w.g1), body("改名", "practice")).await.expect(404);
+    let district_path = format!("/api/v1/parent-school/courses/{district_course}");
+    let district_body = json!({ "title": "区级家长课（修订）", "credits": 1, "format": "offline" });
+    app.put(&district_path, Some(&w.bureau_b), district_body.clone()).await.expect(404);
+    app.put(&district_path, Some(&w.admin_a1), district_body.clone()).await.expect(403);
+    // The owners edit; the format stays.
+    let edited = app.put(&school_path, Some(&w.admin_a1), body("亲子共读一本书", "practice")).await.expect(200);
+    assert_eq!(edited.body["title"], "亲子共读一本书");
+    assert_eq!(
+        app.put(&school_path, Some(&w.admin_a1), body("x", "offline")).await.expect(409).code(),
+        "ps_wrong_format"
+    );
+    assert_eq!(
+        app.put(&district_path, Some(&w.bureau_a), district_body).await.expect(200).body["title"],
+        "区级家长课（修订）"
+    );
+    let listed = app.get(&format!("/api/v1/parent-school/courses?student_id={}", w.s1), Some(&w.g1)).await.expect(200);
+    assert!(listed.body.to_string().contains("亲子共读一本书"));
+}

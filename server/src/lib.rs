@@ -44,6 +44,7 @@ pub mod org;
 pub mod parent_school;
 pub mod policy;
 pub mod realtime;
+pub mod reporting;
 pub mod roster;
 pub mod startup;
 pub mod state;

@@ -57,11 +57,8 @@ fn complement(counts: &[u64], hidden: &mut [bool], index: impl Fn(usize) -> usiz
     if suppressed != 1 {
         return false;
     }
-    let partner = positions
-        .iter()
-        .filter(|p| !hidden[index(**p)] && counts[**p] > 0)
-        .min_by_key(|p| (counts[**p], **p))
-        .copied();
+    let partner =
+        positions.iter().filter(|p| !hidden[index(**p)] && counts[**p] > 0).min_by_key(|p| (counts[**p], **p)).copied();
     match partner {
         Some(p) => {
             hidden[index(p)] = true;

@@ -116,6 +116,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(crate::calendar::routes)
             .configure(crate::mentoring::routes)
             .configure(crate::parent_school::routes)
+            .configure(crate::reporting::routes)
             .configure(crate::roster::routes),
     );
 }

@@ -1,5 +1,15 @@
 //! Reporting for the bureau (issue 12): aggregates only, every figure through [`suppression`]
-//! before it leaves the server. Reads, never writes. This first part is the disclosure control the
-//! dashboard, its CSV export and the bulletin will all pass their figures through.
+//! before it leaves the server; reads, never writes. The district dashboard has its reach and
+//! parent-school sections; homework, after-school, mentoring and complaints say they are not built
+//! yet.
 
+pub mod dto;
+pub mod handlers;
+pub mod service;
 pub mod suppression;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(handlers::district_dashboard);
+}

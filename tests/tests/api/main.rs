@@ -23,5 +23,6 @@ mod observability;
 mod parent_school;
 mod provisioning;
 mod realtime;
+mod reporting;
 mod roster;
 mod spec;

@@ -27,6 +27,8 @@ pub struct JobReport {
     pub mentor_reminders: u64,
     /// Mentored students whose new period's three tasks were opened.
     pub mentoring_students_opened: u64,
+    /// Parent-school certificates issued at the end of a child's stage.
+    pub certificates_issued: u64,
 }
 
 /// Runs every job once, now.
@@ -55,7 +57,13 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
         tracing::error!("opening mentoring periods and reminding mentors failed: {error}");
         Default::default()
     });
+    let certificates_issued =
+        crate::parent_school::service::graduation::issue_at_stage_end(state).await.unwrap_or_else(|error| {
+            tracing::error!("issuing parent-school certificates at the end of a stage failed: {error}");
+            0
+        });
     Ok(JobReport {
+        certificates_issued,
         mentor_reminders: period_jobs.reminders,
         mentoring_students_opened: period_jobs.students_opened,
         visit_reminders: u64::from(visits.reminders),

@@ -558,3 +558,35 @@ pub async fn upsert_rating(db: &impl ConnectionTrait, row: rating::Model) -> Res
         .await?;
     Ok(())
 }
+
+/// Schools that have set a graduation rule.
+pub async fn schools_with_rules(db: &impl ConnectionTrait) -> Result<Vec<Uuid>, DbErr> {
+    graduation_rule::Entity::find()
+        .select_only()
+        .column(graduation_rule::Column::SchoolId)
+        .distinct()
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await
+}
+
+/// The school's students in these grades.
+pub async fn students_in_grades(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    grades: &[i16],
+) -> Result<Vec<crate::org::model::student::Model>, DbErr> {
+    use crate::org::model::{class, student};
+    let classes: Vec<Uuid> = class::Entity::find()
+        .select_only()
+        .column(class::Column::Id)
+        .filter(class::Column::SchoolId.eq(school_id))
+        .filter(class::Column::Grade.is_in(grades.to_vec()))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?;
+    if classes.is_empty() {
+        return Ok(Vec::new());
+    }
+    student::Entity::find().filter(student::Column::ClassId.is_in(classes)).all(db).await
+}

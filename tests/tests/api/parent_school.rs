@@ -727,3 +727,50 @@ async fn only_a_courses_owner_edits_it_and_its_format_stays() {
     let listed = app.get(&format!("/api/v1/parent-school/courses?student_id={}", w.s1), Some(&w.g1)).await.expect(200);
     assert!(listed.body.to_string().contains("亲子共读一本书"));
 }
+
+#[tokio::test]
+async fn at_the_end_of_the_school_year_families_meeting_the_rule_get_their_certificate_once() {
+    use sea_orm::EntityTrait;
+    use server::parent_school::model::certificate;
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (school, admin) = world::create_school(&app, &w.bureau_a, "甲区第三小学", "6-3", "admin-a3@test.cn").await;
+    // One family: a child finishing primary (grade 6) and a younger one (grade 5).
+    let (_, families) = world::import_and_activate(
+        &app,
+        &admin,
+        school,
+        "students",
+        &format!("{STUDENT_HEADER}G6,王大宝,6,1,王芳,13800000077,,母亲,full,,,,,\nG5,王小宝,5,1,王芳,13800000077,,母亲,full,,,,,\n"),
+    )
+    .await;
+    let mother = families["13800000077"].clone();
+    let children = world::children(&app, &mother).await;
+    let practice =
+        course(&app, &admin, json!({ "title": "亲子劳动", "credits": 2, "format": "practice", "school_id": school }))
+            .await;
+    app.put(
+        &format!("/api/v1/schools/{school}/parent-school/graduation-rules/primary"),
+        Some(&admin),
+        json!({ "credits": 2 }),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/api/v1/parent-school/courses/{practice}/practice"),
+        Some(&mother),
+        json!({ "student_id": children[0].1 }),
+    )
+    .await
+    .expect(200);
+    // In November nothing is issued; in the school year's last two weeks the grade-6 family's is.
+    assert_eq!(app.run_jobs().await.certificates_issued, 0);
+    app.clock.set(Utc.with_ymd_and_hms(2027, 8, 20, 8, 0, 0).single().unwrap());
+    assert_eq!(app.run_jobs().await.certificates_issued, 1);
+    assert_eq!(app.run_jobs().await.certificates_issued, 0, "never twice");
+    let issued = certificate::Entity::find().all(&app.state.db).await.unwrap();
+    let big = children.iter().find(|(name, _)| name == "王大宝").unwrap().1;
+    assert_eq!(issued.len(), 1);
+    assert_eq!((issued[0].student_id, issued[0].rule_version), (big, Some(1)));
+    app.get(&format!("/api/v1/certificates/{}", issued[0].code), None).await.expect(200);
+}

@@ -238,11 +238,24 @@ pub async fn issue(
     school_id: Uuid,
     req: IssueCertificate,
 ) -> ApiResult<Certificate> {
-    let now = state.clock.now();
     let reason = optional_reason(&req.reason)?;
     let (school, student) = admin_student(state, caller, school_id, req.student_id).await?;
-    let stage = stage_of(&state.db, &school, &student).await?;
-    let standing = standing(&state.db, &school, &student).await?;
+    let row = issue_for(state, &school, &student, reason, caller.account_id).await?;
+    certificate_view(&state.db, &row).await
+}
+
+/// Issues the child's certificate for their stage: under the current rule when it is met, else
+/// only with the school's `reason`; never beside a standing one.
+async fn issue_for(
+    state: &AppState,
+    school: &school::Model,
+    student: &student::Model,
+    reason: Option<String>,
+    issued_by: Uuid,
+) -> ApiResult<certificate::Model> {
+    let now = state.clock.now();
+    let stage = stage_of(&state.db, school, student).await?;
+    let standing = standing(&state.db, school, student).await?;
     let met = standing.as_ref().is_some_and(|(_, s)| s.met);
     if !met && reason.is_none() {
         let details = match &standing {
@@ -271,7 +284,7 @@ pub async fn issue(
     let row = certificate::Model {
         id: Uuid::now_v7(),
         code: rules::certificate_code(rand::random()),
-        school_id,
+        school_id: school.id,
         student_id: student.id,
         stage: stage_text(stage).into(),
         school_year: rules::school_year(school.local_date(now)),
@@ -282,14 +295,46 @@ pub async fn issue(
         credits: i32::try_from(credits).unwrap_or(i32::MAX),
         reason,
         guardian_names_masked: masked_family(&txn, student.id).await?,
-        issued_by: caller.account_id,
+        issued_by,
         issued_at: now,
         revoked_at: None,
         revoke_reason: None,
     };
     repo::insert_certificate(&txn, row.clone()).await?;
     txn.commit().await?;
-    certificate_view(&state.db, &row).await
+    Ok(row)
+}
+
+/// How long before the school year's end the scheduled jobs issue the certificates of families
+/// who meet the rule, for children in the last grade of their stage.
+const ISSUE_WITHIN_DAYS: i64 = 14;
+
+/// The scheduled job: in the last two weeks of the school year (the school's last term, or 31
+/// August), every child in the final grade of a stage whose family meets the school's current rule
+/// and holds no standing certificate gets one (issued by the system: the nil account). Safe to run
+/// again: a standing certificate is never doubled. Returns how many were issued.
+pub async fn issue_at_stage_end(state: &AppState) -> ApiResult<u64> {
+    let now = state.clock.now();
+    let mut issued = 0;
+    for school_id in repo::schools_with_rules(&state.db).await? {
+        let school = school_of(&state.db, school_id).await?;
+        let today = school.local_date(now);
+        let year = crate::calendar::service::year_at(&state.db, school_id, today).await?;
+        if today < year.ends_on - chrono::Duration::days(ISSUE_WITHIN_DAYS) || today > year.ends_on {
+            continue;
+        }
+        let finals: Vec<i16> = (1..=9)
+            .filter(|g| school.stage_system.stage_of(*g) != school.stage_system.stage_of(g + 1) || *g == 9)
+            .collect();
+        for student in repo::students_in_grades(&state.db, school_id, &finals).await? {
+            match issue_for(state, &school, &student, None, Uuid::nil()).await {
+                Ok(_) => issued += 1,
+                Err(e) if matches!(e.code, Code::PsNotGraduated | Code::PsCertificateExists) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(issued)
 }
 
 async fn admin_certificate(

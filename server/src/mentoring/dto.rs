@@ -551,6 +551,8 @@ pub struct VisitCounts {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MentoringFigures {
     pub period: PeriodView,
+    /// The grades taking part.
+    pub covered_grades: Vec<u8>,
     pub students_covered: u32,
     pub students_with_mentor: u32,
     pub school: CompletionView,

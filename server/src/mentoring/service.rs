@@ -593,12 +593,21 @@ fn completion_view(c: figures::Completion) -> CompletionView {
 
 /// The school's figures for the current period (its admins).
 pub async fn school_figures(state: &AppState, caller: &Caller, school_id: Uuid) -> ApiResult<MentoringFigures> {
+    access::school_admin(&state.db, caller, school_id).await?;
+    let school = school_of(&state.db, school_id).await?;
+    figures_of(state, &school).await?.ok_or_else(|| MentoringError::NotSet.into())
+}
+
+/// A school's figures for the current period, for whoever the caller's domain has already
+/// authorised (the school's admins; the bureau's reporting, which suppresses small cells first);
+/// `None` while the school has not set mentoring up.
+pub async fn figures_of(state: &AppState, school: &school::Model) -> ApiResult<Option<MentoringFigures>> {
     let db = &state.db;
-    access::school_admin(db, caller, school_id).await?;
-    let settings = repo::settings(db, school_id).await?.ok_or(MentoringError::NotSet)?;
-    let school = school_of(db, school_id).await?;
+    let school_id = school.id;
+    let Some(settings) = repo::settings(db, school_id).await? else { return Ok(None) };
+    let covered_grades = unlist(&settings.grades);
     let facts = school_facts(db, school_id, settings).await?;
-    let period = current_period(db, &school, facts.settings.period, state.clock.now()).await?;
+    let period = current_period(db, school, facts.settings.period, state.clock.now()).await?;
     let mentor_of = standing(&facts);
     let by_id: HashMap<Uuid, &student::Model> = facts.students.iter().map(|s| (s.id, s)).collect();
     let rows = repo::obligations(db, facts.students.iter().map(|s| s.id).collect(), period.starts_on).await?;
@@ -637,8 +646,9 @@ pub async fn school_figures(state: &AppState, caller: &Caller, school_id: Uuid) 
     let mut tasks: Vec<TaskCounts> = counts.into_values().collect();
     tasks.sort_by_key(|t| t.task);
     let mode = |m: &str| visits.by_mode.get(m).copied().unwrap_or(0);
-    Ok(MentoringFigures {
+    Ok(Some(MentoringFigures {
         period: period_view(&period),
+        covered_grades,
         students_covered: facts.students.len() as u32,
         students_with_mentor: mentor_of.len() as u32,
         school: completion_view(by.school),
@@ -667,7 +677,7 @@ pub async fn school_figures(state: &AppState, caller: &Caller, school_id: Uuid) 
             disputed: visits.disputed,
             declined: visits.declined,
         },
-    })
+    }))
 }
 
 /// What the mentoring period job did: reminders sent, students whose new period's tasks opened.

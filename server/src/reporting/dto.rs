@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::suppression::{Count, Percent};
+use crate::mentoring::model::Task;
 use crate::org::model::Stage;
 
 /// The period: `from`/`to` (dates, both included); each school's current term when absent.
@@ -76,6 +77,46 @@ pub struct ParentSchoolSection {
     pub schools_meeting_duty: u32,
 }
 
+/// One of the three tasks (`MT_THREE_TASKS`): the share of students owing it who have it done.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskRate {
+    pub task: Task,
+    pub completed: Percent,
+}
+
+/// Visits of the period by the mode they were held in, and those the family confirmed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VisitModes {
+    pub home: Count,
+    pub school: Count,
+    pub video: Count,
+    pub phone: Count,
+    pub confirmed: Count,
+}
+
+/// Mentoring at one school (`MT_COVERAGE`, `MT_THREE_TASKS`) in its current period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolMentoring {
+    pub school_id: Uuid,
+    pub school_name: String,
+    /// Whether the school has set mentoring up (else every figure below is empty).
+    pub set_up: bool,
+    pub covered_grades: Vec<u8>,
+    pub students_covered: Count,
+    pub with_mentor: Count,
+    pub coverage: Percent,
+    pub tasks: Vec<TaskRate>,
+    pub visits: Option<VisitModes>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentoringSection {
+    pub schools: Vec<SchoolMentoring>,
+    pub students_covered: Count,
+    pub with_mentor: Count,
+    pub coverage: Percent,
+}
+
 /// The district's dashboard: one section per area.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DistrictDashboard {
@@ -87,7 +128,7 @@ pub struct DistrictDashboard {
     pub reach: ReachSection,
     pub homework: PendingSection,
     pub afterschool: PendingSection,
-    pub mentoring: PendingSection,
+    pub mentoring: MentoringSection,
     pub parent_school: ParentSchoolSection,
     pub complaints: PendingSection,
 }

@@ -5,12 +5,13 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::dto::{
-    DashboardQuery, DistrictDashboard, ParentSchoolSection, PendingSection, ReachSection, SchoolParentSchool,
-    SchoolReach, StageRate,
+    DashboardQuery, DistrictDashboard, MentoringSection, ParentSchoolSection, PendingSection, ReachSection,
+    SchoolMentoring, SchoolParentSchool, SchoolReach, StageRate, TaskRate, VisitModes,
 };
 use super::suppression::{self, DEFAULT_K, count, percent, suppress_line};
 use crate::access::{self, Caller};
 use crate::error::{ApiError, ApiResult};
+use crate::org::model::school;
 use crate::parent_school::dto::FiguresQuery;
 use crate::state::AppState;
 
@@ -117,8 +118,67 @@ pub async fn dashboard(
         reach,
         homework: pending("作业监测数据尚未接入看板 / Homework figures are not on the dashboard yet."),
         afterschool: pending("课后服务数据尚未接入看板 / After-school figures are not on the dashboard yet."),
-        mentoring: pending("导师制数据尚未接入看板 / Mentoring figures are not on the dashboard yet."),
+        mentoring: mentoring_section(state, &schools, k).await?,
         parent_school,
         complaints: pending("投诉渠道尚未开通 / The complaints channel is not open yet."),
+    })
+}
+
+/// Mentoring per school in its current period: coverage and the three tasks' completion, visits by
+/// mode; schools that have not set it up say so.
+async fn mentoring_section(state: &AppState, schools: &[school::Model], k: u64) -> ApiResult<MentoringSection> {
+    let mut figures = Vec::new();
+    for school in schools {
+        figures.push(crate::mentoring::service::figures_of(state, school).await?);
+    }
+    let covered: Vec<u64> = figures.iter().map(|f| f.as_ref().map_or(0, |f| u64::from(f.students_covered))).collect();
+    let with: Vec<u64> = figures.iter().map(|f| f.as_ref().map_or(0, |f| u64::from(f.students_with_mentor))).collect();
+    let (covered_cells, covered_total) = line(&covered, k);
+    let (with_cells, with_total) = line(&with, k);
+    let rows = schools
+        .iter()
+        .zip(&figures)
+        .enumerate()
+        .map(|(i, (school, f))| {
+            let tasks = f.as_ref().map_or_else(Vec::new, |f| {
+                f.tasks
+                    .iter()
+                    .map(|t| {
+                        let completed = u64::from(t.done + t.done_online + t.done_at_school);
+                        let owed = u64::from(t.pending + t.scheduled + t.declined) + completed;
+                        TaskRate { task: t.task, completed: percent(completed, owed, k, false) }
+                    })
+                    .collect()
+            });
+            let visits = f.as_ref().map(|f| {
+                let modes = [f.visits.home, f.visits.school, f.visits.video, f.visits.phone].map(u64::from);
+                let hidden = suppress_line(&modes, k, true);
+                let confirmed = u64::from(f.visits.confirmed);
+                VisitModes {
+                    home: count(modes[0], hidden[0]),
+                    school: count(modes[1], hidden[1]),
+                    video: count(modes[2], hidden[2]),
+                    phone: count(modes[3], hidden[3]),
+                    confirmed: count(confirmed, confirmed > 0 && confirmed < k),
+                }
+            });
+            SchoolMentoring {
+                school_id: school.id,
+                school_name: school.name.clone(),
+                set_up: f.is_some(),
+                covered_grades: f.as_ref().map_or_else(Vec::new, |f| f.covered_grades.clone()),
+                students_covered: covered_cells[i],
+                with_mentor: with_cells[i],
+                coverage: percent(with[i], covered[i], k, with_cells[i].suppressed),
+                tasks,
+                visits,
+            }
+        })
+        .collect();
+    Ok(MentoringSection {
+        schools: rows,
+        students_covered: covered_total,
+        with_mentor: with_total,
+        coverage: percent(with.iter().sum(), covered.iter().sum(), k, false),
     })
 }

@@ -12,10 +12,31 @@ use crate::mentoring::model::Task;
 use crate::org::model::Stage;
 
 /// The period: `from`/`to` (dates, both included); each school's current term when absent.
+/// `format=csv` (or `Accept: text/csv`) answers one `section` as CSV for Excel.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct DashboardQuery {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    pub format: Option<ExportFormat>,
+    /// The table a CSV answer holds (`reach` when absent).
+    pub section: Option<Section>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+/// A table of the dashboard that exports as CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    #[default]
+    Reach,
+    ParentSchool,
+    Mentoring,
 }
 
 /// A section whose figures are not built yet: it says so, and the rest of the dashboard works.

@@ -4,6 +4,7 @@
 //! yet.
 
 pub mod dto;
+pub mod export;
 pub mod handlers;
 pub mod service;
 pub mod suppression;

@@ -110,3 +110,40 @@ async fn only_the_districts_officers_read_its_dashboard() {
     let half = app.get(&format!("{path}?from=2026-11-01"), Some(&w.bureau_a)).await.expect(422);
     assert_eq!(half.body["details"]["field"], "from");
 }
+
+#[tokio::test]
+async fn the_dashboard_exports_each_table_as_csv_for_excel() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    // With two schools, hiding B1 (one family) would hide B3 as its complement: B2 takes that part.
+    school_of(&app, &w.bureau_b, "乙区第二小学", "admin-b2@test.cn", 20, "1390000").await;
+    school_of(&app, &w.bureau_b, "乙区第三小学", "admin-b3@test.cn", 25, "1391000").await;
+    let path = format!("/api/v1/districts/{}/dashboard", w.district_b);
+    let response = app
+        .client
+        .get(app.url(&format!("{path}?format=csv&section=parent_school")))
+        .bearer_auth(&w.bureau_b)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let bytes = response.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF], "a BOM, so Excel reads UTF-8");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("学校,家庭数,参与家庭"), "{text}");
+    // B1 (one family) and its complement B2 read "<10"; B3 shows its 25; the district row closes it.
+    assert!(lines.iter().any(|l| l.starts_with("乙区第一小学,<10,")), "{text}");
+    assert!(lines.iter().any(|l| l.starts_with("乙区第三小学,25,")), "{text}");
+    assert!(lines.iter().any(|l| l.starts_with("乙区第二小学,<10,")), "{text}");
+    assert!(lines.last().unwrap().starts_with("全区,46,"), "{text}");
+    // Accept: text/csv works too (the reach table by default); the JSON stays the default.
+    let by_header =
+        app.client.get(app.url(&path)).bearer_auth(&w.bureau_b).header("Accept", "text/csv").send().await.unwrap();
+    let text = by_header.text().await.unwrap();
+    assert!(text.trim_start_matches('\u{feff}').starts_with("学校,家长账号数"), "{text}");
+    app.get(&path, Some(&w.bureau_b)).await.expect(200);
+    // The same denials as the JSON.
+    let other = format!("/api/v1/districts/{}/dashboard?format=csv", w.district_a);
+    app.get(&other, Some(&w.bureau_b)).await.expect(404);
+}

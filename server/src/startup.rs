@@ -200,6 +200,7 @@ impl Application {
                 .route("/metrics", web::get().to(metrics))
                 .default_service(web::to(allowed_methods::no_such_route))
                 .wrap(from_fn(crate::http::json_numbers::integral_numbers_as_integers))
+                .wrap(from_fn(crate::http::allowed_methods::refuse_unknown_query))
                 .wrap(from_fn(crate::http::hygiene::refuse_unreadable_query))
                 .wrap(from_fn(crate::http::idempotency::idempotent))
                 // Inside the language, so an error it renders is in the caller's language.

@@ -152,3 +152,14 @@ async fn dates_outside_four_digit_years_are_refused_not_a_panic_or_a_500() {
     let reply = app.post("/api/v1/notices", Some(&w.admin_a1), scheduled).await.expect(422);
     assert_eq!(reply.body["details"]["field"], "send_at");
 }
+
+#[tokio::test]
+async fn a_query_parameter_the_operation_does_not_take_is_refused_by_name() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let typo = app.get("/api/v1/notices?curser=abc", Some(&w.g1)).await.expect(400);
+    assert_eq!(typo.code(), "invalid_query");
+    assert_eq!(typo.body["details"]["field"], "curser");
+    // The parameters it does take still work.
+    app.get("/api/v1/notices?limit=5", Some(&w.g1)).await.expect(200);
+}

@@ -17,8 +17,10 @@ use crate::org::model::Stage;
 pub struct DashboardQuery {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    #[param(inline)]
     pub format: Option<ExportFormat>,
     /// The table a CSV answer holds (`reach` when absent).
+    #[param(inline)]
     pub section: Option<Section>,
 }
 

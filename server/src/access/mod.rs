@@ -811,6 +811,16 @@ pub async fn pickup_adults(
     Ok(links.into_iter().filter_map(|link| guardians.get(&link.guardian_id).cloned().map(|g| (g, link))).collect())
 }
 
+/// The accounts of a child's full-access guardians: who hears everything about the child.
+pub async fn full_guardian_accounts(db: &impl ConnectionTrait, student_id: Uuid) -> ApiResult<Vec<Uuid>> {
+    Ok(pickup_adults(db, student_id)
+        .await?
+        .into_iter()
+        .filter(|(_, link)| link.access_level == AccessLevel::Full)
+        .map(|(guardian, _)| guardian.account_id)
+        .collect())
+}
+
 /// The two people of a conversation about a child, as the caller may open it: the caller is one
 /// of them, and the other is the child's full guardian (for a teacher) or a teacher of its class
 /// (for a guardian).

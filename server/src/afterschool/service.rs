@@ -39,7 +39,7 @@ use crate::inbox::items;
 use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
 use crate::input::{is_blank_char, optional_text, visible_text};
-use crate::org::model::{AccessLevel, FIRST_GRADE, LAST_GRADE, NAME_MAX_CHARS, school, student};
+use crate::org::model::{FIRST_GRADE, LAST_GRADE, NAME_MAX_CHARS, school, student};
 use crate::policy::{self, Audience, Channel, Field};
 use crate::state::AppState;
 
@@ -676,12 +676,7 @@ async fn tell_family(
     entry: items::Entry,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Uuid>> {
-    let guardians: Vec<Uuid> = access::pickup_adults(txn, student_id)
-        .await?
-        .into_iter()
-        .filter(|(_, link)| link.access_level == AccessLevel::Full)
-        .map(|(guardian, _)| guardian.account_id)
-        .collect();
+    let guardians = access::full_guardian_accounts(txn, student_id).await?;
     tell(txn, school_id, Some(student_id), &guardians, entry, now).await?;
     Ok(guardians)
 }

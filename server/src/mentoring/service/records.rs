@@ -20,7 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::guard;
 use crate::infra::bus::Wake;
 use crate::input::{optional_text, visible_text};
-use crate::org::model::{AccessLevel, school, student};
+use crate::org::model::{school, student};
 use crate::policy::{self, Audience, Channel, Field};
 use crate::state::AppState;
 
@@ -53,15 +53,6 @@ async fn screened(
     let found = policy::check(&[Field { name: field, text: body }], Channel::Message, Audience::OneFamily);
     let sender = guard::Sender { district_id: Some(school.district_id), school_id: Some(school.id) };
     Ok(guard::screen(&state.db, found, &confirmed, Channel::Message, sender, state.clock.now()).await?)
-}
-
-async fn full_guardians(db: &impl ConnectionTrait, student_id: Uuid) -> ApiResult<Vec<Uuid>> {
-    Ok(access::pickup_adults(db, student_id)
-        .await?
-        .into_iter()
-        .filter(|(_, link)| link.access_level == AccessLevel::Full)
-        .map(|(g, _)| g.account_id)
-        .collect())
 }
 
 /// The school's safeguarding staff, or its admins when it named none (a concern is never lost).
@@ -154,7 +145,7 @@ pub async fn record_talk(state: &AppState, caller: &Caller, student_id: Uuid, re
     complete(&txn, student_id, period.starts_on, Task::Talk, caller.account_id, now).await?;
     let mut woken = Vec::new();
     if let Some(body) = &summary {
-        let family = full_guardians(&txn, student_id).await?;
+        let family = access::full_guardian_accounts(&txn, student_id).await?;
         let title = format!("导师谈话小结：{} / A talk with your child's mentor", student.name);
         tell(&txn, &school, Some(student_id), &family, title, body.clone(), false, now).await?;
         woken.extend(family);
@@ -212,7 +203,7 @@ pub async fn write_feedback(
     };
     repo::add_feedback(&txn, row.clone()).await?;
     complete(&txn, student_id, period.starts_on, Task::Feedback, caller.account_id, now).await?;
-    let family = full_guardians(&txn, student_id).await?;
+    let family = access::full_guardian_accounts(&txn, student_id).await?;
     let title = format!("导师寄语：{} / A written feedback from your child's mentor", student.name);
     tell(&txn, &school, Some(student_id), &family, title, body, false, now).await?;
     let sender = guard::Sender { district_id: Some(school.district_id), school_id: Some(school.id) };

@@ -157,12 +157,7 @@ async fn event(
 
 /// The full guardians of the visit's child.
 async fn family_of(db: &impl ConnectionTrait, student_id: Uuid) -> ApiResult<Vec<Uuid>> {
-    Ok(access::pickup_adults(db, student_id)
-        .await?
-        .into_iter()
-        .filter(|(_, link)| link.access_level == AccessLevel::Full)
-        .map(|(guardian, _)| guardian.account_id)
-        .collect())
+    access::full_guardian_accounts(db, student_id).await
 }
 
 /// The teachers of the visit.

@@ -20,7 +20,6 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
-use crate::org::model::AccessLevel;
 use crate::state::AppState;
 
 /// The longest session (a parent meeting, a morning workshop): longer is a typing mistake.
@@ -205,12 +204,7 @@ pub async fn cancel_registration(
         && let Some(next) = repo::first_waiting(&txn, session_id).await?
     {
         repo::set_registration_status(&txn, next.id, RegistrationStatus::Registered, now).await?;
-        let family: Vec<Uuid> = access::pickup_adults(&txn, next.student_id)
-            .await?
-            .into_iter()
-            .filter(|(_, link)| link.access_level == AccessLevel::Full)
-            .map(|(g, _)| g.account_id)
-            .collect();
+        let family = access::full_guardian_accounts(&txn, next.student_id).await?;
         let school = school_of(&txn, session.school_id).await?;
         let when = session.starts_at.with_timezone(&school.zone()).format("%Y-%m-%d %H:%M").to_string();
         let entry = items::Entry {
@@ -335,14 +329,13 @@ pub async fn mark_attendance(
         closed => return Err(window_closed(closed)),
     }
     let guardian = full_guardian(state, req.student_id, session.school_id, req.guardian_id).await?;
-    let student = crate::org::repo::student(&state.db, req.student_id).await?.ok_or_else(ApiError::not_found)?;
     let course = repo::course(&state.db, session.course_id).await?.ok_or_else(ApiError::not_found)?;
     let children = access::guardian_children_placed(&state.db, &Caller { account_id: guardian }).await?;
-    let child = children.iter().find(|c| c.id == student.id).ok_or_else(ApiError::not_found)?;
+    let child = children.iter().find(|c| c.id == req.student_id).ok_or_else(ApiError::not_found)?;
     if !rules::suits(&grades_of(&course), child.grade) {
         return Err(ApiError::new(Code::PsNotEligible));
     }
-    let attendee = Attendee { guardian, student_id: student.id, children: &children };
+    let attendee = Attendee { guardian, student_id: child.id, children: &children };
     record(state, &session, &course, attendee, AttendanceMethod::Marked, caller.account_id).await
 }
 
@@ -389,12 +382,7 @@ pub(super) async fn full_guardian(
         .await?
         .filter(|s| s.school_id == school_id)
         .ok_or_else(ApiError::not_found)?;
-    let full: Vec<Uuid> = access::pickup_adults(&state.db, student.id)
-        .await?
-        .into_iter()
-        .filter(|(_, link)| link.access_level == AccessLevel::Full)
-        .map(|(g, _)| g.account_id)
-        .collect();
+    let full = access::full_guardian_accounts(&state.db, student.id).await?;
     match named {
         Some(g) if full.contains(&g) => Ok(g),
         Some(_) => Err(ApiError::not_found()),

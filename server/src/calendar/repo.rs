@@ -1,19 +1,10 @@
 //! School-calendar storage.
 
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::model::{day, term};
-use crate::org::model::school;
-
-/// Locks the school's row until the transaction ends: terms of one school are saved one at a time,
-/// so two overlapping terms cannot both pass the overlap check.
-pub async fn lock_school(db: &impl ConnectionTrait, school_id: Uuid) -> Result<Option<school::Model>, DbErr> {
-    school::Entity::find_by_id(school_id).lock_exclusive().one(db).await
-}
 
 /// The school's terms, the earliest first.
 pub async fn terms(db: &impl ConnectionTrait, school_id: Uuid) -> Result<Vec<term::Model>, DbErr> {

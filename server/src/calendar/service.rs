@@ -149,7 +149,9 @@ async fn save(
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     access::school_admin(&txn, caller, school_id).await?;
-    repo::lock_school(&txn, school_id).await?;
+    // Terms of one school are saved one at a time, so two overlapping terms cannot both pass the
+    // overlap check.
+    crate::org::repo::lock_school(&txn, school_id).await?;
     let existing = match term_id {
         Some(id) => {
             Some(repo::term(&txn, id).await?.filter(|t| t.school_id == school_id).ok_or_else(ApiError::not_found)?)

@@ -36,20 +36,6 @@ pub async fn lock_teachers(db: &impl ConnectionTrait, school_id: Uuid, accounts:
     Ok(())
 }
 
-/// Locks a student's row until the transaction ends (two guardians saving the child's choices at
-/// once take turns).
-pub async fn lock_student(db: &impl ConnectionTrait, student_id: Uuid) -> Result<(), DbErr> {
-    student::Entity::find_by_id(student_id).lock_exclusive().one(db).await?;
-    Ok(())
-}
-
-/// Locks a school's row until the transaction ends (two admins naming safeguarding staff at once
-/// take turns).
-pub async fn lock_school(db: &impl ConnectionTrait, school_id: Uuid) -> Result<(), DbErr> {
-    crate::org::model::school::Entity::find_by_id(school_id).lock_exclusive().one(db).await?;
-    Ok(())
-}
-
 pub async fn save_settings(db: &impl ConnectionTrait, row: settings::Model) -> Result<(), DbErr> {
     let active = settings::ActiveModel {
         school_id: Set(row.school_id),

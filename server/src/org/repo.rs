@@ -80,6 +80,18 @@ pub async fn officers_of_account(
     bureau_officer::Entity::find().filter(bureau_officer::Column::AccountId.eq(account_id)).all(db).await
 }
 
+/// The school's row, locked until the transaction ends: what one school saves at a time (its
+/// terms, its safeguarding staff, its graduation rule versions) takes turns behind it.
+pub async fn lock_school(db: &impl ConnectionTrait, school_id: Uuid) -> Result<Option<school::Model>, DbErr> {
+    school::Entity::find_by_id(school_id).lock_exclusive().one(db).await
+}
+
+/// The student's row, locked until the transaction ends: what is saved about one child (two
+/// guardians' mentor choices, the child's certificates) takes turns behind it.
+pub async fn lock_student(db: &impl ConnectionTrait, student_id: Uuid) -> Result<Option<student::Model>, DbErr> {
+    student::Entity::find_by_id(student_id).lock_exclusive().one(db).await
+}
+
 pub async fn school(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<school::Model>, DbErr> {
     school::Entity::find_by_id(id).one(db).await
 }

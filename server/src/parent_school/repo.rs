@@ -371,18 +371,6 @@ pub async fn revoke_certificate(
     Ok(done.rows_affected == 1)
 }
 
-/// The school's row, locked: versions of its graduation rules take turns.
-pub async fn lock_school(db: &impl ConnectionTrait, school_id: Uuid) -> Result<(), DbErr> {
-    crate::org::model::school::Entity::find_by_id(school_id).lock_exclusive().one(db).await?;
-    Ok(())
-}
-
-/// The student's row, locked: certificates of one child take turns (one standing per stage).
-pub async fn lock_student(db: &impl ConnectionTrait, student_id: Uuid) -> Result<(), DbErr> {
-    crate::org::model::student::Entity::find_by_id(student_id).lock_exclusive().one(db).await?;
-    Ok(())
-}
-
 pub async fn insert_meeting(db: &impl ConnectionTrait, row: meeting::Model) -> Result<(), DbErr> {
     meeting::Entity::insert(row.into_active_model()).exec_without_returning(db).await?;
     Ok(())

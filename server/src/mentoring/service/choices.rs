@@ -101,7 +101,8 @@ pub async fn choose(
     }
     let txn = crate::infra::db::begin(&state.db).await?;
     let guardian = access::acting_guardian_of(&txn, caller, student_id).await?;
-    repo::lock_student(&txn, student_id).await?;
+    // Two guardians saving the child's choices at once take turns.
+    crate::org::repo::lock_student(&txn, student_id).await?;
     if !open_for(&txn, &guardian.student).await? {
         return Err(ApiError::new(Code::MentoringNotTwoWay));
     }

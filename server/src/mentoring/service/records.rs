@@ -355,7 +355,8 @@ pub async fn set_safeguarding(
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     access::school_admin(&txn, caller, school_id).await?;
-    repo::lock_school(&txn, school_id).await?;
+    // Two admins naming safeguarding staff at once take turns.
+    crate::org::repo::lock_school(&txn, school_id).await?;
     for account in &req.account_ids {
         if access::staff_member(&txn, &Caller { account_id: *account }, school_id).await.is_err() {
             return Err(ApiError::validation(

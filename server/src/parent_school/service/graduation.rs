@@ -89,7 +89,7 @@ pub async fn set_rule(
     }
     let txn = crate::infra::db::begin(&state.db).await?;
     // Versions of one school take turns: two admins saving at once get versions n and n+1.
-    repo::lock_school(&txn, school_id).await?;
+    crate::org::repo::lock_school(&txn, school_id).await?;
     let version = repo::current_rule(&txn, school_id, stage_text(stage)).await?.map_or(1, |r| r.version + 1);
     let row = graduation_rule::Model {
         id: Uuid::now_v7(),
@@ -269,7 +269,8 @@ async fn issue_for(
         return Err(ApiError::new(Code::PsNotGraduated).with_details(details));
     }
     let txn = crate::infra::db::begin(&state.db).await?;
-    repo::lock_student(&txn, student.id).await?;
+    // Certificates of one child take turns: one standing per stage.
+    crate::org::repo::lock_student(&txn, student.id).await?;
     let existing = repo::certificates_of(&txn, student.id).await?;
     let superseded: HashSet<Uuid> = existing.iter().filter_map(|c| c.supersedes).collect();
     if let Some(standing_one) =
@@ -363,7 +364,7 @@ pub async fn revoke(
     let cert = admin_certificate(state, caller, school_id, certificate_id).await?;
     let txn = crate::infra::db::begin(&state.db).await?;
     // Behind the child's row, like issue and re-issue: a re-issue never copies a revoked one.
-    repo::lock_student(&txn, cert.student_id).await?;
+    crate::org::repo::lock_student(&txn, cert.student_id).await?;
     if !repo::revoke_certificate(&txn, cert.id, &reason, now).await? {
         return Err(ApiError::new(Code::PsCertificateRevoked));
     }
@@ -385,7 +386,7 @@ pub async fn reissue(
     let reason = required_text("reason", &req.reason, REASON_MAX_CHARS)?;
     let seen = admin_certificate(state, caller, school_id, certificate_id).await?;
     let txn = crate::infra::db::begin(&state.db).await?;
-    repo::lock_student(&txn, seen.student_id).await?;
+    crate::org::repo::lock_student(&txn, seen.student_id).await?;
     // Read again behind the lock: a revocation that committed meanwhile counts.
     let old = repo::certificate(&txn, seen.id).await?.ok_or_else(ApiError::not_found)?;
     if old.revoked_at.is_some() {

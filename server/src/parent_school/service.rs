@@ -97,6 +97,43 @@ struct ParsedCourse {
     quiz: Vec<Question>,
 }
 
+/// Who a course belongs to and when it was first written: what an edit keeps.
+struct CourseIdentity {
+    id: Uuid,
+    district_id: Uuid,
+    school_id: Option<Uuid>,
+    created_by: Uuid,
+    created_at: DateTime<Utc>,
+}
+
+impl ParsedCourse {
+    /// The course's stored row: these fields, the request's plain values, and its identity.
+    fn store(self, req: &CreateCourse, identity: CourseIdentity) -> course::Model {
+        course::Model {
+            id: identity.id,
+            district_id: identity.district_id,
+            school_id: identity.school_id,
+            title: self.title,
+            description: self.description,
+            grades: self.grades.iter().map(i16::to_string).collect::<Vec<_>>().join(","),
+            topics: serde_json::to_string(&self.topics).unwrap_or_else(|_| "[]".into()),
+            credits: req.credits,
+            format: req.format,
+            required: req.required,
+            content_url: self.content_url,
+            min_minutes: if req.format == Format::Online { req.min_minutes } else { None },
+            quiz: if self.quiz.is_empty() { None } else { serde_json::to_string(&self.quiz).ok() },
+            created_by: identity.created_by,
+            created_at: identity.created_at,
+        }
+    }
+}
+
+/// The error for a course taken another way than the request assumes.
+pub(crate) fn wrong_format(format: Format) -> ApiError {
+    ApiError::new(Code::PsWrongFormat).with_details(serde_json::json!({ "format": format }))
+}
+
 /// A course as the request describes it, every field checked; `Err` names the first bad field.
 fn parse_course(req: &CreateCourse) -> ApiResult<ParsedCourse> {
     let title = required_text("title", &req.title, TITLE_MAX_CHARS)?;
@@ -200,24 +237,9 @@ pub async fn create_course(state: &AppState, caller: &Caller, req: CreateCourse)
     let parsed = parse_course(&req)?;
     let sender = guard::Sender { district_id: Some(district_id), school_id };
     let reviewed = screen_course(state, sender, &parsed, &req.confirm_review).await?;
-    let ParsedCourse { title, description, grades, topics, content_url, quiz } = parsed;
-    let row = course::Model {
-        id: Uuid::now_v7(),
-        district_id,
-        school_id,
-        title,
-        description,
-        grades: grades.iter().map(i16::to_string).collect::<Vec<_>>().join(","),
-        topics: serde_json::to_string(&topics).unwrap_or_else(|_| "[]".into()),
-        credits: req.credits,
-        format: req.format,
-        required: req.required,
-        content_url,
-        min_minutes: if req.format == Format::Online { req.min_minutes } else { None },
-        quiz: if quiz.is_empty() { None } else { serde_json::to_string(&quiz).ok() },
-        created_by: caller.account_id,
-        created_at: now,
-    };
+    let identity =
+        CourseIdentity { id: Uuid::now_v7(), district_id, school_id, created_by: caller.account_id, created_at: now };
+    let row = parsed.store(&req, identity);
     let txn = crate::infra::db::begin(&state.db).await?;
     repo::insert_course(&txn, row.clone()).await?;
     guard::count_reviewed(&txn, &reviewed, Channel::Notice, sender, now).await?;
@@ -243,24 +265,19 @@ pub async fn edit_course(state: &AppState, caller: &Caller, course_id: Uuid, req
         return Err(ApiError::validation("school_id", "不能更换课程所属学校。", "A course keeps its owner."));
     }
     if req.format != current.format {
-        return Err(ApiError::new(Code::PsWrongFormat).with_details(serde_json::json!({ "format": current.format })));
+        return Err(wrong_format(current.format));
     }
     let parsed = parse_course(&req)?;
     let sender = guard::Sender { district_id: Some(current.district_id), school_id: current.school_id };
     let reviewed = screen_course(state, sender, &parsed, &req.confirm_review).await?;
-    let ParsedCourse { title, description, grades, topics, content_url, quiz } = parsed;
-    let row = course::Model {
-        title,
-        description,
-        grades: grades.iter().map(i16::to_string).collect::<Vec<_>>().join(","),
-        topics: serde_json::to_string(&topics).unwrap_or_else(|_| "[]".into()),
-        credits: req.credits,
-        required: req.required,
-        content_url,
-        min_minutes: if req.format == Format::Online { req.min_minutes } else { None },
-        quiz: if quiz.is_empty() { None } else { serde_json::to_string(&quiz).ok() },
-        ..current
+    let identity = CourseIdentity {
+        id: current.id,
+        district_id: current.district_id,
+        school_id: current.school_id,
+        created_by: current.created_by,
+        created_at: current.created_at,
     };
+    let row = parsed.store(&req, identity);
     let txn = crate::infra::db::begin(&state.db).await?;
     repo::update_course(&txn, row.clone()).await?;
     guard::count_reviewed(&txn, &reviewed, Channel::Notice, sender, now).await?;
@@ -374,14 +391,14 @@ async fn course_for_child(
 ) -> ApiResult<course::Model> {
     let course = repo::course(db, course_id).await?.ok_or_else(ApiError::not_found)?;
     let school = school_of(db, child.school_id).await?;
-    if course.district_id != school.district_id || course.school_id.is_some_and(|s| s != school.id) {
+    if !offered_at(&course, &school) {
         return Err(ApiError::not_found());
     }
     if !rules::suits(&grades_of(&course), child.grade) {
         return Err(ApiError::new(Code::PsNotEligible));
     }
     if course.format != format {
-        return Err(ApiError::new(Code::PsWrongFormat).with_details(serde_json::json!({ "format": course.format })));
+        return Err(wrong_format(course.format));
     }
     Ok(course)
 }

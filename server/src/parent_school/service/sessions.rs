@@ -13,7 +13,9 @@ use super::super::dto::{
 use super::super::model::{AttendanceMethod, Format, RegistrationStatus, Source, attendance, registration, session};
 use super::super::repo;
 use super::super::rules::{self, Window};
-use super::{Earning, check_code, credit_family, family_child, grades_of, offered_at, required_text, school_of};
+use super::{
+    Earning, check_code, credit_family, family_child, grades_of, offered_at, required_text, school_of, wrong_format,
+};
 use crate::access::{self, Caller};
 use crate::delivery::outbox;
 use crate::error::{ApiError, ApiResult, Code};
@@ -86,7 +88,7 @@ pub async fn create_session(
         return Err(ApiError::not_found());
     }
     if course.format != Format::Offline {
-        return Err(ApiError::new(Code::PsWrongFormat).with_details(serde_json::json!({ "format": course.format })));
+        return Err(wrong_format(course.format));
     }
     let row = session::Model {
         id: Uuid::now_v7(),

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 pub use super::model::ItemKind;
@@ -162,6 +162,16 @@ pub async fn recipients_of(db: &impl ConnectionTrait, kind: ItemKind, ref_id: Uu
         .filter(inbox_item::Column::RefId.eq(ref_id))
         .into_tuple::<Uuid>()
         .all(db)
+        .await
+}
+
+/// How many accounts an item was delivered to (a count, not the list: a school-wide item reaches
+/// thousands).
+pub async fn count_recipients(db: &impl ConnectionTrait, kind: ItemKind, ref_id: Uuid) -> Result<u64, DbErr> {
+    inbox_item::Entity::find()
+        .filter(inbox_item::Column::Kind.eq(kind.as_str()))
+        .filter(inbox_item::Column::RefId.eq(ref_id))
+        .count(db)
         .await
 }
 

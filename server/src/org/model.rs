@@ -1,7 +1,7 @@
 //! Organisation entities (district → school → class; staff, students, guardians) and the domain
 //! types they carry: stage systems, school stages, guardian access levels.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,12 @@ impl school::Model {
     /// The school's date at `instant`: the date of its homework, notices and refusal counts.
     pub fn local_date(&self, instant: DateTime<Utc>) -> NaiveDate {
         date_in(self.zone(), instant)
+    }
+
+    /// The instant the school's `date` begins (a period of school dates as instants).
+    pub fn day_starts(&self, date: NaiveDate) -> DateTime<Utc> {
+        let midnight = date.and_time(chrono::NaiveTime::MIN);
+        self.zone().from_local_datetime(&midnight).earliest().map_or_else(|| midnight.and_utc(), |t| t.to_utc())
     }
 }
 
@@ -338,7 +344,6 @@ mod tests {
 
     #[test]
     fn a_school_s_local_date_follows_its_own_zone() {
-        use chrono::TimeZone;
         let school = |time_zone: &str| school::Model {
             id: Uuid::nil(),
             district_id: Uuid::nil(),
@@ -352,5 +357,9 @@ mod tests {
         assert_eq!(school("Asia/Urumqi").local_date(instant), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
         assert_eq!(school(DEFAULT_TIME_ZONE).local_date(instant), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
         assert_eq!(school("nowhere").local_date(instant), school(DEFAULT_TIME_ZONE).local_date(instant));
+        // And back: the school's 24 November begins at 16:00 UTC the day before in Shanghai.
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(school(DEFAULT_TIME_ZONE).day_starts(day), Utc.with_ymd_and_hms(2026, 11, 23, 16, 0, 0).unwrap());
+        assert_eq!(school("Asia/Urumqi").day_starts(day), Utc.with_ymd_and_hms(2026, 11, 23, 18, 0, 0).unwrap());
     }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration};
 use uuid::Uuid;
 
 use super::super::dto::{
@@ -15,7 +15,7 @@ use super::super::dto::{
 use super::super::figures::{self, BUCKETS, Share, StudentFact};
 use super::super::model::{MeetingScope, Source, rating};
 use super::super::repo;
-use super::graduation::stage_text;
+use super::graduation::{required_ids, stage_text};
 use super::{family_child, school_of};
 use crate::access::{self, Caller};
 use crate::error::{ApiError, ApiResult, Code};
@@ -29,13 +29,6 @@ const MAX_DAYS: i64 = 400;
 
 fn share_view(s: Share) -> ShareView {
     ShareView { families: s.of, took_part: s.part, percent: s.percent() }
-}
-
-/// The instant a school-local date begins.
-fn start_of(school: &school::Model, date: NaiveDate) -> DateTime<Utc> {
-    date.and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(school.zone()).earliest())
-        .map_or_else(|| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(), |t| t.with_timezone(&Utc))
 }
 
 /// A guardian rates a course the family completed for the child (1–5).
@@ -105,7 +98,7 @@ pub async fn figures_of(
             "`to` is not before `from`, within 400 days.",
         ));
     }
-    let (since, until) = (start_of(school, from), start_of(school, to + Duration::days(1)));
+    let (since, until) = (school.day_starts(from), school.day_starts(to + Duration::days(1)));
 
     let placed = repo::students_placed(db, school_id).await?;
     let students: Vec<StudentFact> = placed
@@ -144,9 +137,8 @@ pub async fn figures_of(
         BUCKETS.iter().zip(counts).map(|((lo, hi), families)| CreditBucket { from: *lo, to: *hi, families }).collect();
 
     let mut graduation = Vec::new();
-    // Every entry that stands (bounds both databases can store).
-    let all_time =
-        repo::standing_entries(db, school_id, DateTime::UNIX_EPOCH, now + Duration::days(36_500), &[]).await?;
+    // Every entry that stands, read once and only when a stage has a rule to measure against.
+    let mut all_time = None;
     for stage in [Stage::Primary, Stage::Junior] {
         let Some(rule) = repo::current_rule(db, school_id, stage_text(stage)).await? else { continue };
         let in_stage: Vec<&StudentFact> =
@@ -154,10 +146,15 @@ pub async fn figures_of(
         if in_stage.is_empty() {
             continue;
         }
+        if all_time.is_none() {
+            // Bounds both databases can store.
+            let until = now + Duration::days(36_500);
+            all_time = Some(repo::standing_entries(db, school_id, DateTime::UNIX_EPOCH, until, &[]).await?);
+        }
         let stage_balances = repo::balances(db, school_id, Some(stage_text(stage))).await?;
-        let required: Vec<Uuid> = rule.required_course_ids.split(',').filter_map(|c| c.trim().parse().ok()).collect();
+        let required = required_ids(&rule);
         let mut earned: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
-        for (student, course, _, entry_stage) in &all_time {
+        for (student, course, _, entry_stage) in all_time.iter().flatten() {
             if entry_stage != stage_text(stage) {
                 continue;
             }
@@ -205,7 +202,7 @@ pub async fn figures_of(
             title: m.title.clone(),
             scope: m.scope,
             start: m.starts_at,
-            invited: items::recipients_of(db, ItemKind::ParentSchool, m.id).await?.len() as i64,
+            invited: items::count_recipients(db, ItemKind::ParentSchool, m.id).await? as i64,
             attended: repo::count_meeting_attendance(db, m.id).await?,
         });
     }

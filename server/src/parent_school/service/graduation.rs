@@ -34,7 +34,7 @@ fn parse_stage(text: &str) -> Stage {
     if text == "junior" { Stage::Junior } else { Stage::Primary }
 }
 
-fn required_ids(rule: &graduation_rule::Model) -> Vec<Uuid> {
+pub(crate) fn required_ids(rule: &graduation_rule::Model) -> Vec<Uuid> {
     rule.required_course_ids.split(',').filter_map(|id| id.trim().parse().ok()).collect()
 }
 

@@ -60,7 +60,7 @@ async fn view(db: &impl sea_orm::ConnectionTrait, m: &meeting::Model) -> ApiResu
         end: m.ends_at,
         place: m.place.clone(),
         credits: m.credits,
-        invited: items::recipients_of(db, ItemKind::ParentSchool, m.id).await?.len() as i64,
+        invited: items::count_recipients(db, ItemKind::ParentSchool, m.id).await? as i64,
         attended: repo::count_meeting_attendance(db, m.id).await?,
     })
 }

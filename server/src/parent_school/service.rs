@@ -332,6 +332,24 @@ pub async fn list_courses(state: &AppState, caller: &Caller, query: CoursesQuery
     Ok(CourseList { items })
 }
 
+/// The longest session or meeting (a morning workshop): longer is a typing mistake.
+const MAX_EVENT_HOURS: i64 = 12;
+
+/// A session's or meeting's time: ahead of `now`, its end after its start, 12 hours at most.
+pub(crate) fn check_event_time(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>) -> ApiResult<()> {
+    if end <= start || end - start > Duration::hours(MAX_EVENT_HOURS) {
+        return Err(ApiError::validation(
+            "end",
+            "结束须在开始之后，且不超过 12 小时。",
+            "The end follows the start, within 12 hours.",
+        ));
+    }
+    if start <= now {
+        return Err(ApiError::validation("start", "开始时间须在将来。", "The start must be in the future."));
+    }
+    Ok(())
+}
+
 pub(crate) async fn school_of(db: &impl ConnectionTrait, school_id: Uuid) -> ApiResult<school::Model> {
     crate::org::repo::school(db, school_id).await?.ok_or_else(ApiError::not_found)
 }

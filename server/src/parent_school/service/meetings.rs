@@ -4,7 +4,6 @@
 //! guardian checks in with the organiser's rotating code during the window, or the organiser marks
 //! them; attendance earns the meeting's credits, if any, for each of the guardian's children in scope.
 
-use chrono::Duration;
 use uuid::Uuid;
 
 use super::super::dto::{
@@ -14,7 +13,9 @@ use super::super::dto::{
 use super::super::model::{AttendanceMethod, MeetingScope, Source, meeting, meeting_attendance};
 use super::super::repo;
 use super::super::rules::{self, Window};
-use super::{Award, Earning, check_code, credit_children, family_child, optional, required_text, school_of};
+use super::{
+    Award, Earning, check_code, check_event_time, credit_children, family_child, optional, required_text, school_of,
+};
 use crate::access::{self, Caller, PlacedChild};
 use crate::delivery::outbox::{self, Delivery, When};
 use crate::error::{ApiError, ApiResult, Code};
@@ -76,16 +77,7 @@ pub async fn create_meeting(
     let title = required_text("title", &req.title, TITLE_MAX_CHARS)?;
     let agenda = optional("agenda", &req.agenda, DESCRIPTION_MAX_CHARS)?.unwrap_or_default();
     let place = required_text("place", &req.place, PLACE_MAX_CHARS)?;
-    if req.end <= req.start || req.end - req.start > Duration::hours(12) {
-        return Err(ApiError::validation(
-            "end",
-            "结束须在开始之后，且不超过 12 小时。",
-            "The end follows the start, within 12 hours.",
-        ));
-    }
-    if req.start <= now {
-        return Err(ApiError::validation("start", "开始时间须在将来。", "The start must be in the future."));
-    }
+    check_event_time(req.start, req.end, now)?;
     if !(0..=MAX_CREDITS).contains(&req.credits) {
         return Err(ApiError::validation("credits", "学分为 0–20。", "Credits are 0–20."));
     }

@@ -3,7 +3,6 @@
 //! line, who is told); attendance by check-in with the organiser's rotating code during the
 //! session window, or marked by the organiser. Attendance earns the course's credits.
 
-use chrono::Duration;
 use uuid::Uuid;
 
 use super::super::dto::{
@@ -14,7 +13,8 @@ use super::super::model::{AttendanceMethod, Format, RegistrationStatus, Source, 
 use super::super::repo;
 use super::super::rules::{self, Window};
 use super::{
-    Earning, check_code, credit_family, family_child, grades_of, offered_at, required_text, school_of, wrong_format,
+    Earning, check_code, check_event_time, credit_family, family_child, grades_of, offered_at, required_text,
+    school_of, wrong_format,
 };
 use crate::access::{self, Caller};
 use crate::delivery::outbox;
@@ -23,9 +23,6 @@ use crate::inbox::items;
 use crate::inbox::model::ItemKind;
 use crate::infra::bus::Wake;
 use crate::state::AppState;
-
-/// The longest session (a parent meeting, a morning workshop): longer is a typing mistake.
-const MAX_SESSION_HOURS: i64 = 12;
 
 async fn view(db: &impl sea_orm::ConnectionTrait, s: &session::Model) -> ApiResult<Session> {
     Ok(Session {
@@ -51,16 +48,7 @@ pub async fn create_session(
 ) -> ApiResult<Session> {
     let now = state.clock.now();
     let place = required_text("place", &req.place, PLACE_MAX_CHARS)?;
-    if req.end <= req.start || req.end - req.start > Duration::hours(MAX_SESSION_HOURS) {
-        return Err(ApiError::validation(
-            "end",
-            "结束须在开始之后，且不超过 12 小时。",
-            "The end follows the start, within 12 hours.",
-        ));
-    }
-    if req.start <= now {
-        return Err(ApiError::validation("start", "开始时间须在将来。", "The start must be in the future."));
-    }
+    check_event_time(req.start, req.end, now)?;
     if !(1..=super::super::dto::MAX_CAPACITY).contains(&req.capacity) {
         return Err(ApiError::validation("capacity", "人数为 1–5000。", "Capacity is 1–5,000."));
     }

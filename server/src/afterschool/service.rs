@@ -25,6 +25,7 @@ use super::{lottery, repo};
 pub mod enrolment_window;
 pub mod extended_care;
 pub mod fees;
+pub mod figures;
 pub mod lottery_rules;
 pub mod ratings;
 pub mod release;

@@ -11,6 +11,7 @@ pub mod dto;
 pub mod error;
 pub mod handlers;
 pub mod model;
+pub mod monitor;
 pub mod publicity;
 pub mod repo;
 pub mod rules;

@@ -257,6 +257,23 @@ pub async fn staff_counts_by_school(
     Ok(rows.into_iter().map(|(id, n)| (id, n.max(0) as u64)).collect())
 }
 
+/// Students per school: one grouped query.
+pub async fn student_counts_by_school(
+    db: &impl ConnectionTrait,
+    school_ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, u64>, DbErr> {
+    let rows: Vec<(Uuid, i64)> = student::Entity::find()
+        .select_only()
+        .column(student::Column::SchoolId)
+        .column_as(student::Column::Id.count(), "n")
+        .filter(student::Column::SchoolId.is_in(school_ids))
+        .group_by(student::Column::SchoolId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, n)| (id, n.max(0) as u64)).collect())
+}
+
 /// Head counts of one school: classes, students, staff.
 pub async fn school_counts(db: &impl ConnectionTrait, school_id: Uuid) -> Result<SchoolCounts, DbErr> {
     Ok(SchoolCounts {

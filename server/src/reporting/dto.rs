@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::suppression::{Count, Percent};
+use crate::afterschool::model::{Category, ProviderKind};
 use crate::mentoring::model::Task;
 use crate::org::model::Stage;
 
@@ -37,6 +38,8 @@ pub enum ExportFormat {
 pub enum Section {
     #[default]
     Reach,
+    Homework,
+    Afterschool,
     ParentSchool,
     Mentoring,
 }
@@ -140,6 +143,126 @@ pub struct MentoringSection {
     pub coverage: Percent,
 }
 
+/// One grade of a school over the period (`HW_MONITOR`). Class-days (one class on one school day,
+/// or on another day it was given written homework for) are not people: they are shown as they are.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GradeHomework {
+    pub grade: i16,
+    pub stage: Stage,
+    pub cap_minutes: i32,
+    pub class_days: u32,
+    /// Written home minutes per class-day.
+    pub average_daily_written_minutes: f64,
+    /// Share of class-days whose written home minutes stayed within the cap (`HW_DAILY_CAP`);
+    /// `null` without class-days.
+    pub within_cap_percent: Option<f64>,
+    /// Grades 1–2: class-days with written homework to do at home (`HW_NO_WRITTEN_G12`); `null` for
+    /// other grades.
+    pub class_days_with_written: Option<u32>,
+    /// Families' duration reports (one per family and item): suppressed under `k`, and with them
+    /// the two averages below.
+    pub reports: Count,
+    /// Minutes families reported, per report.
+    pub reported_average_minutes: Option<f64>,
+    /// The same items' estimates, per report: compare with the line above.
+    pub estimated_average_minutes: Option<f64>,
+}
+
+/// Homework at one school over the period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolHomework {
+    pub school_id: Uuid,
+    pub school_name: String,
+    /// The dates counted (the period, or the school's current term, up to today).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub class_days: u32,
+    pub over_cap_class_days: u32,
+    pub within_cap_percent: Option<f64>,
+    /// Grades 1–2 class-days with written homework at home.
+    pub g12_class_days_with_written: u32,
+    /// Sends of the school's staff the guard refused in the period.
+    pub refused_sends: u64,
+    pub grades: Vec<GradeHomework>,
+}
+
+/// Sends refused in the district, by rule and channel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefusedSends {
+    pub rule: String,
+    pub channel: String,
+    pub count: u64,
+}
+
+/// Homework across the district (`HW_MONITOR`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HomeworkSection {
+    pub available: bool,
+    pub schools: Vec<SchoolHomework>,
+    pub class_days: u32,
+    pub within_cap_percent: Option<f64>,
+    /// Schools with more than 5 % of their class-days over the cap.
+    pub schools_over_cap: u32,
+    pub refused_sends: Vec<RefusedSends>,
+}
+
+/// Activities of a kind.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryCount {
+    pub category: Category,
+    pub activities: u64,
+}
+
+/// Activities by who provides them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProviderCount {
+    pub provider: ProviderKind,
+    pub activities: u64,
+}
+
+/// After-school service at one school (`AS_COVERAGE`, `AS_5_PLUS_2`, `AS_END_TIME`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolAfterschool {
+    pub school_id: Uuid,
+    pub school_name: String,
+    /// Whether the school has a published plan covering today (else every figure is empty).
+    pub plan_published: bool,
+    /// The rules the plan breaks under the district's current off-work time (empty: compliant).
+    pub breaches: Vec<String>,
+    pub students: Count,
+    pub in_basic: Count,
+    pub basic_percent: Percent,
+    /// Of the students in the basic service, those staying all five weekdays.
+    pub all_five_days_percent: Percent,
+    pub in_electives: Count,
+    pub electives_percent: Percent,
+    /// Roll entries of the period marked present.
+    pub attendance_percent: Percent,
+    /// Teachers of the school in charge of an activity, as a share of its teachers (staff figures,
+    /// not suppressed).
+    pub teachers: u64,
+    pub teachers_in_charge: u64,
+    pub by_category: Vec<CategoryCount>,
+    pub by_provider: Vec<ProviderCount>,
+    /// Families' mean rating (1–5); `null` when fewer than `k` rated.
+    pub satisfaction: Option<f64>,
+    pub ratings: Count,
+}
+
+/// After-school service across the district.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AfterschoolSection {
+    pub available: bool,
+    pub schools: Vec<SchoolAfterschool>,
+    /// Schools with a published plan, and those whose plan breaks no rule.
+    pub schools_with_plan: u32,
+    pub schools_compliant: u32,
+    pub students: Count,
+    pub in_basic: Count,
+    pub basic_percent: Percent,
+    pub all_five_days_percent: Percent,
+}
+
 /// The district's dashboard: one section per area.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DistrictDashboard {
@@ -149,8 +272,8 @@ pub struct DistrictDashboard {
     /// Cells of fewer people than this are suppressed.
     pub k: u64,
     pub reach: ReachSection,
-    pub homework: PendingSection,
-    pub afterschool: PendingSection,
+    pub homework: HomeworkSection,
+    pub afterschool: AfterschoolSection,
     pub mentoring: MentoringSection,
     pub parent_school: ParentSchoolSection,
     pub complaints: PendingSection,

@@ -18,6 +18,11 @@ fn percent(p: &Percent, k: u64) -> String {
     }
 }
 
+/// A figure that may be absent (nothing to measure, or too few to show), one decimal.
+fn optional(v: Option<f64>) -> String {
+    v.map_or_else(String::new, |v| format!("{v:.1}"))
+}
+
 fn stage(s: crate::org::model::Stage) -> &'static str {
     match s {
         crate::org::model::Stage::Primary => "小学",
@@ -47,6 +52,72 @@ pub fn csv(dashboard: &DistrictDashboard, section: Section) -> Result<Vec<u8>, c
                 count(&r.activated, k),
                 percent(&r.activated_percent, k),
             ])?;
+        }
+        Section::Homework => {
+            out.write_record([
+                "学校",
+                "年级",
+                "学段",
+                "日上限(分钟)",
+                "班级日",
+                "日均书面作业(分钟)",
+                "未超上限占比(%)",
+                "一二年级布置书面作业的班级日",
+                "家长反馈数",
+                "家长反馈平均用时(分钟)",
+                "对应预估平均用时(分钟)",
+            ])?;
+            for s in &dashboard.homework.schools {
+                for g in &s.grades {
+                    out.write_record([
+                        s.school_name.clone(),
+                        g.grade.to_string(),
+                        stage(g.stage).into(),
+                        g.cap_minutes.to_string(),
+                        g.class_days.to_string(),
+                        format!("{:.1}", g.average_daily_written_minutes),
+                        optional(g.within_cap_percent),
+                        g.class_days_with_written.map_or_else(String::new, |n| n.to_string()),
+                        count(&g.reports, k),
+                        optional(g.reported_average_minutes),
+                        optional(g.estimated_average_minutes),
+                    ])?;
+                }
+            }
+        }
+        Section::Afterschool => {
+            out.write_record([
+                "学校",
+                "已发布方案",
+                "未达标规则",
+                "学生数",
+                "参加基础托管",
+                "参加率(%)",
+                "五天全参加(%)",
+                "参加社团/课程",
+                "社团参加率(%)",
+                "出勤率(%)",
+                "负责活动的教师",
+                "教师数",
+                "满意度(1–5)",
+            ])?;
+            for s in &dashboard.afterschool.schools {
+                out.write_record([
+                    s.school_name.clone(),
+                    if s.plan_published { "是".into() } else { "否".into() },
+                    s.breaches.join("、"),
+                    count(&s.students, k),
+                    count(&s.in_basic, k),
+                    percent(&s.basic_percent, k),
+                    percent(&s.all_five_days_percent, k),
+                    count(&s.in_electives, k),
+                    percent(&s.electives_percent, k),
+                    percent(&s.attendance_percent, k),
+                    s.teachers_in_charge.to_string(),
+                    s.teachers.to_string(),
+                    optional(s.satisfaction),
+                ])?;
+            }
         }
         Section::ParentSchool => {
             out.write_record(["学校", "家庭数", "参与家庭", "参与率(%)", "已开家长会", "本学期指导任务", "结业率"])?;

@@ -1,6 +1,6 @@
 //! Reporting for the bureau (issue 12): aggregates only, every figure through [`suppression`]
-//! before it leaves the server; reads, never writes. The district dashboard has its reach and
-//! parent-school sections; homework, after-school, mentoring and complaints say they are not built
+//! before it leaves the server; reads, never writes. The district dashboard has its reach,
+//! homework, after-school, mentoring and parent-school sections; complaints say they are not built
 //! yet.
 
 pub mod dto;

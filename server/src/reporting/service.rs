@@ -4,6 +4,9 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+mod afterschool;
+mod homework;
+
 use super::dto::{
     DashboardQuery, DistrictDashboard, MentoringSection, ParentSchoolSection, PendingSection, ReachSection,
     SchoolMentoring, SchoolParentSchool, SchoolReach, StageRate, TaskRate, VisitModes,
@@ -18,6 +21,9 @@ use crate::state::AppState;
 fn pending(note: &str) -> PendingSection {
     PendingSection { available: false, message: note.into() }
 }
+
+/// Longest period the dashboard reads at once.
+const MAX_DAYS: i64 = 400;
 
 /// A line of per-school counts with its published total, suppressed together.
 fn line(counts: &[u64], k: u64) -> (Vec<suppression::Count>, suppression::Count) {
@@ -40,8 +46,31 @@ pub async fn dashboard(
         (None, None) => None,
         _ => return Err(ApiError::validation("from", "请同时给出 from 和 to。", "Give both from and to.")),
     };
+    if let Some((from, to)) = period
+        && (to < from || (to - from).num_days() > MAX_DAYS)
+    {
+        return Err(ApiError::validation(
+            "to",
+            "to 不早于 from，且不超过 400 天。",
+            "`to` is not before `from`, within 400 days.",
+        ));
+    }
     let k = DEFAULT_K;
     let schools = crate::org::repo::schools_of_district(&state.db, officer.district_id()).await?;
+    // Each school's dates up to its today: the period asked for, or the school's current term.
+    let now = state.clock.now();
+    let mut to_date = Vec::new();
+    for school in &schools {
+        let today = school.local_date(now);
+        let (from, to) = match period {
+            Some(p) => p,
+            None => {
+                let term = crate::calendar::service::term_at(&state.db, school.id, today).await?;
+                (term.starts_on, term.ends_on)
+            }
+        };
+        to_date.push((from, to.min(today)));
+    }
 
     // Reach: guardians provisioned and activated, per school.
     let mut guardians = Vec::new();
@@ -116,8 +145,8 @@ pub async fn dashboard(
         to: period.map(|p| p.1),
         k,
         reach,
-        homework: pending("作业监测数据尚未接入看板 / Homework figures are not on the dashboard yet."),
-        afterschool: pending("课后服务数据尚未接入看板 / After-school figures are not on the dashboard yet."),
+        homework: homework::section(state, district_id, &schools, &to_date, k).await?,
+        afterschool: afterschool::section(state, &schools, &to_date, k).await?,
         mentoring: mentoring_section(state, &schools, k).await?,
         parent_school,
         complaints: pending("投诉渠道尚未开通 / The complaints channel is not open yet."),

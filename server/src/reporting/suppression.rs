@@ -112,6 +112,12 @@ pub fn percent(part: u64, of: u64, k: u64, hidden: bool) -> Percent {
     Percent { value: Some(value), bound: None, suppressed: false }
 }
 
+/// `part` of `of` as a percentage (one decimal) for figures that are not about students or families
+/// (class-days, teachers, activities): nothing to suppress; `None` when `of` is zero.
+pub fn share(part: u64, of: u64) -> Option<f64> {
+    (of > 0).then(|| (part as f64 * 1000.0 / of as f64).round() / 10.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +174,11 @@ mod tests {
         assert!(percent(30, 40, 10, true).suppressed);
         assert_eq!(count(7, true), Count { value: None, suppressed: true });
         assert_eq!(count(70, false).value, Some(70));
+    }
+
+    #[test]
+    fn shares_of_things_that_are_not_people_are_plain() {
+        assert_eq!(share(1, 3), Some(33.3));
+        assert_eq!(share(0, 0), None);
     }
 }

@@ -1,7 +1,8 @@
 //! The bureau's dashboard over HTTP (issue 12, first part): figures per school against a small
 //! fixture, small cells suppressed with their complements, and nothing personal in any answer.
 
-use jiaxiao_tests::world::{self, STUDENT_HEADER};
+use chrono::Duration;
+use jiaxiao_tests::world::{self, PASSWORD, STUDENT_HEADER};
 use jiaxiao_tests::{TestApp, json, spawn_app};
 use serde_json::Value;
 use uuid::Uuid;
@@ -63,11 +64,10 @@ async fn the_dashboard_suppresses_small_schools_and_their_complements_and_shows_
     let reach = school_row(&body["reach"], b3);
     assert_eq!(reach["guardians"]["value"], 25);
     assert_eq!(reach["activated"], json!({ "value": 0, "suppressed": false }));
-    // Sections not built yet say so.
+    // Sections not built yet say so; areas a school has not set up say so per school.
     assert_eq!(school_row(&body["mentoring"], b3)["set_up"], false);
-    for pending in ["homework", "afterschool", "complaints"] {
-        assert_eq!(body[pending]["available"], false, "{pending}");
-    }
+    assert_eq!(school_row(&body["afterschool"], b3)["plan_published"], false);
+    assert_eq!(body["complaints"]["available"], false);
     assert_eq!(body["k"], 10);
 }
 
@@ -146,4 +146,188 @@ async fn the_dashboard_exports_each_table_as_csv_for_excel() {
     // The same denials as the JSON.
     let other = format!("/api/v1/districts/{}/dashboard?format=csv", w.district_a);
     app.get(&other, Some(&w.bureau_b)).await.expect(404);
+}
+
+fn homework(content: &str, minutes: i64, date: &str) -> Value {
+    json!({
+        "subject": "数学", "title": "数学作业", "content": content, "kind": "written", "tier": "basic",
+        "estimated_minutes": minutes, "location": "home", "date": date,
+    })
+}
+
+fn english(minutes: i64, date: &str) -> Value {
+    let mut body = homework("背诵第三单元单词。", minutes, date);
+    body["subject"] = json!("英语");
+    body["title"] = json!("英语作业");
+    body
+}
+
+#[tokio::test]
+async fn the_homework_section_counts_class_days_against_the_districts_cap_today() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    // Monday 23 November: A1's 3-1 gets 50 minutes, 3-2 20; Tuesday 3-1 gets 30. One family reports.
+    let (a31, a32) = (w.class_a1_31, w.class_a1_32);
+    let monday = app
+        .post(
+            &format!("/api/v1/classes/{a31}/homework"),
+            Some(&w.teacher_a1_head),
+            homework("练习册第12页。", 50, "2026-11-23"),
+        )
+        .await
+        .expect(201);
+    app.post(&format!("/api/v1/classes/{a32}/homework"), Some(&w.teacher_a1_other), english(20, "2026-11-23"))
+        .await
+        .expect(201);
+    app.post(
+        &format!("/api/v1/classes/{a31}/homework"),
+        Some(&w.teacher_a1_head),
+        homework("练习册第13页。", 30, "2026-11-24"),
+    )
+    .await
+    .expect(201);
+    let feedback = format!("/api/v1/homework/{}/feedback", monday.body["id"].as_str().unwrap());
+    app.post(&feedback, Some(&w.g1), json!({ "student_id": w.s1, "minutes": 70 })).await.expect(200);
+    // A refused send is counted for the school, by rule and channel.
+    let burden = homework("完成练习册，请家长检查并签字。", 20, "2026-11-24");
+    app.post(&format!("/api/v1/classes/{a31}/homework"), Some(&w.teacher_a1_head), burden).await.expect(422);
+    // The bureau tightens the primary cap to 45: Monday's 50 minutes in 3-1 are now over it.
+    let settings = format!("/api/v1/districts/{}/homework-settings", w.district_a);
+    app.put(&settings, Some(&w.bureau_a), json!({ "primary_cap_minutes": 45, "junior_cap_minutes": 90 }))
+        .await
+        .expect(200);
+
+    // Wednesday evening: the week so far is three school days, for two classes six class-days.
+    app.clock.advance(Duration::days(2));
+    let bureau = app.login("bureau-a@test.cn", PASSWORD).await;
+    let path = format!("/api/v1/districts/{}/dashboard?from=2026-11-23&to=2026-11-27", w.district_a);
+    let body = app.get(&path, Some(&bureau)).await.expect(200).body;
+    let section = &body["homework"];
+    assert_eq!(section["available"], true);
+    let a1 = school_row(section, w.school_a1);
+    assert_eq!((a1["from"].as_str(), a1["to"].as_str()), (Some("2026-11-23"), Some("2026-11-25")));
+    assert_eq!((a1["class_days"].as_u64(), a1["over_cap_class_days"].as_u64()), (Some(6), Some(1)));
+    assert_eq!(a1["within_cap_percent"], 83.3);
+    assert_eq!(a1["refused_sends"], 1);
+    let grade = &a1["grades"][0];
+    assert_eq!((grade["grade"].as_i64(), grade["cap_minutes"].as_i64()), (Some(3), Some(45)));
+    // 100 minutes over six class-days.
+    assert_eq!(grade["average_daily_written_minutes"], 16.7);
+    assert!(grade["class_days_with_written"].is_null(), "grade 3 is not under HW_NO_WRITTEN_G12");
+    // One family's report is one family: hidden, and the averages with it.
+    assert_eq!(grade["reports"], json!({ "value": null, "suppressed": true }));
+    assert!(grade["reported_average_minutes"].is_null() && grade["estimated_average_minutes"].is_null());
+    // A1 is over the 5 % tolerance; the district line adds A2's class-days, all within the cap.
+    assert_eq!(section["schools_over_cap"], 1);
+    let refused: Vec<(&str, &str, u64)> = section["refused_sends"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["rule"].as_str().unwrap(), r["channel"].as_str().unwrap(), r["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(refused, vec![("HW_PARENT_BURDEN", "homework", 1)]);
+
+    // The CSV has one line per school and grade.
+    let csv = app
+        .client
+        .get(app.url(&format!("{path}&format=csv&section=homework")))
+        .bearer_auth(&bureau)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("甲区第一小学,3,小学,45,6,16.7,83.3,,<10,,")), "{csv}");
+}
+
+#[tokio::test]
+async fn the_afterschool_section_shows_each_plan_against_todays_rules_and_who_takes_part() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    // A third school of twelve families, each with a guardian who signs in.
+    let (school, admin) = world::create_school(&app, &w.bureau_a, "甲区第三小学", "6-3", "admin-a3@test.cn").await;
+    let rows: String =
+        (0..12).map(|i| format!("R{i:04},学生{i},4,1,家长{i},1392000{i:04},,母亲,full,,,,,\n")).collect();
+    let (_, families) =
+        world::import_and_activate(&app, &admin, school, "students", &format!("{STUDENT_HEADER}{rows}")).await;
+    let sessions: Vec<Value> =
+        (1..=5).map(|d| json!({ "weekday": d, "kind": "basic", "start": "15:40", "end": "17:50" })).collect();
+    let plan = app
+        .post(
+            &format!("/api/v1/schools/{school}/afterschool/plans"),
+            Some(&admin),
+            json!({ "term_start": "2026-09-01", "term_end": "2027-01-20", "sessions": sessions }),
+        )
+        .await
+        .expect(201)
+        .body;
+    let plan_id = plan["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/afterschool/plans/{plan_id}/publish"), Some(&admin), json!({})).await.expect(200);
+    let football = app
+        .post(
+            &format!("/api/v1/afterschool/plans/{plan_id}/activities"),
+            Some(&admin),
+            json!({
+                "name": "足球", "category": "sports", "description": "足球基础与对抗", "weekdays": [1, 3],
+                "start": "16:00", "end": "17:30", "capacity": 20, "min_size": 0,
+                "provider": { "kind": "school_teacher", "name": "王老师" },
+                "fee": { "kind": "free" }, "allocation": "first_come",
+            }),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Eleven families opt in (ten all week, one three days), one does not; three children play football.
+    for i in 0..12 {
+        let token = &families[&format!("1392000{i:04}")];
+        let child = world::children(&app, token).await[0].1;
+        let basic = format!("/api/v1/children/{child}/afterschool/basic");
+        let choice = match i {
+            0..=9 => json!({ "opted_in": true }),
+            10 => json!({ "opted_in": true, "weekdays": [1, 2, 4] }),
+            _ => json!({ "opted_in": false }),
+        };
+        app.put(&basic, Some(token), choice).await.expect(200);
+        if i < 3 {
+            app.post(
+                &format!("/api/v1/afterschool/activities/{football}/enrolments"),
+                Some(token),
+                json!({ "student_id": child }),
+            )
+            .await
+            .expect(201);
+        }
+    }
+
+    // The choices apply from next Monday.
+    app.clock.advance(Duration::days(7));
+    let bureau = app.login("bureau-a@test.cn", PASSWORD).await;
+    let path = format!("/api/v1/districts/{}/dashboard", w.district_a);
+    let body = app.get(&path, Some(&bureau)).await.expect(200).body;
+    let section = &body["afterschool"];
+    let row = school_row(section, school);
+    assert_eq!(row["plan_published"], true);
+    assert_eq!(row["breaches"], json!([]));
+    assert_eq!(row["students"], json!({ "value": 12, "suppressed": false }));
+    assert_eq!(row["in_basic"], json!({ "value": 11, "suppressed": false }));
+    assert_eq!(row["basic_percent"]["value"], 91.7);
+    assert_eq!(row["all_five_days_percent"]["value"], 90.9, "{row}");
+    // Three children in electives: too few to show.
+    assert_eq!(row["in_electives"], json!({ "value": null, "suppressed": true }));
+    assert_eq!(row["electives_percent"]["suppressed"], true);
+    assert_eq!(row["by_category"], json!([{ "category": "sports", "activities": 1 }]));
+    assert_eq!(row["by_provider"], json!([{ "provider": "school_teacher", "activities": 1 }]));
+    assert_eq!(school_row(section, w.school_a1)["plan_published"], false);
+    assert_eq!((section["schools_with_plan"].as_u64(), section["schools_compliant"].as_u64()), (Some(1), Some(1)));
+
+    // The district moves its off-work time to 18:00: the published plan now ends too early.
+    let settings = format!("/api/v1/districts/{}/afterschool-settings", w.district_a);
+    app.put(&settings, Some(&bureau), json!({ "off_work_time": "18:00" })).await.expect(200);
+    let body = app.get(&path, Some(&bureau)).await.expect(200).body;
+    assert_eq!(school_row(&body["afterschool"], school)["breaches"], json!(["AS_END_TIME"]));
+    assert_eq!(body["afterschool"]["schools_compliant"], 0);
 }

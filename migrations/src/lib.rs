@@ -35,6 +35,7 @@ mod m20261204_000028_mentor_period_reminders;
 mod m20261204_000029_parent_school;
 mod m20261204_000030_parent_meetings;
 mod m20261204_000031_course_ratings;
+mod m20261204_000032_complaints;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000029_parent_school::Migration),
             Box::new(m20261204_000030_parent_meetings::Migration),
             Box::new(m20261204_000031_course_ratings::Migration),
+            Box::new(m20261204_000032_complaints::Migration),
         ]
     }
 }

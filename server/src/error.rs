@@ -226,6 +226,10 @@ codes! {
     /// `details.entry_id` is the entry, already reversed.
     PsAlreadyReversed => "ps_already_reversed", CONFLICT, "该记录已被撤销。", "This entry was already reversed.";
 
+    // Complaints.
+    /// The complaint's status does not allow this step (`details.status`): the school answers only what the bureau forwarded, and a closed complaint is final.
+    ComplaintState => "complaint_state", CONFLICT, "该投诉当前状态不允许此操作。", "The complaint's status does not allow this.";
+
     // Policy rules (../shared/DOMAIN.md): the rule id in snake case; the message explains the case.
     ExamNoRanking => "exam_no_ranking", UNPROCESSABLE_ENTITY, "不得在群发消息中公布考试成绩或排名（EXAM_NO_RANKING）。", "Exam scores or rankings may not be published to a group (EXAM_NO_RANKING).";
     HwParentBurden => "hw_parent_burden", UNPROCESSABLE_ENTITY, "不得给家长布置作业（HW_PARENT_BURDEN）。", "Homework may not be assigned to parents (HW_PARENT_BURDEN).";

@@ -45,6 +45,24 @@ pub fn optional_text(raw: &str, max: usize) -> Result<Option<&str>, TooLong> {
     Ok((!trimmed.is_empty()).then_some(trimmed))
 }
 
+/// A required text field as the API checks it: [`visible_text`], or a 422 naming the field.
+pub fn required(field: &str, raw: &str, max: usize) -> crate::error::ApiResult<String> {
+    visible_text(raw, max).map(str::to_owned).ok_or_else(|| {
+        crate::error::ApiError::validation(
+            field,
+            format!("请填写（不超过 {max} 字）。"),
+            format!("Required, {max} characters at most."),
+        )
+    })
+}
+
+/// An optional text field as the API checks it: [`optional_text`], or a 422 naming the field.
+pub fn optional(field: &str, raw: &str, max: usize) -> crate::error::ApiResult<Option<String>> {
+    optional_text(raw, max).map(|t| t.map(str::to_owned)).map_err(|_| {
+        crate::error::ApiError::validation(field, format!("不超过 {max} 字。"), format!("{max} characters at most."))
+    })
+}
+
 /// Text longer than its field takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooLong {

@@ -23,6 +23,7 @@ pub mod access;
 pub mod afterschool;
 pub mod auth;
 pub mod calendar;
+pub mod complaints;
 pub mod config;
 pub mod conversations;
 pub mod delivery;

@@ -116,6 +116,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(crate::calendar::routes)
             .configure(crate::mentoring::routes)
             .configure(crate::parent_school::routes)
+            .configure(crate::complaints::routes)
             .configure(crate::reporting::routes)
             .configure(crate::roster::routes),
     );
@@ -144,6 +145,7 @@ pub fn openapi_document_with_unapplied_limits() -> (utoipa::openapi::OpenApi, Ve
         crate::mentoring::dto::RECORD_LIMITS,
         crate::mentoring::dto::CHOICE_LIMITS,
         crate::parent_school::dto::LIMITS,
+        crate::complaints::dto::LIMITS,
     ]
     .concat();
     let params = [crate::http::pagination::LIMITS, crate::homework::dto::QUERY_LIMITS].concat();

@@ -36,6 +36,7 @@ use crate::http::constraints::{self, FieldRule, ParamRule};
         (name = "calendar", description = "The school calendar: terms, holidays and make-up days"),
         (name = "mentoring", description = "全员导师制: mentors, coverage, the three tasks, home visits"),
         (name = "parent_school", description = "家长学校: courses, sessions and check-in, the family's credit ledger"),
+        (name = "complaints", description = "监管举报: families' complaints to the bureau, forwarded to schools, closed with an outcome"),
         (name = "reporting", description = "The bureau's dashboard: aggregates only, small cells suppressed"),
     )
 )]

@@ -19,6 +19,8 @@ pub enum ItemKind {
     Mentoring,
     /// Parent-school news: a seat freed for the family on a session's waiting list.
     ParentSchool,
+    /// A complaint's progress: to the family that filed it, and to whoever holds it.
+    Complaint,
 }
 
 impl ItemKind {
@@ -30,6 +32,7 @@ impl ItemKind {
             ItemKind::Afterschool => "afterschool",
             ItemKind::Mentoring => "mentoring",
             ItemKind::ParentSchool => "parent_school",
+            ItemKind::Complaint => "complaint",
         }
     }
 
@@ -41,17 +44,19 @@ impl ItemKind {
             "afterschool" => Some(ItemKind::Afterschool),
             "mentoring" => Some(ItemKind::Mentoring),
             "parent_school" => Some(ItemKind::ParentSchool),
+            "complaint" => Some(ItemKind::Complaint),
             _ => None,
         }
     }
 
-    pub const ALL: [ItemKind; 6] = [
+    pub const ALL: [ItemKind; 7] = [
         ItemKind::Notice,
         ItemKind::Message,
         ItemKind::Homework,
         ItemKind::Afterschool,
         ItemKind::Mentoring,
         ItemKind::ParentSchool,
+        ItemKind::Complaint,
     ];
 }
 

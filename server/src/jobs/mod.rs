@@ -29,6 +29,8 @@ pub struct JobReport {
     pub mentoring_students_opened: u64,
     /// Parent-school certificates issued at the end of a child's stage.
     pub certificates_issued: u64,
+    /// Complaints past their holder's deadline whose holder was reminded.
+    pub complaint_reminders: u64,
 }
 
 /// Runs every job once, now.
@@ -62,7 +64,12 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
             tracing::error!("issuing parent-school certificates at the end of a stage failed: {error}");
             0
         });
+    let complaint_reminders = crate::complaints::service::remind_overdue(state).await.unwrap_or_else(|error| {
+        tracing::error!("reminding holders of overdue complaints failed: {error}");
+        0
+    });
     Ok(JobReport {
+        complaint_reminders,
         certificates_issued,
         mentor_reminders: period_jobs.reminders,
         mentoring_students_opened: period_jobs.students_opened,

@@ -31,7 +31,7 @@ use super::rules::{self, Incomplete, Question};
 use crate::access::{self, Caller, PlacedChild};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::guard;
-use crate::input::{optional_text, visible_text};
+use crate::input::{optional, required};
 use crate::org::model::{AccessLevel, FIRST_GRADE, LAST_GRADE, school};
 use crate::policy::{self, Audience, Channel, Field};
 use crate::state::AppState;
@@ -67,24 +67,6 @@ pub(crate) fn course_view(course: &course::Model, earned: Option<bool>) -> Cours
         earned,
         created_at: course.created_at,
     }
-}
-
-fn too_long(field: &str, max: usize) -> ApiError {
-    ApiError::validation(field, format!("不超过 {max} 字。"), format!("{max} characters at most."))
-}
-
-fn required_text(field: &str, raw: &str, max: usize) -> ApiResult<String> {
-    visible_text(raw, max).map(str::to_owned).ok_or_else(|| {
-        ApiError::validation(
-            field,
-            format!("请填写（不超过 {max} 字）。"),
-            format!("Required, {max} characters at most."),
-        )
-    })
-}
-
-fn optional(field: &str, raw: &str, max: usize) -> ApiResult<Option<String>> {
-    optional_text(raw, max).map(|t| t.map(str::to_owned)).map_err(|_| too_long(field, max))
 }
 
 /// A course's fields, each checked.
@@ -136,7 +118,7 @@ pub(crate) fn wrong_format(format: Format) -> ApiError {
 
 /// A course as the request describes it, every field checked; `Err` names the first bad field.
 fn parse_course(req: &CreateCourse) -> ApiResult<ParsedCourse> {
-    let title = required_text("title", &req.title, TITLE_MAX_CHARS)?;
+    let title = required("title", &req.title, TITLE_MAX_CHARS)?;
     let description = optional("description", &req.description, DESCRIPTION_MAX_CHARS)?.unwrap_or_default();
     let mut grades = req.grades.clone();
     grades.sort_unstable();
@@ -146,7 +128,7 @@ fn parse_course(req: &CreateCourse) -> ApiResult<ParsedCourse> {
     }
     let mut topics = Vec::new();
     for raw in &req.topics {
-        let topic = required_text("topics", raw, TOPIC_MAX_CHARS)?;
+        let topic = required("topics", raw, TOPIC_MAX_CHARS)?;
         if topics.contains(&topic) {
             return Err(ApiError::validation("topics", "标签不能重复。", "Each topic once."));
         }
@@ -200,10 +182,10 @@ fn parse_course(req: &CreateCourse) -> ApiResult<ParsedCourse> {
     }
     let mut quiz = Vec::new();
     for q in &req.quiz {
-        let prompt = required_text("quiz", &q.prompt, PROMPT_MAX_CHARS)?;
+        let prompt = required("quiz", &q.prompt, PROMPT_MAX_CHARS)?;
         let mut options = Vec::new();
         for o in &q.options {
-            let option = required_text("quiz", o, OPTION_MAX_CHARS)?;
+            let option = required("quiz", o, OPTION_MAX_CHARS)?;
             if options.contains(&option) {
                 return Err(ApiError::validation("quiz", "选项不能重复。", "Each option once."));
             }
@@ -644,7 +626,7 @@ fn entry_view(e: &entry::Model, title: Option<String>) -> Entry {
 /// The school awards or corrects credits by hand, with a written reason (the entry is the audit).
 pub async fn manual_entry(state: &AppState, caller: &Caller, school_id: Uuid, req: ManualEntry) -> ApiResult<Entry> {
     let now = state.clock.now();
-    let reason = required_text("reason", &req.reason, REASON_MAX_CHARS)?;
+    let reason = required("reason", &req.reason, REASON_MAX_CHARS)?;
     if req.credits == 0 || !(-MAX_CREDITS..=MAX_CREDITS).contains(&req.credits) {
         return Err(ApiError::validation("credits", "学分为 -20–20，且不为 0。", "Credits are -20–20 and not 0."));
     }
@@ -694,7 +676,7 @@ pub async fn reverse_entry(
     req: ReverseEntry,
 ) -> ApiResult<Entry> {
     let now = state.clock.now();
-    let reason = required_text("reason", &req.reason, REASON_MAX_CHARS)?;
+    let reason = required("reason", &req.reason, REASON_MAX_CHARS)?;
     access::school_admin(&state.db, caller, school_id).await?;
     let original =
         repo::entry(&state.db, entry_id).await?.filter(|e| e.school_id == school_id).ok_or_else(ApiError::not_found)?;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::suppression::{Count, Percent};
 use crate::afterschool::model::{Category, ProviderKind};
+use crate::complaints::model::Category as ComplaintCategory;
 use crate::mentoring::model::Task;
 use crate::org::model::Stage;
 
@@ -42,14 +43,7 @@ pub enum Section {
     Afterschool,
     ParentSchool,
     Mentoring,
-}
-
-/// A section whose figures are not built yet: it says so, and the rest of the dashboard works.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PendingSection {
-    /// Always `false` for now.
-    pub available: bool,
-    pub message: String,
+    Complaints,
 }
 
 /// Reach of one school: guardians provisioned and activated.
@@ -263,6 +257,40 @@ pub struct AfterschoolSection {
     pub all_five_days_percent: Percent,
 }
 
+/// Complaints about one school filed in the period. Counts are families: suppressed under `k`.
+/// The times and the overdue count measure the handlers (the bureau and the school), not the
+/// families, and are shown as they are.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolComplaints {
+    pub school_id: Uuid,
+    pub school_name: String,
+    pub received: Count,
+    pub closed: Count,
+    /// Mean hours from filing to the first step (forwarded, responded or closed).
+    pub mean_hours_to_first_response: Option<f64>,
+    /// Mean days from filing to closing, of those closed.
+    pub mean_days_to_closure: Option<f64>,
+    /// Open now and past their holder's deadline (whenever filed).
+    pub overdue_now: u64,
+}
+
+/// Complaints of the period in one category.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryComplaints {
+    pub category: ComplaintCategory,
+    pub received: Count,
+}
+
+/// The complaints channel across the district.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComplaintsSection {
+    pub available: bool,
+    pub schools: Vec<SchoolComplaints>,
+    pub by_category: Vec<CategoryComplaints>,
+    pub received: Count,
+    pub overdue_now: u64,
+}
+
 /// The district's dashboard: one section per area.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DistrictDashboard {
@@ -276,5 +304,5 @@ pub struct DistrictDashboard {
     pub afterschool: AfterschoolSection,
     pub mentoring: MentoringSection,
     pub parent_school: ParentSchoolSection,
-    pub complaints: PendingSection,
+    pub complaints: ComplaintsSection,
 }

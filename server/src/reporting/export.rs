@@ -119,6 +119,28 @@ pub fn csv(dashboard: &DistrictDashboard, section: Section) -> Result<Vec<u8>, c
                 ])?;
             }
         }
+        Section::Complaints => {
+            out.write_record(["学校", "收到投诉", "已办结", "平均首次响应(小时)", "平均办结(天)", "当前逾期"])?;
+            for s in &dashboard.complaints.schools {
+                out.write_record([
+                    s.school_name.clone(),
+                    count(&s.received, k),
+                    count(&s.closed, k),
+                    optional(s.mean_hours_to_first_response),
+                    optional(s.mean_days_to_closure),
+                    s.overdue_now.to_string(),
+                ])?;
+            }
+            let c = &dashboard.complaints;
+            out.write_record([
+                "全区".into(),
+                count(&c.received, k),
+                String::new(),
+                String::new(),
+                String::new(),
+                c.overdue_now.to_string(),
+            ])?;
+        }
         Section::ParentSchool => {
             out.write_record(["学校", "家庭数", "参与家庭", "参与率(%)", "已开家长会", "本学期指导任务", "结业率"])?;
             for s in &dashboard.parent_school.schools {

@@ -1,7 +1,6 @@
 //! Reporting for the bureau (issue 12): aggregates only, every figure through [`suppression`]
-//! before it leaves the server; reads, never writes. The district dashboard has its reach,
-//! homework, after-school, mentoring and parent-school sections; complaints say they are not built
-//! yet.
+//! before it leaves the server; reads, never writes. The district dashboard has one section per
+//! area: reach, homework, after-school, mentoring, parent school and complaints.
 
 pub mod dto;
 pub mod export;

@@ -5,11 +5,12 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 mod afterschool;
+mod complaints;
 mod homework;
 
 use super::dto::{
-    DashboardQuery, DistrictDashboard, MentoringSection, ParentSchoolSection, PendingSection, ReachSection,
-    SchoolMentoring, SchoolParentSchool, SchoolReach, StageRate, TaskRate, VisitModes,
+    DashboardQuery, DistrictDashboard, MentoringSection, ParentSchoolSection, ReachSection, SchoolMentoring,
+    SchoolParentSchool, SchoolReach, StageRate, TaskRate, VisitModes,
 };
 use super::suppression::{self, DEFAULT_K, count, percent, suppress_line};
 use crate::access::{self, Caller};
@@ -17,10 +18,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::org::model::school;
 use crate::parent_school::dto::FiguresQuery;
 use crate::state::AppState;
-
-fn pending(note: &str) -> PendingSection {
-    PendingSection { available: false, message: note.into() }
-}
 
 /// Longest period the dashboard reads at once.
 const MAX_DAYS: i64 = 400;
@@ -149,7 +146,7 @@ pub async fn dashboard(
         afterschool: afterschool::section(state, &schools, &to_date, k).await?,
         mentoring: mentoring_section(state, &schools, k).await?,
         parent_school,
-        complaints: pending("投诉渠道尚未开通 / The complaints channel is not open yet."),
+        complaints: complaints::section(state, district_id, &schools, &to_date, k).await?,
     })
 }
 

@@ -5,6 +5,7 @@ mod afterschool;
 mod afterschool_ratings;
 mod auth;
 mod calendar;
+mod complaints;
 mod contract;
 mod conversations;
 mod delivery;

@@ -64,10 +64,10 @@ async fn the_dashboard_suppresses_small_schools_and_their_complements_and_shows_
     let reach = school_row(&body["reach"], b3);
     assert_eq!(reach["guardians"]["value"], 25);
     assert_eq!(reach["activated"], json!({ "value": 0, "suppressed": false }));
-    // Sections not built yet say so; areas a school has not set up say so per school.
+    // Areas a school has not set up say so per school; no complaint is a zero, not a secret.
     assert_eq!(school_row(&body["mentoring"], b3)["set_up"], false);
     assert_eq!(school_row(&body["afterschool"], b3)["plan_published"], false);
-    assert_eq!(body["complaints"]["available"], false);
+    assert_eq!(school_row(&body["complaints"], b3)["received"], json!({ "value": 0, "suppressed": false }));
     assert_eq!(body["k"], 10);
 }
 

@@ -44,6 +44,22 @@ fn every_operation_documents_its_errors_and_authenticated_ones_say_so() {
     }
 }
 
+/// An operation id is what clients generate a method from, and schemathesis selects operations by
+/// it: two handlers of the same name would be one method and one selection.
+#[test]
+fn every_operation_has_its_own_id() {
+    let doc: serde_json::Value = serde_json::from_str(&server::startup::openapi_json()).expect("json");
+    let mut seen = std::collections::HashMap::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("operations") {
+            let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no id"));
+            if let Some(other) = seen.insert(id.to_owned(), format!("{method} {path}")) {
+                panic!("operation id {id} names both {other} and {method} {path}");
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_server_serves_the_committed_document() {
     let app = spawn_app().await;

@@ -86,10 +86,7 @@ pub async fn figures_of(
         }
     }
     let opted: Vec<&basic_choice::Model> = choices.values().filter(|c| c.opted_in).collect();
-    let all_five_days = opted
-        .iter()
-        .filter(|c| basic_status(c).weekdays.len() == rules::WEEKDAYS.len())
-        .count() as u64;
+    let all_five_days = opted.iter().filter(|c| basic_status(c).weekdays.len() == rules::WEEKDAYS.len()).count() as u64;
 
     let activities: Vec<activity::Model> =
         repo::activities(db, plan.id).await?.into_iter().filter(|a| a.cancelled_at.is_none()).collect();

@@ -17,7 +17,7 @@ use super::super::dto::{
 use super::super::model::{certificate, graduation_rule};
 use super::super::repo;
 use super::super::rules;
-use super::{offered_at, required_text, school_of};
+use super::{offered_at, required, school_of};
 use crate::access::{self, Caller};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::org::model::{AccessLevel, Stage, school, student};
@@ -360,7 +360,7 @@ pub async fn revoke(
     req: CertificateReason,
 ) -> ApiResult<Certificate> {
     let now = state.clock.now();
-    let reason = required_text("reason", &req.reason, REASON_MAX_CHARS)?;
+    let reason = required("reason", &req.reason, REASON_MAX_CHARS)?;
     let cert = admin_certificate(state, caller, school_id, certificate_id).await?;
     let txn = crate::infra::db::begin(&state.db).await?;
     // Behind the child's row, like issue and re-issue: a re-issue never copies a revoked one.
@@ -383,7 +383,7 @@ pub async fn reissue(
     req: CertificateReason,
 ) -> ApiResult<Certificate> {
     let now = state.clock.now();
-    let reason = required_text("reason", &req.reason, REASON_MAX_CHARS)?;
+    let reason = required("reason", &req.reason, REASON_MAX_CHARS)?;
     let seen = admin_certificate(state, caller, school_id, certificate_id).await?;
     let txn = crate::infra::db::begin(&state.db).await?;
     crate::org::repo::lock_student(&txn, seen.student_id).await?;

@@ -14,7 +14,7 @@ use super::super::model::{AttendanceMethod, MeetingScope, Source, meeting, meeti
 use super::super::repo;
 use super::super::rules::{self, Window};
 use super::{
-    Award, Earning, check_code, check_event_time, credit_children, family_child, optional, required_text, school_of,
+    Award, Earning, check_code, check_event_time, credit_children, family_child, optional, required, school_of,
 };
 use crate::access::{self, Caller, PlacedChild};
 use crate::delivery::outbox::{self, Delivery, When};
@@ -74,9 +74,9 @@ pub async fn create_meeting(
     req: CreateMeeting,
 ) -> ApiResult<Meeting> {
     let now = state.clock.now();
-    let title = required_text("title", &req.title, TITLE_MAX_CHARS)?;
+    let title = required("title", &req.title, TITLE_MAX_CHARS)?;
     let agenda = optional("agenda", &req.agenda, DESCRIPTION_MAX_CHARS)?.unwrap_or_default();
-    let place = required_text("place", &req.place, PLACE_MAX_CHARS)?;
+    let place = required("place", &req.place, PLACE_MAX_CHARS)?;
     check_event_time(req.start, req.end, now)?;
     if !(0..=MAX_CREDITS).contains(&req.credits) {
         return Err(ApiError::validation("credits", "学分为 0–20。", "Credits are 0–20."));

@@ -13,8 +13,8 @@ use super::super::model::{AttendanceMethod, Format, RegistrationStatus, Source, 
 use super::super::repo;
 use super::super::rules::{self, Window};
 use super::{
-    Earning, check_code, check_event_time, credit_family, family_child, grades_of, offered_at, required_text,
-    school_of, wrong_format,
+    Earning, check_code, check_event_time, credit_family, family_child, grades_of, offered_at, required, school_of,
+    wrong_format,
 };
 use crate::access::{self, Caller};
 use crate::delivery::outbox;
@@ -47,7 +47,7 @@ pub async fn create_session(
     req: CreateSession,
 ) -> ApiResult<Session> {
     let now = state.clock.now();
-    let place = required_text("place", &req.place, PLACE_MAX_CHARS)?;
+    let place = required("place", &req.place, PLACE_MAX_CHARS)?;
     check_event_time(req.start, req.end, now)?;
     if !(1..=super::super::dto::MAX_CAPACITY).contains(&req.capacity) {
         return Err(ApiError::validation("capacity", "人数为 1–5000。", "Capacity is 1–5,000."));

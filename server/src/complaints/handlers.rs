@@ -1,0 +1,184 @@
+//! HTTP endpoints of complaints (监管举报).
+
+use actix_web::{HttpResponse, get, post, web};
+use uuid::Uuid;
+
+use super::dto::{Close, Complaint, ComplaintList, FileComplaint, Forward, ListQuery, Respond};
+use super::service;
+use crate::access::Caller;
+use crate::error::{ApiResult, ErrorBody};
+use crate::state::AppState;
+
+/// A guardian files a complaint about their child's school with the district's bureau; with
+/// `anonymous_to_school` the school never learns who filed it. Due for a first step within three
+/// school days.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    request_body = FileComplaint,
+    responses(
+        (status = 201, body = Complaint),
+        (status = 404, description = "`not_found`: not your child (a pickup-only adult included)", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: empty or too long text", body = ErrorBody),
+    )
+)]
+#[post("/complaints")]
+pub async fn file_complaint(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<FileComplaint>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(service::file(&state, &caller, body.into_inner()).await?))
+}
+
+/// The complaints the caller filed, newest first.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(ListQuery),
+    responses((status = 200, body = ComplaintList))
+)]
+#[get("/complaints")]
+pub async fn my_complaints(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ListQuery>,
+) -> ApiResult<web::Json<ComplaintList>> {
+    Ok(web::Json(service::mine(&state, &caller, query.status).await?))
+}
+
+/// One complaint with its history: for the family that filed it, the district's officers (with
+/// the family), and the school's admins once it was forwarded to them (with the family only when
+/// it was not anonymous and the bureau shared it).
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("complaint_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = Complaint),
+        (status = 404, description = "`not_found`: no such complaint, or not yours to read", body = ErrorBody),
+    )
+)]
+#[get("/complaints/{complaint_id}")]
+pub async fn complaint(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+) -> ApiResult<web::Json<Complaint>> {
+    Ok(web::Json(service::get(&state, &caller, path.into_inner()).await?))
+}
+
+/// The bureau forwards a received complaint to the school, which then has three school days to
+/// respond.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("complaint_id" = Uuid, Path)),
+    request_body = Forward,
+    responses(
+        (status = 200, body = Complaint),
+        (status = 403, description = "`forbidden`: not the district's officer", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`complaint_state`: already forwarded or closed", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: `share_identity` for an anonymous complaint; note too long", body = ErrorBody),
+    )
+)]
+#[post("/complaints/{complaint_id}/forward")]
+pub async fn forward_complaint(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<Forward>,
+) -> ApiResult<web::Json<Complaint>> {
+    Ok(web::Json(service::forward(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// The school's admin responds to a complaint forwarded to it.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("complaint_id" = Uuid, Path)),
+    request_body = Respond,
+    responses(
+        (status = 200, body = Complaint),
+        (status = 403, description = "`forbidden`: not the school's admin", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such complaint, or not forwarded to your school", body = ErrorBody),
+        (status = 409, description = "`complaint_state`: already responded or closed", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: empty or too long text", body = ErrorBody),
+    )
+)]
+#[post("/complaints/{complaint_id}/respond")]
+pub async fn respond_to_complaint(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<Respond>,
+) -> ApiResult<web::Json<Complaint>> {
+    Ok(web::Json(service::respond(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// The bureau closes a complaint with its outcome (from any open status); final.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("complaint_id" = Uuid, Path)),
+    request_body = Close,
+    responses(
+        (status = 200, body = Complaint),
+        (status = 403, description = "`forbidden`: not the district's officer", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`complaint_state`: already closed", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: empty or too long text", body = ErrorBody),
+    )
+)]
+#[post("/complaints/{complaint_id}/close")]
+pub async fn close_complaint(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<Close>,
+) -> ApiResult<web::Json<Complaint>> {
+    Ok(web::Json(service::close(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// Every complaint of the district, newest first (its officers): no text, no family.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("district_id" = Uuid, Path), ListQuery),
+    responses(
+        (status = 200, body = ComplaintList),
+        (status = 403, description = "`forbidden`: not a bureau officer", body = ErrorBody),
+        (status = 404, description = "`not_found`: another district", body = ErrorBody),
+    )
+)]
+#[get("/districts/{district_id}/complaints")]
+pub async fn district_complaints(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    query: web::Query<ListQuery>,
+) -> ApiResult<web::Json<ComplaintList>> {
+    Ok(web::Json(service::of_district(&state, &caller, path.into_inner(), query.status).await?))
+}
+
+/// The complaints the bureau forwarded to the school (its admins); no others.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path), ListQuery),
+    responses(
+        (status = 200, body = ComplaintList),
+        (status = 403, description = "`forbidden`: staff who are not admins", body = ErrorBody),
+        (status = 404, description = "`not_found`: another school", body = ErrorBody),
+    )
+)]
+#[get("/schools/{school_id}/complaints")]
+pub async fn school_complaints(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    query: web::Query<ListQuery>,
+) -> ApiResult<web::Json<ComplaintList>> {
+    Ok(web::Json(service::of_school(&state, &caller, path.into_inner(), query.status).await?))
+}

@@ -36,6 +36,7 @@ mod m20261204_000029_parent_school;
 mod m20261204_000030_parent_meetings;
 mod m20261204_000031_course_ratings;
 mod m20261204_000032_complaints;
+mod m20261204_000033_bulletins;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000030_parent_meetings::Migration),
             Box::new(m20261204_000031_course_ratings::Migration),
             Box::new(m20261204_000032_complaints::Migration),
+            Box::new(m20261204_000033_bulletins::Migration),
         ]
     }
 }

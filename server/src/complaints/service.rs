@@ -555,3 +555,34 @@ pub async fn for_figures(
         .await?;
     Ok((filed, overdue))
 }
+
+/// The school of each complaint of the district whose holder was reminded of a passed deadline
+/// from `since` (included) to `until` (excluded): read from the append-only history, so a past
+/// half-month always counts the same.
+pub async fn overdue_between(
+    db: &impl ConnectionTrait,
+    district_id: Uuid,
+    (since, until): (DateTime<Utc>, DateTime<Utc>),
+) -> ApiResult<Vec<Uuid>> {
+    let reminded: Vec<Uuid> = event::Entity::find()
+        .select_only()
+        .column(event::Column::ComplaintId)
+        .filter(event::Column::Kind.eq(EventKind::Reminded))
+        .filter(event::Column::CreatedAt.gte(since))
+        .filter(event::Column::CreatedAt.lt(until))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if reminded.is_empty() {
+        return Ok(Vec::new());
+    }
+    let schools: std::collections::HashMap<Uuid, Uuid> = complaint::Entity::find()
+        .filter(complaint::Column::DistrictId.eq(district_id))
+        .filter(complaint::Column::Id.is_in(reminded.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.school_id))
+        .collect();
+    Ok(reminded.iter().filter_map(|id| schools.get(id).copied()).collect())
+}

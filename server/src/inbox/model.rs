@@ -21,6 +21,8 @@ pub enum ItemKind {
     ParentSchool,
     /// A complaint's progress: to the family that filed it, and to whoever holds it.
     Complaint,
+    /// The half-monthly bulletin is out (to the bureau's officers, and each school's part to it).
+    Bulletin,
 }
 
 impl ItemKind {
@@ -33,6 +35,7 @@ impl ItemKind {
             ItemKind::Mentoring => "mentoring",
             ItemKind::ParentSchool => "parent_school",
             ItemKind::Complaint => "complaint",
+            ItemKind::Bulletin => "bulletin",
         }
     }
 
@@ -45,11 +48,12 @@ impl ItemKind {
             "mentoring" => Some(ItemKind::Mentoring),
             "parent_school" => Some(ItemKind::ParentSchool),
             "complaint" => Some(ItemKind::Complaint),
+            "bulletin" => Some(ItemKind::Bulletin),
             _ => None,
         }
     }
 
-    pub const ALL: [ItemKind; 7] = [
+    pub const ALL: [ItemKind; 8] = [
         ItemKind::Notice,
         ItemKind::Message,
         ItemKind::Homework,
@@ -57,6 +61,7 @@ impl ItemKind {
         ItemKind::Mentoring,
         ItemKind::ParentSchool,
         ItemKind::Complaint,
+        ItemKind::Bulletin,
     ];
 }
 

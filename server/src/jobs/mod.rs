@@ -31,6 +31,8 @@ pub struct JobReport {
     pub certificates_issued: u64,
     /// Complaints past their holder's deadline whose holder was reminded.
     pub complaint_reminders: u64,
+    /// Districts whose half-monthly bulletin was issued.
+    pub bulletins_issued: u64,
 }
 
 /// Runs every job once, now.
@@ -68,7 +70,13 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
         tracing::error!("reminding holders of overdue complaints failed: {error}");
         0
     });
+    // After the reminders: a bulletin counts the deadlines passed up to its half-month's end.
+    let bulletins_issued = crate::reporting::service::bulletin::issue_due(state).await.unwrap_or_else(|error| {
+        tracing::error!("issuing half-monthly bulletins failed: {error}");
+        0
+    });
     Ok(JobReport {
+        bulletins_issued,
         complaint_reminders,
         certificates_issued,
         mentor_reminders: period_jobs.reminders,

@@ -3,10 +3,12 @@
 //! or guardian, no text.
 
 use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::bulletin::{BulletinTargets, Shortfall};
 use super::suppression::{Count, Percent};
 use crate::afterschool::model::{Category, ProviderKind};
 use crate::complaints::model::Category as ComplaintCategory;
@@ -305,4 +307,60 @@ pub struct DistrictDashboard {
     pub mentoring: MentoringSection,
     pub parent_school: ParentSchoolSection,
     pub complaints: ComplaintsSection,
+}
+
+/// One school's part of a half-monthly bulletin: what was measured and where it falls short.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SchoolBulletin {
+    pub school_id: Uuid,
+    pub school_name: String,
+    pub school_days: u32,
+    pub class_days: u32,
+    /// Share of class-days over the daily homework cap; `null` without class-days.
+    pub over_cap_percent: Option<f64>,
+    pub plan_published: bool,
+    pub plan_breaches: Vec<String>,
+    /// Complaints about the school that went past a deadline in the half-month.
+    pub complaints_overdue: u32,
+    pub shortfalls: Vec<Shortfall>,
+}
+
+/// What a bulletin says: the targets it measured against and every school of the district.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BulletinBody {
+    pub targets: BulletinTargets,
+    pub schools: Vec<SchoolBulletin>,
+}
+
+/// The half-monthly bulletin (专项督导半月通报) of a district.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Bulletin {
+    pub district_id: Uuid,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+    /// Schools with at least one shortfall.
+    pub schools_short: u32,
+    #[serde(flatten)]
+    pub body: BulletinBody,
+}
+
+/// A re-run: the bulletin computed again now, and whether it says what the issued one said.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Rerun {
+    pub same_as_issued: bool,
+    pub bulletin: Bulletin,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulletinSummary {
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+    pub schools_short: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulletinList {
+    pub items: Vec<BulletinSummary>,
 }

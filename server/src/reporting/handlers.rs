@@ -1,10 +1,13 @@
 //! HTTP endpoints of the bureau's reporting.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::dto::{DashboardQuery, DistrictDashboard, ExportFormat};
+use super::bulletin::BulletinTargets;
+use super::dto::{Bulletin, BulletinList, DashboardQuery, DistrictDashboard, ExportFormat, Rerun, SchoolBulletin};
+use super::service::bulletin;
 use super::{export, service};
 use crate::access::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -53,4 +56,132 @@ pub async fn district_dashboard(
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"dashboard.csv\""))
         .body(bytes))
+}
+
+/// The targets the district's half-monthly bulletin measures schools against (its officers).
+#[utoipa::path(
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(("district_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = BulletinTargets),
+        (status = 403, description = "`forbidden`: not a bureau officer", body = ErrorBody),
+        (status = 404, description = "`not_found`: another district", body = ErrorBody),
+    )
+)]
+#[get("/districts/{district_id}/bulletin-targets")]
+pub async fn bulletin_targets(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+) -> ApiResult<web::Json<BulletinTargets>> {
+    Ok(web::Json(bulletin::targets(&state, &caller, path.into_inner()).await?))
+}
+
+/// The district's officers set the targets (from the next bulletin on).
+#[utoipa::path(
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(("district_id" = Uuid, Path)),
+    request_body = BulletinTargets,
+    responses(
+        (status = 200, body = BulletinTargets),
+        (status = 403, description = "`forbidden`: not a bureau officer", body = ErrorBody),
+        (status = 404, description = "`not_found`: another district", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: a percentage over 100", body = ErrorBody),
+    )
+)]
+#[put("/districts/{district_id}/bulletin-targets")]
+pub async fn set_bulletin_targets(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    body: web::Json<BulletinTargets>,
+) -> ApiResult<web::Json<BulletinTargets>> {
+    Ok(web::Json(bulletin::set_targets(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// The district's half-monthly bulletins (专项督导半月通报), newest first.
+#[utoipa::path(
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(("district_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = BulletinList),
+        (status = 403, description = "`forbidden`: not a bureau officer", body = ErrorBody),
+        (status = 404, description = "`not_found`: another district", body = ErrorBody),
+    )
+)]
+#[get("/districts/{district_id}/bulletins")]
+pub async fn district_bulletins(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+) -> ApiResult<web::Json<BulletinList>> {
+    Ok(web::Json(bulletin::list(&state, &caller, path.into_inner()).await?))
+}
+
+/// One issued bulletin: every school with its figures and shortfalls.
+#[utoipa::path(
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(("district_id" = Uuid, Path), ("period_start" = NaiveDate, Path, description = "The half-month's first day (a 1st or a 16th)")),
+    responses(
+        (status = 200, body = Bulletin),
+        (status = 403, description = "`forbidden`: not a bureau officer", body = ErrorBody),
+        (status = 404, description = "`not_found`: another district, or not issued", body = ErrorBody),
+    )
+)]
+#[get("/districts/{district_id}/bulletins/{period_start}")]
+pub async fn district_bulletin(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, NaiveDate)>,
+) -> ApiResult<web::Json<Bulletin>> {
+    let (district_id, start) = path.into_inner();
+    Ok(web::Json(bulletin::get(&state, &caller, district_id, start).await?))
+}
+
+/// The bureau re-runs the bulletin of a past half-month: computed again from the same history,
+/// with whether it says what was issued (issued now, unannounced, if it never was).
+#[utoipa::path(
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(("district_id" = Uuid, Path), ("period_start" = NaiveDate, Path, description = "The half-month's first day (a 1st or a 16th)")),
+    responses(
+        (status = 200, body = Rerun),
+        (status = 403, description = "`forbidden`: not a bureau officer", body = ErrorBody),
+        (status = 404, description = "`not_found`: another district", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: not a 1st or a 16th, or the half-month has not ended", body = ErrorBody),
+    )
+)]
+#[post("/districts/{district_id}/bulletins/{period_start}/rerun")]
+pub async fn rerun_bulletin(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, NaiveDate)>,
+) -> ApiResult<web::Json<Rerun>> {
+    let (district_id, start) = path.into_inner();
+    Ok(web::Json(bulletin::rerun(&state, &caller, district_id, start).await?))
+}
+
+/// The school's own part of an issued bulletin (its admins).
+#[utoipa::path(
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path), ("period_start" = NaiveDate, Path, description = "The half-month's first day (a 1st or a 16th)")),
+    responses(
+        (status = 200, body = SchoolBulletin),
+        (status = 403, description = "`forbidden`: staff who are not admins", body = ErrorBody),
+        (status = 404, description = "`not_found`: another school, or not issued", body = ErrorBody),
+    )
+)]
+#[get("/schools/{school_id}/bulletins/{period_start}")]
+pub async fn school_bulletin(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, NaiveDate)>,
+) -> ApiResult<web::Json<SchoolBulletin>> {
+    let (school_id, start) = path.into_inner();
+    Ok(web::Json(bulletin::school_part(&state, &caller, school_id, start).await?))
 }

@@ -1,15 +1,25 @@
 //! Reporting for the bureau (issue 12): aggregates only, every figure through [`suppression`]
 //! before it leaves the server; reads, never writes. The district dashboard has one section per
-//! area: reach, homework, after-school, mentoring, parent school and complaints.
+//! area: reach, homework, after-school, mentoring, parent school and complaints. The half-monthly
+//! bulletin ([`bulletin`], [`service::bulletin`]) measures each school against the district's
+//! targets and is issued on the 1st and the 16th.
 
+pub mod bulletin;
 pub mod dto;
 pub mod export;
 pub mod handlers;
+pub mod model;
 pub mod service;
 pub mod suppression;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(handlers::district_dashboard);
+    cfg.service(handlers::district_dashboard)
+        .service(handlers::bulletin_targets)
+        .service(handlers::set_bulletin_targets)
+        .service(handlers::district_bulletins)
+        .service(handlers::district_bulletin)
+        .service(handlers::rerun_bulletin)
+        .service(handlers::school_bulletin);
 }

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 mod afterschool;
+pub mod bulletin;
 mod complaints;
 mod homework;
 

@@ -331,3 +331,121 @@ async fn the_afterschool_section_shows_each_plan_against_todays_rules_and_who_ta
     assert_eq!(school_row(&body["afterschool"], school)["breaches"], json!(["AS_END_TIME"]));
     assert_eq!(body["afterschool"]["schools_compliant"], 0);
 }
+
+#[tokio::test]
+async fn the_half_monthly_bulletin_names_each_schools_shortfalls_once_and_a_rerun_finds_the_same() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    // A1's 3-1 gets 50 minutes on Monday 23 and Tuesday 24 November; the bureau then tightens the
+    // cap to 45: two of A1's 22 class-days of 16–30 November are over it (9.1 %, target 5 %).
+    for date in ["2026-11-23", "2026-11-24"] {
+        app.post(
+            &format!("/api/v1/classes/{}/homework", w.class_a1_31),
+            Some(&w.teacher_a1_head),
+            homework("练习册。", 50, date),
+        )
+        .await
+        .expect(201);
+    }
+    let settings = format!("/api/v1/districts/{}/homework-settings", w.district_a);
+    app.put(&settings, Some(&w.bureau_a), json!({ "primary_cap_minutes": 45, "junior_cap_minutes": 90 }))
+        .await
+        .expect(200);
+    // A complaint about A1 nobody handles: its deadline passes on Thursday 26.
+    let complaint = json!({ "student_id": w.s1, "category": "homework_burden", "text": "作业太多。" });
+    app.post("/api/v1/complaints", Some(&w.g1), complaint).await.expect(201);
+    let targets = format!("/api/v1/districts/{}/bulletin-targets", w.district_a);
+    assert_eq!(
+        app.get(&targets, Some(&w.bureau_a)).await.expect(200).body,
+        json!({ "homework_over_cap_percent": 5, "complaints_overdue": 0 })
+    );
+    app.put(&targets, Some(&w.bureau_a), json!({ "homework_over_cap_percent": 101, "complaints_overdue": 0 }))
+        .await
+        .expect(422);
+    app.put(&targets, Some(&w.admin_a1), json!({ "homework_over_cap_percent": 5, "complaints_overdue": 0 }))
+        .await
+        .expect(403);
+
+    // Friday 27: the reminder goes out (and the bulletin of 1–15 November, for both districts).
+    app.clock.advance(Duration::days(4));
+    let jobs = server::jobs::run_due(&app.state).await.expect("jobs");
+    assert_eq!((jobs.complaint_reminders, jobs.bulletins_issued), (1, 2));
+    // Tuesday 1 December: the bulletin of 16–30 November, once.
+    app.clock.advance(Duration::days(4));
+    assert_eq!(server::jobs::run_due(&app.state).await.expect("jobs").bulletins_issued, 2);
+    assert_eq!(server::jobs::run_due(&app.state).await.expect("jobs").bulletins_issued, 0);
+
+    let bureau = app.login("bureau-a@test.cn", PASSWORD).await;
+    let list = app.get(&format!("/api/v1/districts/{}/bulletins", w.district_a), Some(&bureau)).await.expect(200);
+    let starts: Vec<&str> =
+        list.body["items"].as_array().unwrap().iter().map(|i| i["period_start"].as_str().unwrap()).collect();
+    assert_eq!(starts, vec!["2026-11-16", "2026-11-01"]);
+    let path = format!("/api/v1/districts/{}/bulletins/2026-11-16", w.district_a);
+    let issued = app.get(&path, Some(&bureau)).await.expect(200).body;
+    assert_eq!(issued["period_end"], "2026-11-30");
+    assert_eq!(issued["schools_short"], 2, "A1 on three counts, A2 without an after-school plan");
+    let a1 = school_row(&issued, w.school_a1);
+    assert_eq!((a1["school_days"].as_u64(), a1["class_days"].as_u64()), (Some(11), Some(22)));
+    assert_eq!(a1["over_cap_percent"], 9.1);
+    assert_eq!(a1["complaints_overdue"], 1);
+    let kinds: Vec<&str> = a1["shortfalls"].as_array().unwrap().iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["homework_over_cap", "no_afterschool_plan", "complaints_overdue"]);
+    assert_eq!(a1["shortfalls"][0]["figure"], 9.1);
+    assert_eq!(a1["shortfalls"][0]["target"], 5.0);
+    // The half-month before: no homework yet, no overdue complaint; only the missing plans.
+    let first_half = format!("/api/v1/districts/{}/bulletins/2026-11-01", w.district_a);
+    let earlier = app.get(&first_half, Some(&bureau)).await.expect(200).body;
+    let kinds: Vec<&str> = school_row(&earlier, w.school_a1)["shortfalls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["no_afterschool_plan"]);
+
+    // A re-run says the same.
+    let rerun = app.post(&format!("{path}/rerun"), Some(&bureau), json!({})).await.expect(200);
+    assert_eq!(rerun.body["same_as_issued"], true);
+    assert_eq!(rerun.body["bulletin"]["schools"], issued["schools"]);
+    // A half-month that never had one is issued by its re-run; odd dates and the current one are refused.
+    let october = format!("/api/v1/districts/{}/bulletins/2026-10-16", w.district_a);
+    app.get(&october, Some(&bureau)).await.expect(404);
+    assert_eq!(
+        app.post(&format!("{october}/rerun"), Some(&bureau), json!({})).await.expect(200).body["same_as_issued"],
+        true
+    );
+    app.get(&october, Some(&bureau)).await.expect(200);
+    for bad in ["2026-11-17", "2026-12-01"] {
+        let rerun = format!("/api/v1/districts/{}/bulletins/{bad}/rerun", w.district_a);
+        let refused = app.post(&rerun, Some(&bureau), json!({})).await.expect(422);
+        assert_eq!(refused.body["details"]["field"], "period_start");
+    }
+
+    // Each school's admins get their own part, and only theirs.
+    let admin = app.login("admin-a1@test.cn", PASSWORD).await;
+    let part =
+        app.get(&format!("/api/v1/schools/{}/bulletins/2026-11-16", w.school_a1), Some(&admin)).await.expect(200);
+    assert_eq!(part.body["shortfalls"].as_array().unwrap().len(), 3);
+    let inbox = app.get("/api/v1/inbox", Some(&admin)).await.expect(200);
+    let titles: Vec<&str> = inbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "bulletin")
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.contains(&"半月通报（2026-11-16 至 2026-11-30）：本校 3 项未达标"), "{titles:?}");
+    let other_admin = app.login("admin-a2@test.cn", PASSWORD).await;
+    app.get(&format!("/api/v1/schools/{}/bulletins/2026-11-16", w.school_a1), Some(&other_admin)).await.expect(404);
+    let bureau_b = app.login("bureau-b@test.cn", PASSWORD).await;
+    app.get(&path, Some(&bureau_b)).await.expect(404);
+    app.get(&path, Some(&admin)).await.expect(403);
+    let officer_inbox = app.get("/api/v1/inbox", Some(&bureau)).await.expect(200);
+    assert!(
+        officer_inbox.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "bulletin" && i["title"] == "半月通报（2026-11-16 至 2026-11-30）：2 所学校未达标")
+    );
+}

@@ -231,7 +231,7 @@ async fn preferences_choose_the_language_and_the_channels() {
     assert_eq!(
         defaults.body,
         // Every kind of item is on by default, after-school news included.
-        json!({ "locale": "zh-CN", "push_kinds": ["notice", "message", "homework", "afterschool", "mentoring", "parent_school"], "email_kinds": ["notice", "message", "homework", "afterschool", "mentoring", "parent_school"], "daily_digest": false, "digest_time": null, "digest_time_in_effect": "17:00" })
+        json!({ "locale": "zh-CN", "push_kinds": ["notice", "message", "homework", "afterschool", "mentoring", "parent_school", "complaint", "bulletin"], "email_kinds": ["notice", "message", "homework", "afterschool", "mentoring", "parent_school", "complaint", "bulletin"], "daily_digest": false, "digest_time": null, "digest_time_in_effect": "17:00" })
     );
     let english = json!({ "locale": "en", "push_kinds": ["notice"], "email_kinds": ["notice"], "daily_digest": false });
     let put = |token: String, body: Value| {

@@ -366,10 +366,10 @@ async fn the_half_monthly_bulletin_names_each_schools_shortfalls_once_and_a_reru
         .await
         .expect(403);
 
-    // Friday 27: the reminder goes out (and the bulletin of 1–15 November, for both districts).
+    // Friday 27: the reminder goes out; no bulletin of 1–15 November, before the districts existed.
     app.clock.advance(Duration::days(4));
     let jobs = server::jobs::run_due(&app.state).await.expect("jobs");
-    assert_eq!((jobs.complaint_reminders, jobs.bulletins_issued), (1, 2));
+    assert_eq!((jobs.complaint_reminders, jobs.bulletins_issued), (1, 0));
     // Tuesday 1 December: the bulletin of 16–30 November, once.
     app.clock.advance(Duration::days(4));
     assert_eq!(server::jobs::run_due(&app.state).await.expect("jobs").bulletins_issued, 2);
@@ -379,7 +379,7 @@ async fn the_half_monthly_bulletin_names_each_schools_shortfalls_once_and_a_reru
     let list = app.get(&format!("/api/v1/districts/{}/bulletins", w.district_a), Some(&bureau)).await.expect(200);
     let starts: Vec<&str> =
         list.body["items"].as_array().unwrap().iter().map(|i| i["period_start"].as_str().unwrap()).collect();
-    assert_eq!(starts, vec!["2026-11-16", "2026-11-01"]);
+    assert_eq!(starts, vec!["2026-11-16"]);
     let path = format!("/api/v1/districts/{}/bulletins/2026-11-16", w.district_a);
     let issued = app.get(&path, Some(&bureau)).await.expect(200).body;
     assert_eq!(issued["period_end"], "2026-11-30");
@@ -392,9 +392,12 @@ async fn the_half_monthly_bulletin_names_each_schools_shortfalls_once_and_a_reru
     assert_eq!(kinds, vec!["homework_over_cap", "no_afterschool_plan", "complaints_overdue"]);
     assert_eq!(a1["shortfalls"][0]["figure"], 9.1);
     assert_eq!(a1["shortfalls"][0]["target"], 5.0);
-    // The half-month before: no homework yet, no overdue complaint; only the missing plans.
+    // The half-month before, re-run by the bureau: no homework yet, no overdue complaint; only the
+    // missing plans.
     let first_half = format!("/api/v1/districts/{}/bulletins/2026-11-01", w.district_a);
-    let earlier = app.get(&first_half, Some(&bureau)).await.expect(200).body;
+    app.get(&first_half, Some(&bureau)).await.expect(404);
+    let earlier =
+        app.post(&format!("{first_half}/rerun"), Some(&bureau), json!({})).await.expect(200).body["bulletin"].clone();
     let kinds: Vec<&str> = school_row(&earlier, w.school_a1)["shortfalls"]
         .as_array()
         .unwrap()

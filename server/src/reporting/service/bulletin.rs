@@ -221,13 +221,15 @@ async fn announce(db: &impl ConnectionTrait, d: &district::Model, b: &Bulletin, 
 }
 
 /// The job: every district's bulletin of the last half-month that ended, issued once (on the 1st
-/// and the 16th, or on the first run after them).
+/// and the 16th, or on the first run after them). A district set up after that half-month ended
+/// had nothing to report in it: its first bulletin is the next one (the bureau may still re-run
+/// an earlier one).
 pub async fn issue_due(state: &AppState) -> ApiResult<u64> {
     let now = state.clock.now();
     let mut issued = 0;
     for d in district::Entity::find().all(&state.db).await? {
         let half = bulletin::last_ended(d.local_date(now));
-        if stored_of(&state.db, d.id, half.0).await?.is_some() {
+        if d.local_date(d.created_at) > half.1 || stored_of(&state.db, d.id, half.0).await?.is_some() {
             continue;
         }
         let body = compute(state, d.id, half).await?;

@@ -1,9 +1,10 @@
-//! The demo district behind `server --demo`: a bureau, three schools (one 五四制), classes in
-//! grades 1–9, teachers, about 1,000 students with guardians — including a family with children in
-//! two schools. Built through the same services as real data (bootstrap, school creation, roster
+//! The demo district behind `server --demo`: a bureau, three schools (one 五四制) and a village
+//! teaching point, classes in grades 1–9, teachers, about 1,000 students with guardians — including
+//! a family with children in two schools. Built through the same services as real data (bootstrap, school creation, roster
 //! import), so the demo exercises the real code paths. Deterministic, and seeded only once.
 
 mod parent_school;
+mod reporting;
 
 use std::fmt::Write as _;
 
@@ -35,15 +36,17 @@ struct DemoSchool {
     stage_system: StageSystem,
     grades: std::ops::RangeInclusive<i16>,
     classes_per_grade: i16,
+    students_per_class: usize,
     admin_login: &'static str,
 }
 
-const SCHOOLS: [DemoSchool; 3] = [
+const SCHOOLS: [DemoSchool; 4] = [
     DemoSchool {
         name: "示范区实验小学",
         stage_system: StageSystem::SixThree,
         grades: 1..=6,
         classes_per_grade: 2,
+        students_per_class: STUDENTS_PER_CLASS,
         admin_login: "admin@shiyan.demo.jiaxiao.cn",
     },
     DemoSchool {
@@ -51,6 +54,7 @@ const SCHOOLS: [DemoSchool; 3] = [
         stage_system: StageSystem::SixThree,
         grades: 7..=9,
         classes_per_grade: 3,
+        students_per_class: STUDENTS_PER_CLASS,
         admin_login: "admin@yizhong.demo.jiaxiao.cn",
     },
     DemoSchool {
@@ -58,7 +62,18 @@ const SCHOOLS: [DemoSchool; 3] = [
         stage_system: StageSystem::FiveFour,
         grades: 1..=9,
         classes_per_grade: 1,
+        students_per_class: STUDENTS_PER_CLASS,
         admin_login: "admin@wusi.demo.jiaxiao.cn",
+    },
+    // A village teaching point of eight pupils: on the bureau's dashboard its family counts are
+    // below k and suppressed (with a complementary cell elsewhere).
+    DemoSchool {
+        name: "示范区青山村教学点",
+        stage_system: StageSystem::SixThree,
+        grades: 1..=2,
+        classes_per_grade: 1,
+        students_per_class: 4,
+        admin_login: "admin@qingshan.demo.jiaxiao.cn",
     },
 ];
 
@@ -104,6 +119,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
         seed_afterschool(state).await?;
         seed_mentoring(state).await?;
         parent_school::seed(state).await?;
+        reporting::seed(state).await?;
     }
     Ok(Demo { seeded_now: !already, logins: logins(db).await? })
 }
@@ -681,7 +697,7 @@ async fn seed_fresh(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>)
                     pair.join(";")
                 );
             }
-            for k in 0..STUDENTS_PER_CLASS {
+            for k in 0..spec.students_per_class {
                 student_seq += 1;
                 let family = k == 0 && ((s == 0 && i == TEACHER_CLASS) || (s == 1 && i == 0));
                 let (child, father) = if family {
@@ -714,6 +730,7 @@ async fn seed_fresh(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>)
         SCHOOLS[0].admin_login,
         SCHOOLS[1].admin_login,
         SCHOOLS[2].admin_login,
+        SCHOOLS[3].admin_login,
         "teacher@demo.jiaxiao.cn",
         "parent@demo.jiaxiao.cn",
     ] {

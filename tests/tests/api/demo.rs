@@ -44,8 +44,9 @@ async fn the_demo_seeds_every_domain_once_and_signs_in_each_role() {
         .count(db)
         .await
         .unwrap();
-    // Per school: the club (3 seats, 5 tried) and the drawn lottery activity (3 seats, 5 applied).
-    assert_eq!((enrolled as usize, waiting as usize), (6 * school_count, 4 * school_count));
+    // Per school: the club (3 seats, 5 tried) and the drawn lottery activity (3 seats, the next 5
+    // applied; the village teaching point of eight pupils has only 3 more families, all seated).
+    assert_eq!((enrolled as usize, waiting as usize), (6 * school_count, 4 * school_count - 2));
     // Last week's roll calls and sign-outs, in every school's club.
     use server::afterschool::model::{attendance, sign_out};
     let marked = attendance::Entity::find().count(db).await.unwrap() as usize;
@@ -86,6 +87,37 @@ async fn the_demo_seeds_every_domain_once_and_signs_in_each_role() {
     let issued = certificate::Entity::find().all(db).await.unwrap();
     assert!(!issued.is_empty(), "no demo certificate");
     app.get(&format!("/api/v1/certificates/{}", issued[0].code), None).await.expect(200);
+
+    // The bureau's dashboard shows every area: the junior school's grade 9 over the district's
+    // tightened cap, the village teaching point's eight families suppressed, two complaints in
+    // different states, and a bulletin naming the junior school's shortfall.
+    let district = me.body["districts"][0]["id"].as_str().expect("district").to_owned();
+    let dashboard = app.get(&format!("/api/v1/districts/{district}/dashboard"), Some(&bureau)).await.expect(200).body;
+    let row = |section: &str, name: &str| {
+        dashboard[section]["schools"].as_array().expect("schools").iter().find(|s| s["school_name"] == name).cloned()
+    };
+    let junior = row("homework", "示范区第一初级中学").expect("junior school");
+    assert!(junior["over_cap_class_days"].as_u64().unwrap() > 0, "{junior}");
+    assert_eq!(dashboard["homework"]["schools_over_cap"], 1);
+    let village = row("parent_school", "示范区青山村教学点").expect("village school");
+    assert_eq!(village["families"]["suppressed"], true);
+    assert_eq!(dashboard["afterschool"]["schools_with_plan"].as_u64(), Some(school_count as u64));
+    let complaints = app.get(&format!("/api/v1/districts/{district}/complaints"), Some(&bureau)).await.expect(200);
+    let mut states: Vec<&str> =
+        complaints.body["items"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
+    states.sort_unstable();
+    assert_eq!(states, vec!["closed", "responded"]);
+    let bulletins = app.get(&format!("/api/v1/districts/{district}/bulletins"), Some(&bureau)).await.expect(200);
+    let start = bulletins.body["items"][0]["period_start"].as_str().expect("a past bulletin").to_owned();
+    let bulletin = app.get(&format!("/api/v1/districts/{district}/bulletins/{start}"), Some(&bureau)).await.expect(200);
+    let short: Vec<&str> = bulletin.body["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["shortfalls"].as_array().unwrap().iter().any(|f| f["kind"] == "homework_over_cap"))
+        .map(|s| s["school_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(short, vec!["示范区第一初级中学"]);
 }
 
 /// README's walkthrough, step by step, with the printed logins and the API alone: the printed

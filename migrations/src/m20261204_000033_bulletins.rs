@@ -1,5 +1,5 @@
-//! The half-monthly bulletin (专项督导半月通报, issue 12): the targets each district sets, and each
-//! bulletin as issued (one per district and half-month; a re-run recomputes it from the same
+//! The bureau's reporting settings (issue 12: its small-cell threshold k and the half-monthly
+//! bulletin's targets) and each bulletin (专项督导半月通报) as issued (one per district and half-month; a re-run recomputes it from the same
 //! history and must find the same).
 
 use sea_orm_migration::{prelude::*, schema::*};
@@ -15,8 +15,10 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
-                    .table("district_bulletin_targets")
+                    .table("district_reporting_settings")
                     .col(uuid("district_id").primary_key())
+                    // Cells of fewer people than this are suppressed (default 10).
+                    .col(small_integer("k"))
                     // A school falls short when more of its class-days than this (percent) are
                     // over the daily homework cap.
                     .col(small_integer("homework_over_cap_percent"))
@@ -24,7 +26,7 @@ impl MigrationTrait for Migration {
                     .col(small_integer("complaints_overdue"))
                     .col(timestamp_with_time_zone("updated_at"))
                     .foreign_key(&mut fk(
-                        "district_bulletin_targets",
+                        "district_reporting_settings",
                         "district_id",
                         "districts",
                         ForeignKeyAction::Cascade,
@@ -53,6 +55,6 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_table(Table::drop().table("bulletins").to_owned()).await?;
-        manager.drop_table(Table::drop().table("district_bulletin_targets").to_owned()).await
+        manager.drop_table(Table::drop().table("district_reporting_settings").to_owned()).await
     }
 }

@@ -364,3 +364,17 @@ pub struct BulletinSummary {
 pub struct BulletinList {
     pub items: Vec<BulletinSummary>,
 }
+
+/// The bureau's reporting settings: the small-cell threshold and the bulletin's targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportingSettings {
+    /// Figures of fewer people than this are suppressed (5–100; default 10).
+    pub k: u16,
+    /// A school falls short when more of its class-days than this (percent, 0–100; default 5) are
+    /// over the daily homework cap.
+    pub homework_over_cap_percent: u8,
+    /// … or when more of its complaints than this (0–1000; default 0) went past a deadline in the
+    /// half-month.
+    pub complaints_overdue: u16,
+}

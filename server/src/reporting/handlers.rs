@@ -5,9 +5,10 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::bulletin::BulletinTargets;
-use super::dto::{Bulletin, BulletinList, DashboardQuery, DistrictDashboard, ExportFormat, Rerun, SchoolBulletin};
-use super::service::bulletin;
+use super::dto::{
+    Bulletin, BulletinList, DashboardQuery, DistrictDashboard, ExportFormat, ReportingSettings, Rerun, SchoolBulletin,
+};
+use super::service::{Scope, bulletin, settings};
 use super::{export, service};
 use crate::access::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -15,7 +16,8 @@ use crate::state::AppState;
 
 /// The district's dashboard (its bureau officers): one section per area, aggregates only; every
 /// count of fewer than `k` people is `null` with `"suppressed": true` (with complementary cells),
-/// shares near 0 or 100 % over few people are bounds. Sections not built yet say so.
+/// shares near 0 or 100 % over few people are bounds. An area a school has not set up says so in
+/// its row.
 #[utoipa::path(
     tag = "reporting",
     security(("bearer" = [])),
@@ -36,7 +38,43 @@ pub async fn district_dashboard(
     query: web::Query<DashboardQuery>,
     request: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let query = query.into_inner();
+    answer(&state, &caller, Scope::District(path.into_inner()), query.into_inner(), &request).await
+}
+
+/// One school's dashboard: the same sections with the school's row alone, for its district's
+/// bureau officers and its own admins.
+#[utoipa::path(
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(("district_id" = Uuid, Path), ("school_id" = Uuid, Path), DashboardQuery),
+    responses(
+        (status = 200, description = "The school's dashboard as JSON, or one `section` as CSV",
+            content((DistrictDashboard = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "`forbidden`: the school's staff who are not admins", body = ErrorBody),
+        (status = 404, description = "`not_found`: another district or school", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: `from` without `to`, `to` before `from`, over 400 days", body = ErrorBody),
+    )
+)]
+#[get("/districts/{district_id}/schools/{school_id}/dashboard")]
+pub async fn school_dashboard(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<DashboardQuery>,
+    request: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let (district_id, school_id) = path.into_inner();
+    answer(&state, &caller, Scope::School { district_id, school_id }, query.into_inner(), &request).await
+}
+
+/// The dashboard as JSON, or one section as CSV when `format=csv` or `Accept: text/csv` asks.
+async fn answer(
+    state: &AppState,
+    caller: &Caller,
+    scope: Scope,
+    query: DashboardQuery,
+    request: &HttpRequest,
+) -> ApiResult<HttpResponse> {
     let accepts_csv = request
         .headers()
         .get(header::ACCEPT)
@@ -47,7 +85,7 @@ pub async fn district_dashboard(
         None => accepts_csv,
     };
     let section = query.section.unwrap_or_default();
-    let dashboard = service::dashboard(&state, &caller, path.into_inner(), query).await?;
+    let dashboard = service::dashboard(state, caller, scope, query).await?;
     if !csv {
         return Ok(HttpResponse::Ok().json(dashboard));
     }
@@ -58,47 +96,49 @@ pub async fn district_dashboard(
         .body(bytes))
 }
 
-/// The targets the district's half-monthly bulletin measures schools against (its officers).
+/// The district's reporting settings: k, and the targets of its half-monthly bulletin (its
+/// officers).
 #[utoipa::path(
     tag = "reporting",
     security(("bearer" = [])),
     params(("district_id" = Uuid, Path)),
     responses(
-        (status = 200, body = BulletinTargets),
+        (status = 200, body = ReportingSettings),
         (status = 403, description = "`forbidden`: not a bureau officer", body = ErrorBody),
         (status = 404, description = "`not_found`: another district", body = ErrorBody),
     )
 )]
-#[get("/districts/{district_id}/bulletin-targets")]
-pub async fn bulletin_targets(
+#[get("/districts/{district_id}/reporting-settings")]
+pub async fn reporting_settings(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<Uuid>,
-) -> ApiResult<web::Json<BulletinTargets>> {
-    Ok(web::Json(bulletin::targets(&state, &caller, path.into_inner()).await?))
+) -> ApiResult<web::Json<ReportingSettings>> {
+    Ok(web::Json(settings::get(&state, &caller, path.into_inner()).await?))
 }
 
-/// The district's officers set the targets (from the next bulletin on).
+/// The district's officers set k (the figures from now on) and the bulletin's targets (from the
+/// next bulletin on).
 #[utoipa::path(
     tag = "reporting",
     security(("bearer" = [])),
     params(("district_id" = Uuid, Path)),
-    request_body = BulletinTargets,
+    request_body = ReportingSettings,
     responses(
-        (status = 200, body = BulletinTargets),
+        (status = 200, body = ReportingSettings),
         (status = 403, description = "`forbidden`: not a bureau officer", body = ErrorBody),
         (status = 404, description = "`not_found`: another district", body = ErrorBody),
-        (status = 422, description = "`validation_failed`: a percentage over 100", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: k outside 5–100, a percentage over 100", body = ErrorBody),
     )
 )]
-#[put("/districts/{district_id}/bulletin-targets")]
-pub async fn set_bulletin_targets(
+#[put("/districts/{district_id}/reporting-settings")]
+pub async fn set_reporting_settings(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<Uuid>,
-    body: web::Json<BulletinTargets>,
-) -> ApiResult<web::Json<BulletinTargets>> {
-    Ok(web::Json(bulletin::set_targets(&state, &caller, path.into_inner(), body.into_inner()).await?))
+    body: web::Json<ReportingSettings>,
+) -> ApiResult<web::Json<ReportingSettings>> {
+    Ok(web::Json(settings::set(&state, &caller, path.into_inner(), body.into_inner()).await?))
 }
 
 /// The district's half-monthly bulletins (专项督导半月通报), newest first.

@@ -16,8 +16,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(handlers::district_dashboard)
-        .service(handlers::bulletin_targets)
-        .service(handlers::set_bulletin_targets)
+        .service(handlers::school_dashboard)
+        .service(handlers::reporting_settings)
+        .service(handlers::set_reporting_settings)
         .service(handlers::district_bulletins)
         .service(handlers::district_bulletin)
         .service(handlers::rerun_bulletin)

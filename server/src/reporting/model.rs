@@ -1,13 +1,15 @@
-//! Reporting's own tables: the bulletin targets a district sets and the bulletins issued.
+//! Reporting's own tables: the settings a district's bureau keeps (k, the bulletin's targets) and
+//! the bulletins issued.
 
-pub mod targets {
+pub mod settings {
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "district_bulletin_targets")]
+    #[sea_orm(table_name = "district_reporting_settings")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub district_id: Uuid,
+        pub k: i16,
         pub homework_over_cap_percent: i16,
         pub complaints_overdue: i16,
         pub updated_at: DateTimeUtc,

@@ -8,12 +8,13 @@ mod afterschool;
 pub mod bulletin;
 mod complaints;
 mod homework;
+pub mod settings;
 
 use super::dto::{
     DashboardQuery, DistrictDashboard, MentoringSection, ParentSchoolSection, ReachSection, SchoolMentoring,
     SchoolParentSchool, SchoolReach, StageRate, TaskRate, VisitModes,
 };
-use super::suppression::{self, DEFAULT_K, count, percent, suppress_line};
+use super::suppression::{self, count, percent, suppress_line};
 use crate::access::{self, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::org::model::school;
@@ -31,14 +32,38 @@ fn line(counts: &[u64], k: u64) -> (Vec<suppression::Count>, suppression::Count)
     (cells, count(total, total > 0 && total < k))
 }
 
-/// The district's dashboard (its bureau officers): aggregates only, small cells suppressed.
+/// Whose figures a dashboard shows: the whole district, or one school of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    District(Uuid),
+    School { district_id: Uuid, school_id: Uuid },
+}
+
+/// The dashboard (aggregates only, small cells suppressed): of the whole district for its bureau
+/// officers, of one school for them and for that school's admins.
 pub async fn dashboard(
     state: &AppState,
     caller: &Caller,
-    district_id: Uuid,
+    scope: Scope,
     query: DashboardQuery,
 ) -> ApiResult<DistrictDashboard> {
-    let officer = access::bureau_officer_of(&state.db, caller, district_id).await?;
+    let db = &state.db;
+    let (district_id, schools) = match scope {
+        Scope::District(district_id) => {
+            access::bureau_officer_of(db, caller, district_id).await?;
+            (district_id, crate::org::repo::schools_of_district(db, district_id).await?)
+        }
+        Scope::School { district_id, school_id } => {
+            let school = crate::org::repo::school(db, school_id)
+                .await?
+                .filter(|s| s.district_id == district_id)
+                .ok_or_else(ApiError::not_found)?;
+            if access::bureau_officer_of(db, caller, district_id).await.is_err() {
+                access::school_admin(db, caller, school_id).await?;
+            }
+            (district_id, vec![school])
+        }
+    };
     let period: Option<(NaiveDate, NaiveDate)> = match (query.from, query.to) {
         (Some(from), Some(to)) => Some((from, to)),
         (None, None) => None,
@@ -53,8 +78,7 @@ pub async fn dashboard(
             "`to` is not before `from`, within 400 days.",
         ));
     }
-    let k = DEFAULT_K;
-    let schools = crate::org::repo::schools_of_district(&state.db, officer.district_id()).await?;
+    let k = u64::from(settings::of(db, district_id).await?.k);
     // Each school's dates up to its today: the period asked for, or the school's current term.
     let now = state.clock.now();
     let mut to_date = Vec::new();

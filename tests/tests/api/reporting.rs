@@ -354,17 +354,12 @@ async fn the_half_monthly_bulletin_names_each_schools_shortfalls_once_and_a_reru
     // A complaint about A1 nobody handles: its deadline passes on Thursday 26.
     let complaint = json!({ "student_id": w.s1, "category": "homework_burden", "text": "作业太多。" });
     app.post("/api/v1/complaints", Some(&w.g1), complaint).await.expect(201);
-    let targets = format!("/api/v1/districts/{}/bulletin-targets", w.district_a);
-    assert_eq!(
-        app.get(&targets, Some(&w.bureau_a)).await.expect(200).body,
-        json!({ "homework_over_cap_percent": 5, "complaints_overdue": 0 })
-    );
-    app.put(&targets, Some(&w.bureau_a), json!({ "homework_over_cap_percent": 101, "complaints_overdue": 0 }))
-        .await
-        .expect(422);
-    app.put(&targets, Some(&w.admin_a1), json!({ "homework_over_cap_percent": 5, "complaints_overdue": 0 }))
-        .await
-        .expect(403);
+    let settings = format!("/api/v1/districts/{}/reporting-settings", w.district_a);
+    let defaults = json!({ "k": 10, "homework_over_cap_percent": 5, "complaints_overdue": 0 });
+    assert_eq!(app.get(&settings, Some(&w.bureau_a)).await.expect(200).body, defaults);
+    let over = json!({ "k": 10, "homework_over_cap_percent": 101, "complaints_overdue": 0 });
+    app.put(&settings, Some(&w.bureau_a), over).await.expect(422);
+    app.put(&settings, Some(&w.admin_a1), defaults).await.expect(403);
 
     // Friday 27: the reminder goes out; no bulletin of 1–15 November, before the districts existed.
     app.clock.advance(Duration::days(4));
@@ -451,4 +446,46 @@ async fn the_half_monthly_bulletin_names_each_schools_shortfalls_once_and_a_reru
             .iter()
             .any(|i| i["kind"] == "bulletin" && i["title"] == "半月通报（2026-11-16 至 2026-11-30）：2 所学校未达标")
     );
+}
+
+#[tokio::test]
+async fn a_school_admin_reads_its_own_schools_dashboard_and_the_district_sets_its_k() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let b2 = school_of(&app, &w.bureau_b, "乙区第二小学", "admin-b2@test.cn", 15, "1390000").await;
+    let b3 = school_of(&app, &w.bureau_b, "乙区第三小学", "admin-b3@test.cn", 25, "1391000").await;
+    let admin_b3 = app.login("admin-b3@test.cn", PASSWORD).await;
+    let own = format!("/api/v1/districts/{}/schools/{b3}/dashboard", w.district_b);
+    let body = app.get(&own, Some(&admin_b3)).await.expect(200).body;
+    for section in ["reach", "homework", "afterschool", "mentoring", "parent_school", "complaints"] {
+        let rows = body[section]["schools"].as_array().expect("schools");
+        assert_eq!(rows.len(), 1, "{section}");
+        assert_eq!(rows[0]["school_id"], b3.to_string(), "{section}");
+    }
+    assert_eq!(body["reach"]["guardians"]["value"], 25);
+    // The bureau reads any school's; the school's admin no other school's; staff and families none.
+    app.get(&own, Some(&w.bureau_b)).await.expect(200);
+    app.get(&format!("/api/v1/districts/{}/schools/{b2}/dashboard", w.district_b), Some(&admin_b3)).await.expect(404);
+    app.get(&format!("/api/v1/districts/{}/schools/{b3}/dashboard", w.district_a), Some(&w.bureau_a)).await.expect(404);
+    app.get(&own, Some(&w.bureau_a)).await.expect(404);
+    app.get(&own, Some(&w.teacher_b1)).await.expect(404);
+    app.get(&own, Some(&w.g4)).await.expect(404);
+    let b1_teacher = format!("/api/v1/districts/{}/schools/{}/dashboard", w.district_b, w.school_b1);
+    app.get(&b1_teacher, Some(&w.teacher_b1)).await.expect(403);
+
+    // The district raises k to 20: B2's 15 families are hidden now, B3's 25 still shown.
+    let settings = format!("/api/v1/districts/{}/reporting-settings", w.district_b);
+    let raised = json!({ "k": 20, "homework_over_cap_percent": 5, "complaints_overdue": 0 });
+    app.put(&settings, Some(&w.bureau_b), raised).await.expect(200);
+    let district = app.get(&format!("/api/v1/districts/{}/dashboard", w.district_b), Some(&w.bureau_b)).await;
+    let district = district.expect(200).body;
+    assert_eq!(district["k"], 20);
+    assert_eq!(school_row(&district["reach"], b2)["guardians"]["suppressed"], true);
+    assert_eq!(school_row(&district["reach"], b3)["guardians"]["value"], 25);
+    // Never below 5: a figure of fewer people points at a person.
+    let low = json!({ "k": 4, "homework_over_cap_percent": 5, "complaints_overdue": 0 });
+    assert_eq!(app.put(&settings, Some(&w.bureau_b), low).await.expect(422).body["details"]["field"], "k");
+    app.put(&settings, Some(&w.bureau_a), json!({ "k": 20, "homework_over_cap_percent": 5, "complaints_overdue": 0 }))
+        .await
+        .expect(404);
 }

@@ -6,12 +6,12 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::super::bulletin::{self, BulletinTargets, SchoolFacts};
+use super::super::bulletin::{self, SchoolFacts};
 use super::super::dto::{Bulletin, BulletinBody, BulletinList, BulletinSummary, Rerun, SchoolBulletin};
-use super::super::model::{bulletin as stored, targets};
+use super::super::model::bulletin as stored;
 use crate::access::{self, Caller};
 use crate::delivery::outbox;
 use crate::error::{ApiError, ApiResult};
@@ -20,62 +20,10 @@ use crate::inbox::model::ItemKind;
 use crate::org::model::{district, school};
 use crate::state::AppState;
 
-pub async fn targets_of(db: &impl ConnectionTrait, district_id: Uuid) -> ApiResult<BulletinTargets> {
-    Ok(targets::Entity::find_by_id(district_id).one(db).await?.map_or_else(BulletinTargets::default, |t| {
-        BulletinTargets {
-            homework_over_cap_percent: t.homework_over_cap_percent.clamp(0, 100) as u8,
-            complaints_overdue: t.complaints_overdue.max(0) as u16,
-        }
-    }))
-}
-
-/// The district's targets (its officers).
-pub async fn targets(state: &AppState, caller: &Caller, district_id: Uuid) -> ApiResult<BulletinTargets> {
-    access::bureau_officer_of(&state.db, caller, district_id).await?;
-    targets_of(&state.db, district_id).await
-}
-
-/// The district's officers set the targets the next bulletins measure against.
-pub async fn set_targets(
-    state: &AppState,
-    caller: &Caller,
-    district_id: Uuid,
-    req: BulletinTargets,
-) -> ApiResult<BulletinTargets> {
-    if req.homework_over_cap_percent > 100 {
-        return Err(ApiError::validation("homework_over_cap_percent", "0 至 100。", "0 to 100."));
-    }
-    if req.complaints_overdue > 1000 {
-        return Err(ApiError::validation("complaints_overdue", "0 至 1000。", "0 to 1000."));
-    }
-    let txn = crate::infra::db::begin(&state.db).await?;
-    access::bureau_officer_of(&txn, caller, district_id).await?;
-    let row = targets::ActiveModel {
-        district_id: Set(district_id),
-        homework_over_cap_percent: Set(i16::from(req.homework_over_cap_percent)),
-        complaints_overdue: Set(req.complaints_overdue as i16),
-        updated_at: Set(state.clock.now()),
-    };
-    targets::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(targets::Column::DistrictId)
-                .update_columns([
-                    targets::Column::HomeworkOverCapPercent,
-                    targets::Column::ComplaintsOverdue,
-                    targets::Column::UpdatedAt,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(req)
-}
-
 /// The bulletin of `district_id` for the half-month `start`–`end`, computed now.
 async fn compute(state: &AppState, district_id: Uuid, (start, end): (NaiveDate, NaiveDate)) -> ApiResult<BulletinBody> {
     let db = &state.db;
-    let targets = targets_of(db, district_id).await?;
+    let targets = super::settings::of(db, district_id).await?.targets();
     let caps = crate::homework::repo::caps(db, district_id).await?;
     let schools = crate::org::repo::schools_of_district(db, district_id).await?;
     let instants = |s: &school::Model| (s.day_starts(start), s.day_starts(end + Duration::days(1)));

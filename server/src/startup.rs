@@ -200,6 +200,7 @@ impl Application {
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))
                 .route("/metrics", web::get().to(metrics))
+                .configure(crate::reporting::page::routes)
                 .default_service(web::to(allowed_methods::no_such_route))
                 .wrap(from_fn(crate::http::json_numbers::integral_numbers_as_integers))
                 .wrap(from_fn(crate::http::allowed_methods::refuse_unknown_query))
@@ -309,6 +310,12 @@ const UNDOCUMENTED_ROUTES: &[(&str, &[&str])] = &[
     ("/readyz", &["GET"]),
     ("/metrics", &["GET"]),
     ("/api/v1/openapi.json", &["GET"]),
+    ("/dashboard", &["GET"]),
+    ("/dashboard/", &["GET"]),
+    ("/dashboard/app.js", &["GET"]),
+    ("/dashboard/app.css", &["GET"]),
+    ("/dashboard/echarts.js", &["GET"]),
+    ("/dashboard/ECHARTS-LICENSE", &["GET"]),
 ];
 
 /// `/` and `/docs` lead to the API explorer (Swagger UI over `/api/v1/openapi.json`).

@@ -9,6 +9,7 @@ pub mod dto;
 pub mod export;
 pub mod handlers;
 pub mod model;
+pub mod page;
 pub mod service;
 pub mod suppression;
 

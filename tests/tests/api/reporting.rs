@@ -489,3 +489,26 @@ async fn a_school_admin_reads_its_own_schools_dashboard_and_the_district_sets_it
         .await
         .expect(404);
 }
+
+#[tokio::test]
+async fn the_dashboard_page_is_served_from_the_binary_with_a_strict_policy() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let moved = client.get(app.url("/dashboard")).send().await.unwrap();
+    assert_eq!(moved.status(), 302);
+    assert_eq!(moved.headers()["location"], "/dashboard/");
+    for (path, kind, needle) in [
+        ("/dashboard/", "text/html", "/dashboard/app.js"),
+        ("/dashboard/app.js", "text/javascript", "/districts/"),
+        ("/dashboard/app.css", "text/css", "td.bad"),
+        ("/dashboard/echarts.js", "text/javascript", "Apache"),
+    ] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with(kind), "{path}");
+        assert!(response.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'self'"));
+        assert!(response.text().await.unwrap().contains(needle), "{path}");
+    }
+    let wrong = client.post(app.url("/dashboard/")).send().await.unwrap();
+    assert_eq!(wrong.status(), 405);
+}

@@ -148,7 +148,9 @@ pub fn openapi_document_with_unapplied_limits() -> (utoipa::openapi::OpenApi, Ve
         crate::complaints::dto::LIMITS,
     ]
     .concat();
-    let params = [crate::http::pagination::LIMITS, crate::homework::dto::QUERY_LIMITS].concat();
+    let params =
+        [crate::http::pagination::LIMITS, crate::homework::dto::QUERY_LIMITS, crate::reporting::dto::QUERY_LIMITS]
+            .concat();
     crate::http::openapi::document(api_routes, &fields, &params)
 }
 

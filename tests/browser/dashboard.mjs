@@ -76,6 +76,7 @@ try {
     await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
   }
   await open('homework');
+  await page.waitForSelector('[data-chart="trend"] canvas');
   const junior = data.homework.schools.find((s) => s.school_name === '示范区第一初级中学');
   const nine = junior.grades.find((g) => g.grade === 9);
   assert.equal(await cell(`homework:${junior.school_id}:9:average`), nine.average_daily_written_minutes.toFixed(1));

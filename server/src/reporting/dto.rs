@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::bulletin::{BulletinTargets, Shortfall};
 use super::suppression::{Count, Percent};
+use super::trends::PeriodKind;
 use crate::afterschool::model::{Category, ProviderKind};
 use crate::complaints::model::Category as ComplaintCategory;
 use crate::mentoring::model::Task;
@@ -377,4 +378,55 @@ pub struct ReportingSettings {
     /// … or when more of its complaints than this (0–1000; default 0) went past a deadline in the
     /// half-month.
     pub complaints_overdue: u16,
+}
+
+/// What the document states of the query parameters, checked by the service as written here.
+pub const QUERY_LIMITS: &[crate::http::constraints::ParamRule] = &[crate::http::constraints::ParamRule {
+    name: "periods",
+    rule: crate::http::constraints::Rule::Range { min: 1, max: super::trends::MAX_PERIODS as i64 },
+}];
+
+/// A trend: `period` (week by default) and how many of them up to today (`periods`, 1–26,
+/// default 6).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TrendQuery {
+    #[param(inline)]
+    pub period: Option<PeriodKind>,
+    pub periods: Option<u8>,
+}
+
+/// One period of a trend (the current one ends today).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrendPeriod {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// One school's figures, one value per period (oldest first).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolTrend {
+    pub school_id: Uuid,
+    pub school_name: String,
+    /// Share of class-days within the daily homework cap (`null`: no class-day).
+    pub homework_within_cap_percent: Vec<Option<f64>>,
+    pub over_cap_class_days: Vec<u32>,
+    /// Complaints filed (families: suppressed under `k`, with complementary cells).
+    pub complaints_received: Vec<Count>,
+}
+
+/// The same figures over the last periods, per school and for the whole.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Trends {
+    pub district_id: Uuid,
+    pub period: PeriodKind,
+    pub k: u64,
+    pub periods: Vec<TrendPeriod>,
+    pub homework_within_cap_percent: Vec<Option<f64>>,
+    pub complaints_received: Vec<Count>,
+    /// Sends the guard refused (messages, not people).
+    pub refused_sends: Vec<u64>,
+    pub schools: Vec<SchoolTrend>,
+    /// The schools from the least to the most compliant in the last period by class-days within
+    /// the cap: a ranking by the school's compliance, never by students' results.
+    pub ranking: Vec<Uuid>,
 }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::dto::{
     Bulletin, BulletinList, DashboardQuery, DistrictDashboard, ExportFormat, ReportingSettings, Rerun, SchoolBulletin,
+    TrendQuery, Trends,
 };
 use super::service::{Scope, bulletin, settings};
 use super::{export, service};
@@ -65,6 +66,55 @@ pub async fn school_dashboard(
 ) -> ApiResult<HttpResponse> {
     let (district_id, school_id) = path.into_inner();
     answer(&state, &caller, Scope::School { district_id, school_id }, query.into_inner(), &request).await
+}
+
+/// The district's period figures over the last weeks, half-months or months (its officers):
+/// homework against the cap, complaints filed, refused sends; per school and whole, with the
+/// schools ranked by their compliance with the cap.
+#[utoipa::path(
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(("district_id" = Uuid, Path), TrendQuery),
+    responses(
+        (status = 200, body = Trends),
+        (status = 403, description = "`forbidden`: not a bureau officer", body = ErrorBody),
+        (status = 404, description = "`not_found`: another district", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: `periods` outside 1–26", body = ErrorBody),
+    )
+)]
+#[get("/districts/{district_id}/trends")]
+pub async fn district_trends(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    query: web::Query<TrendQuery>,
+) -> ApiResult<web::Json<Trends>> {
+    let scope = Scope::District(path.into_inner());
+    Ok(web::Json(service::trends::trends(&state, &caller, scope, query.into_inner()).await?))
+}
+
+/// One school's trends, for its district's officers and its own admins.
+#[utoipa::path(
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(("district_id" = Uuid, Path), ("school_id" = Uuid, Path), TrendQuery),
+    responses(
+        (status = 200, body = Trends),
+        (status = 403, description = "`forbidden`: the school's staff who are not admins", body = ErrorBody),
+        (status = 404, description = "`not_found`: another district or school", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: `periods` outside 1–26", body = ErrorBody),
+    )
+)]
+#[get("/districts/{district_id}/schools/{school_id}/trends")]
+pub async fn school_trends(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<TrendQuery>,
+) -> ApiResult<web::Json<Trends>> {
+    let (district_id, school_id) = path.into_inner();
+    let scope = Scope::School { district_id, school_id };
+    Ok(web::Json(service::trends::trends(&state, &caller, scope, query.into_inner()).await?))
 }
 
 /// The dashboard as JSON, or one section as CSV when `format=csv` or `Accept: text/csv` asks.

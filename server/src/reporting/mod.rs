@@ -12,12 +12,15 @@ pub mod model;
 pub mod page;
 pub mod service;
 pub mod suppression;
+pub mod trends;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(handlers::district_dashboard)
         .service(handlers::school_dashboard)
+        .service(handlers::district_trends)
+        .service(handlers::school_trends)
         .service(handlers::reporting_settings)
         .service(handlers::set_reporting_settings)
         .service(handlers::district_bulletins)

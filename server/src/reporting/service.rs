@@ -9,6 +9,7 @@ pub mod bulletin;
 mod complaints;
 mod homework;
 pub mod settings;
+pub mod trends;
 
 use super::dto::{
     DashboardQuery, DistrictDashboard, MentoringSection, ParentSchoolSection, ReachSection, SchoolMentoring,
@@ -39,19 +40,17 @@ pub enum Scope {
     School { district_id: Uuid, school_id: Uuid },
 }
 
-/// The dashboard (aggregates only, small cells suppressed): of the whole district for its bureau
-/// officers, of one school for them and for that school's admins.
-pub async fn dashboard(
-    state: &AppState,
+/// The district and the schools a scope covers, for a caller allowed to read them: the district's
+/// officers read it whole or one school at a time; a school's admins read their own school.
+async fn resolve(
+    db: &impl sea_orm::ConnectionTrait,
     caller: &Caller,
     scope: Scope,
-    query: DashboardQuery,
-) -> ApiResult<DistrictDashboard> {
-    let db = &state.db;
-    let (district_id, schools) = match scope {
+) -> ApiResult<(Uuid, Vec<school::Model>)> {
+    match scope {
         Scope::District(district_id) => {
             access::bureau_officer_of(db, caller, district_id).await?;
-            (district_id, crate::org::repo::schools_of_district(db, district_id).await?)
+            Ok((district_id, crate::org::repo::schools_of_district(db, district_id).await?))
         }
         Scope::School { district_id, school_id } => {
             let school = crate::org::repo::school(db, school_id)
@@ -61,9 +60,21 @@ pub async fn dashboard(
             if access::bureau_officer_of(db, caller, district_id).await.is_err() {
                 access::school_admin(db, caller, school_id).await?;
             }
-            (district_id, vec![school])
+            Ok((district_id, vec![school]))
         }
-    };
+    }
+}
+
+/// The dashboard (aggregates only, small cells suppressed): of the whole district for its bureau
+/// officers, of one school for them and for that school's admins.
+pub async fn dashboard(
+    state: &AppState,
+    caller: &Caller,
+    scope: Scope,
+    query: DashboardQuery,
+) -> ApiResult<DistrictDashboard> {
+    let db = &state.db;
+    let (district_id, schools) = resolve(db, caller, scope).await?;
     let period: Option<(NaiveDate, NaiveDate)> = match (query.from, query.to) {
         (Some(from), Some(to)) => Some((from, to)),
         (None, None) => None,

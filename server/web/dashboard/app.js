@@ -12,7 +12,7 @@ const I18N = {
     school: '学校', term: '本学期至今', period: '统计期间', csv: '下载 CSV', activated: '家长激活率',
     withinCap: '作业未超上限的班级日', basic: '基础托管参加率', coverage: '导师覆盖率', participation: '家长学校参与率',
     overdue: '逾期投诉', noPlan: '未发布方案', grade: '年级', cap: '日上限（分钟）', classDays: '班级日',
-    average: '日均书面作业（分钟）', g12: '一二年级有书面作业的班级日', reports: '家长反馈数', reported: '家长反馈用时',
+    average: '日均书面作业（分钟）', g12: '一二年级有书面作业的班级日', trend: '近六周作业未超上限的班级日（%）', reports: '家长反馈数', reported: '家长反馈用时',
     estimated: '对应预估用时', students: '学生数', inBasic: '参加基础托管', fiveDays: '五天全参加', electives: '社团参加率',
     attendance: '出勤率', satisfaction: '满意度', breaches: '未达标规则', covered: '应配导师学生', withMentor: '已配导师',
     visit: '家访完成率', talk: '谈心完成率', feedback: '书面反馈完成率', families: '家庭数', tookPart: '参与家庭',
@@ -33,7 +33,8 @@ const I18N = {
     activated: 'Guardians activated', withinCap: 'Class-days within the cap', basic: 'In the basic service',
     coverage: 'Mentor coverage', participation: 'Parent-school participation', overdue: 'Overdue complaints',
     noPlan: 'no published plan', grade: 'Grade', cap: 'Cap (min)', classDays: 'Class-days',
-    average: 'Daily written (min)', g12: 'Grade 1–2 days with written work', reports: 'Reports',
+    average: 'Daily written (min)', g12: 'Grade 1–2 days with written work',
+    trend: 'Class-days within the cap, last six weeks (%)', reports: 'Reports',
     reported: 'Reported (min)', estimated: 'Estimated (min)', students: 'Students', inBasic: 'In basic service',
     fiveDays: 'All five days', electives: 'In electives', attendance: 'Attendance', satisfaction: 'Satisfaction',
     breaches: 'Rules broken', covered: 'Students covered', withMentor: 'With a mentor', visit: 'Home visits',
@@ -54,6 +55,7 @@ let lang = localStorage.getItem('jiaxiao-lang') === 'en' ? 'en' : 'zh';
 let token = sessionStorage.getItem('jiaxiao-token');
 let scope = null; // { districtId, schoolId (a school admin's own), who }
 let data = null; // the dashboard as the API answered it
+let trends = null; // the last six weeks' period figures
 let current = 'overview';
 const charts = [];
 
@@ -176,6 +178,14 @@ const RENDER = {
       ['g12', g.class_days_with_written === null ? '' : String(g.class_days_with_written), g.class_days_with_written ? 'bad' : undefined],
       ['reports', count(g.reports)], ['reported', plain(g.reported_average_minutes)], ['estimated', plain(g.estimated_average_minutes)],
     ]]);
+    if (trends) {
+      $('page').append(el('h3', {}, t('trend')));
+      chart('trend', {
+        xAxis: { type: 'category', data: trends.periods.map((p) => p.from.slice(5)) },
+        yAxis: { type: 'value', max: 100 },
+        series: trends.schools.map((s) => ({ type: 'line', name: s.school_name, data: s.homework_within_cap_percent })),
+      });
+    }
     $('page').append(csvButton('homework'),
       table('homework', ['school', 'grade', 'cap', 'classDays', 'average', 'withinCap', 'g12', 'reports', 'reported', 'estimated'], rows));
   },
@@ -297,6 +307,7 @@ async function start() {
     scope = { districtId: school.district_id, schoolId: school.id, who: school.name };
   }
   data = await api(dashboardPath());
+  trends = await api(dashboardPath().replace(/dashboard$/, 'trends?period=week&periods=6')).catch(() => null);
   $('sign-in').hidden = true;
   $('app').hidden = false;
   $('sign-out').hidden = false;
@@ -306,6 +317,7 @@ async function start() {
 function signOut() {
   token = null;
   data = null;
+  trends = null;
   sessionStorage.removeItem('jiaxiao-token');
   $('app').hidden = true;
   $('sign-out').hidden = true;

@@ -512,3 +512,71 @@ async fn the_dashboard_page_is_served_from_the_binary_with_a_strict_policy() {
     let wrong = client.post(app.url("/dashboard/")).send().await.unwrap();
     assert_eq!(wrong.status(), 405);
 }
+
+#[tokio::test]
+async fn trends_follow_homework_and_complaints_week_by_week_and_rank_schools_by_compliance() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let a31 = w.class_a1_31;
+    app.post(
+        &format!("/api/v1/classes/{a31}/homework"),
+        Some(&w.teacher_a1_head),
+        homework("练习册。", 50, "2026-11-23"),
+    )
+    .await
+    .expect(201);
+    let burden = homework("完成练习册，请家长检查并签字。", 20, "2026-11-24");
+    app.post(&format!("/api/v1/classes/{a31}/homework"), Some(&w.teacher_a1_head), burden).await.expect(422);
+    let settings = format!("/api/v1/districts/{}/homework-settings", w.district_a);
+    app.put(&settings, Some(&w.bureau_a), json!({ "primary_cap_minutes": 45, "junior_cap_minutes": 90 }))
+        .await
+        .expect(200);
+    app.post(
+        "/api/v1/complaints",
+        Some(&w.g1),
+        json!({ "student_id": w.s1, "category": "homework_burden", "text": "作业太多。" }),
+    )
+    .await
+    .expect(201);
+    // Wednesday 25 November: three weeks, the last from Monday to today.
+    app.clock.advance(Duration::days(2));
+    let bureau = app.login("bureau-a@test.cn", PASSWORD).await;
+    let path = format!("/api/v1/districts/{}/trends?period=week&periods=3", w.district_a);
+    let body = app.get(&path, Some(&bureau)).await.expect(200).body;
+    let periods: Vec<(&str, &str)> = body["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["from"].as_str().unwrap(), p["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(periods, vec![("2026-11-09", "2026-11-15"), ("2026-11-16", "2026-11-22"), ("2026-11-23", "2026-11-25")]);
+    let a1 = school_row(&body, w.school_a1);
+    // Two classes: ten class-days a full week, six this week, one of them over the cap.
+    assert_eq!(a1["homework_within_cap_percent"], json!([100.0, 100.0, 83.3]));
+    assert_eq!(a1["over_cap_class_days"], json!([0, 0, 1]));
+    // One complaint is one family: hidden.
+    assert_eq!(a1["complaints_received"][2], json!({ "value": null, "suppressed": true }));
+    assert_eq!(a1["complaints_received"][0], json!({ "value": 0, "suppressed": false }));
+    assert_eq!(body["refused_sends"], json!([0, 0, 1]));
+    // A1 is the least compliant this week.
+    assert_eq!(body["ranking"][0], w.school_a1.to_string());
+
+    // The school's own trend, for its admin; the denials.
+    let admin = app.login("admin-a1@test.cn", PASSWORD).await;
+    let own = format!("/api/v1/districts/{}/schools/{}/trends?periods=2", w.district_a, w.school_a1);
+    let mine = app.get(&own, Some(&admin)).await.expect(200).body;
+    assert_eq!(mine["schools"].as_array().unwrap().len(), 1);
+    assert_eq!(mine["period"], "week");
+    let other = format!("/api/v1/districts/{}/schools/{}/trends", w.district_a, w.school_a2);
+    app.get(&other, Some(&admin)).await.expect(404);
+    let bureau_b = app.login("bureau-b@test.cn", PASSWORD).await;
+    app.get(&path, Some(&bureau_b)).await.expect(404);
+    app.get(&format!("/api/v1/districts/{}/trends", w.district_a), Some(&admin)).await.expect(403);
+    for bad in ["0", "27"] {
+        let reply = app.get(&format!("/api/v1/districts/{}/trends?periods={bad}", w.district_a), Some(&bureau)).await;
+        assert_eq!(reply.expect(422).body["details"]["field"], "periods");
+    }
+    let months = format!("/api/v1/districts/{}/trends?period=month&periods=2", w.district_a);
+    let months = app.get(&months, Some(&bureau)).await.expect(200).body;
+    assert_eq!(months["periods"][1], json!({ "from": "2026-11-01", "to": "2026-11-25" }));
+}

@@ -155,6 +155,14 @@ fn homework(content: &str, minutes: i64, date: &str) -> Value {
     })
 }
 
+/// District A's bureau lowers the primary cap from 60 to 45 minutes (as a district may).
+async fn tighten_primary_cap(app: &TestApp, w: &world::World) {
+    let settings = format!("/api/v1/districts/{}/homework-settings", w.district_a);
+    app.put(&settings, Some(&w.bureau_a), json!({ "primary_cap_minutes": 45, "junior_cap_minutes": 90 }))
+        .await
+        .expect(200);
+}
+
 fn english(minutes: i64, date: &str) -> Value {
     let mut body = homework("背诵第三单元单词。", minutes, date);
     body["subject"] = json!("英语");
@@ -192,10 +200,7 @@ async fn the_homework_section_counts_class_days_against_the_districts_cap_today(
     let burden = homework("完成练习册，请家长检查并签字。", 20, "2026-11-24");
     app.post(&format!("/api/v1/classes/{a31}/homework"), Some(&w.teacher_a1_head), burden).await.expect(422);
     // The bureau tightens the primary cap to 45: Monday's 50 minutes in 3-1 are now over it.
-    let settings = format!("/api/v1/districts/{}/homework-settings", w.district_a);
-    app.put(&settings, Some(&w.bureau_a), json!({ "primary_cap_minutes": 45, "junior_cap_minutes": 90 }))
-        .await
-        .expect(200);
+    tighten_primary_cap(&app, &w).await;
 
     // Wednesday evening: the week so far is three school days, for two classes six class-days.
     app.clock.advance(Duration::days(2));
@@ -347,10 +352,7 @@ async fn the_half_monthly_bulletin_names_each_schools_shortfalls_once_and_a_reru
         .await
         .expect(201);
     }
-    let settings = format!("/api/v1/districts/{}/homework-settings", w.district_a);
-    app.put(&settings, Some(&w.bureau_a), json!({ "primary_cap_minutes": 45, "junior_cap_minutes": 90 }))
-        .await
-        .expect(200);
+    tighten_primary_cap(&app, &w).await;
     // A complaint about A1 nobody handles: its deadline passes on Thursday 26.
     let complaint = json!({ "student_id": w.s1, "category": "homework_burden", "text": "作业太多。" });
     app.post("/api/v1/complaints", Some(&w.g1), complaint).await.expect(201);
@@ -527,10 +529,7 @@ async fn trends_follow_homework_and_complaints_week_by_week_and_rank_schools_by_
     .expect(201);
     let burden = homework("完成练习册，请家长检查并签字。", 20, "2026-11-24");
     app.post(&format!("/api/v1/classes/{a31}/homework"), Some(&w.teacher_a1_head), burden).await.expect(422);
-    let settings = format!("/api/v1/districts/{}/homework-settings", w.district_a);
-    app.put(&settings, Some(&w.bureau_a), json!({ "primary_cap_minutes": 45, "junior_cap_minutes": 90 }))
-        .await
-        .expect(200);
+    tighten_primary_cap(&app, &w).await;
     app.post(
         "/api/v1/complaints",
         Some(&w.g1),

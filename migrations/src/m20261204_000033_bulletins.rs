@@ -24,6 +24,8 @@ impl MigrationTrait for Migration {
                     .col(small_integer("homework_over_cap_percent"))
                     // … and when more of its complaints than this went past a deadline.
                     .col(small_integer("complaints_overdue"))
+                    // … and when its mentors' tasks done lag the period passed by more points.
+                    .col(small_integer("mentoring_behind_points"))
                     .col(timestamp_with_time_zone("updated_at"))
                     .foreign_key(&mut fk(
                         "district_reporting_settings",

@@ -146,6 +146,7 @@ pub fn openapi_document_with_unapplied_limits() -> (utoipa::openapi::OpenApi, Ve
         crate::mentoring::dto::CHOICE_LIMITS,
         crate::parent_school::dto::LIMITS,
         crate::complaints::dto::LIMITS,
+        crate::reporting::dto::LIMITS,
     ]
     .concat();
     let params =

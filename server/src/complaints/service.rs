@@ -60,6 +60,21 @@ async fn officer_accounts(db: &impl ConnectionTrait, district_id: Uuid) -> ApiRe
         .collect())
 }
 
+/// Of these complaints, those the bureau forwarded to their school.
+pub async fn forwarded_among(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> ApiResult<Vec<Uuid>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(event::Entity::find()
+        .select_only()
+        .column(event::Column::ComplaintId)
+        .filter(event::Column::ComplaintId.is_in(ids))
+        .filter(event::Column::Kind.eq(EventKind::Forwarded))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 async fn forwarded(db: &impl ConnectionTrait, complaint_id: Uuid) -> ApiResult<bool> {
     Ok(event::Entity::find()
         .filter(event::Column::ComplaintId.eq(complaint_id))
@@ -119,9 +134,13 @@ async fn view(
         .map(|e| {
             // The family reads the school's response and the outcome, not the bureau's note to
             // the school; the text of the complaint itself is above, once.
+            // The bureau's closing words are written to the family (and may name it): the school
+            // reads the outcome, not them.
             let shown = !matches!(
                 (reader, e.kind),
-                (_, EventKind::Filed | EventKind::Reminded) | (Reader::Family, EventKind::Forwarded)
+                (_, EventKind::Filed | EventKind::Reminded)
+                    | (Reader::Family, EventKind::Forwarded)
+                    | (Reader::School, EventKind::Closed)
             );
             ComplaintEvent {
                 kind: e.kind,
@@ -479,13 +498,14 @@ pub async fn of_school(
     status: Option<Status>,
 ) -> ApiResult<ComplaintList> {
     access::school_admin(&state.db, caller, school_id).await?;
-    let sent: Vec<Uuid> = event::Entity::find()
+    let of_school: Vec<Uuid> = complaint::Entity::find()
         .select_only()
-        .column(event::Column::ComplaintId)
-        .filter(event::Column::Kind.eq(EventKind::Forwarded))
+        .column(complaint::Column::Id)
+        .filter(complaint::Column::SchoolId.eq(school_id))
         .into_tuple()
         .all(&state.db)
         .await?;
+    let sent = forwarded_among(&state.db, of_school).await?;
     let select = complaint::Entity::find()
         .filter(complaint::Column::SchoolId.eq(school_id))
         .filter(complaint::Column::Id.is_in(sent));
@@ -504,33 +524,43 @@ pub async fn remind_overdue(state: &AppState) -> ApiResult<u64> {
         .await?;
     let mut reminded = 0;
     for c in due {
-        let txn = crate::infra::db::begin(&state.db).await?;
-        let claimed = complaint::Entity::update_many()
-            .set(complaint::ActiveModel { reminded_at: Set(Some(now)), ..Default::default() })
-            .filter(complaint::Column::Id.eq(c.id))
-            .filter(complaint::Column::Status.eq(c.status))
-            .filter(complaint::Column::RemindedAt.is_null())
-            .exec(&txn)
-            .await?;
-        if claimed.rows_affected != 1 {
-            continue;
+        // One complaint that fails is logged and tried again on the next run; the rest go on.
+        match remind(state, &c, now).await {
+            Ok(true) => reminded += 1,
+            Ok(false) => {}
+            Err(error) => tracing::error!(complaint = %c.id, "reminding the holder of a complaint failed: {error}"),
         }
-        append(&txn, c.id, EventKind::Reminded, Actor::System, None, String::new(), now).await?;
-        let school = school_of(&txn, c.school_id).await?;
-        let district = district_name(&txn, c.district_id).await?;
-        let category = c.category.zh();
-        let title = format!("投诉处理已逾期：{} · {category}", school.name);
-        if c.status == Status::Forwarded {
-            let admins = crate::org::repo::admin_accounts(&txn, vec![c.school_id]).await?;
-            tell(&txn, &admins, Some(school.id), &district, title, "请尽快回复。".into(), now).await?;
-        } else {
-            let officers = officer_accounts(&txn, c.district_id).await?;
-            tell(&txn, &officers, None, &district, title, String::new(), now).await?;
-        }
-        txn.commit().await?;
-        reminded += 1;
     }
     Ok(reminded)
+}
+
+/// Reminds the holder of one overdue complaint, unless another run already did: `true` if this one did.
+async fn remind(state: &AppState, c: &complaint::Model, now: DateTime<Utc>) -> ApiResult<bool> {
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let claimed = complaint::Entity::update_many()
+        .set(complaint::ActiveModel { reminded_at: Set(Some(now)), ..Default::default() })
+        .filter(complaint::Column::Id.eq(c.id))
+        .filter(complaint::Column::Status.eq(c.status))
+        .filter(complaint::Column::RemindedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Ok(false);
+    }
+    append(&txn, c.id, EventKind::Reminded, Actor::System, None, String::new(), now).await?;
+    let school = school_of(&txn, c.school_id).await?;
+    let district = district_name(&txn, c.district_id).await?;
+    let category = c.category.zh();
+    let title = format!("投诉处理已逾期：{} · {category}", school.name);
+    if c.status == Status::Forwarded {
+        let admins = crate::org::repo::admin_accounts(&txn, vec![c.school_id]).await?;
+        tell(&txn, &admins, Some(school.id), &district, title, "请尽快回复。".into(), now).await?;
+    } else {
+        let officers = officer_accounts(&txn, c.district_id).await?;
+        tell(&txn, &officers, None, &district, title, String::new(), now).await?;
+    }
+    txn.commit().await?;
+    Ok(true)
 }
 
 /// The district's complaints filed from `since` (included) to `until` (excluded), and those open
@@ -556,10 +586,12 @@ pub async fn for_figures(
     Ok((filed, overdue))
 }
 
-/// The school of each complaint of the district whose holder was reminded of a passed deadline
-/// from `since` (included) to `until` (excluded): read from the append-only history, so a past
-/// half-month always counts the same.
-pub async fn overdue_between(
+/// The school of each complaint of the district whose *school* was reminded of a passed deadline
+/// from `since` (included) to `until` (excluded): a reminder given while the complaint was with the
+/// school (its last step before the reminder a forwarding). The bureau's own delays are not the
+/// school's, and a complaint never forwarded is not the school's to know of. Read from the
+/// append-only history, so a past half-month always counts the same.
+pub async fn school_overdue_between(
     db: &impl ConnectionTrait,
     district_id: Uuid,
     (since, until): (DateTime<Utc>, DateTime<Utc>),
@@ -584,5 +616,30 @@ pub async fn overdue_between(
         .into_iter()
         .map(|c| (c.id, c.school_id))
         .collect();
-    Ok(reminded.iter().filter_map(|id| schools.get(id).copied()).collect())
+    let history = event::Entity::find()
+        .filter(event::Column::ComplaintId.is_in(schools.keys().copied().collect::<Vec<_>>()))
+        .order_by_asc(event::Column::ComplaintId)
+        .order_by_asc(event::Column::N)
+        .all(db)
+        .await?;
+    let mut found = Vec::new();
+    let mut last_step: Option<(Uuid, EventKind)> = None;
+    for e in &history {
+        if last_step.is_some_and(|(id, _)| id != e.complaint_id) {
+            last_step = None;
+        }
+        if e.kind == EventKind::Reminded {
+            let with_school = last_step.is_some_and(|(_, kind)| kind == EventKind::Forwarded);
+            if with_school
+                && e.created_at >= since
+                && e.created_at < until
+                && let Some(school) = schools.get(&e.complaint_id)
+            {
+                found.push(*school);
+            }
+        } else {
+            last_step = Some((e.complaint_id, e.kind));
+        }
+    }
+    Ok(found)
 }

@@ -5,7 +5,10 @@
 //!
 //! A class-day is one class on one school day of the period (its calendar's holidays excluded), or
 //! on any other day that class was given written homework for: weekend homework is counted, not
-//! hidden.
+//! hidden (and a day off with only reading or optional work adds no class-day within the cap).
+//!
+//! Families' reports are counted twice: as reports (one per family and item) and as the distinct
+//! families behind them, which is what small-cell suppression counts.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -53,6 +56,8 @@ pub struct GradeMonitor {
     pub reports: u64,
     pub reported_minutes: u64,
     pub estimated_minutes_of_reported: u64,
+    /// The distinct children whose families reported (filled in by [`of_school`]).
+    pub reporting_families: u64,
 }
 
 /// The grades of one school (its classes by grade, its school days) from its counted items.
@@ -86,14 +91,20 @@ pub fn grades(
             reports: 0,
             reported_minutes: 0,
             estimated_minutes_of_reported: 0,
+            reporting_families: 0,
         });
         row.classes += 1;
     }
     for item in items {
         let Some(grade) = grade_of.get(&item.class_id) else { continue };
-        let day = days.entry((item.class_id, item.date)).or_insert((0, false));
-        day.0 += item.capped_minutes;
-        day.1 |= item.breaks_g12;
+        // A day off becomes a class-day only with written homework for it: a reading task on a
+        // Saturday is no day within the cap.
+        let counts = item.capped_minutes > 0 || item.breaks_g12;
+        if counts || days.contains_key(&(item.class_id, item.date)) {
+            let day = days.entry((item.class_id, item.date)).or_insert((0, false));
+            day.0 += item.capped_minutes;
+            day.1 |= item.breaks_g12;
+        }
         if let Some(row) = by_grade.get_mut(grade) {
             let (n, minutes) = item.reports;
             row.reports += n;
@@ -170,7 +181,19 @@ pub async fn of_school(
         })
         .collect();
     let stages = school.stage_system;
-    Ok(grades(&classes, &school_days, &items, |g| stages.stage_of(g), caps))
+    let mut monitored = grades(&classes, &school_days, &items, |g| stages.stage_of(g), caps);
+    // Suppression counts people: a family reporting on every item is one family.
+    let class_of: HashMap<Uuid, Uuid> = rows.iter().map(|h| (h.id, h.class_id)).collect();
+    let mut families: std::collections::HashSet<(i16, Uuid)> = std::collections::HashSet::new();
+    for (homework_id, student_id) in repo::reporters(db, rows.iter().map(|h| h.id).collect()).await? {
+        if let Some(grade) = class_of.get(&homework_id).and_then(|c| grade_of.get(c)) {
+            families.insert((*grade, student_id));
+        }
+    }
+    for row in &mut monitored {
+        row.reporting_families = families.iter().filter(|(grade, _)| *grade == row.grade).count() as u64;
+    }
+    Ok(monitored)
 }
 
 #[cfg(test)]
@@ -223,6 +246,14 @@ mod tests {
         assert_eq!(g.class_days, 3);
         assert_eq!(g.class_days_with_written_g12, 2);
         assert_eq!(g.average_daily_written_minutes, 10.0);
+    }
+
+    #[test]
+    fn a_day_off_with_only_reading_adds_no_class_day() {
+        let a = Uuid::from_u128(1);
+        // Saturday 7 November: a reading task (nothing capped) is no class-day within the cap.
+        let rows = grades(&[(a, 3)], &[d(2)], &[item(a, d(7), 0, false)], stage, Caps::default());
+        assert_eq!((rows[0].class_days, rows[0].class_days_within_cap), (1, 1));
     }
 
     #[test]

@@ -91,6 +91,21 @@ pub async fn feedback_totals(
     Ok(rows.into_iter().map(|(id, n, total)| (id, (n, total.unwrap_or(0)))).collect())
 }
 
+/// Who reported on these items: `(item, child)` pairs.
+pub async fn reporters(db: &impl ConnectionTrait, homework_ids: Vec<Uuid>) -> Result<Vec<(Uuid, Uuid)>, DbErr> {
+    if homework_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    feedback::Entity::find()
+        .select_only()
+        .column(feedback::Column::HomeworkId)
+        .column(feedback::Column::StudentId)
+        .filter(feedback::Column::HomeworkId.is_in(homework_ids))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// A family's report on an item: the first one inserts, a later one (or a concurrent one)
 /// replaces it — one statement, so two reports at once never both try to insert.
 pub async fn save_feedback(db: &impl ConnectionTrait, row: feedback::ActiveModel) -> Result<(), DbErr> {

@@ -719,3 +719,17 @@ pub async fn claim_period_reminder(
 pub async fn all_settings(db: &impl ConnectionTrait) -> Result<Vec<settings::Model>, DbErr> {
     settings::Entity::find().all(db).await
 }
+
+/// The school's obligations of the period that covers `date`.
+pub async fn obligations_covering(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    date: NaiveDate,
+) -> Result<Vec<obligation::Model>, DbErr> {
+    obligation::Entity::find()
+        .filter(obligation::Column::SchoolId.eq(school_id))
+        .filter(obligation::Column::PeriodStartsOn.lte(date))
+        .filter(obligation::Column::PeriodEndsOn.gte(date))
+        .all(db)
+        .await
+}

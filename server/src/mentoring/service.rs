@@ -8,7 +8,7 @@ pub mod visits;
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
@@ -596,6 +596,28 @@ pub async fn school_figures(state: &AppState, caller: &Caller, school_id: Uuid) 
     access::school_admin(&state.db, caller, school_id).await?;
     let school = school_of(&state.db, school_id).await?;
     figures_of(state, &school).await?.ok_or_else(|| MentoringError::NotSet.into())
+}
+
+/// The three tasks of the school's period that covers `date`, as they stood just before `until`:
+/// `(done, owed, first day, last day)` — owed leaves out the waived; done counts what was marked
+/// done before `until` (a task's latest change is when it was done). `None` without mentoring or
+/// without a period covering `date`. For the bureau's bulletin, which reads a past half-month.
+pub async fn completion_as_of(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    date: NaiveDate,
+    until: DateTime<Utc>,
+) -> ApiResult<Option<(u64, u64, NaiveDate, NaiveDate)>> {
+    let rows = repo::obligations_covering(db, school_id, date).await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let (starts, ends) = (first.period_starts_on, first.period_ends_on);
+    let owed = rows.iter().filter(|r| r.status != TaskStatus::Waived).count() as u64;
+    let done = rows
+        .iter()
+        .filter(|r| matches!(r.status, TaskStatus::Done | TaskStatus::DoneOnline | TaskStatus::DoneAtSchool))
+        .filter(|r| r.updated_at < until)
+        .count() as u64;
+    Ok(Some((done, owed, starts, ends)))
 }
 
 /// A school's figures for the current period, for whoever the caller's domain has already

@@ -10,6 +10,11 @@ use utoipa::ToSchema;
 pub const DEFAULT_HOMEWORK_OVER_CAP_PERCENT: u8 = 5;
 /// … or when more of its complaints than this went past a deadline in the half-month.
 pub const DEFAULT_COMPLAINTS_OVERDUE: u16 = 0;
+/// The most overdue complaints a district may tolerate.
+pub const MAX_COMPLAINTS_OVERDUE: u16 = 1000;
+/// … or when its mentors' three tasks are done for this many points fewer than the share of the
+/// period that has passed (half the period gone, under 25 % done: behind).
+pub const DEFAULT_MENTORING_BEHIND_POINTS: u8 = 25;
 
 /// The targets a district holds its schools to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -17,6 +22,8 @@ pub struct BulletinTargets {
     /// 0–100.
     pub homework_over_cap_percent: u8,
     pub complaints_overdue: u16,
+    /// 0–100.
+    pub mentoring_behind_points: u8,
 }
 
 impl Default for BulletinTargets {
@@ -24,7 +31,33 @@ impl Default for BulletinTargets {
         Self {
             homework_over_cap_percent: DEFAULT_HOMEWORK_OVER_CAP_PERCENT,
             complaints_overdue: DEFAULT_COMPLAINTS_OVERDUE,
+            mentoring_behind_points: DEFAULT_MENTORING_BEHIND_POINTS,
         }
+    }
+}
+
+/// Where the mentors of a school stand at a half-month's end (`MT_THREE_TASKS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MentoringProgress {
+    pub done: u64,
+    pub owed: u64,
+    /// The mentoring period's first and last day, and the half-month's last day.
+    pub period: (NaiveDate, NaiveDate),
+    pub at: NaiveDate,
+}
+
+impl MentoringProgress {
+    /// Share of the owed tasks done, in percent (one decimal).
+    pub fn done_percent(&self) -> Option<f64> {
+        (self.owed > 0).then(|| (self.done as f64 * 1000.0 / self.owed as f64).round() / 10.0)
+    }
+
+    /// Share of the period passed by `at`, in percent (one decimal).
+    pub fn elapsed_percent(&self) -> f64 {
+        let (first, last) = self.period;
+        let days = (last - first).num_days() + 1;
+        let gone = ((self.at - first).num_days() + 1).clamp(0, days);
+        (gone as f64 * 1000.0 / days.max(1) as f64).round() / 10.0
     }
 }
 
@@ -62,6 +95,8 @@ pub struct SchoolFacts {
     /// Rule ids the plan breaks.
     pub plan_breaches: Vec<String>,
     pub complaints_overdue: u32,
+    /// `None` where the school has no mentoring period covering the half-month's end.
+    pub mentoring: Option<MentoringProgress>,
 }
 
 /// Where a school falls short.
@@ -76,6 +111,8 @@ pub enum ShortfallKind {
     AfterschoolPlanBroken,
     /// Complaints that went past their holder's deadline.
     ComplaintsOverdue,
+    /// `MT_THREE_TASKS`: mentors' tasks done lag the share of the period passed.
+    MentoringBehind,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -117,6 +154,19 @@ pub fn shortfalls(facts: &SchoolFacts, targets: BulletinTargets) -> Vec<Shortfal
             target: None,
             rules: facts.plan_breaches.clone(),
         });
+    }
+    if let Some(progress) = facts.mentoring
+        && let Some(done) = progress.done_percent()
+    {
+        let expected = progress.elapsed_percent() - f64::from(targets.mentoring_behind_points);
+        if done < expected {
+            found.push(Shortfall {
+                kind: ShortfallKind::MentoringBehind,
+                figure: Some(done),
+                target: Some((expected * 10.0).round() / 10.0),
+                rules: vec!["MT_THREE_TASKS".into()],
+            });
+        }
     }
     if facts.complaints_overdue > u32::from(targets.complaints_overdue) {
         found.push(Shortfall {
@@ -162,6 +212,7 @@ mod tests {
             plan_published: true,
             plan_breaches: Vec::new(),
             complaints_overdue: 0,
+            mentoring: None,
         }
     }
 
@@ -187,12 +238,34 @@ mod tests {
                 ShortfallKind::ComplaintsOverdue
             ]
         );
-        let lenient = BulletinTargets { homework_over_cap_percent: 10, complaints_overdue: 2 };
+        let lenient = BulletinTargets { homework_over_cap_percent: 10, complaints_overdue: 2, ..Default::default() };
         assert_eq!(shortfalls(&short, lenient).len(), 1);
         // No plan during school days is a shortfall; in the holidays it is not.
         let unplanned = SchoolFacts { plan_published: false, ..facts() };
         assert_eq!(shortfalls(&unplanned, BulletinTargets::default())[0].kind, ShortfallKind::NoAfterschoolPlan);
         let holidays = SchoolFacts { school_days: 0, class_days: 0, ..unplanned };
         assert!(shortfalls(&holidays, BulletinTargets::default()).is_empty());
+    }
+
+    #[test]
+    fn mentors_fall_behind_when_done_lags_the_period_passed_by_more_than_the_tolerance() {
+        let term = (d(2026, 9, 1), d(2027, 1, 31));
+        let at = |m, day| d(if m >= 9 { 2026 } else { 2027 }, m, day);
+        // 30 November: 91 of 153 days gone (59.5 %); 25 points of tolerance: 34.5 % is the bar.
+        let progress = MentoringProgress { done: 30, owed: 100, period: term, at: at(11, 30) };
+        assert_eq!(progress.elapsed_percent(), 59.5);
+        let behind = SchoolFacts { mentoring: Some(progress), ..facts() };
+        let short = shortfalls(&behind, BulletinTargets::default());
+        assert_eq!(short[0].kind, ShortfallKind::MentoringBehind);
+        assert_eq!((short[0].figure, short[0].target), (Some(30.0), Some(34.5)));
+        let on_track = SchoolFacts { mentoring: Some(MentoringProgress { done: 35, ..progress }), ..facts() };
+        assert!(shortfalls(&on_track, BulletinTargets::default()).is_empty());
+        // Early in the term nobody is behind; nothing owed is nothing behind.
+        let early = MentoringProgress { done: 0, owed: 100, period: term, at: at(9, 15) };
+        assert!(shortfalls(&SchoolFacts { mentoring: Some(early), ..facts() }, BulletinTargets::default()).is_empty());
+        let none_owed = MentoringProgress { done: 0, owed: 0, ..progress };
+        assert!(
+            shortfalls(&SchoolFacts { mentoring: Some(none_owed), ..facts() }, BulletinTargets::default()).is_empty()
+        );
     }
 }

@@ -156,8 +156,8 @@ pub struct GradeHomework {
     /// Grades 1–2: class-days with written homework to do at home (`HW_NO_WRITTEN_G12`); `null` for
     /// other grades.
     pub class_days_with_written: Option<u32>,
-    /// Families' duration reports (one per family and item): suppressed under `k`, and with them
-    /// the two averages below.
+    /// Families' duration reports (one per family and item): suppressed when fewer than `k`
+    /// families reported, and with them the two averages below.
     pub reports: Count,
     /// Minutes families reported, per report.
     pub reported_average_minutes: Option<f64>,
@@ -176,6 +176,9 @@ pub struct SchoolHomework {
     pub class_days: u32,
     pub over_cap_class_days: u32,
     pub within_cap_percent: Option<f64>,
+    /// More class-days over the cap than the district's target allows (its bulletin's
+    /// `homework_over_cap_percent`).
+    pub short_of_target: bool,
     /// Grades 1–2 class-days with written homework at home.
     pub g12_class_days_with_written: u32,
     /// Sends of the school's staff the guard refused in the period.
@@ -198,7 +201,7 @@ pub struct HomeworkSection {
     pub schools: Vec<SchoolHomework>,
     pub class_days: u32,
     pub within_cap_percent: Option<f64>,
-    /// Schools with more than 5 % of their class-days over the cap.
+    /// Schools with more of their class-days over the cap than the district's target allows.
     pub schools_over_cap: u32,
     pub refused_sends: Vec<RefusedSends>,
 }
@@ -241,8 +244,9 @@ pub struct SchoolAfterschool {
     pub teachers_in_charge: u64,
     pub by_category: Vec<CategoryCount>,
     pub by_provider: Vec<ProviderCount>,
-    /// Families' mean rating (1–5); `null` when fewer than `k` rated.
+    /// Families' mean rating (1–5); `null` when fewer than `k` families rated.
     pub satisfaction: Option<f64>,
+    /// The families who rated.
     pub ratings: Count,
 }
 
@@ -323,6 +327,9 @@ pub struct SchoolBulletin {
     pub plan_breaches: Vec<String>,
     /// Complaints about the school that went past a deadline in the half-month.
     pub complaints_overdue: u32,
+    /// Mentors' three tasks done by the half-month's end, of those owed in the period (tasks, not
+    /// people); `null` without mentoring.
+    pub mentoring_done_percent: Option<f64>,
     pub shortfalls: Vec<Shortfall>,
 }
 
@@ -378,7 +385,27 @@ pub struct ReportingSettings {
     /// … or when more of its complaints than this (0–1000; default 0) went past a deadline in the
     /// half-month.
     pub complaints_overdue: u16,
+    /// … or when its mentors' tasks done lag the share of the mentoring period passed by more
+    /// than this many points (0–100; default 25).
+    pub mentoring_behind_points: u8,
 }
+
+/// What the document states of the settings' fields, checked by the service as written here.
+pub const LIMITS: &[crate::http::constraints::FieldRule] = {
+    use super::bulletin::MAX_COMPLAINTS_OVERDUE;
+    use super::suppression::{MAX_K, MIN_K};
+    use crate::http::constraints::{FieldRule, Rule};
+    &[
+        FieldRule::new("ReportingSettings", "k", Rule::Range { min: MIN_K as i64, max: MAX_K as i64 }),
+        FieldRule::new("ReportingSettings", "homework_over_cap_percent", Rule::Range { min: 0, max: 100 }),
+        FieldRule::new(
+            "ReportingSettings",
+            "complaints_overdue",
+            Rule::Range { min: 0, max: MAX_COMPLAINTS_OVERDUE as i64 },
+        ),
+        FieldRule::new("ReportingSettings", "mentoring_behind_points", Rule::Range { min: 0, max: 100 }),
+    ]
+};
 
 /// What the document states of the query parameters, checked by the service as written here.
 pub const QUERY_LIMITS: &[crate::http::constraints::ParamRule] = &[crate::http::constraints::ParamRule {

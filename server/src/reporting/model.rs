@@ -12,6 +12,7 @@ pub mod settings {
         pub k: i16,
         pub homework_over_cap_percent: i16,
         pub complaints_overdue: i16,
+        pub mentoring_behind_points: i16,
         pub updated_at: DateTimeUtc,
     }
 

@@ -40,28 +40,71 @@ pub enum Scope {
     School { district_id: Uuid, school_id: Uuid },
 }
 
-/// The district and the schools a scope covers, for a caller allowed to read them: the district's
-/// officers read it whole or one school at a time; a school's admins read their own school.
+/// The district, all its schools, and the one school a school scope narrows the answer to, for a
+/// caller allowed to read them: the district's officers read it whole or one school at a time; a
+/// school's admins read their own school. Figures are always computed over the whole district
+/// (so a school's cells are suppressed, complements included, exactly as in the district's view)
+/// and then narrowed: reading one school never undoes a complement hidden in the whole.
 async fn resolve(
     db: &impl sea_orm::ConnectionTrait,
     caller: &Caller,
     scope: Scope,
-) -> ApiResult<(Uuid, Vec<school::Model>)> {
+) -> ApiResult<(Uuid, Vec<school::Model>, Option<Uuid>)> {
     match scope {
         Scope::District(district_id) => {
             access::bureau_officer_of(db, caller, district_id).await?;
-            Ok((district_id, crate::org::repo::schools_of_district(db, district_id).await?))
+            Ok((district_id, crate::org::repo::schools_of_district(db, district_id).await?, None))
         }
         Scope::School { district_id, school_id } => {
-            let school = crate::org::repo::school(db, school_id)
+            crate::org::repo::school(db, school_id)
                 .await?
                 .filter(|s| s.district_id == district_id)
                 .ok_or_else(ApiError::not_found)?;
             if access::bureau_officer_of(db, caller, district_id).await.is_err() {
                 access::school_admin(db, caller, school_id).await?;
             }
-            Ok((district_id, vec![school]))
+            Ok((district_id, crate::org::repo::schools_of_district(db, district_id).await?, Some(school_id)))
         }
+    }
+}
+
+/// The dashboard cut down to one school: its rows, and each section's whole as that school's own
+/// figures (nothing of the rest of the district).
+fn narrow(d: &mut DistrictDashboard, id: Uuid) {
+    d.reach.schools.retain(|s| s.school_id == id);
+    if let Some(r) = d.reach.schools.first() {
+        (d.reach.guardians, d.reach.activated, d.reach.activated_percent) =
+            (r.guardians, r.activated, r.activated_percent);
+    }
+    d.homework.schools.retain(|s| s.school_id == id);
+    d.homework.refused_sends.clear();
+    if let Some(r) = d.homework.schools.first() {
+        (d.homework.class_days, d.homework.within_cap_percent) = (r.class_days, r.within_cap_percent);
+        d.homework.schools_over_cap = u32::from(r.short_of_target);
+    }
+    let a = &mut d.afterschool;
+    a.schools.retain(|s| s.school_id == id);
+    if let Some(r) = a.schools.first() {
+        a.schools_with_plan = u32::from(r.plan_published);
+        a.schools_compliant = u32::from(r.plan_published && r.breaches.is_empty());
+        (a.students, a.in_basic, a.basic_percent, a.all_five_days_percent) =
+            (r.students, r.in_basic, r.basic_percent, r.all_five_days_percent);
+    }
+    d.mentoring.schools.retain(|s| s.school_id == id);
+    if let Some(r) = d.mentoring.schools.first() {
+        (d.mentoring.students_covered, d.mentoring.with_mentor, d.mentoring.coverage) =
+            (r.students_covered, r.with_mentor, r.coverage);
+    }
+    let p = &mut d.parent_school;
+    p.schools.retain(|s| s.school_id == id);
+    if let Some(r) = p.schools.first() {
+        (p.families, p.took_part, p.participation) = (r.families, r.took_part, r.participation);
+        p.schools_meeting_duty = u32::from(r.duty_met);
+    }
+    d.complaints.schools.retain(|s| s.school_id == id);
+    d.complaints.by_category.clear();
+    if let Some(r) = d.complaints.schools.first() {
+        (d.complaints.received, d.complaints.overdue_now) = (r.received, r.overdue_now);
     }
 }
 
@@ -74,7 +117,7 @@ pub async fn dashboard(
     query: DashboardQuery,
 ) -> ApiResult<DistrictDashboard> {
     let db = &state.db;
-    let (district_id, schools) = resolve(db, caller, scope).await?;
+    let (district_id, schools, focus) = resolve(db, caller, scope).await?;
     let period: Option<(NaiveDate, NaiveDate)> = match (query.from, query.to) {
         (Some(from), Some(to)) => Some((from, to)),
         (None, None) => None,
@@ -89,7 +132,8 @@ pub async fn dashboard(
             "`to` is not before `from`, within 400 days.",
         ));
     }
-    let k = u64::from(settings::of(db, district_id).await?.k);
+    let settings = settings::of(db, district_id).await?;
+    let (k, tolerance) = (u64::from(settings.k), f64::from(settings.homework_over_cap_percent));
     // Each school's dates up to its today: the period asked for, or the school's current term.
     let now = state.clock.now();
     let mut to_date = Vec::new();
@@ -124,7 +168,12 @@ pub async fn dashboard(
                 school_name: s.name.clone(),
                 guardians: guardian_cells[i],
                 activated: active_cells[i],
-                activated_percent: percent(activated[i], guardians[i], k, active_cells[i].suppressed),
+                activated_percent: percent(
+                    activated[i],
+                    guardians[i],
+                    k,
+                    active_cells[i].suppressed || guardian_cells[i].suppressed,
+                ),
             })
             .collect(),
         guardians: guardian_total,
@@ -152,7 +201,12 @@ pub async fn dashboard(
                 school_name: s.name.clone(),
                 families: family_cells[i],
                 took_part: part_cells[i],
-                participation: percent(took_part[i], families[i], k, part_cells[i].suppressed),
+                participation: percent(
+                    took_part[i],
+                    families[i],
+                    k,
+                    part_cells[i].suppressed || family_cells[i].suppressed,
+                ),
                 meetings_held: f.meetings.iter().filter(|m| m.start <= state.clock.now()).count() as u32,
                 duty_met: f.duty.met,
                 graduation: f
@@ -172,18 +226,23 @@ pub async fn dashboard(
         schools_meeting_duty: figures.iter().filter(|f| f.duty.met).count() as u32,
     };
 
-    Ok(DistrictDashboard {
+    let mut dashboard = DistrictDashboard {
         district_id,
         from: period.map(|p| p.0),
         to: period.map(|p| p.1),
         k,
         reach,
-        homework: homework::section(state, district_id, &schools, &to_date, k).await?,
+        homework: homework::section(state, district_id, &schools, &to_date, (k, tolerance)).await?,
         afterschool: afterschool::section(state, &schools, &to_date, k).await?,
         mentoring: mentoring_section(state, &schools, k).await?,
         parent_school,
-        complaints: complaints::section(state, district_id, &schools, &to_date, k).await?,
-    })
+        // A school reads only the complaints the bureau sent it.
+        complaints: complaints::section(state, district_id, &schools, &to_date, k, focus.is_some()).await?,
+    };
+    if let Some(id) = focus {
+        narrow(&mut dashboard, id);
+    }
+    Ok(dashboard)
 }
 
 /// Mentoring per school in its current period: coverage and the three tasks' completion, visits by
@@ -231,7 +290,7 @@ async fn mentoring_section(state: &AppState, schools: &[school::Model], k: u64) 
                 covered_grades: f.as_ref().map_or_else(Vec::new, |f| f.covered_grades.clone()),
                 students_covered: covered_cells[i],
                 with_mentor: with_cells[i],
-                coverage: percent(with[i], covered[i], k, with_cells[i].suppressed),
+                coverage: percent(with[i], covered[i], k, with_cells[i].suppressed || covered_cells[i].suppressed),
                 tasks,
                 visits,
             }

@@ -8,8 +8,10 @@ use utoipa::ToSchema;
 
 /// The district's default threshold: a cell of fewer than 10 people is not shown.
 pub const DEFAULT_K: u64 = 10;
-/// The lowest threshold a district may set.
+/// The lowest threshold a district may set: a figure of fewer people points at a person.
 pub const MIN_K: u64 = 5;
+/// The highest: beyond it a school's figures would all disappear.
+pub const MAX_K: u64 = 100;
 
 /// Below this many people, a percentage near 0 or 100 says too much about individuals, so it is
 /// shown as a bound.

@@ -56,6 +56,14 @@ async fn an_anonymous_complaint_goes_through_the_school_without_ever_naming_the_
     let bureau_inbox = app.get("/api/v1/inbox", Some(&w.bureau_a)).await.expect(200);
     assert_eq!(complaint_items(&bureau_inbox.body).len(), 1);
 
+    // The school's own dashboard counts no complaint it was not sent; the bureau's counts it.
+    let school_dashboard = format!("/api/v1/districts/{}/schools/{}/dashboard", w.district_a, w.school_a1);
+    let own = app.get(&school_dashboard, Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(own["complaints"]["received"], json!({ "value": 0, "suppressed": false }));
+    let district = format!("/api/v1/districts/{}/dashboard", w.district_a);
+    let whole = app.get(&district, Some(&w.bureau_a)).await.expect(200).body;
+    assert_eq!(whole["complaints"]["received"], json!({ "value": null, "suppressed": true }));
+
     // Anonymous means anonymous: the bureau cannot share the identity.
     let forward = format!("{path}/forward");
     let refused = app.post(&forward, Some(&w.bureau_a), json!({ "share_identity": true })).await.expect(422);
@@ -65,6 +73,9 @@ async fn an_anonymous_complaint_goes_through_the_school_without_ever_naming_the_
     assert_eq!(forwarded.body["status"], "forwarded");
     app.post(&forward, Some(&w.bureau_a), json!({})).await.expect(409);
 
+    let own = app.get(&school_dashboard, Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(own["complaints"]["received"], json!({ "value": null, "suppressed": true }), "sent now: one, hidden");
+    assert_nameless("the school's dashboard", &own["complaints"]);
     // Every school endpoint: the complaint, the list, the admin's inbox. None names the family.
     let school_view = app.get(&path, Some(&w.admin_a1)).await.expect(200);
     assert!(school_view.body["complainant"].is_null());
@@ -109,7 +120,11 @@ async fn an_anonymous_complaint_goes_through_the_school_without_ever_naming_the_
     assert_eq!(complaint_items(&family_inbox.body).len(), 4);
     let mine = app.get("/api/v1/complaints", Some(&w.g1)).await.expect(200);
     assert_eq!(mine.body["items"][0]["status"], "closed");
-    // The school's admin, after closing, still sees nothing of the family.
+    // The school's admin, after closing, still sees nothing of the family, nor the bureau's words
+    // to it: the outcome alone.
+    let school_closed = app.get(&path, Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(school_closed["outcome"], "substantiated");
+    assert!(school_closed["events"].as_array().unwrap().last().unwrap()["text"].is_null());
     assert_nameless("the school's view once closed", &app.get(&path, Some(&w.admin_a1)).await.expect(200).body);
     assert_nameless(
         "the school's inbox once closed",

@@ -58,6 +58,8 @@ async fn the_dashboard_suppresses_small_schools_and_their_complements_and_shows_
     assert_eq!(school_row(families, b2)["families"], json!({ "value": null, "suppressed": true }));
     assert_eq!(school_row(families, b3)["families"], json!({ "value": 25, "suppressed": false }));
     assert_eq!(families["families"]["value"], 46);
+    // A share over a hidden count is hidden too, or 0 % of B2's guardians would tell B2 is 20.
+    assert_eq!(school_row(&body["reach"], b2)["activated_percent"]["suppressed"], true);
     // Nobody took part yet: 0 of 25 is shown as a bound, not a figure, over so few families.
     assert_eq!(school_row(families, b3)["participation"]["bound"], "below5");
     // Reach: 25 guardians provisioned at B3, none activated.
@@ -353,20 +355,26 @@ async fn the_half_monthly_bulletin_names_each_schools_shortfalls_once_and_a_reru
         .expect(201);
     }
     tighten_primary_cap(&app, &w).await;
-    // A complaint about A1 nobody handles: its deadline passes on Thursday 26.
+    // A complaint the bureau forwards to A1 at once, which A1 leaves unanswered past Thursday 26;
+    // another the bureau itself leaves lying (its delay, not the school's: not counted).
     let complaint = json!({ "student_id": w.s1, "category": "homework_burden", "text": "作业太多。" });
+    let forwarded = app.post("/api/v1/complaints", Some(&w.g1), complaint.clone()).await.expect(201);
+    let forward = format!("/api/v1/complaints/{}/forward", forwarded.body["id"].as_str().unwrap());
+    app.post(&forward, Some(&w.bureau_a), json!({})).await.expect(200);
     app.post("/api/v1/complaints", Some(&w.g1), complaint).await.expect(201);
     let settings = format!("/api/v1/districts/{}/reporting-settings", w.district_a);
-    let defaults = json!({ "k": 10, "homework_over_cap_percent": 5, "complaints_overdue": 0 });
+    let defaults =
+        json!({ "k": 10, "homework_over_cap_percent": 5, "complaints_overdue": 0, "mentoring_behind_points": 25 });
     assert_eq!(app.get(&settings, Some(&w.bureau_a)).await.expect(200).body, defaults);
-    let over = json!({ "k": 10, "homework_over_cap_percent": 101, "complaints_overdue": 0 });
+    let over =
+        json!({ "k": 10, "homework_over_cap_percent": 101, "complaints_overdue": 0, "mentoring_behind_points": 25 });
     app.put(&settings, Some(&w.bureau_a), over).await.expect(422);
     app.put(&settings, Some(&w.admin_a1), defaults).await.expect(403);
 
     // Friday 27: the reminder goes out; no bulletin of 1–15 November, before the districts existed.
     app.clock.advance(Duration::days(4));
     let jobs = server::jobs::run_due(&app.state).await.expect("jobs");
-    assert_eq!((jobs.complaint_reminders, jobs.bulletins_issued), (1, 0));
+    assert_eq!((jobs.complaint_reminders, jobs.bulletins_issued), (2, 0));
     // Tuesday 1 December: the bulletin of 16–30 November, once.
     app.clock.advance(Duration::days(4));
     assert_eq!(server::jobs::run_due(&app.state).await.expect("jobs").bulletins_issued, 2);
@@ -465,6 +473,12 @@ async fn a_school_admin_reads_its_own_schools_dashboard_and_the_district_sets_it
         assert_eq!(rows[0]["school_id"], b3.to_string(), "{section}");
     }
     assert_eq!(body["reach"]["guardians"]["value"], 25);
+    // One school's dashboard hides what the district's hides: B2's 15 is the complement of B1's 1
+    // there, so it stays hidden here too (else B1 would be the district's total minus the rest).
+    let b2_view = format!("/api/v1/districts/{}/schools/{b2}/dashboard", w.district_b);
+    let b2_body = app.get(&b2_view, Some(&w.bureau_b)).await.expect(200).body;
+    assert_eq!(b2_body["reach"]["schools"][0]["guardians"]["suppressed"], true);
+    assert_eq!(b2_body["reach"]["guardians"], b2_body["reach"]["schools"][0]["guardians"], "the whole is the school");
     // The bureau reads any school's; the school's admin no other school's; staff and families none.
     app.get(&own, Some(&w.bureau_b)).await.expect(200);
     app.get(&format!("/api/v1/districts/{}/schools/{b2}/dashboard", w.district_b), Some(&admin_b3)).await.expect(404);
@@ -477,7 +491,8 @@ async fn a_school_admin_reads_its_own_schools_dashboard_and_the_district_sets_it
 
     // The district raises k to 20: B2's 15 families are hidden now, B3's 25 still shown.
     let settings = format!("/api/v1/districts/{}/reporting-settings", w.district_b);
-    let raised = json!({ "k": 20, "homework_over_cap_percent": 5, "complaints_overdue": 0 });
+    let raised =
+        json!({ "k": 20, "homework_over_cap_percent": 5, "complaints_overdue": 0, "mentoring_behind_points": 25 });
     app.put(&settings, Some(&w.bureau_b), raised).await.expect(200);
     let district = app.get(&format!("/api/v1/districts/{}/dashboard", w.district_b), Some(&w.bureau_b)).await;
     let district = district.expect(200).body;
@@ -485,11 +500,15 @@ async fn a_school_admin_reads_its_own_schools_dashboard_and_the_district_sets_it
     assert_eq!(school_row(&district["reach"], b2)["guardians"]["suppressed"], true);
     assert_eq!(school_row(&district["reach"], b3)["guardians"]["value"], 25);
     // Never below 5: a figure of fewer people points at a person.
-    let low = json!({ "k": 4, "homework_over_cap_percent": 5, "complaints_overdue": 0 });
+    let low = json!({ "k": 4, "homework_over_cap_percent": 5, "complaints_overdue": 0, "mentoring_behind_points": 25 });
     assert_eq!(app.put(&settings, Some(&w.bureau_b), low).await.expect(422).body["details"]["field"], "k");
-    app.put(&settings, Some(&w.bureau_a), json!({ "k": 20, "homework_over_cap_percent": 5, "complaints_overdue": 0 }))
-        .await
-        .expect(404);
+    app.put(
+        &settings,
+        Some(&w.bureau_a),
+        json!({ "k": 20, "homework_over_cap_percent": 5, "complaints_overdue": 0, "mentoring_behind_points": 25 }),
+    )
+    .await
+    .expect(404);
 }
 
 #[tokio::test]

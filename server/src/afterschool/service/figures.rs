@@ -43,6 +43,8 @@ pub struct AfterschoolFigures {
     pub by_provider: BTreeMap<ProviderKind, u64>,
     /// Families' ratings (1–5) of the plan's activities.
     pub ratings: Vec<u8>,
+    /// The distinct children rated for (one family rating three activities is one family).
+    pub rating_families: u64,
 }
 
 impl AfterschoolFigures {
@@ -119,7 +121,9 @@ pub async fn figures_of(
         *by_category.entry(a.category).or_insert(0) += 1;
         *by_provider.entry(a.provider_kind).or_insert(0) += 1;
     }
-    let ratings = repo::ratings_of(db, ids).await?.into_iter().map(|r| r.rating.clamp(1, 5) as u8).collect();
+    let rated = repo::ratings_of(db, ids).await?;
+    let rating_families = rated.iter().map(|r| r.student_id).collect::<HashSet<_>>().len() as u64;
+    let ratings = rated.into_iter().map(|r| r.rating.clamp(1, 5) as u8).collect();
     Ok(Some(AfterschoolFigures {
         plan_id: plan.id,
         breaches,
@@ -133,5 +137,6 @@ pub async fn figures_of(
         by_category,
         by_provider,
         ratings,
+        rating_families,
     }))
 }

@@ -40,7 +40,8 @@ pub async fn section(
         .zip(&figures)
         .enumerate()
         .map(|(i, (school, f))| {
-            let rated = f.as_ref().map_or(0, |f| f.ratings.len() as u64);
+            // k counts families, not their ratings.
+            let rated = f.as_ref().map_or(0, |f| f.rating_families);
             SchoolAfterschool {
                 school_id: school.id,
                 school_name: school.name.clone(),
@@ -48,10 +49,20 @@ pub async fn section(
                 breaches: f.as_ref().map_or_else(Vec::new, |f| f.breaches.iter().map(|b| (*b).to_owned()).collect()),
                 students: student_cells[i],
                 in_basic: basic_cells[i],
-                basic_percent: percent(in_basic[i], students[i], k, basic_cells[i].suppressed),
+                basic_percent: percent(
+                    in_basic[i],
+                    students[i],
+                    k,
+                    basic_cells[i].suppressed || student_cells[i].suppressed,
+                ),
                 all_five_days_percent: percent(five[i], in_basic[i], k, basic_cells[i].suppressed),
                 in_electives: elective_cells[i],
-                electives_percent: percent(electives[i], students[i], k, elective_cells[i].suppressed),
+                electives_percent: percent(
+                    electives[i],
+                    students[i],
+                    k,
+                    elective_cells[i].suppressed || student_cells[i].suppressed,
+                ),
                 attendance_percent: f
                     .as_ref()
                     .map_or_else(|| percent(0, 0, k, false), |f| percent(f.present, f.roll_entries, k, false)),

@@ -9,7 +9,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::super::bulletin::{self, SchoolFacts};
+use super::super::bulletin::{self, MentoringProgress, SchoolFacts};
 use super::super::dto::{Bulletin, BulletinBody, BulletinList, BulletinSummary, Rerun, SchoolBulletin};
 use super::super::model::bulletin as stored;
 use crate::access::{self, Caller};
@@ -31,7 +31,7 @@ async fn compute(state: &AppState, district_id: Uuid, (start, end): (NaiveDate, 
         schools.iter().map(instants).reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))).unwrap_or_else(|| {
             (start.and_time(chrono::NaiveTime::MIN).and_utc(), end.and_time(chrono::NaiveTime::MIN).and_utc())
         });
-    let overdue = crate::complaints::service::overdue_between(db, district_id, (since, until)).await?;
+    let overdue = crate::complaints::service::school_overdue_between(db, district_id, (since, until)).await?;
     let mut rows = Vec::new();
     for school in &schools {
         let grades = crate::homework::monitor::of_school(state, school, start, end, caps).await?;
@@ -48,6 +48,9 @@ async fn compute(state: &AppState, district_id: Uuid, (start, end): (NaiveDate, 
                 .as_ref()
                 .map_or_else(Vec::new, |p| p.breaches.iter().map(|b| (*b).to_owned()).collect()),
             complaints_overdue: overdue.iter().filter(|id| **id == school.id).count() as u32,
+            mentoring: crate::mentoring::service::completion_as_of(db, school.id, end, instants(school).1)
+                .await?
+                .map(|(done, owed, first, last)| MentoringProgress { done, owed, period: (first, last), at: end }),
         };
         rows.push(SchoolBulletin {
             school_id: school.id,
@@ -61,6 +64,7 @@ async fn compute(state: &AppState, district_id: Uuid, (start, end): (NaiveDate, 
             plan_published: facts.plan_published,
             plan_breaches: facts.plan_breaches.clone(),
             complaints_overdue: facts.complaints_overdue,
+            mentoring_done_percent: facts.mentoring.and_then(|m| m.done_percent()),
             shortfalls: bulletin::shortfalls(&facts, targets),
         });
     }

@@ -1,6 +1,6 @@
 //! The dashboard's complaints section: complaints filed in each school's period, by school and
 //! category (families: suppressed under `k`), the handlers' response and closure times, and what
-//! is overdue now.
+//! is overdue now. A school's own view counts only what the bureau forwarded to it.
 
 use std::collections::BTreeMap;
 
@@ -25,6 +25,7 @@ pub async fn section(
     schools: &[school::Model],
     periods: &[(NaiveDate, NaiveDate)],
     k: u64,
+    forwarded_only: bool,
 ) -> ApiResult<ComplaintsSection> {
     let now = state.clock.now();
     // Each school's period as instants of its own days; the district's read spans them all.
@@ -35,7 +36,14 @@ pub async fn section(
         .collect();
     let since = spans.iter().map(|s| s.0).min().unwrap_or(now);
     let until = spans.iter().map(|s| s.1).max().unwrap_or(now);
-    let (filed, overdue) = crate::complaints::service::for_figures(&state.db, district_id, (since, until), now).await?;
+    let (mut filed, mut overdue) =
+        crate::complaints::service::for_figures(&state.db, district_id, (since, until), now).await?;
+    if forwarded_only {
+        // What a school may know of: the complaints sent to it, and those overdue while with it.
+        let sent = crate::complaints::service::forwarded_among(&state.db, filed.iter().map(|c| c.id).collect()).await?;
+        filed.retain(|c| sent.contains(&c.id));
+        overdue.retain(|c| c.status == Status::Forwarded);
+    }
     let of_school = |i: usize| -> Vec<&complaint::Model> {
         let (a, b) = spans[i];
         filed.iter().filter(|c| c.school_id == schools[i].id && c.created_at >= a && c.created_at < b).collect()

@@ -13,16 +13,14 @@ use crate::homework::monitor;
 use crate::org::model::school;
 use crate::state::AppState;
 
-/// A school whose class-days go over the cap more often than this (percent) falls short.
-pub const OVER_CAP_TOLERANCE_PERCENT: f64 = 5.0;
-
 /// Tenths of a minute per report.
 fn per_report(minutes: u64, reports: u64) -> Option<f64> {
     (reports > 0).then(|| (minutes as f64 * 10.0 / reports as f64).round() / 10.0)
 }
 
 fn grade_row(g: &monitor::GradeMonitor, k: u64) -> GradeHomework {
-    let few = g.reports < k;
+    // k counts families, not their reports.
+    let few = g.reporting_families < k;
     GradeHomework {
         grade: g.grade,
         stage: g.stage,
@@ -43,7 +41,7 @@ pub async fn section(
     district_id: uuid::Uuid,
     schools: &[school::Model],
     periods: &[(NaiveDate, NaiveDate)],
-    k: u64,
+    (k, tolerance): (u64, f64),
 ) -> ApiResult<HomeworkSection> {
     let db = &state.db;
     let caps = crate::homework::repo::caps(db, district_id).await?;
@@ -76,6 +74,8 @@ pub async fn section(
             class_days,
             over_cap_class_days: class_days - within,
             within_cap_percent: share(u64::from(within), u64::from(class_days)),
+            short_of_target: share(u64::from(class_days - within), u64::from(class_days))
+                .is_some_and(|over| over > tolerance),
             g12_class_days_with_written: grades.iter().map(|g| g.class_days_with_written_g12).sum(),
             refused_sends: refused,
             grades: grades.iter().map(|g| grade_row(g, k)).collect(),
@@ -89,10 +89,7 @@ pub async fn section(
     let over: u32 = rows.iter().map(|r| r.over_cap_class_days).sum();
     Ok(HomeworkSection {
         available: true,
-        schools_over_cap: rows
-            .iter()
-            .filter(|r| r.within_cap_percent.is_some_and(|p| 100.0 - p > OVER_CAP_TOLERANCE_PERCENT))
-            .count() as u32,
+        schools_over_cap: rows.iter().filter(|r| r.short_of_target).count() as u32,
         class_days,
         within_cap_percent: share(u64::from(class_days - over), u64::from(class_days)),
         refused_sends: by_rule

@@ -6,9 +6,10 @@ use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::super::bulletin::BulletinTargets;
+use super::super::bulletin::MAX_COMPLAINTS_OVERDUE;
 use super::super::dto::ReportingSettings;
 use super::super::model::settings;
-use super::super::suppression::{DEFAULT_K, MIN_K};
+use super::super::suppression::{DEFAULT_K, MAX_K, MIN_K};
 use crate::access::{self, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -18,6 +19,7 @@ impl ReportingSettings {
         BulletinTargets {
             homework_over_cap_percent: self.homework_over_cap_percent,
             complaints_overdue: self.complaints_overdue,
+            mentoring_behind_points: self.mentoring_behind_points,
         }
     }
 }
@@ -29,6 +31,7 @@ impl Default for ReportingSettings {
             k: DEFAULT_K as u16,
             homework_over_cap_percent: targets.homework_over_cap_percent,
             complaints_overdue: targets.complaints_overdue,
+            mentoring_behind_points: targets.mentoring_behind_points,
         }
     }
 }
@@ -37,9 +40,10 @@ impl Default for ReportingSettings {
 pub async fn of(db: &impl ConnectionTrait, district_id: Uuid) -> ApiResult<ReportingSettings> {
     Ok(settings::Entity::find_by_id(district_id).one(db).await?.map_or_else(ReportingSettings::default, |row| {
         ReportingSettings {
-            k: (row.k.max(0) as u16).max(MIN_K as u16),
+            k: (row.k.max(0) as u16).clamp(MIN_K as u16, MAX_K as u16),
             homework_over_cap_percent: row.homework_over_cap_percent.clamp(0, 100) as u8,
             complaints_overdue: row.complaints_overdue.max(0) as u16,
+            mentoring_behind_points: row.mentoring_behind_points.clamp(0, 100) as u8,
         }
     }))
 }
@@ -58,7 +62,7 @@ pub async fn set(
     district_id: Uuid,
     req: ReportingSettings,
 ) -> ApiResult<ReportingSettings> {
-    if u64::from(req.k) < MIN_K || req.k > MAX_K {
+    if u64::from(req.k) < MIN_K || u64::from(req.k) > MAX_K {
         return Err(ApiError::validation(
             "k",
             format!("k 为 {MIN_K} 至 {MAX_K}：少于 {MIN_K} 人的数字足以认出个人。"),
@@ -67,6 +71,9 @@ pub async fn set(
     }
     if req.homework_over_cap_percent > 100 {
         return Err(ApiError::validation("homework_over_cap_percent", "0 至 100。", "0 to 100."));
+    }
+    if req.mentoring_behind_points > 100 {
+        return Err(ApiError::validation("mentoring_behind_points", "0 至 100。", "0 to 100."));
     }
     if req.complaints_overdue > MAX_COMPLAINTS_OVERDUE {
         return Err(ApiError::validation("complaints_overdue", "0 至 1000。", "0 to 1000."));
@@ -78,6 +85,7 @@ pub async fn set(
         k: Set(req.k as i16),
         homework_over_cap_percent: Set(i16::from(req.homework_over_cap_percent)),
         complaints_overdue: Set(req.complaints_overdue as i16),
+        mentoring_behind_points: Set(i16::from(req.mentoring_behind_points)),
         updated_at: Set(state.clock.now()),
     };
     settings::Entity::insert(row)
@@ -87,6 +95,7 @@ pub async fn set(
                     settings::Column::K,
                     settings::Column::HomeworkOverCapPercent,
                     settings::Column::ComplaintsOverdue,
+                    settings::Column::MentoringBehindPoints,
                     settings::Column::UpdatedAt,
                 ])
                 .to_owned(),
@@ -96,7 +105,3 @@ pub async fn set(
     txn.commit().await?;
     Ok(req)
 }
-
-/// The largest k a district may set: beyond it a school's figures would all disappear.
-pub const MAX_K: u16 = 100;
-pub const MAX_COMPLAINTS_OVERDUE: u16 = 1000;

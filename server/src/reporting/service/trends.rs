@@ -22,7 +22,7 @@ pub async fn trends(state: &AppState, caller: &Caller, scope: Scope, query: Tren
     }
     let kind = query.period.unwrap_or_default();
     let db = &state.db;
-    let (district_id, schools) = resolve(db, caller, scope).await?;
+    let (district_id, schools, focus) = resolve(db, caller, scope).await?;
     let k = u64::from(super::settings::of(db, district_id).await?.k);
     let district = crate::org::repo::district(db, district_id).await?.ok_or_else(ApiError::not_found)?;
     let periods = trends::last(kind, n, district.local_date(state.clock.now()));
@@ -63,22 +63,19 @@ pub async fn trends(state: &AppState, caller: &Caller, scope: Scope, query: Tren
     let total_hidden = suppress_line(&totals, k, false);
 
     let blocks = crate::guard::repo::counts(db, district_id, first, last).await?;
-    let school_ids: Vec<_> = schools.iter().map(|s| s.id).collect();
     let refused = periods
         .iter()
         .map(|(from, to)| {
             blocks
                 .iter()
                 .filter(|b| b.outcome == Outcome::Blocked && b.date >= *from && b.date <= *to)
-                .filter(|b| {
-                    matches!(scope, Scope::District(_)) || b.school_id.is_some_and(|id| school_ids.contains(&id))
-                })
+                .filter(|b| focus.is_none() || b.school_id == focus)
                 .map(|b| b.count.max(0) as u64)
                 .sum()
         })
         .collect();
 
-    let rows: Vec<SchoolTrend> = schools
+    let mut rows: Vec<SchoolTrend> = schools
         .iter()
         .enumerate()
         .map(|(i, s)| SchoolTrend {
@@ -98,7 +95,7 @@ pub async fn trends(state: &AppState, caller: &Caller, scope: Scope, query: Tren
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.1.cmp(&b.1),
     });
-    Ok(Trends {
+    let mut trends = Trends {
         district_id,
         period: kind,
         k,
@@ -113,7 +110,19 @@ pub async fn trends(state: &AppState, caller: &Caller, scope: Scope, query: Tren
         complaints_received: totals.iter().zip(&total_hidden).map(|(c, h)| count(*c, *h)).collect(),
         refused_sends: refused,
         ranking: ranking.iter().map(|(_, i)| rows[*i].school_id).collect(),
-        schools: rows,
+        schools: Vec::new(),
         periods: periods.iter().map(|(from, to)| TrendPeriod { from: *from, to: *to }).collect(),
-    })
+    };
+    // One school's trend: computed over the district (its cells suppressed as there), then its
+    // row alone, and the whole as its own.
+    if let Some(id) = focus {
+        rows.retain(|r| r.school_id == id);
+        if let Some(r) = rows.first() {
+            trends.homework_within_cap_percent = r.homework_within_cap_percent.clone();
+            trends.complaints_received = r.complaints_received.clone();
+        }
+        trends.ranking = vec![id];
+    }
+    trends.schools = rows;
+    Ok(trends)
 }

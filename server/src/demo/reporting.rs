@@ -1,5 +1,6 @@
-//! The demo's supervision story for the bureau's dashboard: the district tightened its junior cap
-//! to 80 minutes, and 第一初级中学's grade 9 gave 85 minutes of written homework on every school
+//! The demo's supervision story for the bureau's dashboard: about three in four pupils stay for
+//! the basic after-school service since the term began (most all five days); the district
+//! tightened its junior cap to 80 minutes, and 第一初级中学's grade 9 gave 85 minutes of written homework on every school
 //! day of the last three weeks (so it falls short, on the dashboard and in the bulletin); two
 //! complaints in different states (one anonymous, forwarded and answered by the school; one
 //! closed by the bureau); and the bulletin of the last half-month that ended. The past homework
@@ -91,6 +92,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         }
     }
 
+    seed_basic_service(state).await?;
+
     // Two complaints: the printed parent's about 实验小学 (anonymous, forwarded, answered), and
     // another family's about the junior school (closed by the bureau).
     let mut filed = Vec::new();
@@ -152,6 +155,54 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         crate::reporting::service::bulletin::rerun(state, &bureau, district.id, start)
             .await
             .map_err(err("bulletin"))?;
+    }
+    Ok(())
+}
+
+/// Three in four pupils of each school opted in to the basic service from the first day of the
+/// school's plan (one in seven of them for three days a week), chosen by a full guardian: written
+/// as the service would have stored choices made before the term began.
+async fn seed_basic_service(state: &AppState) -> anyhow::Result<()> {
+    use crate::afterschool::model::basic_choice;
+    use crate::org::model::AccessLevel;
+    let (db, now) = (&state.db, state.clock.now());
+    let guardian_accounts: std::collections::HashMap<Uuid, Uuid> =
+        guardian::Entity::find().all(db).await?.into_iter().map(|g| (g.id, g.account_id)).collect();
+    let mut chooser: std::collections::HashMap<Uuid, Uuid> = std::collections::HashMap::new();
+    for link in
+        guardianship::Entity::find().filter(guardianship::Column::AccessLevel.eq(AccessLevel::Full)).all(db).await?
+    {
+        if let Some(account) = guardian_accounts.get(&link.guardian_id) {
+            chooser.entry(link.student_id).or_insert(*account);
+        }
+    }
+    for s in school::Entity::find().all(db).await? {
+        let Some(plan) = crate::afterschool::repo::current_plan(db, s.id, s.local_date(now)).await? else { continue };
+        let pupils = student::Entity::find()
+            .filter(student::Column::SchoolId.eq(s.id))
+            .order_by_asc(student::Column::StudentNo)
+            .all(db)
+            .await?;
+        let rows: Vec<basic_choice::ActiveModel> = pupils
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 4 != 3)
+            .filter_map(|(i, p)| {
+                let chosen_by = *chooser.get(&p.id)?;
+                Some(basic_choice::ActiveModel {
+                    plan_id: Set(plan.id),
+                    student_id: Set(p.id),
+                    effective_from: Set(plan.term_start),
+                    opted_in: Set(true),
+                    weekdays: Set(if i % 7 == 0 { "1,2,4".into() } else { String::new() }),
+                    chosen_by: Set(chosen_by),
+                    created_at: Set(now),
+                })
+            })
+            .collect();
+        if !rows.is_empty() {
+            basic_choice::Entity::insert_many(rows).exec_without_returning(db).await?;
+        }
     }
     Ok(())
 }

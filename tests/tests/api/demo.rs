@@ -102,6 +102,11 @@ async fn the_demo_seeds_every_domain_once_and_signs_in_each_role() {
     let village = row("parent_school", "示范区青山村教学点").expect("village school");
     assert_eq!(village["families"]["suppressed"], true);
     assert_eq!(dashboard["afterschool"]["schools_with_plan"].as_u64(), Some(school_count as u64));
+    // About three in four pupils stay for the basic service, most of them all five days.
+    let basic = dashboard["afterschool"]["basic_percent"]["value"].as_f64().expect("a district share");
+    assert!((70.0..80.0).contains(&basic), "{basic}");
+    let five = dashboard["afterschool"]["all_five_days_percent"]["value"].as_f64().expect("a district share");
+    assert!((80.0..90.0).contains(&five), "{five}");
     let complaints = app.get(&format!("/api/v1/districts/{district}/complaints"), Some(&bureau)).await.expect(200);
     let mut states: Vec<&str> =
         complaints.body["items"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();

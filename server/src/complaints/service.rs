@@ -94,8 +94,7 @@ async fn reader(db: &impl ConnectionTrait, caller: &Caller, c: &complaint::Model
     if officers.iter().any(|o| o.district_id == c.district_id) {
         return Ok(Reader::Bureau);
     }
-    let admin = access::school_admin(db, caller, c.school_id).await.is_ok();
-    if admin && forwarded(db, c.id).await? {
+    if access::administers(db, caller, c.school_id).await? && forwarded(db, c.id).await? {
         return Ok(Reader::School);
     }
     Err(ApiError::not_found())

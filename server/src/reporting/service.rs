@@ -60,7 +60,11 @@ async fn resolve(
                 .await?
                 .filter(|s| s.district_id == district_id)
                 .ok_or_else(ApiError::not_found)?;
-            if access::bureau_officer_of(db, caller, district_id).await.is_err() {
+            let officer = crate::org::repo::officers_of_account(db, caller.account_id)
+                .await?
+                .iter()
+                .any(|o| o.district_id == district_id);
+            if !officer {
                 access::school_admin(db, caller, school_id).await?;
             }
             Ok((district_id, crate::org::repo::schools_of_district(db, district_id).await?, Some(school_id)))

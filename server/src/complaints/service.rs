@@ -25,7 +25,7 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::inbox::items::Entry;
 use crate::inbox::model::ItemKind;
 use crate::input::{optional, required};
-use crate::org::model::{bureau_officer, school};
+use crate::org::model::school;
 use crate::state::AppState;
 
 /// Who is reading a complaint, which decides what they see of it.
@@ -50,16 +50,6 @@ async fn deadline(db: &impl ConnectionTrait, school: &school::Model, now: DateTi
     Ok(school.day_starts(rules::last_day(&calendar, today) + Duration::days(1)))
 }
 
-async fn officer_accounts(db: &impl ConnectionTrait, district_id: Uuid) -> ApiResult<Vec<Uuid>> {
-    Ok(bureau_officer::Entity::find()
-        .filter(bureau_officer::Column::DistrictId.eq(district_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| o.account_id)
-        .collect())
-}
-
 /// Of these complaints, those the bureau forwarded to their school.
 pub async fn forwarded_among(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> ApiResult<Vec<Uuid>> {
     if ids.is_empty() {
@@ -76,12 +66,12 @@ pub async fn forwarded_among(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> ApiRe
 }
 
 async fn forwarded(db: &impl ConnectionTrait, complaint_id: Uuid) -> ApiResult<bool> {
-    Ok(event::Entity::find()
-        .filter(event::Column::ComplaintId.eq(complaint_id))
-        .filter(event::Column::Kind.eq(EventKind::Forwarded))
-        .count(db)
-        .await?
-        > 0)
+    Ok(!forwarded_among(db, vec![complaint_id]).await?.is_empty())
+}
+
+/// Whether the holder's deadline has passed.
+fn overdue(c: &complaint::Model, now: DateTime<Utc>) -> bool {
+    c.due_at.is_some_and(|due| due <= now)
 }
 
 /// The caller as a reader of the complaint; anyone else gets 404 (a school never learns that a
@@ -132,9 +122,8 @@ async fn view(
         .filter(|e| reader != Reader::Family || e.kind != EventKind::Reminded)
         .map(|e| {
             // The family reads the school's response and the outcome, not the bureau's note to
-            // the school; the text of the complaint itself is above, once.
-            // The bureau's closing words are written to the family (and may name it): the school
-            // reads the outcome, not them.
+            // the school; the school reads the outcome, not the bureau's closing words to the
+            // family (they may name it). The complaint's own text is above, once.
             let shown = !matches!(
                 (reader, e.kind),
                 (_, EventKind::Filed | EventKind::Reminded)
@@ -163,7 +152,7 @@ async fn view(
         anonymous_to_school: c.anonymous_to_school,
         status: c.status,
         due_at: c.due_at,
-        overdue: c.due_at.is_some_and(|due| due <= now),
+        overdue: overdue(&c, now),
         outcome: c.outcome,
         created_at: c.created_at,
         closed_at: c.closed_at,
@@ -231,8 +220,8 @@ async fn district_name(db: &impl ConnectionTrait, district_id: Uuid) -> ApiResul
 }
 
 /// A guardian files a complaint about their child's school. Any guardian of the child but a
-/// pickup-only adult may (that one gets 404, as everywhere); the text is not screened by the content guard (a complaint quotes what
-/// the rules forbid).
+/// pickup-only adult may (that one gets 404, as everywhere); the text is not screened by the
+/// content guard (a complaint quotes what the rules forbid).
 pub async fn file(state: &AppState, caller: &Caller, req: FileComplaint) -> ApiResult<Complaint> {
     let text = required("text", &req.text, TEXT_MAX_CHARS)?;
     let txn = crate::infra::db::begin(&state.db).await?;
@@ -273,7 +262,7 @@ pub async fn file(state: &AppState, caller: &Caller, req: FileComplaint) -> ApiR
         now,
     )
     .await?;
-    let officers = officer_accounts(&txn, school.district_id).await?;
+    let officers = crate::org::repo::officer_accounts(&txn, school.district_id).await?;
     tell(&txn, &officers, None, &district, format!("新投诉：{} · {category}", school.name), String::new(), now).await?;
     let complaint = view(&txn, row, Reader::Family, now).await?;
     txn.commit().await?;
@@ -289,13 +278,13 @@ pub async fn get(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Compl
 
 /// Moves the complaint from the status it was read in to the one `step` leads to, hands it to its
 /// next holder with a fresh deadline, and appends the step. The update is conditional on the
-/// status read, so of two steps at once one wins and the other is refused.
+/// status read, so of two steps at once one wins and the other is refused. The actor and their account take it.
 async fn advance(
     db: &impl ConnectionTrait,
     c: &complaint::Model,
+    school: &school::Model,
     step: EventKind,
-    actor: Actor,
-    account: Uuid,
+    (actor, account): (Actor, Uuid),
     text: String,
     now: DateTime<Utc>,
 ) -> ApiResult<complaint::Model> {
@@ -303,7 +292,7 @@ async fn advance(
     let to = rules::next(c.status, step).ok_or_else(state_error)?;
     let due = match to {
         Status::Closed => None,
-        _ => Some(deadline(db, &school_of(db, c.school_id).await?, now).await?),
+        _ => Some(deadline(db, school, now).await?),
     };
     let mut next = c.clone();
     next.status = to;
@@ -361,8 +350,8 @@ pub async fn forward(state: &AppState, caller: &Caller, id: Uuid, req: Forward) 
     }
     c.identity_shared = req.share_identity;
     let now = state.clock.now();
-    let next = advance(&txn, &c, EventKind::Forwarded, Actor::Bureau, caller.account_id, note, now).await?;
     let school = school_of(&txn, c.school_id).await?;
+    let next = advance(&txn, &c, &school, EventKind::Forwarded, (Actor::Bureau, caller.account_id), note, now).await?;
     let district = district_name(&txn, c.district_id).await?;
     let category = c.category.zh();
     tell(
@@ -401,11 +390,11 @@ pub async fn respond(state: &AppState, caller: &Caller, id: Uuid, req: Respond) 
         return Err(ApiError::forbidden());
     }
     let now = state.clock.now();
-    let next = advance(&txn, &c, EventKind::Responded, Actor::School, caller.account_id, text, now).await?;
     let school = school_of(&txn, c.school_id).await?;
+    let next = advance(&txn, &c, &school, EventKind::Responded, (Actor::School, caller.account_id), text, now).await?;
     let district = district_name(&txn, c.district_id).await?;
     tell(&txn, &[c.filed_by], None, &school.name, "学校已回复您的投诉".into(), String::new(), now).await?;
-    let officers = officer_accounts(&txn, c.district_id).await?;
+    let officers = crate::org::repo::officer_accounts(&txn, c.district_id).await?;
     tell(&txn, &officers, None, &district, format!("{}已回复投诉，待结案", school.name), String::new(), now).await?;
     let complaint = view(&txn, next, Reader::School, now).await?;
     txn.commit().await?;
@@ -420,8 +409,8 @@ pub async fn close(state: &AppState, caller: &Caller, id: Uuid, req: Close) -> A
     let mut c = for_bureau(&txn, caller, id).await?;
     c.outcome = Some(req.outcome);
     let now = state.clock.now();
-    let next = advance(&txn, &c, EventKind::Closed, Actor::Bureau, caller.account_id, text, now).await?;
     let school = school_of(&txn, c.school_id).await?;
+    let next = advance(&txn, &c, &school, EventKind::Closed, (Actor::Bureau, caller.account_id), text, now).await?;
     let district = district_name(&txn, c.district_id).await?;
     let outcome = req.outcome.zh();
     tell(&txn, &[c.filed_by], None, &district, format!("投诉已办结：{outcome}"), String::new(), now).await?;
@@ -449,7 +438,7 @@ fn summaries(
                 category: c.category,
                 status: c.status,
                 due_at: c.due_at,
-                overdue: c.due_at.is_some_and(|due| due <= now),
+                overdue: overdue(&c, now),
                 created_at: c.created_at,
             })
             .collect(),
@@ -555,7 +544,7 @@ async fn remind(state: &AppState, c: &complaint::Model, now: DateTime<Utc>) -> A
         let admins = crate::org::repo::admin_accounts(&txn, vec![c.school_id]).await?;
         tell(&txn, &admins, Some(school.id), &district, title, "请尽快回复。".into(), now).await?;
     } else {
-        let officers = officer_accounts(&txn, c.district_id).await?;
+        let officers = crate::org::repo::officer_accounts(&txn, c.district_id).await?;
         tell(&txn, &officers, None, &district, title, String::new(), now).await?;
     }
     txn.commit().await?;

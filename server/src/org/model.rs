@@ -66,6 +66,12 @@ impl school::Model {
         let midnight = date.and_time(chrono::NaiveTime::MIN);
         self.zone().from_local_datetime(&midnight).earliest().map_or_else(|| midnight.and_utc(), |t| t.to_utc())
     }
+
+    /// The school's dates `from` to `to` (both included) as instants: from the start of `from` to
+    /// the start of the day after `to`.
+    pub fn dates_as_instants(&self, from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+        (self.day_starts(from), self.day_starts(to + chrono::Duration::days(1)))
+    }
 }
 
 /// How a school splits the nine compulsory grades (DOMAIN.md: never hard-code the stage of a grade).

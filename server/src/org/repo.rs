@@ -80,6 +80,17 @@ pub async fn officers_of_account(
     bureau_officer::Entity::find().filter(bureau_officer::Column::AccountId.eq(account_id)).all(db).await
 }
 
+/// The accounts of the district's bureau officers (who hear what concerns the district).
+pub async fn officer_accounts(db: &impl ConnectionTrait, district_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    bureau_officer::Entity::find()
+        .select_only()
+        .column(bureau_officer::Column::AccountId)
+        .filter(bureau_officer::Column::DistrictId.eq(district_id))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// The school's row, locked until the transaction ends: what one school saves at a time (its
 /// terms, its safeguarding staff, its graduation rule versions) takes turns behind it.
 pub async fn lock_school(db: &impl ConnectionTrait, school_id: Uuid) -> Result<Option<school::Model>, DbErr> {

@@ -1,7 +1,7 @@
 //! The district dashboard: each school's figures read through the domains' service APIs, then
 //! every people count and share passed through [`super::suppression`] before the answer is built.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 mod afterschool;
@@ -21,6 +21,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::org::model::school;
 use crate::parent_school::dto::FiguresQuery;
 use crate::state::AppState;
+
+/// The span from the earliest start to the latest end of these instant ranges (the schools of a
+/// district may not share a zone); `None` for none.
+fn span_of(ranges: impl IntoIterator<Item = (DateTime<Utc>, DateTime<Utc>)>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    ranges.into_iter().reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+}
 
 /// Longest period the dashboard reads at once.
 const MAX_DAYS: i64 = 400;

@@ -98,7 +98,7 @@ pub async fn figures_of(
             "`to` is not before `from`, within 400 days.",
         ));
     }
-    let (since, until) = (school.day_starts(from), school.day_starts(to + Duration::days(1)));
+    let (since, until) = school.dates_as_instants(from, to);
 
     let placed = repo::students_placed(db, school_id).await?;
     let students: Vec<StudentFact> = placed

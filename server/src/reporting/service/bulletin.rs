@@ -4,7 +4,7 @@
 //! read and re-run by the bureau. A re-run computes from the same history, so it finds what was
 //! issued unless a setting it measures against (the caps, the off-work time) changed since.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -17,7 +17,7 @@ use crate::delivery::outbox;
 use crate::error::{ApiError, ApiResult};
 use crate::inbox::items::Entry;
 use crate::inbox::model::ItemKind;
-use crate::org::model::{district, school};
+use crate::org::model::district;
 use crate::state::AppState;
 
 /// The bulletin of `district_id` for the half-month `start`–`end`, computed now.
@@ -26,11 +26,9 @@ async fn compute(state: &AppState, district_id: Uuid, (start, end): (NaiveDate, 
     let targets = super::settings::of(db, district_id).await?.targets();
     let caps = crate::homework::repo::caps(db, district_id).await?;
     let schools = crate::org::repo::schools_of_district(db, district_id).await?;
-    let instants = |s: &school::Model| (s.day_starts(start), s.day_starts(end + Duration::days(1)));
-    let (since, until) =
-        schools.iter().map(instants).reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))).unwrap_or_else(|| {
-            (start.and_time(chrono::NaiveTime::MIN).and_utc(), end.and_time(chrono::NaiveTime::MIN).and_utc())
-        });
+    let (since, until) = super::span_of(schools.iter().map(|s| s.dates_as_instants(start, end))).unwrap_or_else(|| {
+        (start.and_time(chrono::NaiveTime::MIN).and_utc(), end.and_time(chrono::NaiveTime::MIN).and_utc())
+    });
     let overdue = crate::complaints::service::school_overdue_between(db, district_id, (since, until)).await?;
     let mut rows = Vec::new();
     for school in &schools {
@@ -48,9 +46,19 @@ async fn compute(state: &AppState, district_id: Uuid, (start, end): (NaiveDate, 
                 .as_ref()
                 .map_or_else(Vec::new, |p| p.breaches.iter().map(|b| (*b).to_owned()).collect()),
             complaints_overdue: overdue.iter().filter(|id| **id == school.id).count() as u32,
-            mentoring: crate::mentoring::service::completion_as_of(db, school.id, end, instants(school).1)
-                .await?
-                .map(|(done, owed, first, last)| MentoringProgress { done, owed, period: (first, last), at: end }),
+            mentoring: crate::mentoring::service::completion_as_of(
+                db,
+                school.id,
+                end,
+                school.dates_as_instants(start, end).1,
+            )
+            .await?
+            .map(|(done, owed, first, last)| MentoringProgress {
+                done,
+                owed,
+                period: (first, last),
+                at: end,
+            }),
         };
         rows.push(SchoolBulletin {
             school_id: school.id,
@@ -137,13 +145,7 @@ async fn store(
 /// Tells the officers the bulletin is out, and each school's admins their own part.
 async fn announce(db: &impl ConnectionTrait, d: &district::Model, b: &Bulletin, now: DateTime<Utc>) -> ApiResult<()> {
     let range = format!("{} 至 {}", b.period_start, b.period_end);
-    let officers: Vec<Uuid> = crate::org::model::bureau_officer::Entity::find()
-        .filter(crate::org::model::bureau_officer::Column::DistrictId.eq(d.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| o.account_id)
-        .collect();
+    let officers = crate::org::repo::officer_accounts(db, d.id).await?;
     let entry = |title: String, body: String| Entry {
         kind: ItemKind::Bulletin,
         ref_id: Uuid::new_v4(),

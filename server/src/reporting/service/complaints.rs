@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::super::dto::{CategoryComplaints, ComplaintsSection, SchoolComplaints};
@@ -29,13 +29,8 @@ pub async fn section(
 ) -> ApiResult<ComplaintsSection> {
     let now = state.clock.now();
     // Each school's period as instants of its own days; the district's read spans them all.
-    let spans: Vec<_> = schools
-        .iter()
-        .zip(periods)
-        .map(|(s, (from, to))| (s.day_starts(*from), s.day_starts(*to + Duration::days(1))))
-        .collect();
-    let since = spans.iter().map(|s| s.0).min().unwrap_or(now);
-    let until = spans.iter().map(|s| s.1).max().unwrap_or(now);
+    let spans: Vec<_> = schools.iter().zip(periods).map(|(s, (from, to))| s.dates_as_instants(*from, *to)).collect();
+    let (since, until) = super::span_of(spans.iter().copied()).unwrap_or((now, now));
     let (mut filed, mut overdue) =
         crate::complaints::service::for_figures(&state.db, district_id, (since, until), now).await?;
     if forwarded_only {

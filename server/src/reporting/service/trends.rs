@@ -3,12 +3,10 @@
 //! Figures that are a state rather than a count over a period (activation, coverage, a plan) have
 //! no trend here: their history is not kept.
 
-use chrono::Duration;
-
 use super::super::dto::{SchoolTrend, TrendPeriod, TrendQuery, Trends};
 use super::super::suppression::{count, share, suppress_line, suppress_table};
 use super::super::trends::{self, DEFAULT_PERIODS, MAX_PERIODS};
-use super::{Scope, resolve};
+use super::{Scope, resolve, span_of};
 use crate::access::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::guard::dto::Outcome;
@@ -42,8 +40,7 @@ pub async fn trends(state: &AppState, caller: &Caller, scope: Scope, query: Tren
     }
 
     // Complaints filed, per school and period (each school's own days).
-    let since = schools.iter().map(|s| s.day_starts(first)).min().unwrap_or_default();
-    let until = schools.iter().map(|s| s.day_starts(last + Duration::days(1))).max().unwrap_or_default();
+    let (since, until) = span_of(schools.iter().map(|s| s.dates_as_instants(first, last))).unwrap_or_default();
     let (filed, _) =
         crate::complaints::service::for_figures(db, district_id, (since, until), state.clock.now()).await?;
     let cells: Vec<Vec<u64>> = schools
@@ -52,7 +49,7 @@ pub async fn trends(state: &AppState, caller: &Caller, scope: Scope, query: Tren
             periods
                 .iter()
                 .map(|(from, to)| {
-                    let (a, b) = (s.day_starts(*from), s.day_starts(*to + Duration::days(1)));
+                    let (a, b) = s.dates_as_instants(*from, *to);
                     filed.iter().filter(|c| c.school_id == s.id && c.created_at >= a && c.created_at < b).count() as u64
                 })
                 .collect()

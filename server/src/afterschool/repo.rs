@@ -2,6 +2,8 @@
 //! enrolment's transaction: `seats_taken < capacity` is checked by the database, not by a read
 //! beforehand, so concurrent takers of the last seat cannot oversell it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -844,5 +846,194 @@ pub async fn present_at(db: &impl ConnectionTrait, student_id: Uuid, date: Naive
         .await?
         .into_iter()
         .map(|a| a.activity_id)
+        .collect())
+}
+
+// Reads for the bureau's figures: a district's schools at once, counted by the database.
+
+/// Each school's current published plan candidates (not ended on `today`), the earliest first.
+pub async fn current_plans(
+    db: &impl ConnectionTrait,
+    school_ids: Vec<Uuid>,
+    today: NaiveDate,
+) -> Result<Vec<plan::Model>, DbErr> {
+    if school_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    plan::Entity::find()
+        .filter(plan::Column::SchoolId.is_in(school_ids))
+        .filter(plan::Column::Status.eq(PlanStatus::Published))
+        .filter(plan::Column::TermEnd.gte(today))
+        .order_by_asc(plan::Column::TermStart)
+        .all(db)
+        .await
+}
+
+pub async fn sessions_of_plans(db: &impl ConnectionTrait, plan_ids: Vec<Uuid>) -> Result<Vec<session::Model>, DbErr> {
+    if plan_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    session::Entity::find()
+        .filter(session::Column::PlanId.is_in(plan_ids))
+        .order_by_asc(session::Column::Weekday)
+        .order_by_asc(session::Column::StartMinute)
+        .all(db)
+        .await
+}
+
+pub async fn activities_of_plans(
+    db: &impl ConnectionTrait,
+    plan_ids: Vec<Uuid>,
+) -> Result<Vec<activity::Model>, DbErr> {
+    if plan_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    activity::Entity::find()
+        .filter(activity::Column::PlanId.is_in(plan_ids))
+        .order_by_asc(activity::Column::CreatedAt)
+        .order_by_asc(activity::Column::Id)
+        .all(db)
+        .await
+}
+
+async fn counted_rows(
+    db: &impl ConnectionTrait,
+    query: &sea_orm::sea_query::SelectStatement,
+    columns: [&str; 3],
+) -> Result<Vec<(Uuid, i64, i64)>, DbErr> {
+    db.query_all(query)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get("", columns[0])?, row.try_get("", columns[1])?, row.try_get("", columns[2])?)))
+        .collect()
+}
+
+fn count_of(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// Per plan: students opted in to the basic service by the choice in force on `today` (each
+/// student's latest that has begun), and those of them staying all five weekdays (stored as no
+/// weekdays listed).
+pub async fn basic_counts(
+    db: &impl ConnectionTrait,
+    plan_ids: Vec<Uuid>,
+    today: NaiveDate,
+) -> Result<HashMap<Uuid, (u64, u64)>, DbErr> {
+    use sea_orm::sea_query::{Alias, Cond, Query};
+    if plan_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let latest = Alias::new("latest");
+    let c = |col: basic_choice::Column| Expr::col((basic_choice::Entity, col));
+    let in_force = Query::select()
+        .column(basic_choice::Column::PlanId)
+        .column(basic_choice::Column::StudentId)
+        .expr_as(Expr::col(basic_choice::Column::EffectiveFrom).max(), Alias::new("effective_from"))
+        .from(basic_choice::Entity)
+        .and_where(Expr::col(basic_choice::Column::PlanId).is_in(plan_ids))
+        .and_where(Expr::col(basic_choice::Column::EffectiveFrom).lte(today))
+        .group_by_col(basic_choice::Column::PlanId)
+        .group_by_col(basic_choice::Column::StudentId)
+        .to_owned();
+    let opted = c(basic_choice::Column::OptedIn).eq(true);
+    let query = Query::select()
+        .expr_as(c(basic_choice::Column::PlanId), Alias::new("plan_id"))
+        .expr_as(Expr::case(opted.clone(), 1).finally(0).sum(), Alias::new("in_basic"))
+        .expr_as(
+            Expr::case(Cond::all().add(opted).add(c(basic_choice::Column::Weekdays).eq("")), 1).finally(0).sum(),
+            Alias::new("five_days"),
+        )
+        .from(basic_choice::Entity)
+        .join_subquery(
+            sea_orm::sea_query::JoinType::InnerJoin,
+            in_force,
+            latest.clone(),
+            Cond::all()
+                .add(
+                    Expr::col((latest.clone(), Alias::new("plan_id")))
+                        .equals((basic_choice::Entity, basic_choice::Column::PlanId)),
+                )
+                .add(
+                    Expr::col((latest.clone(), Alias::new("student_id")))
+                        .equals((basic_choice::Entity, basic_choice::Column::StudentId)),
+                )
+                .add(
+                    Expr::col((latest, Alias::new("effective_from")))
+                        .equals((basic_choice::Entity, basic_choice::Column::EffectiveFrom)),
+                ),
+        )
+        .group_by_col((basic_choice::Entity, basic_choice::Column::PlanId))
+        .to_owned();
+    Ok(counted_rows(db, &query, ["plan_id", "in_basic", "five_days"])
+        .await?
+        .into_iter()
+        .map(|(plan, basic, five)| (plan, (count_of(basic), count_of(five))))
+        .collect())
+}
+
+/// Per plan: the distinct students holding a seat in any of these activities.
+pub async fn seated_students_by_plan(
+    db: &impl ConnectionTrait,
+    activity_ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, u64>, DbErr> {
+    use sea_orm::sea_query::{Alias, Query};
+    if activity_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let query = Query::select()
+        .expr_as(Expr::col((activity::Entity, activity::Column::PlanId)), Alias::new("plan_id"))
+        .expr_as(Expr::col((enrolment::Entity, enrolment::Column::StudentId)).count_distinct(), Alias::new("seated"))
+        .expr_as(Expr::val(0i64), Alias::new("unused"))
+        .from(enrolment::Entity)
+        .inner_join(
+            activity::Entity,
+            Expr::col((activity::Entity, activity::Column::Id))
+                .equals((enrolment::Entity, enrolment::Column::ActivityId)),
+        )
+        .and_where(Expr::col((enrolment::Entity, enrolment::Column::ActivityId)).is_in(activity_ids))
+        .and_where(Expr::col((enrolment::Entity, enrolment::Column::Status)).eq(EnrolmentStatus::Enrolled))
+        .group_by_col((activity::Entity, activity::Column::PlanId))
+        .to_owned();
+    Ok(counted_rows(db, &query, ["plan_id", "seated", "unused"])
+        .await?
+        .into_iter()
+        .map(|(plan, seated, _)| (plan, count_of(seated)))
+        .collect())
+}
+
+/// Per plan: the roll's entries from `from` to `to` in its activities not cancelled, and those
+/// marked present.
+pub async fn roll_counts_by_plan(
+    db: &impl ConnectionTrait,
+    plan_ids: Vec<Uuid>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<Uuid, (u64, u64)>, DbErr> {
+    use sea_orm::sea_query::{Alias, Query};
+    if plan_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let status = Expr::col((attendance::Entity, attendance::Column::Status));
+    let query = Query::select()
+        .expr_as(Expr::col((activity::Entity, activity::Column::PlanId)), Alias::new("plan_id"))
+        .expr_as(Expr::col((attendance::Entity, attendance::Column::StudentId)).count(), Alias::new("entries"))
+        .expr_as(Expr::case(status.eq(super::model::RollStatus::Present), 1).finally(0).sum(), Alias::new("present"))
+        .from(attendance::Entity)
+        .inner_join(
+            activity::Entity,
+            Expr::col((activity::Entity, activity::Column::Id))
+                .equals((attendance::Entity, attendance::Column::ActivityId)),
+        )
+        .and_where(Expr::col((activity::Entity, activity::Column::PlanId)).is_in(plan_ids))
+        .and_where(Expr::col((activity::Entity, activity::Column::CancelledAt)).is_null())
+        .and_where(Expr::col((attendance::Entity, attendance::Column::Date)).gte(from))
+        .and_where(Expr::col((attendance::Entity, attendance::Column::Date)).lte(to))
+        .group_by_col((activity::Entity, activity::Column::PlanId))
+        .to_owned();
+    Ok(counted_rows(db, &query, ["plan_id", "entries", "present"])
+        .await?
+        .into_iter()
+        .map(|(plan, entries, present)| (plan, (count_of(entries), count_of(present))))
         .collect())
 }

@@ -27,6 +27,25 @@ pub async fn terms_between(
         .await
 }
 
+/// The terms of these schools that share a day with `from..=to` (one read for a district).
+pub async fn terms_of_schools_between(
+    db: &impl ConnectionTrait,
+    school_ids: Vec<Uuid>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<term::Model>, DbErr> {
+    if school_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    term::Entity::find()
+        .filter(term::Column::SchoolId.is_in(school_ids))
+        .filter(term::Column::StartsOn.lte(to))
+        .filter(term::Column::EndsOn.gte(from))
+        .order_by_asc(term::Column::StartsOn)
+        .all(db)
+        .await
+}
+
 pub async fn term(db: &impl ConnectionTrait, term_id: Uuid) -> Result<Option<term::Model>, DbErr> {
     term::Entity::find_by_id(term_id).one(db).await
 }

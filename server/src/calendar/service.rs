@@ -230,6 +230,46 @@ pub async fn calendar(
     Ok(Calendar::of_terms(&stated))
 }
 
+/// Each school's calendar from `from` to `to`, read for all of them at once (a district's
+/// dashboard): the same as [`calendar`] school by school.
+pub async fn calendars(
+    db: &impl ConnectionTrait,
+    school_ids: &[Uuid],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<HashMap<Uuid, Calendar>> {
+    let terms = stored(db, repo::terms_of_schools_between(db, school_ids.to_vec(), from, to).await?).await?;
+    let mut by_school: HashMap<Uuid, Vec<rules::Term>> = school_ids.iter().map(|id| (*id, Vec::new())).collect();
+    for t in &terms {
+        by_school.entry(t.row.school_id).or_default().push(t.rules_term());
+    }
+    Ok(by_school.into_iter().map(|(id, terms)| (id, Calendar::of_terms(&terms))).collect())
+}
+
+/// Each school's term on its own date (`term_at` for many schools in one read).
+pub async fn terms_at(db: &impl ConnectionTrait, at: &[(Uuid, NaiveDate)]) -> ApiResult<HashMap<Uuid, Period>> {
+    let (Some(first), Some(last)) = (at.iter().map(|a| a.1).min(), at.iter().map(|a| a.1).max()) else {
+        return Ok(HashMap::new());
+    };
+    let terms = repo::terms_of_schools_between(db, at.iter().map(|a| a.0).collect(), first, last).await?;
+    Ok(at
+        .iter()
+        .map(|(school_id, date)| {
+            let own = terms.iter().find(|t| t.school_id == *school_id && t.starts_on <= *date && t.ends_on >= *date);
+            let period = match own {
+                Some(t) => {
+                    Period { term_id: Some(t.id), name: t.name.clone(), starts_on: t.starts_on, ends_on: t.ends_on }
+                }
+                None => {
+                    let (starts_on, ends_on) = rules::default_term(*date);
+                    Period { term_id: None, name: format!("{starts_on} – {ends_on}"), starts_on, ends_on }
+                }
+            };
+            (*school_id, period)
+        })
+        .collect())
+}
+
 /// A term as other domains use it: its dates, and whether the school defined it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {

@@ -518,6 +518,94 @@ pub async fn guardian_counts(db: &impl ConnectionTrait, school_ids: Vec<Uuid>) -
     Ok((total, activated))
 }
 
+/// Per school: its teachers (distinct accounts of its staff who teach).
+pub async fn teacher_counts_by_school(
+    db: &impl ConnectionTrait,
+    school_ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, u64>, DbErr> {
+    use sea_orm::sea_query::ExprTrait;
+    if school_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, i64)> = staff::Entity::find()
+        .select_only()
+        .column(staff::Column::SchoolId)
+        .column_as(sea_orm::sea_query::Expr::col(staff::Column::AccountId).count_distinct(), "n")
+        .filter(staff::Column::SchoolId.is_in(school_ids))
+        .filter(staff::Column::IsTeacher.eq(true))
+        .group_by(staff::Column::SchoolId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, n)| (id, u64::try_from(n).unwrap_or(0))).collect())
+}
+
+/// Which of these accounts teach at which of these schools: `(school, account)` pairs.
+pub async fn teachers_among(
+    db: &impl ConnectionTrait,
+    school_ids: Vec<Uuid>,
+    account_ids: Vec<Uuid>,
+) -> Result<std::collections::HashSet<(Uuid, Uuid)>, DbErr> {
+    if school_ids.is_empty() || account_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(Uuid, Uuid)> = staff::Entity::find()
+        .select_only()
+        .column(staff::Column::SchoolId)
+        .column(staff::Column::AccountId)
+        .filter(staff::Column::SchoolId.is_in(school_ids))
+        .filter(staff::Column::AccountId.is_in(account_ids))
+        .filter(staff::Column::IsTeacher.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Per school: the distinct guardians of its students, and how many have activated their
+/// account — [`guardian_counts`] for each school of a district in one grouped read.
+pub async fn guardian_counts_by_school(
+    db: &impl ConnectionTrait,
+    school_ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, (u64, u64)>, DbErr> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+    if school_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let guardian_id = Expr::col((guardian::Entity, guardian::Column::Id));
+    let activated =
+        Expr::case(Expr::col((account::Entity, account::Column::PasswordHash)).is_not_null(), guardian_id.clone());
+    let query = Query::select()
+        .expr_as(Expr::col((student::Entity, student::Column::SchoolId)), Alias::new("school_id"))
+        .expr_as(guardian_id.count_distinct(), Alias::new("guardians"))
+        .expr_as(Expr::expr(activated).count_distinct(), Alias::new("activated"))
+        .from(student::Entity)
+        .inner_join(
+            guardianship::Entity,
+            Expr::col((guardianship::Entity, guardianship::Column::StudentId))
+                .equals((student::Entity, student::Column::Id)),
+        )
+        .inner_join(
+            guardian::Entity,
+            Expr::col((guardian::Entity, guardian::Column::Id))
+                .equals((guardianship::Entity, guardianship::Column::GuardianId)),
+        )
+        .inner_join(
+            account::Entity,
+            Expr::col((account::Entity, account::Column::Id)).equals((guardian::Entity, guardian::Column::AccountId)),
+        )
+        .and_where(Expr::col((student::Entity, student::Column::SchoolId)).is_in(school_ids))
+        .group_by_col((student::Entity, student::Column::SchoolId))
+        .to_owned();
+    let mut counts = HashMap::new();
+    for row in db.query_all(&query).await? {
+        let (school, all, active): (Uuid, i64, i64) =
+            (row.try_get("", "school_id")?, row.try_get("", "guardians")?, row.try_get("", "activated")?);
+        counts.insert(school, (u64::try_from(all).unwrap_or(0), u64::try_from(active).unwrap_or(0)));
+    }
+    Ok(counts)
+}
+
 /// The school a pupil attends.
 pub async fn school_of_student(db: &impl ConnectionTrait, student_id: Uuid) -> Result<Option<school::Model>, DbErr> {
     let Some(pupil) = student::Entity::find_by_id(student_id).one(db).await? else {

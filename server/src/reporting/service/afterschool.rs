@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::super::dto::{AfterschoolSection, CategoryCount, ProviderCount, SchoolAfterschool};
 use super::super::suppression::{count, percent};
 use super::line;
-use crate::afterschool::service::figures::{AfterschoolFigures, figures_of};
+use crate::afterschool::service::figures::{AfterschoolFigures, figures_of_schools};
 use crate::error::ApiResult;
 use crate::org::model::school;
 use crate::state::AppState;
@@ -20,10 +20,8 @@ pub async fn section(
     k: u64,
 ) -> ApiResult<AfterschoolSection> {
     let now = state.clock.now();
-    let mut figures: Vec<Option<AfterschoolFigures>> = Vec::new();
-    for (school, period) in schools.iter().zip(periods) {
-        figures.push(figures_of(state, school, school.local_date(now), *period).await?);
-    }
+    let asked: Vec<_> = schools.iter().zip(periods).map(|(s, period)| (s, s.local_date(now), *period)).collect();
+    let figures: Vec<Option<AfterschoolFigures>> = figures_of_schools(state, &asked).await?;
     let pick =
         |f: fn(&AfterschoolFigures) -> u64| -> Vec<u64> { figures.iter().map(|x| x.as_ref().map_or(0, f)).collect() };
     let mut by_school =

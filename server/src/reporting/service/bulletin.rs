@@ -30,15 +30,18 @@ async fn compute(state: &AppState, district_id: Uuid, (start, end): (NaiveDate, 
         (start.and_time(chrono::NaiveTime::MIN).and_utc(), end.and_time(chrono::NaiveTime::MIN).and_utc())
     });
     let overdue = crate::complaints::service::school_overdue_between(db, district_id, (since, until)).await?;
+    let asked: Vec<_> = schools.iter().map(|s| (s, start, end)).collect();
+    let monitored = crate::homework::monitor::of_schools(state, &asked, caps).await?;
+    let ids: Vec<Uuid> = schools.iter().map(|s| s.id).collect();
+    let calendars = crate::calendar::service::calendars(db, &ids, start, end).await?;
+    let asked: Vec<_> = schools.iter().map(|s| (s, end, (start, end))).collect();
+    let plans = crate::afterschool::service::figures::figures_of_schools(state, &asked).await?;
     let mut rows = Vec::new();
-    for school in &schools {
-        let grades = crate::homework::monitor::of_school(state, school, start, end, caps).await?;
-        let calendar = crate::calendar::service::calendar(db, school.id, start, end).await?;
-        let plan = crate::afterschool::service::figures::figures_of(state, school, end, (start, end)).await?;
+    for ((school, grades), plan) in schools.iter().zip(monitored).zip(plans) {
         let class_days: u32 = grades.iter().map(|g| g.class_days).sum();
         let within: u32 = grades.iter().map(|g| g.class_days_within_cap).sum();
         let facts = SchoolFacts {
-            school_days: calendar.count_school_days(start, end),
+            school_days: calendars.get(&school.id).map_or(0, |c| c.count_school_days(start, end)),
             class_days,
             over_cap_class_days: class_days - within,
             plan_published: plan.is_some(),

@@ -28,15 +28,13 @@ pub async fn trends(state: &AppState, caller: &Caller, scope: Scope, query: Tren
     let caps = crate::homework::repo::caps(db, district_id).await?;
 
     // Homework: class-days within the cap, per school and period.
-    let mut within = Vec::new();
-    for school in &schools {
-        let mut row = Vec::new();
-        for &(from, to) in &periods {
-            let grades = monitor::of_school(state, school, from, to, caps).await?;
+    let mut within = vec![Vec::new(); schools.len()];
+    for &(from, to) in &periods {
+        let asked: Vec<_> = schools.iter().map(|s| (s, from, to)).collect();
+        for (row, grades) in within.iter_mut().zip(monitor::of_schools(state, &asked, caps).await?) {
             let days: u32 = grades.iter().map(|g| g.class_days).sum();
             row.push((grades.iter().map(|g| g.class_days_within_cap).sum::<u32>(), days));
         }
-        within.push(row);
     }
 
     // Complaints filed, per school and period (each school's own days).

@@ -27,9 +27,15 @@
 //!   then one family's ledger and graduation status with six years of entries (180), read 300
 //!   times: p50/p99; then the school's figures: p50/max of 20 reads.
 //!
+//! - `dashboard`: the bureau (issue 12): a district of 100 schools and 100,000 students with a
+//!   term of data; the district dashboard read 30 times (p50/p99) and the bulletin of a
+//!   half-month computed (issued, then re-run). See `loadtest/dashboard.rs` for what is seeded how.
+//!
 //! `loadtest notice sse` runs only the named scenarios.
 //!
 //! Measurements, not assertions: nothing here fails because a number is slow.
+
+mod dashboard;
 
 use std::time::{Duration, Instant};
 
@@ -68,6 +74,9 @@ async fn main() {
     }
     if wanted("parents") {
         parents().await;
+    }
+    if wanted("dashboard") {
+        dashboard::run().await;
     }
 }
 

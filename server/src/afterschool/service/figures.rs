@@ -90,8 +90,8 @@ pub async fn figures_of_schools(
     }
     let mut off_work_of: HashMap<Uuid, Minute> = HashMap::new();
     for (school, _, _) in asked {
-        if !off_work_of.contains_key(&school.district_id) {
-            off_work_of.insert(school.district_id, off_work(db, school.district_id).await?);
+        if let std::collections::hash_map::Entry::Vacant(e) = off_work_of.entry(school.district_id) {
+            e.insert(off_work(db, school.district_id).await?);
         }
     }
     // The basic service: each student's choice in force on the school's today.

@@ -182,9 +182,11 @@ async fn seed_school(app: &TestApp, bureau: &str, s: usize, course_id: Uuid, ter
     // Teachers: the first 27 are each head teacher of a class.
     let staff: String = (0..TEACHERS_PER_SCHOOL)
         .map(|t| {
-            let class = (t < 9 * CLASSES_PER_GRADE)
-                .then(|| format!("{}-{}:head", t / CLASSES_PER_GRADE + 1, t % CLASSES_PER_GRADE + 1))
-                .unwrap_or_default();
+            let class = if t < 9 * CLASSES_PER_GRADE {
+                format!("{}-{}:head", t / CLASSES_PER_GRADE + 1, t % CLASSES_PER_GRADE + 1)
+            } else {
+                String::new()
+            };
             format!("T{t},老师{s}x{t},139{:08},,teacher,{class}\n", s * 100 + t)
         })
         .collect();
@@ -384,7 +386,7 @@ async fn seed_school(app: &TestApp, bureau: &str, s: usize, course_id: Uuid, ter
         }
     }
     // In every other school a family signs in and files two complaints.
-    if s % 2 == 0 {
+    if s.is_multiple_of(2) {
         let issued = &imported.body["activation_codes"][0];
         let token = app
             .activate(issued["login"].as_str().expect("login"), issued["code"].as_str().expect("code"), world::PASSWORD)

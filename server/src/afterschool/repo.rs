@@ -896,16 +896,22 @@ pub async fn activities_of_plans(
         .await
 }
 
-async fn counted_rows(
+/// Rows of a grouped count: the group's id and its `N` counts, read by column name.
+async fn counted_rows<const N: usize>(
     db: &impl ConnectionTrait,
     query: &sea_orm::sea_query::SelectStatement,
-    columns: [&str; 3],
-) -> Result<Vec<(Uuid, i64, i64)>, DbErr> {
-    db.query_all(query)
-        .await?
-        .iter()
-        .map(|row| Ok((row.try_get("", columns[0])?, row.try_get("", columns[1])?, row.try_get("", columns[2])?)))
-        .collect()
+    key: &str,
+    counts: [&str; N],
+) -> Result<Vec<(Uuid, [u64; N])>, DbErr> {
+    let mut out = Vec::new();
+    for row in db.query_all(query).await? {
+        let mut values = [0u64; N];
+        for (value, column) in values.iter_mut().zip(counts) {
+            *value = count_of(row.try_get("", column)?);
+        }
+        out.push((row.try_get("", key)?, values));
+    }
+    Ok(out)
 }
 
 fn count_of(n: i64) -> u64 {
@@ -965,10 +971,10 @@ pub async fn basic_counts(
         )
         .group_by_col((basic_choice::Entity, basic_choice::Column::PlanId))
         .to_owned();
-    Ok(counted_rows(db, &query, ["plan_id", "in_basic", "five_days"])
+    Ok(counted_rows(db, &query, "plan_id", ["in_basic", "five_days"])
         .await?
         .into_iter()
-        .map(|(plan, basic, five)| (plan, (count_of(basic), count_of(five))))
+        .map(|(plan, [basic, five])| (plan, (basic, five)))
         .collect())
 }
 
@@ -984,7 +990,6 @@ pub async fn seated_students_by_plan(
     let query = Query::select()
         .expr_as(Expr::col((activity::Entity, activity::Column::PlanId)), Alias::new("plan_id"))
         .expr_as(Expr::col((enrolment::Entity, enrolment::Column::StudentId)).count_distinct(), Alias::new("seated"))
-        .expr_as(Expr::val(0i64), Alias::new("unused"))
         .from(enrolment::Entity)
         .inner_join(
             activity::Entity,
@@ -995,10 +1000,10 @@ pub async fn seated_students_by_plan(
         .and_where(Expr::col((enrolment::Entity, enrolment::Column::Status)).eq(EnrolmentStatus::Enrolled))
         .group_by_col((activity::Entity, activity::Column::PlanId))
         .to_owned();
-    Ok(counted_rows(db, &query, ["plan_id", "seated", "unused"])
+    Ok(counted_rows(db, &query, "plan_id", ["seated"])
         .await?
         .into_iter()
-        .map(|(plan, seated, _)| (plan, count_of(seated)))
+        .map(|(plan, [seated])| (plan, seated))
         .collect())
 }
 
@@ -1031,9 +1036,9 @@ pub async fn roll_counts_by_plan(
         .and_where(Expr::col((attendance::Entity, attendance::Column::Date)).lte(to))
         .group_by_col((activity::Entity, activity::Column::PlanId))
         .to_owned();
-    Ok(counted_rows(db, &query, ["plan_id", "entries", "present"])
+    Ok(counted_rows(db, &query, "plan_id", ["entries", "present"])
         .await?
         .into_iter()
-        .map(|(plan, entries, present)| (plan, (count_of(entries), count_of(present))))
+        .map(|(plan, [entries, present])| (plan, (entries, present)))
         .collect())
 }

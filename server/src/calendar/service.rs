@@ -225,13 +225,10 @@ pub async fn calendar(
     from: NaiveDate,
     to: NaiveDate,
 ) -> ApiResult<Calendar> {
-    let terms = stored(db, repo::terms_between(db, school_id, from, to).await?).await?;
-    let stated: Vec<rules::Term> = terms.iter().map(Stored::rules_term).collect();
-    Ok(Calendar::of_terms(&stated))
+    Ok(calendars(db, &[school_id], from, to).await?.remove(&school_id).unwrap_or_default())
 }
 
-/// Each school's calendar from `from` to `to`, read for all of them at once (a district's
-/// dashboard): the same as [`calendar`] school by school.
+/// Each school's calendar from `from` to `to` (see [`calendar`]), read for all of them at once.
 pub async fn calendars(
     db: &impl ConnectionTrait,
     school_ids: &[Uuid],
@@ -246,7 +243,7 @@ pub async fn calendars(
     Ok(by_school.into_iter().map(|(id, terms)| (id, Calendar::of_terms(&terms))).collect())
 }
 
-/// Each school's term on its own date (`term_at` for many schools in one read).
+/// Each school's term on its own date (see [`term_at`]), read for all of them at once.
 pub async fn terms_at(db: &impl ConnectionTrait, at: &[(Uuid, NaiveDate)]) -> ApiResult<HashMap<Uuid, Period>> {
     let (Some(first), Some(last)) = (at.iter().map(|a| a.1).min(), at.iter().map(|a| a.1).max()) else {
         return Ok(HashMap::new());
@@ -283,11 +280,8 @@ pub struct Period {
 /// The term `date` falls in: the school's own, or else the default term (autumn 1 September to 31
 /// January, spring 1 February to 31 August), so that every date has one.
 pub async fn term_at(db: &impl ConnectionTrait, school_id: Uuid, date: NaiveDate) -> ApiResult<Period> {
-    if let Some(t) = repo::terms_between(db, school_id, date, date).await?.into_iter().next() {
-        return Ok(Period { term_id: Some(t.id), name: t.name, starts_on: t.starts_on, ends_on: t.ends_on });
-    }
-    let (starts_on, ends_on) = rules::default_term(date);
-    Ok(Period { term_id: None, name: format!("{starts_on} – {ends_on}"), starts_on, ends_on })
+    let mut terms = terms_at(db, &[(school_id, date)]).await?;
+    terms.remove(&school_id).ok_or_else(ApiError::not_found)
 }
 
 /// The school year `date` falls in: from the first day of the school's first term of that year to

@@ -140,17 +140,6 @@ pub fn grades(
     by_grade.into_values().collect()
 }
 
-/// One school's grades from `from` to `to` (both included; the caller clips `to` to today).
-pub async fn of_school(
-    state: &AppState,
-    school: &school::Model,
-    from: NaiveDate,
-    to: NaiveDate,
-    caps: Caps,
-) -> ApiResult<Vec<GradeMonitor>> {
-    Ok(of_schools(state, &[(school, from, to)], caps).await?.pop().unwrap_or_default())
-}
-
 /// The grades of each school over its own period, in the order given: one set of sums per
 /// group of schools sharing a period (a district's schools usually share one).
 pub async fn of_schools(

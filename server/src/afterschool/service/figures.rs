@@ -51,19 +51,9 @@ impl AfterschoolFigures {
     }
 }
 
-/// The school's figures on `today` (its current published plan) with the roll from `from` to `to`;
-/// `None` when it has no published plan covering today.
-pub async fn figures_of(
-    state: &AppState,
-    school: &school::Model,
-    today: NaiveDate,
-    period: (NaiveDate, NaiveDate),
-) -> ApiResult<Option<AfterschoolFigures>> {
-    Ok(figures_of_schools(state, &[(school, today, period)]).await?.pop().flatten())
-}
-
-/// [`figures_of`] for many schools (a district) in the order given, each school's counts added
-/// up by the database in a handful of grouped reads rather than read row by row.
+/// Each school's figures on its `today` (its current published plan; `None` without one) with the
+/// roll over its period, in the order given: the counts are added up by the database in a handful
+/// of grouped reads for all the schools, not read row by row.
 pub async fn figures_of_schools(
     state: &AppState,
     asked: &[(&school::Model, NaiveDate, (NaiveDate, NaiveDate))],

@@ -37,6 +37,8 @@ mod m20261204_000030_parent_meetings;
 mod m20261204_000031_course_ratings;
 mod m20261204_000032_complaints;
 mod m20261204_000033_bulletins;
+mod m20261204_000034_dashboard_snapshots;
+mod m20261204_000035_complaint_attachments;
 
 pub struct Migrator;
 
@@ -76,6 +78,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000031_course_ratings::Migration),
             Box::new(m20261204_000032_complaints::Migration),
             Box::new(m20261204_000033_bulletins::Migration),
+            Box::new(m20261204_000034_dashboard_snapshots::Migration),
+            Box::new(m20261204_000035_complaint_attachments::Migration),
         ]
     }
 }

@@ -51,6 +51,9 @@ pub struct Settings {
     pub max_csv_bytes: usize,
     /// How often scheduled jobs run, seconds; 0 disables them (tests run them by hand).
     pub jobs_interval_secs: u64,
+    /// How often the district dashboards' default view is precomputed, seconds; a snapshot older
+    /// than twice this is not served (the dashboard is computed live instead). 0: never.
+    pub dashboard_refresh_secs: u64,
     /// How often the delivery worker looks for due deliveries, milliseconds; 0 disables it.
     pub delivery_poll_millis: u64,
     /// SMTP server (`smtp://host:25`, `smtps://user:pass@host:465`, lettre's URL form). Unset:
@@ -113,6 +116,7 @@ impl Default for Settings {
             proxy_hops: 1,
             max_csv_bytes: 20 * 1024 * 1024,
             jobs_interval_secs: 10,
+            dashboard_refresh_secs: 300,
             delivery_poll_millis: 1_000,
             smtp_url: None,
             mail_from: "家校 Jiaxiao <no-reply@jiaxiao.invalid>".into(),

@@ -29,6 +29,7 @@ pub mod conversations;
 pub mod delivery;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod guard;
 pub mod homework;
 pub mod http;

@@ -176,6 +176,7 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
         let port = listener.local_addr()?.port();
         let jobs_interval_secs = settings.jobs_interval_secs;
+        let dashboard_refresh_secs = settings.dashboard_refresh_secs;
         let delivery_poll_millis = settings.delivery_poll_millis;
         let server_settings = settings.clone();
         let state = web::Data::new(build_state(settings, clock).await?);
@@ -222,6 +223,12 @@ impl Application {
         .run();
         if jobs_interval_secs > 0 {
             crate::jobs::spawn(state.clone(), std::time::Duration::from_secs(jobs_interval_secs));
+            if dashboard_refresh_secs > 0 {
+                crate::reporting::service::snapshot::spawn(
+                    state.clone(),
+                    std::time::Duration::from_secs(dashboard_refresh_secs),
+                );
+            }
         }
         if delivery_poll_millis > 0 {
             crate::delivery::worker::spawn(state.clone(), std::time::Duration::from_millis(delivery_poll_millis));

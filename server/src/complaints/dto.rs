@@ -82,6 +82,22 @@ pub struct ComplaintEvent {
     pub at: DateTime<Utc>,
 }
 
+/// A photo or PDF the family added. A reader who may not know the family sees a neutral name
+/// ("附件1.jpg"); every photo lost its metadata (position, camera, time) when it was added.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComplaintAttachment {
+    pub id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+/// The file's name as the family's device called it (optional; at most 200 characters kept).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AttachmentQuery {
+    pub file_name: Option<String>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Complaint {
     pub id: Uuid,
@@ -100,6 +116,7 @@ pub struct Complaint {
     pub closed_at: Option<DateTime<Utc>>,
     /// `null` for a school that may not know the family (and for the family itself).
     pub complainant: Option<Complainant>,
+    pub attachments: Vec<ComplaintAttachment>,
     pub events: Vec<ComplaintEvent>,
 }
 

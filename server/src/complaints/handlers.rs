@@ -3,7 +3,9 @@
 use actix_web::{HttpResponse, get, post, web};
 use uuid::Uuid;
 
-use super::dto::{Close, Complaint, ComplaintList, FileComplaint, Forward, ListQuery, Respond};
+use super::dto::{
+    AttachmentQuery, Close, Complaint, ComplaintAttachment, ComplaintList, FileComplaint, Forward, ListQuery, Respond,
+};
 use super::service;
 use crate::access::Caller;
 use crate::error::{ApiResult, ErrorBody};
@@ -66,6 +68,64 @@ pub async fn complaint(
     path: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Complaint>> {
     Ok(web::Json(service::get(&state, &caller, path.into_inner()).await?))
+}
+
+/// The family adds a photo or PDF (raw body, at most 5 per complaint) to its complaint while it is
+/// open. A photo is stored without its metadata (EXIF/XMP: where and when it was taken, the
+/// camera), so an anonymous family is not found by it; the school, when it may not know the
+/// family, sees the file as "附件1.jpg".
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("complaint_id" = Uuid, Path), AttachmentQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes; its type is recognised from them"),
+    responses(
+        (status = 201, body = ComplaintAttachment),
+        (status = 403, description = "`forbidden`: the bureau or the school (only the family adds files)", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such complaint, or not yours to read", body = ErrorBody),
+        (status = 409, description = "`complaint_state`: the complaint is closed", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_attachment_type`: not an image or PDF", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: the image's container does not parse, or the complaint has 5 files", body = ErrorBody),
+    )
+)]
+#[post("/complaints/{complaint_id}/attachments")]
+pub async fn attach_to_complaint(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+    query: web::Query<AttachmentQuery>,
+    body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let bytes = crate::http::payload::read_limited(body, state.settings.max_attachment_bytes).await?;
+    let name = query.file_name.as_deref().unwrap_or("attachment");
+    let saved = service::attach(&state, &caller, path.into_inner(), name, &bytes).await?;
+    Ok(HttpResponse::Created().json(saved))
+}
+
+/// One of a complaint's files, for whoever may read the complaint.
+#[utoipa::path(
+    tag = "complaints",
+    security(("bearer" = [])),
+    params(("complaint_id" = Uuid, Path), ("attachment_id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, description = "`not_found`: no such file or complaint, or not yours to read", body = ErrorBody),
+    )
+)]
+#[get("/complaints/{complaint_id}/attachments/{attachment_id}")]
+pub async fn complaint_attachment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (complaint_id, attachment_id) = path.into_inner();
+    let (name, content_type, bytes) = service::attachment_file(&state, &caller, complaint_id, attachment_id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Content-Disposition", crate::files::content_disposition(&name)))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(bytes))
 }
 
 /// The bureau forwards a received complaint to the school, which then has three school days to

@@ -2,7 +2,9 @@
 //! A guardian files about their child's school (optionally anonymous to the school); the bureau
 //! forwards it to the school or handles it itself; the school responds; the bureau closes it with
 //! an outcome. Each holder has three school days ([`rules`]), and is reminded once when they pass.
-//! Nothing is ever deleted: every step is an event in the complaint's history.
+//! Nothing is ever deleted: every step is an event in the complaint's history. The family may add
+//! photos or PDFs, stored without their metadata and named neutrally for a school that may not know
+//! the family.
 
 pub mod dto;
 pub mod handlers;
@@ -16,6 +18,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(handlers::file_complaint)
         .service(handlers::my_complaints)
         .service(handlers::complaint)
+        .service(handlers::attach_to_complaint)
+        .service(handlers::complaint_attachment)
         .service(handlers::forward_complaint)
         .service(handlers::respond_to_complaint)
         .service(handlers::close_complaint)

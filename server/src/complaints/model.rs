@@ -205,3 +205,27 @@ pub mod event {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod attachment {
+    use sea_orm::entity::prelude::*;
+
+    /// A photo or PDF the family added to its complaint (metadata removed, see `crate::files`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "complaint_attachments")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub complaint_id: Uuid,
+        pub n: i32,
+        pub file_name: String,
+        pub content_type: String,
+        pub size_bytes: i64,
+        pub storage_path: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

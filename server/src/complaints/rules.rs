@@ -43,6 +43,25 @@ pub fn school_sees_family(anonymous_to_school: bool, identity_shared: bool) -> b
     !anonymous_to_school && identity_shared
 }
 
+/// Files a family may add to one complaint.
+pub const MAX_ATTACHMENTS: usize = 5;
+
+/// The name a reader sees for the `n`-th attachment: the family's own name for it, except where
+/// the reader may not know the family (a name like "张伟的截图.png" would say who filed).
+pub fn attachment_name(n: i32, file_name: &str, content_type: &str, reader_knows_family: bool) -> String {
+    if reader_knows_family {
+        return file_name.to_owned();
+    }
+    let extension = match content_type {
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        _ => "pdf",
+    };
+    format!("附件{n}.{extension}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +96,13 @@ mod tests {
             make_up_days: vec![],
         };
         assert_eq!(last_day(&Calendar::of_terms([&term]), d(11, 23)), d(11, 30));
+    }
+
+    #[test]
+    fn a_reader_who_may_not_know_the_family_sees_a_neutral_file_name() {
+        assert_eq!(attachment_name(2, "张伟的截图.png", "image/png", false), "附件2.png");
+        assert_eq!(attachment_name(1, "作业.pdf", "application/pdf", false), "附件1.pdf");
+        assert_eq!(attachment_name(1, "张伟的截图.png", "image/png", true), "张伟的截图.png");
     }
 
     #[test]

@@ -14,10 +14,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use uuid::Uuid;
 
 use super::dto::{
-    Close, Complainant, Complaint, ComplaintEvent, ComplaintList, ComplaintSummary, FileComplaint, Forward, Respond,
-    TEXT_MAX_CHARS,
+    Close, Complainant, Complaint, ComplaintAttachment, ComplaintEvent, ComplaintList, ComplaintSummary, FileComplaint,
+    Forward, Respond, TEXT_MAX_CHARS,
 };
-use super::model::{Actor, EventKind, Status, complaint, event};
+use super::model::{Actor, EventKind, Status, attachment, complaint, event};
 use super::rules;
 use crate::access::{self, Caller};
 use crate::delivery::outbox;
@@ -157,6 +157,24 @@ async fn view(
         created_at: c.created_at,
         closed_at: c.closed_at,
         complainant: if sees_family { complainant(db, &c).await? } else { None },
+        attachments: attachment::Entity::find()
+            .filter(attachment::Column::ComplaintId.eq(c.id))
+            .order_by_asc(attachment::Column::N)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| ComplaintAttachment {
+                id: a.id,
+                file_name: rules::attachment_name(
+                    a.n,
+                    &a.file_name,
+                    &a.content_type,
+                    reader != Reader::School || sees_family,
+                ),
+                content_type: a.content_type,
+                size_bytes: a.size_bytes,
+            })
+            .collect(),
         events,
     })
 }
@@ -274,6 +292,98 @@ pub async fn get(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Compl
     let c = complaint::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
     let reader = reader(db, caller, &c).await?;
     view(db, c, reader, state.clock.now()).await
+}
+
+/// The family adds a photo or PDF to its open complaint (up to [`rules::MAX_ATTACHMENTS`]). A
+/// photo is stored without its metadata: a phone's picture carries where it was taken, and an
+/// anonymous family must not be found by it.
+pub async fn attach(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    file_name: &str,
+    bytes: &[u8],
+) -> ApiResult<ComplaintAttachment> {
+    let content_type = crate::files::sniff(bytes).ok_or_else(|| ApiError::new(Code::UnsupportedAttachmentType))?;
+    let cleaned = crate::files::without_metadata(bytes).ok_or_else(|| {
+        ApiError::validation(
+            "body",
+            "无法读取该图片的格式，请重新截图或导出后再上传。",
+            "The image's format cannot be read; take or export it again and upload that.",
+        )
+    })?;
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    // The complaint's row locked: two uploads at once count each other.
+    let c = complaint::Entity::find_by_id(id).lock_exclusive().one(&txn).await?.ok_or_else(ApiError::not_found)?;
+    match reader(&txn, caller, &c).await? {
+        Reader::Family => {}
+        Reader::Bureau | Reader::School => return Err(ApiError::forbidden()),
+    }
+    if c.status == Status::Closed {
+        return Err(ApiError::new(Code::ComplaintState));
+    }
+    let added = attachment::Entity::find().filter(attachment::Column::ComplaintId.eq(c.id)).count(&txn).await?;
+    if added as usize >= rules::MAX_ATTACHMENTS {
+        return Err(ApiError::validation(
+            "body",
+            format!("每条投诉最多 {} 个附件。", rules::MAX_ATTACHMENTS),
+            format!("A complaint takes at most {} attachments.", rules::MAX_ATTACHMENTS),
+        ));
+    }
+    let attachment_id = Uuid::new_v4();
+    let row = attachment::Model {
+        id: attachment_id,
+        complaint_id: c.id,
+        n: added as i32 + 1,
+        file_name: crate::files::clean_file_name(file_name),
+        content_type: content_type.into(),
+        size_bytes: cleaned.len() as i64,
+        storage_path: format!("complaints/{}/{attachment_id}", c.id),
+        created_at: now,
+    };
+    let path = state.settings.attachments_dir().join(&row.storage_path);
+    if let Some(folder) = path.parent() {
+        tokio::fs::create_dir_all(folder).await.map_err(ApiError::internal)?;
+    }
+    tokio::fs::write(&path, &cleaned).await.map_err(ApiError::internal)?;
+    let stored = async {
+        attachment::Entity::insert(attachment::ActiveModel::from(row.clone())).exec_without_returning(&txn).await?;
+        txn.commit().await?;
+        Ok::<_, ApiError>(())
+    };
+    if let Err(error) = stored.await {
+        let _ = tokio::fs::remove_file(&path).await; // no orphan file without its row
+        return Err(error);
+    }
+    Ok(ComplaintAttachment {
+        id: row.id,
+        file_name: row.file_name,
+        content_type: row.content_type,
+        size_bytes: row.size_bytes,
+    })
+}
+
+/// An attachment's name (as this reader may see it), type and bytes: for whoever may read the
+/// complaint.
+pub async fn attachment_file(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    attachment_id: Uuid,
+) -> ApiResult<(String, String, Vec<u8>)> {
+    let db = &state.db;
+    let c = complaint::Entity::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    let reader = reader(db, caller, &c).await?;
+    let a = attachment::Entity::find_by_id(attachment_id)
+        .one(db)
+        .await?
+        .filter(|a| a.complaint_id == c.id)
+        .ok_or_else(ApiError::not_found)?;
+    let knows_family = reader != Reader::School || rules::school_sees_family(c.anonymous_to_school, c.identity_shared);
+    let bytes =
+        tokio::fs::read(state.settings.attachments_dir().join(&a.storage_path)).await.map_err(ApiError::internal)?;
+    Ok((rules::attachment_name(a.n, &a.file_name, &a.content_type, knows_family), a.content_type, bytes))
 }
 
 /// Moves the complaint from the status it was read in to the one `step` leads to, hands it to its

@@ -191,16 +191,9 @@ pub async fn upload(
 #[get("/attachments/{attachment_id}")]
 pub async fn download(state: web::Data<AppState>, user: Caller, path: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let (attachment, bytes) = service::download(&state, &user, path.into_inner()).await?;
-    let encoded: String = attachment
-        .file_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect();
     Ok(HttpResponse::Ok()
         .content_type(attachment.content_type)
-        .insert_header(("Content-Disposition", format!("attachment; filename*=UTF-8''{encoded}")))
+        .insert_header(("Content-Disposition", crate::files::content_disposition(&attachment.file_name)))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(bytes))
 }

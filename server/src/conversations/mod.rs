@@ -6,7 +6,6 @@
 
 pub mod dto;
 pub mod error;
-pub mod files;
 pub mod handlers;
 pub mod model;
 pub mod repo;

@@ -12,7 +12,6 @@ use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use super::error::ConversationError;
-use super::files;
 use crate::access::ConversationParticipant;
 use crate::input::optional_text;
 
@@ -82,7 +81,7 @@ pub fn may_send(
 
 /// The content type of an attachment, from its bytes (never the client's word for it).
 pub fn attachment_type(bytes: &[u8]) -> Result<&'static str, ConversationError> {
-    files::sniff(bytes).ok_or(ConversationError::UnsupportedAttachmentType)
+    crate::files::sniff(bytes).ok_or(ConversationError::UnsupportedAttachmentType)
 }
 
 /// The start of a message, as a conversation list shows it.

@@ -50,7 +50,7 @@ pub enum Section {
 }
 
 /// Reach of one school: guardians provisioned and activated.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SchoolReach {
     pub school_id: Uuid,
     pub school_name: String,
@@ -59,7 +59,7 @@ pub struct SchoolReach {
     pub activated_percent: Percent,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ReachSection {
     pub schools: Vec<SchoolReach>,
     pub guardians: Count,
@@ -68,7 +68,7 @@ pub struct ReachSection {
 }
 
 /// Graduation in one stage of a school, against its current rule.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct StageRate {
     pub stage: Stage,
     pub rule_version: i32,
@@ -76,7 +76,7 @@ pub struct StageRate {
 }
 
 /// The parent school of one school (`PS_BUREAU`).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SchoolParentSchool {
     pub school_id: Uuid,
     pub school_name: String,
@@ -91,7 +91,7 @@ pub struct SchoolParentSchool {
     pub graduation: Vec<StageRate>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ParentSchoolSection {
     pub schools: Vec<SchoolParentSchool>,
     pub families: Count,
@@ -101,14 +101,14 @@ pub struct ParentSchoolSection {
 }
 
 /// One of the three tasks (`MT_THREE_TASKS`): the share of students owing it who have it done.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TaskRate {
     pub task: Task,
     pub completed: Percent,
 }
 
 /// Visits of the period by the mode they were held in, and those the family confirmed.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct VisitModes {
     pub home: Count,
     pub school: Count,
@@ -118,7 +118,7 @@ pub struct VisitModes {
 }
 
 /// Mentoring at one school (`MT_COVERAGE`, `MT_THREE_TASKS`) in its current period.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SchoolMentoring {
     pub school_id: Uuid,
     pub school_name: String,
@@ -132,7 +132,7 @@ pub struct SchoolMentoring {
     pub visits: Option<VisitModes>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MentoringSection {
     pub schools: Vec<SchoolMentoring>,
     pub students_covered: Count,
@@ -142,7 +142,7 @@ pub struct MentoringSection {
 
 /// One grade of a school over the period (`HW_MONITOR`). Class-days (one class on one school day,
 /// or on another day it was given written homework for) are not people: they are shown as they are.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct GradeHomework {
     pub grade: i16,
     pub stage: Stage,
@@ -166,7 +166,7 @@ pub struct GradeHomework {
 }
 
 /// Homework at one school over the period.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SchoolHomework {
     pub school_id: Uuid,
     pub school_name: String,
@@ -187,7 +187,7 @@ pub struct SchoolHomework {
 }
 
 /// Sends refused in the district, by rule and channel.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct RefusedSends {
     pub rule: String,
     pub channel: String,
@@ -195,7 +195,7 @@ pub struct RefusedSends {
 }
 
 /// Homework across the district (`HW_MONITOR`).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct HomeworkSection {
     pub available: bool,
     pub schools: Vec<SchoolHomework>,
@@ -207,21 +207,21 @@ pub struct HomeworkSection {
 }
 
 /// Activities of a kind.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CategoryCount {
     pub category: Category,
     pub activities: u64,
 }
 
 /// Activities by who provides them.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ProviderCount {
     pub provider: ProviderKind,
     pub activities: u64,
 }
 
 /// After-school service at one school (`AS_COVERAGE`, `AS_5_PLUS_2`, `AS_END_TIME`).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SchoolAfterschool {
     pub school_id: Uuid,
     pub school_name: String,
@@ -251,7 +251,7 @@ pub struct SchoolAfterschool {
 }
 
 /// After-school service across the district.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AfterschoolSection {
     pub available: bool,
     pub schools: Vec<SchoolAfterschool>,
@@ -306,6 +306,10 @@ pub struct DistrictDashboard {
     pub to: Option<NaiveDate>,
     /// Cells of fewer people than this are suppressed.
     pub k: u64,
+    /// When the figures were computed. The default view (no `from`/`to`) is served from the
+    /// district's snapshot, precomputed every few minutes, while it is fresh; a period asked for
+    /// is computed at the request. Complaints are always counted at the request.
+    pub as_of: DateTime<Utc>,
     pub reach: ReachSection,
     pub homework: HomeworkSection,
     pub afterschool: AfterschoolSection,

@@ -1,5 +1,5 @@
 //! Reporting's own tables: the settings a district's bureau keeps (k, the bulletin's targets) and
-//! the bulletins issued.
+//! the bulletins issued, and the dashboard snapshots the refresh job keeps.
 
 pub mod settings {
     use sea_orm::entity::prelude::*;
@@ -36,6 +36,27 @@ pub mod bulletin {
         /// [`crate::reporting::dto::BulletinBody`] as JSON.
         pub content: String,
         pub issued_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod snapshot {
+    use sea_orm::entity::prelude::*;
+
+    /// The district dashboard's default view as the refresh job last computed it.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "dashboard_snapshots")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub district_id: Uuid,
+        pub k: i16,
+        /// [`crate::reporting::service::snapshot::Figures`] as JSON.
+        pub content: String,
+        pub computed_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

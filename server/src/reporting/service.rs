@@ -2,6 +2,7 @@
 //! every people count and share passed through [`super::suppression`] before the answer is built.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod afterschool;
@@ -9,11 +10,12 @@ pub mod bulletin;
 mod complaints;
 mod homework;
 pub mod settings;
+pub mod snapshot;
 pub mod trends;
 
 use super::dto::{
-    DashboardQuery, DistrictDashboard, MentoringSection, ParentSchoolSection, ReachSection, SchoolMentoring,
-    SchoolParentSchool, SchoolReach, StageRate, TaskRate, VisitModes,
+    AfterschoolSection, DashboardQuery, DistrictDashboard, HomeworkSection, MentoringSection, ParentSchoolSection,
+    ReachSection, SchoolMentoring, SchoolParentSchool, SchoolReach, StageRate, TaskRate, VisitModes,
 };
 use super::suppression::{self, count, percent, suppress_line};
 use crate::access::{self, Caller};
@@ -38,7 +40,10 @@ where
     F: std::future::Future<Output = ApiResult<T>> + 'a,
 {
     use futures_util::{StreamExt, TryStreamExt};
-    futures_util::stream::iter(schools.iter().map(read)).buffered(SCHOOLS_AT_ONCE).try_collect().await
+    // The futures collected first: a stream over a borrowing `map` adapter would not be `Send` to
+    // the compiler in a spawned task (rust-lang/rust#102211), and the refresh job is one.
+    let reads: Vec<F> = schools.iter().map(read).collect();
+    futures_util::stream::iter(reads).buffered(SCHOOLS_AT_ONCE).try_collect().await
 }
 
 /// Longest period the dashboard reads at once.
@@ -131,17 +136,10 @@ fn narrow(d: &mut DistrictDashboard, id: Uuid) {
     }
 }
 
-/// The dashboard (aggregates only, small cells suppressed): of the whole district for its bureau
-/// officers, of one school for them and for that school's admins.
-pub async fn dashboard(
-    state: &AppState,
-    caller: &Caller,
-    scope: Scope,
-    query: DashboardQuery,
-) -> ApiResult<DistrictDashboard> {
-    let db = &state.db;
-    let (district_id, schools, focus) = resolve(db, caller, scope).await?;
-    let period: Option<(NaiveDate, NaiveDate)> = match (query.from, query.to) {
+/// The period asked for: both dates or neither (each school's current term), at most
+/// [`MAX_DAYS`] long.
+fn period_of(query: &DashboardQuery) -> ApiResult<Option<(NaiveDate, NaiveDate)>> {
+    let period = match (query.from, query.to) {
         (Some(from), Some(to)) => Some((from, to)),
         (None, None) => None,
         _ => return Err(ApiError::validation("from", "请同时给出 from 和 to。", "Give both from and to.")),
@@ -155,16 +153,22 @@ pub async fn dashboard(
             "`to` is not before `from`, within 400 days.",
         ));
     }
-    let settings = settings::of(db, district_id).await?;
-    let (k, tolerance) = (u64::from(settings.k), f64::from(settings.homework_over_cap_percent));
-    // Each school's dates up to its today: the period asked for, or the school's current term.
+    Ok(period)
+}
+
+/// Each school's dates up to its today: the period asked for, or the school's current term.
+async fn dates_of(
+    state: &AppState,
+    schools: &[school::Model],
+    period: Option<(NaiveDate, NaiveDate)>,
+) -> ApiResult<Vec<(NaiveDate, NaiveDate)>> {
     let now = state.clock.now();
     let todays: Vec<(Uuid, NaiveDate)> = schools.iter().map(|s| (s.id, s.local_date(now))).collect();
     let terms = match period {
         Some(_) => Default::default(),
-        None => crate::calendar::service::terms_at(db, &todays).await?,
+        None => crate::calendar::service::terms_at(&state.db, &todays).await?,
     };
-    let to_date: Vec<(NaiveDate, NaiveDate)> = todays
+    Ok(todays
         .iter()
         .map(|(id, today)| {
             let (from, to) = match (period, terms.get(id)) {
@@ -174,8 +178,73 @@ pub async fn dashboard(
             };
             (from, to.min(*today))
         })
-        .collect();
+        .collect())
+}
 
+/// The dashboard (aggregates only, small cells suppressed): of the whole district for its bureau
+/// officers, of one school for them and for that school's admins. The default view comes from
+/// the district's snapshot while it is fresh ([`snapshot`]); the complaints are counted now.
+pub async fn dashboard(
+    state: &AppState,
+    caller: &Caller,
+    scope: Scope,
+    query: DashboardQuery,
+) -> ApiResult<DistrictDashboard> {
+    let db = &state.db;
+    let (district_id, schools, focus) = resolve(db, caller, scope).await?;
+    let period = period_of(&query)?;
+    let settings = settings::of(db, district_id).await?;
+    let (k, tolerance) = (u64::from(settings.k), f64::from(settings.homework_over_cap_percent));
+    let to_date = dates_of(state, &schools, period).await?;
+    let stored = match period {
+        None => snapshot::fresh(state, district_id, &schools, k).await?,
+        Some(_) => None,
+    };
+    let (figures, as_of) = match stored {
+        Some(stored) => stored,
+        None => (figures(state, district_id, &schools, period, &to_date, (k, tolerance)).await?, state.clock.now()),
+    };
+    let mut dashboard = DistrictDashboard {
+        district_id,
+        from: period.map(|p| p.0),
+        to: period.map(|p| p.1),
+        k,
+        as_of,
+        reach: figures.reach,
+        homework: figures.homework,
+        afterschool: figures.afterschool,
+        mentoring: figures.mentoring,
+        parent_school: figures.parent_school,
+        // A school reads only the complaints the bureau sent it.
+        complaints: complaints::section(state, district_id, &schools, &to_date, k, focus.is_some()).await?,
+    };
+    if let Some(id) = focus {
+        narrow(&mut dashboard, id);
+    }
+    Ok(dashboard)
+}
+
+/// Every section of the district's dashboard but the complaints: what a snapshot holds.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Figures {
+    pub reach: ReachSection,
+    pub homework: HomeworkSection,
+    pub afterschool: AfterschoolSection,
+    pub mentoring: MentoringSection,
+    pub parent_school: ParentSchoolSection,
+}
+
+/// The district's figures over each school's dates (`to_date`, from [`dates_of`]); `period` is
+/// the one asked for, if any (the parent school reads it itself).
+async fn figures(
+    state: &AppState,
+    district_id: Uuid,
+    schools: &[school::Model],
+    period: Option<(NaiveDate, NaiveDate)>,
+    to_date: &[(NaiveDate, NaiveDate)],
+    (k, tolerance): (u64, f64),
+) -> ApiResult<Figures> {
+    let db = &state.db;
     // Reach: guardians provisioned and activated, per school.
     let mut counted = crate::org::repo::guardian_counts_by_school(db, schools.iter().map(|s| s.id).collect()).await?;
     let (guardians, activated): (Vec<u64>, Vec<u64>) =
@@ -205,7 +274,7 @@ pub async fn dashboard(
     };
 
     // The parent school, from each school's own figures.
-    let figures = each_school(&schools, |school| {
+    let figures = each_school(schools, |school| {
         let q = FiguresQuery { from: period.map(|p| p.0), to: period.map(|p| p.1) };
         crate::parent_school::service::figures::figures_of(state, school, q)
     })
@@ -249,26 +318,13 @@ pub async fn dashboard(
         schools_meeting_duty: figures.iter().filter(|f| f.duty.met).count() as u32,
     };
 
-    let homework = homework::section(state, district_id, &schools, &to_date, (k, tolerance)).await?;
-    let afterschool = afterschool::section(state, &schools, &to_date, k).await?;
-    let mentoring = mentoring_section(state, &schools, k).await?;
-    let mut dashboard = DistrictDashboard {
-        district_id,
-        from: period.map(|p| p.0),
-        to: period.map(|p| p.1),
-        k,
+    Ok(Figures {
         reach,
-        homework,
-        afterschool,
-        mentoring,
+        homework: homework::section(state, district_id, schools, to_date, (k, tolerance)).await?,
+        afterschool: afterschool::section(state, schools, to_date, k).await?,
+        mentoring: mentoring_section(state, schools, k).await?,
         parent_school,
-        // A school reads only the complaints the bureau sent it.
-        complaints: complaints::section(state, district_id, &schools, &to_date, k, focus.is_some()).await?,
-    };
-    if let Some(id) = focus {
-        narrow(&mut dashboard, id);
-    }
-    Ok(dashboard)
+    })
 }
 
 /// Mentoring per school in its current period: coverage and the three tasks' completion, visits by

@@ -3,7 +3,7 @@
 //! a total minus its siblings (complementary suppression); a percentage over a small denominator is
 //! shown only as "<5 %" or ">95 %" near the ends. Every figure the bureau sees passes through here.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// The district's default threshold: a cell of fewer than 10 people is not shown.
@@ -18,14 +18,14 @@ pub const MAX_K: u64 = 100;
 pub const SMALL_DENOMINATOR: u64 = 100;
 
 /// A count as published: the value, or nothing when suppressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Count {
     pub value: Option<u64>,
     pub suppressed: bool,
 }
 
 /// Which end a bounded percentage is at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Bound {
     /// Under 5 % ("<5 %").
@@ -35,7 +35,7 @@ pub enum Bound {
 }
 
 /// A percentage as published: the value (one decimal), a bound instead of it, or nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Percent {
     pub value: Option<f64>,
     pub bound: Option<Bound>,

@@ -9,7 +9,7 @@ const I18N = {
     title: '家校 · 双减督导看板', signIn: '登录', login: '账号（手机号或邮箱）', password: '密码', signInButton: '登录',
     signOut: '退出', notAllowed: '该账号不是教育局督导人员或学校管理员。', overview: '总览', homework: '作业',
     afterschool: '课后服务', mentoring: '全员导师制', parent_school: '家长学校', complaints: '投诉', bulletins: '半月通报',
-    school: '学校', term: '本学期至今', period: '统计期间', csv: '下载 CSV', activated: '家长激活率',
+    school: '学校', term: '本学期至今', period: '统计期间', asOf: '数据截至', csv: '下载 CSV', activated: '家长激活率',
     withinCap: '作业未超上限的班级日', basic: '基础托管参加率', coverage: '导师覆盖率', participation: '家长学校参与率',
     overdue: '逾期投诉', noPlan: '未发布方案', grade: '年级', cap: '日上限（分钟）', classDays: '班级日',
     average: '日均书面作业（分钟）', g12: '一二年级有书面作业的班级日', trend: '近六周作业未超上限的班级日（%）', reports: '家长反馈数', reported: '家长反馈用时',
@@ -29,7 +29,7 @@ const I18N = {
     password: 'Password', signInButton: 'Sign in', signOut: 'Sign out',
     notAllowed: 'This account is neither a bureau officer nor a school admin.', overview: 'Overview', homework: 'Homework',
     afterschool: 'After school', mentoring: 'Mentoring', parent_school: 'Parent school', complaints: 'Complaints',
-    bulletins: 'Bulletins', school: 'School', term: 'this term so far', period: 'Period', csv: 'Download CSV',
+    bulletins: 'Bulletins', school: 'School', term: 'this term so far', period: 'Period', asOf: 'as of', csv: 'Download CSV',
     activated: 'Guardians activated', withinCap: 'Class-days within the cap', basic: 'In the basic service',
     coverage: 'Mentor coverage', participation: 'Parent-school participation', overdue: 'Overdue complaints',
     noPlan: 'no published plan', grade: 'Grade', cap: 'Cap (min)', classDays: 'Class-days',
@@ -283,7 +283,9 @@ async function render() {
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   if (!data) return;
   $('who').textContent = scope.who;
-  $('period').textContent = `${t('period')}: ${data.from && data.to ? `${data.from} – ${data.to}` : t('term')} · ${t('k')} = ${data.k}`;
+  // When the figures were computed (the default view is precomputed every few minutes).
+  const asOf = new Date(data.as_of).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'short', timeStyle: 'short' });
+  $('period').textContent = `${t('period')}: ${data.from && data.to ? `${data.from} – ${data.to}` : t('term')} · ${t('asOf')} ${asOf} · ${t('k')} = ${data.k}`;
   $('tabs').replaceChildren(...PAGES.map((name) => {
     const button = el('button', { type: 'button', 'data-page': name, 'aria-current': name === current ? 'page' : null }, t(name));
     button.addEventListener('click', () => { current = name; render(); });

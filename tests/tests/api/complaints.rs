@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use jiaxiao_tests::world::{self, PASSWORD, World};
-use jiaxiao_tests::{TestApp, json, spawn_app};
+use jiaxiao_tests::{TestApp, json, spawn_app, spawn_app_with};
 use serde_json::Value;
 
 /// What would name the family filing about 张小一: the child, the guardian, the guardian's phone.
@@ -227,4 +227,103 @@ async fn only_a_childs_guardian_files_and_only_the_holder_moves_a_complaint_on()
     assert!(listed.body["items"][0].get("text").is_none(), "a list carries no text");
     app.get(&format!("/api/v1/schools/{}/complaints", w.school_a1), Some(&w.teacher_a1_head)).await.expect(403);
     app.get(&format!("/api/v1/schools/{}/complaints", w.school_a1), Some(&w.admin_b1)).await.expect(404);
+}
+
+/// A JPEG as a phone writes it: the image's own header, an EXIF segment with the GPS position, a
+/// comment naming who took it, then the scan.
+fn photo_with_position() -> Vec<u8> {
+    let segment = |marker: u8, body: &[u8]| {
+        let mut s = vec![0xFF, marker];
+        s.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+        s.extend_from_slice(body);
+        s
+    };
+    let mut jpeg = vec![0xFF, 0xD8];
+    jpeg.extend(segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+    jpeg.extend(segment(0xE1, b"Exif\0\0GPS 31.2304N 121.4737E"));
+    jpeg.extend(segment(0xFE, "张伟 拍摄".as_bytes()));
+    jpeg.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+    jpeg.extend([0x12, 0x34, 0x56, 0xFF, 0xD9]);
+    jpeg
+}
+
+#[tokio::test]
+async fn a_family_adds_photos_that_lose_their_position_and_the_school_never_sees_whose_they_are() {
+    let app = spawn_app_with(|s| s.max_attachment_bytes = 4_096).await;
+    let w = world::build(&app).await;
+    let id = file(&app, &w, true).await;
+    let upload = |token: &str, name: &str, bytes: Vec<u8>| {
+        let path = format!("/api/v1/complaints/{id}/attachments?file_name={name}");
+        let token = token.to_owned();
+        let app = &app;
+        async move { app.post_raw(&path, Some(&token), "application/octet-stream", bytes).await }
+    };
+    // "张伟的作业照片.jpg", percent-encoded as the app sends it.
+    let named = "%E5%BC%A0%E4%BC%9F%E7%9A%84%E4%BD%9C%E4%B8%9A%E7%85%A7%E7%89%87.jpg";
+    let saved = upload(&w.g1, named, photo_with_position()).await.expect(201);
+    assert_eq!(
+        (saved.body["file_name"].as_str(), saved.body["content_type"].as_str()),
+        (Some("张伟的作业照片.jpg"), Some("image/jpeg"))
+    );
+    let attachment = saved.body["id"].as_str().expect("id").to_owned();
+    // Only images and PDFs, within the size limit, parsable, from the family, while open.
+    assert_eq!(upload(&w.g1, "a.exe", b"MZ\x90\x00".to_vec()).await.expect(415).code(), "unsupported_attachment_type");
+    assert_eq!(upload(&w.g1, "big.pdf", vec![b'%'; 5_000]).await.expect(413).code(), "payload_too_large");
+    let broken = upload(&w.g1, "x.png", b"\x89PNG\r\n\x1a\nnot a png".to_vec()).await.expect(422);
+    assert_eq!(broken.body["details"]["field"], "body");
+    assert_eq!(upload(&w.bureau_a, "b.pdf", b"%PDF-1.7".to_vec()).await.expect(403).code(), "forbidden");
+    upload(&w.g3, "c.pdf", b"%PDF-1.7".to_vec()).await.expect(404);
+    upload(&w.admin_a1, "d.pdf", b"%PDF-1.7".to_vec()).await.expect(404);
+
+    let download = |token: &str| {
+        app.client
+            .get(app.url(&format!("/api/v1/complaints/{id}/attachments/{attachment}")))
+            .bearer_auth(token.to_owned())
+            .send()
+    };
+    // The bureau reads the photo: the image is there, its position and byline are not.
+    let got = download(&w.bureau_a).await.expect("sent");
+    assert_eq!(got.status(), 200);
+    assert!(
+        got.headers()["content-disposition"].to_str().unwrap().contains("%E5%BC%A0%E4%BC%9F"),
+        "the bureau sees the name"
+    );
+    let bytes = got.bytes().await.expect("bytes").to_vec();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("GPS") && !text.contains("张伟"), "metadata left in: {text}");
+    assert!(bytes.starts_with(&[0xFF, 0xD8]) && bytes.ends_with(&[0x12, 0x34, 0x56, 0xFF, 0xD9]), "the image is whole");
+    // The school: nothing before it is forwarded; after, a neutral name in the view and the file.
+    assert_eq!(download(&w.admin_a1).await.expect("sent").status(), 404);
+    app.post(&format!("/api/v1/complaints/{id}/forward"), Some(&w.bureau_a), json!({})).await.expect(200);
+    let school_view = app.get(&format!("/api/v1/complaints/{id}"), Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(school_view["attachments"][0]["file_name"], "附件1.jpg");
+    assert_nameless("the school's view with an attachment", &school_view);
+    let got = download(&w.admin_a1).await.expect("sent");
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.headers()["content-disposition"], "attachment; filename*=UTF-8''%E9%99%84%E4%BB%B61.jpg");
+    assert_eq!(got.bytes().await.expect("bytes").to_vec(), bytes);
+    // Another school's admin and a teacher get nothing; the family reads its own file.
+    assert_eq!(download(&w.admin_a2).await.expect("sent").status(), 404);
+    assert_eq!(download(&w.teacher_a1_head).await.expect("sent").status(), 404);
+    assert_eq!(download(&w.g1).await.expect("sent").status(), 200);
+    let family_view = app.get(&format!("/api/v1/complaints/{id}"), Some(&w.g1)).await.expect(200).body;
+    assert_eq!(family_view["attachments"][0]["file_name"], "张伟的作业照片.jpg");
+
+    // Five files at most, and none once it is closed.
+    for n in 2..=5 {
+        upload(&w.g1, &format!("{n}.pdf"), b"%PDF-1.7".to_vec()).await.expect(201);
+    }
+    assert_eq!(upload(&w.g1, "6.pdf", b"%PDF-1.7".to_vec()).await.expect(422).body["details"]["field"], "body");
+    let close = json!({ "outcome": "substantiated", "text": "已处理。" });
+    app.post(&format!("/api/v1/complaints/{id}/close"), Some(&w.bureau_a), close).await.expect(200);
+    let closed = app.get(&format!("/api/v1/complaints/{id}"), Some(&w.g1)).await.expect(200).body;
+    assert_eq!(closed["attachments"].as_array().map(Vec::len), Some(5));
+    let other = file(&app, &w, false).await;
+    let close = json!({ "outcome": "unsubstantiated", "text": "未发现问题。" });
+    app.post(&format!("/api/v1/complaints/{other}/close"), Some(&w.bureau_a), close).await.expect(200);
+    let path = format!("/api/v1/complaints/{other}/attachments");
+    assert_eq!(
+        app.post_raw(&path, Some(&w.g1), "application/octet-stream", b"%PDF-1.7".to_vec()).await.expect(409).code(),
+        "complaint_state"
+    );
 }

@@ -598,3 +598,84 @@ async fn trends_follow_homework_and_complaints_week_by_week_and_rank_schools_by_
     let months = app.get(&months, Some(&bureau)).await.expect(200).body;
     assert_eq!(months["periods"][1], json!({ "from": "2026-11-01", "to": "2026-11-25" }));
 }
+
+fn as_of(body: &Value) -> chrono::DateTime<chrono::Utc> {
+    body["as_of"].as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("as_of: {}", body["as_of"]))
+}
+
+#[tokio::test]
+async fn the_default_view_is_served_from_the_snapshot_while_fresh_and_complaints_are_counted_live() {
+    use server::reporting::service::snapshot;
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let path = format!("/api/v1/districts/{}/dashboard", w.district_a);
+    // Nothing precomputed yet: computed at the request.
+    let live = app.get(&path, Some(&w.bureau_a)).await.expect(200).body;
+    assert_eq!(as_of(&live), app.clock_now());
+    // The refresh job stores each district with schools (A and B).
+    assert_eq!(snapshot::refresh_all(&app.state).await.expect("refresh"), 2);
+    let refreshed_at = app.clock_now();
+
+    // A minute later a teacher posts 50 minutes of written homework and a family files a complaint.
+    app.clock.advance(Duration::minutes(1));
+    app.post(
+        &format!("/api/v1/classes/{}/homework", w.class_a1_31),
+        Some(&w.teacher_a1_head),
+        homework("练习册第12页。", 50, "2026-11-23"),
+    )
+    .await
+    .expect(201);
+    let complaint = json!({ "student_id": w.s1, "category": "homework_burden", "text": "作业太多。", "anonymous_to_school": false });
+    app.post("/api/v1/complaints", Some(&w.g1), complaint).await.expect(201);
+    let served = app.get(&path, Some(&w.bureau_a)).await.expect(200).body;
+    assert_eq!(as_of(&served), refreshed_at, "the snapshot is served, saying when it was computed");
+    for section in ["reach", "homework", "afterschool", "mentoring", "parent_school"] {
+        assert_eq!(served[section], live[section], "{section} as precomputed");
+    }
+    // Complaints are counted now: the one complaint is there (hidden, one family is under k).
+    assert_eq!(school_row(&live["complaints"], w.school_a1)["received"], json!({ "value": 0, "suppressed": false }));
+    assert_eq!(
+        school_row(&served["complaints"], w.school_a1)["received"],
+        json!({ "value": null, "suppressed": true })
+    );
+    // A period asked for is computed at the request: the new homework is in it.
+    let asked = app.get(&format!("{path}?from=2026-11-23&to=2026-11-23"), Some(&w.bureau_a)).await.expect(200).body;
+    assert_eq!(as_of(&asked), app.clock_now());
+    let minutes =
+        |body: &Value| school_row(&body["homework"], w.school_a1)["grades"][0]["average_daily_written_minutes"].clone();
+    assert_ne!(minutes(&asked), minutes(&served));
+    // A school admin's view is narrowed from the same snapshot.
+    let own = format!("/api/v1/districts/{}/schools/{}/dashboard", w.district_a, w.school_a1);
+    let admin_view = app.get(&own, Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(as_of(&admin_view), refreshed_at);
+    assert_eq!(admin_view["reach"]["schools"][0], school_row(&served["reach"], w.school_a1).clone());
+
+    // Twice the refresh interval later (300 s in tests, the default) it is too old: computed live.
+    app.clock.advance(Duration::seconds(2 * 300));
+    let bureau = app.login("bureau-a@test.cn", PASSWORD).await;
+    let stale = app.get(&path, Some(&bureau)).await.expect(200).body;
+    assert_eq!(as_of(&stale), app.clock_now());
+    assert_ne!(stale["homework"], live["homework"], "the live view has the new homework");
+    // The next refresh stores what a live read shows.
+    snapshot::refresh_all(&app.state).await.expect("refresh");
+    let again = app.get(&path, Some(&bureau)).await.expect(200).body;
+    for section in ["reach", "homework", "afterschool", "mentoring", "parent_school", "complaints"] {
+        assert_eq!(again[section], stale[section], "{section} after the refresh");
+    }
+
+    // New settings drop the snapshot: the next read is computed under the new k.
+    app.clock.advance(Duration::seconds(1));
+    let settings = format!("/api/v1/districts/{}/reporting-settings", w.district_a);
+    let raised =
+        json!({ "k": 20, "homework_over_cap_percent": 5, "complaints_overdue": 0, "mentoring_behind_points": 25 });
+    app.put(&settings, Some(&bureau), raised).await.expect(200);
+    let under_new_k = app.get(&path, Some(&bureau)).await.expect(200).body;
+    assert_eq!((under_new_k["k"].as_u64(), as_of(&under_new_k)), (Some(20), app.clock_now()));
+    // … and so does a new school: the district's list is not the snapshot's any more.
+    snapshot::refresh_all(&app.state).await.expect("refresh");
+    app.clock.advance(Duration::seconds(1));
+    school_of(&app, &bureau, "甲区第三小学", "admin-a3@test.cn", 12, "1392000").await;
+    let with_new_school = app.get(&path, Some(&bureau)).await.expect(200).body;
+    assert_eq!(as_of(&with_new_school), app.clock_now());
+    assert_eq!(with_new_school["reach"]["schools"].as_array().map(Vec::len), Some(3));
+}

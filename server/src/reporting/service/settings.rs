@@ -88,6 +88,9 @@ pub async fn set(
         mentoring_behind_points: Set(i16::from(req.mentoring_behind_points)),
         updated_at: Set(state.clock.now()),
     };
+    // Figures computed under the old k or targets are not served again (`snapshot::fresh` also
+    // checks k, for a refresh that was under way while this committed).
+    super::snapshot::forget(&txn, district_id).await?;
     settings::Entity::insert(row)
         .on_conflict(
             OnConflict::column(settings::Column::DistrictId)

@@ -39,6 +39,7 @@ mod m20261204_000032_complaints;
 mod m20261204_000033_bulletins;
 mod m20261204_000034_dashboard_snapshots;
 mod m20261204_000035_complaint_attachments;
+mod m20261204_000036_inbox_subjects;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000033_bulletins::Migration),
             Box::new(m20261204_000034_dashboard_snapshots::Migration),
             Box::new(m20261204_000035_complaint_attachments::Migration),
+            Box::new(m20261204_000036_inbox_subjects::Migration),
         ]
     }
 }

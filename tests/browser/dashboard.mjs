@@ -108,6 +108,22 @@ try {
   await page.screenshot({ path: `${SHOTS}/overview-en.png`, fullPage: true });
   await page.click('#lang');
 
+  // Another period picked: the page reads it from the API, and shows what the API answers for it.
+  await page.selectOption('#period-pick', 'month');
+  await page.waitForSelector('#page[data-ready="overview"]');
+  const from = await page.locator('#period').getAttribute('data-from');
+  const to = await page.locator('#period').getAttribute('data-to');
+  assert.match(from, /^\d{4}-\d{2}-01$/, 'the month starts on the 1st');
+  const month = await api(`/districts/${district}/dashboard?from=${from}&to=${to}`, bureau);
+  for (const s of month.parent_school.schools) {
+    assert.equal(await cell(`overview:${s.school_id}:participation`), percent(s.participation, k));
+  }
+  await open('complaints');
+  for (const s of month.complaints.schools) {
+    assert.equal(await cell(`complaints:${s.school_id}:received`), count(s.received, k));
+  }
+  await page.screenshot({ path: `${SHOTS}/complaints-month.png`, fullPage: true });
+
   // A school admin sees their own school alone.
   await page.click('#sign-out');
   await page.fill('input[name=login]', 'admin@shiyan.demo.jiaxiao.cn');

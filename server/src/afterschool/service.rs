@@ -729,6 +729,7 @@ async fn tell_draw_results(
             sender_name: school.name.clone(),
             urgent: false,
             needs_response: false,
+            subject_id: None,
         };
         woken.extend(tell_family(txn, school.id, student_id, entry, now).await?);
     }
@@ -1129,6 +1130,7 @@ pub async fn take_roll(state: &AppState, caller: &Caller, activity_id: Uuid, req
             sender_name: school.name.clone(),
             urgent: true,
             needs_response: false,
+            subject_id: None,
         };
         woken.extend(tell_family(&txn, school.id, student_id, alert, now).await?);
         summary.alerted += 1;

@@ -207,14 +207,15 @@ async fn append(
 /// Tells `accounts` about a step (inbox, push and email): one item per step and audience, since an
 /// item says the same to all its recipients and the family, the bureau and the school are told
 /// different things. `school` is set only for the school's own admins: the family's and the
-/// bureau's items never show up among the school's failed deliveries.
+/// bureau's items never show up among the school's failed deliveries. Each item opens the
+/// complaint (`subject_id`); `(title, body)` is what it says.
 async fn tell(
     db: &impl ConnectionTrait,
+    complaint_id: Uuid,
     accounts: &[Uuid],
     school: Option<Uuid>,
     sender: &str,
-    title: String,
-    body: String,
+    (title, body): (String, String),
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     if accounts.is_empty() {
@@ -228,6 +229,8 @@ async fn tell(
         sender_name: sender.to_owned(),
         urgent: false,
         needs_response: false,
+        // The app opens the complaint from any of its steps.
+        subject_id: Some(complaint_id),
     };
     outbox::tell(db, school, None, accounts, entry, now).await?;
     Ok(())
@@ -272,16 +275,28 @@ pub async fn file(state: &AppState, caller: &Caller, req: FileComplaint) -> ApiR
     let category = req.category.zh();
     tell(
         &txn,
+        row.id,
         &[caller.account_id],
         None,
         &district,
-        "投诉已收到".into(),
-        format!("您关于{}（{category}）的投诉已提交{district}，将在 3 个工作日内处理。", school.name),
+        (
+            "投诉已收到".into(),
+            format!("您关于{}（{category}）的投诉已提交{district}，将在 3 个工作日内处理。", school.name),
+        ),
         now,
     )
     .await?;
     let officers = crate::org::repo::officer_accounts(&txn, school.district_id).await?;
-    tell(&txn, &officers, None, &district, format!("新投诉：{} · {category}", school.name), String::new(), now).await?;
+    tell(
+        &txn,
+        row.id,
+        &officers,
+        None,
+        &district,
+        (format!("新投诉：{} · {category}", school.name), String::new()),
+        now,
+    )
+    .await?;
     let complaint = view(&txn, row, Reader::Family, now).await?;
     txn.commit().await?;
     Ok(complaint)
@@ -466,11 +481,11 @@ pub async fn forward(state: &AppState, caller: &Caller, id: Uuid, req: Forward) 
     let category = c.category.zh();
     tell(
         &txn,
+        c.id,
         &[c.filed_by],
         None,
         &district,
-        "投诉已转交学校处理".into(),
-        format!("{}（{category}）", school.name),
+        ("投诉已转交学校处理".into(), format!("{}（{category}）", school.name)),
         now,
     )
     .await?;
@@ -478,11 +493,11 @@ pub async fn forward(state: &AppState, caller: &Caller, id: Uuid, req: Forward) 
     let due = next.due_at.map(|d| school.local_date(d - Duration::seconds(1)).to_string()).unwrap_or_default();
     tell(
         &txn,
+        c.id,
         &admins,
         Some(school.id),
         &district,
-        format!("{district}转来投诉：{category}"),
-        format!("请于 {due} 前回复。"),
+        (format!("{district}转来投诉：{category}"), format!("请于 {due} 前回复。")),
         now,
     )
     .await?;
@@ -503,9 +518,10 @@ pub async fn respond(state: &AppState, caller: &Caller, id: Uuid, req: Respond) 
     let school = school_of(&txn, c.school_id).await?;
     let next = advance(&txn, &c, &school, EventKind::Responded, (Actor::School, caller.account_id), text, now).await?;
     let district = district_name(&txn, c.district_id).await?;
-    tell(&txn, &[c.filed_by], None, &school.name, "学校已回复您的投诉".into(), String::new(), now).await?;
+    tell(&txn, c.id, &[c.filed_by], None, &school.name, ("学校已回复您的投诉".into(), String::new()), now).await?;
     let officers = crate::org::repo::officer_accounts(&txn, c.district_id).await?;
-    tell(&txn, &officers, None, &district, format!("{}已回复投诉，待结案", school.name), String::new(), now).await?;
+    tell(&txn, c.id, &officers, None, &district, (format!("{}已回复投诉，待结案", school.name), String::new()), now)
+        .await?;
     let complaint = view(&txn, next, Reader::School, now).await?;
     txn.commit().await?;
     Ok(complaint)
@@ -523,10 +539,11 @@ pub async fn close(state: &AppState, caller: &Caller, id: Uuid, req: Close) -> A
     let next = advance(&txn, &c, &school, EventKind::Closed, (Actor::Bureau, caller.account_id), text, now).await?;
     let district = district_name(&txn, c.district_id).await?;
     let outcome = req.outcome.zh();
-    tell(&txn, &[c.filed_by], None, &district, format!("投诉已办结：{outcome}"), String::new(), now).await?;
+    tell(&txn, c.id, &[c.filed_by], None, &district, (format!("投诉已办结：{outcome}"), String::new()), now).await?;
     if forwarded(&txn, c.id).await? {
         let admins = crate::org::repo::admin_accounts(&txn, vec![c.school_id]).await?;
-        tell(&txn, &admins, Some(school.id), &district, format!("投诉已办结：{outcome}"), String::new(), now).await?;
+        tell(&txn, c.id, &admins, Some(school.id), &district, (format!("投诉已办结：{outcome}"), String::new()), now)
+            .await?;
     }
     let complaint = view(&txn, next, Reader::Bureau, now).await?;
     txn.commit().await?;
@@ -652,10 +669,10 @@ async fn remind(state: &AppState, c: &complaint::Model, now: DateTime<Utc>) -> A
     let title = format!("投诉处理已逾期：{} · {category}", school.name);
     if c.status == Status::Forwarded {
         let admins = crate::org::repo::admin_accounts(&txn, vec![c.school_id]).await?;
-        tell(&txn, &admins, Some(school.id), &district, title, "请尽快回复。".into(), now).await?;
+        tell(&txn, c.id, &admins, Some(school.id), &district, (title, "请尽快回复。".into()), now).await?;
     } else {
         let officers = crate::org::repo::officer_accounts(&txn, c.district_id).await?;
-        tell(&txn, &officers, None, &district, title, String::new(), now).await?;
+        tell(&txn, c.id, &officers, None, &district, (title, String::new()), now).await?;
     }
     txn.commit().await?;
     Ok(true)

@@ -176,6 +176,7 @@ pub async fn send(
         sender_name,
         urgent: false,
         needs_response: false,
+        subject_id: None,
     };
     items::publish(&txn, entry, now).await?;
     items::deliver_to(&txn, peer, ItemKind::Message, saved.id, Some(c.student_id), now).await?;

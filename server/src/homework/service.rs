@@ -605,6 +605,7 @@ fn entry(h: &homework::Model) -> Entry {
         sender_name: h.teacher_name.clone(),
         urgent: false,
         needs_response: false,
+        subject_id: None,
     }
 }
 

@@ -23,6 +23,9 @@ pub struct InboxItem {
     pub kind: ItemKind,
     /// The notice (or, later, message, homework…) id.
     pub ref_id: Uuid,
+    /// What the item opens: `ref_id` itself for most kinds; for a complaint's step, the complaint
+    /// (`GET /complaints/{subject_id}`), since each step is an item of its own.
+    pub subject_id: Uuid,
     pub created_at: DateTime<Utc>,
     pub read: bool,
     pub title: String,

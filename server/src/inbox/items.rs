@@ -26,6 +26,9 @@ pub struct Entry {
     pub urgent: bool,
     /// The recipient is asked to confirm or reply.
     pub needs_response: bool,
+    /// What the item opens when that is not `ref_id`: a step of a complaint is an item of its own
+    /// (each audience is told something different) that opens the complaint.
+    pub subject_id: Option<Uuid>,
 }
 
 /// Writes (or rewrites, after an edit) what an item says.
@@ -40,6 +43,7 @@ pub async fn publish(db: &impl ConnectionTrait, entry: Entry, now: DateTime<Utc>
         needs_response: Set(entry.needs_response),
         withdrawn: Set(false),
         updated_at: Set(now),
+        subject_id: Set(entry.subject_id),
     };
     inbox_entry::Entity::insert(row)
         .on_conflict(

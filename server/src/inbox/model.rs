@@ -83,6 +83,8 @@ pub mod inbox_entry {
         pub needs_response: bool,
         pub withdrawn: bool,
         pub updated_at: DateTimeUtc,
+        /// What the item opens when that is not `ref_id` (a complaint's step: the complaint).
+        pub subject_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -582,6 +582,7 @@ async fn tell(
         sender_name: school.name.clone(),
         urgent,
         needs_response: false,
+        subject_id: None,
     };
     outbox::tell(db, Some(school.id), child, accounts, entry, now).await?;
     Ok(())

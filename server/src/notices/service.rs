@@ -155,6 +155,7 @@ async fn deliver(
         sender_name: notice.sender_name.clone(),
         urgent: notice.urgent,
         needs_response: notice.response_mode != ResponseMode::Read,
+        subject_id: None,
     };
     items::publish(db, entry, now).await?;
     let count = repo::fan_out(db, notice.id, target, now).await?;

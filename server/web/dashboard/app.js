@@ -9,7 +9,7 @@ const I18N = {
     title: '家校 · 双减督导看板', signIn: '登录', login: '账号（手机号或邮箱）', password: '密码', signInButton: '登录',
     signOut: '退出', notAllowed: '该账号不是教育局督导人员或学校管理员。', overview: '总览', homework: '作业',
     afterschool: '课后服务', mentoring: '全员导师制', parent_school: '家长学校', complaints: '投诉', bulletins: '半月通报',
-    school: '学校', term: '本学期至今', period: '统计期间', asOf: '数据截至', csv: '下载 CSV', activated: '家长激活率',
+    school: '学校', term: '本学期至今', period: '统计期间', asOf: '数据截至', thisMonth: '本月至今', thisHalfMonth: '本半月至今', thisWeek: '本周至今', csv: '下载 CSV', activated: '家长激活率',
     withinCap: '作业未超上限的班级日', basic: '基础托管参加率', coverage: '导师覆盖率', participation: '家长学校参与率',
     overdue: '逾期投诉', noPlan: '未发布方案', grade: '年级', cap: '日上限（分钟）', classDays: '班级日',
     average: '日均书面作业（分钟）', g12: '一二年级有书面作业的班级日', trend: '近六周作业未超上限的班级日（%）', reports: '家长反馈数', reported: '家长反馈用时',
@@ -29,7 +29,7 @@ const I18N = {
     password: 'Password', signInButton: 'Sign in', signOut: 'Sign out',
     notAllowed: 'This account is neither a bureau officer nor a school admin.', overview: 'Overview', homework: 'Homework',
     afterschool: 'After school', mentoring: 'Mentoring', parent_school: 'Parent school', complaints: 'Complaints',
-    bulletins: 'Bulletins', school: 'School', term: 'this term so far', period: 'Period', asOf: 'as of', csv: 'Download CSV',
+    bulletins: 'Bulletins', school: 'School', term: 'this term so far', period: 'Period', asOf: 'as of', thisMonth: 'this month so far', thisHalfMonth: 'this half-month so far', thisWeek: 'this week so far', csv: 'Download CSV',
     activated: 'Guardians activated', withinCap: 'Class-days within the cap', basic: 'In the basic service',
     coverage: 'Mentor coverage', participation: 'Parent-school participation', overdue: 'Overdue complaints',
     noPlan: 'no published plan', grade: 'Grade', cap: 'Cap (min)', classDays: 'Class-days',
@@ -57,6 +57,7 @@ let scope = null; // { districtId, schoolId (a school admin's own), who }
 let data = null; // the dashboard as the API answered it
 let trends = null; // the last six weeks' period figures
 let current = 'overview';
+let period = 'term'; // the period picked: term (each school's current term), month, half_month or week
 const charts = [];
 
 const t = (key) => (I18N[lang] && I18N[lang][key]) || I18N.zh[key] || key;
@@ -131,12 +132,33 @@ function bars(id, names, series, extra = {}) {
 function csvButton(section) {
   const button = el('button', { type: 'button', 'data-csv': section }, t('csv'));
   button.addEventListener('click', async () => {
-    const response = await api(`${dashboardPath()}?format=csv&section=${section}`, { raw: true, headers: { Accept: 'text/csv' } });
+    const response = await api(withPeriod(dashboardPath(), `format=csv&section=${section}`), { raw: true, headers: { Accept: 'text/csv' } });
     const link = el('a', { href: URL.createObjectURL(await response.blob()), download: `${section}.csv` });
     link.click();
     URL.revokeObjectURL(link.href);
   });
   return el('div', { class: 'toolbar' }, button, el('span', { class: 'muted' }, t('suppressedNote').replace('10', data.k)));
+}
+
+const isoDate = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+// The picked period as dates up to today (the API stops each school at its own today); none for
+// the term, which the API finds per school.
+function periodRange(kind, now = new Date()) {
+  const [y, m, day] = [now.getFullYear(), now.getMonth(), now.getDate()];
+  switch (kind) {
+    case 'week': return { from: isoDate(new Date(y, m, day - ((now.getDay() + 6) % 7))), to: isoDate(now) };
+    case 'half_month': return { from: isoDate(new Date(y, m, day >= 16 ? 16 : 1)), to: isoDate(now) };
+    case 'month': return { from: isoDate(new Date(y, m, 1)), to: isoDate(now) };
+    default: return null;
+  }
+}
+
+// A dashboard path with the picked period and `extra` as its query.
+function withPeriod(path, extra = '') {
+  const range = periodRange(period);
+  const query = [range ? `from=${range.from}&to=${range.to}` : '', extra].filter(Boolean).join('&');
+  return query ? `${path}?${query}` : path;
 }
 
 const dashboardPath = () =>
@@ -285,7 +307,10 @@ async function render() {
   $('who').textContent = scope.who;
   // When the figures were computed (the default view is precomputed every few minutes).
   const asOf = new Date(data.as_of).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'short', timeStyle: 'short' });
-  $('period').textContent = `${t('period')}: ${data.from && data.to ? `${data.from} – ${data.to}` : t('term')} · ${t('asOf')} ${asOf} · ${t('k')} = ${data.k}`;
+  $('period').textContent = `${data.from && data.to ? `${data.from} – ${data.to}` : t('term')} · ${t('asOf')} ${asOf} · ${t('k')} = ${data.k}`;
+  $('period').dataset.from = data.from || '';
+  $('period').dataset.to = data.to || '';
+  $('period-pick').value = period;
   $('tabs').replaceChildren(...PAGES.map((name) => {
     const button = el('button', { type: 'button', 'data-page': name, 'aria-current': name === current ? 'page' : null }, t(name));
     button.addEventListener('click', () => { current = name; render(); });
@@ -308,7 +333,7 @@ async function start() {
     const school = await api(`/schools/${admin.school_id}`);
     scope = { districtId: school.district_id, schoolId: school.id, who: school.name };
   }
-  data = await api(dashboardPath());
+  data = await api(withPeriod(dashboardPath()));
   trends = await api(dashboardPath().replace(/dashboard$/, 'trends?period=week&periods=6')).catch(() => null);
   $('sign-in').hidden = true;
   $('app').hidden = false;
@@ -318,6 +343,9 @@ async function start() {
 
 function signOut() {
   token = null;
+  // The next to sign in starts from the overview of the current term.
+  period = 'term';
+  current = 'overview';
   data = null;
   trends = null;
   sessionStorage.removeItem('jiaxiao-token');
@@ -342,6 +370,12 @@ $('sign-in-form').addEventListener('submit', async (event) => {
   }
 });
 $('sign-out').addEventListener('click', signOut);
+$('period-pick').addEventListener('change', async (event) => {
+  period = event.target.value;
+  $('page').dataset.ready = '';
+  data = await api(withPeriod(dashboardPath()));
+  await render();
+});
 $('lang').addEventListener('click', () => {
   lang = lang === 'en' ? 'zh' : 'en';
   localStorage.setItem('jiaxiao-lang', lang);

@@ -118,6 +118,13 @@ async fn an_anonymous_complaint_goes_through_the_school_without_ever_naming_the_
     // The family heard of every step: received, forwarded, responded, closed.
     let family_inbox = app.get("/api/v1/inbox", Some(&w.g1)).await.expect(200);
     assert_eq!(complaint_items(&family_inbox.body).len(), 4);
+    // Each step is an item of its own, and each opens the complaint.
+    for item in complaint_items(&family_inbox.body) {
+        assert_eq!(item["subject_id"], json!(id), "{item}");
+        assert_ne!(item["ref_id"], json!(id));
+    }
+    let admin_inbox = app.get("/api/v1/inbox", Some(&w.admin_a1)).await.expect(200);
+    assert!(complaint_items(&admin_inbox.body).iter().all(|i| i["subject_id"] == json!(id)));
     let mine = app.get("/api/v1/complaints", Some(&w.g1)).await.expect(200);
     assert_eq!(mine.body["items"][0]["status"], "closed");
     // The school's admin, after closing, still sees nothing of the family, nor the bureau's words

@@ -159,6 +159,7 @@ async fn cancel_small(
             sender_name: school.name.clone(),
             urgent: false,
             needs_response: false,
+            subject_id: None,
         };
         woken.extend(tell_family(txn, school.id, enrolment.student_id, entry, now).await?);
     }

@@ -169,6 +169,7 @@ async fn tell_family(
         sender_name: school.name.clone(),
         urgent: false,
         needs_response: false,
+        subject_id: None,
     };
     super::tell_family(txn, school.id, row.student_id, entry, now).await
 }

@@ -78,6 +78,7 @@ pub async fn escalate_unreleased(state: &AppState) -> ApiResult<u64> {
             sender_name: school.name.clone(),
             urgent: true,
             needs_response: false,
+            subject_id: None,
         };
         let mut told = crate::org::repo::admin_accounts(&txn, vec![school.id]).await?;
         told.extend(activity.in_charge_account_id);

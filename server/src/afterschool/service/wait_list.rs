@@ -59,6 +59,7 @@ async fn tell_family(
         sender_name: school.name.clone(),
         urgent: false,
         needs_response: false,
+        subject_id: None,
     };
     super::tell_family(txn, school.id, student_id, entry, now).await
 }

@@ -203,6 +203,7 @@ async fn tell_schools(
             sender_name: "教育局 / Education bureau".to_owned(),
             urgent: false,
             needs_response: false,
+            subject_id: None,
         };
         let admins = crate::org::repo::admin_accounts(txn, vec![school_id]).await?;
         super::tell(txn, school_id, None, &admins, entry, now).await?;

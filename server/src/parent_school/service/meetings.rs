@@ -142,6 +142,7 @@ pub async fn create_meeting(
         sender_name: school.name.clone(),
         urgent: false,
         needs_response: false,
+        subject_id: None,
     };
     items::publish(&txn, entry, now).await?;
     items::fan_out(&txn, ItemKind::ParentSchool, row.id, recipients(&Target::Families(target(&row))), now).await?;

@@ -208,6 +208,7 @@ pub async fn cancel_registration(
             sender_name: school.name.clone(),
             urgent: false,
             needs_response: false,
+            subject_id: None,
         };
         outbox::tell(&txn, Some(school.id), Some(next.student_id), &family, entry, now).await?;
         told = family;

@@ -157,6 +157,7 @@ async fn announce(db: &impl ConnectionTrait, d: &district::Model, b: &Bulletin, 
         sender_name: d.name.clone(),
         urgent: false,
         needs_response: false,
+        subject_id: None,
     };
     if !officers.is_empty() {
         let title = format!("半月通报（{range}）：{} 所学校未达标", b.schools_short);

@@ -83,6 +83,7 @@ try {
   assert.equal(await cell(`homework:${junior.school_id}:9:within_cap`), `${nine.within_cap_percent.toFixed(1)} %`);
   assert.match(await page.locator(`[data-cell="homework:${junior.school_id}:9:within_cap"]`).getAttribute('class'), /bad/);
   await open('parent_school');
+  await page.waitForSelector('[data-chart="participation-trend"] canvas');
   const village = data.parent_school.schools.find((s) => s.school_name === '示范区青山村教学点');
   assert.equal(await cell(`parent_school:${village.school_id}:families`), '<10', 'a suppressed cell reads "<10"');
   assert.equal(await cell(`parent_school:${village.school_id}:families`), count(village.families, k));

@@ -578,3 +578,53 @@ pub async fn students_in_grades(
     }
     student::Entity::find().filter(student::Column::ClassId.is_in(classes)).all(db).await
 }
+
+/// Students placed in a class, per school (each is one family of the parent school's figures).
+pub async fn placed_counts(db: &impl ConnectionTrait, school_ids: Vec<Uuid>) -> Result<HashMap<Uuid, u64>, DbErr> {
+    use crate::org::model::{class, student};
+    let rows: Vec<(Uuid, i64)> = student::Entity::find()
+        .select_only()
+        .column(student::Column::SchoolId)
+        .column_as(Expr::col((student::Entity, student::Column::Id)).count(), "students")
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            student::Entity::belongs_to(class::Entity).from(student::Column::ClassId).to(class::Column::Id).into(),
+        )
+        .filter(student::Column::SchoolId.is_in(school_ids))
+        .group_by(student::Column::SchoolId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(school, n)| (school, u64::try_from(n).unwrap_or(0))).collect())
+}
+
+/// Standing credit entries of these sources at these schools in `[since, until)`, as
+/// `(school, student, created_at)`: a reversed entry and its reversal are left out.
+pub async fn standing_entries_of_schools(
+    db: &impl ConnectionTrait,
+    school_ids: Vec<Uuid>,
+    (since, until): (DateTime<Utc>, DateTime<Utc>),
+    sources: &[Source],
+) -> Result<Vec<(Uuid, Uuid, DateTime<Utc>)>, DbErr> {
+    use sea_orm::sea_query::Query;
+    let reversed = Query::select()
+        .column(entry::Column::Reverses)
+        .from(entry::Entity)
+        .and_where(Expr::col(entry::Column::SchoolId).is_in(school_ids.clone()))
+        .and_where(Expr::col(entry::Column::Reverses).is_not_null())
+        .to_owned();
+    entry::Entity::find()
+        .select_only()
+        .column(entry::Column::SchoolId)
+        .column(entry::Column::StudentId)
+        .column(entry::Column::CreatedAt)
+        .filter(entry::Column::SchoolId.is_in(school_ids))
+        .filter(entry::Column::CreatedAt.gte(since))
+        .filter(entry::Column::CreatedAt.lt(until))
+        .filter(entry::Column::Credits.gt(0))
+        .filter(entry::Column::Source.is_in(sources.to_vec()))
+        .filter(entry::Column::Id.not_in_subquery(reversed))
+        .into_tuple()
+        .all(db)
+        .await
+}

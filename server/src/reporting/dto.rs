@@ -443,6 +443,10 @@ pub struct SchoolTrend {
     pub over_cap_class_days: Vec<u32>,
     /// Complaints filed (families: suppressed under `k`, with complementary cells).
     pub complaints_received: Vec<Count>,
+    /// Families who took part in the parent school in the period (an online course completed, a
+    /// session attended, a practice confirmed) of the school's families; hidden where either
+    /// count is.
+    pub parent_school_participation: Vec<Percent>,
 }
 
 /// The same figures over the last periods, per school and for the whole.
@@ -454,6 +458,7 @@ pub struct Trends {
     pub periods: Vec<TrendPeriod>,
     pub homework_within_cap_percent: Vec<Option<f64>>,
     pub complaints_received: Vec<Count>,
+    pub parent_school_participation: Vec<Percent>,
     /// Sends the guard refused (messages, not people).
     pub refused_sends: Vec<u64>,
     pub schools: Vec<SchoolTrend>,

@@ -12,7 +12,7 @@ const I18N = {
     school: '学校', term: '本学期至今', period: '统计期间', asOf: '数据截至', thisMonth: '本月至今', thisHalfMonth: '本半月至今', thisWeek: '本周至今', csv: '下载 CSV', activated: '家长激活率',
     withinCap: '作业未超上限的班级日', basic: '基础托管参加率', coverage: '导师覆盖率', participation: '家长学校参与率',
     overdue: '逾期投诉', noPlan: '未发布方案', grade: '年级', cap: '日上限（分钟）', classDays: '班级日',
-    average: '日均书面作业（分钟）', g12: '一二年级有书面作业的班级日', trend: '近六周作业未超上限的班级日（%）', reports: '家长反馈数', reported: '家长反馈用时',
+    average: '日均书面作业（分钟）', g12: '一二年级有书面作业的班级日', trend: '近六周作业未超上限的班级日（%）', participationTrend: '近六周家长学校参与率（%）', reports: '家长反馈数', reported: '家长反馈用时',
     estimated: '对应预估用时', students: '学生数', inBasic: '参加基础托管', fiveDays: '五天全参加', electives: '社团参加率',
     attendance: '出勤率', satisfaction: '满意度', breaches: '未达标规则', covered: '应配导师学生', withMentor: '已配导师',
     visit: '家访完成率', talk: '谈心完成率', feedback: '书面反馈完成率', families: '家庭数', tookPart: '参与家庭',
@@ -34,7 +34,7 @@ const I18N = {
     coverage: 'Mentor coverage', participation: 'Parent-school participation', overdue: 'Overdue complaints',
     noPlan: 'no published plan', grade: 'Grade', cap: 'Cap (min)', classDays: 'Class-days',
     average: 'Daily written (min)', g12: 'Grade 1–2 days with written work',
-    trend: 'Class-days within the cap, last six weeks (%)', reports: 'Reports',
+    trend: 'Class-days within the cap, last six weeks (%)', participationTrend: 'Parent-school participation, last six weeks (%)', reports: 'Reports',
     reported: 'Reported (min)', estimated: 'Estimated (min)', students: 'Students', inBasic: 'In basic service',
     fiveDays: 'All five days', electives: 'In electives', attendance: 'Attendance', satisfaction: 'Satisfaction',
     breaches: 'Rules broken', covered: 'Students covered', withMentor: 'With a mentor', visit: 'Home visits',
@@ -251,6 +251,15 @@ const RENDER = {
       ['participation', percent(s.participation)], ['meetings', String(s.meetings_held)],
       ['duty', s.duty_met ? t('done') : t('notDone'), s.duty_met ? 'ok' : 'warn'],
     ]]);
+    if (trends) {
+      // A suppressed week is a gap in the line; a bound is drawn at its edge, as in the bars.
+      $('page').append(el('h3', {}, t('participationTrend')));
+      chart('participation-trend', {
+        xAxis: { type: 'category', data: trends.periods.map((p) => p.from.slice(5)) },
+        yAxis: { type: 'value', max: 100 },
+        series: trends.schools.map((s) => ({ type: 'line', name: s.school_name, data: s.parent_school_participation.map(value) })),
+      });
+    }
     $('page').append(csvButton('parent_school'),
       table('parent_school', ['school', 'families', 'tookPart', 'participation', 'meetings', 'duty'], rows));
   },

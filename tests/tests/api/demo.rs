@@ -90,7 +90,7 @@ async fn the_demo_seeds_every_domain_once_and_signs_in_each_role() {
 
     // The bureau's dashboard shows every area: the junior school's grade 9 over the district's
     // tightened cap, the village teaching point's eight families suppressed, two complaints in
-    // different states, and a bulletin naming the junior school's shortfall.
+    // different states, and a bulletin naming the junior school's homework and the village point's mentors.
     let district = me.body["districts"][0]["id"].as_str().expect("district").to_owned();
     let dashboard = app.get(&format!("/api/v1/districts/{district}/dashboard"), Some(&bureau)).await.expect(200).body;
     let row = |section: &str, name: &str| {
@@ -115,14 +115,18 @@ async fn the_demo_seeds_every_domain_once_and_signs_in_each_role() {
     let bulletins = app.get(&format!("/api/v1/districts/{district}/bulletins"), Some(&bureau)).await.expect(200);
     let start = bulletins.body["items"][0]["period_start"].as_str().expect("a past bulletin").to_owned();
     let bulletin = app.get(&format!("/api/v1/districts/{district}/bulletins/{start}"), Some(&bureau)).await.expect(200);
-    let short: Vec<&str> = bulletin.body["schools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["shortfalls"].as_array().unwrap().iter().any(|f| f["kind"] == "homework_over_cap"))
-        .map(|s| s["school_name"].as_str().unwrap())
-        .collect();
-    assert_eq!(short, vec!["示范区第一初级中学"]);
+    let short_of = |kind: &str| -> Vec<String> {
+        bulletin.body["schools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["shortfalls"].as_array().unwrap().iter().any(|f| f["kind"] == kind))
+            .map(|s| s["school_name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(short_of("homework_over_cap"), vec!["示范区第一初级中学"]);
+    // The mentors of every school but the village point are on schedule.
+    assert_eq!(short_of("mentoring_behind"), vec!["示范区青山村教学点"]);
 }
 
 /// README's walkthrough, step by step, with the printed logins and the API alone: the printed

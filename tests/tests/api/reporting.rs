@@ -679,3 +679,78 @@ async fn the_default_view_is_served_from_the_snapshot_while_fresh_and_complaints
     assert_eq!(as_of(&with_new_school), app.clock_now());
     assert_eq!(with_new_school["reach"]["schools"].as_array().map(Vec::len), Some(3));
 }
+
+#[tokio::test]
+async fn trends_follow_parent_school_participation_period_by_period() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use server::org::model::student;
+    use server::parent_school::model::{Source, entry};
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    // District B: B1 has one family (hidden), B2 20 (hidden with it, its complement), B3 30.
+    school_of(&app, &w.bureau_b, "乙区第二小学", "admin-b2@test.cn", 20, "1390000").await;
+    let b3 = school_of(&app, &w.bureau_b, "乙区第三小学", "admin-b3@test.cn", 30, "1391000").await;
+    let families: Vec<uuid::Uuid> = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(b3))
+        .all(&app.state.db)
+        .await
+        .expect("students")
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    // The ledger as the parent school writes it: 12 families complete an online course in the
+    // week of 9 November (one of them twice), 15 confirm a practice this week; in the week of 16
+    // November one entry is made and reversed, which is no participation.
+    let entry = |student: uuid::Uuid, at: &str, credits: i16, reverses: Option<uuid::Uuid>| entry::Model {
+        id: uuid::Uuid::now_v7(),
+        school_id: b3,
+        student_id: student,
+        stage: "primary".into(),
+        course_id: None,
+        source: if at.starts_with("2026-11-2") { Source::Practice } else { Source::Online },
+        evidence: "test".into(),
+        credits,
+        reason: None,
+        earned_by: None,
+        recorded_by: uuid::Uuid::nil(),
+        reverses,
+        once_key: None,
+        created_at: at.parse().expect("instant"),
+    };
+    let mut rows: Vec<entry::Model> =
+        families[..12].iter().map(|s| entry(*s, "2026-11-10T02:00:00Z", 1, None)).collect();
+    rows.push(entry(families[0], "2026-11-12T02:00:00Z", 1, None));
+    rows.extend(families[..15].iter().map(|s| entry(*s, "2026-11-23T03:00:00Z", 1, None)));
+    let mistaken = entry(families[20], "2026-11-17T02:00:00Z", 1, None);
+    rows.push(entry(families[20], "2026-11-17T03:00:00Z", -1, Some(mistaken.id)));
+    rows.push(mistaken);
+    entry::Entity::insert_many(rows.into_iter().map(entry::ActiveModel::from))
+        .exec_without_returning(&app.state.db)
+        .await
+        .expect("ledger");
+
+    app.clock.advance(Duration::days(2));
+    let bureau = app.login("bureau-b@test.cn", PASSWORD).await;
+    let path = format!("/api/v1/districts/{}/trends?period=week&periods=3", w.district_b);
+    let body = app.get(&path, Some(&bureau)).await.expect(200).body;
+    let b3_row = school_row(&body, b3);
+    let shown: Vec<Value> = b3_row["parent_school_participation"]
+        .as_array()
+        .expect("per period")
+        .iter()
+        .map(|p| if p["bound"].is_null() { p["value"].clone() } else { p["bound"].clone() })
+        .collect();
+    // 12 of 30, none (0 of 30 over so few families is a bound), 15 of 30.
+    assert_eq!(shown, vec![json!(40.0), json!("below5"), json!(50.0)]);
+    let b1_row = school_row(&body, w.school_b1);
+    assert!(b1_row["parent_school_participation"].as_array().unwrap().iter().all(|p| p["suppressed"] == true));
+    // The district: 12 and 15 of 51 families.
+    let whole: Vec<Value> =
+        body["parent_school_participation"].as_array().unwrap().iter().map(|p| p["value"].clone()).collect();
+    assert_eq!(whole, vec![json!(23.5), Value::Null, json!(29.4)]);
+    // The school's own trend is its row.
+    let admin = app.login("admin-b3@test.cn", PASSWORD).await;
+    let own = format!("/api/v1/districts/{}/schools/{b3}/trends?period=week&periods=3", w.district_b);
+    let mine = app.get(&own, Some(&admin)).await.expect(200).body;
+    assert_eq!(mine["parent_school_participation"], b3_row["parent_school_participation"]);
+}

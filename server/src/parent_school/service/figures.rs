@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration};
+use chrono::{DateTime, Duration, NaiveDate};
 use uuid::Uuid;
 
 use super::super::dto::{
@@ -61,6 +61,49 @@ pub async fn rate_course(
     Ok(CourseRated { course_id, rating: req.rating, rated_at: now })
 }
 
+/// What "took part" means in every participation figure: an online course completed, an
+/// offline session attended or a practice confirmed (a parent meeting is the school's duty, not a
+/// family's choice, and counts separately).
+const TAKING_PART: [Source; 3] = [Source::Online, Source::Offline, Source::Practice];
+
+/// Participation per period for the bureau's trends: for each school (in order), its families
+/// (students placed) and, per period, those that took part in it (on the school's own days).
+/// Three reads for any number of schools and periods.
+pub async fn participation_by_period(
+    state: &AppState,
+    schools: &[school::Model],
+    periods: &[(NaiveDate, NaiveDate)],
+) -> ApiResult<Vec<(u64, Vec<u64>)>> {
+    let (Some(first), Some(last)) = (periods.first(), periods.last()) else {
+        return Ok(vec![(0, Vec::new()); schools.len()]);
+    };
+    let db = &state.db;
+    let ids: Vec<Uuid> = schools.iter().map(|s| s.id).collect();
+    let placed = repo::placed_counts(db, ids.clone()).await?;
+    let spans = schools.iter().map(|s| s.dates_as_instants(first.0, last.1));
+    let Some(span) = spans.reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))) else { return Ok(Vec::new()) };
+    let mut by_school: HashMap<Uuid, Vec<(Uuid, DateTime<chrono::Utc>)>> = HashMap::new();
+    for (school, student, at) in repo::standing_entries_of_schools(db, ids, span, &TAKING_PART).await? {
+        by_school.entry(school).or_default().push((student, at));
+    }
+    Ok(schools
+        .iter()
+        .map(|s| {
+            let entries = by_school.get(&s.id).map_or(&[][..], Vec::as_slice);
+            let took_part = periods
+                .iter()
+                .map(|(from, to)| {
+                    let (a, b) = s.dates_as_instants(*from, *to);
+                    let families: HashSet<Uuid> =
+                        entries.iter().filter(|(_, at)| *at >= a && *at < b).map(|(student, _)| *student).collect();
+                    families.len() as u64
+                })
+                .collect();
+            (placed.get(&s.id).copied().unwrap_or(0), took_part)
+        })
+        .collect())
+}
+
 /// The school's figures for a period (the current term by default).
 pub async fn school_figures(
     state: &AppState,
@@ -106,9 +149,8 @@ pub async fn figures_of(
         .map(|(id, class_id, grade)| StudentFact { id: *id, class_id: *class_id, grade: *grade })
         .collect();
     let in_period = repo::standing_entries(db, school_id, since, until, &[]).await?;
-    let completed = [Source::Online, Source::Offline, Source::Practice];
     let took_part: HashSet<Uuid> =
-        in_period.iter().filter(|(_, _, source, _)| completed.contains(source)).map(|(s, _, _, _)| *s).collect();
+        in_period.iter().filter(|(_, _, source, _)| TAKING_PART.contains(source)).map(|(s, _, _, _)| *s).collect();
     let participation = figures::participation(&students, &took_part);
 
     let meetings = repo::meetings_between(db, school_id, since, until).await?;

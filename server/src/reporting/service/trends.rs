@@ -1,10 +1,11 @@
 //! Trends: the period figures of the dashboard (homework against the cap, complaints filed,
-//! refused sends) over the last N weeks, half-months or months, per school and for the whole.
+//! parent-school participation, refused sends) over the last N weeks, half-months or months, per
+//! school and for the whole.
 //! Figures that are a state rather than a count over a period (activation, coverage, a plan) have
 //! no trend here: their history is not kept.
 
 use super::super::dto::{SchoolTrend, TrendPeriod, TrendQuery, Trends};
-use super::super::suppression::{count, share, suppress_line, suppress_table};
+use super::super::suppression::{Percent, count, percent, share, suppress_line, suppress_table};
 use super::super::trends::{self, DEFAULT_PERIODS, MAX_PERIODS};
 use super::{Scope, resolve, span_of};
 use crate::access::Caller;
@@ -57,6 +58,25 @@ pub async fn trends(state: &AppState, caller: &Caller, scope: Scope, query: Tren
     let totals: Vec<u64> = (0..periods.len()).map(|p| cells.iter().map(|row| row[p]).sum()).collect();
     let total_hidden = suppress_line(&totals, k, false);
 
+    // Parent-school participation, per school and period: families taking part of the school's
+    // families. The families are a state (one line across schools); those taking part a table.
+    let participation =
+        crate::parent_school::service::figures::participation_by_period(state, &schools, &periods).await?;
+    let families: Vec<u64> = participation.iter().map(|(f, _)| *f).collect();
+    let families_hidden = suppress_line(&families, k, true);
+    let took_part: Vec<Vec<u64>> = participation.iter().map(|(_, t)| t.clone()).collect();
+    let took_hidden = suppress_table(&took_part, k);
+    let participation_rows: Vec<Vec<Percent>> = (0..schools.len())
+        .map(|i| {
+            (0..periods.len())
+                .map(|p| percent(took_part[i][p], families[i], k, took_hidden[i][p] || families_hidden[i]))
+                .collect()
+        })
+        .collect();
+    let participation_whole: Vec<Percent> = (0..periods.len())
+        .map(|p| percent(took_part.iter().map(|row| row[p]).sum(), families.iter().sum(), k, false))
+        .collect();
+
     let blocks = crate::guard::repo::counts(db, district_id, first, last).await?;
     let refused = periods
         .iter()
@@ -79,6 +99,7 @@ pub async fn trends(state: &AppState, caller: &Caller, scope: Scope, query: Tren
             homework_within_cap_percent: within[i].iter().map(|(w, d)| share(u64::from(*w), u64::from(*d))).collect(),
             over_cap_class_days: within[i].iter().map(|(w, d)| d - w).collect(),
             complaints_received: cells[i].iter().zip(&hidden[i]).map(|(c, h)| count(*c, *h)).collect(),
+            parent_school_participation: participation_rows[i].clone(),
         })
         .collect();
     let mut ranking: Vec<(Option<f64>, usize)> =
@@ -103,6 +124,7 @@ pub async fn trends(state: &AppState, caller: &Caller, scope: Scope, query: Tren
             })
             .collect(),
         complaints_received: totals.iter().zip(&total_hidden).map(|(c, h)| count(*c, *h)).collect(),
+        parent_school_participation: participation_whole,
         refused_sends: refused,
         ranking: ranking.iter().map(|(_, i)| rows[*i].school_id).collect(),
         schools: Vec::new(),
@@ -115,6 +137,7 @@ pub async fn trends(state: &AppState, caller: &Caller, scope: Scope, query: Tren
         if let Some(r) = rows.first() {
             trends.homework_within_cap_percent = r.homework_within_cap_percent.clone();
             trends.complaints_received = r.complaints_received.clone();
+            trends.parent_school_participation = r.parent_school_participation.clone();
         }
         trends.ranking = vec![id];
     }

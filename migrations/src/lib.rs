@@ -40,6 +40,7 @@ mod m20261204_000033_bulletins;
 mod m20261204_000034_dashboard_snapshots;
 mod m20261204_000035_complaint_attachments;
 mod m20261204_000036_inbox_subjects;
+mod m20261204_000037_mentor_choice_answers;
 
 pub struct Migrator;
 
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000034_dashboard_snapshots::Migration),
             Box::new(m20261204_000035_complaint_attachments::Migration),
             Box::new(m20261204_000036_inbox_subjects::Migration),
+            Box::new(m20261204_000037_mentor_choice_answers::Migration),
         ]
     }
 }

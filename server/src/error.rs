@@ -187,6 +187,8 @@ codes! {
     MtCoverage => "mt_coverage", UNPROCESSABLE_ENTITY, "参与年级的每位学生都须有导师，才能发布（MT_COVERAGE）。", "Every student of the covered grades needs a mentor before publication (MT_COVERAGE).";
     /// The school does not run two-way choice (双向选择) for the child's grade: it assigns mentors.
     MentoringNotTwoWay => "mentoring_not_two_way", CONFLICT, "学校未对孩子所在年级开放双向选择导师。", "The school does not let families choose mentors for the child's grade.";
+    /// Another of the family's chosen mentors has already accepted the child.
+    MentorChoiceTaken => "mentor_choice_taken", CONFLICT, "该家庭选择的另一位导师已接受这名学生。", "Another mentor the family chose has already accepted this student.";
     /// `details.mentor_id` would have `details.mentees`, more than `details.cap`; nothing was published.
     MentorCap => "mentor_cap", UNPROCESSABLE_ENTITY, "该导师的学生人数超过学校设定的上限。", "This mentor would have more mentees than the school's cap.";
 

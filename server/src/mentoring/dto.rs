@@ -6,7 +6,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::matching::Basis;
-use super::model::{Awaiting, MatchMode, Period, TalkTopic, Task, TaskStatus, VisitEventKind, VisitMode, VisitStatus};
+use super::model::{
+    Awaiting, ChoiceAnswer, MatchMode, Period, TalkTopic, Task, TaskStatus, VisitEventKind, VisitMode, VisitStatus,
+};
 use super::rules::{MAX_CAP, MAX_VISIT_BUFFER_MINUTES, MAX_VISITS_PER_DAY};
 use crate::http::constraints::{FieldRule, Rule};
 use crate::org::model::{FIRST_GRADE, LAST_GRADE};
@@ -590,6 +592,47 @@ pub struct MentorChoices {
     pub mentors: Vec<MentorOption>,
     /// The family's choice, first first.
     pub choices: Vec<Uuid>,
+    /// The chosen mentors who answered: one who accepted is the child's mentor at the next
+    /// publication; one who declined leaves the family's next choice to count.
+    pub answers: Vec<MentorAnswer>,
+}
+
+/// A chosen mentor's answer, as the family sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentorAnswer {
+    pub mentor_id: Uuid,
+    pub answer: ChoiceAnswer,
+}
+
+/// A family who ranked the mentor (two-way choice), as that mentor sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentorRequest {
+    pub student_id: Uuid,
+    pub student_name: String,
+    pub grade: i16,
+    pub class_number: i16,
+    /// Where the family ranked this mentor (1 first).
+    pub rank: i16,
+    /// This mentor's answer; `null` until given.
+    pub answer: Option<ChoiceAnswer>,
+    /// Another of the family's chosen mentors accepted the child.
+    pub accepted_elsewhere: bool,
+}
+
+/// The families who chose the caller as mentor at the school, and the room the cap leaves.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentorRequests {
+    pub school_id: Uuid,
+    pub cap: u32,
+    pub accepted: u32,
+    pub items: Vec<MentorRequest>,
+}
+
+/// The mentor's answer to a family's choice.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerChoice {
+    pub answer: ChoiceAnswer,
 }
 
 /// A family ranks up to three mentors (first first); an empty list withdraws the choice.

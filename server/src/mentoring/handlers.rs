@@ -4,11 +4,11 @@ use actix_web::{HttpResponse, get, post, put, web};
 use uuid::Uuid;
 
 use super::dto::{
-    AcceptVisit, AcknowledgeFeedback, ChildMentor, ChooseMentors, ConcernList, ConfirmVisit, CounterVisit, Coverage,
-    Feedback, Ledger, MentorChoices, MentorHistory, MentorProfile, MentoringFigures, MentoringSettings,
-    MentoringSettingsInput, Proposal, ProposalRequest, ProposeVisit, PublishAssignments, RaiseConcern, RecordTalk,
-    SafeguardingStaff, StudentRecord, Talk, TaskView, Visit, VisitChange, VisitDone, VisitList, WaiveTask,
-    WriteFeedback,
+    AcceptVisit, AcknowledgeFeedback, AnswerChoice, ChildMentor, ChooseMentors, ConcernList, ConfirmVisit,
+    CounterVisit, Coverage, Feedback, Ledger, MentorChoices, MentorHistory, MentorProfile, MentorRequest,
+    MentorRequests, MentoringFigures, MentoringSettings, MentoringSettingsInput, Proposal, ProposalRequest,
+    ProposeVisit, PublishAssignments, RaiseConcern, RecordTalk, SafeguardingStaff, StudentRecord, Talk, TaskView,
+    Visit, VisitChange, VisitDone, VisitList, WaiveTask, WriteFeedback,
 };
 use super::model::Task;
 use super::service;
@@ -667,4 +667,53 @@ pub async fn choose_mentors(
     body: web::Json<ChooseMentors>,
 ) -> ApiResult<web::Json<MentorChoices>> {
     Ok(web::Json(choices::choose(&state, &caller, path.into_inner(), body.into_inner()).await?))
+}
+
+/// The families who chose the caller as their child's mentor at the school (two-way choice), with
+/// the caller's answers and the room their cap leaves.
+#[utoipa::path(
+    tag = "mentoring",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = MentorRequests),
+        (status = 403, description = "`forbidden`: staff who do not teach", body = ErrorBody),
+        (status = 404, description = "`not_found`: not the caller's school", body = ErrorBody),
+        (status = 409, description = "`mentoring_not_set`", body = ErrorBody),
+    )
+)]
+#[get("/schools/{school_id}/mentoring/requests")]
+pub async fn mentor_requests(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+) -> ApiResult<web::Json<MentorRequests>> {
+    Ok(web::Json(choices::requests(&state, &caller, path.into_inner()).await?))
+}
+
+/// The chosen mentor accepts or declines a family's choice. Accepting counts against the school's
+/// cap and is refused once another chosen mentor accepted the child; the family is told either
+/// way, and the next proposal gives the child the mentor who accepted (declined: the next choice).
+#[utoipa::path(
+    tag = "mentoring",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path), ("student_id" = Uuid, Path)),
+    request_body = AnswerChoice,
+    responses(
+        (status = 200, body = MentorRequest),
+        (status = 403, description = "`forbidden`: staff who do not teach", body = ErrorBody),
+        (status = 404, description = "`not_found`: the family did not choose the caller", body = ErrorBody),
+        (status = 409, description = "`mentoring_not_set`, `mentoring_not_two_way`, `mentor_choice_taken`", body = ErrorBody),
+        (status = 422, description = "`mentor_cap`: the caller has accepted as many as the cap; `validation_failed`", body = ErrorBody),
+    )
+)]
+#[put("/schools/{school_id}/mentoring/requests/{student_id}")]
+pub async fn answer_mentor_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<AnswerChoice>,
+) -> ApiResult<web::Json<MentorRequest>> {
+    let (school_id, student_id) = path.into_inner();
+    Ok(web::Json(choices::answer(&state, &caller, school_id, student_id, body.into_inner()).await?))
 }

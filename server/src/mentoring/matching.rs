@@ -4,9 +4,10 @@
 //!
 //! Order of preference, each step only under the cap:
 //! 1. the admin's pins (a special-needs student placed on purpose);
-//! 2. the student's current mentor (continuity);
-//! 3. in two-way choice, the family's ranked choices, rank by rank;
-//! 4. the rest, one student at a time (by class, then id): first each to the least-loaded teacher
+//! 2. in two-way choice, a mentor who accepted the family's choice;
+//! 3. the student's current mentor (continuity);
+//! 4. in two-way choice, the family's ranked choices (those not declined), rank by rank;
+//! 5. the rest, one student at a time (by class, then id): first each to the least-loaded teacher
 //!    of their class under the balanced load (students ÷ mentors, rounded up), then those left to
 //!    the least-loaded teacher under it; then the same two under the cap.
 
@@ -38,6 +39,8 @@ pub struct Facts {
     pub current: HashMap<Uuid, Uuid>,
     /// Two-way choice: each student's ranked mentors (at most 3 are read).
     pub choices: HashMap<Uuid, Vec<Uuid>>,
+    /// Two-way choice: the mentor who accepted the family's choice, student → mentor.
+    pub accepted: HashMap<Uuid, Uuid>,
 }
 
 /// Why a student got their mentor (shown to the admin who adjusts the proposal).
@@ -45,6 +48,8 @@ pub struct Facts {
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     Pinned,
+    /// The family chose the mentor and the mentor accepted.
+    Accepted,
     Kept,
     Chosen,
     TeachesStudent,
@@ -90,7 +95,9 @@ pub fn propose(students: &[Student], mentors: &[Mentor], facts: &Facts) -> Propo
     }
     let mut chosen: HashMap<Uuid, (usize, Basis)> = HashMap::new();
 
-    for (source, basis) in [(&facts.pinned, Basis::Pinned), (&facts.current, Basis::Kept)] {
+    for (source, basis) in
+        [(&facts.pinned, Basis::Pinned), (&facts.accepted, Basis::Accepted), (&facts.current, Basis::Kept)]
+    {
         for s in &order {
             if chosen.contains_key(&s.id) {
                 continue;
@@ -210,6 +217,23 @@ mod tests {
         assert_eq!(p.assignments.len(), 15);
         assert_eq!(p.without_mentor.len(), 5);
         assert!(loads(&p).values().all(|&l| l <= 5));
+    }
+
+    #[test]
+    fn a_mentors_acceptance_outranks_continuity_and_a_decline_is_no_choice() {
+        let (students, mentors, _) = school();
+        let t: Vec<Uuid> = mentors.iter().map(|m| m.account_id).collect();
+        let mut facts = Facts { cap: 2, ..Facts::default() };
+        // Student 0 had t[0]; the family chose t[1], who accepted. Student 1 ranked t[2] (who
+        // declined, so the service leaves it out) then t[1].
+        facts.current.insert(students[0].id, t[0]);
+        facts.accepted.insert(students[0].id, t[1]);
+        facts.choices.insert(students[0].id, vec![t[1]]);
+        facts.choices.insert(students[1].id, vec![t[1]]);
+        let p = propose(&students, &mentors, &facts);
+        let of = |s: Uuid| p.assignments.iter().find(|a| a.0 == s).map(|a| (a.1, a.2)).expect("assigned");
+        assert_eq!(of(students[0].id), (t[1], Basis::Accepted));
+        assert_eq!(of(students[1].id), (t[1], Basis::Chosen));
     }
 
     #[test]

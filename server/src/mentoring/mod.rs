@@ -48,5 +48,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::mentoring_figures)
         .service(handlers::set_mentor_profile)
         .service(handlers::mentor_choices)
-        .service(handlers::choose_mentors);
+        .service(handlers::choose_mentors)
+        .service(handlers::mentor_requests)
+        .service(handlers::answer_mentor_request);
 }

@@ -501,8 +501,23 @@ pub mod profile {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// A mentor's answer to a family's choice (two-way choice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceAnswer {
+    /// The mentor takes the student (within their cap): the proposal honours it first.
+    #[sea_orm(string_value = "accepted")]
+    Accepted,
+    /// The mentor does not: the family's next choice counts instead.
+    #[sea_orm(string_value = "declined")]
+    Declined,
+}
+
 pub mod choice {
     use sea_orm::entity::prelude::*;
+
+    use super::ChoiceAnswer;
 
     /// A family's choice of a mentor for their child, at a rank (1 first).
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -516,6 +531,9 @@ pub mod choice {
         pub mentor_account_id: Uuid,
         pub chosen_by: Uuid,
         pub created_at: DateTimeUtc,
+        /// The mentor's answer; `None` until they give one.
+        pub answer: Option<ChoiceAnswer>,
+        pub answered_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -605,7 +605,7 @@ pub async fn visit_modes(
 
 // ── Two-way choice ───────────────────────────────────────────────────────────────────────────
 
-use super::model::{choice, profile};
+use super::model::{ChoiceAnswer, choice, profile};
 
 pub async fn profiles(db: &impl ConnectionTrait, school_id: Uuid) -> Result<HashMap<Uuid, String>, DbErr> {
     Ok(profile::Entity::find()
@@ -642,32 +642,58 @@ pub async fn save_profile(
 }
 
 /// Each student's ranked choices in a school, student → mentors in rank order.
-pub async fn choices_of_school(db: &impl ConnectionTrait, school_id: Uuid) -> Result<HashMap<Uuid, Vec<Uuid>>, DbErr> {
+/// The school's two-way choices as the proposal reads them: each student's ranked mentors that
+/// did not decline, and the mentor who accepted the student, if one did.
+pub async fn choices_of_school(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+) -> Result<(HashMap<Uuid, Vec<Uuid>>, HashMap<Uuid, Uuid>), DbErr> {
     let rows = choice::Entity::find()
         .filter(choice::Column::SchoolId.eq(school_id))
         .order_by_asc(choice::Column::StudentId)
         .order_by_asc(choice::Column::Rank)
         .all(db)
         .await?;
-    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let (mut ranked, mut accepted): (HashMap<Uuid, Vec<Uuid>>, HashMap<Uuid, Uuid>) = Default::default();
     for r in rows {
-        out.entry(r.student_id).or_default().push(r.mentor_account_id);
+        match r.answer {
+            Some(ChoiceAnswer::Declined) => {}
+            Some(ChoiceAnswer::Accepted) => {
+                accepted.insert(r.student_id, r.mentor_account_id);
+                ranked.entry(r.student_id).or_default().push(r.mentor_account_id);
+            }
+            None => ranked.entry(r.student_id).or_default().push(r.mentor_account_id),
+        }
     }
-    Ok(out)
+    Ok((ranked, accepted))
 }
 
-pub async fn choices_of(db: &impl ConnectionTrait, student_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
-    Ok(choice::Entity::find()
+/// A student's choices, first first.
+pub async fn choices_of(db: &impl ConnectionTrait, student_id: Uuid) -> Result<Vec<choice::Model>, DbErr> {
+    choice::Entity::find()
         .filter(choice::Column::StudentId.eq(student_id))
         .order_by_asc(choice::Column::Rank)
         .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.mentor_account_id)
-        .collect())
+        .await
 }
 
-/// Replaces a student's choices.
+/// The choices naming this mentor at the school, by rank then time.
+pub async fn choices_of_mentor(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    mentor: Uuid,
+) -> Result<Vec<choice::Model>, DbErr> {
+    choice::Entity::find()
+        .filter(choice::Column::SchoolId.eq(school_id))
+        .filter(choice::Column::MentorAccountId.eq(mentor))
+        .order_by_asc(choice::Column::Rank)
+        .order_by_asc(choice::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// Replaces a student's choices. A mentor the family keeps keeps their answer (re-ranking is not
+/// choosing anew); a mentor dropped loses it.
 pub async fn set_choices(
     db: &impl ConnectionTrait,
     school_id: Uuid,
@@ -676,20 +702,46 @@ pub async fn set_choices(
     by: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let answered: HashMap<Uuid, (Option<ChoiceAnswer>, Option<DateTime<Utc>>)> = choices_of(db, student_id)
+        .await?
+        .into_iter()
+        .map(|c| (c.mentor_account_id, (c.answer, c.answered_at)))
+        .collect();
     choice::Entity::delete_many().filter(choice::Column::StudentId.eq(student_id)).exec(db).await?;
     if mentors.is_empty() {
         return Ok(());
     }
-    let rows = mentors.iter().enumerate().map(|(i, m)| choice::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        school_id: Set(school_id),
-        student_id: Set(student_id),
-        rank: Set(i as i16 + 1),
-        mentor_account_id: Set(*m),
-        chosen_by: Set(by),
-        created_at: Set(now),
+    let rows = mentors.iter().enumerate().map(|(i, m)| {
+        let (answer, answered_at) = answered.get(m).copied().unwrap_or_default();
+        choice::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            school_id: Set(school_id),
+            student_id: Set(student_id),
+            rank: Set(i as i16 + 1),
+            mentor_account_id: Set(*m),
+            chosen_by: Set(by),
+            created_at: Set(now),
+            answer: Set(answer),
+            answered_at: Set(answered_at),
+        }
     });
     choice::Entity::insert_many(rows).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// Records the mentor's answer to one choice.
+pub async fn answer_choice(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    answer: ChoiceAnswer,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    choice::Entity::update_many()
+        .col_expr(choice::Column::Answer, Expr::value(answer))
+        .col_expr(choice::Column::AnsweredAt, Expr::value(now))
+        .filter(choice::Column::Id.eq(id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 

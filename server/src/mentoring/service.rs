@@ -161,6 +161,8 @@ struct SchoolFacts {
     current: Vec<assignment::Model>,
     /// Two-way choice: the families' ranked mentors, student → mentors (empty in assignment mode).
     choices: HashMap<Uuid, Vec<Uuid>>,
+    /// Two-way choice: the mentor who accepted each family's choice.
+    accepted: HashMap<Uuid, Uuid>,
 }
 
 impl SchoolFacts {
@@ -210,9 +212,12 @@ async fn school_facts(db: &impl ConnectionTrait, school_id: Uuid, settings: sett
     let teachers = repo::teachers(db, school_id).await?;
     let current = repo::current_assignments(db, school_id).await?;
     let classes = classes.into_iter().map(|c| (c.id, c)).collect();
-    let choices =
-        if settings.mode == MatchMode::TwoWay { repo::choices_of_school(db, school_id).await? } else { HashMap::new() };
-    Ok(SchoolFacts { settings, classes, students, teachers, current, choices })
+    let (choices, accepted) = if settings.mode == MatchMode::TwoWay {
+        repo::choices_of_school(db, school_id).await?
+    } else {
+        Default::default()
+    };
+    Ok(SchoolFacts { settings, classes, students, teachers, current, choices, accepted })
 }
 
 /// The standing assignments of the covered students, student → mentor.
@@ -258,7 +263,13 @@ fn computed_proposal(facts: &SchoolFacts, pins: &[AssignmentInput]) -> matching:
     let mut pinned: HashMap<Uuid, Uuid> =
         facts.current.iter().filter(|a| a.pinned).map(|a| (a.student_id, a.mentor_account_id)).collect();
     pinned.extend(pins.iter().map(|p| (p.student_id, p.mentor_id)));
-    let inputs = Facts { cap: facts.cap(), pinned, current: standing(facts), choices: facts.choices.clone() };
+    let inputs = Facts {
+        cap: facts.cap(),
+        pinned,
+        current: standing(facts),
+        choices: facts.choices.clone(),
+        accepted: facts.accepted.clone(),
+    };
     let students: Vec<matching::Student> =
         facts.students.iter().map(|s| matching::Student { id: s.id, class_id: s.class_id }).collect();
     let mentors: Vec<matching::Mentor> = facts

@@ -443,3 +443,89 @@ async fn a_new_term_opens_the_three_tasks_again_without_a_new_publication() {
     let family = app.get(&format!("/api/v1/children/{}/mentor", w.s1), Some(&guardian)).await.expect(200);
     assert_eq!(family.body["period"]["starts_on"], "2027-02-22");
 }
+
+#[tokio::test]
+async fn chosen_mentors_accept_within_their_cap_or_decline_and_the_proposal_follows_their_answers() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (head, other) = (account_id(&app, &w.teacher_a1_head).await, account_id(&app, &w.teacher_a1_other).await);
+    let requests = path(w.school_a1, "requests");
+    // Before the school sets mentoring up there is nothing to answer.
+    app.get(&requests, Some(&w.teacher_a1_other)).await.expect(409);
+    app.put(&path(w.school_a1, "settings"), Some(&w.admin_a1), json!({ "grades": [3], "mode": "two_way", "cap": 1 }))
+        .await
+        .expect(200);
+    let empty = app.get(&requests, Some(&w.teacher_a1_other)).await.expect(200).body;
+    assert_eq!(
+        (empty["cap"].as_u64(), empty["accepted"].as_u64(), empty["items"].clone()),
+        (Some(1), Some(0), json!([]))
+    );
+
+    // S1's family ranks 赵老师 then 王老师; S2's family 赵老师 alone.
+    let choices = |student: Uuid| format!("/api/v1/children/{student}/mentor/choices");
+    app.put(&choices(w.s1), Some(&w.g1), json!({ "mentor_ids": [other, head] })).await.expect(200);
+    app.put(&choices(w.s2), Some(&w.g1), json!({ "mentor_ids": [other] })).await.expect(200);
+    let listed = app.get(&requests, Some(&w.teacher_a1_other)).await.expect(200).body;
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(|i| i["rank"] == 1 && i["answer"].is_null() && i["grade"] == 3));
+    let inbox_before = app.get("/api/v1/inbox", Some(&w.g1)).await.expect(200).body["items"].as_array().unwrap().len();
+
+    // 赵老师 accepts S1; with a cap of 1, not S2 as well.
+    let answer = |student: Uuid| format!("{requests}/{student}");
+    let accepted = app.put(&answer(w.s1), Some(&w.teacher_a1_other), json!({ "answer": "accepted" })).await.expect(200);
+    assert_eq!(
+        (accepted.body["answer"].as_str(), accepted.body["accepted_elsewhere"].as_bool()),
+        (Some("accepted"), Some(false))
+    );
+    let over = app.put(&answer(w.s2), Some(&w.teacher_a1_other), json!({ "answer": "accepted" })).await.expect(422);
+    assert_eq!((over.code(), over.body["details"]["cap"].as_u64()), ("mentor_cap", Some(1)));
+    // 王老师, S1's second choice, cannot take S1 now; S2's family did not choose 王老师.
+    let taken = app.put(&answer(w.s1), Some(&w.teacher_a1_head), json!({ "answer": "accepted" })).await.expect(409);
+    assert_eq!(taken.code(), "mentor_choice_taken");
+    let head_view = app.get(&requests, Some(&w.teacher_a1_head)).await.expect(200).body;
+    assert_eq!(head_view["items"][0]["accepted_elsewhere"], true);
+    app.put(&answer(w.s2), Some(&w.teacher_a1_head), json!({ "answer": "accepted" })).await.expect(404);
+    // 赵老师 declines S2: the family reads both answers and was told of each.
+    app.put(&answer(w.s2), Some(&w.teacher_a1_other), json!({ "answer": "declined" })).await.expect(200);
+    let s2_view = app.get(&choices(w.s2), Some(&w.g1)).await.expect(200).body;
+    assert_eq!(s2_view["answers"], json!([{ "mentor_id": other, "answer": "declined" }]));
+    let inbox = app.get("/api/v1/inbox", Some(&w.g1)).await.expect(200).body;
+    assert_eq!(inbox["items"].as_array().unwrap().len(), inbox_before + 2);
+    // Answering the same again changes nothing and tells nobody twice.
+    app.put(&answer(w.s2), Some(&w.teacher_a1_other), json!({ "answer": "declined" })).await.expect(200);
+    assert_eq!(
+        app.get("/api/v1/inbox", Some(&w.g1)).await.expect(200).body["items"].as_array().unwrap().len(),
+        inbox_before + 2
+    );
+    // Re-ranking keeps an answer: S1's family puts 王老师 first; 赵老师's acceptance stands.
+    let reranked = app.put(&choices(w.s1), Some(&w.g1), json!({ "mentor_ids": [head, other] })).await.expect(200);
+    assert_eq!(reranked.body["answers"], json!([{ "mentor_id": other, "answer": "accepted" }]));
+
+    // The proposal: S1 goes to 赵老师, who accepted; S2 not (declined), so to 王老师.
+    let proposal = app.post(&path(w.school_a1, "proposal"), Some(&w.admin_a1), json!({})).await.expect(200);
+    let of = |student: Uuid| {
+        proposal.body["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| id(&a["student_id"]) == student)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!((id(&of(w.s1)["mentor_id"]), of(w.s1)["basis"].as_str()), (other, Some("accepted")));
+    assert_eq!(id(&of(w.s2)["mentor_id"]), head);
+
+    // Denials: staff who do not teach, another school's teacher, a family, a bad answer.
+    app.get(&requests, Some(&w.admin_a1)).await.expect(403);
+    app.put(&answer(w.s1), Some(&w.admin_a1), json!({ "answer": "declined" })).await.expect(403);
+    app.get(&requests, Some(&w.teacher_b1)).await.expect(404);
+    app.get(&requests, Some(&w.g1)).await.expect(404);
+    app.put(&answer(w.s1), Some(&w.teacher_a1_other), json!({ "answer": "maybe" })).await.expect(422);
+    // Assignment mode takes no answers.
+    app.put(&path(w.school_a1, "settings"), Some(&w.admin_a1), json!({ "grades": [3], "mode": "assign", "cap": 1 }))
+        .await
+        .expect(200);
+    let closed = app.put(&answer(w.s1), Some(&w.teacher_a1_other), json!({ "answer": "declined" })).await.expect(409);
+    assert_eq!(closed.code(), "mentoring_not_two_way");
+}

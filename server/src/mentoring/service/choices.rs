@@ -1,11 +1,17 @@
 //! Two-way choice (双向选择): teachers write a short profile, families of covered students rank up
-//! to three mentors from the school's list, and the matching proposal gives each family its choice
-//! rank by rank while the mentor is under the cap (the rest are assigned as in assignment mode).
+//! to three mentors from the school's list, mentors accept or decline the families who chose them
+//! (accepting up to their cap), and the matching proposal gives each family the mentor who
+//! accepted, else its choices rank by rank (a declined one skipped) while the mentor is under the
+//! cap; the rest are assigned as in assignment mode.
 
 use uuid::Uuid;
 
-use super::super::dto::{ChooseMentors, MAX_CHOICES, MentorChoices, MentorOption, MentorProfile, PROFILE_MAX_CHARS};
-use super::super::model::MatchMode;
+use super::super::dto::{
+    AnswerChoice, ChooseMentors, MAX_CHOICES, MentorAnswer, MentorChoices, MentorOption, MentorProfile, MentorRequest,
+    MentorRequests, PROFILE_MAX_CHARS,
+};
+use super::super::error::MentoringError;
+use super::super::model::{ChoiceAnswer, MatchMode, choice};
 use super::super::repo;
 use super::{school_of, unlist};
 use crate::access::{self, Caller};
@@ -57,6 +63,7 @@ async fn view(
     let open = open_for(db, &student).await?;
     let teachers = repo::teachers(db, student.school_id).await?;
     let profiles = repo::profiles(db, student.school_id).await?;
+    let chosen = repo::choices_of(db, student.id).await?;
     Ok(MentorChoices {
         student_id: student.id,
         open,
@@ -68,7 +75,11 @@ async fn view(
         } else {
             Vec::new()
         },
-        choices: repo::choices_of(db, student.id).await?,
+        choices: chosen.iter().map(|c| c.mentor_account_id).collect(),
+        answers: chosen
+            .iter()
+            .filter_map(|c| c.answer.map(|answer| MentorAnswer { mentor_id: c.mentor_account_id, answer }))
+            .collect(),
     })
 }
 
@@ -115,4 +126,123 @@ pub async fn choose(
     let answer = view(&txn, guardian.student).await?;
     txn.commit().await?;
     Ok(answer)
+}
+
+/// The caller as a teacher of the school (the only staff who mentor).
+async fn teacher_of(db: &impl sea_orm::ConnectionTrait, caller: &Caller, school_id: Uuid) -> ApiResult<String> {
+    access::staff_member(db, caller, school_id).await?;
+    repo::teachers(db, school_id)
+        .await?
+        .into_iter()
+        .find(|t| t.0 == caller.account_id)
+        .map(|t| t.1)
+        .ok_or_else(ApiError::forbidden)
+}
+
+/// The families who chose the caller as mentor at the school, first ranks first.
+pub async fn requests(state: &AppState, caller: &Caller, school_id: Uuid) -> ApiResult<MentorRequests> {
+    let db = &state.db;
+    teacher_of(db, caller, school_id).await?;
+    let settings = repo::settings(db, school_id).await?.ok_or(MentoringError::NotSet)?;
+    let rows = repo::choices_of_mentor(db, school_id, caller.account_id).await?;
+    let (_, accepted) = repo::choices_of_school(db, school_id).await?;
+    let items = request_views(db, &rows, &accepted, caller.account_id).await?;
+    Ok(MentorRequests {
+        school_id,
+        cap: u32::try_from(settings.cap).unwrap_or(0),
+        accepted: rows.iter().filter(|c| c.answer == Some(ChoiceAnswer::Accepted)).count() as u32,
+        items,
+    })
+}
+
+async fn request_views(
+    db: &impl sea_orm::ConnectionTrait,
+    rows: &[choice::Model],
+    accepted: &std::collections::HashMap<Uuid, Uuid>,
+    mentor: Uuid,
+) -> ApiResult<Vec<MentorRequest>> {
+    let students = crate::org::repo::students_by_id(db, rows.iter().map(|c| c.student_id).collect()).await?;
+    let classes = crate::org::repo::classes_by_id(db, students.iter().map(|s| s.class_id).collect()).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|c| {
+            let student = students.iter().find(|s| s.id == c.student_id)?;
+            let class = classes.get(&student.class_id);
+            Some(MentorRequest {
+                student_id: student.id,
+                student_name: student.name.clone(),
+                grade: class.map_or(0, |c| c.grade),
+                class_number: class.map_or(0, |c| c.number),
+                rank: c.rank,
+                answer: c.answer,
+                accepted_elsewhere: accepted.get(&c.student_id).is_some_and(|m| *m != mentor),
+            })
+        })
+        .collect())
+}
+
+/// The chosen mentor accepts (within the school's cap, and only while no other chosen mentor
+/// has) or declines a family's choice; the family is told. The proposal reads the answers.
+pub async fn answer(
+    state: &AppState,
+    caller: &Caller,
+    school_id: Uuid,
+    student_id: Uuid,
+    req: AnswerChoice,
+) -> ApiResult<MentorRequest> {
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let mentor_name = teacher_of(&txn, caller, school_id).await?;
+    // The school's setting row locked: two answers at once count each other against the cap.
+    let settings = repo::lock_settings(&txn, school_id).await?.ok_or(MentoringError::NotSet)?;
+    if settings.mode != MatchMode::TwoWay {
+        return Err(ApiError::new(Code::MentoringNotTwoWay));
+    }
+    let chosen = repo::choices_of(&txn, student_id).await?;
+    let mine = chosen
+        .iter()
+        .find(|c| c.mentor_account_id == caller.account_id && c.school_id == school_id)
+        .ok_or_else(ApiError::not_found)?;
+    if req.answer == ChoiceAnswer::Accepted {
+        if chosen.iter().any(|c| c.answer == Some(ChoiceAnswer::Accepted) && c.mentor_account_id != caller.account_id) {
+            return Err(ApiError::new(Code::MentorChoiceTaken));
+        }
+        let taken = repo::choices_of_mentor(&txn, school_id, caller.account_id)
+            .await?
+            .iter()
+            .filter(|c| c.answer == Some(ChoiceAnswer::Accepted) && c.student_id != student_id)
+            .count();
+        let cap = usize::try_from(settings.cap).unwrap_or(0);
+        if taken >= cap {
+            return Err(ApiError::new(Code::MentorCap).with_details(serde_json::json!({
+                "mentor_id": caller.account_id, "mentees": taken + 1, "cap": cap,
+            })));
+        }
+    }
+    if mine.answer != Some(req.answer) {
+        repo::answer_choice(&txn, mine.id, req.answer, now).await?;
+        let school = super::school_of(&txn, school_id).await?;
+        let family = access::full_guardian_accounts(&txn, student_id).await?;
+        let title = match req.answer {
+            ChoiceAnswer::Accepted => {
+                format!("{mentor_name}老师接受了您的导师选择 / {mentor_name} accepted your choice")
+            }
+            ChoiceAnswer::Declined => format!(
+                "{mentor_name}老师这次未能接受，您的下一个选择将被考虑 / {mentor_name} could not accept; your next choice counts"
+            ),
+        };
+        super::tell(&txn, &school, Some(student_id), &family, title, String::new(), false, now).await?;
+        txn.commit().await?;
+        state.bus.publish(crate::infra::bus::Wake::items(Some(family))).await;
+    } else {
+        txn.commit().await?;
+    }
+    let db = &state.db;
+    let rows: Vec<choice::Model> = repo::choices_of(db, student_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.mentor_account_id == caller.account_id)
+        .collect();
+    let (_, accepted) = repo::choices_of_school(db, school_id).await?;
+    request_views(db, &rows, &accepted, caller.account_id).await?.pop().ok_or_else(ApiError::not_found)
 }

@@ -121,11 +121,7 @@ pub async fn complaint_attachment(
 ) -> ApiResult<HttpResponse> {
     let (complaint_id, attachment_id) = path.into_inner();
     let (name, content_type, bytes) = service::attachment_file(&state, &caller, complaint_id, attachment_id).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(("Content-Disposition", crate::files::content_disposition(&name)))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(bytes))
+    Ok(crate::files::download(&name, content_type, bytes))
 }
 
 /// The bureau forwards a received complaint to the school, which then has three school days to

@@ -191,9 +191,5 @@ pub async fn upload(
 #[get("/attachments/{attachment_id}")]
 pub async fn download(state: web::Data<AppState>, user: Caller, path: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let (attachment, bytes) = service::download(&state, &user, path.into_inner()).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(attachment.content_type)
-        .insert_header(("Content-Disposition", crate::files::content_disposition(&attachment.file_name)))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(bytes))
+    Ok(crate::files::download(&attachment.file_name, attachment.content_type, bytes))
 }

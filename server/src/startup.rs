@@ -224,7 +224,7 @@ impl Application {
         if jobs_interval_secs > 0 {
             crate::jobs::spawn(state.clone(), std::time::Duration::from_secs(jobs_interval_secs));
             if dashboard_refresh_secs > 0 {
-                crate::reporting::service::snapshot::spawn(
+                crate::jobs::spawn_dashboard_refresh(
                     state.clone(),
                     std::time::Duration::from_secs(dashboard_refresh_secs),
                 );

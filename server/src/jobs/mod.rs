@@ -132,3 +132,24 @@ pub fn spawn(state: web::Data<AppState>, interval: Duration) {
         }
     });
 }
+
+/// Recomputes every district dashboard's default view every `interval` for as long as the server
+/// runs, on one instance per round (`reporting::service::snapshot`).
+pub fn spawn_dashboard_refresh(state: web::Data<AppState>, interval: Duration) {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            if state.shutting_down() {
+                return;
+            }
+            if !acquire_lock(&state, "dashboard-snapshots", interval.mul_f32(0.9)).await {
+                continue;
+            }
+            if let Err(error) = crate::reporting::service::snapshot::refresh_all(&state).await {
+                tracing::error!("refreshing dashboard snapshots failed: {error}");
+            }
+        }
+    });
+}

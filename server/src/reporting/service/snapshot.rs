@@ -11,9 +11,6 @@
 //! Precomputing the whole view rather than maintaining per-class-day aggregates on every write:
 //! the view reads five domains' tables, and one job beside them keeps every write path as it is.
 
-use std::time::Duration;
-
-use actix_web::web;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
@@ -104,25 +101,4 @@ pub async fn refresh_all(state: &AppState) -> ApiResult<u64> {
 pub async fn forget(db: &impl ConnectionTrait, district_id: Uuid) -> ApiResult<()> {
     snapshot::Entity::delete_by_id(district_id).exec(db).await?;
     Ok(())
-}
-
-/// Refreshes every district's view every `interval` for as long as the server runs, on one
-/// instance per round.
-pub fn spawn(state: web::Data<AppState>, interval: Duration) {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(interval);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticker.tick().await;
-            if state.shutting_down() {
-                return;
-            }
-            if !crate::jobs::acquire_lock(&state, "dashboard-snapshots", interval.mul_f32(0.9)).await {
-                continue;
-            }
-            if let Err(error) = refresh_all(&state).await {
-                tracing::error!("refreshing dashboard snapshots failed: {error}");
-            }
-        }
-    });
 }

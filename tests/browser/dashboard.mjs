@@ -136,6 +136,13 @@ try {
   assert.equal(await rows.first().locator('th').innerText(), '示范区实验小学');
   assert.equal(await page.locator('#who').innerText(), '示范区实验小学');
   await page.screenshot({ path: `${SHOTS}/school-admin.png`, fullPage: true });
+  // The school's own part of the latest bulletin, as the API lists it (not the browser's clock).
+  const admin = await tokenOf('admin@shiyan.demo.jiaxiao.cn');
+  const schoolId = (await api('/me', admin)).staff.find((s) => s.is_school_admin).school_id;
+  const own = await api(`/schools/${schoolId}/bulletins`, admin);
+  await open('bulletins');
+  assert.match(await page.locator('[data-bulletin]').innerText(), new RegExp(own.items[0].period_start));
+  assert.equal(await page.locator('[data-table="bulletins"] tbody tr').count(), 1);
 
   // A guardian is not let in.
   await page.click('#sign-out');

@@ -377,6 +377,21 @@ pub struct BulletinList {
     pub items: Vec<BulletinSummary>,
 }
 
+/// A bulletin as one school's admins list it: their own part only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolBulletinSummary {
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+    /// The school's own shortfalls in it.
+    pub shortfalls: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolBulletinList {
+    pub items: Vec<SchoolBulletinSummary>,
+}
+
 /// The bureau's reporting settings: the small-cell threshold and the bulletin's targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::dto::{
     Bulletin, BulletinList, DashboardQuery, DistrictDashboard, ExportFormat, ReportingSettings, Rerun, SchoolBulletin,
-    TrendQuery, Trends,
+    SchoolBulletinList, TrendQuery, Trends,
 };
 use super::service::{Scope, bulletin, settings};
 use super::{export, service};
@@ -253,6 +253,27 @@ pub async fn rerun_bulletin(
 ) -> ApiResult<web::Json<Rerun>> {
     let (district_id, start) = path.into_inner();
     Ok(web::Json(bulletin::rerun(&state, &caller, district_id, start).await?))
+}
+
+/// The issued bulletins with a part for the school, newest first, with the school's own count of
+/// shortfalls (its admins).
+#[utoipa::path(
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = SchoolBulletinList),
+        (status = 403, description = "`forbidden`: staff who are not admins", body = ErrorBody),
+        (status = 404, description = "`not_found`: another school", body = ErrorBody),
+    )
+)]
+#[get("/schools/{school_id}/bulletins")]
+pub async fn school_bulletins(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<Uuid>,
+) -> ApiResult<web::Json<SchoolBulletinList>> {
+    Ok(web::Json(bulletin::school_list(&state, &caller, path.into_inner()).await?))
 }
 
 /// The school's own part of an issued bulletin (its admins).

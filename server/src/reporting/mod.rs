@@ -26,5 +26,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::district_bulletins)
         .service(handlers::district_bulletin)
         .service(handlers::rerun_bulletin)
+        .service(handlers::school_bulletins)
         .service(handlers::school_bulletin);
 }

@@ -281,9 +281,12 @@ const RENDER = {
     let parts = [];
     let heading = t('noBulletin');
     if (scope.schoolId) {
-      const start = lastEndedHalfMonth();
-      const part = await api(`/schools/${scope.schoolId}/bulletins/${start}`).catch(() => null);
-      if (part) { parts = [part]; heading = `${t('bulletins')} ${start}`; }
+      const list = await api(`/schools/${scope.schoolId}/bulletins`);
+      if (list.items.length) {
+        const latest = list.items[0];
+        parts = [await api(`/schools/${scope.schoolId}/bulletins/${latest.period_start}`)];
+        heading = `${t('bulletins')} ${latest.period_start} – ${latest.period_end}`;
+      }
     } else {
       const list = await api(`/districts/${scope.districtId}/bulletins`);
       if (list.items.length) {
@@ -299,13 +302,6 @@ const RENDER = {
     $('page').append(el('h3', { 'data-bulletin': heading }, heading), table('bulletins', ['school', 'shortfalls'], rows));
   },
 };
-
-// The half-month the school's bulletin covers: 16th–end of last month before the 16th, else 1st–15th.
-function lastEndedHalfMonth() {
-  const now = new Date();
-  const d = now.getDate() >= 16 ? new Date(now.getFullYear(), now.getMonth(), 1) : new Date(now.getFullYear(), now.getMonth() - 1, 16);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 async function render() {
   document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';

@@ -434,6 +434,10 @@ async fn the_half_monthly_bulletin_names_each_schools_shortfalls_once_and_a_reru
     let part =
         app.get(&format!("/api/v1/schools/{}/bulletins/2026-11-16", w.school_a1), Some(&admin)).await.expect(200);
     assert_eq!(part.body["shortfalls"].as_array().unwrap().len(), 3);
+    let listed = app.get(&format!("/api/v1/schools/{}/bulletins", w.school_a1), Some(&admin)).await.expect(200);
+    assert_eq!(listed.body["items"][0]["period_start"], "2026-11-16");
+    assert_eq!(listed.body["items"][0]["shortfalls"], 3);
+    assert!(listed.body["items"][0].get("schools_short").is_none(), "a school sees its own part only");
     let inbox = app.get("/api/v1/inbox", Some(&admin)).await.expect(200);
     let titles: Vec<&str> = inbox.body["items"]
         .as_array()
@@ -445,6 +449,7 @@ async fn the_half_monthly_bulletin_names_each_schools_shortfalls_once_and_a_reru
     assert!(titles.contains(&"半月通报（2026-11-16 至 2026-11-30）：本校 3 项未达标"), "{titles:?}");
     let other_admin = app.login("admin-a2@test.cn", PASSWORD).await;
     app.get(&format!("/api/v1/schools/{}/bulletins/2026-11-16", w.school_a1), Some(&other_admin)).await.expect(404);
+    app.get(&format!("/api/v1/schools/{}/bulletins", w.school_a1), Some(&other_admin)).await.expect(404);
     let bureau_b = app.login("bureau-b@test.cn", PASSWORD).await;
     app.get(&path, Some(&bureau_b)).await.expect(404);
     app.get(&path, Some(&admin)).await.expect(403);

@@ -10,7 +10,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 use super::super::bulletin::{self, MentoringProgress, SchoolFacts};
-use super::super::dto::{Bulletin, BulletinBody, BulletinList, BulletinSummary, Rerun, SchoolBulletin};
+use super::super::dto::{
+    Bulletin, BulletinBody, BulletinList, BulletinSummary, Rerun, SchoolBulletin, SchoolBulletinList,
+    SchoolBulletinSummary,
+};
 use super::super::model::bulletin as stored;
 use crate::access::{self, Caller};
 use crate::delivery::outbox;
@@ -250,6 +253,30 @@ pub async fn rerun(state: &AppState, caller: &Caller, district_id: Uuid, start: 
 }
 
 /// A school's own part of an issued bulletin (its admins).
+/// The bulletins with a part for the school, newest first (its admins): the school's own counts.
+pub async fn school_list(state: &AppState, caller: &Caller, school_id: Uuid) -> ApiResult<SchoolBulletinList> {
+    let admin = access::school_admin(&state.db, caller, school_id).await?;
+    let s = crate::org::repo::school(&state.db, admin.school_id()).await?.ok_or_else(ApiError::not_found)?;
+    let rows = stored::Entity::find()
+        .filter(stored::Column::DistrictId.eq(s.district_id))
+        .order_by_desc(stored::Column::PeriodStart)
+        .all(&state.db)
+        .await?;
+    let mut items = Vec::new();
+    for row in &rows {
+        let b = view(row, body_of(row)?);
+        if let Some(part) = b.body.schools.iter().find(|p| p.school_id == school_id) {
+            items.push(SchoolBulletinSummary {
+                period_start: b.period_start,
+                period_end: b.period_end,
+                issued_at: b.issued_at,
+                shortfalls: part.shortfalls.len() as u32,
+            });
+        }
+    }
+    Ok(SchoolBulletinList { items })
+}
+
 pub async fn school_part(
     state: &AppState,
     caller: &Caller,

@@ -364,11 +364,32 @@ fn not_your_turn(v: &visit::Model) -> ApiError {
     ApiError::new(Code::VisitNotYourTurn).with_details(serde_json::json!({ "awaiting": v.awaiting }))
 }
 
+/// In a race for a teacher's windows most tries lose: a window that a booking already holds is
+/// refused here, without queueing behind the teachers' lock. Bookings are only ever added under
+/// that lock, so a clash seen here stands (unless that booking is cancelled this very moment: the
+/// family tries again). Anything else — not the caller's visit, not their turn, no such window —
+/// is left for the locked path to answer, which checks the calendars again before booking.
+async fn refuse_taken_window(state: &AppState, caller: &Caller, visit_id: Uuid, start: DateTime<Utc>) -> ApiResult<()> {
+    let db = &state.db;
+    let Some(v) = repo::visit(db, visit_id).await? else { return Ok(()) };
+    // Only a party to the visit may learn of a clash (it names the other visit).
+    if v.status != VisitStatus::Proposed || side(db, caller, &v).await.is_err() {
+        return Ok(());
+    }
+    let windows = repo::windows_of(db, vec![v.id]).await?;
+    let Some(window) = windows.iter().find(|w| w.starts_at == start) else { return Ok(()) };
+    let Some(settings) = repo::settings(db, v.school_id).await? else { return Ok(()) };
+    let school = school_of(db, v.school_id).await?;
+    let slot = (window.starts_at, window.ends_at);
+    check_calendars(db, &school, &settings, &teachers_with_roles(&v), slot, v.mode == VisitMode::Home, v.id).await
+}
+
 /// The side the windows wait for accepts one by its start: booked, if the teachers' calendars
 /// allow. A second acceptance of the same time answers the booking as it stands.
 pub async fn accept(state: &AppState, caller: &Caller, visit_id: Uuid, req: AcceptVisit) -> ApiResult<Visit> {
     let now = state.clock.now();
     let address = address_of(req.address.as_deref())?;
+    refuse_taken_window(state, caller, visit_id, req.start).await?;
     let txn = crate::infra::db::begin(&state.db).await?;
     let (mut v, side, settings, school) = locked_visit(&txn, caller, visit_id).await?;
     if v.status == VisitStatus::Booked && v.starts_at == Some(req.start) && side == Side::Family {

@@ -319,14 +319,6 @@ pub async fn attach(
     file_name: &str,
     bytes: &[u8],
 ) -> ApiResult<ComplaintAttachment> {
-    let content_type = crate::files::sniff(bytes).ok_or_else(|| ApiError::new(Code::UnsupportedAttachmentType))?;
-    let cleaned = crate::files::without_metadata(bytes).ok_or_else(|| {
-        ApiError::validation(
-            "body",
-            "无法读取该图片的格式，请重新截图或导出后再上传。",
-            "The image's format cannot be read; take or export it again and upload that.",
-        )
-    })?;
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     // The complaint's row locked: two uploads at once count each other.
@@ -338,6 +330,15 @@ pub async fn attach(
     if c.status == Status::Closed {
         return Err(ApiError::new(Code::ComplaintState));
     }
+    // Only then the file: a stranger learns nothing from how their bytes are judged.
+    let content_type = crate::files::sniff(bytes).ok_or_else(|| ApiError::new(Code::UnsupportedAttachmentType))?;
+    let cleaned = crate::files::without_metadata(bytes).ok_or_else(|| {
+        ApiError::validation(
+            "body",
+            "无法读取该图片的格式，请重新截图或导出后再上传。",
+            "The image's format cannot be read; take or export it again and upload that.",
+        )
+    })?;
     let added = attachment::Entity::find().filter(attachment::Column::ComplaintId.eq(c.id)).count(&txn).await?;
     if added as usize >= rules::MAX_ATTACHMENTS {
         return Err(ApiError::validation(

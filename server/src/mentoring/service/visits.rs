@@ -345,6 +345,16 @@ async fn locked_visit(
 ) -> ApiResult<(visit::Model, Side, settings::Model, school::Model)> {
     let v = repo::visit(txn, visit_id).await?.ok_or_else(ApiError::not_found)?;
     side(txn, caller, &v).await?;
+    relock(txn, caller, v).await
+}
+
+/// The visit (its caller's side already known) read again behind its teachers' lock.
+async fn relock(
+    txn: &impl ConnectionTrait,
+    caller: &Caller,
+    v: visit::Model,
+) -> ApiResult<(visit::Model, Side, settings::Model, school::Model)> {
+    let visit_id = v.id;
     let settings = lock(txn, v.school_id, &teachers_of(&v)).await?;
     // Read again behind the lock: what another request just changed counts.
     let v = repo::visit(txn, visit_id).await?.ok_or_else(ApiError::not_found)?;
@@ -365,15 +375,13 @@ fn not_your_turn(v: &visit::Model) -> ApiError {
 }
 
 /// In a race for a teacher's windows most tries lose: a window that a booking already holds is
-/// refused here, without queueing behind the teachers' lock. Bookings are only ever added under
-/// that lock, so a clash seen here stands (unless that booking is cancelled this very moment: the
-/// family tries again). Anything else — not the caller's visit, not their turn, no such window —
-/// is left for the locked path to answer, which checks the calendars again before booking.
-async fn refuse_taken_window(state: &AppState, caller: &Caller, visit_id: Uuid, start: DateTime<Utc>) -> ApiResult<()> {
-    let db = &state.db;
-    let Some(v) = repo::visit(db, visit_id).await? else { return Ok(()) };
-    // Only a party to the visit may learn of a clash (it names the other visit).
-    if v.status != VisitStatus::Proposed || side(db, caller, &v).await.is_err() {
+/// refused before queueing behind the teachers' lock. Bookings are only ever added under that
+/// lock, so a clash seen here stands (unless that booking is cancelled this very moment: the family
+/// tries again). Anything else (not their turn, no such window) is left for the locked path, which
+/// checks the calendars again before booking. The caller's side is known: only a party to the visit
+/// learns of a clash (it names the other visit).
+async fn refuse_taken_window(db: &impl ConnectionTrait, v: &visit::Model, start: DateTime<Utc>) -> ApiResult<()> {
+    if v.status != VisitStatus::Proposed {
         return Ok(());
     }
     let windows = repo::windows_of(db, vec![v.id]).await?;
@@ -381,7 +389,7 @@ async fn refuse_taken_window(state: &AppState, caller: &Caller, visit_id: Uuid, 
     let Some(settings) = repo::settings(db, v.school_id).await? else { return Ok(()) };
     let school = school_of(db, v.school_id).await?;
     let slot = (window.starts_at, window.ends_at);
-    check_calendars(db, &school, &settings, &teachers_with_roles(&v), slot, v.mode == VisitMode::Home, v.id).await
+    check_calendars(db, &school, &settings, &teachers_with_roles(v), slot, v.mode == VisitMode::Home, v.id).await
 }
 
 /// The side the windows wait for accepts one by its start: booked, if the teachers' calendars
@@ -389,9 +397,11 @@ async fn refuse_taken_window(state: &AppState, caller: &Caller, visit_id: Uuid, 
 pub async fn accept(state: &AppState, caller: &Caller, visit_id: Uuid, req: AcceptVisit) -> ApiResult<Visit> {
     let now = state.clock.now();
     let address = address_of(req.address.as_deref())?;
-    refuse_taken_window(state, caller, visit_id, req.start).await?;
     let txn = crate::infra::db::begin(&state.db).await?;
-    let (mut v, side, settings, school) = locked_visit(&txn, caller, visit_id).await?;
+    let v = repo::visit(&txn, visit_id).await?.ok_or_else(ApiError::not_found)?;
+    side(&txn, caller, &v).await?;
+    refuse_taken_window(&txn, &v, req.start).await?;
+    let (mut v, side, settings, school) = relock(&txn, caller, v).await?;
     if v.status == VisitStatus::Booked && v.starts_at == Some(req.start) && side == Side::Family {
         txn.commit().await?;
         return view(&state.db, caller, v).await;

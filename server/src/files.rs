@@ -2,7 +2,7 @@
 //! header the client sends), size limited, stored under a server-chosen name in the attachments
 //! folder; an image's metadata removed where the sender must not be recognisable by it.
 
-use img_parts::{DynImage, ImageEXIF};
+use img_parts::DynImage;
 
 /// Image or PDF, recognised by their first bytes.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
@@ -49,32 +49,73 @@ fn content_disposition(name: &str) -> String {
     format!("attachment; filename*=UTF-8''{encoded}")
 }
 
-/// The image without what could say where, when or with what it was taken, or by whom: EXIF
-/// (GPS position, time, camera serial), XMP and comments in JPEG; EXIF and text chunks in PNG;
-/// EXIF and XMP in WebP. The pixels are untouched (no re-encoding). `None` for an image whose
-/// container does not parse: it cannot be vouched for. A GIF or PDF is returned as it is (GIF
-/// carries no position; a PDF's document properties stay, as the filer wrote them).
+/// The image without what could say where, when or with what it was taken, or by whom. JPEG keeps
+/// only the segments an image needs (JFIF, the colour profile, Adobe's colour transform, tables,
+/// frames, scans) and ends at its end-of-image marker: EXIF, XMP, IPTC, maker notes, comments, the
+/// second picture of a multi-picture file and a motion photo's appended video are gone. PNG loses
+/// its text, EXIF and time chunks; WebP its EXIF and XMP chunks. The pixels are untouched (no
+/// re-encoding). `None` for an image whose container does not parse (a malformed file can make the
+/// parser fail in any way, so it runs guarded): it cannot be vouched for. A GIF or PDF is returned
+/// as it is: the caller decides who may see those.
 pub fn without_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
     match sniff(bytes)? {
         "image/jpeg" | "image/png" | "image/webp" => {}
         _ => return Some(bytes.to_vec()),
     }
-    let mut image = DynImage::from_bytes(bytes.to_vec().into()).ok()??;
-    image.set_exif(None);
-    match &mut image {
-        DynImage::Jpeg(jpeg) => {
-            // APP1 holds EXIF and XMP, APP13 Photoshop's IPTC (bylines, places), COM free text.
-            use img_parts::jpeg::markers::{APP1, APP13, COM};
-            jpeg.segments_mut().retain(|s| ![APP1, APP13, COM].contains(&s.marker()));
+    std::panic::catch_unwind(|| clean_image(bytes)).ok().flatten()
+}
+
+fn clean_image(bytes: &[u8]) -> Option<Vec<u8>> {
+    match DynImage::from_bytes(bytes.to_vec().into()).ok()?? {
+        DynImage::Jpeg(mut jpeg) => {
+            use img_parts::jpeg::markers::{APP0, APP2, APP14};
+            jpeg.segments_mut().retain(|s| match s.marker() {
+                APP0 | APP14 => true,
+                APP2 => s.contents().starts_with(b"ICC_PROFILE\0"),
+                // Every other APPn (EXIF, XMP, MPF, IPTC, maker notes…) and comments (COM).
+                m => !(0xE0..=0xEF).contains(&m) && m != 0xFE,
+            });
+            Some(to_end_of_image(&jpeg.encoder().bytes()))
         }
-        DynImage::Png(png) => {
+        DynImage::Png(mut png) => {
             png.chunks_mut().retain(|c| !matches!(&c.kind(), b"tEXt" | b"iTXt" | b"zTXt" | b"eXIf" | b"tIME"));
+            Some(png.encoder().bytes().to_vec())
         }
-        DynImage::WebP(webp) => {
+        DynImage::WebP(mut webp) => {
+            // Chunk by chunk: rebuilding the header (what `set_exif` does) needs the image's
+            // dimensions, which a crafted file does not give.
+            webp.remove_chunks_by_id(img_parts::webp::CHUNK_EXIF);
             webp.remove_chunks_by_id(img_parts::webp::CHUNK_XMP);
+            Some(webp.encoder().bytes().to_vec())
         }
     }
-    Some(image.encoder().bytes().to_vec())
+}
+
+/// A JPEG cut at the end-of-image marker that follows its last scan: whatever a camera appended
+/// after the picture (a video, a second picture with its own EXIF) is not part of it. Walks the
+/// marker segments to the first scan, then its entropy-coded data (where 0xFF is always followed by
+/// 0x00 or a restart marker, so the end marker cannot hide in it).
+fn to_end_of_image(jpeg: &[u8]) -> Vec<u8> {
+    let mut at = 2; // after SOI
+    while at + 4 <= jpeg.len() && jpeg[at] == 0xFF {
+        let marker = jpeg[at + 1];
+        let length = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+        at += 2 + length;
+        if marker == 0xDA {
+            // In scan data: a marker other than a stuffed byte or a restart ends it; another
+            // scan's header (progressive files) is walked like any segment.
+            while at + 1 < jpeg.len() {
+                if jpeg[at] == 0xFF && jpeg[at + 1] != 0x00 && !(0xD0..=0xD7).contains(&jpeg[at + 1]) {
+                    if jpeg[at + 1] == 0xD9 {
+                        return jpeg[..at + 2].to_vec();
+                    }
+                    break;
+                }
+                at += 1;
+            }
+        }
+    }
+    jpeg.to_vec()
 }
 
 #[cfg(test)]
@@ -116,6 +157,34 @@ mod tests {
         assert!(text.contains("JFIF"), "the image's own header stays");
         assert!(clean.ends_with(&[0x12, 0x34, 0x56, 0xFF, 0xD9]), "the scan is untouched");
         assert_eq!(sniff(&clean), Some("image/jpeg"));
+    }
+
+    #[test]
+    fn what_a_camera_appends_after_the_picture_is_cut_and_other_app_segments_dropped() {
+        let mut photo = photo_with_position();
+        // A motion photo's video after the end marker, and an MPF segment before the scan.
+        photo.extend_from_slice(b"ftypmp4 GPS 31.2304N");
+        let mpf = [0xFF, 0xE2, 0x00, 0x08, b'M', b'P', b'F', 0];
+        photo.splice(2..2, mpf);
+        let clean = without_metadata(&photo).expect("a JPEG");
+        assert!(clean.ends_with(&[0x12, 0x34, 0x56, 0xFF, 0xD9]), "cut at the end of the image");
+        assert!(!String::from_utf8_lossy(&clean).contains("MPF"));
+    }
+
+    #[test]
+    fn a_crafted_webp_is_refused_not_a_crash() {
+        let mut webp = b"RIFF".to_vec();
+        webp.extend_from_slice(&12u32.to_le_bytes());
+        webp.extend_from_slice(b"WEBPICCP");
+        webp.extend_from_slice(&0u32.to_le_bytes());
+        // Either refused or cleaned: never a panic out of the call.
+        let _ = without_metadata(&webp);
+        let mut short_vp8 = b"RIFF".to_vec();
+        short_vp8.extend_from_slice(&16u32.to_le_bytes());
+        short_vp8.extend_from_slice(b"WEBPVP8 ");
+        short_vp8.extend_from_slice(&4u32.to_le_bytes());
+        short_vp8.extend_from_slice(&[1, 2, 3, 4]);
+        let _ = without_metadata(&short_vp8);
     }
 
     #[test]

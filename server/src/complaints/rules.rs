@@ -62,6 +62,13 @@ pub fn attachment_name(n: i32, file_name: &str, content_type: &str, reader_knows
     format!("附件{n}.{extension}")
 }
 
+/// Whether a reader who may not know the family may open an attachment: only the photos whose
+/// metadata was removed. A PDF's document properties (author, the software's user) or a GIF's
+/// comments can name the family, so those stay with the bureau.
+pub fn opens_without_family(content_type: &str) -> bool {
+    matches!(content_type, "image/jpeg" | "image/png" | "image/webp")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +110,12 @@ mod tests {
         assert_eq!(attachment_name(2, "张伟的截图.png", "image/png", false), "附件2.png");
         assert_eq!(attachment_name(1, "作业.pdf", "application/pdf", false), "附件1.pdf");
         assert_eq!(attachment_name(1, "张伟的截图.png", "image/png", true), "张伟的截图.png");
+    }
+
+    #[test]
+    fn a_school_that_may_not_know_the_family_opens_cleaned_photos_only() {
+        assert!(opens_without_family("image/jpeg") && opens_without_family("image/png"));
+        assert!(!opens_without_family("application/pdf") && !opens_without_family("image/gif"));
     }
 
     #[test]

@@ -163,6 +163,7 @@ async fn view(
             .all(db)
             .await?
             .into_iter()
+            .filter(|a| reader != Reader::School || sees_family || rules::opens_without_family(&a.content_type))
             .map(|a| ComplaintAttachment {
                 id: a.id,
                 file_name: rules::attachment_name(
@@ -397,6 +398,9 @@ pub async fn attachment_file(
         .filter(|a| a.complaint_id == c.id)
         .ok_or_else(ApiError::not_found)?;
     let knows_family = reader != Reader::School || rules::school_sees_family(c.anonymous_to_school, c.identity_shared);
+    if !knows_family && !rules::opens_without_family(&a.content_type) {
+        return Err(ApiError::not_found());
+    }
     let bytes =
         tokio::fs::read(state.settings.attachments_dir().join(&a.storage_path)).await.map_err(ApiError::internal)?;
     Ok((rules::attachment_name(a.n, &a.file_name, &a.content_type, knows_family), a.content_type, bytes))

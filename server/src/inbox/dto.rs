@@ -23,9 +23,10 @@ pub struct InboxItem {
     pub kind: ItemKind,
     /// The notice (or, later, message, homework…) id.
     pub ref_id: Uuid,
-    /// What the item opens: `ref_id` itself for most kinds; for a complaint's step, the complaint
-    /// (`GET /complaints/{subject_id}`), since each step is an item of its own.
-    pub subject_id: Uuid,
+    /// What the item opens when that is not `ref_id`: for a complaint's step, the complaint
+    /// (`GET /complaints/{subject_id}`), since each step is an item of its own. `null` for the
+    /// rest: a notice, homework or message item opens its `ref_id`.
+    pub subject_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub read: bool,
     pub title: String,

@@ -86,7 +86,7 @@ pub async fn list(
                 seq: item.seq,
                 kind,
                 ref_id: item.ref_id,
-                subject_id: entry.subject_id.unwrap_or(item.ref_id),
+                subject_id: entry.subject_id,
                 created_at: item.created_at,
                 read: item.read_at.is_some(),
                 title: entry.title.clone(),

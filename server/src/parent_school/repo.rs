@@ -599,7 +599,8 @@ pub async fn placed_counts(db: &impl ConnectionTrait, school_ids: Vec<Uuid>) -> 
 }
 
 /// Standing credit entries of these sources at these schools in `[since, until)`, as
-/// `(school, student, created_at)`: a reversed entry and its reversal are left out.
+/// `(school, student, created_at)`, of the students placed at the school now (as the
+/// participation figures count them): a reversed entry and its reversal are left out.
 pub async fn standing_entries_of_schools(
     db: &impl ConnectionTrait,
     school_ids: Vec<Uuid>,
@@ -613,11 +614,23 @@ pub async fn standing_entries_of_schools(
         .and_where(Expr::col(entry::Column::SchoolId).is_in(school_ids.clone()))
         .and_where(Expr::col(entry::Column::Reverses).is_not_null())
         .to_owned();
+    use crate::org::model::{class, student};
     entry::Entity::find()
         .select_only()
         .column(entry::Column::SchoolId)
         .column(entry::Column::StudentId)
         .column(entry::Column::CreatedAt)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            entry::Entity::belongs_to(student::Entity).from(entry::Column::StudentId).to(student::Column::Id).into(),
+        )
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            student::Entity::belongs_to(class::Entity).from(student::Column::ClassId).to(class::Column::Id).into(),
+        )
+        .filter(
+            Expr::col((student::Entity, student::Column::SchoolId)).equals((entry::Entity, entry::Column::SchoolId)),
+        )
         .filter(entry::Column::SchoolId.is_in(school_ids))
         .filter(entry::Column::CreatedAt.gte(since))
         .filter(entry::Column::CreatedAt.lt(until))

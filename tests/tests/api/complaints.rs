@@ -317,9 +317,19 @@ async fn a_family_adds_photos_that_lose_their_position_and_the_school_never_sees
     assert_eq!(family_view["attachments"][0]["file_name"], "张伟的作业照片.jpg");
 
     // Five files at most, and none once it is closed.
+    let mut pdfs = Vec::new();
     for n in 2..=5 {
-        upload(&w.g1, &format!("{n}.pdf"), b"%PDF-1.7".to_vec()).await.expect(201);
+        pdfs.push(upload(&w.g1, &format!("{n}.pdf"), b"%PDF-1.7".to_vec()).await.expect(201).body["id"].clone());
     }
+    // A PDF's document properties can name the family: the school of an anonymous complaint
+    // neither sees nor opens it; the bureau does.
+    let school_view = app.get(&format!("/api/v1/complaints/{id}"), Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(school_view["attachments"].as_array().map(Vec::len), Some(1));
+    let pdf = format!("/api/v1/complaints/{id}/attachments/{}", pdfs[0].as_str().unwrap());
+    let school_pdf = app.client.get(app.url(&pdf)).bearer_auth(&w.admin_a1).send().await.expect("sent");
+    assert_eq!(school_pdf.status(), 404);
+    let bureau_pdf = app.client.get(app.url(&pdf)).bearer_auth(&w.bureau_a).send().await.expect("sent");
+    assert_eq!(bureau_pdf.status(), 200);
     assert_eq!(upload(&w.g1, "6.pdf", b"%PDF-1.7".to_vec()).await.expect(422).body["details"]["field"], "body");
     let close = json!({ "outcome": "substantiated", "text": "已处理。" });
     app.post(&format!("/api/v1/complaints/{id}/close"), Some(&w.bureau_a), close).await.expect(200);

@@ -198,6 +198,9 @@ pub async fn answer(
     if settings.mode != MatchMode::TwoWay {
         return Err(ApiError::new(Code::MentoringNotTwoWay));
     }
+    // … and the child's row, which the family's own re-ranking takes: an answer and a re-ranking
+    // at once take turns, so neither loses the other.
+    crate::org::repo::lock_student(&txn, student_id).await?;
     let chosen = repo::choices_of(&txn, student_id).await?;
     let mine = chosen
         .iter()
@@ -207,11 +210,21 @@ pub async fn answer(
         if chosen.iter().any(|c| c.answer == Some(ChoiceAnswer::Accepted) && c.mentor_account_id != caller.account_id) {
             return Err(ApiError::new(Code::MentorChoiceTaken));
         }
-        let taken = repo::choices_of_mentor(&txn, school_id, caller.account_id)
+        // The cap holds what the proposal places before an acceptance: the admin's pins.
+        let mut taken: std::collections::HashSet<Uuid> = repo::choices_of_mentor(&txn, school_id, caller.account_id)
             .await?
             .iter()
             .filter(|c| c.answer == Some(ChoiceAnswer::Accepted) && c.student_id != student_id)
-            .count();
+            .map(|c| c.student_id)
+            .collect();
+        taken.extend(
+            repo::current_assignments(&txn, school_id)
+                .await?
+                .iter()
+                .filter(|a| a.pinned && a.mentor_account_id == caller.account_id && a.student_id != student_id)
+                .map(|a| a.student_id),
+        );
+        let taken = taken.len();
         let cap = usize::try_from(settings.cap).unwrap_or(0);
         if taken >= cap {
             return Err(ApiError::new(Code::MentorCap).with_details(serde_json::json!({

@@ -16,7 +16,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use uuid::Uuid;
 
-use super::super::model::snapshot;
+use super::super::model::{settings as reporting_settings, snapshot};
 use super::{Figures, dates_of, figures, settings};
 use crate::error::{ApiError, ApiResult};
 use crate::org::model::{district, school};
@@ -37,6 +37,12 @@ pub async fn fresh(
     let Some(row) = snapshot::Entity::find_by_id(district_id).one(&state.db).await? else { return Ok(None) };
     let now = state.clock.now();
     if u64::try_from(row.k).ok() != Some(k) || row.computed_at > now || now - row.computed_at > max_age {
+        return Ok(None);
+    }
+    // Settings saved since (k, the over-cap target) make it stale, even one a refresh under way
+    // wrote after they dropped the snapshot.
+    let changed = reporting_settings::Entity::find_by_id(district_id).one(&state.db).await?.map(|s| s.updated_at);
+    if changed.is_some_and(|at| at >= row.computed_at) {
         return Ok(None);
     }
     let figures: Figures = match serde_json::from_str(&row.content) {

@@ -529,3 +529,27 @@ async fn chosen_mentors_accept_within_their_cap_or_decline_and_the_proposal_foll
     let closed = app.put(&answer(w.s1), Some(&w.teacher_a1_other), json!({ "answer": "declined" })).await.expect(409);
     assert_eq!(closed.code(), "mentoring_not_two_way");
 }
+
+#[tokio::test]
+async fn a_mentors_pinned_students_count_against_the_cap_when_they_accept() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (head, other) = (account_id(&app, &w.teacher_a1_head).await, account_id(&app, &w.teacher_a1_other).await);
+    app.put(&path(w.school_a1, "settings"), Some(&w.admin_a1), json!({ "grades": [3], "mode": "two_way", "cap": 1 }))
+        .await
+        .expect(200);
+    // The admin places S2 with 赵老师 on purpose (a pin), S1 with 王老师.
+    let pinned = json!({ "student_id": w.s2, "mentor_id": other, "pinned": true });
+    app.put(&path(w.school_a1, "assignments"), Some(&w.admin_a1), json!({ "assignments": [pair(w.s1, head), pinned] }))
+        .await
+        .expect(200);
+    // S1's family chooses 赵老师, whose one place the pin already takes.
+    app.put(&format!("/api/v1/children/{}/mentor/choices", w.s1), Some(&w.g1), json!({ "mentor_ids": [other] }))
+        .await
+        .expect(200);
+    let answer = format!("{}/{}", path(w.school_a1, "requests"), w.s1);
+    let full = app.put(&answer, Some(&w.teacher_a1_other), json!({ "answer": "accepted" })).await.expect(422);
+    assert_eq!((full.code(), full.body["details"]["mentees"].as_u64()), ("mentor_cap", Some(2)));
+    // Declining is always possible.
+    app.put(&answer, Some(&w.teacher_a1_other), json!({ "answer": "declined" })).await.expect(200);
+}

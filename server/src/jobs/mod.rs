@@ -111,8 +111,13 @@ pub async fn acquire_lock(state: &AppState, name: &str, ttl: Duration) -> bool {
     }
 }
 
-/// Runs the jobs every `interval` for as long as the server runs, on one instance per period.
-pub fn spawn(state: web::Data<AppState>, interval: Duration) {
+/// Runs `pass` every `interval` for as long as the server runs, on one instance per period (the
+/// job lock `name`).
+fn every<F, Fut>(state: web::Data<AppState>, name: &'static str, interval: Duration, pass: F)
+where
+    F: Fn(web::Data<AppState>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -123,12 +128,19 @@ pub fn spawn(state: web::Data<AppState>, interval: Duration) {
                 return;
             }
             // Slightly shorter than the period, so the next tick anywhere may take it.
-            if !acquire_lock(&state, "jobs", interval.mul_f32(0.9)).await {
+            if !acquire_lock(&state, name, interval.mul_f32(0.9)).await {
                 continue;
             }
-            if let Err(error) = run_due(&state).await {
-                tracing::error!("scheduled jobs failed: {error:#}");
-            }
+            pass(state.clone()).await;
+        }
+    });
+}
+
+/// Runs the jobs every `interval` for as long as the server runs, on one instance per period.
+pub fn spawn(state: web::Data<AppState>, interval: Duration) {
+    every(state, "jobs", interval, |state| async move {
+        if let Err(error) = run_due(&state).await {
+            tracing::error!("scheduled jobs failed: {error:#}");
         }
     });
 }
@@ -136,20 +148,9 @@ pub fn spawn(state: web::Data<AppState>, interval: Duration) {
 /// Recomputes every district dashboard's default view every `interval` for as long as the server
 /// runs, on one instance per round (`reporting::service::snapshot`).
 pub fn spawn_dashboard_refresh(state: web::Data<AppState>, interval: Duration) {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(interval);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticker.tick().await;
-            if state.shutting_down() {
-                return;
-            }
-            if !acquire_lock(&state, "dashboard-snapshots", interval.mul_f32(0.9)).await {
-                continue;
-            }
-            if let Err(error) = crate::reporting::service::snapshot::refresh_all(&state).await {
-                tracing::error!("refreshing dashboard snapshots failed: {error}");
-            }
+    every(state, "dashboard-snapshots", interval, |state| async move {
+        if let Err(error) = crate::reporting::service::snapshot::refresh_all(&state).await {
+            tracing::error!("refreshing dashboard snapshots failed: {error}");
         }
     });
 }

@@ -41,6 +41,7 @@ mod m20261204_000034_dashboard_snapshots;
 mod m20261204_000035_complaint_attachments;
 mod m20261204_000036_inbox_subjects;
 mod m20261204_000037_mentor_choice_answers;
+mod m20261205_000038_practice_reflections;
 
 pub struct Migrator;
 
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000035_complaint_attachments::Migration),
             Box::new(m20261204_000036_inbox_subjects::Migration),
             Box::new(m20261204_000037_mentor_choice_answers::Migration),
+            Box::new(m20261205_000038_practice_reflections::Migration),
         ]
     }
 }

@@ -227,6 +227,7 @@ codes! {
     PsNotCompleted => "ps_not_completed", CONFLICT, "完成课程后才能评价。", "Complete the course before rating it.";
     /// `details.entry_id` is the entry, already reversed.
     PsAlreadyReversed => "ps_already_reversed", CONFLICT, "该记录已被撤销。", "This entry was already reversed.";
+    PsAlreadyEarned => "ps_already_earned", CONFLICT, "孩子的家庭已获得该课程的学分，请不要重复发放。", "The family has already earned this course's credits for the child.";
 
     // Complaints.
     /// The complaint's status does not allow this step (`details.status`): the school answers only what the bureau forwarded, and a closed complaint is final.

@@ -87,6 +87,13 @@ try {
   const village = data.parent_school.schools.find((s) => s.school_name === '示范区青山村教学点');
   assert.equal(await cell(`parent_school:${village.school_id}:families`), '<10', 'a suppressed cell reads "<10"');
   assert.equal(await cell(`parent_school:${village.school_id}:families`), count(village.families, k));
+  const firstSchool = data.parent_school.schools[0];
+  assert.equal(await cell(`parent_school:${firstSchool.school_id}:classes_met`),
+    `${firstSchool.classes_with_meeting}/${firstSchool.classes}`);
+  const used = data.parent_school.district_courses[0];
+  assert.ok(used && used.schools_using > 0, 'the demo district uses its catalogue');
+  assert.equal(await cell(`catalogue:${used.course_id}:schools_using`), String(used.schools_using));
+  assert.equal(await cell(`catalogue:${used.course_id}:families`), count(used.families, k));
   await open('complaints');
   for (const s of data.complaints.schools) {
     assert.equal(await cell(`complaints:${s.school_id}:received`), count(s.received, k));

@@ -1,7 +1,8 @@
 //! The demo's parent school: district courses of every format from the bureau, each school's own
 //! courses, a session held two weeks ago that about half the families attended, an online course
 //! many completed and a practice activity some confirmed (so ledgers and figures show a term of
-//! credits), a session next week open for registration, graduation rules and certificates for
+//! credits), half the classes' parent meetings held, a session next week open for registration,
+//! graduation rules and certificates for
 //! the families who met them. Courses go through the service (and
 //! the content guard); what happened in the past is written as the service would have.
 
@@ -16,7 +17,9 @@ use crate::parent_school::dto::{
     CompleteCourse, ConfirmPractice, CreateCourse, CreateSession, IssueCertificate, QuestionInput, Register,
     SetGraduationRule,
 };
-use crate::parent_school::model::{AttendanceMethod, Format, Source, attendance, progress, session};
+use crate::parent_school::model::{
+    AttendanceMethod, Format, MeetingScope, Source, attendance, meeting, progress, session,
+};
 use crate::parent_school::repo;
 use crate::parent_school::service::{self as parent_school, Earning, graduation, sessions};
 use crate::state::AppState;
@@ -119,6 +122,29 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             created_at: now - Duration::days(21),
         };
         repo::insert_session(db, held.clone()).await?;
+        // Ten days ago: the parent meetings of every other class (the rest have not held theirs
+        // yet, so the dashboard shows classes still to reach).
+        let classes = crate::org::repo::classes_of_schools(db, vec![school.id]).await?;
+        for class in classes.iter().step_by(2) {
+            let starts_at = now - Duration::days(10);
+            let row = meeting::Model {
+                id: Uuid::now_v7(),
+                school_id: school.id,
+                scope: MeetingScope::Class,
+                class_id: Some(class.id),
+                grade: None,
+                title: format!("{}年级{}班家长会", class.grade, class.number),
+                agenda: "本学期学习与生活安排，家校沟通的方式。".into(),
+                starts_at,
+                ends_at: starts_at + Duration::minutes(60),
+                place: "本班教室".into(),
+                credits: 0,
+                code_secret: format!("{:032x}", rand::random::<u128>()),
+                created_by: admin.account_id,
+                created_at: starts_at - Duration::days(7),
+            };
+            repo::insert_meeting(db, row).await?;
+        }
 
         let pupils = student::Entity::find()
             .filter(student::Column::SchoolId.eq(school.id))

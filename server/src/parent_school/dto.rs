@@ -263,6 +263,9 @@ pub struct ManualEntry {
     /// Positive to award, negative to correct.
     pub credits: i16,
     pub reason: String,
+    /// The course an award stands for: the child then has it earned (counted for required
+    /// courses), and a later check-in or completion of it earns nothing more. Refused
+    /// (`ps_already_earned`) when the child has it earned already.
     #[serde(default)]
     pub course_id: Option<Uuid>,
 }
@@ -306,6 +309,35 @@ pub struct ChildLedger {
     pub graduation: Option<GraduationStatus>,
     /// Every version, newest first.
     pub certificates: Vec<Certificate>,
+    /// What the child's guardians wrote on practice activities done together, newest first.
+    pub reflections: Vec<Reflection>,
+}
+
+/// A guardian's reflection on a practice activity (亲子实践) done with the child.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reflection {
+    pub course_id: Uuid,
+    pub course_title: Option<String>,
+    pub text: String,
+    /// For a guardian reading: whether they wrote it.
+    pub written_by_me: Option<bool>,
+    pub written_at: DateTime<Utc>,
+}
+
+/// What the school's families wrote on one of its practice courses: the words and the child's
+/// grade, never who wrote them (the school learns how the activity went, not about a family).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CourseReflections {
+    pub course_id: Uuid,
+    pub title: String,
+    pub items: Vec<SchoolReflection>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolReflection {
+    pub grade: Option<i16>,
+    pub text: String,
+    pub written_at: DateTime<Utc>,
 }
 
 /// A parent meeting (家长会, `PS_COVERAGE`): a class's (its class teacher or an admin), a grade's or
@@ -414,6 +446,20 @@ pub struct ClassShare {
     pub share: ShareView,
     /// Parent meetings of this class held in the period.
     pub meetings_held: u32,
+    /// Parent meetings held in the period that invited this class's families: its own, its
+    /// grade's and the school's.
+    pub meetings_reaching: u32,
+}
+
+/// How many of the school's families took part through one course in the period, and the
+/// sessions of it the school held: how the district catalogue and the school's own are used.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CourseUse {
+    pub course_id: Uuid,
+    pub title: String,
+    pub owner: Owner,
+    pub families: u32,
+    pub sessions_held: u32,
 }
 
 /// Families whose credits fall in `from..=to` (`to` null: and above).
@@ -485,6 +531,8 @@ pub struct ParentSchoolFigures {
     pub sessions: Vec<SessionFigure>,
     pub meetings: Vec<MeetingFigure>,
     pub ratings: Vec<CourseRating>,
+    /// Every course families took part through or the school held a session of in the period.
+    pub courses: Vec<CourseUse>,
     pub duty: SchoolDuty,
 }
 

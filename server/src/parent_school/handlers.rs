@@ -5,10 +5,10 @@ use uuid::Uuid;
 
 use super::dto::{
     Attendance, Certificate, CertificateCheck, CertificateReason, CheckIn, CheckInCode, ChildLedger, CompleteCourse,
-    Completion, ConfirmPractice, Course, CourseList, CourseRated, CoursesQuery, CreateCourse, CreateMeeting,
-    CreateSession, Entry, FiguresQuery, GraduationRule, GraduationRules, IssueCertificate, ManualEntry, MarkAttendance,
-    Meeting, MeetingAttendance, MeetingList, ParentSchoolFigures, Progress, RateCourse, Register, Registration,
-    ReverseEntry, Session, SessionList, SetGraduationRule, StartCourse,
+    Completion, ConfirmPractice, Course, CourseList, CourseRated, CourseReflections, CoursesQuery, CreateCourse,
+    CreateMeeting, CreateSession, Entry, FiguresQuery, GraduationRule, GraduationRules, IssueCertificate, ManualEntry,
+    MarkAttendance, Meeting, MeetingAttendance, MeetingList, ParentSchoolFigures, Progress, RateCourse, Register,
+    Registration, ReverseEntry, Session, SessionList, SetGraduationRule, StartCourse,
 };
 use super::service::{self, figures, graduation, meetings, sessions};
 use crate::access::Caller;
@@ -352,6 +352,7 @@ pub async fn child_parent_school(
         (status = 201, body = Entry),
         (status = 403, description = "`forbidden`: staff who are not an admin", body = ErrorBody),
         (status = 404, description = "`not_found`: the school, the student or the course", body = ErrorBody),
+        (status = 409, description = "`ps_already_earned`: an award naming a course the child has already earned", body = ErrorBody),
         (status = 422, description = "`validation_failed`: no reason, or 0 credits", body = ErrorBody),
     )
 )]
@@ -703,4 +704,27 @@ pub async fn parent_school_figures(
     query: web::Query<FiguresQuery>,
 ) -> ApiResult<web::Json<ParentSchoolFigures>> {
     Ok(web::Json(figures::school_figures(&state, &caller, path.into_inner(), query.into_inner()).await?))
+}
+
+/// What the school's families wrote on one of its practice courses (its admins): each text with
+/// the child's grade, never who wrote it.
+#[utoipa::path(
+    tag = "parent_school",
+    security(("bearer" = [])),
+    params(("school_id" = Uuid, Path), ("course_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = CourseReflections),
+        (status = 403, description = "`forbidden`: staff who are not an admin", body = ErrorBody),
+        (status = 404, description = "`not_found`: the school, or a course it does not offer", body = ErrorBody),
+        (status = 409, description = "`ps_wrong_format`: not a practice course", body = ErrorBody),
+    )
+)]
+#[get("/schools/{school_id}/parent-school/courses/{course_id}/reflections")]
+pub async fn course_reflections(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<web::Json<CourseReflections>> {
+    let (school_id, course_id) = path.into_inner();
+    Ok(web::Json(service::course_reflections(&state, &caller, school_id, course_id).await?))
 }

@@ -46,5 +46,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::meeting_check_in)
         .service(handlers::mark_meeting_attendance)
         .service(handlers::rate_course)
+        .service(handlers::course_reflections)
         .service(handlers::parent_school_figures);
 }

@@ -385,3 +385,27 @@ pub mod rating {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod reflection {
+    use sea_orm::entity::prelude::*;
+
+    /// A guardian's words on a practice activity done with a child (one per guardian, child and
+    /// course: rewriting replaces them).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ps_reflections")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub course_id: Uuid,
+        pub school_id: Uuid,
+        pub student_id: Uuid,
+        pub guardian_account_id: Uuid,
+        pub text: String,
+        pub written_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

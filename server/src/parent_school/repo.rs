@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::model::{
     RegistrationStatus, Source, attendance, certificate, course, entry, graduation_rule, meeting, meeting_attendance,
-    progress, rating, registration, session,
+    progress, rating, reflection, registration, session,
 };
 
 pub async fn insert_course(db: &impl ConnectionTrait, row: course::Model) -> Result<(), DbErr> {
@@ -257,6 +257,13 @@ pub async fn reversed_earnings(db: &impl ConnectionTrait, student_id: Uuid, key:
         .count(db)
         .await?;
     Ok(reversed as i64)
+}
+
+pub async fn courses_by_id(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<course::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    course::Entity::find().filter(course::Column::Id.is_in(ids)).all(db).await
 }
 
 pub async fn course_titles(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, DbErr> {
@@ -545,6 +552,53 @@ pub async fn upsert_rating(db: &impl ConnectionTrait, row: rating::Model) -> Res
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// Keeps a guardian's reflection on a practice course for a child (a rewrite replaces it).
+pub async fn upsert_reflection(db: &impl ConnectionTrait, row: reflection::Model) -> Result<(), DbErr> {
+    reflection::Entity::insert(row.into_active_model())
+        .on_conflict(
+            OnConflict::columns([
+                reflection::Column::CourseId,
+                reflection::Column::StudentId,
+                reflection::Column::GuardianAccountId,
+            ])
+            .update_columns([reflection::Column::Text, reflection::Column::WrittenAt])
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The reflections written for a child at a school, newest first.
+pub async fn reflections_of_child(
+    db: &impl ConnectionTrait,
+    student_id: Uuid,
+    school_id: Uuid,
+) -> Result<Vec<reflection::Model>, DbErr> {
+    reflection::Entity::find()
+        .filter(reflection::Column::StudentId.eq(student_id))
+        .filter(reflection::Column::SchoolId.eq(school_id))
+        .order_by_desc(reflection::Column::WrittenAt)
+        .order_by_desc(reflection::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The reflections a school's families wrote on one practice course, newest first.
+pub async fn reflections_of_course(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    course_id: Uuid,
+) -> Result<Vec<reflection::Model>, DbErr> {
+    reflection::Entity::find()
+        .filter(reflection::Column::SchoolId.eq(school_id))
+        .filter(reflection::Column::CourseId.eq(course_id))
+        .order_by_desc(reflection::Column::WrittenAt)
+        .order_by_desc(reflection::Column::Id)
+        .all(db)
+        .await
 }
 
 /// Schools that have set a graduation rule.

@@ -20,12 +20,13 @@ use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::dto::{
-    ChildLedger, CompleteCourse, Completion, ConfirmPractice, Course, CourseList, CoursesQuery, CreateCourse, Credited,
-    DESCRIPTION_MAX_CHARS, Entry, MAX_CREDITS, MAX_MIN_MINUTES, MAX_OPTIONS, MAX_QUESTIONS, MAX_TOPICS, ManualEntry,
-    OPTION_MAX_CHARS, Owner, PROMPT_MAX_CHARS, Progress, QuestionView, REASON_MAX_CHARS, REFLECTION_MAX_CHARS,
-    ReverseEntry, StartCourse, TITLE_MAX_CHARS, TOPIC_MAX_CHARS, URL_MAX_CHARS,
+    ChildLedger, CompleteCourse, Completion, ConfirmPractice, Course, CourseList, CourseReflections, CoursesQuery,
+    CreateCourse, Credited, DESCRIPTION_MAX_CHARS, Entry, MAX_CREDITS, MAX_MIN_MINUTES, MAX_OPTIONS, MAX_QUESTIONS,
+    MAX_TOPICS, ManualEntry, OPTION_MAX_CHARS, Owner, PROMPT_MAX_CHARS, Progress, QuestionView, REASON_MAX_CHARS,
+    REFLECTION_MAX_CHARS, Reflection, ReverseEntry, SchoolReflection, StartCourse, TITLE_MAX_CHARS, TOPIC_MAX_CHARS,
+    URL_MAX_CHARS,
 };
-use super::model::{Format, Source, course, entry, progress};
+use super::model::{Format, Source, course, entry, progress, reflection};
 use super::repo;
 use super::rules::{self, Incomplete, Question};
 use crate::access::{self, Caller, PlacedChild};
@@ -382,6 +383,11 @@ pub(crate) fn offered_at(course: &course::Model, school: &school::Model) -> bool
     course.district_id == school.district_id && course.school_id.is_none_or(|s| s == school.id)
 }
 
+/// The district's own catalogue (the bureau's courses), newest first.
+pub async fn district_courses(state: &AppState, district_id: Uuid) -> ApiResult<Vec<course::Model>> {
+    Ok(repo::catalogue(&state.db, district_id, None).await?)
+}
+
 /// The course for a family's child: in the child's school's catalogue and suiting their grade.
 async fn course_for_child(
     db: &impl ConnectionTrait,
@@ -556,7 +562,7 @@ pub async fn confirm_practice(
     req: ConfirmPractice,
 ) -> ApiResult<Completion> {
     let now = state.clock.now();
-    optional("reflection", &req.reflection, REFLECTION_MAX_CHARS)?;
+    let reflection = optional("reflection", &req.reflection, REFLECTION_MAX_CHARS)?;
     let (child, children) = family_child(&state.db, caller, req.student_id).await?;
     let course = course_for_child(&state.db, course_id, &child, Format::Practice).await?;
     let txn = crate::infra::db::begin(&state.db).await?;
@@ -567,6 +573,20 @@ pub async fn confirm_practice(
         evidence: format!("practice:{}", caller.account_id),
     };
     let credited = credit_family(&txn, &course, child.school_id, earning, now).await?;
+    // Kept even when nothing more is credited (a second guardian, a second confirmation): the
+    // words are the family's, and rewriting them replaces the guardian's earlier ones.
+    if let Some(text) = reflection {
+        let row = reflection::Model {
+            id: Uuid::now_v7(),
+            course_id,
+            school_id: child.school_id,
+            student_id: child.id,
+            guardian_account_id: caller.account_id,
+            text,
+            written_at: now,
+        };
+        repo::upsert_reflection(&txn, row).await?;
+    }
     txn.commit().await?;
     Ok(Completion { course_id, credited, completed_at: now })
 }
@@ -601,10 +621,60 @@ pub async fn child_ledger(state: &AppState, caller: &Caller, student_id: Uuid) -
             created_at: e.created_at,
         })
         .collect();
+    let written = repo::reflections_of_child(db, student_id, student.school_id).await?;
+    let written_titles = repo::course_titles(db, written.iter().map(|r| r.course_id).collect()).await?;
+    let reflections = written
+        .into_iter()
+        .map(|r| Reflection {
+            course_id: r.course_id,
+            course_title: written_titles.get(&r.course_id).cloned(),
+            written_by_me: as_guardian.then(|| r.guardian_account_id == caller.account_id),
+            text: r.text,
+            written_at: r.written_at,
+        })
+        .collect();
     let school = school_of(db, student.school_id).await?;
     let graduation = graduation::standing(db, &school, &student).await?.map(|(_, status)| status);
     let certificates = graduation::certificates_of(db, student_id).await?;
-    Ok(ChildLedger { student_id, school_id: student.school_id, credits, entries, graduation, certificates })
+    Ok(ChildLedger {
+        student_id,
+        school_id: student.school_id,
+        credits,
+        entries,
+        graduation,
+        certificates,
+        reflections,
+    })
+}
+
+/// What the school's families wrote on one of the practice courses it offers (its admins): the
+/// words and the child's grade, never who wrote them.
+pub async fn course_reflections(
+    state: &AppState,
+    caller: &Caller,
+    school_id: Uuid,
+    course_id: Uuid,
+) -> ApiResult<CourseReflections> {
+    let db = &state.db;
+    access::school_admin(db, caller, school_id).await?;
+    let school = school_of(db, school_id).await?;
+    let course =
+        repo::course(db, course_id).await?.filter(|c| offered_at(c, &school)).ok_or_else(ApiError::not_found)?;
+    if course.format != Format::Practice {
+        return Err(wrong_format(course.format));
+    }
+    let rows = repo::reflections_of_course(db, school_id, course_id).await?;
+    let students = crate::org::repo::students_by_id(db, rows.iter().map(|r| r.student_id).collect()).await?;
+    let classes = crate::org::repo::classes_by_id(db, students.iter().map(|s| s.class_id).collect()).await?;
+    let grade_of = |student_id: Uuid| {
+        let student = students.iter().find(|s| s.id == student_id)?;
+        classes.get(&student.class_id).map(|c| c.grade)
+    };
+    let items = rows
+        .into_iter()
+        .map(|r| SchoolReflection { grade: grade_of(r.student_id), text: r.text, written_at: r.written_at })
+        .collect();
+    Ok(CourseReflections { course_id, title: course.title, items })
 }
 
 fn entry_view(e: &entry::Model, title: Option<String>) -> Entry {
@@ -644,6 +714,19 @@ pub async fn manual_entry(state: &AppState, caller: &Caller, school_id: Uuid, re
         None => None,
     };
     let stage = graduation::stage_of(&state.db, &school, &student).await?;
+    let txn = crate::infra::db::begin(&state.db).await?;
+    // An award naming a course stands for earning it (a session the family attended but nobody
+    // checked in, say): it takes the course's key, so a later genuine event for that course earns
+    // nothing more, and an award for a course already earned is refused rather than doubled. A
+    // negative correction naming a course earns nothing and takes no key.
+    let once_key = match req.course_id {
+        Some(course_id) if req.credits > 0 => {
+            let key = format!("course:{course_id}");
+            let generation = repo::reversed_earnings(&txn, student.id, &key).await?;
+            Some(format!("{key}#{generation}"))
+        }
+        _ => None,
+    };
     let row = entry::Model {
         id: Uuid::now_v7(),
         school_id,
@@ -657,11 +740,14 @@ pub async fn manual_entry(state: &AppState, caller: &Caller, school_id: Uuid, re
         earned_by: None,
         recorded_by: caller.account_id,
         reverses: None,
-        once_key: None,
+        once_key,
         created_at: now,
     };
-    let txn = crate::infra::db::begin(&state.db).await?;
-    repo::append_entry(&txn, row.clone()).await?;
+    if !repo::append_entry(&txn, row.clone()).await? {
+        return Err(
+            ApiError::new(Code::PsAlreadyEarned).with_details(serde_json::json!({ "course_id": req.course_id }))
+        );
+    }
     txn.commit().await?;
     Ok(entry_view(&row, title))
 }

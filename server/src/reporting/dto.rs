@@ -86,6 +86,13 @@ pub struct SchoolParentSchool {
     pub participation: Percent,
     /// Parent meetings held in the period (class, grade and school meetings).
     pub meetings_held: u32,
+    pub classes: u32,
+    /// Classes whose families were invited to at least one meeting held in the period (their
+    /// class's, their grade's or the school's): `PS_COVERAGE` asks for every class.
+    pub classes_with_meeting: u32,
+    /// Meetings held per class: each class counts the meetings its families were invited to;
+    /// `null` without classes.
+    pub meetings_per_class: Option<f64>,
     /// At least one guidance session held and one practice activity done in the period.
     pub duty_met: bool,
     pub graduation: Vec<StageRate>,
@@ -98,6 +105,21 @@ pub struct ParentSchoolSection {
     pub took_part: Count,
     pub participation: Percent,
     pub schools_meeting_duty: u32,
+    /// How the district catalogue is used: every course the bureau publishes, the most used first.
+    pub district_courses: Vec<DistrictCourseUse>,
+}
+
+/// One course of the district catalogue (`PS_CONTENT`) across the district's schools in the period.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DistrictCourseUse {
+    pub course_id: Uuid,
+    pub title: String,
+    pub format: crate::parent_school::model::Format,
+    /// Schools where families took part through it or that held a session of it.
+    pub schools_using: u32,
+    /// Families (one child's family at one school) that took part through it.
+    pub families: Count,
+    pub sessions_held: u32,
 }
 
 /// One of the three tasks (`MT_THREE_TASKS`): the share of students owing it who have it done.

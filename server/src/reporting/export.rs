@@ -142,7 +142,17 @@ pub fn csv(dashboard: &DistrictDashboard, section: Section) -> Result<Vec<u8>, c
             ])?;
         }
         Section::ParentSchool => {
-            out.write_record(["学校", "家庭数", "参与家庭", "参与率(%)", "已开家长会", "本学期指导任务", "结业率"])?;
+            out.write_record([
+                "学校",
+                "家庭数",
+                "参与家庭",
+                "参与率(%)",
+                "已开家长会",
+                "开过家长会的班级",
+                "班均家长会",
+                "本学期指导任务",
+                "结业率",
+            ])?;
             for s in &dashboard.parent_school.schools {
                 let graduation: Vec<String> =
                     s.graduation.iter().map(|g| format!("{} {}", stage(g.stage), percent(&g.graduated, k))).collect();
@@ -152,6 +162,8 @@ pub fn csv(dashboard: &DistrictDashboard, section: Section) -> Result<Vec<u8>, c
                     count(&s.took_part, k),
                     percent(&s.participation, k),
                     s.meetings_held.to_string(),
+                    format!("{}/{}", s.classes_with_meeting, s.classes),
+                    optional(s.meetings_per_class),
                     if s.duty_met { "已完成".into() } else { "未完成".into() },
                     graduation.join("；"),
                 ])?;
@@ -162,6 +174,8 @@ pub fn csv(dashboard: &DistrictDashboard, section: Section) -> Result<Vec<u8>, c
                 count(&p.families, k),
                 count(&p.took_part, k),
                 percent(&p.participation, k),
+                String::new(),
+                String::new(),
                 String::new(),
                 format!("{} 所学校完成", p.schools_meeting_duty),
                 String::new(),

@@ -14,8 +14,9 @@ pub mod snapshot;
 pub mod trends;
 
 use super::dto::{
-    AfterschoolSection, DashboardQuery, DistrictDashboard, HomeworkSection, MentoringSection, ParentSchoolSection,
-    ReachSection, SchoolMentoring, SchoolParentSchool, SchoolReach, StageRate, TaskRate, VisitModes,
+    AfterschoolSection, DashboardQuery, DistrictCourseUse, DistrictDashboard, HomeworkSection, MentoringSection,
+    ParentSchoolSection, ReachSection, SchoolMentoring, SchoolParentSchool, SchoolReach, StageRate, TaskRate,
+    VisitModes,
 };
 use super::suppression::{self, count, percent, suppress_line};
 use crate::access::{self, Caller};
@@ -125,6 +126,8 @@ fn narrow(d: &mut DistrictDashboard, id: Uuid) {
     }
     let p = &mut d.parent_school;
     p.schools.retain(|s| s.school_id == id);
+    // Counted across the district's schools: the school reads its own use in its figures.
+    p.district_courses.clear();
     if let Some(r) = p.schools.first() {
         (p.families, p.took_part, p.participation) = (r.families, r.took_part, r.participation);
         p.schools_meeting_duty = u32::from(r.duty_met);
@@ -273,7 +276,26 @@ async fn figures(
         activated_percent: percent(activated.iter().sum(), guardians.iter().sum(), k, false),
     };
 
-    // The parent school, from each school's own figures.
+    let parent_school = parent_school_section(state, district_id, schools, period, k).await?;
+
+    Ok(Figures {
+        reach,
+        homework: homework::section(state, district_id, schools, to_date, (k, tolerance)).await?,
+        afterschool: afterschool::section(state, schools, to_date, k).await?,
+        mentoring: mentoring_section(state, schools, k).await?,
+        parent_school,
+    })
+}
+
+/// The parent school per school, from each school's own figures over the period (each school's
+/// current term by default), and the district catalogue's use across them.
+async fn parent_school_section(
+    state: &AppState,
+    district_id: Uuid,
+    schools: &[school::Model],
+    period: Option<(NaiveDate, NaiveDate)>,
+    k: u64,
+) -> ApiResult<ParentSchoolSection> {
     let figures = each_school(schools, |school| {
         let q = FiguresQuery { from: period.map(|p| p.0), to: period.map(|p| p.1) };
         crate::parent_school::service::figures::figures_of(state, school, q)
@@ -283,12 +305,14 @@ async fn figures(
     let took_part: Vec<u64> = figures.iter().map(|f| u64::from(f.participation.took_part)).collect();
     let (family_cells, family_total) = line(&families, k);
     let (part_cells, part_total) = line(&took_part, k);
-    let parent_school = ParentSchoolSection {
-        schools: schools
-            .iter()
-            .zip(&figures)
-            .enumerate()
-            .map(|(i, (s, f))| SchoolParentSchool {
+    let rows = schools
+        .iter()
+        .zip(&figures)
+        .enumerate()
+        .map(|(i, (s, f))| {
+            let classes = f.classes.len() as u32;
+            let reaching: u32 = f.classes.iter().map(|c| c.meetings_reaching).sum();
+            SchoolParentSchool {
                 school_id: s.id,
                 school_name: s.name.clone(),
                 families: family_cells[i],
@@ -300,6 +324,10 @@ async fn figures(
                     part_cells[i].suppressed || family_cells[i].suppressed,
                 ),
                 meetings_held: f.meetings.iter().filter(|m| m.start <= state.clock.now()).count() as u32,
+                classes,
+                classes_with_meeting: f.classes.iter().filter(|c| c.meetings_reaching > 0).count() as u32,
+                meetings_per_class: (classes > 0)
+                    .then(|| (f64::from(reaching) * 10.0 / f64::from(classes)).round() / 10.0),
                 duty_met: f.duty.met,
                 graduation: f
                     .graduation
@@ -310,20 +338,39 @@ async fn figures(
                         graduated: percent(u64::from(g.met), u64::from(g.families), k, false),
                     })
                     .collect(),
-            })
-            .collect(),
+            }
+        })
+        .collect();
+
+    // The district catalogue: every course the bureau publishes, with what each school made of it.
+    let catalogue = crate::parent_school::service::district_courses(state, district_id).await?;
+    let mut district_courses: Vec<DistrictCourseUse> = catalogue
+        .into_iter()
+        .map(|course| {
+            let uses: Vec<_> =
+                figures.iter().filter_map(|f| f.courses.iter().find(|u| u.course_id == course.id)).collect();
+            let families: u64 = uses.iter().map(|u| u64::from(u.families)).sum();
+            DistrictCourseUse {
+                course_id: course.id,
+                title: course.title,
+                format: course.format,
+                schools_using: uses.iter().filter(|u| u.families > 0 || u.sessions_held > 0).count() as u32,
+                families: count(families, families > 0 && families < k),
+                sessions_held: uses.iter().map(|u| u.sessions_held).sum(),
+            }
+        })
+        .collect();
+    district_courses.sort_by(|a, b| {
+        (b.schools_using, b.families.value, &a.title).cmp(&(a.schools_using, a.families.value, &b.title))
+    });
+
+    Ok(ParentSchoolSection {
+        schools: rows,
         families: family_total,
         took_part: part_total,
         participation: percent(took_part.iter().sum(), families.iter().sum(), k, false),
         schools_meeting_duty: figures.iter().filter(|f| f.duty.met).count() as u32,
-    };
-
-    Ok(Figures {
-        reach,
-        homework: homework::section(state, district_id, schools, to_date, (k, tolerance)).await?,
-        afterschool: afterschool::section(state, schools, to_date, k).await?,
-        mentoring: mentoring_section(state, schools, k).await?,
-        parent_school,
+        district_courses,
     })
 }
 

@@ -16,7 +16,9 @@ const I18N = {
     estimated: '对应预估用时', students: '学生数', inBasic: '参加基础托管', fiveDays: '五天全参加', electives: '社团参加率',
     attendance: '出勤率', satisfaction: '满意度', breaches: '未达标规则', covered: '应配导师学生', withMentor: '已配导师',
     visit: '家访完成率', talk: '谈心完成率', feedback: '书面反馈完成率', families: '家庭数', tookPart: '参与家庭',
-    meetings: '已开家长会', duty: '学期任务', done: '已完成', notDone: '未完成', received: '收到投诉', closed: '已办结',
+    meetings: '已开家长会', classesMet: '开过家长会的班级', perClass: '班均家长会', catalogue: '区级课程使用情况',
+    course: '课程', format: '形式', schoolsUsing: '使用学校', sessionsHeld: '已开课次', online: '线上', offline: '线下',
+    practice: '亲子实践', duty: '学期任务', done: '已完成', notDone: '未完成', received: '收到投诉', closed: '已办结',
     firstResponse: '平均首次响应（小时）', closure: '平均办结（天）', byCategory: '投诉类别', shortfalls: '未达标项',
     none: '无', noBulletin: '尚无通报', minutes: '分钟', suppressedNote: '“<10”：人数过少，为保护隐私不予显示。',
     homework_over_cap: '作业超上限', no_afterschool_plan: '无课后服务方案', afterschool_plan_broken: '课后服务方案不合规',
@@ -39,6 +41,9 @@ const I18N = {
     fiveDays: 'All five days', electives: 'In electives', attendance: 'Attendance', satisfaction: 'Satisfaction',
     breaches: 'Rules broken', covered: 'Students covered', withMentor: 'With a mentor', visit: 'Home visits',
     talk: 'Talks', feedback: 'Written feedback', families: 'Families', tookPart: 'Took part', meetings: 'Meetings held',
+    classesMet: 'Classes with a meeting', perClass: 'Meetings per class', catalogue: 'District courses in use',
+    course: 'Course', format: 'Format', schoolsUsing: 'Schools using', sessionsHeld: 'Sessions held', online: 'online',
+    offline: 'offline', practice: 'practice',
     duty: 'Term duty', done: 'met', notDone: 'not met', received: 'Received', closed: 'Closed',
     firstResponse: 'Mean hours to first step', closure: 'Mean days to closure', byCategory: 'By category',
     shortfalls: 'Shortfalls', none: 'none', noBulletin: 'No bulletin yet', minutes: 'min',
@@ -249,6 +254,8 @@ const RENDER = {
     const rows = schools.map((s) => [s.school_id, [
       ['name', s.school_name], ['families', count(s.families)], ['took_part', count(s.took_part)],
       ['participation', percent(s.participation)], ['meetings', String(s.meetings_held)],
+      ['classes_met', `${s.classes_with_meeting}/${s.classes}`, s.classes_with_meeting < s.classes ? 'warn' : 'ok'],
+      ['per_class', plain(s.meetings_per_class)],
       ['duty', s.duty_met ? t('done') : t('notDone'), s.duty_met ? 'ok' : 'warn'],
     ]]);
     if (trends) {
@@ -261,7 +268,15 @@ const RENDER = {
       });
     }
     $('page').append(csvButton('parent_school'),
-      table('parent_school', ['school', 'families', 'tookPart', 'participation', 'meetings', 'duty'], rows));
+      table('parent_school', ['school', 'families', 'tookPart', 'participation', 'meetings', 'classesMet', 'perClass', 'duty'], rows));
+    const courses = data.parent_school.district_courses;
+    if (courses.length) {
+      $('page').append(el('h3', {}, t('catalogue')), table('catalogue', ['course', 'format', 'schoolsUsing', 'families', 'sessionsHeld'],
+        courses.map((c) => [c.course_id, [
+          ['title', c.title], ['format', t(c.format)], ['schools_using', String(c.schools_using)],
+          ['families', count(c.families)], ['sessions_held', String(c.sessions_held)],
+        ]])));
+    }
   },
   complaints() {
     const categories = data.complaints.by_category.filter((c) => c.received.value !== null);

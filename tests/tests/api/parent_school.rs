@@ -774,3 +774,210 @@ async fn at_the_end_of_the_school_year_families_meeting_the_rule_get_their_certi
     assert_eq!((issued[0].student_id, issued[0].rule_version), (big, Some(1)));
     app.get(&format!("/api/v1/certificates/{}", issued[0].code), None).await.expect(200);
 }
+
+#[tokio::test]
+async fn a_practice_reflection_is_kept_for_the_family_and_read_by_the_school_without_names() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let practice = course(
+        &app,
+        &w.admin_a1,
+        json!({ "title": "周末亲子阅读", "credits": 1, "format": "practice", "school_id": w.school_a1, "grades": [3] }),
+    )
+    .await;
+    let confirm = format!("/api/v1/parent-school/courses/{practice}/practice");
+    let too_long = "很".repeat(501);
+    let refused = app.post(&confirm, Some(&w.g1), json!({ "student_id": w.s1, "reflection": too_long })).await;
+    assert_eq!(refused.expect(422).body["details"]["field"], "reflection");
+    app.post(&confirm, Some(&w.g1), json!({ "student_id": w.s1, "reflection": "一起读了《夏洛的网》。" }))
+        .await
+        .expect(200);
+    // A second confirmation earns nothing more, but the guardian's words are theirs to rewrite.
+    let again = app
+        .post(&confirm, Some(&w.g1), json!({ "student_id": w.s1, "reflection": "一起读完了《夏洛的网》，聊了友谊。" }))
+        .await
+        .expect(200);
+    assert_eq!(again.body["credited"], json!([]));
+    let s1 = ledger(&app, &w.g1, w.s1).await;
+    assert_eq!(
+        s1["reflections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["text"].clone(), r["course_title"].clone(), r["written_by_me"].clone()))
+            .collect::<Vec<_>>(),
+        vec![(json!("一起读完了《夏洛的网》，聊了友谊。"), json!("周末亲子阅读"), json!(true))]
+    );
+    // Written for S1: S2's ledger has its credit but not S1's reflection.
+    let s2 = ledger(&app, &w.g1, w.s2).await;
+    assert_eq!((s2["credits"].clone(), s2["reflections"].clone()), (json!(1), json!([])));
+    // The school's admin reads the ledger with the reflection, not as its writer.
+    assert_eq!(ledger(&app, &w.admin_a1, w.s1).await["reflections"][0]["written_by_me"], Value::Null);
+
+    // The school reads what its families wrote on the course: the words and the grade, no name.
+    let path = format!("/api/v1/schools/{}/parent-school/courses/{practice}/reflections", w.school_a1);
+    let read = app.get(&path, Some(&w.admin_a1)).await.expect(200).body;
+    assert_eq!(read["title"], "周末亲子阅读");
+    assert_eq!(
+        read["items"],
+        json!([{ "grade": 3, "text": "一起读完了《夏洛的网》，聊了友谊。",
+        "written_at": read["items"][0]["written_at"] }])
+    );
+    assert!(!read.to_string().contains("张"), "no name: {read}");
+    app.get(&path, Some(&w.teacher_a1_head)).await.expect(403);
+    for outsider in [&w.g1, &w.bureau_a] {
+        app.get(&path, Some(outsider)).await.expect(404);
+    }
+    app.get(
+        &format!("/api/v1/schools/{}/parent-school/courses/{practice}/reflections", w.school_b1),
+        Some(&w.admin_b1),
+    )
+    .await
+    .expect(404);
+    let (offline, _) = offline_session(&app, &w, 10).await;
+    let not_practice = format!("/api/v1/schools/{}/parent-school/courses/{offline}/reflections", w.school_a1);
+    assert_eq!(app.get(&not_practice, Some(&w.admin_a1)).await.expect(409).code(), "ps_wrong_format");
+}
+
+#[tokio::test]
+async fn an_award_naming_a_course_stands_for_earning_it_once() {
+    let app = spawn_app().await;
+    let mut w = world::build(&app).await;
+    let (course_id, session) = offline_session(&app, &w, 50).await;
+    // 张伟 attended with S1 but the check-in failed: the school awards the course by hand.
+    let credits = format!("/api/v1/schools/{}/parent-school/credits", w.school_a1);
+    let award =
+        json!({ "student_id": w.s1, "credits": 2, "course_id": course_id, "reason": "现场签到失败，经核实已参加。" });
+    app.post(&credits, Some(&w.admin_a1), award.clone()).await.expect(201);
+    let twice = app.post(&credits, Some(&w.admin_a1), award.clone()).await.expect(409);
+    assert_eq!((twice.code(), twice.body["details"]["course_id"].clone()), ("ps_already_earned", json!(course_id)));
+    // A correction naming the course is no earning: it takes no key and stands.
+    app.post(
+        &credits,
+        Some(&w.admin_a1),
+        json!({ "student_id": w.s1, "credits": -1, "course_id": course_id, "reason": "早退一半，学分减半。" }),
+    )
+    .await
+    .expect(201);
+
+    // The family checks in at the session after all: S2 earns it, S1 nothing more.
+    at(&app, &mut w, wed(10, 5)).await;
+    let code_path = format!("/api/v1/parent-school/sessions/{session}/check-in-code");
+    let code = app.get(&code_path, Some(&w.admin_a1)).await.expect(200).body["code"].as_str().unwrap().to_owned();
+    let came = app
+        .post(
+            &format!("/api/v1/parent-school/sessions/{session}/check-in"),
+            Some(&w.g1),
+            json!({ "code": code, "student_id": w.s1 }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(came.body["credited"], json!([{ "student_id": w.s2, "credits": 2 }]));
+    assert_eq!(ledger(&app, &w.g1, w.s1).await["credits"], 1);
+
+    // Reversing the award gives the course back to genuine events, and a new award may name it.
+    let s1 = ledger(&app, &w.admin_a1, w.s1).await;
+    let manual = s1["entries"].as_array().unwrap().iter().find(|e| e["credits"] == 2).unwrap()["id"].clone();
+    app.post(&format!("{credits}/{}/reverse", id(&manual)), Some(&w.admin_a1), json!({ "reason": "重复发放。" }))
+        .await
+        .expect(201);
+    app.post(&credits, Some(&w.admin_a1), award).await.expect(201);
+    assert_eq!(ledger(&app, &w.g1, w.s1).await["credits"], 1);
+}
+
+#[tokio::test]
+async fn the_bureau_sees_how_the_district_catalogue_is_used_and_meetings_per_class() {
+    let app = spawn_app().await;
+    let mut w = world::build(&app).await;
+    let (course_id, session) = offline_session(&app, &w, 50).await;
+    let unused = course(
+        &app,
+        &w.bureau_a,
+        json!({ "title": "青春期沟通", "credits": 1, "format": "online", "grades": [7, 8, 9], "content_url": "https://example.cn/v", "min_minutes": 20 }),
+    )
+    .await;
+    let own = course(
+        &app,
+        &w.admin_a1,
+        json!({ "title": "家务小能手", "credits": 1, "format": "practice", "school_id": w.school_a1 }),
+    )
+    .await;
+    app.post(&format!("/api/v1/parent-school/courses/{own}/practice"), Some(&w.g1), json!({ "student_id": w.s1 }))
+        .await
+        .expect(200);
+    let meetings = format!("/api/v1/schools/{}/parent-school/meetings", w.school_a1);
+    app.post(
+        &meetings,
+        Some(&w.teacher_a1_head),
+        json!({ "scope": "class", "class_id": w.class_a1_31, "title": "三年级一班家长会", "agenda": "本学期安排。",
+                "start": wed(10, 0), "end": wed(11, 0), "place": "教室" }),
+    )
+    .await
+    .expect(201);
+    at(&app, &mut w, wed(10, 5)).await;
+    let code_path = format!("/api/v1/parent-school/sessions/{session}/check-in-code");
+    let code = app.get(&code_path, Some(&w.admin_a1)).await.expect(200).body["code"].as_str().unwrap().to_owned();
+    app.post(
+        &format!("/api/v1/parent-school/sessions/{session}/check-in"),
+        Some(&w.g1),
+        json!({ "code": code, "student_id": w.s1 }),
+    )
+    .await
+    .expect(201);
+    at(&app, &mut w, wed(12, 0)).await;
+
+    // The school's figures: each course's use, and the meetings that reached each class.
+    let figures = app
+        .get(&format!("/api/v1/schools/{}/parent-school/figures", w.school_a1), Some(&w.admin_a1))
+        .await
+        .expect(200)
+        .body;
+    let used: Vec<(Value, Value, Value, Value)> = figures["courses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["course_id"].clone(), c["owner"].clone(), c["families"].clone(), c["sessions_held"].clone()))
+        .collect();
+    assert_eq!(
+        used,
+        vec![
+            (json!(course_id), json!("district"), json!(2), json!(1)),
+            (json!(own), json!("school"), json!(2), json!(0)),
+        ]
+    );
+    let reaching: Vec<(i64, i64)> = figures["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["number"].as_i64().unwrap(), c["meetings_reaching"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(reaching, vec![(1, 1), (2, 0)]);
+
+    // The bureau: classes reached per school, and the district catalogue with its use (2 families
+    // is under k: hidden), the unused course listed with nothing, the school's own course absent.
+    let dashboard =
+        app.get(&format!("/api/v1/districts/{}/dashboard", w.district_a), Some(&w.bureau_a)).await.expect(200).body;
+    let section = &dashboard["parent_school"];
+    let a1 = section["schools"].as_array().unwrap().iter().find(|s| s["school_id"] == json!(w.school_a1)).unwrap();
+    assert_eq!(
+        (a1["classes"].clone(), a1["classes_with_meeting"].clone(), a1["meetings_per_class"].clone()),
+        (json!(2), json!(1), json!(0.5))
+    );
+    assert_eq!(
+        section["district_courses"],
+        json!([
+            { "course_id": course_id, "title": "正面管教工作坊", "format": "offline", "schools_using": 1,
+              "families": { "value": null, "suppressed": true }, "sessions_held": 1 },
+            { "course_id": unused, "title": "青春期沟通", "format": "online", "schools_using": 0,
+              "families": { "value": 0, "suppressed": false }, "sessions_held": 0 },
+        ])
+    );
+    // A school admin reading the dashboard sees its own row and no district-wide course counts.
+    let mine = app
+        .get(&format!("/api/v1/districts/{}/schools/{}/dashboard", w.district_a, w.school_a1), Some(&w.admin_a1))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(mine["parent_school"]["district_courses"], json!([]));
+    assert_eq!(mine["parent_school"]["schools"][0]["classes_with_meeting"], 1);
+}

@@ -77,17 +77,31 @@ async fn the_dashboard_suppresses_small_schools_and_their_complements_and_shows_
 async fn the_bureau_never_receives_a_name_an_id_of_a_family_or_a_text() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
+    // A district course is the bureau's own publication: its id and title may show.
+    let course = app
+        .post(
+            "/api/v1/parent-school/courses",
+            Some(&w.bureau_a),
+            json!({ "title": "科学育儿", "credits": 1, "format": "practice", "grades": [3] }),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let dashboard =
         app.get(&format!("/api/v1/districts/{}/dashboard", w.district_a), Some(&w.bureau_a)).await.expect(200);
+    assert_eq!(dashboard.body["parent_school"]["district_courses"][0]["course_id"], course);
     let (mut keys, mut strings) = (Vec::new(), Vec::new());
     walk(&dashboard.body, &mut keys, &mut strings);
     for key in &keys {
         let text = ["name", "text", "note", "phone", "email", "address", "comment", "body", "reason"];
-        let id = key.ends_with("_id") && key != "school_id" && key != "district_id";
+        let id = key.ends_with("_id") && !["school_id", "district_id", "course_id"].contains(&key.as_str());
         let named = key.ends_with("_name") && key != "school_name";
         assert!(!text.contains(&key.as_str()) && !id && !named, "a personal field in the bureau's dashboard: {key}");
     }
-    let schools = [w.school_a1.to_string(), w.school_a2.to_string(), w.district_a.to_string()];
+    let schools = [w.school_a1.to_string(), w.school_a2.to_string(), w.district_a.to_string(), course];
     for s in &strings {
         if let Ok(id) = s.parse::<Uuid>() {
             assert!(schools.contains(&id.to_string()), "an id that is not a school's or the district's: {id}");

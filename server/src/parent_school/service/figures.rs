@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, NaiveDate};
 use uuid::Uuid;
 
 use super::super::dto::{
-    ClassShare, CourseRated, CourseRating, CreditBucket, FiguresQuery, GradeShare, MeetingFigure, ParentSchoolFigures,
-    RateCourse, SchoolDuty, SessionFigure, ShareView, StageGraduation,
+    ClassShare, CourseRated, CourseRating, CourseUse, CreditBucket, FiguresQuery, GradeShare, MeetingFigure, Owner,
+    ParentSchoolFigures, RateCourse, SchoolDuty, SessionFigure, ShareView, StageGraduation,
 };
 use super::super::figures::{self, BUCKETS, Share, StudentFact};
 use super::super::model::{MeetingScope, Source, rating};
@@ -154,12 +154,7 @@ pub async fn figures_of(
     let participation = figures::participation(&students, &took_part);
 
     let meetings = repo::meetings_between(db, school_id, since, until).await?;
-    let mut held_per_class: HashMap<Uuid, u32> = HashMap::new();
-    for m in meetings.iter().filter(|m| m.ends_at <= now && m.scope == MeetingScope::Class) {
-        if let Some(class) = m.class_id {
-            *held_per_class.entry(class).or_default() += 1;
-        }
-    }
+    let held: Vec<_> = meetings.iter().filter(|m| m.ends_at <= now).collect();
     let classes = crate::org::repo::classes_of_schools(db, vec![school_id]).await?;
     let mut class_rows: Vec<ClassShare> = classes
         .iter()
@@ -168,7 +163,16 @@ pub async fn figures_of(
             grade: c.grade,
             number: c.number,
             share: share_view(participation.class.get(&c.id).copied().unwrap_or_default()),
-            meetings_held: held_per_class.get(&c.id).copied().unwrap_or(0),
+            meetings_held: held.iter().filter(|m| m.scope == MeetingScope::Class && m.class_id == Some(c.id)).count()
+                as u32,
+            meetings_reaching: held
+                .iter()
+                .filter(|m| match m.scope {
+                    MeetingScope::Class => m.class_id == Some(c.id),
+                    MeetingScope::Grade => m.grade == Some(c.grade),
+                    MeetingScope::School => true,
+                })
+                .count() as u32,
         })
         .collect();
     class_rows.sort_by_key(|c| (c.grade, c.number));
@@ -260,6 +264,8 @@ pub async fn figures_of(
         })
         .collect();
 
+    let courses = course_use(db, &in_period, &held_sessions, now).await?;
+
     let guidance_held = (held_sessions.iter().filter(|s| s.ends_at <= now).count()
         + meetings.iter().filter(|m| m.ends_at <= now).count()) as u32;
     let practice_confirmations =
@@ -279,10 +285,45 @@ pub async fn figures_of(
         sessions,
         meetings: meeting_rows,
         ratings,
+        courses,
         duty: SchoolDuty {
             guidance_held,
             practice_confirmations,
             met: guidance_held > 0 && practice_confirmations > 0,
         },
     })
+}
+
+/// Families taking part through each course in the period (each family once per course) and the
+/// sessions held of it, the most used first.
+async fn course_use(
+    db: &impl sea_orm::ConnectionTrait,
+    in_period: &[(Uuid, Option<Uuid>, Source, String)],
+    sessions: &[super::super::model::session::Model],
+    now: DateTime<chrono::Utc>,
+) -> ApiResult<Vec<CourseUse>> {
+    let mut families: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+    for (student, course, source, _) in in_period {
+        if let Some(course) = course.filter(|_| TAKING_PART.contains(source)) {
+            families.entry(course).or_default().insert(*student);
+        }
+    }
+    let mut held: HashMap<Uuid, u32> = HashMap::new();
+    for s in sessions.iter().filter(|s| s.ends_at <= now) {
+        *held.entry(s.course_id).or_default() += 1;
+    }
+    let ids: HashSet<Uuid> = families.keys().chain(held.keys()).copied().collect();
+    let courses = repo::courses_by_id(db, ids.into_iter().collect()).await?;
+    let mut rows: Vec<CourseUse> = courses
+        .into_iter()
+        .map(|c| CourseUse {
+            course_id: c.id,
+            owner: if c.school_id.is_some() { Owner::School } else { Owner::District },
+            families: families.get(&c.id).map_or(0, |f| f.len() as u32),
+            sessions_held: held.get(&c.id).copied().unwrap_or(0),
+            title: c.title,
+        })
+        .collect();
+    rows.sort_by(|a, b| (b.families, b.sessions_held, &a.title).cmp(&(a.families, a.sessions_held, &b.title)));
+    Ok(rows)
 }

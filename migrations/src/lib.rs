@@ -42,6 +42,8 @@ mod m20261204_000035_complaint_attachments;
 mod m20261204_000036_inbox_subjects;
 mod m20261204_000037_mentor_choice_answers;
 mod m20261205_000038_practice_reflections;
+mod m20261205_000039_promotion_offers;
+mod m20261205_000040_parent_school_reminders;
 
 pub struct Migrator;
 
@@ -86,6 +88,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000036_inbox_subjects::Migration),
             Box::new(m20261204_000037_mentor_choice_answers::Migration),
             Box::new(m20261205_000038_practice_reflections::Migration),
+            Box::new(m20261205_000039_promotion_offers::Migration),
+            Box::new(m20261205_000040_parent_school_reminders::Migration),
         ]
     }
 }

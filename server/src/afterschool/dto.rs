@@ -97,6 +97,10 @@ pub struct EnrolmentWindow {
     /// No add/drop round when absent: the rosters lock at `closes_at`.
     #[serde(default)]
     pub add_drop_closes_at: Option<DateTime<Utc>>,
+    /// How long a family promoted from the wait list may give the seat back with everything
+    /// refunded: 1–168 hours; 48 when absent.
+    #[serde(default)]
+    pub decline_hours: Option<u16>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -104,6 +108,8 @@ pub struct EnrolmentWindowView {
     pub opens_at: Option<DateTime<Utc>>,
     pub closes_at: Option<DateTime<Utc>>,
     pub add_drop_closes_at: Option<DateTime<Utc>>,
+    /// A promoted family's time to decline with everything refunded (the school's, or 48).
+    pub decline_hours: u16,
     pub phase: EnrolmentPhase,
     /// When the first round's close ran (lottery drawn, small activities cancelled).
     pub closed_at: Option<DateTime<Utc>>,
@@ -218,6 +224,9 @@ pub struct Enrolment {
     pub rank: Option<u8>,
     /// For `waitlisted`: how many are ahead (0 = next to be promoted).
     pub waitlist_position: Option<u32>,
+    /// Promoted from the wait list: until this instant, withdrawing refunds everything charged for
+    /// the seat (after it, the sessions not held).
+    pub decline_by: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -275,6 +284,9 @@ pub struct ChildActivity {
     pub room: Option<String>,
     pub status: EnrolmentStatus,
     pub fee: Fee,
+    /// Promoted from the wait list and the offer still runs: withdrawing before then refunds
+    /// everything charged for the seat.
+    pub decline_by: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -307,6 +307,9 @@ pub mod plan {
         pub none_last_term_first: bool,
         /// The draw keeps siblings together.
         pub siblings_together: bool,
+        /// How long a family promoted from the wait list may give the seat back with everything
+        /// refunded (none: `rules::DEFAULT_DECLINE_HOURS`).
+        pub decline_hours: Option<i16>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -400,6 +403,9 @@ pub mod enrolment {
         pub requested_by: Uuid,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// Promoted from the wait list: until then the family may decline the seat with
+        /// everything refunded. Any later change of status clears it.
+        pub decline_by: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -201,11 +201,19 @@ pub async fn move_status(
     let moved = enrolment::Entity::update_many()
         .col_expr(enrolment::Column::Status, Expr::value(to))
         .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+        // A promotion's offer ends with any change (the promotion sets its own after this).
+        .col_expr(enrolment::Column::DeclineBy, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(enrolment::Column::Id.eq(id))
         .filter(enrolment::Column::Status.eq(from))
         .exec(db)
         .await?;
     Ok(moved.rows_affected == 1)
+}
+
+/// Opens a promoted family's time to decline the seat with everything refunded.
+pub async fn set_decline_by(db: &impl ConnectionTrait, id: Uuid, until: DateTime<Utc>) -> Result<(), DbErr> {
+    enrolment::ActiveModel { id: Set(id), decline_by: Set(Some(until)), ..Default::default() }.update(db).await?;
+    Ok(())
 }
 
 /// A withdrawn enrolment coming back joins the queue anew.
@@ -634,6 +642,7 @@ pub async fn set_window(db: &impl ConnectionTrait, row: &plan::Model) -> Result<
         enrolment_opens_at: Set(row.enrolment_opens_at),
         enrolment_closes_at: Set(row.enrolment_closes_at),
         add_drop_closes_at: Set(row.add_drop_closes_at),
+        decline_hours: Set(row.decline_hours),
         ..Default::default()
     }
     .update(db)

@@ -299,6 +299,23 @@ pub fn below_minimum(enrolled: i32, min_size: i32) -> bool {
     min_size > 0 && enrolled < min_size
 }
 
+/// How long a family promoted from the wait list has to give the seat back with everything
+/// refunded, unless the school set otherwise; and the range a school may set.
+pub const DEFAULT_DECLINE_HOURS: u16 = 48;
+pub const DECLINE_HOURS: RangeInclusive<u16> = 1..=168;
+
+/// The end of a promoted family's time to decline: `hours` (the school's, or the default) after
+/// the promotion. The seat is the child's from the promotion on; the offer only decides the refund.
+pub fn decline_by(promoted_at: DateTime<Utc>, hours: Option<u16>) -> DateTime<Utc> {
+    promoted_at + Duration::hours(i64::from(hours.unwrap_or(DEFAULT_DECLINE_HOURS)))
+}
+
+/// A withdrawal refunds everything charged when it declines a promotion in time; otherwise the
+/// pro-rata rule applies (sessions not yet held).
+pub fn declines_in_time(decline_by: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    decline_by.is_some_and(|until| now < until)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -565,5 +582,17 @@ mod tests {
         assert!(eligible(&[], 9));
         assert!(eligible(&[3, 4], 3));
         assert!(!eligible(&[3, 4], 5));
+    }
+
+    #[test]
+    fn a_promoted_family_declines_in_time_for_a_full_refund_and_not_after() {
+        use chrono::TimeZone;
+        let promoted = Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap();
+        assert_eq!(decline_by(promoted, None), promoted + Duration::hours(48));
+        assert_eq!(decline_by(promoted, Some(24)), promoted + Duration::hours(24));
+        let until = Some(decline_by(promoted, Some(24)));
+        assert!(declines_in_time(until, promoted + Duration::hours(23)));
+        assert!(!declines_in_time(until, promoted + Duration::hours(24)), "the end is out");
+        assert!(!declines_in_time(None, promoted), "an enrolment never promoted has no offer");
     }
 }

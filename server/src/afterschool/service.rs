@@ -230,6 +230,7 @@ pub async fn create_plan(state: &AppState, admin: &SchoolAdmin, req: CreatePlan)
         weekly_limit: None,
         none_last_term_first: false,
         siblings_together: false,
+        decline_hours: None,
     };
     let session_rows = sessions
         .iter()
@@ -519,6 +520,7 @@ async fn enrolment_view(db: &impl sea_orm::ConnectionTrait, row: &enrolment::Mod
         status: row.status,
         rank: row.choice_rank.map(|r| r as u8),
         waitlist_position,
+        decline_by: row.decline_by.filter(|_| row.status == EnrolmentStatus::Enrolled),
         created_at: row.created_at,
     })
 }
@@ -798,6 +800,7 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
             requested_by: caller.account_id,
             created_at: now,
             updated_at: now,
+            decline_by: None,
         },
     )
     .await?;
@@ -833,7 +836,8 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
     Ok((view, true))
 }
 
-/// A full guardian withdraws their child (退课). A freed seat goes to the first on the wait list.
+/// A full guardian withdraws their child (退课): within a promotion's offer everything charged is
+/// refunded, otherwise the sessions not held. A freed seat goes to the first on the wait list.
 pub async fn withdraw(state: &AppState, caller: &Caller, activity_id: Uuid, student_id: Uuid) -> ApiResult<Enrolment> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
@@ -851,7 +855,11 @@ pub async fn withdraw(state: &AppState, caller: &Caller, activity_id: Uuid, stud
         repo::free_seat(&txn, activity_id).await?;
         let activity = repo::activity(&txn, activity_id).await?.ok_or_else(ApiError::not_found)?;
         let plan = repo::plan(&txn, activity.plan_id).await?.ok_or_else(ApiError::not_found)?;
-        fees::credit_withdrawal(&txn, &activity, &plan, student_id, now).await?;
+        if rules::declines_in_time(row.decline_by, now) {
+            fees::credit_declined(&txn, &activity, student_id, now).await?;
+        } else {
+            fees::credit_withdrawal(&txn, &activity, &plan, student_id, now).await?;
+        }
         woken = wait_list::promote(&txn, &activity, &plan, now).await?;
     }
     let saved = repo::enrolment(&txn, activity_id, student_id).await?.ok_or_else(ApiError::not_found)?;
@@ -912,7 +920,8 @@ pub async fn child(state: &AppState, caller: &Caller, student_id: Uuid) -> ApiRe
     let db = &state.db;
     let guardian = access::guardian_of(db, caller, student_id).await?;
     let school = school(db, guardian.student.school_id).await?;
-    let today = school.local_date(state.clock.now());
+    let now = state.clock.now();
+    let today = school.local_date(now);
     let grade = grade_of(db, &guardian.student).await?;
     let plan = repo::current_plan(db, school.id, today).await?;
     let (mut basic, mut basic_next, mut sessions) = (None, None, Vec::new());
@@ -944,6 +953,7 @@ pub async fn child(state: &AppState, caller: &Caller, student_id: Uuid) -> ApiRe
             room: a.room.clone(),
             status: row.status,
             fee: fee_of(&a),
+            decline_by: row.decline_by.filter(|until| rules::declines_in_time(Some(*until), now)),
         })
         .collect();
     let fees = match &plan {

@@ -120,6 +120,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             code_secret: format!("{:032x}", rand::random::<u128>()),
             created_by: admin.account_id,
             created_at: now - Duration::days(21),
+            reminded_at: None,
         };
         repo::insert_session(db, held.clone()).await?;
         // Ten days ago: the parent meetings of every other class (the rest have not held theirs
@@ -142,6 +143,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                 code_secret: format!("{:032x}", rand::random::<u128>()),
                 created_by: admin.account_id,
                 created_at: starts_at - Duration::days(7),
+                reminded_at: None,
             };
             repo::insert_meeting(db, row).await?;
         }

@@ -29,6 +29,8 @@ pub struct JobReport {
     pub mentoring_students_opened: u64,
     /// Parent-school certificates issued at the end of a child's stage.
     pub certificates_issued: u64,
+    /// Parent-school sessions and meetings whose families were reminded the day before.
+    pub parent_school_reminders: u64,
     /// Complaints past their holder's deadline whose holder was reminded.
     pub complaint_reminders: u64,
     /// Districts whose half-monthly bulletin was issued.
@@ -66,6 +68,11 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
             tracing::error!("issuing parent-school certificates at the end of a stage failed: {error}");
             0
         });
+    let parent_school_reminders =
+        crate::parent_school::service::remind_upcoming(state).await.map(u64::from).unwrap_or_else(|error| {
+            tracing::error!("reminding families of parent-school sessions and meetings failed: {error}");
+            0
+        });
     let complaint_reminders = crate::complaints::service::remind_overdue(state).await.unwrap_or_else(|error| {
         tracing::error!("reminding holders of overdue complaints failed: {error}");
         0
@@ -79,6 +86,7 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
         bulletins_issued,
         complaint_reminders,
         certificates_issued,
+        parent_school_reminders,
         mentor_reminders: period_jobs.reminders,
         mentoring_students_opened: period_jobs.students_opened,
         visit_reminders: u64::from(visits.reminders),

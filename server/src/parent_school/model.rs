@@ -128,6 +128,8 @@ pub mod session {
         pub code_secret: String,
         pub created_by: Uuid,
         pub created_at: DateTimeUtc,
+        /// When the day-before reminder went out (claimed by the job that sent it).
+        pub reminded_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -333,6 +335,8 @@ pub mod meeting {
         pub code_secret: String,
         pub created_by: Uuid,
         pub created_at: DateTimeUtc,
+        /// When the day-before reminder went out (claimed by the job that sent it).
+        pub reminded_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -695,3 +695,65 @@ pub async fn standing_entries_of_schools(
         .all(db)
         .await
 }
+
+/// Sessions starting within `(now, until]` whose reminder has not gone out.
+pub async fn sessions_to_remind(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<session::Model>, DbErr> {
+    session::Entity::find()
+        .filter(session::Column::StartsAt.gt(now))
+        .filter(session::Column::StartsAt.lte(until))
+        .filter(session::Column::RemindedAt.is_null())
+        .all(db)
+        .await
+}
+
+/// Meetings starting within `(now, until]` whose reminder has not gone out.
+pub async fn meetings_to_remind(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<meeting::Model>, DbErr> {
+    meeting::Entity::find()
+        .filter(meeting::Column::StartsAt.gt(now))
+        .filter(meeting::Column::StartsAt.lte(until))
+        .filter(meeting::Column::RemindedAt.is_null())
+        .all(db)
+        .await
+}
+
+/// Claims a session's reminder: true for the one transaction that gets it.
+pub async fn claim_session_reminder(db: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let claimed = session::Entity::update_many()
+        .col_expr(session::Column::RemindedAt, Expr::value(now))
+        .filter(session::Column::Id.eq(id))
+        .filter(session::Column::RemindedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}
+
+/// Claims a meeting's reminder: true for the one transaction that gets it.
+pub async fn claim_meeting_reminder(db: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let claimed = meeting::Entity::update_many()
+        .col_expr(meeting::Column::RemindedAt, Expr::value(now))
+        .filter(meeting::Column::Id.eq(id))
+        .filter(meeting::Column::RemindedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}
+
+/// The children holding a seat at a session (not waiting, not cancelled).
+pub async fn registered_students(db: &impl ConnectionTrait, session_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    registration::Entity::find()
+        .select_only()
+        .column(registration::Column::StudentId)
+        .filter(registration::Column::SessionId.eq(session_id))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Registered))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await
+}

@@ -21,6 +21,16 @@ pub const CHECK_IN_OPENS_BEFORE: Duration = Duration::minutes(30);
 /// an absent parent can use it; the one before still counts (a parent typing at the turn).
 pub const CODE_STEP_SECS: i64 = 60;
 
+/// Families are reminded of a session or meeting this long before it starts.
+pub const REMINDER_BEFORE: Duration = Duration::hours(24);
+
+/// Whether a session or meeting's reminder is due at `now`: within [`REMINDER_BEFORE`] of its
+/// start and before it, for one announced earlier than that (one scheduled for tomorrow morning
+/// this afternoon was just announced: a reminder now would say it twice).
+pub fn reminder_due(created_at: DateTime<Utc>, starts_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now < starts_at && now >= starts_at - REMINDER_BEFORE && starts_at - created_at > REMINDER_BEFORE
+}
+
 /// A course suits a child when its grades include the child's (no grades: every grade).
 pub fn suits(grades: &[i16], grade: i16) -> bool {
     grades.is_empty() || grades.contains(&grade)
@@ -285,5 +295,16 @@ mod tests {
         assert_eq!(school_year(NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()), 2026);
         assert_eq!(school_year(NaiveDate::from_ymd_opt(2027, 6, 30).unwrap()), 2026);
         assert_eq!(school_year(NaiveDate::from_ymd_opt(2027, 9, 1).unwrap()), 2027);
+    }
+
+    #[test]
+    fn a_reminder_is_due_the_day_before_for_what_was_announced_earlier() {
+        let start = Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap();
+        let week_before = start - Duration::days(7);
+        assert!(!reminder_due(week_before, start, start - Duration::hours(25)), "not yet");
+        assert!(reminder_due(week_before, start, start - Duration::hours(24)));
+        assert!(reminder_due(week_before, start, start - Duration::minutes(1)));
+        assert!(!reminder_due(week_before, start, start), "started");
+        assert!(!reminder_due(start - Duration::hours(20), start, start - Duration::hours(2)), "announced late");
     }
 }

@@ -383,6 +383,35 @@ pub(crate) fn offered_at(course: &course::Model, school: &school::Model) -> bool
     course.district_id == school.district_id && course.school_id.is_none_or(|s| s == school.id)
 }
 
+/// Reminds families the day before each session they hold a seat at and each parent meeting they
+/// are invited to (sessions and meetings announced a day or more ahead), once each, in one
+/// transaction per run. Answers how many sessions and meetings were reminded.
+pub async fn remind_upcoming(state: &AppState) -> ApiResult<u32> {
+    let now = state.clock.now();
+    let until = now + rules::REMINDER_BEFORE;
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let (mut reminded, mut woken) = (0, Vec::new());
+    for s in repo::sessions_to_remind(&txn, now, until).await? {
+        if rules::reminder_due(s.created_at, s.starts_at, now) {
+            woken.extend(sessions::remind(&txn, &s, now).await?);
+            reminded += 1;
+        }
+    }
+    for m in repo::meetings_to_remind(&txn, now, until).await? {
+        if rules::reminder_due(m.created_at, m.starts_at, now) {
+            woken.extend(meetings::remind(&txn, &m, now).await?);
+            reminded += 1;
+        }
+    }
+    txn.commit().await?;
+    woken.sort_unstable();
+    woken.dedup();
+    if !woken.is_empty() {
+        state.bus.publish(crate::infra::bus::Wake::items(Some(woken))).await;
+    }
+    Ok(reminded)
+}
+
 /// The district's own catalogue (the bureau's courses), newest first.
 pub async fn district_courses(state: &AppState, district_id: Uuid) -> ApiResult<Vec<course::Model>> {
     Ok(repo::catalogue(&state.db, district_id, None).await?)

@@ -984,6 +984,13 @@ async fn only_the_schools_admin_sets_a_sensible_enrolment_window() {
         app.put(&window, Some(&w.admin_a1), add_drop).await.expect(422).body["details"]["field"],
         "add_drop_closes_at"
     );
+    for bad in [0, 169] {
+        let offer = json!({ "opens_at": hours(1), "closes_at": hours(2), "decline_hours": bad });
+        assert_eq!(
+            app.put(&window, Some(&w.admin_a1), offer).await.expect(422).body["details"]["field"],
+            "decline_hours"
+        );
+    }
     let after_term = json!({ "opens_at": hours(1), "closes_at": "2027-03-01T00:00:00Z" });
     assert_eq!(app.put(&window, Some(&w.admin_a1), after_term).await.expect(422).body["details"]["field"], "closes_at");
     // Without a window the plan is open, as before.
@@ -1194,4 +1201,80 @@ async fn a_freed_seat_goes_to_the_first_in_line_who_can_take_it_and_the_family_i
         .collect();
     assert_eq!(told.len(), 1, "{inbox}");
     assert!(told[0]["title"].as_str().unwrap().contains("学生2"));
+}
+
+#[tokio::test]
+async fn a_promoted_family_may_give_the_seat_back_within_the_offer_with_everything_refunded() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (many, children, _) = crowded_school(&app, &w, 3).await;
+    let plan_id = published_plan(&app, &w.admin_a1, w.school_a1).await;
+    let now = app.clock_now();
+    let hours = |h: i64| (now + chrono::Duration::hours(h)).to_rfc3339();
+    let window = json!({ "opens_at": hours(-1), "closes_at": hours(24 * 14), "decline_hours": 24 });
+    let plan = app
+        .put(&format!("/api/v1/afterschool/plans/{plan_id}/enrolment-window"), Some(&w.admin_a1), window)
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(plan["enrolment"]["decline_hours"], 24);
+    let art = activity(&app, &w.admin_a1, plan_id, activity_body("美术", 1, "first_come")).await;
+    for child in &children {
+        enrol(&app, &many, art, *child).await.expect(201);
+    }
+    let seat = |child: Uuid| {
+        let (app, many) = (&app, many.clone());
+        async move {
+            let view = app.get(&format!("/api/v1/children/{child}/afterschool"), Some(&many)).await.expect(200).body;
+            let activity =
+                view["activities"].as_array().unwrap().iter().find(|a| a["activity_id"] == json!(art)).cloned();
+            (activity.unwrap_or(Value::Null), view["fees_due_fen"].as_i64().unwrap())
+        }
+    };
+    // A seat the child took at once has no offer to decline.
+    assert_eq!(seat(children[0]).await.0["decline_by"], Value::Null);
+
+    // The first child leaves: the second is promoted, charged, and told until when giving the seat
+    // back costs nothing (the school's 24 hours, in the school's time).
+    let withdraw = |child: Uuid, token: String| {
+        let app = &app;
+        async move {
+            app.delete(&format!("/api/v1/afterschool/activities/{art}/enrolments/{child}"), Some(&token))
+                .await
+                .expect(200)
+        }
+    };
+    withdraw(children[0], many.clone()).await;
+    let (promoted, due) = seat(children[1]).await;
+    let until = (now + chrono::Duration::hours(24)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    assert_eq!((promoted["status"].clone(), promoted["decline_by"].clone()), (json!("enrolled"), json!(until)));
+    assert!(due > 0);
+    let inbox = app.get("/api/v1/inbox?limit=50", Some(&many)).await.expect(200).body;
+    let told =
+        inbox["items"].as_array().unwrap().iter().find(|i| i["title"].as_str().unwrap().contains("学生1候补转正"));
+    let told = told.unwrap_or_else(|| panic!("{inbox}"));
+    assert!(told["preview"].as_str().unwrap().contains("2026-11-24 16:00 前"), "{told}");
+
+    // Given back within the offer: everything charged comes off, and the third child is promoted.
+    let left = withdraw(children[1], many.clone()).await;
+    assert_eq!((left.body["status"].clone(), left.body["decline_by"].clone()), (json!("withdrawn"), Value::Null));
+    let account = fee_account(&app, &many, children[1], art).await;
+    assert_eq!(account["owed_fen"], 0, "{account}");
+    assert!(account["entries"].to_string().contains("按时放弃"), "{account}");
+    assert_eq!(seat(children[2]).await.0["status"], "enrolled");
+
+    // After the offer's end the seat is simply the child's: a withdrawal on Thursday refunds the
+    // sessions not held (Wednesday's was), and the child's view no longer offers a free decline.
+    app.clock.advance(chrono::Duration::hours(73));
+    let many = app.login("13900000001", PASSWORD).await;
+    let (held, due) = {
+        let view =
+            app.get(&format!("/api/v1/children/{}/afterschool", children[2]), Some(&many)).await.expect(200).body;
+        (view["activities"][0].clone(), view["fees_due_fen"].as_i64().unwrap())
+    };
+    assert_eq!(held["decline_by"], Value::Null);
+    withdraw(children[2], many.clone()).await;
+    let account = fee_account(&app, &many, children[2], art).await;
+    let owed = account["owed_fen"].as_i64().unwrap();
+    assert!(0 < owed && owed < due, "pro rata after the offer: {owed} of {due}");
 }

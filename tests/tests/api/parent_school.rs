@@ -981,3 +981,56 @@ async fn the_bureau_sees_how_the_district_catalogue_is_used_and_meetings_per_cla
     assert_eq!(mine["parent_school"]["district_courses"], json!([]));
     assert_eq!(mine["parent_school"]["schools"][0]["classes_with_meeting"], 1);
 }
+
+#[tokio::test]
+async fn families_are_reminded_the_day_before_of_their_seat_and_their_meeting_once() {
+    let app = spawn_app().await;
+    let mut w = world::build(&app).await;
+    let (_, session) = offline_session(&app, &w, 50).await;
+    app.post(
+        &format!("/api/v1/parent-school/sessions/{session}/registrations"),
+        Some(&w.g1),
+        json!({ "student_id": w.s1 }),
+    )
+    .await
+    .expect(201);
+    let meetings = format!("/api/v1/schools/{}/parent-school/meetings", w.school_a1);
+    let class_meeting = json!({ "scope": "class", "class_id": w.class_a1_31, "title": "三年级一班家长会",
+        "agenda": "本学期安排。", "start": wed(10, 0), "end": wed(11, 0), "place": "三（1）班教室" });
+    app.post(&meetings, Some(&w.teacher_a1_head), class_meeting).await.expect(201);
+    let reminders = |inbox: &Value| -> Vec<String> {
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_owned())
+            .filter(|t| t.contains("明日提醒"))
+            .collect()
+    };
+    assert_eq!(app.run_jobs().await.parent_school_reminders, 0, "two days ahead: not yet");
+
+    // Tuesday 10:30 UTC, within a day of both.
+    at(&app, &mut w, Utc.with_ymd_and_hms(2026, 11, 24, 10, 30, 0).single().unwrap()).await;
+    // Announced this late for Wednesday, a meeting is not reminded (its invitation just went out).
+    app.post(
+        &meetings,
+        Some(&w.admin_a1),
+        json!({ "scope": "school", "title": "临时全校家长会", "start": wed(10, 0), "end": wed(11, 0), "place": "操场" }),
+    )
+    .await
+    .expect(201);
+    assert_eq!(app.run_jobs().await.parent_school_reminders, 2);
+    assert_eq!(app.run_jobs().await.parent_school_reminders, 0, "once");
+    let inbox = app.get("/api/v1/inbox?limit=50", Some(&w.g1)).await.expect(200).body;
+    let mut told = reminders(&inbox);
+    told.sort();
+    assert_eq!(
+        told,
+        vec![
+            "家长会明日提醒：三年级一班家长会 / Parent meeting tomorrow",
+            "家长学校明日提醒：正面管教工作坊 / Tomorrow: 正面管教工作坊"
+        ]
+    );
+    // 周敏 (informational guardian of S2) holds no seat and is not invited to 3-1's meeting.
+    assert!(reminders(&app.get("/api/v1/inbox?limit=50", Some(&w.g3)).await.expect(200).body).is_empty());
+}

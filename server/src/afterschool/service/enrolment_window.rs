@@ -32,6 +32,7 @@ pub fn view(row: &plan::Model, now: DateTime<Utc>) -> EnrolmentWindowView {
         opens_at: row.enrolment_opens_at,
         closes_at: row.enrolment_closes_at,
         add_drop_closes_at: row.add_drop_closes_at,
+        decline_hours: row.decline_hours.and_then(|h| u16::try_from(h).ok()).unwrap_or(rules::DEFAULT_DECLINE_HOURS),
         phase: rules::enrolment_phase(window_of(row), now),
         closed_at: row.enrolment_closed_at,
     }
@@ -74,6 +75,14 @@ pub async fn set_window(state: &AppState, caller: &Caller, plan_id: Uuid, req: E
         )
         .into());
     }
+    if req.decline_hours.is_some_and(|h| !rules::DECLINE_HOURS.contains(&h)) {
+        return Err(AfterschoolError::invalid(
+            "decline_hours",
+            "候补转正后的放弃期限为 1 到 168 小时。",
+            "A promoted family's time to decline is 1 to 168 hours.",
+        )
+        .into());
+    }
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
     let mut row = managed_plan(&txn, caller, plan_id).await?;
@@ -92,6 +101,7 @@ pub async fn set_window(state: &AppState, caller: &Caller, plan_id: Uuid, req: E
     row.enrolment_opens_at = Some(req.opens_at);
     row.enrolment_closes_at = Some(req.closes_at);
     row.add_drop_closes_at = req.add_drop_closes_at;
+    row.decline_hours = req.decline_hours.and_then(|h| i16::try_from(h).ok());
     repo::set_window(&txn, &row).await?;
     let view = plan_view(&txn, row, now).await?;
     txn.commit().await?;

@@ -173,13 +173,36 @@ pub async fn credit_cancelled(
     student_id: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    let reason = "活动取消，费用全部退还 / Activity cancelled: every fee comes off";
+    credit_everything(txn, activity, student_id, reason, now).await
+}
+
+/// The family gave back a seat it was promoted to within the offer's time: everything charged
+/// for it comes off.
+pub async fn credit_declined(
+    txn: &impl sea_orm::ConnectionTrait,
+    activity: &activity::Model,
+    student_id: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let reason = "候补转正后按时放弃，费用全部退还 / Promotion declined in time: every fee comes off";
+    credit_everything(txn, activity, student_id, reason, now).await
+}
+
+async fn credit_everything(
+    txn: &impl sea_orm::ConnectionTrait,
+    activity: &activity::Model,
+    student_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
     repo::lock_activity(txn, activity.id).await?;
     let b = balance(&repo::fee_entries(txn, activity.id, student_id).await?);
     if b.net_charged() <= 0 {
         return Ok(());
     }
     let sessions = u32::try_from(b.sessions).unwrap_or(0);
-    let reason = "活动取消，费用全部退还 / Activity cancelled: every fee comes off".to_owned();
+    let reason = reason.to_owned();
     let line = Line { kind: FeeEntryKind::Credit, amount_fen: b.net_charged(), sessions: Some(sessions), reason };
     repo::insert_fee_entries(txn, vec![entry(activity, student_id, line, None, now)]).await?;
     Ok(())

@@ -130,6 +130,7 @@ pub async fn create_meeting(
         code_secret: format!("{:032x}", rand::random::<u128>()),
         created_by: caller.account_id,
         created_at: now,
+        reminded_at: None,
     };
     let txn = crate::infra::db::begin(&state.db).await?;
     repo::insert_meeting(&txn, row.clone()).await?;
@@ -255,4 +256,33 @@ pub async fn mark_attendance(
     let children = access::guardian_children_placed(&state.db, &Caller { account_id: guardian }).await?;
     let child = children.iter().find(|c| c.id == req.student_id && in_scope(&m, c)).ok_or_else(ApiError::not_found)?;
     record(state, &m, guardian, child.id, &children, AttendanceMethod::Marked, caller.account_id).await
+}
+
+/// Reminds the families invited to a meeting the day before it, through the inbox and the outbox
+/// as the invitation went, once. Answers the accounts told.
+pub(crate) async fn remind(
+    txn: &impl sea_orm::ConnectionTrait,
+    m: &meeting::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<Vec<Uuid>> {
+    if !repo::claim_meeting_reminder(txn, m.id, now).await? {
+        return Ok(Vec::new());
+    }
+    let school = school_of(txn, m.school_id).await?;
+    let when = m.starts_at.with_timezone(&school.zone()).format("%Y-%m-%d %H:%M").to_string();
+    let id = Uuid::new_v4();
+    let entry = items::Entry {
+        kind: ItemKind::ParentSchool,
+        ref_id: id,
+        title: format!("家长会明日提醒：{} / Parent meeting tomorrow", m.title),
+        body: format!("{when}，{}。", m.place),
+        sender_name: school.name.clone(),
+        urgent: false,
+        needs_response: false,
+        subject_id: None,
+    };
+    items::publish(txn, entry, now).await?;
+    items::fan_out(txn, ItemKind::ParentSchool, id, recipients(&Target::Families(target(m))), now).await?;
+    outbox::enqueue(txn, Delivery::of(ItemKind::ParentSchool, id, Some(m.school_id), When::At(now)), now).await?;
+    Ok(items::recipients_of(txn, ItemKind::ParentSchool, id).await?)
 }

@@ -89,6 +89,7 @@ pub async fn create_session(
         code_secret: format!("{:032x}", rand::random::<u128>()),
         created_by: caller.account_id,
         created_at: now,
+        reminded_at: None,
     };
     let txn = crate::infra::db::begin(&state.db).await?;
     repo::insert_session(&txn, row.clone()).await?;
@@ -379,4 +380,43 @@ pub(super) async fn full_guardian(
         Some(_) => Err(ApiError::not_found()),
         None => full.first().copied().ok_or_else(ApiError::not_found),
     }
+}
+
+/// Reminds the families holding a seat at a session the day before it (waiting families are not
+/// reminded of what they have no seat at), once. Answers the accounts told.
+pub(crate) async fn remind(
+    txn: &impl sea_orm::ConnectionTrait,
+    s: &session::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<Vec<Uuid>> {
+    if !repo::claim_session_reminder(txn, s.id, now).await? {
+        return Ok(Vec::new());
+    }
+    let mut accounts = Vec::new();
+    for student in repo::registered_students(txn, s.id).await? {
+        accounts.extend(access::full_guardian_accounts(txn, student).await?);
+    }
+    accounts.sort_unstable();
+    accounts.dedup();
+    if accounts.is_empty() {
+        return Ok(accounts);
+    }
+    let school = school_of(txn, s.school_id).await?;
+    let title = repo::course(txn, s.course_id).await?.map(|c| c.title).unwrap_or_default();
+    let when = s.starts_at.with_timezone(&school.zone()).format("%Y-%m-%d %H:%M").to_string();
+    let entry = items::Entry {
+        kind: ItemKind::ParentSchool,
+        ref_id: Uuid::new_v4(),
+        title: format!("家长学校明日提醒：{title} / Tomorrow: {title}"),
+        body: format!(
+            "{when}，{}。签到码由现场老师出示。/ {when}, {}. The organiser shows the check-in code.",
+            s.place, s.place
+        ),
+        sender_name: school.name.clone(),
+        urgent: false,
+        needs_response: false,
+        subject_id: None,
+    };
+    outbox::tell(txn, Some(school.id), None, &accounts, entry, now).await?;
+    Ok(accounts)
 }

@@ -390,6 +390,7 @@ async fn seed_school(app: &TestApp, bureau: &str, s: usize, course_id: Uuid, ter
                     requested_by: admin_id,
                     created_at: now,
                     updated_at: now,
+                    decline_by: None,
                 }
                 .into_active_model(),
             );

@@ -44,6 +44,7 @@ mod m20261204_000037_mentor_choice_answers;
 mod m20261205_000038_practice_reflections;
 mod m20261205_000039_promotion_offers;
 mod m20261205_000040_parent_school_reminders;
+mod m20261205_000041_summer_care;
 
 pub struct Migrator;
 
@@ -90,6 +91,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000038_practice_reflections::Migration),
             Box::new(m20261205_000039_promotion_offers::Migration),
             Box::new(m20261205_000040_parent_school_reminders::Migration),
+            Box::new(m20261205_000041_summer_care::Migration),
         ]
     }
 }

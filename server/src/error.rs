@@ -169,6 +169,7 @@ codes! {
     /// The rosters are locked (after the add/drop round); withdrawal stays possible.
     EnrolmentClosed => "enrolment_closed", CONFLICT, "报名已截止，名单已锁定。", "Enrolment has closed and the rosters are locked.";
     /// `details.standing` says why (`not_listed`, `not_yet_valid`, `expired`, `removed`).
+    AsSummer => "as_summer", UNPROCESSABLE_ENTITY, "暑期托管点须每天开放 2 小时以上（7:00–19:00 之间），按周（周一开始）开放且尚未开始（AS_SUMMER）。", "A summer care site opens at least two hours a day within 07:00–19:00, by weeks starting on a Monday still ahead (AS_SUMMER).";
     AsProviders => "as_providers", UNPROCESSABLE_ENTITY, "校外机构须列入本区白名单且在有效期内（AS_PROVIDERS）。", "An outside institution must be on the district's white list and within its validity (AS_PROVIDERS).";
     /// `details.id` is the entry already listing that name; renew it instead.
     ProviderAlreadyListed => "provider_already_listed", CONFLICT, "该机构已在白名单中，请续期原条目。", "This institution is already on the white list; renew its entry instead.";

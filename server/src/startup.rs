@@ -139,6 +139,7 @@ pub fn openapi_document_with_unapplied_limits() -> (utoipa::openapi::OpenApi, Ve
         crate::conversations::dto::LIMITS,
         crate::homework::dto::LIMITS,
         crate::afterschool::dto::LIMITS,
+        crate::afterschool::summer::dto::LIMITS,
         crate::calendar::dto::LIMITS,
         crate::mentoring::dto::LIMITS,
         crate::mentoring::dto::VISIT_LIMITS,

@@ -10,7 +10,7 @@ use super::model::{
     Allocation, Category, EnrolmentPhase, EnrolmentStatus, ExtendedCareStatus, FeeEntryKind, FeeKind, FeePer,
     PlanStatus, ProviderKind, ProviderStanding, ReleasedTo, RollStatus, SessionKind,
 };
-use super::rules::{OFF_WORK_TIME, WEEKDAYS};
+use super::rules::{DECLINE_HOURS, OFF_WORK_TIME, WEEKDAYS};
 use super::service::lottery_rules::MAX_WEEKLY_SESSIONS;
 use super::service::white_list::CREDIT_CODE;
 use super::service::{
@@ -434,6 +434,11 @@ pub const LIMITS: &[FieldRule] = &[
     FieldRule::new("Delegate", "name", Rule::Text { max: NAME_MAX_CHARS }),
     FieldRule::new("Delegate", "phone", Rule::Pattern(PHONE)),
     FieldRule::new("ListProvider", "name", Rule::Text { max: NAME_MAX_CHARS }),
+    FieldRule::new(
+        "EnrolmentWindow",
+        "decline_hours",
+        Rule::Range { min: *DECLINE_HOURS.start() as i64, max: *DECLINE_HOURS.end() as i64 },
+    ),
     FieldRule::new("LotteryRules", "weekly_limit", Rule::Range { min: 1, max: MAX_WEEKLY_SESSIONS as i64 }),
     FieldRule::new("ApplyExtendedCare", "reason", Rule::Text { max: REASON_MAX_CHARS }),
     FieldRule::new("ApplyExtendedCare", "weekdays", Rule::Items { min: 1, max: None, unique: false }),

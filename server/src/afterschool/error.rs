@@ -19,6 +19,8 @@ pub enum AfterschoolError {
     NotEligible { grade: u8 },
     #[error("the child has another activity at that time")]
     TimeSlotTaken { activity_id: Uuid },
+    #[error("the child has a summer care place at another site that week")]
+    SummerWeekTaken { week_id: Uuid },
     #[error("not on the pickup list")]
     PickupNotAuthorised,
     /// `AS_PROVIDERS`: the institution named is not on the district's white list today.
@@ -153,6 +155,9 @@ impl From<AfterschoolError> for ApiError {
             }
             AfterschoolError::TimeSlotTaken { activity_id } => {
                 ApiError::new(Code::TimeSlotTaken).with_details(serde_json::json!({ "activity_id": activity_id }))
+            }
+            AfterschoolError::SummerWeekTaken { week_id } => {
+                ApiError::new(Code::TimeSlotTaken).with_details(serde_json::json!({ "week_id": week_id }))
             }
         }
     }

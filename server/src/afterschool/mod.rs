@@ -6,8 +6,8 @@
 //! overselling, or applications for a [`lottery`] under the school's rules), in an enrolment window
 //! with an add/drop round, with a wait list; each day's roll (an absence without leave alerts the
 //! family at once) and the release of each child to an adult on their pickup list (a child not
-//! signed out is escalated to the school); families' ratings of activities ([`evaluation`]); and
-//! what a family sees of it.
+//! signed out is escalated to the school); families' ratings of activities ([`evaluation`]); what
+//! a family sees of it; and summer care sites week by week ([`summer`]).
 
 pub mod dto;
 pub mod error;
@@ -18,6 +18,7 @@ pub mod model;
 pub mod repo;
 pub mod rules;
 pub mod service;
+pub mod summer;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -55,4 +56,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::extended_care::decide_extended_care)
         .service(handlers::ratings::rate_activity)
         .service(handlers::ratings::plan_ratings);
+    summer::routes(cfg);
 }

@@ -672,7 +672,7 @@ async fn draw_plan(
 /// Tells a child's family about the child: the inbox item reaches every full guardian (not
 /// `pickup` links) and goes out by push and email through the outbox, at once (urgent when the
 /// item is: through quiet hours). Answers the accounts to wake once the transaction commits.
-async fn tell_family(
+pub(crate) async fn tell_family(
     txn: &impl sea_orm::ConnectionTrait,
     school_id: Uuid,
     student_id: Uuid,

@@ -5,6 +5,7 @@
 
 mod parent_school;
 mod reporting;
+mod summer;
 
 use std::fmt::Write as _;
 
@@ -119,6 +120,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
         seed_afterschool(state).await?;
         seed_mentoring(state).await?;
         parent_school::seed(state).await?;
+        summer::seed(state).await?;
         reporting::seed(state).await?;
     }
     Ok(Demo { seeded_now: !already, logins: logins(db).await? })

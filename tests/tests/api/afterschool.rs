@@ -233,7 +233,7 @@ async fn as_no_new_lessons_refuses_an_activity_that_teaches_ahead_and_the_bureau
 
 /// A school of `n` children in grade 3 class 1, all children of one guardian (so one token can
 /// race for them all), plus one child with two full guardians.
-async fn crowded_school(app: &TestApp, w: &World, n: usize) -> (String, Vec<Uuid>, (String, String, Uuid)) {
+pub(crate) async fn crowded_school(app: &TestApp, w: &World, n: usize) -> (String, Vec<Uuid>, (String, String, Uuid)) {
     let mut csv = STUDENT_HEADER.to_owned();
     for i in 0..n {
         csv.push_str(&format!("R{i:03},学生{i},3,1,刘强,13900000001,,父亲,full,,,,,\n"));

@@ -27,3 +27,4 @@ mod realtime;
 mod reporting;
 mod roster;
 mod spec;
+mod summer;

@@ -856,7 +856,8 @@ pub async fn withdraw(state: &AppState, caller: &Caller, activity_id: Uuid, stud
         let activity = repo::activity(&txn, activity_id).await?.ok_or_else(ApiError::not_found)?;
         let plan = repo::plan(&txn, activity.plan_id).await?.ok_or_else(ApiError::not_found)?;
         if rules::declines_in_time(row.decline_by, now) {
-            fees::credit_declined(&txn, &activity, student_id, now).await?;
+            // The promotion is the enrolment's last change before this one (`updated_at`).
+            fees::credit_declined(&txn, &activity, student_id, row.updated_at, now).await?;
         } else {
             fees::credit_withdrawal(&txn, &activity, &plan, student_id, now).await?;
         }

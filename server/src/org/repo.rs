@@ -103,6 +103,13 @@ pub async fn lock_student(db: &impl ConnectionTrait, student_id: Uuid) -> Result
     student::Entity::find_by_id(student_id).lock_exclusive().one(db).await
 }
 
+/// Locks the student's row unless another transaction holds it (then `None` at once, no wait):
+/// for a pass over many children that must not wait in a circle with one of theirs.
+pub async fn try_lock_student(db: &impl ConnectionTrait, student_id: Uuid) -> Result<Option<student::Model>, DbErr> {
+    use sea_orm::sea_query::{LockBehavior, LockType};
+    student::Entity::find_by_id(student_id).lock_with_behavior(LockType::Update, LockBehavior::SkipLocked).one(db).await
+}
+
 pub async fn school(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<school::Model>, DbErr> {
     school::Entity::find_by_id(id).one(db).await
 }

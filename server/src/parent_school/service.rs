@@ -384,32 +384,46 @@ pub(crate) fn offered_at(course: &course::Model, school: &school::Model) -> bool
 }
 
 /// Reminds families the day before each session they hold a seat at and each parent meeting they
-/// are invited to (sessions and meetings announced a day or more ahead), once each, in one
-/// transaction per run. Answers how many sessions and meetings were reminded.
+/// are invited to (sessions and meetings announced a day or more ahead), once each, each in a
+/// transaction of its own: one that fails is logged and tried again next run, the rest go out.
+/// Answers how many sessions and meetings were reminded.
 pub async fn remind_upcoming(state: &AppState) -> ApiResult<u32> {
     let now = state.clock.now();
     let until = now + rules::REMINDER_BEFORE;
-    let txn = crate::infra::db::begin(&state.db).await?;
-    let (mut reminded, mut woken) = (0, Vec::new());
-    for s in repo::sessions_to_remind(&txn, now, until).await? {
+    let mut reminded = 0;
+    for s in repo::sessions_to_remind(&state.db, now, until).await? {
         if rules::reminder_due(s.created_at, s.starts_at, now) {
-            woken.extend(sessions::remind(&txn, &s, now).await?);
-            reminded += 1;
+            let txn = crate::infra::db::begin(&state.db).await?;
+            match sessions::remind(&txn, &s, now).await {
+                Ok(told) => reminded += u32::from(commit_and_wake(state, txn, told).await?),
+                Err(error) => tracing::error!(session_id = %s.id, "reminding a session's families failed: {error}"),
+            }
         }
     }
-    for m in repo::meetings_to_remind(&txn, now, until).await? {
+    for m in repo::meetings_to_remind(&state.db, now, until).await? {
         if rules::reminder_due(m.created_at, m.starts_at, now) {
-            woken.extend(meetings::remind(&txn, &m, now).await?);
-            reminded += 1;
+            let txn = crate::infra::db::begin(&state.db).await?;
+            match meetings::remind(&txn, &m, now).await {
+                Ok(told) => reminded += u32::from(commit_and_wake(state, txn, told).await?),
+                Err(error) => tracing::error!(meeting_id = %m.id, "reminding a meeting's families failed: {error}"),
+            }
         }
-    }
-    txn.commit().await?;
-    woken.sort_unstable();
-    woken.dedup();
-    if !woken.is_empty() {
-        state.bus.publish(crate::infra::bus::Wake::items(Some(woken))).await;
     }
     Ok(reminded)
+}
+
+/// Commits a reminder and wakes the accounts told; whether it was this run's (claimed here).
+async fn commit_and_wake(
+    state: &AppState,
+    txn: sea_orm::DatabaseTransaction,
+    told: Option<Vec<Uuid>>,
+) -> ApiResult<bool> {
+    txn.commit().await?;
+    let Some(told) = told else { return Ok(false) };
+    if !told.is_empty() {
+        state.bus.publish(crate::infra::bus::Wake::items(Some(told))).await;
+    }
+    Ok(true)
 }
 
 /// The district's own catalogue (the bureau's courses), newest first.
@@ -650,7 +664,9 @@ pub async fn child_ledger(state: &AppState, caller: &Caller, student_id: Uuid) -
             created_at: e.created_at,
         })
         .collect();
-    let written = repo::reflections_of_child(db, student_id, student.school_id).await?;
+    // The family's own words: the school reads them by course and grade, never tied to a child.
+    let written =
+        if as_guardian { repo::reflections_of_child(db, student_id, student.school_id).await? } else { Vec::new() };
     let written_titles = repo::course_titles(db, written.iter().map(|r| r.course_id).collect()).await?;
     let reflections = written
         .into_iter()

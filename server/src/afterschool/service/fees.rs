@@ -174,30 +174,37 @@ pub async fn credit_cancelled(
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let reason = "活动取消，费用全部退还 / Activity cancelled: every fee comes off";
-    credit_everything(txn, activity, student_id, reason, now).await
+    credit_everything(txn, activity, student_id, (reason, None), now).await
 }
 
-/// The family gave back a seat it was promoted to within the offer's time: everything charged
-/// for it comes off.
+/// The family gave back a seat it was promoted to (at `promoted_at`) within the offer's time:
+/// everything charged for that seat comes off (what an earlier enrolment of the term was charged
+/// and credited stays as it was).
 pub async fn credit_declined(
     txn: &impl sea_orm::ConnectionTrait,
     activity: &activity::Model,
     student_id: Uuid,
+    promoted_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let reason = "候补转正后按时放弃，费用全部退还 / Promotion declined in time: every fee comes off";
-    credit_everything(txn, activity, student_id, reason, now).await
+    credit_everything(txn, activity, student_id, (reason, Some(promoted_at)), now).await
 }
 
+/// Credits the net of the child's entries of the activity (those since `since`, if given).
 async fn credit_everything(
     txn: &impl sea_orm::ConnectionTrait,
     activity: &activity::Model,
     student_id: Uuid,
-    reason: &str,
+    (reason, since): (&str, Option<DateTime<Utc>>),
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     repo::lock_activity(txn, activity.id).await?;
-    let b = balance(&repo::fee_entries(txn, activity.id, student_id).await?);
+    let mut entries = repo::fee_entries(txn, activity.id, student_id).await?;
+    if let Some(since) = since {
+        entries.retain(|e| e.created_at >= since);
+    }
+    let b = balance(&entries);
     if b.net_charged() <= 0 {
         return Ok(());
     }

@@ -34,7 +34,11 @@ pub async fn promote(
         if !repo::take_seat(txn, activity.id).await? {
             return Ok(Vec::new());
         }
-        repo::move_status(txn, next.id, EnrolmentStatus::Waitlisted, EnrolmentStatus::Enrolled, now).await?;
+        if !repo::move_status(txn, next.id, EnrolmentStatus::Waitlisted, EnrolmentStatus::Enrolled, now).await? {
+            // The family withdrew from the line meanwhile: the seat is the next one's.
+            repo::free_seat(txn, activity.id).await?;
+            continue;
+        }
         let until = rules::decline_by(now, plan.decline_hours.and_then(|h| u16::try_from(h).ok()));
         repo::set_decline_by(txn, next.id, until).await?;
         fees::charge_seat(txn, activity, plan, next.student_id, now).await?;

@@ -141,16 +141,23 @@ pub async fn put_enrolment(db: &impl ConnectionTrait, row: enrolment::Model) -> 
     Ok(())
 }
 
-pub async fn set_status(
+/// Moves an enrolment from `from` to `to`; `false` when it was no longer `from` (another request
+/// moved it first).
+pub async fn move_status(
     db: &impl ConnectionTrait,
     id: Uuid,
-    status: WeekStatus,
+    from: WeekStatus,
+    to: WeekStatus,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    enrolment::ActiveModel { id: Set(id), status: Set(status), updated_at: Set(now), ..Default::default() }
-        .update(db)
+) -> Result<bool, DbErr> {
+    let moved = enrolment::Entity::update_many()
+        .col_expr(enrolment::Column::Status, Expr::value(to))
+        .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+        .filter(enrolment::Column::Id.eq(id))
+        .filter(enrolment::Column::Status.eq(from))
+        .exec(db)
         .await?;
-    Ok(())
+    Ok(moved.rows_affected == 1)
 }
 
 /// The week's wait list in queue order.

@@ -280,8 +280,14 @@ async fn week_for_child(
 }
 
 /// A full guardian takes a place for the child in a week (201 `enrolled`, or `waitlisted` when
-/// the week is full); asking again answers the place the child has (200). A child has one place a
-/// week: another site's place the same week is `time_slot_taken`.
+/// the week is full); asking again answers the place the child has (200), taking a place that has
+/// freed meanwhile for a child still waiting. A child has one place a week: another site's place
+/// the same week is `time_slot_taken`.
+///
+/// Locks in one order everywhere: the week first (its queue number), then the child (two
+/// guardians asking at once, or for two sites the same week, queue there); a promotion takes a
+/// waiting child only if nobody holds them (`try_lock_student`), so no two requests wait on each
+/// other in a circle.
 pub async fn enrol(
     state: &AppState,
     caller: &Caller,
@@ -292,18 +298,26 @@ pub async fn enrol(
     let txn = crate::infra::db::begin(&state.db).await?;
     let (student, school, grade) = child_of(&txn, caller, req.student_id, true).await?;
     let (week, _) = week_for_child(&txn, week_id, &school, grade, school.local_date(now)).await?;
-    // The child's row first: two guardians asking at once, or for two sites the same week, queue.
+    let ticket = repo::next_ticket(&txn, week_id).await?;
     crate::org::repo::lock_student(&txn, student.id).await?;
-    if let Some(held) = repo::enrolment(&txn, week_id, student.id).await?.filter(|e| e.status != WeekStatus::Withdrawn)
-    {
-        let view = enrolment_view(&txn, &held).await?;
+    let held = repo::enrolment(&txn, week_id, student.id).await?.filter(|e| e.status != WeekStatus::Withdrawn);
+    let elsewhere = repo::placed_that_week(&txn, student.id, week.starts_on, week_id).await?;
+    if let Some(held) = held {
+        if held.status == WeekStatus::Waitlisted
+            && elsewhere.is_none()
+            && repo::take_place(&txn, week_id).await?
+            && !repo::move_status(&txn, held.id, WeekStatus::Waitlisted, WeekStatus::Enrolled, now).await?
+        {
+            repo::free_place(&txn, week_id).await?;
+        }
+        let current = repo::enrolment(&txn, week_id, student.id).await?.ok_or_else(ApiError::not_found)?;
+        let view = enrolment_view(&txn, &current).await?;
         txn.commit().await?;
         return Ok((view, false));
     }
-    if let Some(other) = repo::placed_that_week(&txn, student.id, week.starts_on, week_id).await? {
+    if let Some(other) = elsewhere {
         return Err(AfterschoolError::SummerWeekTaken { week_id: other }.into());
     }
-    let ticket = repo::next_ticket(&txn, week_id).await?;
     let status = if repo::take_place(&txn, week_id).await? { WeekStatus::Enrolled } else { WeekStatus::Waitlisted };
     let row = enrolment::Model {
         id: Uuid::now_v7(),
@@ -323,7 +337,9 @@ pub async fn enrol(
 }
 
 /// A full guardian gives a week back before it starts (nothing is owed for it); a freed place goes
-/// to the first in line without a place elsewhere that week, whose family is told at once.
+/// to the first in line without a place elsewhere that week, whose family is told at once. Only
+/// the place and the date are checked: a child who changed school or grade since can still give
+/// the week back.
 pub async fn withdraw(
     state: &AppState,
     caller: &Caller,
@@ -332,18 +348,26 @@ pub async fn withdraw(
 ) -> ApiResult<SummerEnrolment> {
     let now = state.clock.now();
     let txn = crate::infra::db::begin(&state.db).await?;
-    let (student, school, grade) = child_of(&txn, caller, student_id, true).await?;
-    let (week, site) = week_for_child(&txn, week_id, &school, grade, school.local_date(now)).await?;
+    let (student, school, _) = child_of(&txn, caller, student_id, true).await?;
+    let week = repo::week(&txn, week_id).await?.ok_or_else(ApiError::not_found)?;
+    let site = repo::site(&txn, week.site_id).await?.ok_or_else(ApiError::not_found)?;
+    if repo::enrolment(&txn, week_id, student.id).await?.is_none() {
+        return Err(ApiError::not_found());
+    }
+    if !rules::open_until_start(week.starts_on, school.local_date(now)) {
+        return Err(AfterschoolError::EnrolmentClosed.into());
+    }
+    // The week, then the child (see `enrol`); the row is read after both, as it stands.
+    repo::next_ticket(&txn, week_id).await?;
     crate::org::repo::lock_student(&txn, student.id).await?;
     let row = repo::enrolment(&txn, week_id, student.id).await?.ok_or_else(ApiError::not_found)?;
     let mut woken = Vec::new();
-    if row.status != WeekStatus::Withdrawn {
-        repo::next_ticket(&txn, week_id).await?;
-        repo::set_status(&txn, row.id, WeekStatus::Withdrawn, now).await?;
-        if row.status == WeekStatus::Enrolled {
-            repo::free_place(&txn, week_id).await?;
-            woken = promote(&txn, &week, &site, school.id, now).await?;
-        }
+    if row.status != WeekStatus::Withdrawn
+        && repo::move_status(&txn, row.id, row.status, WeekStatus::Withdrawn, now).await?
+        && row.status == WeekStatus::Enrolled
+    {
+        repo::free_place(&txn, week_id).await?;
+        woken = promote(&txn, &week, &site, now).await?;
     }
     let saved = repo::enrolment(&txn, week_id, student.id).await?.ok_or_else(ApiError::not_found)?;
     let view = enrolment_view(&txn, &saved).await?;
@@ -354,29 +378,29 @@ pub async fn withdraw(
     Ok(view)
 }
 
-/// Gives a freed place to the first in line who has no place elsewhere that week; an entry that
-/// cannot take it keeps its place. Answers the accounts told.
+/// Gives a freed place (the week's row held by the caller) to the first in line who has no place
+/// elsewhere that week; an entry that cannot take it, or whose child another request holds just
+/// now, keeps its place. Answers the accounts told.
 async fn promote(
     txn: &impl sea_orm::ConnectionTrait,
     week: &week::Model,
     site: &site::Model,
-    sender_school: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Uuid>> {
     for next in repo::waitlist(txn, week.id).await? {
-        if repo::placed_that_week(txn, next.student_id, week.starts_on, week.id).await?.is_some() {
+        let Some(child) = crate::org::repo::try_lock_student(txn, next.student_id).await? else { continue };
+        if repo::placed_that_week(txn, child.id, week.starts_on, week.id).await?.is_some() {
             continue;
         }
         if !repo::take_place(txn, week.id).await? {
             return Ok(Vec::new());
         }
-        repo::set_status(txn, next.id, WeekStatus::Enrolled, now).await?;
-        let name = crate::org::repo::student_names(txn, vec![next.student_id])
-            .await?
-            .remove(&next.student_id)
-            .unwrap_or_default();
+        if !repo::move_status(txn, next.id, WeekStatus::Waitlisted, WeekStatus::Enrolled, now).await? {
+            repo::free_place(txn, week.id).await?;
+            continue;
+        }
         let (from, to) = (week.starts_on, rules::ends_on(week.starts_on));
-        let site_name = &site.name;
+        let (name, site_name) = (&child.name, &site.name);
         let entry = items::Entry {
             kind: ItemKind::Afterschool,
             ref_id: Uuid::new_v4(),
@@ -392,8 +416,7 @@ async fn promote(
             subject_id: None,
         };
         // From the child's school: the family's settings (quiet hours) are kept per school.
-        let school = crate::org::repo::school_of_student(txn, next.student_id).await?.map_or(sender_school, |s| s.id);
-        return crate::afterschool::service::tell_family(txn, school, next.student_id, entry, now).await;
+        return crate::afterschool::service::tell_family(txn, child.school_id, child.id, entry, now).await;
     }
     Ok(Vec::new())
 }

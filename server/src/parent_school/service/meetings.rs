@@ -259,14 +259,14 @@ pub async fn mark_attendance(
 }
 
 /// Reminds the families invited to a meeting the day before it, through the inbox and the outbox
-/// as the invitation went, once. Answers the accounts told.
+/// as the invitation went, once. Answers the accounts told (none: another run claimed it).
 pub(crate) async fn remind(
     txn: &impl sea_orm::ConnectionTrait,
     m: &meeting::Model,
     now: chrono::DateTime<chrono::Utc>,
-) -> ApiResult<Vec<Uuid>> {
+) -> ApiResult<Option<Vec<Uuid>>> {
     if !repo::claim_meeting_reminder(txn, m.id, now).await? {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let school = school_of(txn, m.school_id).await?;
     let when = m.starts_at.with_timezone(&school.zone()).format("%Y-%m-%d %H:%M").to_string();
@@ -284,5 +284,5 @@ pub(crate) async fn remind(
     items::publish(txn, entry, now).await?;
     items::fan_out(txn, ItemKind::ParentSchool, id, recipients(&Target::Families(target(m))), now).await?;
     outbox::enqueue(txn, Delivery::of(ItemKind::ParentSchool, id, Some(m.school_id), When::At(now)), now).await?;
-    Ok(items::recipients_of(txn, ItemKind::ParentSchool, id).await?)
+    Ok(Some(items::recipients_of(txn, ItemKind::ParentSchool, id).await?))
 }

@@ -383,14 +383,15 @@ pub(super) async fn full_guardian(
 }
 
 /// Reminds the families holding a seat at a session the day before it (waiting families are not
-/// reminded of what they have no seat at), once. Answers the accounts told.
+/// reminded of what they have no seat at), once. Answers the accounts told (none: another run claimed
+/// it).
 pub(crate) async fn remind(
     txn: &impl sea_orm::ConnectionTrait,
     s: &session::Model,
     now: chrono::DateTime<chrono::Utc>,
-) -> ApiResult<Vec<Uuid>> {
+) -> ApiResult<Option<Vec<Uuid>>> {
     if !repo::claim_session_reminder(txn, s.id, now).await? {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let mut accounts = Vec::new();
     for student in repo::registered_students(txn, s.id).await? {
@@ -399,7 +400,7 @@ pub(crate) async fn remind(
     accounts.sort_unstable();
     accounts.dedup();
     if accounts.is_empty() {
-        return Ok(accounts);
+        return Ok(Some(accounts));
     }
     let school = school_of(txn, s.school_id).await?;
     let title = repo::course(txn, s.course_id).await?.map(|c| c.title).unwrap_or_default();
@@ -418,5 +419,5 @@ pub(crate) async fn remind(
         subject_id: None,
     };
     outbox::tell(txn, Some(school.id), None, &accounts, entry, now).await?;
-    Ok(accounts)
+    Ok(Some(accounts))
 }

@@ -14,12 +14,11 @@ use std::time::Duration;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
-use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::infra::bus::Wake;
+use crate::infra::bus::Subscription;
 use crate::state::AppState;
 use crate::telemetry::metrics::SseConnection;
 
@@ -59,10 +58,9 @@ struct Event {
 struct Stream {
     state: web::Data<AppState>,
     account: Uuid,
-    /// The session the stream was opened with: it closes when that session ends.
-    session: Uuid,
     last: i64,
-    wakes: broadcast::Receiver<Wake>,
+    /// Rung when items may exist for the account; marked ended when the stream's session ends.
+    wakes: Subscription,
     pending: VecDeque<Bytes>,
     heartbeat: tokio::time::Interval,
     /// Read the database before waiting (backlog after `Last-Event-ID`).
@@ -109,12 +107,12 @@ impl Stream {
             }
             tokio::select! {
                 _ = self.shutdown.changed() => return None,
-                wake = self.wakes.recv() => match wake {
-                    Ok(wake) if wake.ends(self.account, self.session) => return None,
-                    Ok(wake) if !wake.concerns(self.account) => {}
-                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => self.catch_up = true,
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                },
+                ended = self.wakes.rung() => {
+                    if ended {
+                        return None;
+                    }
+                    self.catch_up = true;
+                }
                 _ = self.heartbeat.tick() => return Some((Ok(Bytes::from_static(b": keep-alive\n\n")), self)),
             }
         }
@@ -152,7 +150,7 @@ pub async fn events(state: web::Data<AppState>, user: AuthUser, req: HttpRequest
     let from_query = parse("last_event_id", from_query)?;
     let resume = from_header.or(from_query);
     // Subscribe before reading the starting point, so nothing committed in between is missed.
-    let wakes = state.bus.subscribe();
+    let wakes = state.bus.subscribe(user.account_id, user.session_id);
     let last = match resume {
         Some(seq) => seq,
         None => crate::inbox::service::latest_seq(&state.db, user.account_id).await?,
@@ -164,7 +162,6 @@ pub async fn events(state: web::Data<AppState>, user: AuthUser, req: HttpRequest
     let stream = Stream {
         state: state.clone(),
         account: user.account_id,
-        session: user.session_id,
         last,
         wakes,
         pending: VecDeque::from([ready_frame(last)]),

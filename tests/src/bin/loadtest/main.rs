@@ -35,6 +35,7 @@
 //!
 //! Measurements, not assertions: nothing here fails because a number is slow.
 
+mod crowd;
 mod dashboard;
 
 use std::time::{Duration, Instant};
@@ -43,6 +44,19 @@ use jiaxiao_tests::spawn_app_with;
 use jiaxiao_tests::world::{self, STUDENT_HEADER};
 
 const STUDENTS: usize = 5_000;
+
+/// An app for a load (logins unthrottled, a pool of 16), with a district and one school: the
+/// school's id and its admin's token.
+pub(crate) async fn load_school() -> (jiaxiao_tests::TestApp, uuid::Uuid, String) {
+    let app = spawn_app_with(|s| {
+        s.login_attempts_per_ip = 1_000_000;
+        s.db_max_connections = 16;
+    })
+    .await;
+    let (_, bureau) = world::bootstrap_district(&app, "压测区", "bureau@load.test").await;
+    let (school, admin) = world::create_school(&app, &bureau, "压测学校", "6-3", "admin@load.test").await;
+    (app, school, admin)
+}
 
 #[tokio::main]
 async fn main() {
@@ -62,6 +76,9 @@ async fn main() {
     }
     if wanted("sse") {
         sse().await;
+    }
+    if wanted("crowd") {
+        crowd::run().await;
     }
     if wanted("enrol") {
         enrol().await;
@@ -474,13 +491,7 @@ const RUSH_SEATS: usize = 25;
 
 async fn enrol() {
     use jiaxiao_tests::json;
-    let app = spawn_app_with(|s| {
-        s.login_attempts_per_ip = 1_000_000;
-        s.db_max_connections = 16;
-    })
-    .await;
-    let (_, bureau) = world::bootstrap_district(&app, "压测区", "bureau@load.test").await;
-    let (school, admin) = world::create_school(&app, &bureau, "压测学校", "6-3", "admin@load.test").await;
+    let (app, school, admin) = load_school().await;
     let rows: String = (0..RUSH_GUARDIANS * RUSH_CHILDREN_EACH)
         .map(|i| {
             let g = i / RUSH_CHILDREN_EACH;
@@ -576,13 +587,7 @@ const SSE_STUDENTS: usize = 250;
 
 /// A class notice to 500 guardians connected by SSE: time until every one has the event.
 async fn sse() {
-    let app = spawn_app_with(|s| {
-        s.login_attempts_per_ip = 1_000_000;
-        s.db_max_connections = 16;
-    })
-    .await;
-    let (_, bureau) = world::bootstrap_district(&app, "压测区", "bureau@load.test").await;
-    let (school, admin) = world::create_school(&app, &bureau, "压测学校", "6-3", "admin@load.test").await;
+    let (app, school, admin) = load_school().await;
     let rows: String = (0..SSE_STUDENTS)
         .map(|i| format!("S{i:06},学生{i},5,1,父亲{i},139{i:08},,父亲,,母亲{i},137{i:08},,母亲,\n"))
         .collect();
@@ -699,13 +704,7 @@ async fn hammer(
 const NOTICE_STUDENTS: usize = 25_000;
 
 async fn notice() {
-    let app = spawn_app_with(|s| {
-        s.login_attempts_per_ip = 1_000_000;
-        s.db_max_connections = 16;
-    })
-    .await;
-    let (_, bureau) = world::bootstrap_district(&app, "压测区", "bureau@load.test").await;
-    let (school, admin) = world::create_school(&app, &bureau, "压测学校", "6-3", "admin@load.test").await;
+    let (app, school, admin) = load_school().await;
     let rows: String = (0..NOTICE_STUDENTS)
         .map(|i| {
             format!(

@@ -108,6 +108,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    // Each open event stream holds a socket: take the hard limit the OS grants (a soft limit of
+    // 1,024 would refuse the 1,025th family), and say what we got.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::info!(limit, "open-file limit"),
+        Err(error) => tracing::warn!("could not raise the open-file limit: {error}"),
+    }
     let listen = settings.listen.clone();
     let app = Application::build_with_clock(settings, Arc::new(SystemClock)).await?;
     if demo {

@@ -139,11 +139,12 @@ fn parse_plan(req: &CreatePlan) -> Result<Vec<Session>, AfterschoolError> {
     req.sessions.iter().map(parse_session).collect()
 }
 
-fn list(values: &[u8]) -> String {
+/// Days or grades as stored (`1,3,5`), and back; summer care stores its grades the same way.
+pub(crate) fn list(values: &[u8]) -> String {
     values.iter().map(u8::to_string).collect::<Vec<_>>().join(",")
 }
 
-fn unlist(text: &str) -> Vec<u8> {
+pub(crate) fn unlist(text: &str) -> Vec<u8> {
     text.split(',').filter_map(|v| v.trim().parse().ok()).collect()
 }
 

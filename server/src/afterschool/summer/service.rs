@@ -18,6 +18,7 @@ use super::rules::{self, CAPACITY, FEE_FEN, SiteProblem};
 use crate::access::{self, Caller};
 use crate::afterschool::error::AfterschoolError;
 use crate::afterschool::rules::{Minute, hhmm, parse_hhmm};
+use crate::afterschool::service::{list, unlist};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
@@ -25,14 +26,6 @@ use crate::infra::bus::Wake;
 use crate::input::required;
 use crate::org::model::{FIRST_GRADE, LAST_GRADE, NAME_MAX_CHARS, school};
 use crate::state::AppState;
-
-fn list(values: &[u8]) -> String {
-    values.iter().map(u8::to_string).collect::<Vec<_>>().join(",")
-}
-
-fn unlist(text: &str) -> Vec<u8> {
-    text.split(',').filter_map(|v| v.trim().parse().ok()).collect()
-}
 
 fn kind(row: &site::Model) -> SiteKind {
     if row.school_id.is_some() { SiteKind::School } else { SiteKind::Community }

@@ -55,10 +55,12 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::R
         }
         _ => Bus::in_process(),
     };
+    let stream_reader = crate::realtime::reader::Reader::start(db.clone());
     Ok(AppState {
         db,
         mailer,
         bus,
+        stream_reader,
         sessions: Default::default(),
         push,
         settings: Arc::new(settings),

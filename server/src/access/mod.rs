@@ -296,12 +296,42 @@ pub async fn class_teacher(db: &impl ConnectionTrait, user: &Caller, class_id: U
 /// The caller as a guardian of `student_id` with `full` or `informational` access. A pickup-only
 /// link, another family's child, or an unknown id all answer 404.
 pub async fn guardian_of(db: &impl ConnectionTrait, user: &Caller, student_id: Uuid) -> ApiResult<GuardianOfChild> {
-    guardian_children(db, user)
-        .await?
-        .into_iter()
-        .find(|(_, child, _)| child.id == student_id)
-        .map(|(guardian, student, access_level)| GuardianOfChild { guardian, student, access_level })
-        .ok_or_else(ApiError::not_found)
+    use sea_orm::{FromQueryResult, JoinType, QuerySelect, QueryTrait};
+    // One statement for the one link asked about: every guardian request starts here, and a
+    // family with many children should not load them all. The child's columns come prefixed
+    // `A_`, the guardian's `B_` (sea-orm's `select_also`).
+    struct Link(GuardianOfChild);
+    impl FromQueryResult for Link {
+        fn from_query_result(row: &sea_orm::QueryResult, _: &str) -> Result<Self, sea_orm::DbErr> {
+            Ok(Self(GuardianOfChild {
+                student: student::Model::from_query_result(row, "A_")?,
+                guardian: guardian::Model::from_query_result(row, "B_")?,
+                access_level: row.try_get("", "access_level")?,
+            }))
+        }
+    }
+    let query = student::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            student::Entity::belongs_to(guardianship::Entity)
+                .from(student::Column::Id)
+                .to(guardianship::Column::StudentId)
+                .into(),
+        )
+        .join(
+            JoinType::InnerJoin,
+            guardianship::Entity::belongs_to(guardian::Entity)
+                .from(guardianship::Column::GuardianId)
+                .to(guardian::Column::Id)
+                .into(),
+        )
+        .filter(student::Column::Id.eq(student_id))
+        .filter(guardian::Column::AccountId.eq(user.account_id))
+        .filter(guardianship::Column::AccessLevel.ne(AccessLevel::Pickup))
+        .select_also(guardian::Entity)
+        .column_as(guardianship::Column::AccessLevel, "access_level")
+        .build(db.get_database_backend());
+    Link::find_by_statement(query).one(db).await?.map(|Link(found)| found).ok_or_else(ApiError::not_found)
 }
 
 /// A child the caller may see as a guardian, placed in its class and school (one row of

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -116,12 +116,12 @@ pub async fn activities(db: &impl ConnectionTrait, plan_id: Uuid) -> Result<Vec<
 /// The activity's next queue number. The update locks the activity's row until the transaction
 /// ends, so numbers follow the order in which requests got the lock.
 pub async fn next_ticket(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<i64, DbErr> {
-    activity::Entity::update_many()
+    let updated = activity::Entity::update_many()
         .col_expr(activity::Column::TicketsIssued, Expr::col(activity::Column::TicketsIssued).add(1))
         .filter(activity::Column::Id.eq(activity_id))
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    Ok(activity::Entity::find_by_id(activity_id).one(db).await?.map(|a| a.tickets_issued).unwrap_or(0))
+    Ok(updated.first().map_or(0, |a| a.tickets_issued))
 }
 
 /// Locks the plan's row until the transaction ends (a write that changes nothing).
@@ -223,7 +223,7 @@ pub async fn requeue(
     rank: Option<i16>,
     ticket: i64,
     requested_by: Uuid,
-) -> Result<(), DbErr> {
+) -> Result<enrolment::Model, DbErr> {
     enrolment::ActiveModel {
         id: Set(id),
         choice_rank: Set(rank),
@@ -232,8 +232,7 @@ pub async fn requeue(
         ..Default::default()
     }
     .update(db)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// The activity's wait list in queue order.
@@ -262,17 +261,20 @@ pub async fn active_enrolments(
     student_id: Uuid,
 ) -> Result<Vec<(enrolment::Model, activity::Model)>, DbErr> {
     let rows = enrolment::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            enrolment::Entity::belongs_to(activity::Entity)
+                .from(enrolment::Column::ActivityId)
+                .to(activity::Column::Id)
+                .into(),
+        )
         .filter(enrolment::Column::StudentId.eq(student_id))
         .filter(enrolment::Column::Status.is_not_in([EnrolmentStatus::Withdrawn, EnrolmentStatus::Cancelled]))
         .order_by_asc(enrolment::Column::CreatedAt)
+        .select_also(activity::Entity)
         .all(db)
         .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.activity_id).collect();
-    let activities = activity::Entity::find().filter(activity::Column::Id.is_in(ids)).all(db).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| activities.iter().find(|a| a.id == row.activity_id).cloned().map(|a| (row, a)))
-        .collect())
+    Ok(rows.into_iter().filter_map(|(row, activity)| activity.map(|a| (row, a))).collect())
 }
 
 pub async fn basic_choices(

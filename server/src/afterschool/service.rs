@@ -789,34 +789,30 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
     // A queue number first (it locks the activity), then the row (new, or a withdrawn one coming
     // back), then the seat.
     let ticket = repo::next_ticket(&txn, activity_id).await?;
-    let claimed = repo::insert_enrolment_if_absent(
-        &txn,
-        enrolment::Model {
-            id: Uuid::new_v4(),
-            activity_id,
-            student_id: req.student_id,
-            status: EnrolmentStatus::Applied,
-            choice_rank: req.rank.map(i16::from),
-            ticket,
-            requested_by: caller.account_id,
-            created_at: now,
-            updated_at: now,
-            decline_by: None,
-        },
-    )
-    .await?;
-    let row = repo::enrolment(&txn, activity_id, req.student_id).await?.ok_or_else(ApiError::not_found)?;
-    let ours =
-        claimed || repo::move_status(&txn, row.id, EnrolmentStatus::Withdrawn, EnrolmentStatus::Applied, now).await?;
-    if !ours {
-        // Another guardian's request got there first: answer what it made.
-        let view = enrolment_view(&txn, &row).await?;
-        txn.commit().await?;
-        return Ok((view, false));
-    }
-    if !claimed {
-        repo::requeue(&txn, row.id, req.rank.map(i16::from), ticket, caller.account_id).await?;
-    }
+    let fresh = enrolment::Model {
+        id: Uuid::new_v4(),
+        activity_id,
+        student_id: req.student_id,
+        status: EnrolmentStatus::Applied,
+        choice_rank: req.rank.map(i16::from),
+        ticket,
+        requested_by: caller.account_id,
+        created_at: now,
+        updated_at: now,
+        decline_by: None,
+    };
+    let row = if repo::insert_enrolment_if_absent(&txn, fresh.clone()).await? {
+        fresh
+    } else {
+        let row = repo::enrolment(&txn, activity_id, req.student_id).await?.ok_or_else(ApiError::not_found)?;
+        if !repo::move_status(&txn, row.id, EnrolmentStatus::Withdrawn, EnrolmentStatus::Applied, now).await? {
+            // Another guardian's request got there first: answer what it made.
+            let view = enrolment_view(&txn, &row).await?;
+            txn.commit().await?;
+            return Ok((view, false));
+        }
+        repo::requeue(&txn, row.id, req.rank.map(i16::from), ticket, caller.account_id).await?
+    };
     if allocation == Allocation::FirstCome {
         lottery_rules::check_weekly_limit(&txn, &plan, req.student_id, &activity).await?;
     }
@@ -831,7 +827,8 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
     if status == EnrolmentStatus::Enrolled {
         fees::charge_seat(&txn, &activity, &plan, req.student_id, now).await?;
     }
-    let saved = repo::enrolment(&txn, activity_id, req.student_id).await?.ok_or_else(ApiError::not_found)?;
+    // The row as `move_status` left it (its offer, if any, ended with the change).
+    let saved = enrolment::Model { status, updated_at: now, decline_by: None, ..row };
     let view = enrolment_view(&txn, &saved).await?;
     txn.commit().await?;
     Ok((view, true))

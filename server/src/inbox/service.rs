@@ -173,20 +173,49 @@ fn still_concerns(account_id: Uuid) -> Condition {
         .add(Expr::exists(cared_for))
 }
 
-/// The account's inbox items after `seq`, oldest first, at most `limit` (the real-time stream).
-pub async fn items_after(
+/// [`items_after`] for many `(account, after)` positions in one query: up to `limit` items each,
+/// in `seq` order, answered in the order asked (an account asked twice, for two streams at two
+/// positions, gets two answers). The positions ride in a `VALUES` list joined to the inbox, which
+/// both backends plan as one index probe per position.
+pub async fn items_after_each(
     db: &impl ConnectionTrait,
-    account_id: Uuid,
-    seq: i64,
+    positions: &[(Uuid, i64)],
     limit: u64,
-) -> Result<Vec<inbox_item::Model>, DbErr> {
-    inbox_item::Entity::find()
-        .filter(inbox_item::Column::AccountId.eq(account_id))
-        .filter(inbox_item::Column::Seq.gt(seq))
-        .order_by_asc(inbox_item::Column::Seq)
-        .limit(limit)
-        .all(db)
-        .await
+) -> Result<Vec<Vec<inbox_item::Model>>, DbErr> {
+    use sea_orm::{DbBackend, FromQueryResult, Statement, Value};
+    let mut answers: Vec<Vec<inbox_item::Model>> = vec![Vec::new(); positions.len()];
+    if positions.is_empty() {
+        return Ok(answers);
+    }
+    let backend = db.get_database_backend();
+    // PostgreSQL cannot infer a VALUES list's types from its use: cast each parameter. SQLite
+    // would read the casts as numeric affinity, so it gets bare placeholders.
+    let row = |n: usize| match backend {
+        DbBackend::Postgres => format!("(${}::int8, ${}::uuid, ${}::int8)", 3 * n + 1, 3 * n + 2, 3 * n + 3),
+        _ => "(?, ?, ?)".to_owned(),
+    };
+    let rows: Vec<String> = (0..positions.len()).map(row).collect();
+    let sql = format!(
+        "WITH w(idx, account, after) AS (VALUES {}) \
+         SELECT * FROM (SELECT w.idx AS idx, i.*, \
+           ROW_NUMBER() OVER (PARTITION BY w.idx ORDER BY i.seq) AS rn \
+           FROM w JOIN inbox_items i ON i.account_id = w.account AND i.seq > w.after) t \
+         WHERE rn <= {limit} ORDER BY idx, seq",
+        rows.join(", ")
+    );
+    let values: Vec<Value> = positions
+        .iter()
+        .enumerate()
+        .flat_map(|(n, (account, after))| [Value::from(n as i64), Value::from(*account), Value::from(*after)])
+        .collect();
+    for found in db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await? {
+        let idx: i64 = found.try_get("", "idx")?;
+        let item = inbox_item::Model::from_query_result(&found, "")?;
+        if let Some(answer) = usize::try_from(idx).ok().and_then(|i| answers.get_mut(i)) {
+            answer.push(item);
+        }
+    }
+    Ok(answers)
 }
 
 /// The newest `seq` of the account's inbox (0 when empty): where a fresh stream starts.

@@ -75,7 +75,7 @@ impl Stream {
     /// New items after `last`, as SSE frames.
     async fn read_new(&mut self) -> Result<(), sea_orm::DbErr> {
         loop {
-            let items = crate::inbox::service::items_after(&self.state.db, self.account, self.last, BATCH).await?;
+            let items = self.state.stream_reader.items_after(self.account, self.last, BATCH).await?;
             let full = items.len() as u64 == BATCH;
             for item in items {
                 self.last = item.seq;

@@ -2,6 +2,7 @@
 //! they are committed, with `Last-Event-ID` resume so a reconnecting client misses nothing.
 
 pub mod handlers;
+pub mod reader;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

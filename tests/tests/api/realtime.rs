@@ -55,6 +55,48 @@ async fn a_stream_that_heard_nothing_resumes_from_where_it_started() {
     assert_eq!(event.data["ref_id"], missed.body["id"]);
 }
 
+/// Streams woken by one notice are read together (one query for many positions): each still gets
+/// exactly its own items from its own position, two streams of one account included, and a
+/// backlog longer than one page arrives whole and in order.
+#[tokio::test]
+async fn streams_woken_together_each_get_their_own_items_from_their_own_position() {
+    let app = spawn_app_with(|s| {
+        s.sends_per_user_per_hour = 1_000;
+        s.sends_per_school_per_hour = 1_000;
+    })
+    .await;
+    let w = world::build(&app).await;
+    let start = app.events(&w.g1, None).await.ready.as_ref().expect("ready").id;
+    let mut backlog = Vec::new();
+    for n in 0..201 {
+        let posted = app.post("/api/v1/notices", Some(&w.admin_a1), notice(&format!("通知{n}"))).await.expect(201);
+        backlog.push(posted.body["id"].clone());
+    }
+    let mut behind = app.events(&w.g1, Some(start)).await;
+    let mut fresh = app.events(&w.g1, None).await;
+    let mut informed = app.events(&w.g3, None).await;
+    let mut elsewhere = app.events(&w.g4, None).await;
+    let last = app.post("/api/v1/notices", Some(&w.admin_a1), notice("最后一条")).await.expect(201);
+    backlog.push(last.body["id"].clone());
+
+    let mut seen = Vec::new();
+    let mut previous = start;
+    for _ in 0..backlog.len() {
+        let event = behind.next_event(WAIT).await.expect("every missed notice");
+        assert!(event.id > previous, "in order, once each");
+        previous = event.id;
+        seen.push(event.data["ref_id"].clone());
+    }
+    assert_eq!(seen, backlog);
+    assert!(behind.next_event(Duration::from_millis(300)).await.is_none(), "nothing twice");
+    for stream in [&mut fresh, &mut informed] {
+        let event = stream.next_event(WAIT).await.expect("the new notice");
+        assert_eq!(event.data["ref_id"], last.body["id"]);
+        assert!(stream.next_event(Duration::from_millis(300)).await.is_none(), "only what came after it opened");
+    }
+    assert!(elsewhere.next_event(Duration::from_millis(300)).await.is_none(), "another school's family");
+}
+
 #[tokio::test]
 async fn the_stream_needs_a_signed_in_caller_and_a_numeric_event_id() {
     let app = spawn_app().await;

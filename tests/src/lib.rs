@@ -319,17 +319,7 @@ impl TestApp {
 
     /// Opens the real-time stream (`GET /api/v1/events`), optionally resuming after an event id.
     pub async fn events(&self, token: &str, last_event_id: Option<i64>) -> EventStream {
-        let mut request = reqwest::Client::new().get(self.url("/api/v1/events")).bearer_auth(token);
-        if let Some(id) = last_event_id {
-            request = request.header("Last-Event-ID", id.to_string());
-        }
-        let response = request.send().await.expect("events request");
-        assert_eq!(response.status().as_u16(), 200, "events stream refused");
-        let mut stream = EventStream { response, buffer: String::new(), ready: None };
-        let ready = stream.next_event(std::time::Duration::from_secs(10)).await.expect("a ready event first");
-        assert_eq!(ready.kind, "ready", "the stream opens with its starting position");
-        stream.ready = Some(ready);
-        stream
+        EventStream::open(&reqwest::Client::new(), &self.address, token, last_event_id).await
     }
 }
 
@@ -350,6 +340,22 @@ pub struct Event {
 }
 
 impl EventStream {
+    /// Opens `GET /api/v1/events` on the server at `address` (`http://host:port`) with `client`,
+    /// optionally resuming after an event id, and reads its `ready` event.
+    pub async fn open(client: &reqwest::Client, address: &str, token: &str, last_event_id: Option<i64>) -> EventStream {
+        let mut request = client.get(format!("{address}/api/v1/events")).bearer_auth(token);
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id.to_string());
+        }
+        let response = request.send().await.expect("events request");
+        assert_eq!(response.status().as_u16(), 200, "events stream refused");
+        let mut stream = EventStream { response, buffer: String::new(), ready: None };
+        let ready = stream.next_event(std::time::Duration::from_secs(10)).await.expect("a ready event first");
+        assert_eq!(ready.kind, "ready", "the stream opens with its starting position");
+        stream.ready = Some(ready);
+        stream
+    }
+
     /// Whether the server ends the stream within `wait` (events and comments meanwhile skipped).
     pub async fn ends_within(&mut self, wait: std::time::Duration) -> bool {
         let deadline = tokio::time::Instant::now() + wait;

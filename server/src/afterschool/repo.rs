@@ -116,8 +116,10 @@ pub async fn activities(db: &impl ConnectionTrait, plan_id: Uuid) -> Result<Vec<
 /// The activity's next queue number. The update locks the activity's row until the transaction
 /// ends, so numbers follow the order in which requests got the lock.
 pub async fn next_ticket(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<i64, DbErr> {
+    // An i64, as in `waitlist_all`: the driver caches the statement (the same text) with the
+    // type its first use bound.
     let updated = activity::Entity::update_many()
-        .col_expr(activity::Column::TicketsIssued, Expr::col(activity::Column::TicketsIssued).add(1))
+        .col_expr(activity::Column::TicketsIssued, Expr::col(activity::Column::TicketsIssued).add(1i64))
         .filter(activity::Column::Id.eq(activity_id))
         .exec_with_returning(db)
         .await?;
@@ -479,13 +481,63 @@ pub async fn applications(db: &impl ConnectionTrait, activity_ids: &[Uuid]) -> R
         .await
 }
 
-/// An application the draw left without a seat joins the wait list at `ticket`.
-pub async fn waitlist(db: &impl ConnectionTrait, id: Uuid, ticket: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+/// Moves the rows still `from` to `to`, at once: the rows that moved.
+pub async fn move_all(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    from: EnrolmentStatus,
+    to: EnrolmentStatus,
+    now: DateTime<Utc>,
+) -> Result<Vec<enrolment::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    enrolment::Entity::update_many()
+        .col_expr(enrolment::Column::Status, Expr::value(to))
+        .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+        .col_expr(enrolment::Column::DeclineBy, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(enrolment::Column::Id.is_in(ids.iter().copied()))
+        .filter(enrolment::Column::Status.eq(from))
+        .exec_with_returning(db)
+        .await
+}
+
+/// Takes `n` seats at once if that many are left; `false` (and nothing taken) otherwise.
+pub async fn take_seats(db: &impl ConnectionTrait, activity_id: Uuid, n: usize) -> Result<bool, DbErr> {
+    let n = i32::try_from(n).unwrap_or(i32::MAX);
+    let taken = activity::Entity::update_many()
+        .col_expr(activity::Column::SeatsTaken, Expr::col(activity::Column::SeatsTaken).add(n))
+        .filter(activity::Column::Id.eq(activity_id))
+        .filter(Expr::col(activity::Column::SeatsTaken).add(n).lte(Expr::col(activity::Column::Capacity)))
+        .exec(db)
+        .await?;
+    Ok(taken.rows_affected == 1)
+}
+
+/// Puts applications on the activity's wait list in the order given, with queue numbers issued
+/// after every one before: two statements however many.
+pub async fn waitlist_all(
+    db: &impl ConnectionTrait,
+    activity_id: Uuid,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::CaseStatement;
+    let Some(count) = i64::try_from(ids.len()).ok().filter(|n| *n > 0) else { return Ok(()) };
+    let issued = activity::Entity::update_many()
+        .col_expr(activity::Column::TicketsIssued, Expr::col(activity::Column::TicketsIssued).add(count))
+        .filter(activity::Column::Id.eq(activity_id))
+        .exec_with_returning(db)
+        .await?;
+    let last = issued.first().map_or(count, |a| a.tickets_issued);
+    let tickets = ids.iter().zip(last - count + 1..).fold(CaseStatement::new(), |case, (id, ticket)| {
+        case.case(Expr::col(enrolment::Column::Id).eq(*id), Expr::value(ticket))
+    });
     enrolment::Entity::update_many()
         .col_expr(enrolment::Column::Status, Expr::value(EnrolmentStatus::Waitlisted))
-        .col_expr(enrolment::Column::Ticket, Expr::value(ticket))
+        .col_expr(enrolment::Column::Ticket, tickets.finally(Expr::col(enrolment::Column::Ticket)).into())
         .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
-        .filter(enrolment::Column::Id.eq(id))
+        .filter(enrolment::Column::Id.is_in(ids.iter().copied()))
         .filter(enrolment::Column::Status.eq(EnrolmentStatus::Applied))
         .exec(db)
         .await?;

@@ -613,28 +613,47 @@ async fn draw_plan(
     let rows: HashMap<(Uuid, Uuid), &enrolment::Model> =
         waiting.iter().map(|e| ((e.student_id, e.activity_id), e)).collect();
     let mut per_activity: HashMap<Uuid, (u32, u32)> = ids.iter().map(|id| (*id, (0, 0))).collect();
+    // Written activity by activity, a few statements each however many children it drew: the
+    // winners' rows move to enrolled together and the seat count takes them together; the rest
+    // join the wait list in lottery order with consecutive queue numbers.
+    let mut winners: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for a in &outcome.enrolled {
-        let Some(row) = rows.get(&(a.student_id, a.activity_id)) else { continue };
-        // The seat first: a seat the count refuses (never, as the draw counted them) stays applied.
-        // The row first (it moves once however many draws run), then the seat: a seat the count
-        // refuses (never, as the draw counted them) puts the application back as it was.
-        if !repo::move_status(txn, row.id, EnrolmentStatus::Applied, EnrolmentStatus::Enrolled, now).await? {
-            continue;
+        if let Some(row) = rows.get(&(a.student_id, a.activity_id)) {
+            winners.entry(a.activity_id).or_default().push(row.id);
         }
-        if !repo::take_seat(txn, a.activity_id).await? {
-            repo::move_status(txn, row.id, EnrolmentStatus::Enrolled, EnrolmentStatus::Applied, now).await?;
-            continue;
-        }
-        if let Some(activity) = drawn.iter().find(|d| d.id == a.activity_id) {
-            fees::charge_seat(txn, activity, drawn_plan, a.student_id, now).await?;
-        }
-        per_activity.entry(a.activity_id).or_default().0 += 1;
     }
+    let mut waiting_lists: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for a in &outcome.waitlisted {
-        let Some(row) = rows.get(&(a.student_id, a.activity_id)) else { continue };
-        let ticket = repo::next_ticket(txn, a.activity_id).await?;
-        repo::waitlist(txn, row.id, ticket, now).await?;
-        per_activity.entry(a.activity_id).or_default().1 += 1;
+        if let Some(row) = rows.get(&(a.student_id, a.activity_id)) {
+            waiting_lists.entry(a.activity_id).or_default().push(row.id);
+        }
+    }
+    for activity in &drawn {
+        let moved = repo::move_all(
+            txn,
+            winners.get(&activity.id).map_or(&[][..], Vec::as_slice),
+            EnrolmentStatus::Applied,
+            EnrolmentStatus::Enrolled,
+            now,
+        )
+        .await?;
+        if !moved.is_empty() {
+            // The draw counted the seats under the plan's lock, so the count never refuses them;
+            // if it did, the applications would stand as they were.
+            if !repo::take_seats(txn, activity.id, moved.len()).await? {
+                let ids: Vec<Uuid> = moved.iter().map(|m| m.id).collect();
+                repo::move_all(txn, &ids, EnrolmentStatus::Enrolled, EnrolmentStatus::Applied, now).await?;
+                continue;
+            }
+            for row in &moved {
+                fees::charge_seat(txn, activity, drawn_plan, row.student_id, now).await?;
+            }
+            per_activity.entry(activity.id).or_default().0 += moved.len() as u32;
+        }
+        if let Some(ids) = waiting_lists.get(&activity.id) {
+            repo::waitlist_all(txn, activity.id, ids, now).await?;
+            per_activity.entry(activity.id).or_default().1 += ids.len() as u32;
+        }
     }
     let enrolled: u32 = per_activity.values().map(|c| c.0).sum();
     let waitlisted: u32 = per_activity.values().map(|c| c.1).sum();

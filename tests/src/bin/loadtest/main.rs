@@ -10,9 +10,12 @@
 //!   inbox shows it (its `sent_at`, set by the fan-out's commit), then `GET /api/v1/inbox` and
 //!   mark-read under concurrent load.
 //!
-//! - `enrol`: the after-school enrolment rush: 3,000 children (of 100 guardians) take seats in 60
+//! - `enrol`: the after-school enrolment rush: 3,000 guardians (one child each) take seats in 60
 //!   first-come activities of 25 seats at once; throughput, p50/p99, and the seats taken counted
 //!   back (it must equal the capacity: never oversold).
+//!
+//! - `lottery`: 2,500 children rank four of 200 lottery activities (10,000 applications through the
+//!   API), then the school draws: the draw's answer time with everything it writes.
 //!
 //! - `roll`: the roll call of a 40-child activity, one request each (36 present, 2 absent, 2 on
 //!   leave), taken 300 times by one client as a teacher's phone would: p50/p99.
@@ -30,6 +33,10 @@
 //! - `dashboard`: the bureau (issue 12): a district of 100 schools and 100,000 students with a
 //!   term of data; the district dashboard read 30 times (p50/p99) and the bulletin of a
 //!   half-month computed (issued, then re-run). See `loadtest/dashboard.rs` for what is seeded how.
+//!
+//! - `crowd`: 10,000 guardians connected by SSE to a server process of its own: its memory, a class
+//!   notice and a school-wide notice timed to the last stream; with Redis, on two instances too.
+//!   See `loadtest/crowd.rs`.
 //!
 //! `loadtest notice sse` runs only the named scenarios.
 //!
@@ -77,11 +84,17 @@ async fn main() {
     if wanted("sse") {
         sse().await;
     }
+    if chosen.first().is_some_and(|c| c == "crowd-server") {
+        return crowd::serve().await; // the server process `crowd` starts
+    }
     if wanted("crowd") {
         crowd::run().await;
     }
     if wanted("enrol") {
         enrol().await;
+    }
+    if wanted("lottery") {
+        lottery().await;
     }
     if wanted("roll") {
         roll().await;
@@ -484,8 +497,8 @@ async fn roll() {
     );
 }
 
-const RUSH_GUARDIANS: usize = 100;
-const RUSH_CHILDREN_EACH: usize = 30;
+const RUSH_GUARDIANS: usize = 3_000;
+const RUSH_CHILDREN_EACH: usize = 1;
 const RUSH_ACTIVITIES: usize = 60;
 const RUSH_SEATS: usize = 25;
 
@@ -580,6 +593,106 @@ async fn enrol() {
         pct(0.50),
         pct(0.99),
         RUSH_ACTIVITIES * RUSH_SEATS
+    );
+}
+
+const LOTTERY_CHILDREN: usize = 2_500;
+const LOTTERY_CHOICES: usize = 4;
+const LOTTERY_ACTIVITIES: usize = 200;
+
+/// The elective lottery through the API: 2,500 children rank four of 200 lottery activities of
+/// 30 seats (as `benches/afterschool_lottery.rs` does for the pure draw), then the school draws:
+/// the draw's answer time, with every seat, wait-list place and family message written.
+async fn lottery() {
+    use jiaxiao_tests::json;
+    let (app, school, admin) = load_school().await;
+    let rows: String = (0..LOTTERY_CHILDREN)
+        .map(|i| format!("L{i:06},学生{i},{},{},家长{i},136{i:08},,父亲,full,,,,,\n", i % 6 + 1, (i / 6) % 10 + 1))
+        .collect();
+    let (_, tokens) =
+        world::import_and_activate(&app, &admin, school, "students", &format!("{STUDENT_HEADER}{rows}")).await;
+    let sessions: Vec<serde_json::Value> =
+        (1..=5).map(|d| json!({ "weekday": d, "kind": "basic", "start": "15:40", "end": "18:40" })).collect();
+    let plan = app
+        .post(
+            &format!("/api/v1/schools/{school}/afterschool/plans"),
+            Some(&admin),
+            json!({ "term_start": "2026-09-01", "term_end": "2027-01-20", "sessions": sessions }),
+        )
+        .await
+        .expect(201);
+    let plan_id = plan.body["id"].as_str().expect("plan id").to_owned();
+    app.post(&format!("/api/v1/afterschool/plans/{plan_id}/publish"), Some(&admin), json!({})).await.expect(200);
+    let mut activities = Vec::new();
+    for n in 0..LOTTERY_ACTIVITIES {
+        let (start, end) = [("16:00", "17:30"), ("16:30", "18:00"), ("17:00", "18:30")][n % 3];
+        let body = json!({
+            "name": format!("社团{n}"), "category": "club", "weekdays": [1 + (n % 5) as u8], "start": start, "end": end,
+            "capacity": 30, "provider": { "kind": "school_teacher" }, "fee": { "kind": "free" }, "allocation": "lottery",
+        });
+        let created =
+            app.post(&format!("/api/v1/afterschool/plans/{plan_id}/activities"), Some(&admin), body).await.expect(201);
+        activities.push(created.body["id"].as_str().expect("activity id").to_owned());
+    }
+    // Child c ranks activities (7c + 53k) mod 200, k = 0..3: four different weekdays, no clash.
+    let mut jobs = Vec::new();
+    for token in tokens.values() {
+        for (_, child) in world::children(&app, token).await {
+            jobs.push((token.clone(), child));
+        }
+    }
+    let applications: Vec<(String, String, uuid::Uuid, usize)> = jobs
+        .iter()
+        .enumerate()
+        .flat_map(|(c, (token, child))| {
+            (0..LOTTERY_CHOICES).map(move |k| {
+                let activity = (c * 7 + k * 53) % LOTTERY_ACTIVITIES;
+                (token.clone(), activity, *child, k + 1)
+            })
+        })
+        .map(|(token, activity, child, rank)| {
+            (
+                token,
+                app.url(&format!("/api/v1/afterschool/activities/{}/enrolments", activities[activity])),
+                child,
+                rank,
+            )
+        })
+        .collect();
+    let concurrency = 64;
+    let mut tasks = Vec::new();
+    for worker in 0..concurrency {
+        let client = app.client.clone();
+        let mine: Vec<_> = applications.iter().skip(worker).step_by(concurrency).cloned().collect();
+        tasks.push(tokio::spawn(async move {
+            for (token, url, child, rank) in mine {
+                let response = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&json!({ "student_id": child, "rank": rank }))
+                    .send()
+                    .await
+                    .expect("sent");
+                assert_eq!(response.status().as_u16(), 201, "{url}: an application");
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("task");
+    }
+    let started = Instant::now();
+    let drawn = app
+        .post(&format!("/api/v1/afterschool/plans/{plan_id}/draw"), Some(&admin), json!({ "seed": "loadtest" }))
+        .await
+        .expect(200);
+    let took = started.elapsed();
+    println!(
+        "lottery: {} ranked applications of {} children for {LOTTERY_ACTIVITIES} activities of 30 seats: the draw answered in {:.0} ms; enrolled {}, wait-listed {} (each family told)",
+        drawn.body["applications"],
+        jobs.len(),
+        took.as_secs_f64() * 1e3,
+        drawn.body["enrolled"],
+        drawn.body["waitlisted"]
     );
 }
 

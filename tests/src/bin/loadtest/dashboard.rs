@@ -247,18 +247,8 @@ async fn seed_school(app: &TestApp, bureau: &str, s: usize, course_id: Uuid, ter
     app.put(&mentoring("assignments"), Some(&admin), json!({ "from_proposal": true })).await.expect(200);
 
     // The after-school plan (five days, 15:40–17:50), published, with ten elective activities.
-    let sessions: Vec<_> =
-        (1..=5).map(|d| json!({ "weekday": d, "kind": "basic", "start": "15:40", "end": "17:50" })).collect();
-    let plan = app
-        .post(
-            &format!("/api/v1/schools/{school}/afterschool/plans"),
-            Some(&admin),
-            json!({ "term_start": "2026-09-01", "term_end": "2027-01-20", "sessions": sessions }),
-        )
-        .await
-        .expect(201);
-    let plan_id = uuid(&plan.body["id"]);
-    app.post(&format!("/api/v1/afterschool/plans/{plan_id}/publish"), Some(&admin), json!({})).await.expect(200);
+    let plan = super::published_plan(app, school, &admin, "17:50").await;
+    let plan_id: Uuid = plan.parse().expect("plan id");
     let categories = ["homework_guidance", "science", "sports", "arts", "labour", "reading", "interest_group", "club"];
     let mut activities = Vec::new();
     for a in 0..ACTIVITIES_PER_SCHOOL {
@@ -269,9 +259,8 @@ async fn seed_school(app: &TestApp, bureau: &str, s: usize, course_id: Uuid, ter
             "provider": { "kind": "school_teacher", "name": "本校教师" },
             "fee": { "kind": "service_fee", "amount_fen": 0 }, "allocation": "first_come",
         });
-        let made =
-            app.post(&format!("/api/v1/afterschool/plans/{plan_id}/activities"), Some(&admin), body).await.expect(201);
-        activities.push((uuid(&made.body["id"]), days));
+        let made = super::add_activity(app, &admin, &plan, body).await;
+        activities.push((made.parse::<Uuid>().expect("activity id"), days));
     }
 
     // The term's rows, in the shape the API writes them.

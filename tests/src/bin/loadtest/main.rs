@@ -65,6 +65,37 @@ pub(crate) async fn load_school() -> (jiaxiao_tests::TestApp, uuid::Uuid, String
     (app, school, admin)
 }
 
+/// A published after-school term plan of `school` (2026-09-01 to 2027-01-20) with a basic session
+/// 15:40–`end` every weekday: its id.
+pub(crate) async fn published_plan(app: &jiaxiao_tests::TestApp, school: uuid::Uuid, admin: &str, end: &str) -> String {
+    use jiaxiao_tests::json;
+    let sessions: Vec<serde_json::Value> =
+        (1..=5).map(|d| json!({ "weekday": d, "kind": "basic", "start": "15:40", "end": end })).collect();
+    let plan = app
+        .post(
+            &format!("/api/v1/schools/{school}/afterschool/plans"),
+            Some(admin),
+            json!({ "term_start": "2026-09-01", "term_end": "2027-01-20", "sessions": sessions }),
+        )
+        .await
+        .expect(201);
+    let plan_id = plan.body["id"].as_str().expect("plan id").to_owned();
+    app.post(&format!("/api/v1/afterschool/plans/{plan_id}/publish"), Some(admin), json!({})).await.expect(200);
+    plan_id
+}
+
+/// Adds an activity (`body` as the API takes it) to the plan: its id.
+pub(crate) async fn add_activity(
+    app: &jiaxiao_tests::TestApp,
+    admin: &str,
+    plan_id: &str,
+    body: serde_json::Value,
+) -> String {
+    let created =
+        app.post(&format!("/api/v1/afterschool/plans/{plan_id}/activities"), Some(admin), body).await.expect(201);
+    created.body["id"].as_str().expect("activity id").to_owned()
+}
+
 #[tokio::main]
 async fn main() {
     let backend = if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) { "PostgreSQL" } else { "SQLite" };
@@ -432,25 +463,12 @@ async fn roll() {
         (0..ROLL_CHILDREN).map(|i| format!("R{i:06},学生{i},3,1,家长{i},137{i:08},,母亲,full,,,,,\n")).collect();
     let (_, tokens) =
         world::import_and_activate(&app, &admin, school, "students", &format!("{STUDENT_HEADER}{rows}")).await;
-    let sessions: Vec<serde_json::Value> =
-        (1..=5).map(|d| json!({ "weekday": d, "kind": "basic", "start": "15:40", "end": "17:50" })).collect();
-    let plan = app
-        .post(
-            &format!("/api/v1/schools/{school}/afterschool/plans"),
-            Some(&admin),
-            json!({ "term_start": "2026-09-01", "term_end": "2027-01-20", "sessions": sessions }),
-        )
-        .await
-        .expect(201);
-    let plan_id = plan.body["id"].as_str().expect("plan id").to_owned();
-    app.post(&format!("/api/v1/afterschool/plans/{plan_id}/publish"), Some(&admin), json!({})).await.expect(200);
+    let plan_id = published_plan(&app, school, &admin, "17:50").await;
     let body = json!({
         "name": "足球", "category": "sports", "weekdays": [1, 2, 3, 4, 5], "start": "16:00", "end": "17:30",
         "capacity": ROLL_CHILDREN, "provider": { "kind": "school_teacher" }, "fee": { "kind": "free" }, "allocation": "first_come",
     });
-    let created =
-        app.post(&format!("/api/v1/afterschool/plans/{plan_id}/activities"), Some(&admin), body).await.expect(201);
-    let activity = created.body["id"].as_str().expect("activity id").to_owned();
+    let activity = add_activity(&app, &admin, &plan_id, body).await;
     let mut children = Vec::new();
     for token in tokens.values() {
         for (_, child) in world::children(&app, token).await {
@@ -513,27 +531,14 @@ async fn enrol() {
         .collect();
     let (_, tokens) =
         world::import_and_activate(&app, &admin, school, "students", &format!("{STUDENT_HEADER}{rows}")).await;
-    let sessions: Vec<serde_json::Value> =
-        (1..=5).map(|d| json!({ "weekday": d, "kind": "basic", "start": "15:40", "end": "17:50" })).collect();
-    let plan = app
-        .post(
-            &format!("/api/v1/schools/{school}/afterschool/plans"),
-            Some(&admin),
-            json!({ "term_start": "2026-09-01", "term_end": "2027-01-20", "sessions": sessions }),
-        )
-        .await
-        .expect(201);
-    let plan_id = plan.body["id"].as_str().expect("plan id").to_owned();
-    app.post(&format!("/api/v1/afterschool/plans/{plan_id}/publish"), Some(&admin), json!({})).await.expect(200);
+    let plan_id = published_plan(&app, school, &admin, "17:50").await;
     let mut activities = Vec::new();
     for n in 0..RUSH_ACTIVITIES {
         let body = json!({
             "name": format!("社团{n}"), "category": "club", "weekdays": [1 + (n % 5) as u8], "start": "16:00", "end": "17:30",
             "capacity": RUSH_SEATS, "provider": { "kind": "school_teacher" }, "fee": { "kind": "free" }, "allocation": "first_come",
         });
-        let created =
-            app.post(&format!("/api/v1/afterschool/plans/{plan_id}/activities"), Some(&admin), body).await.expect(201);
-        activities.push(created.body["id"].as_str().expect("activity id").to_owned());
+        activities.push(add_activity(&app, &admin, &plan_id, body).await);
     }
     // Each guardian's token with their children.
     let mut jobs = Vec::new();
@@ -611,18 +616,7 @@ async fn lottery() {
         .collect();
     let (_, tokens) =
         world::import_and_activate(&app, &admin, school, "students", &format!("{STUDENT_HEADER}{rows}")).await;
-    let sessions: Vec<serde_json::Value> =
-        (1..=5).map(|d| json!({ "weekday": d, "kind": "basic", "start": "15:40", "end": "18:40" })).collect();
-    let plan = app
-        .post(
-            &format!("/api/v1/schools/{school}/afterschool/plans"),
-            Some(&admin),
-            json!({ "term_start": "2026-09-01", "term_end": "2027-01-20", "sessions": sessions }),
-        )
-        .await
-        .expect(201);
-    let plan_id = plan.body["id"].as_str().expect("plan id").to_owned();
-    app.post(&format!("/api/v1/afterschool/plans/{plan_id}/publish"), Some(&admin), json!({})).await.expect(200);
+    let plan_id = published_plan(&app, school, &admin, "18:40").await;
     let mut activities = Vec::new();
     for n in 0..LOTTERY_ACTIVITIES {
         let (start, end) = [("16:00", "17:30"), ("16:30", "18:00"), ("17:00", "18:30")][n % 3];
@@ -630,9 +624,7 @@ async fn lottery() {
             "name": format!("社团{n}"), "category": "club", "weekdays": [1 + (n % 5) as u8], "start": start, "end": end,
             "capacity": 30, "provider": { "kind": "school_teacher" }, "fee": { "kind": "free" }, "allocation": "lottery",
         });
-        let created =
-            app.post(&format!("/api/v1/afterschool/plans/{plan_id}/activities"), Some(&admin), body).await.expect(201);
-        activities.push(created.body["id"].as_str().expect("activity id").to_owned());
+        activities.push(add_activity(&app, &admin, &plan_id, body).await);
     }
     // Child c ranks activities (7c + 53k) mod 200, k = 0..3: four different weekdays, no clash.
     let mut jobs = Vec::new();

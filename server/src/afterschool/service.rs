@@ -509,7 +509,11 @@ pub async fn activities(state: &AppState, caller: &Caller, plan_id: Uuid) -> Api
 
 // ---- enrolment ----
 
-async fn enrolment_view(db: &impl sea_orm::ConnectionTrait, row: &enrolment::Model) -> ApiResult<Enrolment> {
+async fn enrolment_view(
+    db: &impl sea_orm::ConnectionTrait,
+    row: &enrolment::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<Enrolment> {
     let waitlist_position = match row.status {
         EnrolmentStatus::Waitlisted => Some(repo::waitlist_ahead(db, row).await? as u32),
         _ => None,
@@ -521,7 +525,10 @@ async fn enrolment_view(db: &impl sea_orm::ConnectionTrait, row: &enrolment::Mod
         status: row.status,
         rank: row.choice_rank.map(|r| r as u8),
         waitlist_position,
-        decline_by: row.decline_by.filter(|_| row.status == EnrolmentStatus::Enrolled),
+        // An offer shows while it stands: after it the seat is simply the child's.
+        decline_by: row
+            .decline_by
+            .filter(|_| row.status == EnrolmentStatus::Enrolled && rules::declines_in_time(row.decline_by, now)),
         created_at: row.created_at,
     })
 }
@@ -791,7 +798,7 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
     if let Some(existing) = repo::enrolment(&txn, activity_id, req.student_id).await?
         && !matches!(existing.status, EnrolmentStatus::Withdrawn | EnrolmentStatus::Cancelled)
     {
-        let view = enrolment_view(&txn, &existing).await?;
+        let view = enrolment_view(&txn, &existing, now).await?;
         txn.commit().await?;
         return Ok((view, false));
     }
@@ -826,7 +833,7 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
         let row = repo::enrolment(&txn, activity_id, req.student_id).await?.ok_or_else(ApiError::not_found)?;
         if !repo::move_status(&txn, row.id, EnrolmentStatus::Withdrawn, EnrolmentStatus::Applied, now).await? {
             // Another guardian's request got there first: answer what it made.
-            let view = enrolment_view(&txn, &row).await?;
+            let view = enrolment_view(&txn, &row, now).await?;
             txn.commit().await?;
             return Ok((view, false));
         }
@@ -848,7 +855,7 @@ pub async fn enrol(state: &AppState, caller: &Caller, activity_id: Uuid, req: En
     }
     // The row as `move_status` left it (its offer, if any, ended with the change).
     let saved = enrolment::Model { status, updated_at: now, decline_by: None, ..row };
-    let view = enrolment_view(&txn, &saved).await?;
+    let view = enrolment_view(&txn, &saved, now).await?;
     txn.commit().await?;
     Ok((view, true))
 }
@@ -861,7 +868,7 @@ pub async fn withdraw(state: &AppState, caller: &Caller, activity_id: Uuid, stud
     access::acting_guardian_of(&txn, caller, student_id).await?;
     let row = repo::enrolment(&txn, activity_id, student_id).await?.ok_or_else(ApiError::not_found)?;
     if matches!(row.status, EnrolmentStatus::Withdrawn | EnrolmentStatus::Cancelled) {
-        let view = enrolment_view(&txn, &row).await?;
+        let view = enrolment_view(&txn, &row, now).await?;
         txn.commit().await?;
         return Ok(view);
     }
@@ -881,7 +888,7 @@ pub async fn withdraw(state: &AppState, caller: &Caller, activity_id: Uuid, stud
         woken = wait_list::promote(&txn, &activity, &plan, now).await?;
     }
     let saved = repo::enrolment(&txn, activity_id, student_id).await?.ok_or_else(ApiError::not_found)?;
-    let view = enrolment_view(&txn, &saved).await?;
+    let view = enrolment_view(&txn, &saved, now).await?;
     txn.commit().await?;
     if !woken.is_empty() {
         state.bus.publish(Wake::items(Some(woken))).await;

@@ -1262,6 +1262,8 @@ async fn a_promoted_family_may_give_the_seat_back_within_the_offer_with_everythi
     assert_eq!(account["owed_fen"], 0, "{account}");
     assert!(account["entries"].to_string().contains("按时放弃"), "{account}");
     assert_eq!(seat(children[2]).await.0["status"], "enrolled");
+    let asked_again = enrol(&app, &many, art, children[2]).await.expect(200).body;
+    assert!(asked_again["decline_by"].is_string(), "the offer stands: {asked_again}");
 
     // After the offer's end the seat is simply the child's: a withdrawal on Thursday refunds the
     // sessions not held (Wednesday's was), and the child's view no longer offers a free decline.
@@ -1273,6 +1275,8 @@ async fn a_promoted_family_may_give_the_seat_back_within_the_offer_with_everythi
         (view["activities"][0].clone(), view["fees_due_fen"].as_i64().unwrap())
     };
     assert_eq!(held["decline_by"], Value::Null);
+    let asked_again = enrol(&app, &many, art, children[2]).await.expect(200).body;
+    assert_eq!(asked_again["decline_by"], Value::Null, "an offer that has passed is not shown: {asked_again}");
     withdraw(children[2], many.clone()).await;
     let account = fee_account(&app, &many, children[2], art).await;
     let owed = account["owed_fen"].as_i64().unwrap();

@@ -3,7 +3,7 @@
 //! with a wait list, one place a week per child, a week given back until it starts, and every
 //! denial. The test clock is Monday 2026-11-23; the summer weeks are in July 2027.
 
-use jiaxiao_tests::world;
+use jiaxiao_tests::world::{self, STUDENT_HEADER};
 use jiaxiao_tests::{TestApp, json, spawn_app};
 use serde_json::Value;
 use uuid::Uuid;
@@ -182,6 +182,45 @@ async fn a_child_takes_one_place_a_week_and_a_week_given_back_goes_to_the_first_
     let late = app.delete(&format!("/api/v1/summer/weeks/{}/enrolments/{}", id(elsewhere), w.s1), Some(&g1)).await;
     assert_eq!(late.expect(409).code(), "enrolment_closed");
     assert_eq!(enrol(&app, &g1, week, w.s1).await.expect(409).code(), "enrolment_closed");
+}
+
+#[tokio::test]
+async fn a_waiting_child_who_moved_to_a_grade_the_site_does_not_take_is_passed_over() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let one_place = json!([{ "starts_on": "2027-07-12", "capacity": 1 }]);
+    let grade_three = publish(&app, &w.admin_a1, site(Some(w.school_a1), json!([3]), 0, one_place)).await;
+    let week = &grade_three["weeks"][0]["id"];
+    // A third grade-3 child of another family, imported with the school's roster.
+    let roster = |s2_class: &str| {
+        format!(
+            "{STUDENT_HEADER}S1,张小一,3,1,张伟,13800000001,,父亲,full,李阿姨,13800000002,,其他,pickup\n\
+             S2,张小二,{s2_class},周敏,13800000003,,母亲,informational,张伟,13800000001,,父亲,full\n\
+             S9,王小九,3,1,王芳,13900000009,,母亲,full,,,,,\n"
+        )
+    };
+    let (_, tokens) = world::import_and_activate(&app, &w.admin_a1, w.school_a1, "students", &roster("3,2")).await;
+    let wang = tokens["13900000009"].clone();
+    let s9 = world::children(&app, &wang).await[0].1;
+    assert_eq!(enrol(&app, &w.g1, week, w.s1).await.expect(201).body["status"], "enrolled");
+    assert_eq!(enrol(&app, &w.g1, week, w.s2).await.expect(201).body["status"], "waitlisted");
+    assert_eq!(enrol(&app, &wang, week, s9).await.expect(201).body["status"], "waitlisted");
+
+    // S2, first in line, moves up to grade 4; when S1's place frees, S9 gets it and S2 keeps waiting.
+    app.post_csv(&format!("/api/v1/schools/{}/roster/students", w.school_a1), Some(&w.admin_a1), &roster("4,1"))
+        .await
+        .expect(200);
+    app.delete(&format!("/api/v1/summer/weeks/{}/enrolments/{}", id(week), w.s1), Some(&w.g1)).await.expect(200);
+    let roster = app
+        .get(&format!("/api/v1/summer/sites/{}/roster", id(&grade_three["id"])), Some(&w.admin_a1))
+        .await
+        .expect(200)
+        .body;
+    let names: Vec<&str> =
+        roster["weeks"][0]["enrolled"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["王小九"], "{roster}");
+    let mine = app.get(&format!("/api/v1/children/{s9}/summer"), Some(&wang)).await.expect(200).body;
+    assert_eq!(mine["sites"][0]["weeks"][0]["status"], "enrolled", "{mine}");
 }
 
 #[tokio::test]

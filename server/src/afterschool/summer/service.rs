@@ -371,9 +371,10 @@ pub async fn withdraw(
     Ok(view)
 }
 
-/// Gives a freed place (the week's row held by the caller) to the first in line who has no place
-/// elsewhere that week; an entry that cannot take it, or whose child another request holds just
-/// now, keeps its place. Answers the accounts told.
+/// Gives a freed place (the week's row held by the caller) to the first in line who may still take
+/// it (same district, and the site's school and grades: a child may have moved since joining the
+/// line) and has no place elsewhere that week; an entry that cannot take it, or whose child another
+/// request holds just now, keeps its place and never blocks the next. Answers the accounts told.
 async fn promote(
     txn: &impl sea_orm::ConnectionTrait,
     week: &week::Model,
@@ -382,6 +383,9 @@ async fn promote(
 ) -> ApiResult<Vec<Uuid>> {
     for next in repo::waitlist(txn, week.id).await? {
         let Some(child) = crate::org::repo::try_lock_student(txn, next.student_id).await? else { continue };
+        if !still_takes(txn, site, &child).await? {
+            continue;
+        }
         if repo::placed_that_week(txn, child.id, week.starts_on, week.id).await?.is_some() {
             continue;
         }
@@ -412,6 +416,18 @@ async fn promote(
         return crate::afterschool::service::tell_family(txn, child.school_id, child.id, entry, now).await;
     }
     Ok(Vec::new())
+}
+
+/// Whether the site takes the child as the child is today (school, district and grade).
+async fn still_takes(
+    db: &impl sea_orm::ConnectionTrait,
+    site: &site::Model,
+    child: &crate::org::model::student::Model,
+) -> ApiResult<bool> {
+    let Some(school) = crate::org::repo::school(db, child.school_id).await? else { return Ok(false) };
+    let classes = crate::org::repo::classes_by_id(db, vec![child.class_id]).await?;
+    let grade = classes.get(&child.class_id).map_or(0, |c| c.grade as u8);
+    Ok(school.district_id == site.district_id && rules::takes(site.school_id, &unlist(&site.grades), school.id, grade))
 }
 
 /// Who has a place each week at a school's site (its admins; a community site's roster is not

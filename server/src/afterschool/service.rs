@@ -636,27 +636,31 @@ async fn draw_plan(
         }
     }
     for activity in &drawn {
-        let moved = repo::move_all(
-            txn,
-            winners.get(&activity.id).map_or(&[][..], Vec::as_slice),
-            EnrolmentStatus::Applied,
-            EnrolmentStatus::Enrolled,
-            now,
-        )
-        .await?;
-        if !moved.is_empty() {
-            // The draw counted the seats under the plan's lock, so the count never refuses them;
-            // if it did, the applications would stand as they were.
-            if !repo::take_seats(txn, activity.id, moved.len()).await? {
-                let ids: Vec<Uuid> = moved.iter().map(|m| m.id).collect();
-                repo::move_all(txn, &ids, EnrolmentStatus::Enrolled, EnrolmentStatus::Applied, now).await?;
-                continue;
-            }
+        let order = winners.get(&activity.id).map_or(&[][..], Vec::as_slice);
+        let mut moved = repo::move_all(txn, order, EnrolmentStatus::Applied, EnrolmentStatus::Enrolled, now).await?;
+        moved.sort_by_key(|row| order.iter().position(|id| *id == row.id));
+        // The draw counted the seats it read; a first-come taker of the add/drop round may have
+        // taken one since. Then the seats go one by one in the draw's order, and a winner left
+        // without one stays an application as it was.
+        let seated: Vec<&enrolment::Model> = if moved.is_empty() {
+            Vec::new()
+        } else if repo::take_seats(txn, activity.id, moved.len()).await? {
+            moved.iter().collect()
+        } else {
+            let mut seated = Vec::new();
             for row in &moved {
-                fees::charge_seat(txn, activity, drawn_plan, row.student_id, now).await?;
+                if repo::take_seat(txn, activity.id).await? {
+                    seated.push(row);
+                } else {
+                    repo::move_status(txn, row.id, EnrolmentStatus::Enrolled, EnrolmentStatus::Applied, now).await?;
+                }
             }
-            per_activity.entry(activity.id).or_default().0 += moved.len() as u32;
+            seated
+        };
+        for row in &seated {
+            fees::charge_seat(txn, activity, drawn_plan, row.student_id, now).await?;
         }
+        per_activity.entry(activity.id).or_default().0 += seated.len() as u32;
         if let Some(ids) = waiting_lists.get(&activity.id) {
             repo::waitlist_all(txn, activity.id, ids, now).await?;
             per_activity.entry(activity.id).or_default().1 += ids.len() as u32;

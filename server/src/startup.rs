@@ -55,12 +55,10 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::R
         }
         _ => Bus::in_process(),
     };
-    let stream_reader = crate::realtime::reader::Reader::start(db.clone());
     Ok(AppState {
         db,
         mailer,
         bus,
-        stream_reader,
         sessions: Default::default(),
         push,
         settings: Arc::new(settings),
@@ -185,6 +183,8 @@ impl Application {
         let state = web::Data::new(build_state(settings, clock).await?);
         crate::telemetry::metrics::start();
         let server_state = state.clone();
+        // The event streams' batched reader (a domain's, so not in the foundation's `AppState`).
+        let stream_reader = web::Data::new(crate::realtime::reader::Reader::start(state.db.clone()));
         let allowed = web::Data::new(AllowedMethods::from_document(&openapi_document(), UNDOCUMENTED_ROUTES));
         let server = HttpServer::new(move || {
             App::new()
@@ -200,6 +200,7 @@ impl Application {
                 .configure(api_routes)
                 .into_app()
                 .app_data(server_state.clone())
+                .app_data(stream_reader.clone())
                 .app_data(allowed.clone())
                 .app_data(payload::json_config())
                 .app_data(payload::query_config())

@@ -31,8 +31,6 @@ pub struct AppState {
     pub sessions: SessionCache,
     /// Real-time wake-ups: in-process, or across instances through Redis.
     pub bus: Bus,
-    /// Reads woken event streams' new items in batches (one query for many streams).
-    pub stream_reader: crate::realtime::reader::Reader,
     pub push: Option<PushGateway>,
     /// Turns true once when the server starts shutting down: event streams end (clients reconnect
     /// elsewhere with `Last-Event-ID`) and background workers stop after their current pass.

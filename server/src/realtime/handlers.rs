@@ -16,6 +16,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::reader::Reader;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::infra::bus::Subscription;
@@ -56,7 +57,7 @@ struct Event {
 }
 
 struct Stream {
-    state: web::Data<AppState>,
+    reader: web::Data<Reader>,
     account: Uuid,
     last: i64,
     /// Rung when items may exist for the account; marked ended when the stream's session ends.
@@ -75,7 +76,7 @@ impl Stream {
     /// New items after `last`, as SSE frames.
     async fn read_new(&mut self) -> Result<(), sea_orm::DbErr> {
         loop {
-            let items = self.state.stream_reader.items_after(self.account, self.last, BATCH).await?;
+            let items = self.reader.items_after(self.account, self.last, BATCH).await?;
             let full = items.len() as u64 == BATCH;
             for item in items {
                 self.last = item.seq;
@@ -135,7 +136,12 @@ impl Stream {
     )
 )]
 #[get("/events")]
-pub async fn events(state: web::Data<AppState>, user: AuthUser, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn events(
+    state: web::Data<AppState>,
+    reader: web::Data<Reader>,
+    user: AuthUser,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let from_header = req.headers().get("last-event-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let from_query = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
         .ok()
@@ -160,7 +166,7 @@ pub async fn events(state: web::Data<AppState>, user: AuthUser, req: HttpRequest
     let mut heartbeat = tokio::time::interval(Duration::from_secs(state.settings.sse_heartbeat_secs.max(1)));
     heartbeat.reset(); // the first tick after one interval, not at once
     let stream = Stream {
-        state: state.clone(),
+        reader,
         account: user.account_id,
         last,
         wakes,

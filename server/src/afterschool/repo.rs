@@ -149,13 +149,7 @@ pub async fn lock_activity(db: &impl ConnectionTrait, activity_id: Uuid) -> Resu
 
 /// Takes one seat if one is left; `false` when the activity is full.
 pub async fn take_seat(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<bool, DbErr> {
-    let taken = activity::Entity::update_many()
-        .col_expr(activity::Column::SeatsTaken, Expr::col(activity::Column::SeatsTaken).add(1))
-        .filter(activity::Column::Id.eq(activity_id))
-        .filter(Expr::col(activity::Column::SeatsTaken).lt(Expr::col(activity::Column::Capacity)))
-        .exec(db)
-        .await?;
-    Ok(taken.rows_affected == 1)
+    take_seats(db, activity_id, 1).await
 }
 
 pub async fn free_seat(db: &impl ConnectionTrait, activity_id: Uuid) -> Result<(), DbErr> {

@@ -175,7 +175,7 @@ async fn school(db: &impl sea_orm::ConnectionTrait, school_id: Uuid) -> ApiResul
 }
 
 /// The grade (1–9) of the pupil's class.
-async fn grade_of(db: &impl sea_orm::ConnectionTrait, pupil: &student::Model) -> ApiResult<u8> {
+pub(crate) async fn grade_of(db: &impl sea_orm::ConnectionTrait, pupil: &student::Model) -> ApiResult<u8> {
     let classes = crate::org::repo::classes_by_id(db, vec![pupil.class_id]).await?;
     Ok(classes.get(&pupil.class_id).map_or(0, |c| c.grade as u8))
 }
@@ -623,18 +623,16 @@ async fn draw_plan(
     // Written activity by activity, a few statements each however many children it drew: the
     // winners' rows move to enrolled together and the seat count takes them together; the rest
     // join the wait list in lottery order with consecutive queue numbers.
-    let mut winners: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for a in &outcome.enrolled {
-        if let Some(row) = rows.get(&(a.student_id, a.activity_id)) {
-            winners.entry(a.activity_id).or_default().push(row.id);
+    let by_activity = |drawn: &[lottery::Application]| {
+        let mut rows_of: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for a in drawn {
+            if let Some(row) = rows.get(&(a.student_id, a.activity_id)) {
+                rows_of.entry(a.activity_id).or_default().push(row.id);
+            }
         }
-    }
-    let mut waiting_lists: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for a in &outcome.waitlisted {
-        if let Some(row) = rows.get(&(a.student_id, a.activity_id)) {
-            waiting_lists.entry(a.activity_id).or_default().push(row.id);
-        }
-    }
+        rows_of
+    };
+    let (winners, waiting_lists) = (by_activity(&outcome.enrolled), by_activity(&outcome.waitlisted));
     for activity in &drawn {
         let order = winners.get(&activity.id).map_or(&[][..], Vec::as_slice);
         let mut moved = repo::move_all(txn, order, EnrolmentStatus::Applied, EnrolmentStatus::Enrolled, now).await?;

@@ -173,8 +173,8 @@ fn still_concerns(account_id: Uuid) -> Condition {
         .add(Expr::exists(cared_for))
 }
 
-/// [`items_after`] for many `(account, after)` positions in one query: up to `limit` items each,
-/// in `seq` order, answered in the order asked (an account asked twice, for two streams at two
+/// The inbox items after each of many `(account, after)` positions, in one query: up to `limit`
+/// items each, in `seq` order, answered in the order asked (an account asked twice, for two streams at two
 /// positions, gets two answers). The positions ride in a `VALUES` list joined to the inbox, which
 /// both backends plan as one index probe per position.
 pub async fn items_after_each(

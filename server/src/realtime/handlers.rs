@@ -16,14 +16,12 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::reader::Reader;
+use super::reader::{PAGE, Reader};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::infra::bus::Subscription;
 use crate::state::AppState;
 use crate::telemetry::metrics::SseConnection;
-
-const BATCH: u64 = 200;
 
 /// The first event of every stream: where it starts. Its id is the position, so a client that
 /// reconnects before any inbox event arrived still resumes from here (`Last-Event-ID`) instead of
@@ -76,8 +74,8 @@ impl Stream {
     /// New items after `last`, as SSE frames.
     async fn read_new(&mut self) -> Result<(), sea_orm::DbErr> {
         loop {
-            let items = self.reader.items_after(self.account, self.last, BATCH).await?;
-            let full = items.len() as u64 == BATCH;
+            let items = self.reader.items_after(self.account, self.last).await?;
+            let full = items.len() as u64 == PAGE;
             for item in items {
                 self.last = item.seq;
                 let event = Event { seq: item.seq, kind: item.kind, ref_id: item.ref_id, created_at: item.created_at };

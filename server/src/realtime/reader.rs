@@ -22,12 +22,14 @@ pub const MAX_POSITIONS: usize = 500;
 /// Queries running at once: each holds one pooled connection.
 const READERS: usize = 4;
 
+/// Items answered per ask at most: a stream given a full page asks again from its end.
+pub const PAGE: u64 = 200;
+
 type Answer = Result<Vec<inbox_item::Model>, DbErr>;
 
 struct Ask {
     account: Uuid,
     after: i64,
-    limit: u64,
     reply: oneshot::Sender<Answer>,
 }
 
@@ -47,11 +49,11 @@ impl Reader {
         Self { asks }
     }
 
-    /// Up to `limit` of `account`'s items after `after`, in `seq` order.
-    pub async fn items_after(&self, account: Uuid, after: i64, limit: u64) -> Answer {
+    /// Up to a [`PAGE`] of `account`'s items after `after`, in `seq` order.
+    pub async fn items_after(&self, account: Uuid, after: i64) -> Answer {
         let (reply, answer) = oneshot::channel();
         let stopped = || DbErr::Custom("the event reader stopped".into());
-        self.asks.send(Ask { account, after, limit, reply }).map_err(|_| stopped())?;
+        self.asks.send(Ask { account, after, reply }).map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 }
@@ -72,13 +74,10 @@ async fn read(db: DatabaseConnection, queue: Arc<Mutex<mpsc::UnboundedReceiver<A
             }
             batch
         };
-        // Every stream asks for the same page size; the largest asked serves them all.
-        let limit = batch.iter().map(|a| a.limit).max().unwrap_or(1);
         let positions: Vec<(Uuid, i64)> = batch.iter().map(|a| (a.account, a.after)).collect();
-        match crate::inbox::service::items_after_each(&db, &positions, limit).await {
+        match crate::inbox::service::items_after_each(&db, &positions, PAGE).await {
             Ok(answers) => {
-                for (ask, mut items) in batch.into_iter().zip(answers) {
-                    items.truncate(usize::try_from(ask.limit).unwrap_or(usize::MAX));
+                for (ask, items) in batch.into_iter().zip(answers) {
                     let _ = ask.reply.send(Ok(items)); // a stream gone meanwhile needs nothing
                 }
             }

@@ -18,7 +18,7 @@ use super::rules::{self, CAPACITY, FEE_FEN, SiteProblem};
 use crate::access::{self, Caller};
 use crate::afterschool::error::AfterschoolError;
 use crate::afterschool::rules::{Minute, hhmm, parse_hhmm};
-use crate::afterschool::service::{list, unlist};
+use crate::afterschool::service::{grade_of, list, unlist};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::inbox::items;
 use crate::inbox::model::ItemKind;
@@ -178,10 +178,17 @@ async fn child_of(
     } else {
         access::guardian_of(db, caller, student_id).await?
     };
-    let school = crate::org::repo::school(db, guardian.student.school_id).await?.ok_or_else(ApiError::not_found)?;
-    let classes = crate::org::repo::classes_by_id(db, vec![guardian.student.class_id]).await?;
-    let grade = classes.get(&guardian.student.class_id).map_or(0, |c| c.grade as u8);
+    let (school, grade) = placed(db, &guardian.student).await?.ok_or_else(ApiError::not_found)?;
     Ok((guardian.student, school, grade))
+}
+
+/// The child's school and grade as they are today (`None`: the school is gone).
+async fn placed(
+    db: &impl sea_orm::ConnectionTrait,
+    child: &crate::org::model::student::Model,
+) -> ApiResult<Option<(school::Model, u8)>> {
+    let Some(school) = crate::org::repo::school(db, child.school_id).await? else { return Ok(None) };
+    Ok(Some((school, grade_of(db, child).await?)))
 }
 
 /// What summer care the child can take, where the child stands each week and what the family owes.
@@ -424,9 +431,7 @@ async fn still_takes(
     site: &site::Model,
     child: &crate::org::model::student::Model,
 ) -> ApiResult<bool> {
-    let Some(school) = crate::org::repo::school(db, child.school_id).await? else { return Ok(false) };
-    let classes = crate::org::repo::classes_by_id(db, vec![child.class_id]).await?;
-    let grade = classes.get(&child.class_id).map_or(0, |c| c.grade as u8);
+    let Some((school, grade)) = placed(db, child).await? else { return Ok(false) };
     Ok(school.district_id == site.district_id && rules::takes(site.school_id, &unlist(&site.grades), school.id, grade))
 }
 

@@ -224,6 +224,16 @@ async fn connect(
     (in_class, others)
 }
 
+/// The school's admin posts a notice to `audience` at `address`: its answer.
+async fn post_notice(client: &reqwest::Client, setup: &Value, address: &str, title: &str, audience: Value) -> Value {
+    let admin = setup["admin"].as_str().expect("admin");
+    let body = json!({ "title": title, "body": "请家长知悉。", "audience": audience, "response_mode": "read" });
+    let response =
+        client.post(format!("{address}/api/v1/notices")).bearer_auth(admin).json(&body).send().await.expect("sent");
+    assert_eq!(response.status().as_u16(), 201, "notice");
+    response.json().await.expect("json")
+}
+
 /// A class notice, then a school-wide one (posted to `address`), timed on the connected streams.
 async fn notices(
     client: &reqwest::Client,
@@ -233,17 +243,7 @@ async fn notices(
     others: Vec<EventStream>,
     label: &str,
 ) {
-    let admin = setup["admin"].as_str().expect("admin");
-    let url = format!("{address}/api/v1/notices");
-    let post = |title: &str, audience: Value| {
-        let body = json!({ "title": title, "body": "请家长知悉。", "audience": audience, "response_mode": "read" });
-        let request = client.post(&url).bearer_auth(admin).json(&body);
-        async move {
-            let response = request.send().await.expect("sent");
-            assert_eq!(response.status().as_u16(), 201, "notice");
-            response.json::<Value>().await.expect("json")
-        }
-    };
+    let post = |title: &'static str, audience: Value| post_notice(client, setup, address, title, audience);
     let connected = in_class.len() + others.len();
 
     let started = Instant::now();
@@ -289,13 +289,7 @@ async fn resume(client: &reqwest::Client, setup: &Value, address: &str, tokens: 
         streams.push(EventStream::open(client, address, token, None).await);
     }
     let dropped: Vec<i64> = streams.drain(..DROPPED).map(|s| s.ready.as_ref().expect("ready").id).collect::<Vec<_>>();
-    let admin = setup["admin"].as_str().expect("admin");
-    let body =
-        json!({ "title": "全校：断线期间的通知", "body": "请家长知悉。", "audience": {}, "response_mode": "read" });
-    let response =
-        client.post(format!("{address}/api/v1/notices")).bearer_auth(admin).json(&body).send().await.expect("sent");
-    assert_eq!(response.status().as_u16(), 201, "notice");
-    let sent: Value = response.json().await.expect("json");
+    let sent = post_notice(client, setup, address, "全校：断线期间的通知", json!({})).await;
     let answered = Instant::now();
     let (streams, _, times) = arrivals(streams, answered).await;
     let reconnecting = Instant::now();

@@ -45,6 +45,7 @@ mod m20261205_000038_practice_reflections;
 mod m20261205_000039_promotion_offers;
 mod m20261205_000040_parent_school_reminders;
 mod m20261205_000041_summer_care;
+mod m20261205_000042_inbox_audiences;
 
 pub struct Migrator;
 
@@ -92,6 +93,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000039_promotion_offers::Migration),
             Box::new(m20261205_000040_parent_school_reminders::Migration),
             Box::new(m20261205_000041_summer_care::Migration),
+            Box::new(m20261205_000042_inbox_audiences::Migration),
         ]
     }
 }

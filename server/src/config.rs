@@ -82,6 +82,9 @@ pub struct Settings {
     /// Bearer token `GET /metrics` requires (`JIAXIAO_METRICS_TOKEN`). Unset: `/metrics` answers
     /// loopback clients only. Either way anyone else gets a 404.
     pub metrics_token: Option<String>,
+    /// Write the rows of a notice to thousands right after its answer (default). False leaves
+    /// them to the jobs: tests use it to look at the moment in between.
+    pub background_fan_out: bool,
 }
 
 /// How log lines are written.
@@ -129,6 +132,7 @@ impl Default for Settings {
             max_attachment_bytes: 10 * 1024 * 1024,
             log_format: LogFormat::Text,
             metrics_token: None,
+            background_fan_out: true,
         }
     }
 }

@@ -62,6 +62,11 @@ struct PostgresDatabase {
 
 impl Drop for PostgresDatabase {
     fn drop(&mut self) {
+        // `JIAXIAO_KEEP_TEST_DATABASE=1` keeps it, to look at a load run's data with `psql`.
+        if std::env::var("JIAXIAO_KEEP_TEST_DATABASE").is_ok_and(|v| v == "1") {
+            eprintln!("kept test database {}", self.name);
+            return;
+        }
         let admin_url = self.admin_url.clone();
         let name = self.name.clone();
         // The test's runtime is going away; drop the database from a runtime of our own.

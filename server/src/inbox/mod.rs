@@ -2,6 +2,7 @@
 //! visits and courses as their issues land — newest first, across all of a family's children and
 //! schools, with read state and the children each item concerns.
 
+pub mod audiences;
 pub mod dto;
 pub mod handlers;
 pub mod items;

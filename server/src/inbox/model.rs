@@ -118,6 +118,31 @@ pub mod inbox_item {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// An item to every family of a school, resolved when an inbox is read: one row where a fan-out
+/// would write one per recipient (see [`crate::inbox::audiences`]).
+pub mod inbox_audience {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "inbox_audiences")]
+    pub struct Model {
+        /// A position of the inbox's sequence, reserved when the item went out.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i64,
+        pub kind: String,
+        pub ref_id: Uuid,
+        pub school_id: Uuid,
+        pub created_at: DateTimeUtc,
+        /// When every recipient had their state row (and push and email were queued).
+        pub expanded_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod inbox_item_child {
     use sea_orm::entity::prelude::*;
 

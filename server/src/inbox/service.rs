@@ -2,17 +2,21 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
+use super::audiences;
 use super::dto::{InboxItem, InboxQuery, UnreadCount};
-use super::model::{ItemKind, inbox_entry, inbox_item, inbox_item_child};
+use super::model::{ItemKind, inbox_audience, inbox_entry, inbox_item, inbox_item_child};
 use crate::access::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::http::pagination::{Page, PageQuery};
+use crate::org::audience;
 use crate::org::dto::ChildRef;
 use crate::org::model::student;
 use crate::state::AppState;
@@ -30,14 +34,34 @@ pub async fn list(
     let mut query = inbox_item::Entity::find()
         .filter(inbox_item::Column::AccountId.eq(user.account_id))
         .filter(still_concerns(user.account_id));
+    let before = match page.after()? {
+        Some(after) => Some(after.parse::<i64>().map_err(|_| ApiError::invalid_cursor())?),
+        None => None,
+    };
     if filter.unread {
         query = query.filter(inbox_item::Column::ReadAt.is_null());
     }
-    if let Some(after) = page.after()? {
-        let seq: i64 = after.parse().map_err(|_| ApiError::invalid_cursor())?;
+    if let Some(seq) = before {
         query = query.filter(inbox_item::Column::Seq.lt(seq));
     }
-    let items = query.order_by_desc(inbox_item::Column::Seq).limit(limit + 1).all(db).await?;
+    let mut items = query.order_by_desc(inbox_item::Column::Seq).limit(limit + 1).all(db).await?;
+    // School-wide items going out that the caller has no row of yet, at their audience's position
+    // (see `inbox::audiences`): merged in while any is going out, a second or so after each.
+    let mut school_of_shared: HashMap<Uuid, Uuid> = HashMap::new();
+    if going_out(state).await? {
+        let mut shared = shared_items(user.account_id);
+        if let Some(seq) = before {
+            shared.and_where(Expr::col(("a", "seq")).lt(seq));
+        }
+        shared.order_by(("a", "seq"), sea_orm::Order::Desc).limit(limit + 1);
+        for row in db.query_all(&shared).await? {
+            let row = SharedItem::from_query_result(&row, "")?;
+            school_of_shared.insert(row.ref_id, row.school_id);
+            items.push(row.into_item(user.account_id));
+        }
+        items.sort_by_key(|item| std::cmp::Reverse(item.seq));
+        items.truncate(limit as usize + 1);
+    }
 
     if items.is_empty() {
         return Ok(Page { items: Vec::new(), next_cursor: None });
@@ -69,16 +93,33 @@ pub async fn list(
         .into_tuple()
         .all(db)
         .await?;
+    // A school-wide item going out concerns the caller's children at that school, as they are now.
+    let school_children: Vec<(Uuid, Uuid, String)> = if school_of_shared.is_empty() {
+        Vec::new()
+    } else {
+        db.query_all(&audience::children_reaching(user.account_id))
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get("", "school_id")?, row.try_get("", "id")?, row.try_get("", "name")?)))
+            .collect::<Result<_, DbErr>>()?
+    };
 
     let rows: Vec<InboxItem> = items
         .into_iter()
         .filter_map(|item| {
             let kind = ItemKind::parse(&item.kind)?;
-            let mut children: Vec<ChildRef> = child_rows
-                .iter()
-                .filter(|(kind, ref_id, _, _)| *ref_id == item.ref_id && *kind == item.kind)
-                .map(|(_, _, id, name)| ChildRef { id: *id, name: name.clone() })
-                .collect();
+            let mut children: Vec<ChildRef> = match school_of_shared.get(&item.ref_id) {
+                Some(school) => school_children
+                    .iter()
+                    .filter(|(at, _, _)| at == school)
+                    .map(|(_, id, name)| ChildRef { id: *id, name: name.clone() })
+                    .collect(),
+                None => child_rows
+                    .iter()
+                    .filter(|(kind, ref_id, _, _)| *ref_id == item.ref_id && *kind == item.kind)
+                    .map(|(_, _, id, name)| ChildRef { id: *id, name: name.clone() })
+                    .collect(),
+            };
             children.sort_by(|a, b| a.name.cmp(&b.name));
             let entry = entries.get(&(item.kind.clone(), item.ref_id))?;
             let recalled = entry.withdrawn;
@@ -123,7 +164,93 @@ pub async fn unread_count(state: &AppState, user: &Caller) -> ApiResult<UnreadCo
         .filter(inbox_item::Column::RefId.in_subquery(awaiting))
         .count(db)
         .await?;
-    Ok(UnreadCount { unread, awaiting_response })
+    // And the school-wide items going out that the caller has no row of yet.
+    let (mut shared_unread, mut shared_awaiting) = (0, 0);
+    if going_out(state).await? {
+        let mut shared = shared_items(user.account_id);
+        shared
+            .clear_selects()
+            .expr_as(Expr::col(("e", "needs_response")), Alias::new("needs_response"))
+            .expr_as(Expr::col(("e", "withdrawn")), Alias::new("withdrawn"))
+            .join_as(
+                sea_orm::JoinType::InnerJoin,
+                "inbox_entries",
+                "e",
+                Expr::col(("e", "kind")).equals(("a", "kind")).and(Expr::col(("e", "ref_id")).equals(("a", "ref_id"))),
+            );
+        for row in db.query_all(&shared).await? {
+            let (needs_response, withdrawn): (bool, bool) =
+                (row.try_get("", "needs_response")?, row.try_get("", "withdrawn")?);
+            shared_unread += 1;
+            shared_awaiting += u64::from(needs_response && !withdrawn);
+        }
+    }
+    Ok(UnreadCount { unread: unread + shared_unread, awaiting_response: awaiting_response + shared_awaiting })
+}
+
+/// Whether reads should look for school-wide items going out: the database's answer, kept by the
+/// instance until the next wake for everyone (see [`audiences::GOING_OUT_MEMO`]), so that an inbox
+/// read asks nothing more than before audiences existed.
+async fn going_out(state: &AppState) -> Result<bool, DbErr> {
+    let (remembered, broadcasts) = state.bus.remembered(audiences::GOING_OUT_MEMO);
+    if let Some(answer) = remembered {
+        return Ok(answer);
+    }
+    let answer = audiences::any_going_out(&state.db).await?;
+    state.bus.remember(answer, broadcasts);
+    Ok(answer)
+}
+
+/// A school-wide item going out, as the inbox of an account without a row of it lists it: at its
+/// audience's position, unread.
+#[derive(Debug, FromQueryResult)]
+struct SharedItem {
+    seq: i64,
+    kind: String,
+    ref_id: Uuid,
+    created_at: DateTime<Utc>,
+    school_id: Uuid,
+}
+
+impl SharedItem {
+    fn into_item(self, account_id: Uuid) -> inbox_item::Model {
+        inbox_item::Model {
+            seq: self.seq,
+            account_id,
+            kind: self.kind,
+            ref_id: self.ref_id,
+            created_at: self.created_at,
+            read_at: None,
+            responded_at: None,
+            response_option: None,
+            response_text: None,
+        }
+    }
+}
+
+/// The school-wide items going out that an account's inbox lists (see [`crate::inbox::audiences`]):
+/// those to the schools it is a family of now, while it has no row of its own of them.
+fn shared_items(account_id: Uuid) -> SelectStatement {
+    Query::select()
+        .column(("a", "seq"))
+        .column(("a", "kind"))
+        .column(("a", "ref_id"))
+        .column(("a", "created_at"))
+        .column(("a", "school_id"))
+        .from_as(inbox_audience::Entity, Alias::new("a"))
+        .join_as(
+            sea_orm::JoinType::LeftJoin,
+            inbox_item::Entity,
+            Alias::new("i"),
+            Expr::col(("i", "account_id"))
+                .eq(account_id)
+                .and(Expr::col(("i", "kind")).equals(("a", "kind")))
+                .and(Expr::col(("i", "ref_id")).equals(("a", "ref_id"))),
+        )
+        .and_where(Expr::col(("a", "expanded_at")).is_null())
+        .and_where(Expr::col(("i", "seq")).is_null())
+        .and_where(Expr::col(("a", "school_id")).in_subquery(audience::schools_reaching(account_id)))
+        .to_owned()
 }
 
 /// The items a family received about its children (notices, homework, after-school news) stay in
@@ -133,7 +260,6 @@ pub async fn unread_count(state: &AppState, user: &Caller) -> ApiResult<UnreadCo
 /// decides, and the teacher's copy names the child too), are always listed.
 fn still_concerns(account_id: Uuid) -> Condition {
     use sea_orm::ActiveEnum;
-    use sea_orm::sea_query::{Expr, ExprTrait, Query};
 
     use crate::org::model::{AccessLevel, guardian, guardianship};
     let children = || {
@@ -176,13 +302,16 @@ fn still_concerns(account_id: Uuid) -> Condition {
 /// The inbox items after each of many `(account, after)` positions, in one query: up to `limit`
 /// items each, in `seq` order, answered in the order asked (an account asked twice, for two streams at two
 /// positions, gets two answers). The positions ride in a `VALUES` list joined to the inbox, which
-/// both backends plan as one index probe per position.
+/// both backends plan as one index probe per position, and to the school-wide items going out
+/// (see [`shared_items`]: the same rule, written out for many accounts at once). An account's own
+/// row of a school-wide item is skipped by a stream already past the item's audience: it sent
+/// the item then.
 pub async fn items_after_each(
     db: &impl ConnectionTrait,
     positions: &[(Uuid, i64)],
     limit: u64,
 ) -> Result<Vec<Vec<inbox_item::Model>>, DbErr> {
-    use sea_orm::{DbBackend, FromQueryResult, Statement, Value};
+    use sea_orm::{DbBackend, Statement, Value};
     let mut answers: Vec<Vec<inbox_item::Model>> = vec![Vec::new(); positions.len()];
     if positions.is_empty() {
         return Ok(answers);
@@ -197,10 +326,22 @@ pub async fn items_after_each(
     let rows: Vec<String> = (0..positions.len()).map(row).collect();
     let sql = format!(
         "WITH w(idx, account, after) AS (VALUES {}) \
-         SELECT * FROM (SELECT w.idx AS idx, i.*, \
-           ROW_NUMBER() OVER (PARTITION BY w.idx ORDER BY i.seq) AS rn \
-           FROM w JOIN inbox_items i ON i.account_id = w.account AND i.seq > w.after) t \
-         WHERE rn <= {limit} ORDER BY idx, seq",
+         SELECT * FROM (SELECT u.*, ROW_NUMBER() OVER (PARTITION BY u.idx ORDER BY u.seq) AS rn FROM ( \
+           SELECT w.idx AS idx, i.seq, i.account_id, i.kind, i.ref_id, i.created_at, i.read_at, \
+             i.responded_at, i.response_option, i.response_text \
+           FROM w JOIN inbox_items i ON i.account_id = w.account AND i.seq > w.after \
+           WHERE NOT EXISTS (SELECT 1 FROM inbox_audiences x \
+             WHERE x.kind = i.kind AND x.ref_id = i.ref_id AND x.seq <= w.after) \
+           UNION ALL \
+           SELECT w.idx, a.seq, w.account, a.kind, a.ref_id, a.created_at, NULL, NULL, NULL, NULL \
+           FROM w JOIN inbox_audiences a ON a.seq > w.after AND a.expanded_at IS NULL \
+           WHERE NOT EXISTS (SELECT 1 FROM inbox_items p \
+               WHERE p.account_id = w.account AND p.kind = a.kind AND p.ref_id = a.ref_id) \
+             AND EXISTS (SELECT 1 FROM guardians g JOIN guardianships gs ON gs.guardian_id = g.id \
+               JOIN students s ON s.id = gs.student_id \
+               WHERE g.account_id = w.account AND s.school_id = a.school_id \
+                 AND gs.access_level IN ('full', 'informational')) \
+         ) u) t WHERE rn <= {limit} ORDER BY idx, seq",
         rows.join(", ")
     );
     let values: Vec<Value> = positions
@@ -218,15 +359,24 @@ pub async fn items_after_each(
     Ok(answers)
 }
 
-/// The newest `seq` of the account's inbox (0 when empty): where a fresh stream starts.
+/// The newest position of the account's inbox (0 when empty): where a fresh stream starts.
 pub async fn latest_seq(db: &impl ConnectionTrait, account_id: Uuid) -> Result<i64, DbErr> {
-    Ok(inbox_item::Entity::find()
+    let own: Option<i64> = inbox_item::Entity::find()
         .select_only()
         .column_as(inbox_item::Column::Seq.max(), "seq")
         .filter(inbox_item::Column::AccountId.eq(account_id))
         .into_tuple::<Option<i64>>()
         .one(db)
         .await?
-        .flatten()
-        .unwrap_or(0))
+        .flatten();
+    if !audiences::any_going_out(db).await? {
+        return Ok(own.unwrap_or(0));
+    }
+    let mut shared = shared_items(account_id);
+    shared.clear_selects().expr_as(Expr::col(("a", "seq")).max(), Alias::new("seq"));
+    let shared: Option<i64> = match db.query_one(&shared).await? {
+        Some(row) => row.try_get("", "seq")?,
+        None => None,
+    };
+    Ok(Ord::max(own, shared).unwrap_or(0))
 }

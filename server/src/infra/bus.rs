@@ -10,7 +10,7 @@
 //! several wakes before a stream reads become one read.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures_util::StreamExt;
@@ -86,6 +86,10 @@ impl Listener {
 #[derive(Default)]
 pub struct Listeners {
     by_account: Mutex<HashMap<Uuid, Vec<Arc<Listener>>>>,
+    /// See [`Bus::remembered`]: an answer, when it was given, and the broadcast count then.
+    memo: Mutex<Option<(std::time::Instant, u64, bool)>>,
+    /// Wakes for everyone so far (each one forgets the memo).
+    broadcasts: AtomicU64,
 }
 
 impl Listeners {
@@ -108,6 +112,9 @@ impl Listeners {
             }
         }
         let ring = |listeners: &Vec<Arc<Listener>>| listeners.iter().for_each(|l| l.ring.notify_one());
+        if wake.accounts.is_none() {
+            self.broadcasts.fetch_add(1, Ordering::SeqCst);
+        }
         match &wake.accounts {
             None => map.values().for_each(ring),
             Some(accounts) if accounts.len() <= map.len() => {
@@ -175,6 +182,27 @@ impl Bus {
     /// again).
     pub fn is_subscribed(&self) -> bool {
         self.subscribed.load(Ordering::Relaxed)
+    }
+
+    /// A yes/no answer a reader keeps for up to `ttl`, forgotten at the next wake for everyone
+    /// on this instance (published here or relayed from another, or a subscription made again
+    /// after Redis was lost): the inbox's "is a school-wide item going out?", which every inbox
+    /// read would otherwise ask the database. `None`: ask, then [`Bus::remember`] the answer
+    /// with the count this gave.
+    pub fn remembered(&self, ttl: std::time::Duration) -> (Option<bool>, u64) {
+        let broadcasts = self.local.broadcasts.load(Ordering::SeqCst);
+        let memo = *self.local.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let fresh = memo.filter(|(at, count, _)| *count == broadcasts && at.elapsed() <= ttl);
+        (fresh.map(|(_, _, answer)| answer), broadcasts)
+    }
+
+    /// Keeps an answer asked after [`Bus::remembered`] gave `broadcasts`, unless a wake for
+    /// everyone passed meanwhile (the answer may be stale already).
+    pub fn remember(&self, answer: bool, broadcasts: u64) {
+        let mut memo = self.local.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.local.broadcasts.load(Ordering::SeqCst) == broadcasts {
+            *memo = Some((std::time::Instant::now(), broadcasts, answer));
+        }
     }
 
     /// Open event streams on this instance.

@@ -12,6 +12,8 @@ use crate::state::AppState;
 /// What one pass did.
 #[derive(Debug, Default)]
 pub struct JobReport {
+    /// School-wide notices whose families' rows (and push and email) the jobs finished writing.
+    pub audiences_expanded: u64,
     pub notices_sent: u64,
     pub deadline_reminders: u64,
     pub idempotency_keys_forgotten: u64,
@@ -40,6 +42,9 @@ pub struct JobReport {
 /// Runs every job once, now.
 pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
     let notices_sent = crate::notices::service::send_due(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    // School-wide notices whose families' rows were still being written when their instance died.
+    let audiences_expanded =
+        crate::notices::service::expand_audiences(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let deadline_reminders =
         crate::notices::service::remind_before_deadlines(state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let idempotency_keys_forgotten = crate::http::idempotency::forget_expired(state).await?;
@@ -92,6 +97,7 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<JobReport> {
         visit_reminders: u64::from(visits.reminders),
         visit_addresses_erased: visits.addresses_erased,
         notices_sent,
+        audiences_expanded,
         deadline_reminders,
         idempotency_keys_forgotten,
         enrolment_rounds_closed,

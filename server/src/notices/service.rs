@@ -24,7 +24,9 @@ use crate::delivery::outbox::{self, Delivery, Recipients, When};
 use crate::error::{ApiError, ApiResult};
 use crate::guard;
 use crate::http::pagination::{Page, PageQuery};
+use crate::inbox::audiences;
 use crate::inbox::items::{self, Answer, ItemKind, ReadState};
+use crate::inbox::model::inbox_audience;
 use crate::infra::bus::Wake;
 use crate::policy::{self, Audience, Channel, Field};
 use crate::state::AppState;
@@ -113,25 +115,30 @@ pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeReque
         created_at: Set(now),
     };
     let mut model = repo::insert(&txn, row).await?;
-    let mut in_background = false;
+    let (mut in_background, mut expand_later) = (false, false);
     if send_at <= now {
-        let reach = crate::org::audience::count_accounts(&txn, &resolved.target).await?;
+        let reach = match whole_school(&resolved.target) {
+            Some(_) => 0, // an audience: every inbox has it at once, however large
+            None => crate::org::audience::count_accounts(&txn, &resolved.target).await?,
+        };
         if reach >= BACKGROUND_FAN_OUT {
             in_background = true;
             let mut active = model.into_active_model();
             active.recipient_count = Set(reach.min(i32::MAX as u64) as i32);
             model = repo::update(&txn, active).await?;
         } else {
-            model = deliver(&txn, model, &resolved.target, now).await?;
+            (model, expand_later) = deliver(&txn, model, &resolved.target, now).await?;
         }
     }
     txn.commit().await?;
     if model.sent_at.is_some() {
         announce(state, &model).await;
-    } else if in_background {
+    }
+    if (in_background || expand_later) && state.settings.background_fan_out {
         let state = state.clone();
         tokio::spawn(async move {
-            if let Err(error) = send_due(&state).await {
+            let done = if in_background { send_due(&state).await } else { expand_audiences(&state).await };
+            if let Err(error) = done {
                 tracing::error!("background fan-out failed; the job will retry it: {error}");
             }
         });
@@ -139,13 +146,24 @@ pub async fn create(state: &Arc<AppState>, user: &Caller, req: CreateNoticeReque
     Ok(to_dto(model, Vec::new(), None, true))
 }
 
-/// Fans a notice out and marks it sent.
+/// The school whose every family a target reaches, when it is the whole school.
+fn whole_school(target: &Target) -> Option<Uuid> {
+    match target {
+        Target::Families(families) if families.school_wide => Some(families.school_id),
+        _ => None,
+    }
+}
+
+/// Fans a notice out and marks it sent. A notice to the whole school goes to the school's audience
+/// (see [`audiences`]): every family's inbox lists it from this transaction's commit; the
+/// families' own rows, push and email follow here when there are few of them, or after the
+/// answer when there are many ([`expand_audiences`]; the returned flag says so).
 async fn deliver(
     db: &impl ConnectionTrait,
     notice: notice::Model,
     target: &Target,
     now: DateTime<Utc>,
-) -> ApiResult<notice::Model> {
+) -> ApiResult<(notice::Model, bool)> {
     let started = std::time::Instant::now();
     let entry = items::Entry {
         kind: ItemKind::Notice,
@@ -158,19 +176,28 @@ async fn deliver(
         subject_id: None,
     };
     items::publish(db, entry, now).await?;
-    let count = repo::fan_out(db, notice.id, target, now).await?;
+    let mut expand_later = false;
+    let count = match whole_school(target) {
+        Some(school_id) => {
+            let count = crate::org::audience::count_accounts(db, target).await?;
+            let audience = audiences::open(db, ItemKind::Notice, notice.id, school_id, now).await?;
+            expand_later = count >= BACKGROUND_FAN_OUT;
+            if !expand_later {
+                audiences::expand_all(db, &audience).await?;
+                audiences::claim_expanded(db, audience.seq, now).await?;
+            }
+            count
+        }
+        None => repo::fan_out(db, notice.id, target, now).await?,
+    };
     let fanned_out = started.elapsed();
-    // Push and email follow through the outbox, committed with the notice, after quiet hours.
-    let after = outbox::deliver_after(db, notice.school_id, notice.urgent, now).await?;
-    outbox::enqueue(
-        db,
-        Delivery::of(ItemKind::Notice, notice.id, notice.school_id, When::At(after)).urgent(notice.urgent),
-        now,
-    )
-    .await?;
+    if !expand_later {
+        queue_push_and_email(db, &notice, now).await?;
+    }
     tracing::debug!(
         notice = %notice.id,
         recipients = count,
+        expand_later,
         fan_out_ms = fanned_out.as_millis() as u64,
         outbox_ms = (started.elapsed() - fanned_out).as_millis() as u64,
         "notice delivered to inboxes"
@@ -178,7 +205,89 @@ async fn deliver(
     let mut active = notice.into_active_model();
     active.sent_at = Set(Some(now));
     active.recipient_count = Set(count.min(i32::MAX as u64) as i32);
-    Ok(repo::update(db, active).await?)
+    Ok((repo::update(db, active).await?, expand_later))
+}
+
+/// Push and email follow through the outbox, committed with the recipients' rows, after quiet
+/// hours.
+async fn queue_push_and_email(db: &impl ConnectionTrait, notice: &notice::Model, now: DateTime<Utc>) -> ApiResult<()> {
+    let after = outbox::deliver_after(db, notice.school_id, notice.urgent, now).await?;
+    outbox::enqueue(
+        db,
+        Delivery::of(ItemKind::Notice, notice.id, notice.school_id, When::At(after)).urgent(notice.urgent),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes the families' rows of school-wide notices gone out to many (their inboxes list them
+/// already), a chunk of the school per transaction, then queues their push and email. Run right
+/// after such a notice's answer and by the jobs (a notice whose instance died meanwhile): chunks
+/// write only what is missing, and the push and email are queued by whoever marks the audience
+/// expanded, once.
+pub async fn expand_audiences(state: &AppState) -> ApiResult<u64> {
+    let mut expanded = 0;
+    for audience in audiences::unexpanded(&state.db, ItemKind::Notice).await? {
+        expanded += u64::from(expand(state, &audience).await?);
+    }
+    Ok(expanded)
+}
+
+/// Writes one audience's rows (see [`expand_audiences`]); true when this call finished it.
+async fn expand(state: &AppState, audience: &inbox_audience::Model) -> ApiResult<bool> {
+    let started = std::time::Instant::now();
+    let mut after = None;
+    loop {
+        let txn = crate::infra::db::begin(&state.db).await?;
+        let last = audiences::expand_chunk(&txn, audience, after).await?;
+        txn.commit().await?;
+        match last {
+            Some(last) => after = Some(last),
+            None => break,
+        }
+    }
+    let now = state.clock.now();
+    let txn = crate::infra::db::begin(&state.db).await?;
+    let finished = audiences::claim_expanded(&txn, audience.seq, now).await?;
+    if finished && let Some(notice) = repo::find(&txn, audience.ref_id).await? {
+        queue_push_and_email(&txn, &notice, now).await?;
+    }
+    txn.commit().await?;
+    tracing::debug!(notice = %audience.ref_id, expand_ms = started.elapsed().as_millis() as u64, "audience expanded");
+    if finished {
+        crate::infra::db::refresh_statistics(&state.db, &["inbox_items", "inbox_item_children", "deliveries"]).await;
+    }
+    Ok(finished)
+}
+
+/// Receipts and reminders count every recipient's row: a school-wide notice still going out has
+/// its rows written first (the rare sender who asks within its first second waits for them).
+async fn expanded(state: &AppState, id: Uuid) -> ApiResult<()> {
+    if let Some(audience) = audiences::going_out(&state.db, ItemKind::Notice, id).await? {
+        expand(state, &audience).await?;
+    }
+    Ok(())
+}
+
+/// A school-wide notice still going out reaches the caller before their own row is written (see
+/// [`audiences::settle`]): a caller who finds no row of theirs has it written now, and opening
+/// and answering work as for any notice. True when the notice was going out (look again).
+async fn settle(db: &impl ConnectionTrait, user: &Caller, id: Uuid) -> ApiResult<bool> {
+    let Some(audience) = audiences::going_out(db, ItemKind::Notice, id).await? else { return Ok(false) };
+    audiences::settle(db, user.account_id, &audience).await?;
+    Ok(true)
+}
+
+/// [`settle`] in a transaction of its own (for reads and single-statement writes).
+async fn settle_now(db: &sea_orm::DatabaseConnection, user: &Caller, id: Uuid) -> ApiResult<bool> {
+    if audiences::going_out(db, ItemKind::Notice, id).await?.is_none() {
+        return Ok(false);
+    }
+    let txn = crate::infra::db::begin(db).await?;
+    let settled = settle(&txn, user, id).await?;
+    txn.commit().await?;
+    Ok(settled)
 }
 
 /// Above this many recipients a wake-up goes to every stream instead of a list of accounts.
@@ -188,7 +297,7 @@ const NAMED_WAKE_LIMIT: i32 = 1_000;
 /// class-sized audience, so other streams stay asleep; everyone for a school-wide one.
 async fn announce(state: &AppState, sent: &notice::Model) {
     let (notice_id, recipients) = (sent.id, sent.recipient_count);
-    if recipients as u64 >= crate::infra::db::BULK_ROWS {
+    if recipients as u64 >= crate::infra::db::BULK_ROWS && !sent.school_wide {
         // In the background: the sender need not wait for it.
         let db = state.db.clone();
         tokio::spawn(async move {
@@ -208,7 +317,7 @@ async fn announce(state: &AppState, sent: &notice::Model) {
 pub async fn send_due(state: &AppState) -> ApiResult<u64> {
     let now = state.clock.now();
     let due = repo::due(&state.db, now).await?;
-    let mut sent = 0;
+    let (mut sent, mut expand) = (0, false);
     for pending in due {
         let txn = crate::infra::db::begin(&state.db).await?;
         if !repo::claim_sending(&txn, pending.id, now).await? {
@@ -218,7 +327,11 @@ pub async fn send_due(state: &AppState) -> ApiResult<u64> {
         let spec = serde_json::from_str(&pending.audience).unwrap_or_default();
         // The audience is resolved when the notice goes out, with the sender's reach at that time.
         let delivered = match audience::resolve(&txn, pending.sender_account_id, &spec, pending.school_id).await {
-            Ok(resolved) => Some(deliver(&txn, pending, &resolved.target, now).await?),
+            Ok(resolved) => {
+                let (notice, later) = deliver(&txn, pending, &resolved.target, now).await?;
+                expand |= later;
+                Some(notice)
+            }
             Err(error) => {
                 tracing::warn!(notice = %notice_id, "scheduled notice not sent: {error}");
                 None
@@ -230,6 +343,9 @@ pub async fn send_due(state: &AppState) -> ApiResult<u64> {
             announce(state, &notice).await;
         }
     }
+    if expand {
+        expand_audiences(state).await?;
+    }
     Ok(sent)
 }
 
@@ -238,7 +354,10 @@ pub async fn send_due(state: &AppState) -> ApiResult<u64> {
 pub async fn view(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Notice> {
     let db = &state.db;
     let notice = repo::find(db, id).await?.ok_or_else(ApiError::not_found)?;
-    let mine = my_state(db, user, id).await?;
+    let mut mine = my_state(db, user, id).await?;
+    if mine.is_none() && settle_now(db, user, id).await? {
+        mine = my_state(db, user, id).await?;
+    }
     let manages = access::notice_reader(db, user, &notice, mine.is_some()).await?;
     let children = match &mine {
         Some(_) => my_children(db, user, id).await?,
@@ -314,7 +433,11 @@ async fn answerable(
     mode: ResponseMode,
     now: DateTime<Utc>,
 ) -> ApiResult<(notice::Model, ReadState)> {
-    let mine = my_state(db, user, id).await?.ok_or_else(ApiError::not_found)?;
+    let mut mine = my_state(db, user, id).await?;
+    if mine.is_none() && settle(db, user, id).await? {
+        mine = my_state(db, user, id).await?;
+    }
+    let mine = mine.ok_or_else(ApiError::not_found)?;
     let notice = repo::find(db, id).await?.ok_or_else(ApiError::not_found)?;
     rules::can_answer(&notice, mode, now)?;
     Ok((notice, mine))
@@ -323,9 +446,14 @@ async fn answerable(
 /// Marks the notice read for the caller (idempotent: the first read time stays), in one
 /// conditional update.
 pub async fn mark_read(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<MyResponse> {
-    items::mark_item_read(&state.db, user.account_id, ItemKind::Notice, id, state.clock.now()).await?;
-    let mine = my_state(&state.db, user, id).await?.ok_or_else(ApiError::not_found)?;
-    Ok(my_response(mine))
+    let now = state.clock.now();
+    items::mark_item_read(&state.db, user.account_id, ItemKind::Notice, id, now).await?;
+    let mut mine = my_state(&state.db, user, id).await?;
+    if mine.is_none() && settle_now(&state.db, user, id).await? {
+        items::mark_item_read(&state.db, user.account_id, ItemKind::Notice, id, now).await?;
+        mine = my_state(&state.db, user, id).await?;
+    }
+    Ok(my_response(mine.ok_or_else(ApiError::not_found)?))
 }
 
 /// One-tap acknowledgement (收到) of a `confirm` notice.
@@ -381,6 +509,7 @@ async fn managed_notice(
 pub async fn receipts(state: &AppState, user: &Caller, id: Uuid, class_id: Option<Uuid>) -> ApiResult<Receipts> {
     let db = &state.db;
     let (notice, _) = managed_notice(db, user, id).await?;
+    expanded(state, id).await?;
     let states = items::read_states(db, ItemKind::Notice, id).await?;
     let (mut children, mut classes, mut student_names, mut guardian_names, mut staff_names) =
         (Vec::new(), Default::default(), Default::default(), Default::default(), Vec::new());
@@ -438,6 +567,7 @@ fn reminder_recipients(mode: ResponseMode) -> Recipients {
 /// Reminds everyone who has not read (or answered) a notice; at most once per 6 hours.
 pub async fn remind(state: &AppState, user: &Caller, id: Uuid) -> ApiResult<Reminded> {
     let now = state.clock.now();
+    expanded(state, id).await?;
     let txn = crate::infra::db::begin(&state.db).await?;
     let (notice, _) = managed_notice(&txn, user, id).await?;
     rules::can_remind(&notice, now)?;

@@ -31,7 +31,7 @@ pub enum Target {
 
 /// `(account, student, class)` of every guardian a family notice reaches, one row per child.
 pub fn family_rows(target: &FamilyTarget) -> SelectStatement {
-    let access: Vec<&str> = if target.school_wide { vec!["full", "informational"] } else { vec!["full"] };
+    let access: Vec<&str> = if target.school_wide { SCHOOL_WIDE_ACCESS.to_vec() } else { vec!["full"] };
     let mut reach = Condition::any();
     if !target.school_wide {
         if !target.grades.is_empty() {
@@ -65,6 +65,31 @@ pub fn family_rows(target: &FamilyTarget) -> SelectStatement {
         select.cond_where(reach);
     }
     select
+}
+
+/// Access levels a school-wide item reaches: informational guardians receive it too.
+const SCHOOL_WIDE_ACCESS: [&str; 2] = ["full", "informational"];
+
+/// `(school_id, student_id, name)` of the children through whom school-wide items reach an
+/// account now: the inbox resolves a school's audience with it when the account reads.
+pub fn children_reaching(account_id: Uuid) -> SelectStatement {
+    Query::select()
+        .column(("s", "school_id"))
+        .column(("s", "id"))
+        .column(("s", "name"))
+        .from_as("guardians", "g")
+        .join_as(JoinType::InnerJoin, "guardianships", "gs", Expr::col(("gs", "guardian_id")).equals(("g", "id")))
+        .join_as(JoinType::InnerJoin, "students", "s", Expr::col(("s", "id")).equals(("gs", "student_id")))
+        .and_where(Expr::col(("g", "account_id")).eq(account_id))
+        .and_where(Expr::col(("gs", "access_level")).is_in(SCHOOL_WIDE_ACCESS))
+        .to_owned()
+}
+
+/// The schools whose school-wide items reach an account now (see [`children_reaching`]).
+pub fn schools_reaching(account_id: Uuid) -> SelectStatement {
+    let mut schools = children_reaching(account_id);
+    schools.clear_selects().column(("s", "school_id"));
+    schools
 }
 
 /// Accounts of the staff of these schools (bureau notices).

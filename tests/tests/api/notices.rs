@@ -379,8 +379,9 @@ async fn notices_validate_their_fields() {
 }
 
 #[tokio::test]
-async fn a_notice_to_thousands_answers_at_once_and_reaches_every_inbox_exactly_once() {
-    let app = spawn_app().await;
+async fn a_notice_to_the_whole_school_is_in_every_inbox_at_its_answer_and_each_familys_rows_follow_once() {
+    // The families' own rows are left to the jobs, to look at the moment in between.
+    let app = jiaxiao_tests::spawn_app_with(|s| s.background_fan_out = false).await;
     let (_, bureau) = world::bootstrap_district(&app, "甲区", "bureau@test.cn").await;
     let (school, admin) = world::create_school(&app, &bureau, "大学校", "6-3", "admin@test.cn").await;
     // 1,000 pupils with two guardians each: 2,000 recipients, the background fan-out threshold.
@@ -398,28 +399,86 @@ async fn a_notice_to_thousands_answers_at_once_and_reaches_every_inbox_exactly_o
         .await
         .expect(200);
     let codes = report.body["activation_codes"].as_array().expect("codes");
-    let last = &codes[codes.len() - 1];
-    let guardian = app
-        .activate(last["login"].as_str().expect("login"), last["code"].as_str().expect("code"), world::PASSWORD)
-        .await;
+    let activate = |n: usize| {
+        let code = &codes[n];
+        app.activate(code["login"].as_str().expect("login"), code["code"].as_str().expect("code"), world::PASSWORD)
+    };
+    let (reader, answerer) = (activate(codes.len() - 1).await, activate(0).await);
+    // A family of another school of the district.
+    let (other_school, other_admin) = world::create_school(&app, &bureau, "小学校", "6-3", "other@test.cn").await;
+    let (_, others) = world::import_and_activate(
+        &app,
+        &other_admin,
+        other_school,
+        "students",
+        &format!("{}T0001,别校学生,3,1,别校家长,13600000099,,母亲,full,,,,,\n", world::STUDENT_HEADER),
+    )
+    .await;
+    let outsider = others.values().next().expect("a family of the other school").clone();
+    let mut stream = app.events(&reader, Some(0)).await;
 
     let sent = send(&app, &admin, notice("全校通知", json!({}))).await.expect(201);
     assert_eq!(sent.body["recipient_count"], 2_000);
-    assert!(sent.body["sent_at"].is_null(), "answered before the fan-out");
+    assert!(sent.body["sent_at"].is_string(), "sent at the answer: {}", sent.body);
     let id = sent.body["id"].as_str().expect("id").to_owned();
-    // The scheduled-notice job races the background fan-out: one of them sends it, once.
-    app.run_jobs().await;
-    let mut waited = 0;
-    while app.get(&format!("/api/v1/notices/{id}"), Some(&admin)).await.expect(200).body["sent_at"].is_null() {
-        assert!(waited < 200, "the notice was not fanned out");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        waited += 1;
-    }
-    app.run_jobs().await;
-    let titles: Vec<String> = inbox(&app, &guardian).await.into_iter().map(|(title, _)| title).collect();
-    assert_eq!(titles, ["全校通知"]);
+
+    // Before any family's own row is written, every inbox of the school lists it, counts it and
+    // streams it; another school's family has nothing.
+    let before = inbox(&app, &reader).await;
+    assert_eq!(before.iter().map(|(title, _)| title.as_str()).collect::<Vec<_>>(), ["全校通知"]);
+    let (ids, unread, _) = listed(&app, &reader).await;
+    assert_eq!((ids, unread), (vec![id.clone()], Some(1)));
+    let event = stream.next_event(std::time::Duration::from_secs(10)).await.expect("an inbox event");
+    assert_eq!(event.data["ref_id"], id.as_str());
+    let page = app.get("/api/v1/inbox", Some(&reader)).await.expect(200);
+    let seq = page.body["items"][0]["seq"].as_i64().expect("seq");
+    assert_eq!(event.id, seq, "the stream and the list place it at one position");
+    assert_eq!(page.body["items"][0]["children"].as_array().map(Vec::len), Some(1), "{}", page.body);
+    assert!(inbox(&app, &outsider).await.is_empty(), "another school's family");
+    app.get(&format!("/api/v1/notices/{id}"), Some(&outsider)).await.expect(404);
+    // A family that opens it first gets its row at once.
+    app.post(&format!("/api/v1/notices/{id}/read"), Some(&answerer), json!({})).await.expect(200);
+    let (_, unread, _) = listed(&app, &answerer).await;
+    assert_eq!(unread, Some(0));
+
+    // The jobs write every other family's row, once, and only once however often they run.
+    assert_eq!(app.run_jobs().await.audiences_expanded, 1);
+    assert_eq!(app.run_jobs().await.audiences_expanded, 0);
+    let after = app.get("/api/v1/inbox", Some(&reader)).await.expect(200);
+    let items = after.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "listed once: {}", after.body);
+    assert_eq!((items[0]["ref_id"].as_str(), items[0]["read"].as_bool()), (Some(id.as_str()), Some(false)));
+    assert!(items[0]["seq"].as_i64() > Some(seq), "the family's own row, written after the audience");
+    assert!(stream.next_event(std::time::Duration::from_millis(300)).await.is_none(), "nothing streamed twice");
+    // A stream resuming from before the notice gets it once, from the family's own row.
+    let mut resumed = app.events(&reader, Some(0)).await;
+    let again = resumed.next_event(std::time::Duration::from_secs(10)).await.expect("the notice");
+    assert_eq!((again.data["ref_id"].as_str(), again.id), (Some(id.as_str()), items[0]["seq"].as_i64().expect("seq")));
+    assert!(resumed.next_event(std::time::Duration::from_millis(300)).await.is_none(), "once");
+    let (_, unread, _) = listed(&app, &answerer).await;
+    assert_eq!(unread, Some(0), "the early read stands");
     let receipts = app.get(&format!("/api/v1/notices/{id}/receipts"), Some(&admin)).await.expect(200);
     assert_eq!(receipts.body["recipient_count"], 2_000, "{}", receipts.body);
+    assert_eq!(receipts.body["read"], 1, "{}", receipts.body);
+    // Receipts asked for while a notice is going out write its rows first, and count them all.
+    let second = send(&app, &admin, notice("全校通知二", json!({}))).await.expect(201);
+    let second = second.body["id"].as_str().expect("id").to_owned();
+    let receipts = app.get(&format!("/api/v1/notices/{second}/receipts"), Some(&admin)).await.expect(200);
+    assert_eq!(
+        (receipts.body["recipient_count"].as_u64(), receipts.body["unread"].as_u64()),
+        (Some(2_000), Some(2_000))
+    );
+    assert_eq!(app.run_jobs().await.audiences_expanded, 0, "the receipts finished it");
+    // A family that joins the school afterwards was not a recipient.
+    let (_, late) = world::import_and_activate(
+        &app,
+        &admin,
+        school,
+        "students",
+        &format!("{}L0001,新生,3,1,新家长,13600000098,,母亲,full,,,,,\n", world::STUDENT_HEADER),
+    )
+    .await;
+    assert!(inbox(&app, late.values().next().expect("the new family")).await.is_empty());
 }
 
 /// The ref ids in the first page of the caller's inbox, and its unread and awaiting-response counts.

@@ -845,26 +845,57 @@ async fn notice() {
     let sent = app.post("/api/v1/notices", Some(&admin), body).await.expect(201);
     let post_latency = started.elapsed();
     let id = sent.body["id"].as_str().expect("id").to_owned();
-    // Every inbox shows it once the fan-out has committed, which sets `sent_at`.
-    let mut delivered = sent.body["sent_at"].is_string();
-    while !delivered {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-        let now = app.get(&format!("/api/v1/notices/{id}"), Some(&admin)).await.expect(200);
-        delivered = now.body["sent_at"].is_string();
+    assert!(sent.body["sent_at"].is_string(), "a school-wide notice is sent at its answer");
+    // Every sampled guardian's inbox, read at once right after the answer, lists it: the school's
+    // audience was committed with the notice (the inbox resolves it at each read).
+    let answered = Instant::now();
+    let reads = tokens.iter().map(|token| {
+        let (client, url, token, id) =
+            (app.client.clone(), app.url("/api/v1/inbox?limit=1"), token.clone(), id.clone());
+        tokio::spawn(async move {
+            let page: serde_json::Value =
+                client.get(&url).bearer_auth(&token).send().await.expect("sent").json().await.expect("json");
+            assert_eq!(page["items"][0]["ref_id"], id.as_str(), "a sampled guardian has it");
+        })
+    });
+    for read in reads.collect::<Vec<_>>() {
+        read.await.expect("inbox read");
     }
-    let in_every_inbox = started.elapsed();
-    let last = app.get("/api/v1/inbox?limit=1", Some(&tokens[tokens.len() - 1])).await.expect(200);
-    assert_eq!(last.body["items"][0]["ref_id"], id.as_str(), "the last sampled guardian has it");
+    let in_every_inbox = answered.elapsed();
+    // Then each family's own row (read state, answers, receipts) is written in the background,
+    // and push and email are queued.
+    let notice_id: uuid::Uuid = id.parse().expect("uuid");
+    loop {
+        let audience =
+            server::inbox::audiences::going_out(&app.state.db, server::inbox::items::ItemKind::Notice, notice_id)
+                .await
+                .expect("audience");
+        if audience.is_none() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let rows_written = answered.elapsed();
     println!(
-        "notice: school-wide to {} guardians ({} children): POST {:.0} ms; in every inbox after {:.0} ms",
+        "notice: school-wide to {} guardians ({} children): POST {:.0} ms; {} sampled inboxes (read at once) had it {:.0} ms after the answer; every family's own row written {:.0} ms after it",
         sent.body["recipient_count"],
         NOTICE_STUDENTS,
         post_latency.as_secs_f64() * 1e3,
-        in_every_inbox.as_secs_f64() * 1e3
+        tokens.len(),
+        in_every_inbox.as_secs_f64() * 1e3,
+        rows_written.as_secs_f64() * 1e3
     );
+    // Right after the rows are written, then settled: the first run shares the machine with the
+    // statistics refresh (`ANALYZE`) and the autovacuum that 150,000 new rows start.
     let (rps, p50, p99) = hammer(&app, &tokens, |_| (false, "/api/v1/inbox".to_owned()), 6_000, 32).await;
     println!(
-        "GET /inbox ({} guardians, 32 concurrent clients): {rps:.0} req/s; p50 {p50:.1} ms, p99 {p99:.1} ms",
+        "GET /inbox right after ({} guardians, 32 concurrent clients): {rps:.0} req/s; p50 {p50:.1} ms, p99 {p99:.1} ms",
+        tokens.len()
+    );
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let (rps, p50, p99) = hammer(&app, &tokens, |_| (false, "/api/v1/inbox".to_owned()), 6_000, 32).await;
+    println!(
+        "GET /inbox 10 s later ({} guardians, 32 concurrent clients): {rps:.0} req/s; p50 {p50:.1} ms, p99 {p99:.1} ms",
         tokens.len()
     );
     let (rps, p50, p99) = hammer(&app, &tokens, |_| (true, format!("/api/v1/notices/{id}/read")), 3_000, 32).await;

@@ -360,7 +360,8 @@ pub async fn items_after_each(
 }
 
 /// The newest position of the account's inbox (0 when empty): where a fresh stream starts.
-pub async fn latest_seq(db: &impl ConnectionTrait, account_id: Uuid) -> Result<i64, DbErr> {
+pub async fn latest_seq(state: &AppState, account_id: Uuid) -> Result<i64, DbErr> {
+    let db = &state.db;
     let own: Option<i64> = inbox_item::Entity::find()
         .select_only()
         .column_as(inbox_item::Column::Seq.max(), "seq")
@@ -369,7 +370,7 @@ pub async fn latest_seq(db: &impl ConnectionTrait, account_id: Uuid) -> Result<i
         .one(db)
         .await?
         .flatten();
-    if !audiences::any_going_out(db).await? {
+    if !going_out(state).await? {
         return Ok(own.unwrap_or(0));
     }
     let mut shared = shared_items(account_id);

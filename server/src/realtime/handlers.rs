@@ -157,7 +157,7 @@ pub async fn events(
     let wakes = state.bus.subscribe(user.account_id, user.session_id);
     let last = match resume {
         Some(seq) => seq,
-        None => crate::inbox::service::latest_seq(&state.db, user.account_id).await?,
+        None => crate::inbox::service::latest_seq(&state, user.account_id).await?,
     };
     // Keeps proxies from closing an idle stream, and finds a client that went away: a write to
     // it fails, and the stream is dropped with its subscription.

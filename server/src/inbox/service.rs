@@ -324,6 +324,14 @@ pub async fn items_after_each(
         _ => "(?, ?, ?)".to_owned(),
     };
     let rows: Vec<String> = (0..positions.len()).map(row).collect();
+    // Whether the school-wide audience reaches the position's account: the rule of
+    // `org::audience`, rendered with its literals inline (it binds nothing).
+    let mut member = audience::children_reaching_account(Expr::col(("w", "account")));
+    member.and_where(Expr::col(("s", "school_id")).equals(("a", "school_id")));
+    let member = match backend {
+        DbBackend::Postgres => member.to_string(sea_orm::sea_query::PostgresQueryBuilder),
+        _ => member.to_string(sea_orm::sea_query::SqliteQueryBuilder),
+    };
     let sql = format!(
         "WITH w(idx, account, after) AS (VALUES {}) \
          SELECT * FROM (SELECT u.*, ROW_NUMBER() OVER (PARTITION BY u.idx ORDER BY u.seq) AS rn FROM ( \
@@ -337,10 +345,7 @@ pub async fn items_after_each(
            FROM w JOIN inbox_audiences a ON a.seq > w.after AND a.expanded_at IS NULL \
            WHERE NOT EXISTS (SELECT 1 FROM inbox_items p \
                WHERE p.account_id = w.account AND p.kind = a.kind AND p.ref_id = a.ref_id) \
-             AND EXISTS (SELECT 1 FROM guardians g JOIN guardianships gs ON gs.guardian_id = g.id \
-               JOIN students s ON s.id = gs.student_id \
-               WHERE g.account_id = w.account AND s.school_id = a.school_id \
-                 AND gs.access_level IN ('full', 'informational')) \
+             AND EXISTS ({member}) \
          ) u) t WHERE rn <= {limit} ORDER BY idx, seq",
         rows.join(", ")
     );

@@ -279,15 +279,14 @@ async fn settle(db: &impl ConnectionTrait, user: &Caller, id: Uuid) -> ApiResult
     Ok(true)
 }
 
-/// [`settle`] in a transaction of its own (for reads and single-statement writes).
+/// [`settle`] in a transaction of its own (for reads and single-statement writes). The audience
+/// is looked up once: were it expanded meanwhile, the caller's row exists and nothing is written.
 async fn settle_now(db: &sea_orm::DatabaseConnection, user: &Caller, id: Uuid) -> ApiResult<bool> {
-    if audiences::going_out(db, ItemKind::Notice, id).await?.is_none() {
-        return Ok(false);
-    }
+    let Some(audience) = audiences::going_out(db, ItemKind::Notice, id).await? else { return Ok(false) };
     let txn = crate::infra::db::begin(db).await?;
-    let settled = settle(&txn, user, id).await?;
+    audiences::settle(&txn, user.account_id, &audience).await?;
     txn.commit().await?;
-    Ok(settled)
+    Ok(true)
 }
 
 /// Above this many recipients a wake-up goes to every stream instead of a list of accounts.

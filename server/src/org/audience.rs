@@ -73,6 +73,12 @@ const SCHOOL_WIDE_ACCESS: [&str; 2] = ["full", "informational"];
 /// `(school_id, student_id, name)` of the children through whom school-wide items reach an
 /// account now: the inbox resolves a school's audience with it when the account reads.
 pub fn children_reaching(account_id: Uuid) -> SelectStatement {
+    children_reaching_account(Expr::val(account_id))
+}
+
+/// [`children_reaching`] for an account given as an expression: a column of an outer query (the
+/// event streams' batched read asks it for many accounts at once).
+pub fn children_reaching_account(account: impl Into<Expr>) -> SelectStatement {
     Query::select()
         .column(("s", "school_id"))
         .column(("s", "id"))
@@ -80,7 +86,7 @@ pub fn children_reaching(account_id: Uuid) -> SelectStatement {
         .from_as("guardians", "g")
         .join_as(JoinType::InnerJoin, "guardianships", "gs", Expr::col(("gs", "guardian_id")).equals(("g", "id")))
         .join_as(JoinType::InnerJoin, "students", "s", Expr::col(("s", "id")).equals(("gs", "student_id")))
-        .and_where(Expr::col(("g", "account_id")).eq(account_id))
+        .and_where(Expr::col(("g", "account_id")).eq(account))
         .and_where(Expr::col(("gs", "access_level")).is_in(SCHOOL_WIDE_ACCESS))
         .to_owned()
 }

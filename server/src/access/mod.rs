@@ -664,13 +664,18 @@ pub async fn teaches_student(
 }
 
 /// Whether `account_id` is a full-access guardian of `student`.
+/// One statement: the home-visit race asks it on every accept.
 pub async fn full_guardian_of(db: &impl ConnectionTrait, account_id: Uuid, student_id: Uuid) -> ApiResult<bool> {
-    let Some(guardian) = guardian::Entity::find().filter(guardian::Column::AccountId.eq(account_id)).one(db).await?
-    else {
-        return Ok(false);
-    };
+    use sea_orm::{JoinType, QuerySelect};
     Ok(guardianship::Entity::find()
-        .filter(guardianship::Column::GuardianId.eq(guardian.id))
+        .join(
+            JoinType::InnerJoin,
+            guardianship::Entity::belongs_to(guardian::Entity)
+                .from(guardianship::Column::GuardianId)
+                .to(guardian::Column::Id)
+                .into(),
+        )
+        .filter(guardian::Column::AccountId.eq(account_id))
         .filter(guardianship::Column::StudentId.eq(student_id))
         .filter(guardianship::Column::AccessLevel.eq(AccessLevel::Full))
         .one(db)

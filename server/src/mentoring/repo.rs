@@ -303,6 +303,31 @@ pub async fn set_status(
     Ok(())
 }
 
+/// Moves one task of a student in a period (`(student, period's first day, task)`) to `status`,
+/// unless it stands at one of `kept`: one conditional statement.
+pub async fn move_task_unless(
+    db: &impl ConnectionTrait,
+    (student_id, period_starts_on, task): (Uuid, NaiveDate, Task),
+    kept: &[TaskStatus],
+    status: TaskStatus,
+    reason: Option<String>,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    obligation::Entity::update_many()
+        .col_expr(obligation::Column::Status, Expr::value(status))
+        .col_expr(obligation::Column::Reason, Expr::value(reason))
+        .col_expr(obligation::Column::UpdatedBy, Expr::value(Some(by)))
+        .col_expr(obligation::Column::UpdatedAt, Expr::value(now))
+        .filter(obligation::Column::StudentId.eq(student_id))
+        .filter(obligation::Column::PeriodStartsOn.eq(period_starts_on))
+        .filter(obligation::Column::Task.eq(task))
+        .filter(obligation::Column::Status.is_not_in(kept.iter().copied()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 // ── Home visits ──────────────────────────────────────────────────────────────────────────────
 
 use super::model::{VisitStatus, visit, visit_event, visit_window};

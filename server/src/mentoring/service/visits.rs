@@ -18,7 +18,7 @@ use super::super::dto::{
 };
 use super::super::error::MentoringError;
 use super::super::model::{
-    Awaiting, Task, TaskStatus, VisitEventKind, VisitMode, VisitStatus, settings, visit, visit_event,
+    Awaiting, Task, TaskStatus, VisitEventKind, VisitMode, VisitStatus, settings, visit, visit_event, visit_window,
 };
 use super::super::repo;
 use super::super::rules::{self, Booked, BookingConflict, Reminder, Window, WindowProblem};
@@ -105,18 +105,14 @@ async fn move_visit_task(
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let reopen = status == TaskStatus::Pending && v.status == VisitStatus::Disputed;
-    if let Some(row) = repo::obligation(db, v.student_id, v.period_starts_on, Task::Visit).await?
-        && row.status != TaskStatus::Waived
-        && (!completed(row.status) || reopen)
-    {
-        repo::set_status(db, row.id, status, reason, by, now).await?;
-    }
+    let kept: &[TaskStatus] = if reopen { &[TaskStatus::Waived] } else { &KEPT_BY_A_VISIT };
+    repo::move_task_unless(db, (v.student_id, v.period_starts_on, Task::Visit), kept, status, reason, by, now).await?;
     Ok(())
 }
 
-fn completed(status: TaskStatus) -> bool {
-    matches!(status, TaskStatus::Done | TaskStatus::DoneOnline | TaskStatus::DoneAtSchool)
-}
+/// What a visit's change leaves as it is: the school's waiver, and a completion.
+const KEPT_BY_A_VISIT: [TaskStatus; 4] =
+    [TaskStatus::Waived, TaskStatus::Done, TaskStatus::DoneOnline, TaskStatus::DoneAtSchool];
 
 /// The family's address goes with the visit it was given for: erased when the visit is cancelled,
 /// declined or disputed.
@@ -374,22 +370,35 @@ fn not_your_turn(v: &visit::Model) -> ApiError {
     ApiError::new(Code::VisitNotYourTurn).with_details(serde_json::json!({ "awaiting": v.awaiting }))
 }
 
+/// What the early look at a window read in the accept's transaction: used again behind the
+/// teachers' lock, which never covered the school or its setting.
+struct Seen {
+    settings: settings::Model,
+    school: school::Model,
+}
+
 /// In a race for a teacher's windows most tries lose: a window that a booking already holds is
 /// refused before queueing behind the teachers' lock. Bookings are only ever added under that
 /// lock, so a clash seen here stands (unless that booking is cancelled this very moment: the family
 /// tries again). Anything else (not their turn, no such window) is left for the locked path, which
 /// checks the calendars again before booking. The caller's side is known: only a party to the visit
 /// learns of a clash (it names the other visit).
-async fn refuse_taken_window(db: &impl ConnectionTrait, v: &visit::Model, start: DateTime<Utc>) -> ApiResult<()> {
+async fn refuse_taken_window(
+    db: &impl ConnectionTrait,
+    v: &visit::Model,
+    start: DateTime<Utc>,
+) -> ApiResult<Option<Seen>> {
     if v.status != VisitStatus::Proposed {
-        return Ok(());
+        return Ok(None);
     }
-    let windows = repo::windows_of(db, vec![v.id]).await?;
-    let Some(window) = windows.iter().find(|w| w.starts_at == start) else { return Ok(()) };
-    let Some(settings) = repo::settings(db, v.school_id).await? else { return Ok(()) };
+    let Some(settings) = repo::settings(db, v.school_id).await? else { return Ok(None) };
     let school = school_of(db, v.school_id).await?;
-    let slot = (window.starts_at, window.ends_at);
-    check_calendars(db, &school, &settings, &teachers_with_roles(v), slot, v.mode == VisitMode::Home, v.id).await
+    let windows = repo::windows_of(db, vec![v.id]).await?;
+    if let Some(window) = windows.iter().find(|w| w.starts_at == start) {
+        let slot = (window.starts_at, window.ends_at);
+        check_calendars(db, &school, &settings, &teachers_with_roles(v), slot, v.mode == VisitMode::Home, v.id).await?;
+    }
+    Ok(Some(Seen { settings, school }))
 }
 
 /// The side the windows wait for accepts one by its start: booked, if the teachers' calendars
@@ -398,10 +407,18 @@ pub async fn accept(state: &AppState, caller: &Caller, visit_id: Uuid, req: Acce
     let now = state.clock.now();
     let address = address_of(req.address.as_deref())?;
     let txn = crate::infra::db::begin(&state.db).await?;
-    let v = repo::visit(&txn, visit_id).await?.ok_or_else(ApiError::not_found)?;
-    side(&txn, caller, &v).await?;
-    refuse_taken_window(&txn, &v, req.start).await?;
-    let (mut v, side, settings, school) = relock(&txn, caller, v).await?;
+    let seen = repo::visit(&txn, visit_id).await?.ok_or_else(ApiError::not_found)?;
+    let seen_side = side(&txn, caller, &seen).await?;
+    let (mut v, side, settings, school) = match refuse_taken_window(&txn, &seen, req.start).await? {
+        Some(Seen { settings, school }) => {
+            repo::lock_teachers(&txn, seen.school_id, &teachers_of(&seen)).await?;
+            let v = repo::visit(&txn, visit_id).await?.ok_or_else(ApiError::not_found)?;
+            // The caller's side follows from the row: read again only if the row changed.
+            let side = if v == seen { seen_side } else { side(&txn, caller, &v).await? };
+            (v, side, settings, school)
+        }
+        None => relock(&txn, caller, seen).await?,
+    };
     if v.status == VisitStatus::Booked && v.starts_at == Some(req.start) && side == Side::Family {
         txn.commit().await?;
         return view(&state.db, caller, v).await;
@@ -449,7 +466,7 @@ pub async fn accept(state: &AppState, caller: &Caller, visit_id: Uuid, req: Acce
             .await?;
     txn.commit().await?;
     state.bus.publish(Wake::items(Some(woken))).await;
-    view(&state.db, caller, v).await
+    view_as(&state.db, side, v, windows).await
 }
 
 /// The family proposes other windows; the mentor answers them.
@@ -723,6 +740,18 @@ pub async fn list(state: &AppState, caller: &Caller) -> ApiResult<VisitList> {
 
 async fn view(db: &impl ConnectionTrait, caller: &Caller, v: visit::Model) -> ApiResult<Visit> {
     let windows = repo::windows_of(db, vec![v.id]).await?;
+    // The address is for the visiting teachers alone: anyone else sees the rest as the family.
+    let side = side(db, caller, &v).await.unwrap_or(Side::Family);
+    view_as(db, side, v, windows).await
+}
+
+/// The visit as a party to it sees it (its windows already read).
+async fn view_as(
+    db: &impl ConnectionTrait,
+    side: Side,
+    v: visit::Model,
+    windows: Vec<visit_window::Model>,
+) -> ApiResult<Visit> {
     let events = repo::events_of(db, vec![v.id]).await?;
     let names: HashMap<Uuid, String> = staff_names(db, teachers_of(&v)).await?;
     let student = crate::org::repo::student(db, v.student_id).await?;
@@ -738,8 +767,7 @@ async fn view(db: &impl ConnectionTrait, caller: &Caller, v: visit::Model) -> Ap
             "school"
         }
     };
-    // The address is for the visiting teachers alone.
-    let teacher = matches!(side(db, caller, &v).await, Ok(Side::Mentor | Side::CoVisitor));
+    let teacher = matches!(side, Side::Mentor | Side::CoVisitor);
     Ok(Visit {
         id: v.id,
         student_id: v.student_id,

@@ -210,7 +210,7 @@ fn ends_clause(c: char) -> bool {
 }
 
 /// Byte range of the span around `at` delimited by `ends` (an English full stop ends a sentence too).
-fn span_around(text: &str, at: usize, end_at: usize, ends: fn(char) -> bool) -> (usize, usize) {
+fn span_around(text: &str, at: usize, end_at: usize, ends: impl Fn(char) -> bool) -> (usize, usize) {
     let is_end = |c: char, rest: &str| ends(c) || (c == '.' && (rest.is_empty() || rest.starts_with(' ')));
     let start = text[..at]
         .char_indices()
@@ -308,7 +308,8 @@ impl CompiledVocabulary {
         if self.causatives.is_match(before) {
             return (Who::Student, None); // 督促完成: the child is made to act
         }
-        let vocatives: Vec<(usize, usize)> = self.vocatives.find_iter(before).map(|v| (v.start(), v.end())).collect();
+        // Where "各位家长"-like words are, looked for only once a parent is named.
+        let vocatives: std::cell::OnceCell<Vec<(usize, usize)>> = std::cell::OnceCell::new();
         let named: Vec<_> = self
             .actors
             .find_iter(before)
@@ -323,7 +324,10 @@ impl CompiledVocabulary {
                     Who::Teacher
                 };
                 // "各位家长," addresses the reader; it does not name who acts.
-                if who == Who::Parent && vocatives.iter().any(|&(s, e)| s <= m.start() && m.end() <= e) {
+                let vocatives = || {
+                    vocatives.get_or_init(|| self.vocatives.find_iter(before).map(|v| (v.start(), v.end())).collect())
+                };
+                if who == Who::Parent && vocatives().iter().any(|&(s, e)| s <= m.start() && m.end() <= e) {
                     return None;
                 }
                 // "孩子的作业", "your child's homework": a possessor, not an actor.
@@ -369,18 +373,21 @@ impl CompiledVocabulary {
         clause_prefix: &str,
         clause_after: &str,
     ) -> bool {
+        // Each asked only when the reader's kind needs it: the check runs this for most verbs.
         let addressed =
-            self.vocatives.is_match(&ctx.text[..at]) || self.childs_work.is_match(clause_after.trim_start());
-        let imperative = self.imperatives.is_match(clause_prefix) || {
-            let rest = self.homework.replace_all(clause_prefix, "");
-            let rest = self.vocatives.replace_all(&rest, "");
-            self.fillers.replace_all(&rest, "").trim().is_empty()
+            || self.vocatives.is_match(&ctx.text[..at]) || self.childs_work.is_match(clause_after.trim_start());
+        let imperative = || {
+            self.imperatives.is_match(clause_prefix) || {
+                let rest = self.homework.replace_all(clause_prefix, "");
+                let rest = self.vocatives.replace_all(&rest, "");
+                self.fillers.replace_all(&rest, "").trim().is_empty()
+            }
         };
         match reader {
             Reader::Always => true,
-            Reader::Imperative => imperative || addressed,
+            Reader::Imperative => imperative() || addressed(),
             Reader::Asked => self.imperatives.is_match(clause_prefix),
-            Reader::Addressed => addressed && imperative,
+            Reader::Addressed => addressed() && imperative(),
             Reader::Never => false,
         }
     }

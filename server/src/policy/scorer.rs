@@ -47,22 +47,31 @@ fn bucket(tag: u8, gram: &str) -> u32 {
 
 /// An English word without its inflection ("checked", "checking", "checks" → "check";
 /// "marked" → "mark"; "graded" → "grade"), by the Snowball English stemmer.
+#[cfg(test)]
 fn stem(word: &str) -> String {
+    let mut out = String::new();
+    stem_into(word, &mut out);
+    out
+}
+
+/// Appends the stem of `word` to `out`.
+fn stem_into(word: &str, out: &mut String) {
     static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
     // Teachers use few English words, and stemming one costs ten times looking it up.
     thread_local! {
-        static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+        static STEMS: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
     }
     STEMS.with_borrow_mut(|stems| {
         if let Some(stem) = stems.get(word) {
-            return stem.clone();
+            out.push_str(stem);
+            return;
         }
         let stem = STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)).stem(word);
         if stems.len() >= 10_000 {
             stems.clear();
         }
-        stems.insert(word.to_owned(), stem.to_string());
-        stem.into_owned()
+        out.push_str(&stem);
+        stems.insert(word.to_owned(), stem.into_owned());
     })
 }
 
@@ -157,15 +166,25 @@ struct Scratch {
     seen: Vec<u64>,
     /// The buckets seen in this text, each once, in the order first met.
     found: Vec<u32>,
-    /// The span without whitespace.
-    compact: String,
+    /// The span without spaces (the only whitespace a normalised text has).
+    compact: Vec<u8>,
     /// Byte offset in `compact` of each character, then its length.
     starts: Vec<usize>,
+    /// The stems of the span's English words, one after the other, and where each ends.
+    stems: String,
+    stem_ends: Vec<usize>,
 }
 
 impl Default for Scratch {
     fn default() -> Self {
-        Self { seen: vec![0; BUCKETS / 64], found: Vec::new(), compact: String::new(), starts: Vec::new() }
+        Self {
+            seen: vec![0; BUCKETS / 64],
+            found: Vec::new(),
+            compact: Vec::new(),
+            starts: Vec::new(),
+            stems: String::new(),
+            stem_ends: Vec::new(),
+        }
     }
 }
 
@@ -178,17 +197,23 @@ fn see(seen: &mut [u64], found: &mut Vec<u32>, bucket: u32) {
     }
 }
 
-/// Character 1- to 3-grams and English words (stemmed, single and in pairs) of one span. A gram
-/// is hashed straight from the bytes of its characters (the check runs this for every gram of
-/// every text).
+/// Character 1- to 3-grams and English words (stemmed, single and in pairs) of one span of a
+/// normalised text. A gram is hashed straight from the bytes of its characters (the check runs
+/// this for every gram of every text).
 fn grams(span: &str, tag: u8, scratch: &mut Scratch) {
-    let Scratch { seen, found, compact, starts } = scratch;
-    compact.clear();
-    compact.extend(span.chars().filter(|c| !c.is_whitespace()));
+    let Scratch { seen, found, compact, starts, stems, stem_ends } = scratch;
+    // Grams run across spaces ("检 查" is "检查"); a space is one byte and never inside a character.
+    let bytes: &[u8] = if span.contains(' ') {
+        compact.clear();
+        compact.extend(span.bytes().filter(|&b| b != b' '));
+        compact
+    } else {
+        span.as_bytes()
+    };
     starts.clear();
-    starts.extend(compact.char_indices().map(|(i, _)| i));
-    starts.push(compact.len());
-    let bytes = compact.as_bytes();
+    // A character starts at every byte that does not continue one (`10xxxxxx`).
+    starts.extend(bytes.iter().enumerate().filter(|&(_, &b)| b & 0xC0 != 0x80).map(|(i, _)| i));
+    starts.push(bytes.len());
     for n in 1..=3 {
         for i in 0..starts.len().saturating_sub(n) {
             let gram = &bytes[starts[i]..starts[i + n]];
@@ -199,12 +224,24 @@ fn grams(span: &str, tag: u8, scratch: &mut Scratch) {
             see(seen, found, bucket_of_bytes(tag + n as u8, gram.iter().copied()));
         }
     }
-    let words: Vec<_> = span.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2).map(stem).collect();
-    for word in &words {
-        see(seen, found, bucket(tag + 4, word));
+    if !span.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return;
     }
-    for pair in words.windows(2) {
-        see(seen, found, bucket_of_bytes(tag + 5, pair[0].bytes().chain([b' ']).chain(pair[1].bytes())));
+    stems.clear();
+    stem_ends.clear();
+    for word in span.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2) {
+        stem_into(word, stems);
+        stem_ends.push(stems.len());
+    }
+    let mut previous: Option<&str> = None;
+    let mut start = 0;
+    for &end in stem_ends.iter() {
+        let word = &stems[start..end];
+        see(seen, found, bucket(tag + 4, word));
+        if let Some(before) = previous {
+            see(seen, found, bucket_of_bytes(tag + 5, before.bytes().chain([b' ']).chain(word.bytes())));
+        }
+        (previous, start) = (Some(word), end);
     }
 }
 
@@ -281,7 +318,9 @@ impl Model {
         }
         for word in normalised.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2) {
             let start = word.as_ptr() as usize - normalised.as_ptr() as usize;
-            let weight = self.weights[bucket(4, &stem(word)) as usize][r];
+            let mut stemmed = String::new();
+            stem_into(word, &mut stemmed);
+            let weight = self.weights[bucket(4, &stemmed) as usize][r];
             if best.is_none_or(|(w, ..)| weight > w) {
                 best = Some((weight, start, start + word.len()));
             }

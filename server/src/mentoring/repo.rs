@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::OnConflict,
+    UpdateMany, sea_query::OnConflict,
 };
 use uuid::Uuid;
 
@@ -283,6 +283,21 @@ pub async fn obligation(
         .await
 }
 
+/// The update that moves tasks to `status`, with its reason, who and when: the rows are filtered
+/// by the caller.
+fn moved_to(
+    status: TaskStatus,
+    reason: Option<String>,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> UpdateMany<obligation::Entity> {
+    obligation::Entity::update_many()
+        .col_expr(obligation::Column::Status, Expr::value(status))
+        .col_expr(obligation::Column::Reason, Expr::value(reason))
+        .col_expr(obligation::Column::UpdatedBy, Expr::value(Some(by)))
+        .col_expr(obligation::Column::UpdatedAt, Expr::value(now))
+}
+
 /// Sets a task's status (and its reason).
 pub async fn set_status(
     db: &impl ConnectionTrait,
@@ -292,14 +307,7 @@ pub async fn set_status(
     by: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    obligation::Entity::update_many()
-        .col_expr(obligation::Column::Status, Expr::value(status))
-        .col_expr(obligation::Column::Reason, Expr::value(reason))
-        .col_expr(obligation::Column::UpdatedBy, Expr::value(Some(by)))
-        .col_expr(obligation::Column::UpdatedAt, Expr::value(now))
-        .filter(obligation::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    moved_to(status, reason, by, now).filter(obligation::Column::Id.eq(id)).exec(db).await?;
     Ok(())
 }
 
@@ -314,11 +322,7 @@ pub async fn move_task_unless(
     by: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    obligation::Entity::update_many()
-        .col_expr(obligation::Column::Status, Expr::value(status))
-        .col_expr(obligation::Column::Reason, Expr::value(reason))
-        .col_expr(obligation::Column::UpdatedBy, Expr::value(Some(by)))
-        .col_expr(obligation::Column::UpdatedAt, Expr::value(now))
+    moved_to(status, reason, by, now)
         .filter(obligation::Column::StudentId.eq(student_id))
         .filter(obligation::Column::PeriodStartsOn.eq(period_starts_on))
         .filter(obligation::Column::Task.eq(task))

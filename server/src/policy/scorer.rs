@@ -47,7 +47,6 @@ fn bucket(tag: u8, gram: &str) -> u32 {
 
 /// An English word without its inflection ("checked", "checking", "checks" → "check";
 /// "marked" → "mark"; "graded" → "grade"), by the Snowball English stemmer.
-#[cfg(test)]
 fn stem(word: &str) -> String {
     let mut out = String::new();
     stem_into(word, &mut out);
@@ -318,9 +317,7 @@ impl Model {
         }
         for word in normalised.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2) {
             let start = word.as_ptr() as usize - normalised.as_ptr() as usize;
-            let mut stemmed = String::new();
-            stem_into(word, &mut stemmed);
-            let weight = self.weights[bucket(4, &stemmed) as usize][r];
+            let weight = self.weights[bucket(4, &stem(word)) as usize][r];
             if best.is_none_or(|(w, ..)| weight > w) {
                 best = Some((weight, start, start + word.len()));
             }

@@ -109,7 +109,7 @@ fn judge(fields: &[Field<'_>], channel: Channel, audience: Audience, scorer_down
     let applicable: Vec<&rules::Rule> = rules::table().iter().filter(|r| r.applies_to(channel, audience)).collect();
     let mut violations = Vec::new();
     for (field, normalised) in fields.iter().zip(&normalised) {
-        let ctx = requests::Context { text: &normalised.text, channel, mentions_homework };
+        let ctx = requests::Context::new(&normalised.text, channel, mentions_homework);
         for rule in &applicable {
             for hit in rule.find(&ctx) {
                 let (start, end) = normalised.original_span(hit.start, hit.end);

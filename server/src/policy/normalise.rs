@@ -12,15 +12,15 @@ pub struct Normalised {
     pub text: String,
     /// `origin[i]` is the char index in the original text of the i-th char of `text`.
     origin: Vec<usize>,
-    /// Byte offset in `text` of each char of `text`, plus the end.
-    byte_starts: Vec<usize>,
 }
 
 impl Normalised {
     /// The original char span `[start, end)` covered by the byte range of a match in `text`.
     pub fn original_span(&self, byte_start: usize, byte_end: usize) -> (usize, usize) {
-        let first = self.byte_starts.partition_point(|&b| b < byte_start);
-        let last = self.byte_starts.partition_point(|&b| b < byte_end).saturating_sub(1);
+        // Counted only for a finding (few texts have one), not kept for every character.
+        let chars_before = |at: usize| self.text.as_bytes()[..at].iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        let first = chars_before(byte_start);
+        let last = chars_before(byte_end).saturating_sub(1);
         let start = self.origin.get(first).copied().unwrap_or(0);
         let end = self.origin.get(last).map_or(start, |&o| o + 1);
         (start, end.max(start))
@@ -216,9 +216,7 @@ fn nfkc_is_fold(c: char) -> bool {
 
 pub fn normalise(original: &str) -> Normalised {
     use unicode_normalization::UnicodeNormalization;
-    // Each original character becomes zero or more characters, each remembering where it came from.
-    let mut chars: Vec<char> = Vec::with_capacity(original.len());
-    let mut from: Vec<usize> = Vec::with_capacity(original.len());
+    let mut out = Builder::with_capacity(original.len());
     for (i, c) in original.chars().enumerate() {
         // NFKC leaves ASCII and the unified ideographs as they are: most of every text skips the
         // decomposition tables (a quarter of the guard's time when every character went through them).
@@ -227,36 +225,73 @@ pub fn normalise(original: &str) -> Normalised {
             continue;
         }
         if plain || nfkc_is_fold(c) {
-            chars.push(fold(c));
-            from.push(i);
+            out.take(fold(c), i);
         } else {
             for n in std::iter::once(c).nfkc() {
-                chars.push(fold(n));
-                from.push(i);
+                out.take(fold(n), i);
             }
         }
     }
-    let mut text = String::with_capacity(original.len());
-    let mut origin = Vec::with_capacity(chars.len());
-    let mut byte_starts = Vec::with_capacity(chars.len() + 1);
-    for (i, &c) in chars.iter().enumerate() {
+    out.finish()
+}
+
+/// Builds the normalised text one folded character at a time, in a single pass: fillers wait
+/// until the next character shows whether they stand between two Chinese characters.
+struct Builder {
+    out: Normalised,
+    /// Fillers met since the last other character, with their origins.
+    pending: Vec<(char, usize)>,
+    /// The last character that was not a filler is a Chinese one.
+    after_han: bool,
+}
+
+impl Builder {
+    fn with_capacity(bytes: usize) -> Self {
+        let out = Normalised { text: String::with_capacity(bytes), origin: Vec::with_capacity(bytes) };
+        Self { out, pending: Vec::new(), after_han: false }
+    }
+
+    /// One folded character, from the original character `from`.
+    #[inline]
+    fn take(&mut self, c: char, from: usize) {
         if is_filler(c) {
-            let prev = chars[..i].iter().rev().find(|c| !is_filler(**c));
-            let next = chars[i + 1..].iter().find(|c| !is_filler(**c));
-            if prev.is_some_and(|p| is_han(*p)) && next.is_some_and(|n| is_han(*n)) {
-                continue; // "排 名", "排-名": read as "排名"
+            self.pending.push((c, from));
+            return;
+        }
+        let han = is_han(c);
+        if !self.pending.is_empty() {
+            self.flush_fillers(self.after_han && han);
+        }
+        self.push(c, from);
+        self.after_han = han;
+    }
+
+    /// The fillers met since the last other character: dropped between two Chinese characters
+    /// ("排 名", "排-名" read as "排名"), kept elsewhere, a run of spaces kept as one.
+    fn flush_fillers(&mut self, between_han: bool) {
+        if !between_han {
+            for i in 0..self.pending.len() {
+                let (filler, from) = self.pending[i];
+                let filler = if filler.is_whitespace() { ' ' } else { filler };
+                if filler == ' ' && (self.out.text.is_empty() || self.out.text.ends_with(' ')) {
+                    continue;
+                }
+                self.push(filler, from);
             }
         }
-        let c = if c.is_whitespace() { ' ' } else { c };
-        if c == ' ' && (text.is_empty() || text.ends_with(' ')) {
-            continue; // one space between words is enough
-        }
-        byte_starts.push(text.len());
-        text.push(c);
-        origin.push(from[i]);
+        self.pending.clear();
     }
-    byte_starts.push(text.len());
-    Normalised { text, origin, byte_starts }
+
+    #[inline]
+    fn push(&mut self, c: char, from: usize) {
+        self.out.text.push(c);
+        self.out.origin.push(from);
+    }
+
+    fn finish(mut self) -> Normalised {
+        self.flush_fillers(false);
+        self.out
+    }
 }
 
 #[cfg(test)]

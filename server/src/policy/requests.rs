@@ -22,6 +22,8 @@
 //!
 //! Everything language-specific (the words) is in the rule table in [`super::rules`].
 
+use std::cell::OnceCell;
+
 use regex::Regex;
 
 use super::Channel;
@@ -199,6 +201,25 @@ pub struct Context<'a> {
     pub channel: Channel,
     /// Some field of the message (title, body…) names homework.
     pub mentions_homework: bool,
+    /// The people the text names and the words that address its reader, each found once for
+    /// every verb of every rule: a word never runs across a clause's end, so those in a clause are
+    /// the text's that lie inside it.
+    named: OnceCell<Vec<Named>>,
+    vocatives: OnceCell<Vec<(usize, usize)>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(text: &'a str, channel: Channel, mentions_homework: bool) -> Self {
+        Self { text, channel, mentions_homework, named: OnceCell::new(), vocatives: OnceCell::new() }
+    }
+}
+
+/// A person named in the text: byte range and which list the word is in.
+#[derive(Debug, Clone, Copy)]
+struct Named {
+    start: usize,
+    end: usize,
+    who: Who,
 }
 
 fn ends_sentence(c: char) -> bool {
@@ -239,6 +260,11 @@ impl CompiledVocabulary {
         let text = ctx.text;
         let mut hits: Vec<Hit> = Vec::new();
         for request in requests {
+            // Nothing in a message that never names homework is about homework (see
+            // `about_homework`): such a verb is not even looked for.
+            if request.object == Object::Homework && !self.text_is_homework(ctx) {
+                continue;
+            }
             for m in request.verb.find_iter(text) {
                 if hits.iter().any(|h| m.start() < h.end && h.start < m.end()) {
                     continue;
@@ -255,12 +281,12 @@ impl CompiledVocabulary {
                 // Who is asked: named in the clause, else earlier in the sentence. A negation
                 // reaches from where that person is named ("家长不需要报听写，听写…"), unless a
                 // contrast intervenes ("家长无需检查，但请签字").
-                let (mut who, _) = self.who(prefix, after);
+                let (mut who, _) = self.who(ctx, (clause_start, m.start()), after);
                 let mut scope_start = clause_start;
                 if who == Who::Reader && sentence_start < clause_start {
                     let named_at;
-                    (who, named_at) = self.who(&text[sentence_start..clause_start], after);
-                    scope_start = named_at.map_or(clause_start, |at| sentence_start + at);
+                    (who, named_at) = self.who(ctx, (sentence_start, clause_start), after);
+                    scope_start = named_at.unwrap_or(clause_start);
                 }
                 let scope = &text[scope_start..m.start()];
                 let scope = self.contrasts.find_iter(scope).last().map_or(scope, |c| &scope[c.end()..]);
@@ -299,50 +325,58 @@ impl CompiledVocabulary {
         self.negations.find_iter(clause_prefix).any(|n| !self.not_negating.is_match(&clause_prefix[n.end()..]))
     }
 
-    /// Who is asked, from the sentence before the verb (and a passive agent after it), with the
-    /// offset of the person named in `before`.
-    fn who(&self, before: &str, after: &str) -> (Who, Option<usize>) {
+    /// The people `ctx` names, in text order.
+    fn named<'c>(&self, ctx: &'c Context<'_>) -> &'c [Named] {
+        ctx.named.get_or_init(|| {
+            self.actors
+                .find_iter(ctx.text)
+                .map(|m| Named { start: m.start(), end: m.end(), who: self.classify(m.as_str()) })
+                .collect()
+        })
+    }
+
+    /// Which of the three lists a person's word is in: the first that has it is the alternative
+    /// the search matched (an earlier one matching it would have been preferred).
+    fn classify(&self, word: &str) -> Who {
+        if self.parent_word.is_match(word) {
+            Who::Parent
+        } else if self.student_word.is_match(word) {
+            Who::Student
+        } else {
+            Who::Teacher
+        }
+    }
+
+    /// Where `ctx` addresses its reader as a parent ("各位家长", "dear parents").
+    fn vocatives<'c>(&self, ctx: &'c Context<'_>) -> &'c [(usize, usize)] {
+        ctx.vocatives.get_or_init(|| self.vocatives.find_iter(ctx.text).map(|v| (v.start(), v.end())).collect())
+    }
+
+    /// Who is asked, from the part `before` of the sentence before the verb (and a passive agent
+    /// after it), with where the person is named.
+    fn who(&self, ctx: &Context<'_>, (from, to): (usize, usize), after: &str) -> (Who, Option<usize>) {
+        let before = &ctx.text[from..to];
         if self.passive_parent.is_match(after.trim_start()) {
             return (Who::Parent, None);
         }
         if self.causatives.is_match(before) {
             return (Who::Student, None); // 督促完成: the child is made to act
         }
-        // Where "各位家长"-like words are, looked for only once a parent is named.
-        let vocatives: std::cell::OnceCell<Vec<(usize, usize)>> = std::cell::OnceCell::new();
-        let named: Vec<_> = self
-            .actors
-            .find_iter(before)
-            .filter_map(|m| {
-                // The first of the three lists the word is in is the alternative that matched
-                // (an earlier one matching it would have been preferred).
-                let who = if self.parent_word.is_match(m.as_str()) {
-                    Who::Parent
-                } else if self.student_word.is_match(m.as_str()) {
-                    Who::Student
-                } else {
-                    Who::Teacher
-                };
-                // "各位家长," addresses the reader; it does not name who acts.
-                let vocatives = || {
-                    vocatives.get_or_init(|| self.vocatives.find_iter(before).map(|v| (v.start(), v.end())).collect())
-                };
-                if who == Who::Parent && vocatives().iter().any(|&(s, e)| s <= m.start() && m.end() <= e) {
-                    return None;
-                }
-                // "孩子的作业", "your child's homework": a possessor, not an actor.
-                let rest = &before[m.end()..];
-                if who == Who::Student && (rest.starts_with('的') || rest.starts_with("'s") || rest.starts_with("’s"))
-                {
-                    return None;
-                }
-                Some((who, m.start()))
-            })
-            .collect();
+        let inside = |s: usize, e: usize| from <= s && e <= to;
+        let named = self.named(ctx).iter().filter(|n| inside(n.start, n.end)).filter(|n| match n.who {
+            // "各位家长," addresses the reader; it does not name who acts.
+            Who::Parent => !self.vocatives(ctx).iter().any(|&(s, e)| inside(s, e) && s <= n.start && n.end <= e),
+            // "孩子的作业", "your child's homework": a possessor, not an actor.
+            Who::Student => {
+                let rest = &ctx.text[n.end..to];
+                !(rest.starts_with('的') || rest.starts_with("'s") || rest.starts_with("’s"))
+            }
+            _ => true,
+        });
         let mut helped = false;
-        for &(who, at) in named.iter().rev() {
+        for &Named { who, start: at, .. } in named.rev() {
             if who == Who::Student {
-                let lead = &before[..at];
+                let lead = &ctx.text[from..at];
                 if self.helped_markers.is_match(lead) {
                     helped = true; // the child is helped: whoever helps is asked
                     continue;
@@ -354,7 +388,7 @@ impl CompiledVocabulary {
                 // ("提醒孩子认真订正"); a later verb belongs to whoever was addressed ("督促孩子
                 // 完成作业，并检查签字").
                 let embedded = self.subordinate_markers.is_match(lead) || self.causatives.is_match(lead);
-                if embedded && !self.adverbs_only.is_match(&before[at..]) {
+                if embedded && !self.adverbs_only.is_match(&ctx.text[at..to]) {
                     continue;
                 }
             }
@@ -374,8 +408,10 @@ impl CompiledVocabulary {
         clause_after: &str,
     ) -> bool {
         // Each asked only when the reader's kind needs it: the check runs this for most verbs.
-        let addressed =
-            || self.vocatives.is_match(&ctx.text[..at]) || self.childs_work.is_match(clause_after.trim_start());
+        let addressed = || {
+            self.vocatives(ctx).first().is_some_and(|&(_, end)| end <= at)
+                || self.childs_work.is_match(clause_after.trim_start())
+        };
         let imperative = || {
             self.imperatives.is_match(clause_prefix) || {
                 let rest = self.homework.replace_all(clause_prefix, "");

@@ -92,12 +92,16 @@ pub struct Vocabulary {
     pub adverbs: &'static str,
     /// Words that end the reach of an earlier negation ("家长无需检查，但请签字").
     pub contrasts: &'static str,
-    /// Just after the verb: it is described, not requested ("听写在课堂进行", "作业完成情况").
+    /// Just after the verb: it is described, not requested ("听写在课堂进行", "作业完成情况"), done
+    /// by somebody else ("will be marked by the teacher"), or no such act ("make sure").
     pub described: &'static str,
     /// After the verb: the object is the child's work, so the addressee is the parent.
     pub childs_work: &'static str,
     /// A parent named after the verb as its agent: "signed by a parent", "由家长".
     pub passive_parent: &'static str,
+    /// After the verb in its clause: the child is a companion or the one helped, so whoever is
+    /// addressed does it ("make the model together with your child", "do part of it for them").
+    pub with_the_child: &'static str,
     pub homework: &'static str,
     pub non_homework: &'static str,
     pub negations: &'static str,
@@ -134,6 +138,7 @@ pub struct CompiledVocabulary {
     described: Regex,
     childs_work: Regex,
     passive_parent: Regex,
+    with_the_child: Regex,
     homework: Regex,
     non_homework: Regex,
     negations: Regex,
@@ -165,6 +170,7 @@ impl Vocabulary {
             described: compile(&format!("^(?:{})", self.described)),
             childs_work: compile(&format!("^(?:{})", self.childs_work)),
             passive_parent: compile(&format!("^(?:{})", self.passive_parent)),
+            with_the_child: compile(self.with_the_child),
             homework: compile(self.homework),
             non_homework: compile(self.non_homework),
             negations: compile(self.negations),
@@ -279,14 +285,15 @@ impl CompiledVocabulary {
                     continue;
                 }
                 // Who is asked: named in the clause, else earlier in the sentence. A negation
-                // reaches from where that person is named ("家长不需要报听写，听写…"), unless a
-                // contrast intervenes ("家长无需检查，但请签字").
+                // reaches from the clause where that person is named ("家长不需要报听写，听写…",
+                // "不需要家长记录错题，明天课上集体订正"), unless a contrast intervenes ("家长无需
+                // 检查，但请签字").
                 let (mut who, _) = self.who(ctx, (clause_start, m.start()), after);
                 let mut scope_start = clause_start;
                 if who == Who::Reader && sentence_start < clause_start {
                     let named_at;
                     (who, named_at) = self.who(ctx, (sentence_start, clause_start), after);
-                    scope_start = named_at.unwrap_or(clause_start);
+                    scope_start = named_at.map_or(clause_start, |at| span_around(text, at, at, ends_clause).0);
                 }
                 let scope = &text[scope_start..m.start()];
                 let scope = self.contrasts.find_iter(scope).last().map_or(scope, |c| &scope[c.end()..]);
@@ -394,7 +401,9 @@ impl CompiledVocabulary {
             }
             return (who, Some(at));
         }
-        // A child helped by nobody named: the reader helps, and the reader is a parent.
+        // A child helped by nobody named, before the verb or after it: the reader helps, and the
+        // reader is a parent.
+        let helped = helped || self.with_the_child.is_match(after);
         (if helped { Who::Parent } else { Who::Reader }, None)
     }
 

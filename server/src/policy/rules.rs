@@ -78,6 +78,9 @@ struct Patterns {
     /// Break the rule only when the text also matches `context` ("第一名" is fine on sports day).
     contextual: Vec<Regex>,
     context: Option<Regex>,
+    /// A match in a clause that matches this is another kind of thing: a placing in a sports or
+    /// arts contest ("我班在合唱比赛中获得年级第一名") is not an exam ranking.
+    elsewhere: Option<Regex>,
     negations: Vec<Regex>,
     /// What to say instead (request rules carry one per verb).
     suggestion: (&'static str, &'static str),
@@ -138,7 +141,10 @@ impl Patterns {
         let contextual = self.contextual.iter().filter(|_| in_context);
         for pattern in self.always.iter().chain(contextual) {
             for m in pattern.find_iter(text) {
-                if self.is_negated(text, m.start()) || found.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
+                if self.is_negated(text, m.start())
+                    || self.is_elsewhere(text, m.start(), m.end())
+                    || found.iter().any(|&(s, e)| m.start() < e && s < m.end())
+                {
                     continue;
                 }
                 found.push((m.start(), m.end()));
@@ -146,6 +152,15 @@ impl Patterns {
         }
         found.sort_unstable();
         found
+    }
+
+    /// The clause around the match names something that makes it another kind of thing.
+    fn is_elsewhere(&self, text: &str, start: usize, end: usize) -> bool {
+        let Some(elsewhere) = &self.elsewhere else { return false };
+        let after_end = |i: usize| i + text[i..].chars().next().map_or(0, char::len_utf8);
+        let clause_start = text[..start].rfind(CLAUSE_ENDS).map_or(0, after_end);
+        let clause_end = text[end..].find(CLAUSE_ENDS).map_or(text.len(), |i| end + i);
+        elsewhere.is_match(&text[clause_start..clause_end])
     }
 
     /// A negation cue in the same clause, shortly before the match ("不排名", "will not be ranked").
@@ -167,19 +182,21 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
     parents: r"家长|您|父母|爸妈|爸爸|妈妈|父亲|母亲|家人|长辈|爷爷|奶奶|外公|外婆|姥姥|姥爷|监护人|\b(?:parents?|guardians?|mums?|moms?|dads?|carers?|families|family)\b",
     vocatives: r"各位家长|家长朋友们?|(?:亲爱|尊敬)的家长(?:朋友)?们?|家长们?(?:您|你)?好|\b(?:dear|hello|hi) (?:parents|families|guardians|parent)\b",
     students: r"同学们?|学生们?|孩子们?|小朋友们?|小孩|儿童|宝贝|\byour (?:child|children|son|daughter|kids?)\b|\b(?:students?|pupils?|children|child|kids?|they|he|she)\b",
-    teachers: r"任课教师|老师|教师|班主任|学校|我们|\b(?:teachers?|we|the school)\b",
+    // 我: the sender, a teacher, speaking of themself ("您家孩子的作业我已经批改了").
+    teachers: r"任课教师|老师|教师|班主任|学校|我们|我|\b(?:teachers?|we|the school)\b",
     helped_markers: r"帮|帮助|帮忙给|替|给|为|代|拍一下|拍摄|拍|\b(?:help|helps|helping|for)\s*",
     companion_markers: r"和|与|跟|同|\b(?:with|and)\s*",
     subordinate_markers: r"在|等|待|当|对|把|将|\b(?:after|when|once)\s*",
     causatives: r"督促|提醒|叫|让|要求|鼓励|引导|\b(?:remind|ask)(?:s|ed)? (?:them|him|her) to\s*",
     adverbs: r"们|按时|认真|仔细|独立|自己|自行|及时|尽快|好好|先|再|都|要|去|来|\b(?:to|carefully|independently|always)\b",
     contrasts: r"但是?|不过|而是|可是|\b(?:but|however)\b",
-    described: r"在(?:课堂|学校|校内|班上|课上)|由老师|情况|质量|时间|时长|度|率|\b(?:in class|at school)\b",
+    described: r"在(?:课堂|学校|校内|班上|课上)|由老师|情况|质量|时间|时长|度|率|\b(?:in class|at school|by (?:the |a |their |your |our )?(?:teachers?|school)|sure)\b",
     childs_work: r"孩子|小孩|宝贝|学生的|\byour (?:child|children|son|daughter|kids?)",
     passive_parent: r"由(?:家长|父母)|\bby (?:a |the |your |their )?(?:parents?|guardians?|mums?|moms?|dads?|family)\b",
-    homework: r"作业|练习|习题|试卷|试题|卷子|听写|默写|口算|计算题|作文|日记|周记|背诵|朗读|生字|单词|课文|字帖|错题|答案|手抄报|小报|手工|实验报告|读书笔记|读书卡|课外阅读|阅读记录|预习|复习|学习单|导学案|题目|\b(?:homework|worksheets?|assignments?|exercises?|dictation|spellings?|essays?|reading logs?|reading records?|workbooks?|answers?|projects?|times tables?|sums|maths?|posters?|corrections?)\b",
-    non_homework: r"回执|同意书|承诺书|责任书|告知书|告家长书|一封信|协议|报名|登记|申请|信息表|统计表|表格|问卷|调查表|体检|健康|疫苗|接种|雨衣|雨伞|雨具|书包|校服|衣物|衣服|外套|水杯|水壶|午餐|午饭|饭卡|接送|缴费|收费|费用|收据|发票|家长会|签到|春游|秋游|研学|社会实践|运动会|比赛|演出|保险|视力|体温|安全|防溺水|满意度|测评|评议|评价表|课后服务|食堂|通知|证明|照片|\b(?:permission|consent|slips?|forms?|raincoats?|umbrellas?|uniforms?|lunch|medical|health|vaccinations?|trip|excursion|insurance|water bottles?|bags?|jackets?|coats?|fees?|payments?|survey|questionnaire|notice|letter|lunchbox)\b",
-    negations: r"无需|无须|毋需|不需要?|不用|不必|不要求|不得|禁止|严禁|请勿|勿|不要|不再|没有必要|不应|不能|不可|杜绝|取消|不$|\b(?:no need|needn't|need not|not need|don't need|do not need|doesn't need|does not need|not required|not have to|don't have to|do not have to|never|nothing|no longer|should not|shouldn't|must not|mustn't|do not|don't|not)\b",
+    with_the_child: r"\b(?:(?:together )?with|for) (?:your|their|the) (?:child|children|son|daughter|kids?)\b",
+    homework: r"作业|练习|习题|试卷|试题|卷子|听写|默写|口算|计算题|作文|日记|周记|背诵|朗读|生字|单词|课文|字帖|错题|答案|手抄报|小报|手工|实验报告|读书笔记|读书卡|课外阅读|阅读记录|预习|复习|学习单|导学案|题目|课时练|习作|抄写|小卷|写话|任务单|思维导图|研究报告|速算|跟读|\b(?:homework|worksheets?|assignments?|exercises?|dictation|spellings?|essays?|reading logs?|reading records?|workbooks?|answers?|projects?|times[ -]tables?|sums|maths?|posters?|corrections?|test papers?|practice sheets?|exercise books?|spelling books?|diary entr(?:y|ies)|book reports?|compositions?|writing tasks?|revision sheets?|mind maps?|papers?|poems?|passages?|recit(?:e|es|ed|ing|ations?)|reading(?: aloud)?|vocabulary(?: lists?)?|word lists?|dialogues?|stor(?:y|ies)|models?)\b",
+    non_homework: r"回执|同意书|承诺书|责任书|告知书|告家长书|一封信|协议|报名|登记|申请|信息表|统计表|表格|问卷|调查表|体检|健康|疫苗|接种|雨衣|雨伞|雨具|书包|校服|衣物|衣服|外套|水杯|水壶|午餐|午饭|饭卡|接送|缴费|收费|费用|收据|发票|家长会|签到|春游|秋游|研学|社会实践|运动会|比赛|演出|保险|视力|体温|安全|防溺水|满意度|测评|评议|评价表|课后服务|食堂|通知|证明|照片|\b(?:permission|consent|slips?|forms?|raincoats?|umbrellas?|uniforms?|lunch|medical|health|vaccinations?|trip|excursion|insurance|water bottles?|bags?|jackets?|coats?|fees?|payments?|survey|questionnaire|notice|letter|lunchbox|pledges?|pick-?up cards?|agreements?)\b",
+    negations: r"无需|无须|毋需|不需要?|不用|不必|不要求|不得|禁止|严禁|请勿|勿|不要|不再|没有必要|不应|不能|不可|杜绝|取消|不允许|不准|不许|不会再?让|不会再要求|不会再|不$|\bno\s*$|\b(?:no (?:teachers?|parents?|one|school|class|family|families|child|pupils?|students?)|no more|(?:stopped|stops|will stop) (?:asking|requiring|requesting)|no need|needn't|need not|not need|don't need|do not need|doesn't need|does not need|not required|not have to|don't have to|do not have to|never|nothing|no longer|should not|shouldn't|must not|mustn't|do not|don't|not)\b",
     not_negating: r"忘|遗漏|漏|落下|仅|\s*(?:forget|miss|only)",
     imperatives: r"请|需|须|务必|必须|要|记得|麻烦|辛苦|协助|配合|负责|每天|每晚|每日|按时|及时|\b(?:please|must|need to|needs to|should|remember to|kindly|have to|are asked to|are required to|expected to|make sure|ensure)\b",
     fillers: r"并且?|认真|仔细|然后|再|之后|完成后|做完后|写完后|后|将|把|今天的?|今日的?|明天的?|的|都|统一|一下|[0-9]+|[a-z]?[.)）]|\b(?:and|then|also|the|today's|each|every|day|night|your|this|it|them)\b",
@@ -221,7 +238,7 @@ const PARENT_BURDEN: &[Request] = &[
         ),
     },
     Request {
-        verb: r"报听写|报默写|\b(?:dictat(?:e|es|ed|ing)|test (?:your child|them|him|her) on)\b",
+        verb: r"报听写|报默写|\b(?:dictat(?:e|es|ed|ing)|test (?:your child|their child|them|him|her|[a-z]+) on (?:the |their |his |her |your )?(?:words|vocabulary|word lists?|spellings?|times tables?)|read(?:s|ing)? out (?:the )?(?:words|vocabulary|word lists?|spellings?))\b",
         actor: Actor::Parent,
         reader: Reader::Imperative,
         object: Object::Any,
@@ -262,7 +279,7 @@ const PARENT_BURDEN: &[Request] = &[
         suggestion: ("作业由老师评价，家长无需打分。", "Teachers assess homework; parents do not score it."),
     },
     Request {
-        verb: r"检查|检验|核对|\b(?:check(?:s|ed|ing)?|go over|look over|look through)\b",
+        verb: r"检查|检验|核对|复查|核查|过一遍|把关|\b(?:check(?:s|ed|ing)?|proofread(?:s|ing)?|(?:go|goes|going|went|gone) (?:over|through)|look(?:s|ed|ing)? (?:over|through))\b",
         actor: Actor::Parent,
         reader: Reader::Addressed,
         object: Object::Homework,
@@ -273,7 +290,7 @@ const PARENT_BURDEN: &[Request] = &[
         ),
     },
     Request {
-        verb: r"订正|纠错|改正|改错|修改|改一改|改一下|\b(?:correct(?:s|ed|ing)?|fix (?:the )?mistakes)\b",
+        verb: r"订正|纠错|改正|改错|修改|改一改|改一下|润色|\b(?:correct(?:s|ed|ing)?|edit(?:s|ed|ing)?|fix (?:the )?mistakes)\b",
         actor: Actor::Parent,
         reader: Reader::Addressed,
         object: Object::Homework,
@@ -284,7 +301,7 @@ const PARENT_BURDEN: &[Request] = &[
         ),
     },
     Request {
-        verb: r"拍照|拍照片|拍下来?|拍一下|拍视频|拍摄|录视频|录像|上传|提交|发到群里?|发至群|发群里|\b(?:photograph|take (?:a )?(?:photo|picture)s?|upload(?:s|ed|ing)?|send (?:a )?(?:photo|picture)s?|post (?:a )?(?:photo|picture)s?)\b",
+        verb: r"拍照|拍照片|拍下来?|拍一下|拍视频|拍摄|录视频|录像|上传|提交|发到群里?|发至群|发群里|\b(?:photograph|film(?:s|ed|ing)?|take (?:a )?(?:photo|picture)s?|upload(?:s|ed|ing)?|send (?:a )?(?:photo|picture)s?|post (?:a )?(?:photo|picture)s?)\b",
         actor: Actor::Parent,
         reader: Reader::Imperative,
         object: Object::Homework,
@@ -301,6 +318,18 @@ const PARENT_BURDEN: &[Request] = &[
         object: Object::Homework,
         unless: None,
         suggestion: ("练习由学校统一印发，无需家长打印。", "The school prints worksheets; parents do not need to."),
+    },
+    Request {
+        // Timing the work: 家长计时, "time your child while…".
+        verb: r"计时|掐表|\btim(?:e|es|ed|ing) (?:your child|their child|him|her|them)\b",
+        actor: Actor::Parent,
+        reader: Reader::Imperative,
+        object: Object::Homework,
+        unless: None,
+        suggestion: (
+            "作业不计时，也无需家长记录用时。可改为：“请孩子按自己的节奏完成。”",
+            "Homework is not timed, and parents do not need to record how long it takes. E.g. \"Let your child work at their own pace.\"",
+        ),
     },
     Request {
         // Doing the work: 家长完成手抄报, 和孩子一起做手工, help your child make a model.
@@ -335,7 +364,7 @@ const SELF_GRADING: &[Request] = &[
         reader: Reader::Never,
         object: Object::Homework,
         // Peer marking in class is a different practice from grading one's own homework.
-        unless: Some(r"互相|互批|互改|交换|同桌|\b(?:peer|each other's|a partner's)\b"),
+        unless: Some(r"互相|互批|互改|交换|同桌|\b(?:peer|each other's|a partner's|swap(?:s|ped)?)\b"),
         suggestion: (
             "作业由老师批改，不要求学生自批自改。",
             "Teachers mark homework; pupils are not asked to grade their own.",
@@ -409,6 +438,7 @@ fn no_new_lessons() -> Patterns {
         always: compile(&always),
         contextual: Vec::new(),
         context: None,
+        elsewhere: None,
         negations: compile(&[
             r"(不|不会|不得|不再|不会再|禁止|严禁|没有|无|未|拒绝|绝不|杜绝)[^不]{0,4}$",
             r"\b(no|not|never|without|won't|will not|do not|don't|does not|isn't|is not)\b[a-z -]{0,16}$",
@@ -445,8 +475,14 @@ fn exam_no_ranking() -> Patterns {
         context: Some(super::requests::compile(
             r"(考|测验|测试|成绩|分数|期中|期末|月考|语文|数学|英语|物理|化学|exam|test|score|marks|quiz)",
         )),
+        elsewhere: Some(super::requests::compile(
+            r"比赛|大赛|运动会|艺术节|科技节|体育节|读书节|文化节|\b(?:contests?|competitions?|sports day|tournaments?|races?|relays?|concerts?|art shows?)\b",
+        )),
         negations: compile(&[
             r"(不|不会|不得|不再|不予|不做|不进行|不作|禁止|严禁|没有|无|未|拒绝)[^不]{0,6}$",
+            // Not publishing, discussing or spreading something reaches to the clause's end
+            // ("学校不公布期中考试成绩和排名", "请不要在群里讨论孩子的成绩和排名").
+            r"(不|不要|不会|不得|不再|请勿|禁止|严禁|杜绝)[^。，,；;！!？?\n不]{0,6}(公布|公示|发布|张贴|晒|讨论|传播|转发|比较|攀比)[^。，,；;！!？?\n]*$",
             r"\b(no|not|never|without|won't|will not|do not|don't|does not|are not|is not|aren't|isn't)\b[a-z ]{0,20}$",
         ]),
         suggestion: (

@@ -2651,21 +2651,16 @@ mod tests {
         for line in misjudged.iter().take(40) {
             eprintln!("  {line}");
         }
-        // The bar is every violation caught and nothing harmless flagged. Nothing harmless is
-        // flagged since 2026-12-05, and so it stays; until every violation is caught, the
-        // catches may only grow.
+        // The bar: every violation caught and nothing harmless flagged (reached 2026-12-05).
+        // First sight (2026-12-03, rules + scorer version 5 trained on the tuning corpus only,
+        // both tiers) was 2,276 of 3,260 caught and 197 of 3,290 flagged; after scorer version 6
+        // learnt from these sentences too (so they no longer measure generalisation: the
+        // held-out batches do), 3,061 caught and 143 of 3,370 flagged. The rules then learnt the
+        // homework kinds, the checking, correcting, timing and reporting verbs, negated asking
+        // ("不允许要求家长…", "no teacher should ask…"), agents that are the teacher, contest
+        // placings, negated publishing, the child helped after the verb, and check-ins as the
+        // family's whoever taps.
         assert_eq!(total.false_flags, 0, "harmless sentences flagged");
-        assert!(total.caught >= CAUGHT_FLOOR, "{} caught, {} before", total.caught, CAUGHT_FLOOR);
+        assert_eq!(total.caught, total.violations, "violations missed");
     }
-
-    /// The most violations caught so far (the test fails below it). First sight (2026-12-03,
-    /// rules + scorer version 5 trained on the tuning corpus only, both tiers): 2,276 of 3,260
-    /// caught, 197 of 3,290 harmless sentences flagged. Since scorer version 6 learns from these
-    /// sentences too (so they no longer measure generalisation; the held-out batches do): 3,061
-    /// of 3,260 caught, 143 of 3,370 flagged (80 harmless peer-marking-in-class sentences added,
-    /// which the tuning corpus labels ok). 2026-12-05, after the rules learnt the homework kinds,
-    /// checking and correcting verbs, negated asking ("不允许要求家长…", "no teacher should
-    /// ask…"), agents that are the teacher, contest placings and negated publishing, and a child
-    /// after the verb as the one helped: 3,256 of 3,260 caught, none of 3,370 flagged.
-    const CAUGHT_FLOOR: usize = 3_256;
 }

@@ -33,6 +33,9 @@ use super::Channel;
 pub enum Actor {
     Parent,
     Student,
+    /// The parent or the child: the act lands on the family whoever does it (a check-in is
+    /// logged in the family's app, whoever taps: "请家长督促打卡", "孩子每天阅读打卡").
+    Family,
 }
 
 /// Whether an unnamed addressee (the family reading the text) counts as asked.
@@ -302,8 +305,11 @@ impl CompiledVocabulary {
                 }
                 let asked = match (request.actor, who) {
                     (Actor::Parent, Who::Parent) | (Actor::Student, Who::Student) => true,
+                    (Actor::Family, Who::Parent | Who::Student) => true,
                     (_, Who::Reader) if request.reader == Reader::Always => true,
-                    (Actor::Parent, Who::Reader) => self.reader_is_asked(request.reader, ctx, m.start(), prefix, after),
+                    (Actor::Parent | Actor::Family, Who::Reader) => {
+                        self.reader_is_asked(request.reader, ctx, m.start(), prefix, after)
+                    }
                     _ => false,
                 };
                 if !asked {

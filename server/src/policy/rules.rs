@@ -217,7 +217,7 @@ const PARENT_BURDEN: &[Request] = &[
     Request {
         // 打卡: daily check-ins of reading, recitation, homework.
         verb: r"打卡|\b(?:check(?:-| )?ins?|clock in|log (?:the |their |your child's )?(?:reading|practice|homework))\b",
-        actor: Actor::Parent,
+        actor: Actor::Family,
         reader: Reader::Always,
         object: Object::UnlessOther,
         unless: None,
@@ -318,6 +318,18 @@ const PARENT_BURDEN: &[Request] = &[
         object: Object::Homework,
         unless: None,
         suggestion: ("练习由学校统一印发，无需家长打印。", "The school prints worksheets; parents do not need to."),
+    },
+    Request {
+        // Reporting how the child did: a feedback line, the accuracy, the time taken.
+        verb: r"填写[^，。,；;！!？?\n]{0,4}(?:反馈|正确率|完成情况|用时|评语|评价)|\b(?:fill(?:s|ed|ing)? in|record(?:s|ed|ing)?|write(?:s)? down) (?:the |their |your child's |his |her )?(?:feedback|accuracy|score|number of (?:correct answers|mistakes|errors)|time (?:taken|it takes))\b",
+        actor: Actor::Parent,
+        reader: Reader::Imperative,
+        object: Object::UnlessOther,
+        unless: None,
+        suggestion: (
+            "家长无需填写作业反馈。可改为：“作业情况由老师在校内了解。”",
+            "Parents do not report on homework. E.g. \"Teachers see how the homework went at school.\"",
+        ),
     },
     Request {
         // Timing the work: 家长计时, "time your child while…".

@@ -6,11 +6,17 @@
 //! (from the rule table) plus three questions answered here:
 //!
 //! 1. **Negated?** A cue such as 无需 / 不需要 / "do not need to" earlier in the same clause
-//!    ("家长无需签字") turns the request off; "不要忘记签字" does not.
+//!    ("家长无需签字"), or in the earlier clause where the person is named ("不需要家长记录错题，
+//!    明天课上集体订正"), turns the request off; "不要忘记签字" does not, nor does a negation
+//!    before a contrast ("家长无需检查，但请签字").
 //! 2. **Who is asked?** The last person named before the verb in the sentence: 家长 / parents,
-//!    同学们 / students, 老师 / teachers. A child after 帮 / 替 / "help" is the one helped, so the
-//!    helper is the parent ("请帮孩子检查"); a child after 和 / 与 is a co-actor ("家长和孩子一起
-//!    完成"); a child after 提醒 / 督促 / "ask" is the actor ("请家长提醒孩子订正"). Nobody named:
+//!    同学们 / students, 老师 / 我 / teachers. A child after 帮 / 替 / "help" is the one helped, so
+//!    the helper is the parent ("请帮孩子检查"), and so is a child after the verb with "with" /
+//!    "for" ("make the model together with your child"); a child after 和 / 与 is a co-actor
+//!    ("家长和孩子一起完成"); a child after 提醒 / 督促 / "ask" is the actor ("请家长提醒孩子订正"),
+//!    which spares the parent except of acts that land on the family whoever does them (a
+//!    check-in, [`Actor::Family`]). An agent after the verb decides ("signed by a parent",
+//!    "marked by the teacher"). Nobody named:
 //!    the reader, and what a school sends families is read by parents — but only some verbs
 //!    (signing, check-ins, uploading) are addressed to the reader by themselves; "完成后认真检查"
 //!    in homework is addressed to the pupil, unless the text opens by addressing parents or the

@@ -157,9 +157,9 @@ impl Patterns {
     /// The clause around the match names something that makes it another kind of thing.
     fn is_elsewhere(&self, text: &str, start: usize, end: usize) -> bool {
         let Some(elsewhere) = &self.elsewhere else { return false };
-        let after_end = |i: usize| i + text[i..].chars().next().map_or(0, char::len_utf8);
-        let clause_start = text[..start].rfind(CLAUSE_ENDS).map_or(0, after_end);
-        let clause_end = text[end..].find(CLAUSE_ENDS).map_or(text.len(), |i| end + i);
+        // The clause's ends found as `is_negated` finds its start.
+        let clause_start = start - text[..start].rsplit(CLAUSE_ENDS).next().map_or(0, str::len);
+        let clause_end = end + text[end..].split(CLAUSE_ENDS).next().map_or(0, str::len);
         elsewhere.is_match(&text[clause_start..clause_end])
     }
 
@@ -238,7 +238,7 @@ const PARENT_BURDEN: &[Request] = &[
         ),
     },
     Request {
-        verb: r"报听写|报默写|\b(?:dictat(?:e|es|ed|ing)|test (?:your child|their child|them|him|her|[a-z]+) on (?:the |their |his |her |your )?(?:words|vocabulary|word lists?|spellings?|times tables?)|read(?:s|ing)? out (?:the )?(?:words|vocabulary|word lists?|spellings?))\b",
+        verb: r"报听写|报默写|\b(?:dictat(?:e|es|ed|ing)|test (?:your child|their child|[a-z]+) on (?:the |their |his |her |your )?(?:words|vocabulary|word lists?|spellings?|times tables?)|read(?:s|ing)? out (?:the )?(?:words|vocabulary|word lists?|spellings?))\b",
         actor: Actor::Parent,
         reader: Reader::Imperative,
         object: Object::Any,

@@ -60,6 +60,7 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::R
         mailer,
         bus,
         sessions: Default::default(),
+        turns: Default::default(),
         push,
         settings: Arc::new(settings),
         jwt,

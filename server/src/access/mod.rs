@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, RelationTrait};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
@@ -311,20 +311,8 @@ pub async fn guardian_of(db: &impl ConnectionTrait, user: &Caller, student_id: U
         }
     }
     let query = student::Entity::find()
-        .join(
-            JoinType::InnerJoin,
-            student::Entity::belongs_to(guardianship::Entity)
-                .from(student::Column::Id)
-                .to(guardianship::Column::StudentId)
-                .into(),
-        )
-        .join(
-            JoinType::InnerJoin,
-            guardianship::Entity::belongs_to(guardian::Entity)
-                .from(guardianship::Column::GuardianId)
-                .to(guardian::Column::Id)
-                .into(),
-        )
+        .join(JoinType::InnerJoin, guardianship::Relation::Student.def().rev())
+        .join(JoinType::InnerJoin, guardianship::Relation::Guardian.def())
         .filter(student::Column::Id.eq(student_id))
         .filter(guardian::Column::AccountId.eq(user.account_id))
         .filter(guardianship::Column::AccessLevel.ne(AccessLevel::Pickup))
@@ -364,20 +352,8 @@ pub async fn guardian_children_placed(db: &impl ConnectionTrait, user: &Caller) 
         .column_as(class::Column::Grade, "grade")
         .column_as(class::Column::Number, "class_number")
         .column_as(guardianship::Column::AccessLevel, "access_level")
-        .join(
-            JoinType::InnerJoin,
-            guardianship::Entity::belongs_to(guardian::Entity)
-                .from(guardianship::Column::GuardianId)
-                .to(guardian::Column::Id)
-                .into(),
-        )
-        .join(
-            JoinType::InnerJoin,
-            guardianship::Entity::belongs_to(student::Entity)
-                .from(guardianship::Column::StudentId)
-                .to(student::Column::Id)
-                .into(),
-        )
+        .join(JoinType::InnerJoin, guardianship::Relation::Guardian.def())
+        .join(JoinType::InnerJoin, guardianship::Relation::Student.def())
         .join(
             JoinType::InnerJoin,
             student::Entity::belongs_to(class::Entity).from(student::Column::ClassId).to(class::Column::Id).into(),
@@ -668,13 +644,7 @@ pub async fn teaches_student(
 pub async fn full_guardian_of(db: &impl ConnectionTrait, account_id: Uuid, student_id: Uuid) -> ApiResult<bool> {
     use sea_orm::{JoinType, QuerySelect};
     Ok(guardianship::Entity::find()
-        .join(
-            JoinType::InnerJoin,
-            guardianship::Entity::belongs_to(guardian::Entity)
-                .from(guardianship::Column::GuardianId)
-                .to(guardian::Column::Id)
-                .into(),
-        )
+        .join(JoinType::InnerJoin, guardianship::Relation::Guardian.def())
         .filter(guardian::Column::AccountId.eq(account_id))
         .filter(guardianship::Column::StudentId.eq(student_id))
         .filter(guardianship::Column::AccessLevel.eq(AccessLevel::Full))
@@ -848,12 +818,16 @@ pub async fn pickup_adults(
 
 /// The accounts of a child's full-access guardians: who hears everything about the child.
 pub async fn full_guardian_accounts(db: &impl ConnectionTrait, student_id: Uuid) -> ApiResult<Vec<Uuid>> {
-    Ok(pickup_adults(db, student_id)
-        .await?
-        .into_iter()
-        .filter(|(_, link)| link.access_level == AccessLevel::Full)
-        .map(|(guardian, _)| guardian.account_id)
-        .collect())
+    use sea_orm::{JoinType, QuerySelect};
+    Ok(guardianship::Entity::find()
+        .select_only()
+        .column(guardian::Column::AccountId)
+        .join(JoinType::InnerJoin, guardianship::Relation::Guardian.def())
+        .filter(guardianship::Column::StudentId.eq(student_id))
+        .filter(guardianship::Column::AccessLevel.eq(AccessLevel::Full))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?)
 }
 
 /// The two people of a conversation about a child, as the caller may open it: the caller is one

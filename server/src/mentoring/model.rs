@@ -124,7 +124,20 @@ pub mod settings {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "crate::org::model::school::Entity",
+            from = "Column::SchoolId",
+            to = "crate::org::model::school::Column::Id"
+        )]
+        School,
+    }
+
+    impl Related<crate::org::model::school::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::School.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -309,7 +322,16 @@ pub mod visit {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(has_many = "super::visit_window::Entity")]
+        Windows,
+    }
+
+    impl Related<super::visit_window::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Windows.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -328,7 +350,16 @@ pub mod visit_window {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(belongs_to = "super::visit::Entity", from = "Column::VisitId", to = "super::visit::Column::Id")]
+        Visit,
+    }
+
+    impl Related<super::visit::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Visit.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }

@@ -17,6 +17,16 @@ pub async fn settings(db: &impl ConnectionTrait, school_id: Uuid) -> Result<Opti
     settings::Entity::find_by_id(school_id).one(db).await
 }
 
+/// The school's mentoring setting with the school, in one read (`None` without a setting).
+pub async fn settings_with_school(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+) -> Result<Option<(settings::Model, crate::org::model::school::Model)>, DbErr> {
+    let found =
+        settings::Entity::find_by_id(school_id).find_also_related(crate::org::model::school::Entity).one(db).await?;
+    Ok(found.and_then(|(settings, school)| Some((settings, school?))))
+}
+
 /// Locks the school's mentoring setting until the transaction ends: publications of one school
 /// take turns, so two admins cannot both pass the coverage and cap checks on stale facts.
 pub async fn lock_settings(db: &impl ConnectionTrait, school_id: Uuid) -> Result<Option<settings::Model>, DbErr> {
@@ -435,24 +445,56 @@ pub async fn events_of(db: &impl ConnectionTrait, visit_ids: Vec<Uuid>) -> Resul
         .await
 }
 
-/// The booked visits of a teacher (as mentor or co-visitor) from `from` to `to`.
+/// Whether a visit takes one of these teachers (as mentor or co-visitor), booked, somewhere
+/// between `from` and `to`.
+fn booked_between(teachers: &[Uuid], from: DateTime<Utc>, to: DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(visit::Column::Status.eq(VisitStatus::Booked))
+        .add(
+            sea_orm::Condition::any()
+                .add(visit::Column::MentorAccountId.is_in(teachers.iter().copied()))
+                .add(visit::Column::CoVisitorAccountId.is_in(teachers.iter().copied())),
+        )
+        .add(visit::Column::StartsAt.lt(to))
+        .add(visit::Column::EndsAt.gt(from))
+}
+
+/// The booked visits of these teachers (as mentor or co-visitor) from `from` to `to`.
 pub async fn booked_of(
     db: &impl ConnectionTrait,
-    account_id: Uuid,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    teachers: &[Uuid],
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<visit::Model>, DbErr> {
-    visit::Entity::find()
-        .filter(visit::Column::Status.eq(VisitStatus::Booked))
-        .filter(
-            sea_orm::Condition::any()
-                .add(visit::Column::MentorAccountId.eq(account_id))
-                .add(visit::Column::CoVisitorAccountId.eq(account_id)),
-        )
-        .filter(visit::Column::StartsAt.lt(to))
-        .filter(visit::Column::EndsAt.gt(from))
+    visit::Entity::find().filter(booked_between(teachers, from, to)).all(db).await
+}
+
+/// The visit, and the booked visits of these teachers from `from` to `to`, in one read: what an
+/// acceptance reads behind the teachers' lock.
+pub async fn visit_and_booked(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    teachers: &[Uuid],
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<(Option<visit::Model>, Vec<visit::Model>), DbErr> {
+    let rows = visit::Entity::find()
+        .filter(sea_orm::Condition::any().add(visit::Column::Id.eq(id)).add(booked_between(teachers, from, to)))
         .all(db)
-        .await
+        .await?;
+    let (this, booked): (Vec<_>, Vec<_>) = rows.into_iter().partition(|v| v.id == id);
+    Ok((this.into_iter().next(), booked))
+}
+
+/// The visit with its windows (the earliest first), in one read.
+pub async fn visit_with_windows(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<(visit::Model, Vec<visit_window::Model>)>, DbErr> {
+    let found = visit::Entity::find_by_id(id)
+        .find_with_related(visit_window::Entity)
+        .order_by_asc(visit_window::Column::StartsAt)
+        .all(db)
+        .await?;
+    Ok(found.into_iter().next())
 }
 
 /// The visits an account takes part in as mentor or co-visitor, or about these children.

@@ -324,8 +324,18 @@ pub mod guardianship {
         pub created_at: DateTimeUtc,
     }
 
+    /// The link's two ends, for joins (`Relation::Guardian.def()`, and `.rev()` from the other side).
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::guardian::Entity",
+            from = "Column::GuardianId",
+            to = "super::guardian::Column::Id"
+        )]
+        Guardian,
+        #[sea_orm(belongs_to = "super::student::Entity", from = "Column::StudentId", to = "super::student::Column::Id")]
+        Student,
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, RelationTrait, Set,
 };
 use uuid::Uuid;
 
@@ -640,20 +640,8 @@ pub async fn schools_of_guardian_accounts(
         .column_as(guardian::Column::AccountId, "account_id")
         .column_as(student::Column::SchoolId, "school_id")
         .distinct()
-        .join(
-            sea_orm::JoinType::InnerJoin,
-            guardian::Entity::belongs_to(guardianship::Entity)
-                .from(guardian::Column::Id)
-                .to(guardianship::Column::GuardianId)
-                .into(),
-        )
-        .join(
-            sea_orm::JoinType::InnerJoin,
-            guardianship::Entity::belongs_to(student::Entity)
-                .from(guardianship::Column::StudentId)
-                .to(student::Column::Id)
-                .into(),
-        )
+        .join(sea_orm::JoinType::InnerJoin, guardianship::Relation::Guardian.def().rev())
+        .join(sea_orm::JoinType::InnerJoin, guardianship::Relation::Student.def())
         .filter(guardian::Column::AccountId.is_in(accounts.iter().copied()))
         .filter(guardianship::Column::AccessLevel.ne(crate::org::model::AccessLevel::Pickup))
         .into_model::<Row>()

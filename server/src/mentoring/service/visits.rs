@@ -195,6 +195,12 @@ fn local(school: &school::Model, at: Option<DateTime<Utc>>) -> String {
     at.map(|t| t.with_timezone(&school.zone()).format("%m-%d %H:%M").to_string()).unwrap_or_default()
 }
 
+/// What a window's check reads of the teachers' calendars: the day before its start to the day
+/// after its end (a buffer is shorter than a day, and the daily limit counts one local day).
+fn around(window: Window) -> (DateTime<Utc>, DateTime<Utc>) {
+    (window.0 - Duration::days(1), window.1 + Duration::days(1))
+}
+
 /// Whether `window` fits the calendars of the visit's teachers (another visit of theirs within the
 /// school's buffer, or their day's most home visits, refuse it).
 async fn check_calendars(
@@ -206,26 +212,40 @@ async fn check_calendars(
     home: bool,
     except: Uuid,
 ) -> ApiResult<()> {
+    let accounts: Vec<Uuid> = teachers.iter().map(|t| t.0).collect();
+    let booked = repo::booked_of(db, &accounts, around(window)).await?;
+    calendar_conflict(school, settings, teachers, window, home, except, &booked)
+}
+
+/// [`check_calendars`] on the teachers' booked visits around the window, already read.
+fn calendar_conflict(
+    school: &school::Model,
+    settings: &settings::Model,
+    teachers: &[(Uuid, &'static str)],
+    window: Window,
+    home: bool,
+    except: Uuid,
+    booked: &[visit::Model],
+) -> ApiResult<()> {
     let buffer = Duration::minutes(i64::from(settings.visit_buffer_minutes));
     let per_day = usize::try_from(settings.max_visits_per_day).unwrap_or(1);
     let day = school.local_date(window.0);
     for &(teacher, role) in teachers {
-        let booked: Vec<Booked> =
-            repo::booked_of(db, teacher, window.0 - Duration::days(1), window.1 + Duration::days(1))
-                .await?
-                .into_iter()
-                .filter(|b| b.id != except)
-                .filter_map(|b| {
-                    let (start, end) = (b.starts_at?, b.ends_at?);
-                    Some(Booked {
-                        visit: b.id,
-                        window: (start, end),
-                        local_date: school.local_date(start),
-                        home: b.mode == VisitMode::Home,
-                    })
+        let theirs: Vec<Booked> = booked
+            .iter()
+            .filter(|b| b.id != except)
+            .filter(|b| b.mentor_account_id == teacher || b.co_visitor_account_id == Some(teacher))
+            .filter_map(|b| {
+                let (start, end) = (b.starts_at?, b.ends_at?);
+                Some(Booked {
+                    visit: b.id,
+                    window: (start, end),
+                    local_date: school.local_date(start),
+                    home: b.mode == VisitMode::Home,
                 })
-                .collect();
-        if let Some(conflict) = rules::booking_conflict(window, home, day, &booked, buffer, per_day) {
+            })
+            .collect();
+        if let Some(conflict) = rules::booking_conflict(window, home, day, &theirs, buffer, per_day) {
             let details = match conflict {
                 BookingConflict::DoubleBooked { with } => {
                     serde_json::json!({ "teacher": role, "conflict": "double_booked", "visit_id": with })
@@ -370,58 +390,55 @@ fn not_your_turn(v: &visit::Model) -> ApiError {
     ApiError::new(Code::VisitNotYourTurn).with_details(serde_json::json!({ "awaiting": v.awaiting }))
 }
 
-/// What the early look at a window read in the accept's transaction: used again behind the
-/// teachers' lock, which never covered the school or its setting.
-struct Seen {
-    settings: settings::Model,
-    school: school::Model,
-}
-
-/// In a race for a teacher's windows most tries lose: a window that a booking already holds is
-/// refused before queueing behind the teachers' lock. Bookings are only ever added under that
-/// lock, so a clash seen here stands (unless that booking is cancelled this very moment: the family
-/// tries again). Anything else (not their turn, no such window) is left for the locked path, which
-/// checks the calendars again before booking. The caller's side is known: only a party to the visit
-/// learns of a clash (it names the other visit).
-async fn refuse_taken_window(
-    db: &impl ConnectionTrait,
-    v: &visit::Model,
-    start: DateTime<Utc>,
-) -> ApiResult<Option<Seen>> {
-    if v.status != VisitStatus::Proposed {
-        return Ok(None);
-    }
-    let Some(settings) = repo::settings(db, v.school_id).await? else { return Ok(None) };
-    let school = school_of(db, v.school_id).await?;
-    let windows = repo::windows_of(db, vec![v.id]).await?;
-    if let Some(window) = windows.iter().find(|w| w.starts_at == start) {
-        let slot = (window.starts_at, window.ends_at);
-        check_calendars(db, &school, &settings, &teachers_with_roles(v), slot, v.mode == VisitMode::Home, v.id).await?;
-    }
-    Ok(Some(Seen { settings, school }))
+/// The offered window that starts at `start`.
+fn window_at(windows: &[visit_window::Model], start: DateTime<Utc>) -> Option<Window> {
+    windows.iter().find(|w| w.starts_at == start).map(|w| (w.starts_at, w.ends_at))
 }
 
 /// The side the windows wait for accepts one by its start: booked, if the teachers' calendars
 /// allow. A second acceptance of the same time answers the booking as it stands.
+///
+/// This is the raced path (a class's families answering their mentor at once, two guardians of a
+/// child tapping together), so little happens behind the teachers' lock:
+/// 1. the visit with its windows, the caller's side and the school's setting are read first;
+/// 2. the request waits for the teachers' turn in this instance (`infra::turns`), then a plain
+///    read refuses a window that a booking already holds: bookings are only ever added under the
+///    teachers' lock, so a clash seen here stands (unless that booking is cancelled this very
+///    moment: the family tries again). Only a party to the visit gets this far (the clash names
+///    the other visit);
+/// 3. behind the lock, one read gives the visit again and the teachers' calendars around the
+///    window, checked again before booking.
 pub async fn accept(state: &AppState, caller: &Caller, visit_id: Uuid, req: AcceptVisit) -> ApiResult<Visit> {
     let now = state.clock.now();
     let address = address_of(req.address.as_deref())?;
+    let (seen, seen_windows) = repo::visit_with_windows(&state.db, visit_id).await?.ok_or_else(ApiError::not_found)?;
+    let seen_side = side(&state.db, caller, &seen).await?;
+    let (settings, school) =
+        repo::settings_with_school(&state.db, seen.school_id).await?.ok_or(MentoringError::NotSet)?;
+    let teachers = teachers_of(&seen);
+    let home = |v: &visit::Model| v.mode == VisitMode::Home;
+    let turn = state.turns.take(&teachers).await;
+    let seen_slot = window_at(&seen_windows, req.start);
+    if let Some(slot) = seen_slot.filter(|_| seen.status == VisitStatus::Proposed) {
+        let booked = repo::booked_of(&state.db, &teachers, around(slot)).await?;
+        calendar_conflict(&school, &settings, &teachers_with_roles(&seen), slot, home(&seen), seen.id, &booked)?;
+    }
     let txn = crate::infra::db::begin(&state.db).await?;
-    let seen = repo::visit(&txn, visit_id).await?.ok_or_else(ApiError::not_found)?;
-    let seen_side = side(&txn, caller, &seen).await?;
-    let (mut v, side, settings, school) = match refuse_taken_window(&txn, &seen, req.start).await? {
-        Some(Seen { settings, school }) => {
-            repo::lock_teachers(&txn, seen.school_id, &teachers_of(&seen)).await?;
-            let v = repo::visit(&txn, visit_id).await?.ok_or_else(ApiError::not_found)?;
-            // The caller's side follows from the row: read again only if the row changed.
-            let side = if v == seen { seen_side } else { side(&txn, caller, &v).await? };
-            (v, side, settings, school)
-        }
-        None => relock(&txn, caller, seen).await?,
+    repo::lock_teachers(&txn, seen.school_id, &teachers).await?;
+    let range = around(seen_slot.unwrap_or((req.start, req.start)));
+    let (v, mut booked) = repo::visit_and_booked(&txn, visit_id, &teachers, range).await?;
+    let mut v = v.ok_or_else(ApiError::not_found)?;
+    // The side and the windows follow from the row (every change of the windows changes it too):
+    // read again only if it changed.
+    let (side, windows) = if v == seen {
+        (seen_side, seen_windows)
+    } else {
+        (side(&txn, caller, &v).await?, repo::windows_of(&txn, vec![v.id]).await?)
     };
     if v.status == VisitStatus::Booked && v.starts_at == Some(req.start) && side == Side::Family {
         txn.commit().await?;
-        return view(&state.db, caller, v).await;
+        drop(turn);
+        return view_as(&state.db, side, v, windows).await;
     }
     if v.status != VisitStatus::Proposed {
         return Err(closed(&v));
@@ -429,25 +446,26 @@ pub async fn accept(state: &AppState, caller: &Caller, visit_id: Uuid, req: Acce
     if answering_side(side) != v.awaiting || side == Side::CoVisitor {
         return Err(not_your_turn(&v));
     }
-    let windows = repo::windows_of(&txn, vec![v.id]).await?;
-    let Some(window) = windows.iter().find(|w| w.starts_at == req.start) else {
+    let Some(slot) = window_at(&windows, req.start) else {
         return Err(ApiError::validation("start", "请选择所提供的时间段之一。", "Pick one of the windows offered."));
     };
-    if window.starts_at <= now {
+    if slot.0 <= now {
         return Err(ApiError::validation("start", "该时间段已过去。", "That window has passed."));
     }
-    if side == Side::Family && address.is_some() && v.mode == VisitMode::Home {
+    if side == Side::Family && address.is_some() && home(&v) {
         v.address = address;
     }
-    if v.mode == VisitMode::Home && v.address.is_none() {
+    if home(&v) && v.address.is_none() {
         return Err(ApiError::validation(
             "address",
             "上门家访请填写本次家访的地址（仅到访老师可见，家访 7 天后删除）。",
             "For a home visit, give the address for this visit (seen only by the visiting teachers, erased 7 days after).",
         ));
     }
-    let slot = (window.starts_at, window.ends_at);
-    check_calendars(&txn, &school, &settings, &teachers_with_roles(&v), slot, v.mode == VisitMode::Home, v.id).await?;
+    if Some(slot) != seen_slot {
+        booked = repo::booked_of(&txn, &teachers, around(slot)).await?;
+    }
+    calendar_conflict(&school, &settings, &teachers_with_roles(&v), slot, home(&v), v.id, &booked)?;
     v.status = VisitStatus::Booked;
     v.starts_at = Some(slot.0);
     v.ends_at = Some(slot.1);
@@ -465,6 +483,7 @@ pub async fn accept(state: &AppState, caller: &Caller, visit_id: Uuid, req: Acce
         tell(&txn, &school, &v, to, (format!("家访已约定：{when} / Visit booked: {when}"), String::new()), false, now)
             .await?;
     txn.commit().await?;
+    drop(turn);
     state.bus.publish(Wake::items(Some(woken))).await;
     view_as(&state.db, side, v, windows).await
 }

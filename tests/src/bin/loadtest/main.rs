@@ -349,7 +349,13 @@ enum Race {
 
 async fn visit_race(race: Race) {
     use jiaxiao_tests::json;
-    let app = spawn_app_with(|s| s.login_attempts_per_ip = 1_000_000).await;
+    // The server's default pool (the tests' own is smaller): more connections only add processes
+    // contending for two cores, fewer leave them idle while a teacher's bookings take turns.
+    let app = spawn_app_with(|s| {
+        s.login_attempts_per_ip = 1_000_000;
+        s.db_max_connections = server::config::Settings::default().db_max_connections;
+    })
+    .await;
     let (_, bureau) = world::bootstrap_district(&app, "家访区", "bureau@visits.test").await;
     let (school, admin) = world::create_school(&app, &bureau, "家访学校", "6-3", "admin@visits.test").await;
     // Mentor m teaches class 7-(m+1) of 12 students: the proposal makes them theirs; 10 get a visit.
@@ -413,6 +419,7 @@ async fn visit_race(race: Race) {
             guardian_of.insert(child.to_string(), token.clone());
         }
     }
+    let cpu_before = cpu_ticks();
     let began = Instant::now();
     let mut tasks = Vec::new();
     for (student, visit, tries) in offers {
@@ -443,6 +450,7 @@ async fn visit_race(race: Race) {
         latencies.extend(times);
     }
     let wall = began.elapsed();
+    let busy = busy_share(cpu_before, cpu_ticks());
     latencies.sort();
     let pct = |l: &[Duration], p: f64| l[((l.len() as f64 * p) as usize).min(l.len() - 1)].as_secs_f64() * 1e3;
     let how = match race {
@@ -450,7 +458,7 @@ async fn visit_race(race: Race) {
         Race::EveryWindowInOrder => format!("each trying the {WINDOWS_EACH} windows in order"),
     };
     println!(
-        "visits: {} families of {MENTORS} mentors accepting at once, {how}: {booked} booked (windows: {}), {} accepts in {:.2} s; p50 {:.1} ms, p99 {:.1} ms",
+        "visits: {} families of {MENTORS} mentors accepting at once, {how}: {booked} booked (windows: {}), {} accepts in {:.2} s (CPU busy {busy}); p50 {:.1} ms, p99 {:.1} ms",
         MENTORS * MENTEES_EACH,
         MENTORS * WINDOWS_EACH,
         latencies.len(),
@@ -480,6 +488,25 @@ async fn visit_race(race: Race) {
         pct(&reads, 0.50),
         pct(&reads, 0.99)
     );
+}
+
+/// The machine's CPU time so far (all cores, from `/proc/stat`): `(busy, total)` in clock ticks;
+/// `None` off Linux.
+fn cpu_ticks() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let fields: Vec<u64> = stat.lines().next()?.split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
+    let idle = fields.get(3)? + fields.get(4).unwrap_or(&0);
+    let total: u64 = fields.iter().take(8).sum();
+    Some((total - idle, total))
+}
+
+/// The share of the machine's CPU time that was busy between two readings ("93 %"), or "n/a":
+/// tells a wait (a lock's queue, a round trip) from a lack of CPU.
+fn busy_share(before: Option<(u64, u64)>, after: Option<(u64, u64)>) -> String {
+    match (before, after) {
+        (Some((b0, t0)), Some((b1, t1))) if t1 > t0 => format!("{} %", (b1 - b0) * 100 / (t1 - t0)),
+        _ => "n/a".to_owned(),
+    }
 }
 
 const ROLL_CHILDREN: usize = 40;

@@ -60,7 +60,6 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::R
         mailer,
         bus,
         sessions: Default::default(),
-        turns: Default::default(),
         push,
         settings: Arc::new(settings),
         jwt,
@@ -186,6 +185,8 @@ impl Application {
         let server_state = state.clone();
         // The event streams' batched reader (a domain's, so not in the foundation's `AppState`).
         let stream_reader = web::Data::new(crate::realtime::reader::Reader::start(state.db.clone()));
+        // Visit acceptances waiting for their teachers' next batch (mentoring's, likewise).
+        let bookings = web::Data::new(crate::mentoring::service::visits::Bookings::default());
         let allowed = web::Data::new(AllowedMethods::from_document(&openapi_document(), UNDOCUMENTED_ROUTES));
         let server = HttpServer::new(move || {
             App::new()
@@ -202,6 +203,7 @@ impl Application {
                 .into_app()
                 .app_data(server_state.clone())
                 .app_data(stream_reader.clone())
+                .app_data(bookings.clone())
                 .app_data(allowed.clone())
                 .app_data(payload::json_config())
                 .app_data(payload::query_config())

@@ -15,7 +15,6 @@ use crate::infra::mailer::Mailer;
 use crate::infra::push_gateway::PushGateway;
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::session_cache::SessionCache;
-use crate::infra::turns::Turns;
 
 /// Everything a request handler may need, shared by all workers.
 pub struct AppState {
@@ -30,9 +29,6 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Sessions recently seen live (saves a query per request).
     pub sessions: SessionCache,
-    /// Turns in this instance, keyed by a teacher's account: their visit bookings queue here
-    /// before the database lock (see `infra::turns`).
-    pub turns: Turns,
     /// Real-time wake-ups: in-process, or across instances through Redis.
     pub bus: Bus,
     pub push: Option<PushGateway>,

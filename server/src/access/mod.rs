@@ -830,6 +830,33 @@ pub async fn full_guardian_accounts(db: &impl ConnectionTrait, student_id: Uuid)
         .await?)
 }
 
+/// The accounts of each child's full-access guardians, in one query for all of them (a child
+/// without one is absent).
+pub async fn full_guardian_accounts_of(
+    db: &impl ConnectionTrait,
+    students: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<Uuid>>> {
+    use sea_orm::{JoinType, QuerySelect};
+    if students.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, Uuid)> = guardianship::Entity::find()
+        .select_only()
+        .column(guardianship::Column::StudentId)
+        .column(guardian::Column::AccountId)
+        .join(JoinType::InnerJoin, guardianship::Relation::Guardian.def())
+        .filter(guardianship::Column::StudentId.is_in(students.iter().copied()))
+        .filter(guardianship::Column::AccessLevel.eq(AccessLevel::Full))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut of: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (student, account) in rows {
+        of.entry(student).or_default().push(account);
+    }
+    Ok(of)
+}
+
 /// The two people of a conversation about a child, as the caller may open it: the caller is one
 /// of them, and the other is the child's full guardian (for a teacher) or a teacher of its class
 /// (for a guardian).

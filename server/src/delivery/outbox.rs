@@ -73,16 +73,31 @@ impl Delivery {
 /// Queues one delivery per selected recipient of an inbox item. Whether it goes by push, email or
 /// both is decided per person when it is delivered (preferences may change meanwhile).
 pub async fn enqueue(db: &impl ConnectionTrait, delivery: Delivery, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    let Delivery { item_kind, ref_id, school_id, kind: delivery_kind, round, urgent, recipients, when } = delivery;
+    let ref_id = delivery.ref_id;
+    enqueue_items(db, delivery, &[ref_id], now).await
+}
+
+/// [`enqueue`] for several items of the delivery's kind at once (`delivery.ref_id` is not read).
+async fn enqueue_items(
+    db: &impl ConnectionTrait,
+    delivery: Delivery,
+    ref_ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let Delivery { item_kind, ref_id: _, school_id, kind: delivery_kind, round, urgent, recipients, when } = delivery;
     let item_kind = item_kind.as_str();
     let (deliver_after, held_for_digest) = match when {
         When::At(at) => (at, false),
         When::Digest(at) => (at, true),
     };
+    let items = match ref_ids {
+        [one] => Expr::col("ref_id").eq(*one),
+        many => Expr::col("ref_id").is_in(many.iter().copied()),
+    };
     let mut select: SelectStatement = Query::select()
         .column("account_id")
         .expr(Expr::val(delivery_kind))
-        .expr(Expr::val(ref_id))
+        .column("ref_id")
         .expr(Expr::val(round))
         .expr(Expr::val(urgent))
         .expr(Expr::val(now))
@@ -93,7 +108,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, delivery: Delivery, now: DateTim
         .expr(Expr::val(school_id))
         .from("inbox_items")
         .and_where(Expr::col("kind").eq(item_kind))
-        .and_where(Expr::col("ref_id").eq(ref_id))
+        .and_where(items)
         .to_owned();
     match recipients {
         Recipients::All => {}
@@ -272,11 +287,45 @@ pub async fn tell(
     entry: crate::inbox::items::Entry,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let (kind, id, urgent) = (entry.kind, entry.ref_id, entry.urgent);
-    crate::inbox::items::publish(db, entry, now).await?;
-    for account in accounts {
-        crate::inbox::items::deliver_to(db, *account, kind, id, child, now).await?;
+    tell_all(db, school_id, vec![Told { child, accounts: accounts.to_vec(), entry }], now).await
+}
+
+/// One item to tell: what it says, to whom, about which child (if any).
+pub struct Told {
+    pub child: Option<Uuid>,
+    pub accounts: Vec<Uuid>,
+    pub entry: crate::inbox::items::Entry,
+}
+
+/// [`tell`] for several items from one school, in a few statements however many: their entries,
+/// their recipients, and their deliveries (one statement per kind and urgency).
+pub async fn tell_all(
+    db: &impl ConnectionTrait,
+    school_id: Option<Uuid>,
+    told: Vec<Told>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use crate::inbox::items::{self, Delivered};
+    let delivered: Vec<Delivered> = told
+        .iter()
+        .flat_map(|t| {
+            let (kind, ref_id, child) = (t.entry.kind, t.entry.ref_id, t.child);
+            t.accounts.iter().map(move |&account_id| Delivered { account_id, kind, ref_id, child })
+        })
+        .collect();
+    let mut queued: Vec<((ItemKind, bool), Vec<Uuid>)> = Vec::new();
+    for t in &told {
+        let group = (t.entry.kind, t.entry.urgent);
+        match queued.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, ids)) => ids.push(t.entry.ref_id),
+            None => queued.push((group, vec![t.entry.ref_id])),
+        }
     }
-    enqueue(db, Delivery::of(kind, id, school_id, When::At(now)).urgent(urgent), now).await?;
+    items::publish_all(db, told.into_iter().map(|t| t.entry).collect(), now).await?;
+    items::deliver_all(db, &delivered, now).await?;
+    for ((kind, urgent), ids) in queued {
+        let delivery = Delivery::of(kind, ids[0], school_id, When::At(now)).urgent(urgent);
+        enqueue_items(db, delivery, &ids, now).await?;
+    }
     Ok(())
 }

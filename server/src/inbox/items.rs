@@ -33,7 +33,15 @@ pub struct Entry {
 
 /// Writes (or rewrites, after an edit) what an item says.
 pub async fn publish(db: &impl ConnectionTrait, entry: Entry, now: DateTime<Utc>) -> Result<(), DbErr> {
-    let row = inbox_entry::ActiveModel {
+    publish_all(db, vec![entry], now).await
+}
+
+/// [`publish`] for several items, in one statement.
+pub async fn publish_all(db: &impl ConnectionTrait, entries: Vec<Entry>, now: DateTime<Utc>) -> Result<(), DbErr> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let rows = entries.into_iter().map(|entry| inbox_entry::ActiveModel {
         kind: Set(entry.kind.as_str().to_owned()),
         ref_id: Set(entry.ref_id),
         title: Set(entry.title),
@@ -44,8 +52,8 @@ pub async fn publish(db: &impl ConnectionTrait, entry: Entry, now: DateTime<Utc>
         withdrawn: Set(false),
         updated_at: Set(now),
         subject_id: Set(entry.subject_id),
-    };
-    inbox_entry::Entity::insert(row)
+    });
+    inbox_entry::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::columns([inbox_entry::Column::Kind, inbox_entry::Column::RefId])
                 .update_columns([
@@ -129,31 +137,60 @@ pub async fn deliver_to(
     child: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    inbox_item::Entity::insert(inbox_item::ActiveModel {
+    deliver_all(db, &[Delivered { account_id, kind, ref_id, child }], now).await
+}
+
+/// One account an item goes to, concerning a child or not.
+#[derive(Debug, Clone, Copy)]
+pub struct Delivered {
+    pub account_id: Uuid,
+    pub kind: ItemKind,
+    pub ref_id: Uuid,
+    pub child: Option<Uuid>,
+}
+
+/// [`deliver_to`] for several accounts and items: one statement for the items, and for the links
+/// to children one to find their classes and one to write them.
+pub async fn deliver_all(db: &impl ConnectionTrait, delivered: &[Delivered], now: DateTime<Utc>) -> Result<(), DbErr> {
+    if delivered.is_empty() {
+        return Ok(());
+    }
+    inbox_item::Entity::insert_many(delivered.iter().map(|d| inbox_item::ActiveModel {
         seq: sea_orm::NotSet,
-        account_id: Set(account_id),
-        kind: Set(kind.as_str().into()),
-        ref_id: Set(ref_id),
+        account_id: Set(d.account_id),
+        kind: Set(d.kind.as_str().into()),
+        ref_id: Set(d.ref_id),
         created_at: Set(now),
         read_at: Set(None),
         responded_at: Set(None),
         response_option: Set(None),
         response_text: Set(None),
-    })
+    }))
     .exec_without_returning(db)
     .await?;
-    if let Some(student_id) = child {
-        let class_id = student::Entity::find_by_id(student_id).one(db).await?.map_or(Uuid::nil(), |s| s.class_id);
-        inbox_item_child::Entity::insert(inbox_item_child::ActiveModel {
-            account_id: Set(account_id),
-            kind: Set(kind.as_str().into()),
-            ref_id: Set(ref_id),
-            student_id: Set(student_id),
-            class_id: Set(class_id),
-        })
-        .exec_without_returning(db)
-        .await?;
+    let children: Vec<Uuid> = delivered.iter().filter_map(|d| d.child).collect();
+    if children.is_empty() {
+        return Ok(());
     }
+    let classes: std::collections::HashMap<Uuid, Uuid> = student::Entity::find()
+        .filter(student::Column::Id.is_in(children))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.class_id))
+        .collect();
+    inbox_item_child::Entity::insert_many(delivered.iter().filter_map(|d| {
+        let student_id = d.child?;
+        Some(inbox_item_child::ActiveModel {
+            account_id: Set(d.account_id),
+            kind: Set(d.kind.as_str().into()),
+            ref_id: Set(d.ref_id),
+            student_id: Set(student_id),
+            class_id: Set(classes.get(&student_id).copied().unwrap_or(Uuid::nil())),
+        })
+    }))
+    .exec_without_returning(db)
+    .await?;
     Ok(())
 }
 

@@ -13,4 +13,3 @@ pub mod push_gateway;
 pub mod rate_limit;
 pub mod redis;
 pub mod session_cache;
-pub mod turns;

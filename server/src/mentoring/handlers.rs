@@ -271,11 +271,13 @@ pub async fn visit(state: web::Data<AppState>, caller: Caller, path: web::Path<U
 #[post("/mentoring/visits/{visit_id}/accept")]
 pub async fn accept_visit(
     state: web::Data<AppState>,
+    bookings: web::Data<visits::Bookings>,
     caller: Caller,
     path: web::Path<Uuid>,
     body: web::Json<AcceptVisit>,
 ) -> ApiResult<web::Json<Visit>> {
-    Ok(web::Json(visits::accept(&state, &caller, path.into_inner(), body.into_inner()).await?))
+    let (state, bookings) = (state.into_inner(), bookings.into_inner());
+    Ok(web::Json(visits::accept(state, bookings, &caller, path.into_inner(), body.into_inner()).await?))
 }
 
 /// The family proposes other windows; the mentor answers them.

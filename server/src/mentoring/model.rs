@@ -322,16 +322,7 @@ pub mod visit {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {
-        #[sea_orm(has_many = "super::visit_window::Entity")]
-        Windows,
-    }
-
-    impl Related<super::visit_window::Entity> for Entity {
-        fn to() -> RelationDef {
-            Relation::Windows.def()
-        }
-    }
+    pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -350,16 +341,7 @@ pub mod visit_window {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {
-        #[sea_orm(belongs_to = "super::visit::Entity", from = "Column::VisitId", to = "super::visit::Column::Id")]
-        Visit,
-    }
-
-    impl Related<super::visit::Entity> for Entity {
-        fn to() -> RelationDef {
-            Relation::Visit.def()
-        }
-    }
+    pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
 }

@@ -419,7 +419,15 @@ pub async fn windows_of(db: &impl ConnectionTrait, visit_ids: Vec<Uuid>) -> Resu
 }
 
 pub async fn add_event(db: &impl ConnectionTrait, row: visit_event::Model) -> Result<(), DbErr> {
-    visit_event::Entity::insert(visit_event::ActiveModel {
+    add_events(db, vec![row]).await
+}
+
+/// Several visits' events in one statement.
+pub async fn add_events(db: &impl ConnectionTrait, rows: Vec<visit_event::Model>) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    visit_event::Entity::insert_many(rows.into_iter().map(|row| visit_event::ActiveModel {
         id: Set(row.id),
         visit_id: Set(row.visit_id),
         at: Set(row.at),
@@ -427,7 +435,7 @@ pub async fn add_event(db: &impl ConnectionTrait, row: visit_event::Model) -> Re
         kind: Set(row.kind),
         reason: Set(row.reason),
         starts_at: Set(row.starts_at),
-    })
+    }))
     .exec_without_returning(db)
     .await?;
     Ok(())
@@ -468,33 +476,22 @@ pub async fn booked_of(
     visit::Entity::find().filter(booked_between(teachers, from, to)).all(db).await
 }
 
-/// The visit, and the booked visits of these teachers from `from` to `to`, in one read: what an
-/// acceptance reads behind the teachers' lock.
-pub async fn visit_and_booked(
+/// These visits, and the booked visits of these teachers from `from` to `to`, in one read: what
+/// a batch of acceptances reads behind the teachers' lock.
+pub async fn visits_and_booked(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    ids: &[Uuid],
     teachers: &[Uuid],
     (from, to): (DateTime<Utc>, DateTime<Utc>),
-) -> Result<(Option<visit::Model>, Vec<visit::Model>), DbErr> {
-    let rows = visit::Entity::find()
-        .filter(sea_orm::Condition::any().add(visit::Column::Id.eq(id)).add(booked_between(teachers, from, to)))
+) -> Result<Vec<visit::Model>, DbErr> {
+    visit::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(visit::Column::Id.is_in(ids.iter().copied()))
+                .add(booked_between(teachers, from, to)),
+        )
         .all(db)
-        .await?;
-    let (this, booked): (Vec<_>, Vec<_>) = rows.into_iter().partition(|v| v.id == id);
-    Ok((this.into_iter().next(), booked))
-}
-
-/// The visit with its windows (the earliest first), in one read.
-pub async fn visit_with_windows(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> Result<Option<(visit::Model, Vec<visit_window::Model>)>, DbErr> {
-    let found = visit::Entity::find_by_id(id)
-        .find_with_related(visit_window::Entity)
-        .order_by_asc(visit_window::Column::StartsAt)
-        .all(db)
-        .await?;
-    Ok(found.into_iter().next())
+        .await
 }
 
 /// The visits an account takes part in as mentor or co-visitor, or about these children.

@@ -585,6 +585,19 @@ async fn tell(
     urgent: bool,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    let told = told(school, child, accounts.to_vec(), (title, body), urgent);
+    outbox::tell_all(db, Some(school.id), vec![told], now).await?;
+    Ok(())
+}
+
+/// What [`tell`] tells, for telling several at once ([`outbox::tell_all`]).
+fn told(
+    school: &school::Model,
+    child: Option<Uuid>,
+    accounts: Vec<Uuid>,
+    (title, body): (String, String),
+    urgent: bool,
+) -> outbox::Told {
     let entry = items::Entry {
         kind: ItemKind::Mentoring,
         ref_id: Uuid::new_v4(),
@@ -595,8 +608,7 @@ async fn tell(
         needs_response: false,
         subject_id: None,
     };
-    outbox::tell(db, Some(school.id), child, accounts, entry, now).await?;
-    Ok(())
+    outbox::Told { child, accounts, entry }
 }
 
 fn completion_view(c: figures::Completion) -> CompletionView {

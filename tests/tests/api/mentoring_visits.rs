@@ -233,6 +233,61 @@ async fn two_acceptances_at_once_make_one_booking() {
     assert_eq!(accepted, 1, "{}", seen.body);
 }
 
+/// Acceptances of one mentor's visits arriving together are booked together (one batch per
+/// instance, in arrival order) and across instances the teachers' lock decides: either way the
+/// outcome is the one a queue of single acceptances would give.
+#[tokio::test]
+async fn families_racing_for_a_mentors_window_on_two_instances_book_it_once() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    mentored(&app, &w, 3).await;
+    let peer = app.spawn_peer().await;
+    let windows = || vec![window(wed(10, 0), 60), window(wed(12, 0), 60)];
+    let v1 = id(&propose(&app, &w.teacher_a1_head, w.s1, "video", windows()).await.expect(201).body["id"]);
+    let v2 = id(&propose(&app, &w.teacher_a1_head, w.s2, "video", windows()).await.expect(201).body["id"]);
+    let ten = json!({ "start": wed(10, 0) });
+    // Each visit's family taps 10:00 twice, on each instance; S1's pickup adult and S2's
+    // informational guardian try too.
+    let (p1, p2) = (visit_path(v1, "accept"), visit_path(v2, "accept"));
+    let (a1, a2, b1, b2, pickup, informational) = tokio::join!(
+        app.post(&p1, Some(&w.g1), ten.clone()),
+        peer.post(&p1, Some(&w.g1), ten.clone()),
+        app.post(&p2, Some(&w.g1), ten.clone()),
+        peer.post(&p2, Some(&w.g1), ten.clone()),
+        app.post(&p1, Some(&w.g2), ten.clone()),
+        peer.post(&p2, Some(&w.g3), ten.clone()),
+    );
+    pickup.expect(404);
+    informational.expect(404);
+    // One visit has 10:00: both its taps answer the booking. Both taps of the other are refused
+    // and name the visit that holds the mentor.
+    let taps = [(v1, a1), (v1, a2), (v2, b1), (v2, b2)];
+    let winner = taps.iter().find(|(_, r)| r.status == 200).map(|(v, _)| *v).expect("a booking");
+    let loser = if winner == v1 { v2 } else { v1 };
+    let at =
+        |r: &jiaxiao_tests::Reply, field: &str| r.body[field].as_str().and_then(|s| s.parse::<DateTime<Utc>>().ok());
+    for (visit, reply) in &taps {
+        if *visit == winner {
+            assert_eq!((reply.status.as_u16(), reply.body["status"].as_str()), (200, Some("booked")), "{}", reply.body);
+            assert_eq!(at(reply, "start"), Some(wed(10, 0)));
+        } else {
+            assert_eq!((reply.status.as_u16(), reply.code()), (409, "visit_conflict"), "{}", reply.body);
+            assert_eq!(reply.body["details"]["conflict"], "double_booked");
+            assert_eq!(id(&reply.body["details"]["visit_id"]), winner);
+        }
+    }
+    // The other family takes the second window; each visit was accepted once.
+    let noon = app.post(&visit_path(loser, "accept"), Some(&w.g1), json!({ "start": wed(12, 0) })).await.expect(200);
+    assert_eq!(at(&noon, "start"), Some(wed(12, 0)));
+    for visit in [v1, v2] {
+        let seen = peer.get(&format!("/api/v1/mentoring/visits/{visit}"), Some(&w.g1)).await.expect(200);
+        let accepted = seen.body["history"].as_array().unwrap().iter().filter(|e| e["kind"] == "accepted").count();
+        assert_eq!((seen.body["status"].as_str(), accepted), (Some("booked"), 1), "{}", seen.body);
+    }
+    assert_eq!(task(&app, &w.g1, w.s1, "visit").await, "scheduled");
+    assert_eq!(task(&app, &w.g1, w.s2, "visit").await, "scheduled");
+}
+
 #[tokio::test]
 async fn a_late_cancellation_needs_a_message_and_reaches_the_family_at_once() {
     let app = spawn_app().await;

@@ -3,8 +3,9 @@
 //! the start carries a message); the mentor records it done and the family confirms it — the
 //! family's confirmation is the proof the bureau counts — or disputes it (flagged to the school's
 //! admins). Bookings of one teacher take turns behind their staff row, so two guardians accepting
-//! at once produce one booking and no teacher is double-booked. Every change is an
-//! event; the address is the family's, per visit, seen by the visiting teachers, erased 7 days after.
+//! at once produce one booking and no teacher is double-booked; acceptances, the raced path, are
+//! booked in batches per teacher (`accepts`). Every change is an event; the address is the
+//! family's, per visit, seen by the visiting teachers, erased 7 days after.
 
 use std::collections::HashMap;
 
@@ -13,8 +14,8 @@ use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::super::dto::{
-    ADDRESS_MAX_CHARS, AcceptVisit, ConfirmVisit, CounterVisit, MAX_DURATION_MINUTES, MESSAGE_MAX_CHARS, MentorRef,
-    ProposeVisit, REASON_MAX_CHARS, Visit, VisitChange, VisitDone, VisitEvent, VisitList, WindowInput,
+    ADDRESS_MAX_CHARS, ConfirmVisit, CounterVisit, MAX_DURATION_MINUTES, MESSAGE_MAX_CHARS, MentorRef, ProposeVisit,
+    REASON_MAX_CHARS, Visit, VisitChange, VisitDone, VisitEvent, VisitList, WindowInput,
 };
 use super::super::error::MentoringError;
 use super::super::model::{
@@ -29,6 +30,9 @@ use crate::infra::bus::Wake;
 use crate::input::{optional_text, visible_text};
 use crate::org::model::{AccessLevel, school};
 use crate::state::AppState;
+
+mod accepts;
+pub use accepts::{Bookings, accept};
 
 /// How the caller takes part in a visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +142,19 @@ async fn event(
     reason: Option<String>,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let row = visit_event::Model {
+    repo::add_event(db, event_row(v, by, kind, reason, now)).await?;
+    Ok(())
+}
+
+/// The visit's change as its history keeps it.
+fn event_row(
+    v: &visit::Model,
+    by: Uuid,
+    kind: VisitEventKind,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> visit_event::Model {
+    visit_event::Model {
         id: Uuid::now_v7(),
         visit_id: v.id,
         at: now,
@@ -146,9 +162,7 @@ async fn event(
         kind,
         reason,
         starts_at: v.starts_at,
-    };
-    repo::add_event(db, row).await?;
-    Ok(())
+    }
 }
 
 /// The full guardians of the visit's child.
@@ -182,12 +196,25 @@ async fn tell(
     urgent: bool,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Uuid>> {
+    let told = told(school, v, to, (title, body), urgent);
+    let woken = told.accounts.clone();
+    crate::delivery::outbox::tell_all(db, Some(school.id), vec![told], now).await?;
+    Ok(woken)
+}
+
+/// What [`tell`] tells, for telling several at once.
+fn told(
+    school: &school::Model,
+    v: &visit::Model,
+    to: To,
+    text: (String, String),
+    urgent: bool,
+) -> crate::delivery::outbox::Told {
     let (child, accounts) = match to {
         To::Family(accounts) => (Some(v.student_id), accounts),
         To::Staff(accounts) => (None, accounts),
     };
-    super::tell(db, school, child, &accounts, title, body, urgent, now).await?;
-    Ok(accounts)
+    super::told(school, child, accounts, text, urgent)
 }
 
 /// The instant as the school's clock shows it ("11月25日 18:00").
@@ -390,102 +417,9 @@ fn not_your_turn(v: &visit::Model) -> ApiError {
     ApiError::new(Code::VisitNotYourTurn).with_details(serde_json::json!({ "awaiting": v.awaiting }))
 }
 
-/// The offered window that starts at `start`.
-fn window_at(windows: &[visit_window::Model], start: DateTime<Utc>) -> Option<Window> {
-    windows.iter().find(|w| w.starts_at == start).map(|w| (w.starts_at, w.ends_at))
-}
-
-/// The side the windows wait for accepts one by its start: booked, if the teachers' calendars
-/// allow. A second acceptance of the same time answers the booking as it stands.
-///
-/// This is the raced path (a class's families answering their mentor at once, two guardians of a
-/// child tapping together), so little happens behind the teachers' lock:
-/// 1. the visit with its windows, the caller's side and the school's setting are read first;
-/// 2. the request waits for the teachers' turn in this instance (`infra::turns`), then a plain
-///    read refuses a window that a booking already holds: bookings are only ever added under the
-///    teachers' lock, so a clash seen here stands (unless that booking is cancelled this very
-///    moment: the family tries again). Only a party to the visit gets this far (the clash names
-///    the other visit);
-/// 3. behind the lock, one read gives the visit again and the teachers' calendars around the
-///    window, checked again before booking.
-pub async fn accept(state: &AppState, caller: &Caller, visit_id: Uuid, req: AcceptVisit) -> ApiResult<Visit> {
-    let now = state.clock.now();
-    let address = address_of(req.address.as_deref())?;
-    let (seen, seen_windows) = repo::visit_with_windows(&state.db, visit_id).await?.ok_or_else(ApiError::not_found)?;
-    let seen_side = side(&state.db, caller, &seen).await?;
-    let (settings, school) =
-        repo::settings_with_school(&state.db, seen.school_id).await?.ok_or(MentoringError::NotSet)?;
-    let teachers = teachers_of(&seen);
-    let home = |v: &visit::Model| v.mode == VisitMode::Home;
-    let turn = state.turns.take(&teachers).await;
-    let seen_slot = window_at(&seen_windows, req.start);
-    if let Some(slot) = seen_slot.filter(|_| seen.status == VisitStatus::Proposed) {
-        let booked = repo::booked_of(&state.db, &teachers, around(slot)).await?;
-        calendar_conflict(&school, &settings, &teachers_with_roles(&seen), slot, home(&seen), seen.id, &booked)?;
-    }
-    let txn = crate::infra::db::begin(&state.db).await?;
-    repo::lock_teachers(&txn, seen.school_id, &teachers).await?;
-    let range = around(seen_slot.unwrap_or((req.start, req.start)));
-    let (v, mut booked) = repo::visit_and_booked(&txn, visit_id, &teachers, range).await?;
-    let mut v = v.ok_or_else(ApiError::not_found)?;
-    // The side and the windows follow from the row (every change of the windows changes it too):
-    // read again only if it changed.
-    let (side, windows) = if v == seen {
-        (seen_side, seen_windows)
-    } else {
-        (side(&txn, caller, &v).await?, repo::windows_of(&txn, vec![v.id]).await?)
-    };
-    if v.status == VisitStatus::Booked && v.starts_at == Some(req.start) && side == Side::Family {
-        txn.commit().await?;
-        drop(turn);
-        return view_as(&state.db, side, v, windows).await;
-    }
-    if v.status != VisitStatus::Proposed {
-        return Err(closed(&v));
-    }
-    if answering_side(side) != v.awaiting || side == Side::CoVisitor {
-        return Err(not_your_turn(&v));
-    }
-    let Some(slot) = window_at(&windows, req.start) else {
-        return Err(ApiError::validation("start", "请选择所提供的时间段之一。", "Pick one of the windows offered."));
-    };
-    if slot.0 <= now {
-        return Err(ApiError::validation("start", "该时间段已过去。", "That window has passed."));
-    }
-    if side == Side::Family && address.is_some() && home(&v) {
-        v.address = address;
-    }
-    if home(&v) && v.address.is_none() {
-        return Err(ApiError::validation(
-            "address",
-            "上门家访请填写本次家访的地址（仅到访老师可见，家访 7 天后删除）。",
-            "For a home visit, give the address for this visit (seen only by the visiting teachers, erased 7 days after).",
-        ));
-    }
-    if Some(slot) != seen_slot {
-        booked = repo::booked_of(&txn, &teachers, around(slot)).await?;
-    }
-    calendar_conflict(&school, &settings, &teachers_with_roles(&v), slot, home(&v), v.id, &booked)?;
-    v.status = VisitStatus::Booked;
-    v.starts_at = Some(slot.0);
-    v.ends_at = Some(slot.1);
-    v.updated_at = now;
-    repo::save_visit(&txn, v.clone(), false).await?;
-    event(&txn, &v, caller.account_id, VisitEventKind::Accepted, None, now).await?;
-    move_visit_task(&txn, &v, TaskStatus::Scheduled, None, caller.account_id, now).await?;
-    let to = if side == Side::Family {
-        To::Staff(teachers_of(&v))
-    } else {
-        To::Family(family_of(&txn, v.student_id).await?)
-    };
-    let when = local(&school, v.starts_at);
-    let woken =
-        tell(&txn, &school, &v, to, (format!("家访已约定：{when} / Visit booked: {when}"), String::new()), false, now)
-            .await?;
-    txn.commit().await?;
-    drop(turn);
-    state.bus.publish(Wake::items(Some(woken))).await;
-    view_as(&state.db, side, v, windows).await
+/// The offered window of the visit that starts at `start`.
+fn window_at(windows: &[visit_window::Model], visit_id: Uuid, start: DateTime<Utc>) -> Option<Window> {
+    windows.iter().find(|w| w.visit_id == visit_id && w.starts_at == start).map(|w| (w.starts_at, w.ends_at))
 }
 
 /// The family proposes other windows; the mentor answers them.
@@ -775,33 +709,50 @@ async fn view_as(
     let names: HashMap<Uuid, String> = staff_names(db, teachers_of(&v)).await?;
     let student = crate::org::repo::student(db, v.student_id).await?;
     let family: Vec<Uuid> = family_of(db, v.student_id).await?;
+    let student_name = student.map(|s| s.name).unwrap_or_default();
+    Ok(visit_view(side, v, &windows, Shown { events: &events, names: &names, student_name, family: &family }))
+}
+
+/// What a visit's view shows besides its row and windows, read for it (or for a batch of visits).
+struct Shown<'a> {
+    /// Its history, the oldest first (events of other visits are left out).
+    events: &'a [visit_event::Model],
+    /// The teachers' names.
+    names: &'a HashMap<Uuid, String>,
+    student_name: String,
+    /// The child's full guardians: whose changes the history shows as the family's.
+    family: &'a [Uuid],
+}
+
+/// The visit as `side` sees it: the address is for the visiting teachers alone.
+fn visit_view(side: Side, v: visit::Model, windows: &[visit_window::Model], shown: Shown<'_>) -> Visit {
     let by = |account: Uuid| {
         if account == v.mentor_account_id {
             "mentor"
         } else if Some(account) == v.co_visitor_account_id {
             "co_visitor"
-        } else if family.contains(&account) {
+        } else if shown.family.contains(&account) {
             "family"
         } else {
             "school"
         }
     };
     let teacher = matches!(side, Side::Mentor | Side::CoVisitor);
-    Ok(Visit {
+    let name = |id: Uuid| shown.names.get(&id).cloned().unwrap_or_default();
+    Visit {
         id: v.id,
         student_id: v.student_id,
-        student_name: student.map(|s| s.name).unwrap_or_default(),
-        mentor: MentorRef {
-            account_id: v.mentor_account_id,
-            name: names.get(&v.mentor_account_id).cloned().unwrap_or_default(),
-        },
-        co_visitor: v
-            .co_visitor_account_id
-            .map(|id| MentorRef { account_id: id, name: names.get(&id).cloned().unwrap_or_default() }),
+        student_name: shown.student_name,
+        mentor: MentorRef { account_id: v.mentor_account_id, name: name(v.mentor_account_id) },
+        co_visitor: v.co_visitor_account_id.map(|id| MentorRef { account_id: id, name: name(id) }),
         mode: v.mode,
         status: v.status,
         awaiting: v.awaiting,
-        windows: windows.iter().map(|w| WindowInput { start: w.starts_at, end: w.ends_at }).collect(),
+        windows: windows
+            .iter()
+            .filter(|w| w.visit_id == v.id)
+            .map(|w| WindowInput { start: w.starts_at, end: w.ends_at })
+            .collect(),
         start: v.starts_at,
         end: v.ends_at,
         address: if teacher { v.address.clone() } else { None },
@@ -809,8 +760,10 @@ async fn view_as(
         done_mode: v.done_mode,
         duration_minutes: v.duration_minutes.and_then(|d| u16::try_from(d).ok()),
         confirmed_at: v.confirmed_at,
-        history: events
+        history: shown
+            .events
             .iter()
+            .filter(|e| e.visit_id == v.id)
             .map(|e| VisitEvent {
                 kind: e.kind,
                 at: e.at,
@@ -819,7 +772,7 @@ async fn view_as(
                 start: e.starts_at,
             })
             .collect(),
-    })
+    }
 }
 
 /// What the visit jobs did in one run.

@@ -1,16 +1,18 @@
 //! Accepting a window: the raced path of home visits (a class's families answering their mentor at
 //! once, two guardians of a child tapping together).
 //!
-//! Acceptances of the same teachers' visits are booked together. The first starts a batch; every
-//! acceptance that arrives while a batch of the same teachers is being booked waits for the next
-//! one, which takes them all into one transaction: one lock of the teachers, one read of the
-//! visits and their calendars, one commit. Inside, each is decided in the order it arrived,
-//! exactly as one at a time: the first guardian to accept a window books it, the next finds it
-//! taken. A race of 200 families then costs a few transactions per teacher instead of 200, and a
-//! request waiting for its teachers holds no database connection while it waits.
+//! Acceptances of one school's visits are booked together. The first starts a batch; every
+//! acceptance that arrives while a batch of the school is being booked waits for the next one,
+//! which takes them all into one transaction: one lock of their teachers, one read of the visits
+//! and the teachers' calendars, each kind of row written in one statement, one commit. Inside,
+//! each is decided in the order it arrived, exactly as one at a time: the first guardian to accept
+//! a window books it, the next finds it taken. A race of 200 families then costs a few
+//! transactions instead of 200, and a request waiting for the next batch holds no database
+//! connection while it waits.
 //!
 //! A batch only spans this instance. Across instances, and against every other change of a visit
-//! (cancel, counter-proposal…), the teachers' lock in the database decides, as before.
+//! (cancel, counter-proposal…), the teachers' lock in the database decides, as before: a batch
+//! takes its teachers' rows in account order like every other booking, so none waits in a circle.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -36,14 +38,11 @@ use crate::infra::bus::Wake;
 use crate::org::model::school;
 use crate::state::AppState;
 
-/// A batch's teachers: their school and their accounts, sorted (the order their lock takes them).
-type Teachers = (Uuid, Vec<Uuid>);
-
-/// Acceptances waiting for their teachers' next batch, in the order they arrived. A key is present
-/// while a batch of its teachers runs.
+/// Acceptances waiting for their school's next batch, in the order they arrived. A school is
+/// present while a batch of its runs.
 #[derive(Default)]
 pub struct Bookings {
-    waiting: Mutex<HashMap<Teachers, Vec<Try>>>,
+    waiting: Mutex<HashMap<Uuid, Vec<Try>>>,
 }
 
 /// One acceptance, as its request read the visit.
@@ -56,29 +55,29 @@ struct Try {
 }
 
 impl Bookings {
-    /// Adds the try to its teachers' next batch: `true` when none of theirs is running, so the
-    /// caller starts one.
-    fn join(&self, teachers: &Teachers, try_: Try) -> bool {
+    /// Adds the try to its school's next batch: `true` when none of the school's is running, so
+    /// the caller starts one.
+    fn join(&self, school: Uuid, try_: Try) -> bool {
         let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
-        match waiting.get_mut(teachers) {
+        match waiting.get_mut(&school) {
             Some(queue) => {
                 queue.push(try_);
                 false
             }
             None => {
-                waiting.insert(teachers.clone(), vec![try_]);
+                waiting.insert(school, vec![try_]);
                 true
             }
         }
     }
 
-    /// Every try waiting for these teachers; when none is, the run ends (under the same lock as
+    /// Every try waiting for the school; when none is, the run ends (under the same lock as
     /// [`Bookings::join`], so a try that arrives after this starts the next run).
-    fn take(&self, teachers: &Teachers) -> Vec<Try> {
+    fn take(&self, school: Uuid) -> Vec<Try> {
         let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
-        let taken = waiting.get_mut(teachers).map(std::mem::take).unwrap_or_default();
+        let taken = waiting.get_mut(&school).map(std::mem::take).unwrap_or_default();
         if taken.is_empty() {
-            waiting.remove(teachers);
+            waiting.remove(&school);
         }
         taken
     }
@@ -95,36 +94,34 @@ pub async fn accept(
 ) -> ApiResult<Visit> {
     let address = address_of(req.address.as_deref())?;
     let seen = repo::visit(&state.db, visit_id).await?.ok_or_else(ApiError::not_found)?;
-    let mut accounts = teachers_of(&seen);
-    accounts.sort_unstable();
-    let teachers = (seen.school_id, accounts);
+    let school = seen.school_id;
     let (answer, answered) = oneshot::channel();
     let try_ = Try { caller: *caller, seen, start: req.start, address, answer };
-    if bookings.join(&teachers, try_) {
-        tokio::spawn(run(state, bookings, teachers));
+    if bookings.join(school, try_) {
+        tokio::spawn(run(state, bookings, school));
     }
     answered.await.map_err(|_| ApiError::internal(anyhow::anyhow!("the acceptance's batch ended without answering")))?
 }
 
-/// Books the teachers' batches until no acceptance waits for them.
-async fn run(state: Arc<AppState>, bookings: Arc<Bookings>, teachers: Teachers) {
-    // Should a batch panic, its teachers must not stay busy for ever: the tries still waiting are
+/// Books the school's batches until no acceptance waits for one.
+async fn run(state: Arc<AppState>, bookings: Arc<Bookings>, school: Uuid) {
+    // Should a batch panic, the school must not stay busy for ever: the tries still waiting are
     // dropped (their requests answer 500) and the next acceptance starts afresh.
-    struct Running<'a>(&'a Bookings, &'a Teachers);
+    struct Running<'a>(&'a Bookings, Uuid);
     impl Drop for Running<'_> {
         fn drop(&mut self) {
             if std::thread::panicking() {
-                self.0.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(self.1);
+                self.0.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.1);
             }
         }
     }
-    let _running = Running(&bookings, &teachers);
+    let _running = Running(&bookings, school);
     loop {
-        let batch = bookings.take(&teachers);
+        let batch = bookings.take(school);
         if batch.is_empty() {
             return;
         }
-        let answers = match book(&state, &teachers, &batch).await {
+        let answers = match book(&state, school, &batch).await {
             Ok(answers) => answers,
             Err(error) => {
                 // One cause, logged once with the first try's answer; the others say it failed.
@@ -180,8 +177,13 @@ fn span(slots: impl Iterator<Item = Window>) -> Option<(DateTime<Utc>, DateTime<
 
 /// The batch in one transaction, each try in its order: what each answers. An error is the
 /// batch's (the database's), and none of it is booked.
-async fn book(state: &AppState, (school_id, teachers): &Teachers, batch: &[Try]) -> ApiResult<Vec<ApiResult<Visit>>> {
+async fn book(state: &AppState, school_id: Uuid, batch: &[Try]) -> ApiResult<Vec<ApiResult<Visit>>> {
     let db = &state.db;
+    // Their teachers, in the order their lock takes them.
+    let mut teachers: Vec<Uuid> = batch.iter().flat_map(|t| teachers_of(&t.seen)).collect();
+    teachers.sort_unstable();
+    teachers.dedup();
+    let teachers = teachers.as_slice();
     let now = state.clock.now();
     let mut answers: Vec<Option<ApiResult<Visit>>> = batch.iter().map(|_| None).collect();
     let open = |answers: &[Option<ApiResult<Visit>>]| answers.iter().filter(|a| a.is_none()).count();
@@ -199,7 +201,7 @@ async fn book(state: &AppState, (school_id, teachers): &Teachers, batch: &[Try])
             *answer = Some(Err(error));
         }
     }
-    let Some((settings, school)) = repo::settings_with_school(db, *school_id).await? else {
+    let Some((settings, school)) = repo::settings_with_school(db, school_id).await? else {
         return Ok(batch.iter().map(|_| Err(MentoringError::NotSet.into())).collect());
     };
     let mut ids: Vec<Uuid> = batch.iter().map(|t| t.seen.id).collect();
@@ -231,8 +233,8 @@ async fn book(state: &AppState, (school_id, teachers): &Teachers, batch: &[Try])
     }
 
     let txn = crate::infra::db::begin(db).await?;
-    repo::lock_teachers(&txn, *school_id, teachers).await?;
-    // The batch's visits again, and the teachers' calendars, as the lock leaves them.
+    repo::lock_teachers(&txn, school_id, teachers).await?;
+    // The batch's visits again, and their teachers' calendars, as the lock leaves them.
     let mut rows: HashMap<Uuid, visit::Model> =
         repo::visits_and_booked(&txn, &ids, teachers, range).await?.into_iter().map(|v| (v.id, v)).collect();
     // Windows change only with their visit's row: read again those of a visit that changed.

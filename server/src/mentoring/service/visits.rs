@@ -232,32 +232,27 @@ fn around(window: Window) -> (DateTime<Utc>, DateTime<Utc>) {
 /// school's buffer, or their day's most home visits, refuse it).
 async fn check_calendars(
     db: &impl ConnectionTrait,
-    school: &school::Model,
-    settings: &settings::Model,
-    teachers: &[(Uuid, &'static str)],
+    place: (&school::Model, &settings::Model),
+    v: &visit::Model,
     window: Window,
-    home: bool,
-    except: Uuid,
 ) -> ApiResult<()> {
-    let accounts: Vec<Uuid> = teachers.iter().map(|t| t.0).collect();
-    let booked = repo::booked_of(db, &accounts, around(window)).await?;
-    calendar_conflict(school, settings, teachers, window, home, except, &booked)
+    let booked = repo::booked_of(db, &teachers_of(v), around(window)).await?;
+    calendar_conflict(place, v, window, &booked)
 }
 
-/// [`check_calendars`] on the teachers' booked visits around the window, already read.
+/// [`check_calendars`] on the teachers' booked visits around the window, already read (the
+/// visit's own booking does not count).
 fn calendar_conflict(
-    school: &school::Model,
-    settings: &settings::Model,
-    teachers: &[(Uuid, &'static str)],
+    (school, settings): (&school::Model, &settings::Model),
+    v: &visit::Model,
     window: Window,
-    home: bool,
-    except: Uuid,
     booked: &[visit::Model],
 ) -> ApiResult<()> {
+    let (teachers, home, except) = (teachers_with_roles(v), v.mode == VisitMode::Home, v.id);
     let buffer = Duration::minutes(i64::from(settings.visit_buffer_minutes));
     let per_day = usize::try_from(settings.max_visits_per_day).unwrap_or(1);
     let day = school.local_date(window.0);
-    for &(teacher, role) in teachers {
+    for (teacher, role) in teachers {
         let theirs: Vec<Booked> = booked
             .iter()
             .filter(|b| b.id != except)
@@ -346,16 +341,7 @@ pub async fn propose(state: &AppState, caller: &Caller, req: ProposeVisit) -> Ap
         updated_at: now,
     };
     for window in &windows {
-        check_calendars(
-            &txn,
-            &school,
-            &settings,
-            &teachers_with_roles(&row),
-            *window,
-            row.mode == VisitMode::Home,
-            row.id,
-        )
-        .await?;
+        check_calendars(&txn, (&school, &settings), &row, *window).await?;
     }
     repo::save_visit(&txn, row.clone(), true).await?;
     repo::set_windows(&txn, row.id, &windows).await?;

@@ -30,7 +30,7 @@ use super::super::super::rules::Window;
 use super::super::staff_names;
 use super::{
     Shown, Side, To, address_of, answering_side, around, calendar_conflict, closed, event_row, local, move_visit_task,
-    not_your_turn, side, teachers_of, teachers_with_roles, told, visit_view, window_at,
+    not_your_turn, side, teachers_of, told, visit_view, window_at,
 };
 use crate::access::{self, Caller};
 use crate::error::{ApiError, ApiResult};
@@ -202,7 +202,7 @@ async fn book(state: &AppState, school_id: Uuid, batch: &[Try]) -> ApiResult<Vec
         }
     }
     let Some((settings, school)) = repo::settings_with_school(db, school_id).await? else {
-        return Ok(batch.iter().map(|_| Err(MentoringError::NotSet.into())).collect());
+        return Ok(answers.into_iter().map(|a| a.unwrap_or_else(|| Err(MentoringError::NotSet.into()))).collect());
     };
     let mut ids: Vec<Uuid> = batch.iter().map(|t| t.seen.id).collect();
     ids.sort_unstable();
@@ -218,13 +218,10 @@ async fn book(state: &AppState, school_id: Uuid, batch: &[Try]) -> ApiResult<Vec
         let booked = repo::booked_of(db, teachers, range).await?;
         for (answer, try_) in answers.iter_mut().zip(batch).filter(|(a, _)| a.is_none()) {
             let Some(slot) = window_at(&windows, try_.seen.id, try_.start) else { continue };
-            if try_.seen.status == VisitStatus::Proposed {
-                let home = try_.seen.mode == VisitMode::Home;
-                let teachers = teachers_with_roles(&try_.seen);
-                if let Err(clash) = calendar_conflict(&school, &settings, &teachers, slot, home, try_.seen.id, &booked)
-                {
-                    *answer = Some(Err(clash));
-                }
+            if try_.seen.status == VisitStatus::Proposed
+                && let Err(clash) = calendar_conflict((&school, &settings), &try_.seen, slot, &booked)
+            {
+                *answer = Some(Err(clash));
             }
         }
     }
@@ -368,7 +365,7 @@ fn decide(
             "For a home visit, give the address for this visit (seen only by the visiting teachers, erased 7 days after).",
         ));
     }
-    calendar_conflict(school, settings, &teachers_with_roles(&v), slot, home, v.id, booked)?;
+    calendar_conflict((school, settings), &v, slot, booked)?;
     v.status = VisitStatus::Booked;
     v.starts_at = Some(slot.0);
     v.ends_at = Some(slot.1);

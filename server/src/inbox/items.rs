@@ -140,6 +140,9 @@ pub async fn deliver_to(
     deliver_all(db, &[Delivered { account_id, kind, ref_id, child }], now).await
 }
 
+/// Rows written by one statement of [`deliver_all`] (8 values each).
+const ROWS_PER_STATEMENT: usize = 1_000;
+
 /// One account an item goes to, concerning a child or not.
 #[derive(Debug, Clone, Copy)]
 pub struct Delivered {
@@ -155,20 +158,25 @@ pub async fn deliver_all(db: &impl ConnectionTrait, delivered: &[Delivered], now
     if delivered.is_empty() {
         return Ok(());
     }
-    inbox_item::Entity::insert_many(delivered.iter().map(|d| inbox_item::ActiveModel {
-        seq: sea_orm::NotSet,
-        account_id: Set(d.account_id),
-        kind: Set(d.kind.as_str().into()),
-        ref_id: Set(d.ref_id),
-        created_at: Set(now),
-        read_at: Set(None),
-        responded_at: Set(None),
-        response_option: Set(None),
-        response_text: Set(None),
-    }))
-    .exec_without_returning(db)
-    .await?;
-    let children: Vec<Uuid> = delivered.iter().filter_map(|d| d.child).collect();
+    // In slices, so that no statement carries more values than SQLite binds (32,766).
+    for slice in delivered.chunks(ROWS_PER_STATEMENT) {
+        inbox_item::Entity::insert_many(slice.iter().map(|d| inbox_item::ActiveModel {
+            seq: sea_orm::NotSet,
+            account_id: Set(d.account_id),
+            kind: Set(d.kind.as_str().into()),
+            ref_id: Set(d.ref_id),
+            created_at: Set(now),
+            read_at: Set(None),
+            responded_at: Set(None),
+            response_option: Set(None),
+            response_text: Set(None),
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
+    let mut children: Vec<Uuid> = delivered.iter().filter_map(|d| d.child).collect();
+    children.sort_unstable();
+    children.dedup();
     if children.is_empty() {
         return Ok(());
     }
@@ -179,18 +187,21 @@ pub async fn deliver_all(db: &impl ConnectionTrait, delivered: &[Delivered], now
         .into_iter()
         .map(|s| (s.id, s.class_id))
         .collect();
-    inbox_item_child::Entity::insert_many(delivered.iter().filter_map(|d| {
-        let student_id = d.child?;
-        Some(inbox_item_child::ActiveModel {
-            account_id: Set(d.account_id),
-            kind: Set(d.kind.as_str().into()),
-            ref_id: Set(d.ref_id),
-            student_id: Set(student_id),
-            class_id: Set(classes.get(&student_id).copied().unwrap_or(Uuid::nil())),
-        })
-    }))
-    .exec_without_returning(db)
-    .await?;
+    let about_children: Vec<&Delivered> = delivered.iter().filter(|d| d.child.is_some()).collect();
+    for slice in about_children.chunks(ROWS_PER_STATEMENT) {
+        inbox_item_child::Entity::insert_many(slice.iter().filter_map(|d| {
+            let student_id = d.child?;
+            Some(inbox_item_child::ActiveModel {
+                account_id: Set(d.account_id),
+                kind: Set(d.kind.as_str().into()),
+                ref_id: Set(d.ref_id),
+                student_id: Set(student_id),
+                class_id: Set(classes.get(&student_id).copied().unwrap_or(Uuid::nil())),
+            })
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! family's confirmation is the proof the bureau counts — or disputes it (flagged to the school's
 //! admins). Bookings of one teacher take turns behind their staff row, so two guardians accepting
 //! at once produce one booking and no teacher is double-booked; acceptances, the raced path, are
-//! booked in batches per teacher (`accepts`). Every change is an event; the address is the
+//! booked in batches per school (`accepts`). Every change is an event; the address is the
 //! family's, per visit, seen by the visiting teachers, erased 7 days after.
 
 use std::collections::HashMap;

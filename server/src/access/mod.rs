@@ -818,16 +818,7 @@ pub async fn pickup_adults(
 
 /// The accounts of a child's full-access guardians: who hears everything about the child.
 pub async fn full_guardian_accounts(db: &impl ConnectionTrait, student_id: Uuid) -> ApiResult<Vec<Uuid>> {
-    use sea_orm::{JoinType, QuerySelect};
-    Ok(guardianship::Entity::find()
-        .select_only()
-        .column(guardian::Column::AccountId)
-        .join(JoinType::InnerJoin, guardianship::Relation::Guardian.def())
-        .filter(guardianship::Column::StudentId.eq(student_id))
-        .filter(guardianship::Column::AccessLevel.eq(AccessLevel::Full))
-        .into_tuple::<Uuid>()
-        .all(db)
-        .await?)
+    Ok(full_guardian_accounts_of(db, &[student_id]).await?.remove(&student_id).unwrap_or_default())
 }
 
 /// The accounts of each child's full-access guardians, in one query for all of them (a child

@@ -237,7 +237,7 @@ async fn check_calendars(
     window: Window,
 ) -> ApiResult<()> {
     let booked = repo::booked_of(db, &teachers_of(v), around(window)).await?;
-    calendar_conflict(place, v, window, &booked)
+    calendar_conflict(place, v, window, &booked.iter().collect::<Vec<_>>())
 }
 
 /// [`check_calendars`] on the teachers' booked visits around the window, already read (the
@@ -246,7 +246,7 @@ fn calendar_conflict(
     (school, settings): (&school::Model, &settings::Model),
     v: &visit::Model,
     window: Window,
-    booked: &[visit::Model],
+    booked: &[&visit::Model],
 ) -> ApiResult<()> {
     let (teachers, home, except) = (teachers_with_roles(v), v.mode == VisitMode::Home, v.id);
     let buffer = Duration::minutes(i64::from(settings.visit_buffer_minutes));

@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use tokio::sync::oneshot;
 use uuid::Uuid;
@@ -216,6 +216,7 @@ async fn book(state: &AppState, school_id: Uuid, batch: &[Try]) -> ApiResult<Vec
     // family tries again). Anything else is decided behind the lock.
     if open(&answers) > 0 {
         let booked = repo::booked_of(db, teachers, range).await?;
+        let booked: Vec<&visit::Model> = booked.iter().collect();
         for (answer, try_) in answers.iter_mut().zip(batch).filter(|(a, _)| a.is_none()) {
             let Some(slot) = window_at(&windows, try_.seen.id, try_.start) else { continue };
             if try_.seen.status == VisitStatus::Proposed
@@ -265,15 +266,18 @@ async fn book(state: &AppState, school_id: Uuid, batch: &[Try]) -> ApiResult<Vec
             },
         };
         // A window outside what was read (its visit's windows changed meanwhile): read around it.
-        if let Some(slot) = window_at(&windows, v.id, try_.start)
-            && (slot.0 - Duration::days(1) < range.0 || slot.1 + Duration::days(1) > range.1)
+        if let Some(needed) = window_at(&windows, v.id, try_.start).map(around)
+            && (needed.0 < range.0 || needed.1 > range.1)
         {
-            for other in repo::booked_of(&txn, teachers, around(slot)).await? {
+            for other in repo::booked_of(&txn, teachers, needed).await? {
                 rows.entry(other.id).or_insert(other);
             }
         }
-        let booked: Vec<visit::Model> = rows.values().filter(|r| r.status == VisitStatus::Booked).cloned().collect();
-        match decide(v, side, try_, &windows, &booked, (&school, &settings), now) {
+        let decision = {
+            let booked: Vec<&visit::Model> = rows.values().filter(|r| r.status == VisitStatus::Booked).collect();
+            decide(v, side, try_, &windows, &booked, (&school, &settings), now)
+        };
+        match decision {
             Err(error) => answers[i] = Some(Err(error)),
             Ok(Outcome::AsItStands(v)) => decided.push((i, side, v)),
             Ok(Outcome::Booked(v)) => {
@@ -335,7 +339,7 @@ fn decide(
     side: Side,
     try_: &Try,
     windows: &[visit_window::Model],
-    booked: &[visit::Model],
+    booked: &[&visit::Model],
     (school, settings): (&school::Model, &settings::Model),
     now: DateTime<Utc>,
 ) -> ApiResult<Outcome> {
